@@ -1,0 +1,39 @@
+/** Quotes an identifier, schema-qualified or not (`public.tasks` → `"public"."tasks"`). */
+export function quoteIdent(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+}
+
+export function copyStatement(table: string, columns: readonly string[], from: string): string {
+  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${from}`;
+}
+
+/**
+ * One value in COPY text format: `\N` for NULL, and the four characters COPY treats
+ * specially (backslash, tab, newline, carriage return) escaped.
+ */
+export function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : Array.isArray(value)
+        ? arrayLiteral(value)
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
+  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/** One row in COPY text format, newline included. */
+export function copyRow(values: readonly unknown[]): string {
+  return values.map(copyValue).join('\t') + '\n';
+}
+
+/** A PostgreSQL array literal (`{"a","b"}`) for text-like arrays. */
+function arrayLiteral(values: readonly unknown[]): string {
+  const items = values.map((v) => (v === null || v === undefined ? 'NULL' : `"${String(v).replace(/["\\]/g, '\\$&')}"`));
+  return `{${items.join(',')}}`;
+}

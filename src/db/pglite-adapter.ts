@@ -1,0 +1,102 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { DevdbError } from '../errors.js';
+import type { CopySource, Db, Queryable, Row } from './db.js';
+import { DataDirLock } from './data-dir-lock.js';
+import { copyStatement } from './copy.js';
+
+/** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
+const COPY_SLICE_BYTES = 32 * 1024 * 1024;
+
+export interface PgliteOptions {
+  /** devdb's folder for this database; omitted, the database lives in memory only. */
+  dataDir?: string | undefined;
+}
+
+export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
+  const lock = options.dataDir === undefined ? undefined : DataDirLock.acquire(options.dataDir);
+  let pg: PGlite;
+  try {
+    const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
+    if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
+    pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { pg_trgm } });
+  } catch (error) {
+    lock?.release();
+    throw new DevdbError(
+      'E_CONNECT',
+      `Could not open the embedded database in ${options.dataDir ?? 'memory'}: ${(error as Error).message}; move that folder away (or run devdb reset) and try again.`,
+      { cause: error },
+    );
+  }
+  return new PgliteDb(pg, options.dataDir ?? 'memory', lock);
+}
+
+type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;
+
+function queryable(runner: PgliteRunner): Queryable {
+  return {
+    async query<T extends Row>(text: string, params: readonly unknown[] = []) {
+      const result = await runner.query<T>(text, [...params]);
+      return result.rows;
+    },
+    async exec(text: string) {
+      await runner.exec(text);
+    },
+    async copyFrom(table: string, columns: readonly string[], source: CopySource) {
+      const statement = copyStatement(table, columns, "'/dev/blob'");
+      let parts: string[] = [];
+      let size = 0;
+      const flush = async () => {
+        if (parts.length === 0) return;
+        await runner.query(statement, [], { blob: new Blob(parts) });
+        parts = [];
+        size = 0;
+      };
+      for await (const chunk of source) {
+        parts.push(chunk);
+        size += chunk.length;
+        if (size >= COPY_SLICE_BYTES) await flush();
+      }
+      await flush();
+    },
+  };
+}
+
+class PgliteDb implements Db {
+  readonly engine = 'pglite' as const;
+  private readonly base: Queryable;
+
+  constructor(
+    private readonly pg: PGlite,
+    readonly location: string,
+    private readonly lock: DataDirLock | undefined,
+  ) {
+    this.base = queryable(pg);
+  }
+
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.base.query<T>(text, params);
+  }
+
+  exec(text: string): Promise<void> {
+    return this.base.exec(text);
+  }
+
+  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
+    return this.base.copyFrom(table, columns, source);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.pg.transaction((tx) => fn(queryable(tx)));
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      this.lock?.release();
+    }
+  }
+}

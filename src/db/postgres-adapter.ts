@@ -1,0 +1,103 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import postgres from 'postgres';
+import { DevdbError, sqlState } from '../errors.js';
+import type { CopySource, Db, Queryable, Row } from './db.js';
+import { copyStatement } from './copy.js';
+import { redactUrl } from './target.js';
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+/**
+ * A real server through postgres.js. One connection, not a pool: a CLI runs one thing at a
+ * time, and session state (advisory locks) must stay on the connection that took it.
+ */
+export async function openPostgres(url: string): Promise<Db> {
+  const sql = postgres(url, {
+    max: 1,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: { application_name: 'devdb' },
+    // int8 as a JS number, as PGlite returns it: devdb's ids and counts stay far below 2^53.
+    types: { int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) } },
+  });
+  try {
+    await sql`select 1`;
+  } catch (error) {
+    await sql.end({ timeout: 0 });
+    throw connectionError(error, url);
+  }
+  return new PostgresDb(sql, redactUrl(url));
+}
+
+function queryable(sql: Sql): Queryable {
+  return {
+    async query<T extends Row>(text: string, params: readonly unknown[] = []) {
+      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      return [...rows] as unknown as T[];
+    },
+    async exec(text: string) {
+      await sql.unsafe(text).simple();
+    },
+    async copyFrom(table: string, columns: readonly string[], source: CopySource) {
+      const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
+      await pipeline(Readable.from(source, { objectMode: false }), writable);
+    },
+  };
+}
+
+class PostgresDb implements Db {
+  readonly engine = 'postgres' as const;
+  private readonly base: Queryable;
+
+  constructor(
+    private readonly sql: postgres.Sql,
+    readonly location: string,
+  ) {
+    this.base = queryable(sql);
+  }
+
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.base.query<T>(text, params);
+  }
+
+  exec(text: string): Promise<void> {
+    return this.base.exec(text);
+  }
+
+  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
+    return this.base.copyFrom(table, columns, source);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return (await this.sql.begin((tx) => fn(queryable(tx)))) as T;
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}
+
+/** Turns a failed first contact into one line that names the server (never its password). */
+export function connectionError(error: unknown, url: string): DevdbError {
+  const where = redactUrl(url);
+  const code = sqlState(error) ?? (error as { code?: string }).code;
+  const reason = (error as Error).message;
+  const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) => new DevdbError(errorCode, message, { cause: error, details: { reason: code } });
+  switch (code) {
+    case '28P01':
+    case '28000':
+      return make('E_AUTH', `The server at ${where} refused the login (${reason}): check the user and password in the URL.`);
+    case '3D000':
+      return make('E_CONNECT', `The database in ${where} does not exist: create it (createdb) or fix the URL.`);
+    case 'ECONNREFUSED':
+      return make('E_CONNECT', `Could not connect to ${where}: connection refused. Is PostgreSQL running and listening there?`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return make('E_CONNECT', `Could not connect to ${where}: the host name does not resolve. Check the host in the URL.`);
+    case 'CONNECT_TIMEOUT':
+      return make('E_CONNECT', `Could not connect to ${where}: no answer within 10 s. Check the host, port and firewall.`);
+    default:
+      return make('E_CONNECT', `Could not connect to ${where}: ${reason.replaceAll(url, where)}.`);
+  }
+}

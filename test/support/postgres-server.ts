@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * A throwaway PostgreSQL server for the test run: initdb into a temp folder, loopback only,
+ * a free port, password authentication (so a wrong password really fails). PostgreSQL will
+ * not run as root, so as root it runs as the `postgres` user.
+ */
+export interface PostgresServer {
+  url: string;
+  stop(): void;
+}
+
+export const TEST_PASSWORD = 'devdb-test-pw';
+
+export function findPostgresBin(): string | undefined {
+  const candidates: string[] = [];
+  if (process.env.PG_BIN) candidates.push(process.env.PG_BIN);
+  const root = '/usr/lib/postgresql';
+  if (fs.existsSync(root)) {
+    for (const version of fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))) candidates.push(path.join(root, version, 'bin'));
+  }
+  const fromPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  if (fromPath.status === 0) candidates.push(fromPath.stdout.trim());
+  return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgres(bin: string): Promise<PostgresServer> {
+  const asRoot = process.getuid?.() === 0;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-pg-'));
+  const data = path.join(dir, 'data');
+  const pwfile = path.join(dir, 'pw');
+  fs.writeFileSync(pwfile, TEST_PASSWORD);
+  if (asRoot) execFileSync('chown', ['-R', 'postgres:', dir]);
+  const run = (cmd: string, args: string[]) => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+    execFileSync(file as string, argv as string[], { stdio: 'pipe' });
+  };
+  const port = await freePort();
+  run('initdb', ['-D', data, '-U', 'devdb', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+  return {
+    url: `postgres://devdb:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`,
+    stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
