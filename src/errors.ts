@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'E_NOT_FOUND'
   | 'E_CONFLICT'
   | 'E_QUOTA'
-  | 'E_INVALID';
+  | 'E_INVALID'
+  | 'E_INTERNAL';
 
 const usageCodes = new Set<ErrorCode>(['E_USAGE', 'E_CONFIG', 'E_URL_INVALID']);
 

@@ -34,12 +34,12 @@ function validateUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new DevdbError('E_URL_INVALID', `The database URL ${redactUrl(url)} is not a valid URL: use postgres://user:password@host:5432/database.`);
+    throw new DevdbError('E_URL_INVALID', `The database URL ${redactUrl(url)} is not a valid URL: use postgres://USER@HOST:5432/DATABASE (with the password after USER:).`);
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new DevdbError(
       'E_URL_INVALID',
-      `The database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//): use postgres://user:password@host:5432/database.`,
+      `The database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//): use postgres://USER@HOST:5432/DATABASE (with the password after USER:).`,
     );
   }
   return url;

@@ -19,7 +19,7 @@ export async function loadMigrations(dir: string): Promise<MigrationFile[]> {
       .filter((name) => name.endsWith('.sql'))
       .sort()
       .map(async (name) => {
-        const file = path.join(dir, name);
+        const file = displayPath(path.join(dir, name));
         if (!FILE_PATTERN.test(name)) return parseMigration(file, ''); // throws the naming message
         return parseMigration(file, await fs.readFile(file, 'utf8'));
       }),
@@ -36,4 +36,10 @@ export async function loadMigrations(dir: string): Promise<MigrationFile[]> {
 export function compareVersions(a: string, b: string): number {
   const diff = BigInt(a) - BigInt(b);
   return diff === 0n ? 0 : diff < 0n ? -1 : 1;
+}
+
+/** Paths under the working directory print relative (sql/migrations/...), others absolute. */
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }

@@ -1,0 +1,55 @@
+import { Command, Flags, Interfaces } from '@oclif/core';
+import type { Db } from '../db/db.js';
+import { withDb } from '../db/open.js';
+import { describeTarget, resolveTarget, type Target } from '../db/target.js';
+import { describeError, redactSecrets } from './describe-error.js';
+
+/** `--url` and `--data-dir`, on every command that opens a database. */
+export const databaseFlags = {
+  url: Flags.string({
+    description: 'PostgreSQL server URL (default: $DATABASE_URL); without one, the embedded engine is used',
+    exclusive: ['data-dir'],
+    helpGroup: 'DATABASE',
+  }),
+  'data-dir': Flags.string({
+    description: 'folder of the embedded database (default: $DEVDB_DATA_DIR or ./.devdb)',
+    exclusive: ['url'],
+    helpGroup: 'DATABASE',
+  }),
+};
+
+type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined };
+
+/**
+ * What every devdb command shares: `--json` with a stable result shape, one-line errors
+ * with documented exit codes (1 failure, 2 usage), and no stack trace unless DEBUG is set.
+ */
+export abstract class DevdbCommand<T> extends Command {
+  static override enableJsonFlag = true;
+
+  abstract override run(): Promise<T>;
+
+  protected target(flags: DatabaseFlags): Target {
+    return resolveTarget({ url: flags.url, dataDir: flags['data-dir'] });
+  }
+
+  protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>): Promise<R> {
+    const target = this.target(flags);
+    return withDb(target, (db) => fn(db, target));
+  }
+
+  protected where(target: Target): string {
+    return target.engine === 'pglite' ? `embedded database in ${describeTarget(target)}` : describeTarget(target);
+  }
+
+  protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    const report = describeError(error);
+    if (this.jsonEnabled()) {
+      this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
+    } else {
+      process.stderr.write(`Error: ${report.message}\n`);
+    }
+    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n');
+    return this.exit(report.exitCode);
+  }
+}

@@ -1,0 +1,34 @@
+import { DevdbError, ExitCode, sqlState, type ErrorCode } from '../errors.js';
+
+export interface ErrorReport {
+  code: ErrorCode;
+  message: string;
+  exitCode: ExitCode;
+  details?: Record<string, unknown>;
+}
+
+/** Any password in a connection URL, or in a `password=` parameter, becomes `***`. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/(password=)[^&\s]*/gi, '$1***');
+}
+
+/** Reduces whatever was thrown to the one line (and code) the user sees. */
+export function describeError(error: unknown): ErrorReport {
+  if (error instanceof DevdbError) {
+    return { code: error.code, message: redactSecrets(error.message), exitCode: error.exitCode, ...(error.details ? { details: error.details } : {}) };
+  }
+  const oclifExit = (error as { oclif?: { exit?: number } } | null)?.oclif?.exit;
+  const raw = error instanceof Error ? error.message : String(error);
+  if (oclifExit === ExitCode.usage) {
+    // oclif's parse errors span several lines; the first says what is wrong.
+    const first = raw.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'Invalid arguments';
+    return { code: 'E_USAGE', message: `${redactSecrets(first)} See --help.`, exitCode: ExitCode.usage };
+  }
+  const state = sqlState(error);
+  if (state) {
+    return { code: 'E_SQL', message: `The database refused the statement: ${redactSecrets(raw)} (SQLSTATE ${state}).`, exitCode: ExitCode.failure, details: { sqlState: state } };
+  }
+  return { code: 'E_INTERNAL', message: `Unexpected error: ${redactSecrets(raw)} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
+}

@@ -1,0 +1,24 @@
+import { Flags } from '@oclif/core';
+
+export const migrationsDirFlag = {
+  'migrations-dir': Flags.string({
+    description: 'folder of <version>_<name>.sql files (default: $DEVDB_MIGRATIONS_DIR or devdb\'s own sql/migrations)',
+    env: 'DEVDB_MIGRATIONS_DIR',
+  }),
+};
+
+export const lockFlags = {
+  'lock-timeout': Flags.integer({
+    description: 'seconds to wait for another devdb process that is migrating the same database',
+    default: 60,
+    min: 0,
+  }),
+  'allow-drift': Flags.boolean({
+    description: 'go on although an applied migration was edited or its file is gone',
+    default: false,
+  }),
+};
+
+export function migrationOptions(flags: { 'migrations-dir'?: string | undefined; 'lock-timeout': number; 'allow-drift': boolean }) {
+  return { migrationsDir: flags['migrations-dir'], lockTimeoutMs: flags['lock-timeout'] * 1000, allowDrift: flags['allow-drift'] };
+}

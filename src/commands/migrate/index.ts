@@ -1,0 +1,42 @@
+import { Flags } from '@oclif/core';
+import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
+import { migrateUp, type MigrateResult } from '../../migrate/migrator.js';
+
+export default class Migrate extends DevdbCommand<MigrateResult> {
+  static override summary = 'Apply pending migrations, each in its own transaction.';
+  static override description =
+    'Takes an advisory lock (a second devdb waits, up to --lock-timeout), refuses to run when an applied file was edited or removed (see `devdb migrate status`), and applies every pending file in version order. A failing file leaves nothing behind and is reported as file:line:column.';
+  static override examples = [
+    '<%= config.bin %> migrate',
+    '<%= config.bin %> migrate --to 20261124100300',
+    '<%= config.bin %> migrate --dry-run',
+    'DATABASE_URL=postgres://me@localhost/app <%= config.bin %> migrate --json',
+  ];
+  static override flags = {
+    ...databaseFlags,
+    ...migrationsDirFlag,
+    ...lockFlags,
+    to: Flags.string({ description: 'apply pending migrations up to and including this version' }),
+    'dry-run': Flags.boolean({ description: 'print the SQL that would run, change nothing', default: false }),
+  };
+
+  async run(): Promise<MigrateResult> {
+    const { flags } = await this.parse(Migrate);
+    return this.withDatabase(flags, async (db, target) => {
+      const result = await migrateUp(db, {
+        ...migrationOptions(flags),
+        to: flags.to,
+        dryRun: flags['dry-run'],
+        onStep: (e) => e.phase === 'done' && this.log(`applied ${e.version}_${e.name} (${Math.round(e.durationMs)} ms)`),
+      });
+      if (result.dryRun) {
+        for (const step of result.planned) this.log(`-- ${step.file}${step.transaction ? '' : ' (transaction:false)'}\n${step.sql}\n`);
+        this.log(result.planned.length === 0 ? 'Nothing to apply.' : `Would apply ${result.planned.length} migration(s) to ${this.where(target)}.`);
+      } else {
+        this.log(result.applied.length === 0 ? `Already up to date: ${this.where(target)}.` : `Applied ${result.applied.length} migration(s) to ${this.where(target)}.`);
+      }
+      return result;
+    });
+  }
+}

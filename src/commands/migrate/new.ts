@@ -1,0 +1,18 @@
+import { Args } from '@oclif/core';
+import { DevdbCommand } from '../../cli/base-command.js';
+import { migrationsDirFlag } from '../../cli/migration-flags.js';
+import { newMigration, type NewMigrationResult } from '../../migrate/new-migration.js';
+
+export default class MigrateNew extends DevdbCommand<NewMigrationResult> {
+  static override summary = 'Create a timestamped migration file with empty up and down sections.';
+  static override examples = ['<%= config.bin %> migrate new "add user avatars"'];
+  static override args = { name: Args.string({ description: 'what the migration does, in a few words', required: true }) };
+  static override flags = { ...migrationsDirFlag };
+
+  async run(): Promise<NewMigrationResult> {
+    const { args, flags } = await this.parse(MigrateNew);
+    const result = await newMigration(args.name, { migrationsDir: flags['migrations-dir'] });
+    this.log(`Created ${result.file}`);
+    return result;
+  }
+}

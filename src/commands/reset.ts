@@ -1,0 +1,31 @@
+import { Flags } from '@oclif/core';
+import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
+import { confirmOrRefuse } from '../cli/confirm.js';
+import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
+import { isLocalTarget } from '../db/target.js';
+import { reset, type ResetResult } from '../setup/setup.js';
+
+export default class Reset extends DevdbCommand<ResetResult> {
+  static override summary = 'Drop everything devdb created (data included) and migrate again.';
+  static override description = 'Reverts every applied migration with its down section, then applies them all. On a server that is not on this machine it asks first (or needs --force).';
+  static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --url postgres://me@staging.internal/app --force'];
+  static override flags = {
+    ...databaseFlags,
+    ...migrationsDirFlag,
+    ...lockFlags,
+    force: Flags.boolean({ description: 'do not ask before resetting a database on another host', default: false }),
+  };
+
+  async run(): Promise<ResetResult> {
+    const { flags } = await this.parse(Reset);
+    const target = this.target(flags);
+    if (!isLocalTarget(target)) {
+      await confirmOrRefuse(`Reset ${this.where(target)}? Every devdb table and its data will be dropped.`, { force: flags.force, what: `Resetting ${this.where(target)}` });
+    }
+    return this.withDatabase(flags, async (db) => {
+      const result = await reset(db, migrationOptions(flags));
+      this.log(`Reverted ${result.reverted.length} and applied ${result.applied.length} migration(s) in the ${this.where(target)}.`);
+      return result;
+    });
+  }
+}

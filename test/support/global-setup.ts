@@ -1,0 +1,76 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { openPglite } from '../../src/db/pglite-adapter.js';
+import { openPostgres } from '../../src/db/postgres-adapter.js';
+import { migrateUp } from '../../src/migrate/migrator.js';
+import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of the real server ('' when none could be had outside CI). */
+    postgresUrl: string;
+    /** Closed PGlite data folders to copy from: initialising PGlite costs seconds, copying does not. */
+    pgliteTemplates: { empty: string; migrated: string };
+  }
+}
+
+export const MIGRATED_TEMPLATE_DB = 'devdb_template_migrated';
+
+export default async function globalSetup(project: TestProject) {
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-test-'));
+  cleanups.push(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  let url = process.env.TEST_DATABASE_URL ?? '';
+  if (!url) {
+    const bin = findPostgresBin();
+    if (bin) {
+      const server: PostgresServer = await startPostgres(bin);
+      cleanups.push(() => server.stop());
+      url = server.url;
+    } else if (process.env.CI) {
+      throw new Error('CI=true needs a real PostgreSQL server: install the postgresql package or set TEST_DATABASE_URL.');
+    } else {
+      process.stderr.write('\n!!! No PostgreSQL binaries and no TEST_DATABASE_URL: running the PGlite half of the suite ONLY. !!!\n\n');
+    }
+  }
+  if (url) {
+    const admin = await openPostgres(url);
+    try {
+      await admin.exec(`DROP DATABASE IF EXISTS ${MIGRATED_TEMPLATE_DB}`);
+      await admin.exec(`CREATE DATABASE ${MIGRATED_TEMPLATE_DB}`);
+    } finally {
+      await admin.close();
+    }
+    const template = await openPostgres(withDatabase(url, MIGRATED_TEMPLATE_DB));
+    try {
+      await migrateUp(template);
+    } finally {
+      await template.close();
+    }
+  }
+
+  const templates = { empty: path.join(root, 'pglite-empty'), migrated: path.join(root, 'pglite-migrated') };
+  await (await openPglite({ dataDir: templates.empty })).close();
+  fs.cpSync(templates.empty, templates.migrated, { recursive: true });
+  const migrated = await openPglite({ dataDir: templates.migrated });
+  try {
+    await migrateUp(migrated);
+  } finally {
+    await migrated.close();
+  }
+
+  project.provide('postgresUrl', url);
+  project.provide('pgliteTemplates', templates);
+  return async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
