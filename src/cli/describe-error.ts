@@ -22,9 +22,13 @@ export function describeError(error: unknown): ErrorReport {
   const oclifExit = (error as { oclif?: { exit?: number } } | null)?.oclif?.exit;
   const raw = error instanceof Error ? error.message : String(error);
   if (oclifExit === ExitCode.usage) {
-    // oclif's parse errors span several lines; the first says what is wrong.
-    const first = raw.split('\n').find((line) => line.trim() !== '')?.trim() ?? 'Invalid arguments';
-    return { code: 'E_USAGE', message: `${redactSecrets(first)} See --help.`, exitCode: ExitCode.usage };
+    // oclif's parse errors span several lines (a header, the problems, a help hint): keep the problems.
+    const problems = raw
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(The following errors occurred:|See more help with)/.test(line));
+    const message = (problems.join('; ') || 'Invalid arguments').replaceAll(':; ', ': ').replace(/\.?$/, '.');
+    return { code: 'E_USAGE', message: `${redactSecrets(message)} See --help.`, exitCode: ExitCode.usage };
   }
   const state = sqlState(error);
   if (state) {

@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../src/db/pglite-adapter.js';
+import { parseJson, runCli } from '../support/cli.js';
+import { engines, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+
+interface StatusJson {
+  migrations: { version: string; state: string }[];
+  counts: Record<string, number>;
+}
+
+const migrationCount = fs.readdirSync(new URL('../../sql/migrations', import.meta.url)).filter((f) => f.endsWith('.sql')).length;
+
+for (const engine of engines) {
+  describe(`devdb migrate on ${engine}`, () => {
+    let s: Scratch;
+    beforeAll(async () => {
+      s = await scratch(engine, { migrated: false });
+    });
+    afterAll(() => s.dispose());
+
+    it('lists every migration as pending, applies them, then lists them all as applied', async () => {
+      const before = await runCli(['migrate', 'status', '--json', ...s.args]);
+      expect(before.code).toBe(0);
+      expect(parseJson<StatusJson>(before).counts).toMatchObject({ applied: 0, pending: migrationCount });
+
+      const pendingExit = await runCli(['migrate', 'status', '--exit-code', ...s.args]);
+      expect(pendingExit.code).toBe(1);
+
+      const up = await runCli(['migrate', ...s.args]);
+      expect(up.code).toBe(0);
+      expect(up.stdout).toContain(`Applied ${migrationCount} migration(s)`);
+
+      const after = parseJson<StatusJson>(await runCli(['migrate', 'status', '--json', ...s.args]));
+      expect(after.migrations).toHaveLength(migrationCount);
+      expect(after.migrations.every((m) => m.state === 'applied')).toBe(true);
+      expect((await runCli(['migrate', 'status', '--exit-code', ...s.args])).code).toBe(0);
+    });
+
+    it('is idempotent and reports an up-to-date database', async () => {
+      const again = await runCli(['migrate', '--json', ...s.args]);
+      expect(again.code).toBe(0);
+      expect(parseJson<{ applied: unknown[] }>(again).applied).toEqual([]);
+    });
+
+    it('reverts one step with migrate down, and --dry-run prints the SQL without applying it', async () => {
+      const down = await runCli(['migrate', 'down', '--json', ...s.args]);
+      expect(down.code).toBe(0);
+      expect(parseJson<{ reverted: unknown[] }>(down).reverted).toHaveLength(1);
+      const dry = await runCli(['migrate', '--dry-run', ...s.args]);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toMatch(/ALTER TABLE api_keys/);
+      expect(dry.stdout).toContain('Would apply 1 migration(s)');
+      expect(parseJson<StatusJson>(await runCli(['migrate', 'status', '--json', ...s.args])).counts.pending).toBe(1);
+    });
+  });
+}
+
+describe('devdb setup and reset', () => {
+  it('sets up the embedded default in ./.devdb of the working directory, twice without harm', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-cwd-'));
+    try {
+      const first = await runCli(['setup', '--json'], { cwd });
+      expect(first.code).toBe(0);
+      const result = parseJson<{ engine: string; location: string }>(first);
+      expect(result.engine).toBe('pglite');
+      expect(fs.realpathSync(result.location)).toBe(fs.realpathSync(path.join(cwd, '.devdb')));
+      const second = await runCli(['setup'], { cwd });
+      expect(second.code).toBe(0);
+      expect(second.stdout).toContain('already up to date');
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('tells a second process that the embedded database is in use, and exits 1', async () => {
+    const s = await scratch('pglite');
+    const holder = await openPglite({ dataDir: s.dataDir });
+    try {
+      const result = await runCli(['migrate', 'status', ...s.args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toMatch(/^Error: The embedded database in .* is in use by another devdb process \(pid \d+\)/);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await holder.close();
+      await s.dispose();
+    }
+  });
+
+  it('refuses to reset a non-local server without a terminal or --force, before connecting', async () => {
+    const result = await runCli(['reset', '--url', 'postgres://me:hunter2@db.example.com:5432/app']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/needs confirmation: run it in a terminal, or pass --force/);
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('bad input gets one line and the right exit code', () => {
+  const oneLine = (text: string) => text.trim().split('\n').length === 1;
+
+  it.each([
+    ['a malformed URL', ['migrate', 'status', '--url', 'postgres://me:hunter2@:notaport/x'], 2, /not a valid URL/],
+    ['a URL for another database', ['migrate', 'status', '--url', 'mysql://me:hunter2@localhost/app'], 2, /must start with postgres:\/\//],
+    ['an unreachable host', ['migrate', 'status', '--url', 'postgres://me:hunter2@127.0.0.1:1/app'], 1, /connection refused/],
+    ['an unknown flag', ['migrate', '--nope'], 2, /Nonexistent flag: --nope/],
+    ['both --url and --data-dir', ['migrate', '--url', 'postgres://localhost/x', '--data-dir', '/tmp/x'], 2, /cannot also be provided/],
+  ])('%s', async (_, args, code, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+    expect(oneLine(result.stderr)).toBe(true);
+    expect(result.stderr + result.stdout).not.toContain('hunter2');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.runIf(postgresUrl)('a wrong password', async () => {
+    const url = new URL(postgresUrl);
+    url.password = 'hunter2-wrong';
+    const result = await runCli(['migrate', 'status', '--url', url.toString()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/refused the login .*check the user and password/);
+    expect(oneLine(result.stderr)).toBe(true);
+    expect(result.stderr).not.toContain('hunter2-wrong');
+  });
+
+  it('errors come out as JSON under --json, and the stack trace only with DEBUG', async () => {
+    const json = await runCli(['migrate', 'status', '--json', '--url', 'postgres://me:hunter2@127.0.0.1:1/app']);
+    expect(json.code).toBe(1);
+    expect(parseJson(json)).toMatchObject({ error: { code: 'E_CONNECT', message: expect.stringContaining('me:***@127.0.0.1:1') } });
+    const debug = await runCli(['migrate', 'status', '--url', 'postgres://me:hunter2@127.0.0.1:1/app'], { env: { DEBUG: '1' } });
+    expect(debug.stderr).toMatch(/\n\s+at /);
+    expect(debug.stderr).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { copyRow } from '../../src/db/copy.js';
+import { openPglite } from '../../src/db/pglite-adapter.js';
+import { engines, scratch, useDatabase } from '../support/engines.js';
+
+for (const engine of engines) {
+  describe(`${engine} adapter`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it('returns the same JavaScript values for the types devdb uses', async () => {
+      const [row] = await t.db.query(
+        `select 42::int8 as big, 7::int4 as int, 'x'::text as text, true as bool, '{"a":[1]}'::jsonb as json,
+                '2026-01-02T03:04:05Z'::timestamptz as ts, null::text as nothing, '{a,b}'::text[] as arr, '10.1.2.3'::inet as ip`,
+      );
+      expect(row).toEqual({
+        big: 42,
+        int: 7,
+        text: 'x',
+        bool: true,
+        json: { a: [1] },
+        ts: new Date('2026-01-02T03:04:05Z'),
+        nothing: null,
+        arr: ['a', 'b'],
+        ip: '10.1.2.3',
+      });
+    });
+
+    it('binds parameters as values, never as SQL', async () => {
+      const evil = "'); drop table x; --";
+      const [row] = await t.db.query<{ v: string }>('select $1::text as v', [evil]);
+      expect(row!.v).toBe(evil);
+    });
+
+    it('runs several statements in one exec', async () => {
+      await t.db.exec('create table a (id int); create table b (id int); insert into a values (1), (2);');
+      expect(await t.db.query('select id from a order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+    });
+
+    it('rolls a transaction back when its function throws', async () => {
+      await t.db.exec('create table r (id int primary key)');
+      await expect(
+        t.db.transaction(async (tx) => {
+          await tx.query('insert into r values (1)');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      await t.db.transaction((tx) => tx.query('insert into r values (2)'));
+      expect(await t.db.query('select id from r')).toEqual([{ id: 2 }]);
+    });
+
+    it('copies rows with every special character intact, inside and outside a transaction', async () => {
+      await t.db.exec('create table c (id int, body text, tags text[], data jsonb)');
+      const tricky = 'tab\there, newline\nthere, backslash \\ and "quotes", émoji 🚀, \\N literally';
+      const rows = [
+        [1, tricky, ['a b', 'c"d', 'e\\f'], { k: 'v\tw' }],
+        [2, null, [], {}],
+      ];
+      await t.db.copyFrom('c', ['id', 'body', 'tags', 'data'], rows.map(copyRow));
+      await t.db.transaction((tx) => tx.copyFrom('c', ['id', 'body', 'tags', 'data'], (function* () { yield copyRow([3, 'in tx', ['x'], { n: 1 }]); })()));
+      const back = await t.db.query('select id, body, tags, data from c order by id');
+      expect(back).toEqual([
+        { id: 1, body: tricky, tags: ['a b', 'c"d', 'e\\f'], data: { k: 'v\tw' } },
+        { id: 2, body: null, tags: [], data: {} },
+        { id: 3, body: 'in tx', tags: ['x'], data: { n: 1 } },
+      ]);
+    });
+
+    it('copies from an async source in many chunks', async () => {
+      await t.db.exec('create table many (id int, v text)');
+      async function* source() {
+        for (let i = 0; i < 50; i++) yield Array.from({ length: 200 }, (_, j) => copyRow([i * 200 + j, `v${j}`])).join('');
+      }
+      await t.db.copyFrom('many', ['id', 'v'], source());
+      expect(await t.db.query('select count(*) as n, sum(id) as s from many')).toEqual([{ n: 10000, s: (9999 * 10000) / 2 }]);
+    });
+  });
+}
+
+describe('embedded data directory', () => {
+  it('refuses a second opener with an "in use" error and frees the folder on close', async () => {
+    const s = await scratch('pglite', { migrated: false });
+    try {
+      const first = await openPglite({ dataDir: s.dataDir });
+      await expect(openPglite({ dataDir: s.dataDir })).rejects.toMatchObject({ code: 'E_DATA_DIR_IN_USE', message: expect.stringMatching(/in use by another devdb process/) });
+      await first.close();
+      const second = await openPglite({ dataDir: s.dataDir });
+      expect(await second.query('select 1 as one')).toEqual([{ one: 1 }]);
+      await second.close();
+    } finally {
+      await s.dispose();
+    }
+  });
+});

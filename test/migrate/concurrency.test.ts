@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgres } from '../../src/db/postgres-adapter.js';
+import { MIGRATION_LOCK_KEY, migrateUp } from '../../src/migrate/migrator.js';
+import { parseJson, runCli } from '../support/cli.js';
+import { postgresUrl, scratch, type Scratch } from '../support/engines.js';
+
+// Only a server has other sessions to race with; the embedded engine is guarded by its
+// data-directory lock instead (test/db/adapters.test.ts).
+describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
+  let s: Scratch;
+  beforeEach(async () => {
+    s = await scratch('postgres', { migrated: false });
+  });
+  afterEach(() => s.dispose());
+
+  it('two devdb migrate processes at once apply each migration exactly once', async () => {
+    const [a, b] = await Promise.all([runCli(['migrate', '--json', ...s.args]), runCli(['migrate', '--json', ...s.args])]);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const applied = [...parseJson<{ applied: { version: string }[] }>(a).applied, ...parseJson<{ applied: { version: string }[] }>(b).applied].map((m) => m.version);
+    const db = await openPostgres(s.url!);
+    try {
+      const history = await db.query<{ version: string }>('select version from devdb_migrations order by version');
+      expect(applied.sort()).toEqual(history.map((h) => h.version));
+      expect(new Set(applied).size).toBe(applied.length);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('waits for the lock holder, and gives up with a clear message after --lock-timeout', async () => {
+    const holder = await openPostgres(s.url!);
+    const waiter = await openPostgres(s.url!);
+    try {
+      await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
+      await expect(migrateUp(waiter, { lockTimeoutMs: 300 })).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT', message: expect.stringMatching(/raise --lock-timeout/) });
+      const cli = await runCli(['migrate', '--lock-timeout', '0', ...s.args]);
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toMatch(/Another devdb process has been migrating this database/);
+
+      const waiting = migrateUp(waiter, { lockTimeoutMs: 30_000 });
+      setTimeout(() => void holder.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]), 300);
+      expect((await waiting).applied.length).toBeGreaterThan(0);
+    } finally {
+      await holder.close();
+      await waiter.close();
+    }
+  });
+});
