@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
@@ -52,4 +52,26 @@ export function checksumOf(text: string): string {
  */
 export function hashToken(token: string, pepper: string | undefined = process.env.DEVDB_API_KEY_PEPPER || undefined): string {
   return pepper ? createHmac('sha256', pepper).update(token).digest('hex') : createHash('sha256').update(token).digest('hex');
+}
+
+/** Why a string is not a well-formed devdb token; decided without touching the database. */
+export type TokenShapeProblem = 'malformed' | 'bad_checksum';
+
+/** Checks the shape and the CRC32 suffix, so a typo or a truncated paste never reaches a lookup. */
+export function checkTokenShape(token: string): TokenShapeProblem | undefined {
+  if (!TOKEN_PATTERN.test(token)) return 'malformed';
+  const body = token.slice(0, token.length - CHECKSUM_LENGTH);
+  return checksumOf(body) === token.slice(-CHECKSUM_LENGTH) ? undefined : 'bad_checksum';
+}
+
+/** The token's random part: what a leak test must never find stored anywhere. */
+export function randomPartOf(token: string): string {
+  return token.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + RANDOM_LENGTH);
+}
+
+/** Compares two hex digests in constant time; a length mismatch is simply unequal. */
+export function digestsEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
 }

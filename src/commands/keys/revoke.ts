@@ -1,0 +1,37 @@
+import { Args, Flags } from '@oclif/core';
+import { confirmUnlessYes, valueOrAsk } from '../../cli/ask.js';
+import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { describeKey } from '../../keys/describe.js';
+import { findKey } from '../../keys/find-key.js';
+import { selectKeys, type KeyRecord } from '../../keys/key-record.js';
+import { revokeKey } from '../../keys/revoke-key.js';
+
+export default class KeysRevoke extends DevdbCommand<KeyRecord> {
+  static override summary = 'Revoke a key now: it stops working at once, grace period or not.';
+  static override description = 'Asks first on a terminal; elsewhere it needs --yes. A revoked key cannot be brought back or rotated.';
+  static override examples = ['<%= config.bin %> keys revoke 12', '<%= config.bin %> keys revoke devdb_AbCd1234 --yes --json'];
+  static override args = {
+    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)' }),
+  };
+  static override flags = {
+    ...databaseFlags,
+    yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation', default: false }),
+  };
+
+  async run(): Promise<KeyRecord> {
+    const { args, flags } = await this.parse(KeysRevoke);
+    const revoked = await this.withDatabase(flags, async (db) => {
+      const ref = await valueOrAsk(args.key, 'the key argument (an id or display prefix)', async (p) => {
+        const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring', 'expired'], limit: 200 });
+        return p.select({ message: 'Which key do you want to revoke?', choices: keys.map((k) => ({ value: String(k.id), name: `${describeKey(k)}, ${k.state}` })) });
+      });
+      if (!flags.yes) {
+        const key = await findKey(db, ref);
+        await confirmUnlessYes(`Revoke ${describeKey(key)}? Anything using it stops working now.`, { yes: flags.yes, what: `Revoking ${describeKey(key)}` });
+      }
+      return revokeKey(db, { key: ref });
+    });
+    this.log(`Revoked ${describeKey(revoked)}: it no longer works.`);
+    return revoked;
+  }
+}

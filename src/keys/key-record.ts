@@ -1,0 +1,100 @@
+import type { Queryable } from '../db/db.js';
+
+export type KeyState = 'active' | 'expiring' | 'expired' | 'revoked';
+export const KEY_STATES: readonly KeyState[] = ['active', 'expiring', 'expired', 'revoked'];
+
+/** A key expiring within this window is listed as `expiring` (GitHub warns a week ahead). */
+export const EXPIRING_WINDOW_DAYS = 7;
+
+/** What devdb ever reads back about a key: never the hash, which stays in the database. */
+export interface KeyRecord {
+  id: number;
+  userId: number;
+  userEmail: string;
+  name: string;
+  displayPrefix: string;
+  state: KeyState;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  /** The key this one was rotated from. */
+  replacesKeyId: number | null;
+  /** The key this one was rotated to; it stays valid until its grace period (expiresAt) ends. */
+  replacedByKeyId: number | null;
+}
+
+type KeyRow = {
+  id: number;
+  user_id: number;
+  user_email: string;
+  name: string;
+  display_prefix: string;
+  state: KeyState;
+  created_at: Date;
+  last_used_at: Date | null;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  replaced_key_id: number | null;
+  replaced_by_key_id: number | null;
+};
+
+/**
+ * The one definition of a key's state, in SQL so that filters and limits agree with what is
+ * shown. `$1` is the clock. A rotated key is `expiring` for its whole grace period.
+ */
+const STATE_SQL = `CASE
+    WHEN k.revoked_at IS NOT NULL THEN 'revoked'
+    WHEN k.expires_at <= $1 THEN 'expired'
+    WHEN s.id IS NOT NULL OR k.expires_at <= $1::timestamptz + interval '${EXPIRING_WINDOW_DAYS} days' THEN 'expiring'
+    ELSE 'active'
+  END`;
+
+const SELECT_SQL = `SELECT k.id, k.user_id, u.email AS user_email, k.name, k.display_prefix, ${STATE_SQL} AS state,
+       k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.replaced_key_id, s.id AS replaced_by_key_id
+  FROM api_keys k
+  JOIN users u ON u.id = k.user_id
+  LEFT JOIN api_keys s ON s.replaced_key_id = k.id`;
+
+export interface KeyQuery {
+  now: Date;
+  ids?: readonly number[];
+  userId?: number;
+  states?: readonly KeyState[];
+  limit?: number;
+}
+
+/** Keys matching `query`, newest first per user, and how many match without the limit. */
+export async function selectKeys(db: Queryable, query: KeyQuery): Promise<{ keys: KeyRecord[]; total: number }> {
+  const params: unknown[] = [query.now];
+  const where: string[] = [];
+  if (query.ids) where.push(`k.id = ANY($${params.push([...query.ids])}::bigint[])`);
+  if (query.userId !== undefined) where.push(`k.user_id = $${params.push(query.userId)}`);
+  if (query.states) where.push(`${STATE_SQL} = ANY($${params.push([...query.states])}::text[])`);
+  const limit = query.limit === undefined ? '' : ` LIMIT $${params.push(query.limit)}`;
+  const sql = `SELECT *, count(*) OVER ()::int AS total FROM (${SELECT_SQL}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) matched
+    ORDER BY user_email, created_at DESC, id DESC${limit}`;
+  const rows = await db.query<KeyRow & { total: number }>(sql, params);
+  return { keys: rows.map(toRecord), total: rows[0]?.total ?? 0 };
+}
+
+export async function selectKey(db: Queryable, id: number, now: Date): Promise<KeyRecord | undefined> {
+  return (await selectKeys(db, { now, ids: [id] })).keys[0];
+}
+
+function toRecord(row: KeyRow): KeyRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    userEmail: row.user_email,
+    name: row.name,
+    displayPrefix: row.display_prefix,
+    state: row.state,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+    replacesKeyId: row.replaced_key_id,
+    replacedByKeyId: row.replaced_by_key_id,
+  };
+}

@@ -1,0 +1,32 @@
+import type { Db } from '../db/db.js';
+import { selectKeys, type KeyRecord, type KeyState } from './key-record.js';
+import { findUser, type KeyOwner } from './users.js';
+
+export interface ListKeysOptions {
+  /** An email or a user id; omitted, every user's keys. */
+  user?: string | undefined;
+  states?: readonly KeyState[] | undefined;
+  limit?: number | undefined;
+  now?: Date | undefined;
+}
+
+export interface KeyList {
+  user: KeyOwner | null;
+  keys: KeyRecord[];
+  /** How many keys match, of which `keys` holds the first `limit`. */
+  total: number;
+}
+
+export const DEFAULT_LIST_LIMIT = 100;
+
+export async function listKeys(db: Db, options: ListKeysOptions = {}): Promise<KeyList> {
+  const now = options.now ?? new Date();
+  const user = options.user === undefined ? null : await findUser(db, options.user);
+  const { keys, total } = await selectKeys(db, {
+    now,
+    ...(user ? { userId: user.id } : {}),
+    ...(options.states && options.states.length > 0 ? { states: options.states } : {}),
+    limit: options.limit ?? DEFAULT_LIST_LIMIT,
+  });
+  return { user, keys, total };
+}
