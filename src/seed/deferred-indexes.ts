@@ -1,0 +1,62 @@
+import type { Queryable } from '../db/db.js';
+import { quoteIdent } from '../db/copy.js';
+
+/** A secondary index or foreign key taken off for the load, with the exact SQL that restores it. */
+export interface DeferredObject {
+  kind: 'index' | 'foreign key';
+  table: string;
+  name: string;
+  restore: string;
+}
+
+/**
+ * Takes the seeded tables' secondary indexes and foreign keys off before a bulk load: one
+ * index build (a sorted pass, or one GIN build) beats millions of incremental inserts, and
+ * one validating join per foreign key beats a trigger call per row. The definitions come
+ * from the catalog (pg_get_indexdef, pg_get_constraintdef), so whatever migrations added is
+ * restored exactly; the caller runs drop, load and restore in ONE transaction, so an
+ * interrupted seed rolls back to the schema it started with.
+ */
+export async function dropDeferrable(tx: Queryable, tables: readonly string[]): Promise<DeferredObject[]> {
+  const indexes = await tx.query<{ table: string; name: string; def: string }>(
+    `select c.relname as "table", ic.relname as name, pg_get_indexdef(i.indexrelid) as def
+       from pg_index i
+       join pg_class c on c.oid = i.indrelid
+       join pg_class ic on ic.oid = i.indexrelid
+      where c.relnamespace = current_schema()::regnamespace
+        and c.relname = any($1::text[])
+        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
+      order by 1, 2`,
+    [tables],
+  );
+  const keys = await tx.query<{ table: string; name: string; def: string }>(
+    `select c.relname as "table", k.conname as name, pg_get_constraintdef(k.oid) as def
+       from pg_constraint k
+       join pg_class c on c.oid = k.conrelid
+      where k.contype = 'f'
+        and c.relnamespace = current_schema()::regnamespace
+        and c.relname = any($1::text[])
+      order by 1, 2`,
+    [tables],
+  );
+  const deferred: DeferredObject[] = [
+    ...indexes.map((i) => ({ kind: 'index' as const, table: i.table, name: i.name, restore: `${i.def};` })),
+    ...keys.map((k) => ({ kind: 'foreign key' as const, table: k.table, name: k.name, restore: `ALTER TABLE ${quoteIdent(k.table)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};` })),
+  ];
+  const drops = [
+    ...keys.map((k) => `ALTER TABLE ${quoteIdent(k.table)} DROP CONSTRAINT ${quoteIdent(k.name)};`),
+    ...indexes.map((i) => `DROP INDEX ${quoteIdent(i.name)};`),
+  ];
+  if (drops.length > 0) await tx.exec(drops.join('\n'));
+  return deferred;
+}
+
+/** Rebuilds indexes first (foreign keys validate faster with them in place), then keys. */
+export async function restoreDeferred(tx: Queryable, deferred: readonly DeferredObject[], onEach?: (object: DeferredObject, ms: number) => void): Promise<void> {
+  const ordered = [...deferred.filter((d) => d.kind === 'index'), ...deferred.filter((d) => d.kind === 'foreign key')];
+  for (const object of ordered) {
+    const started = performance.now();
+    await tx.exec(object.restore);
+    onEach?.(object, performance.now() - started);
+  }
+}
