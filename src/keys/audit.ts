@@ -14,7 +14,7 @@ export interface KeyAuditEntry {
 export async function writeAudit(db: Queryable, entry: KeyAuditEntry): Promise<void> {
   await db.query(
     `INSERT INTO audit_logs (user_id, event_type, entity_type, entity_id, data_json, created_at)
-     VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+     VALUES ($1, $2, $3, $4, $5::text::jsonb, $6)`,
     [entry.userId, entry.event, entry.keyId === null ? null : 'api_key', entry.keyId, JSON.stringify(entry.data), entry.at],
   );
 }
