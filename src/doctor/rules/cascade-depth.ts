@@ -1,0 +1,31 @@
+import type { Relation } from '../../erd/model.js';
+import type { Rule, Violation } from '../rule.js';
+
+/**
+ * Deleting a parent deletes its ON DELETE CASCADE children; when such a child is itself the
+ * parent of another CASCADE key, one delete reaches two levels down, and a self-referencing
+ * CASCADE reaches as deep as the data goes. ON DELETE SET NULL updates the child instead of
+ * deleting it, so it ends a chain rather than extending it.
+ */
+export const cascadeDepth: Rule = {
+  id: 'cascade-depth',
+  title: 'No delete cascades through more than one level (ON DELETE SET NULL is not a delete cascade)',
+  plan: 'C.2 Normalization & Structure: cascades limited to safe operations (no multi-level cascades)',
+  hint: 'Keep ON DELETE CASCADE for leaf tables; make the upper link NO ACTION/RESTRICT and delete the children explicitly, or SET NULL where the child outlives its parent.',
+  check: (model) => {
+    const cascades = model.relations.filter((r) => r.kind === 'foreign-key' && r.onDelete === 'cascade');
+    const below = (table: string) => cascades.filter((r) => r.to.table === table);
+    return cascades.flatMap((r): Violation[] => {
+      if (r.from.table === r.to.table) {
+        return [{ object: r.name, problem: `${r.from.table}.${r.from.columns.join(',')} cascades to its own table: an unbounded chain (a delete removes every descendant row)` }];
+      }
+      const next = below(r.from.table).filter((n) => n.from.table !== n.to.table);
+      if (next.length === 0) return [];
+      return [{ object: r.name, problem: `deleting a ${r.to.table} row deletes ${r.from.table} rows, which delete ${chain(next)}: two levels` }];
+    });
+  },
+};
+
+function chain(next: Relation[]): string {
+  return next.map((n) => `${n.from.table} rows (${n.name})`).join(' and ');
+}

@@ -1,0 +1,28 @@
+import type { SchemaModel } from '../../erd/model.js';
+import { PLAN_RELATIONSHIPS, type PlannedRelationship } from '../plan.js';
+import type { Rule, Violation } from '../rule.js';
+
+function check(model: SchemaModel, planned: PlannedRelationship): Violation[] {
+  const object = planned.label;
+  const missingTable = [planned.parent, planned.child].find((t) => !model.tables.some((x) => x.name === t));
+  if (missingTable) return [{ object, problem: `table ${missingTable} is missing` }];
+  const found = model.relations.filter((r) => r.kind === planned.kind && r.from.table === planned.child && r.to.table === planned.parent);
+  if (found.length === 0) {
+    return planned.kind === 'polymorphic'
+      ? [{ object, problem: `no column of ${planned.child} declares "@polymorphic <discriminator> <value>=${planned.parent}.<key>"`, fix: `COMMENT ON COLUMN ${planned.child}.<id column> IS '@polymorphic <type column> <value>=${planned.parent}.id ...';` }]
+      : [{ object, problem: `no foreign key from ${planned.child} to ${planned.parent}`, fix: `ALTER TABLE ${planned.child} ADD FOREIGN KEY (<column>) REFERENCES ${planned.parent} (id);` }];
+  }
+  // 1:N in the plan: one-to-one keys (unique referencing columns) do not fit it.
+  if (!found.some((r) => r.cardinality === 'one-to-many')) {
+    return [{ object, problem: `${found.map((r) => r.name).join(', ')} is one-to-one (its columns are unique); the plan says one-to-many` }];
+  }
+  return [];
+}
+
+export const planRelationships: Rule = {
+  id: 'plan-relationships',
+  title: 'Every relationship of the plan\'s ERD is present, with its cardinality',
+  plan: 'C.6 High-Level ERD',
+  hint: 'The backend is written against these relationships; a missing foreign key lets orphans in, a missing @polymorphic declaration hides a link from the ERD and the doctor.',
+  check: (model) => PLAN_RELATIONSHIPS.flatMap((p) => check(model, p)),
+};

@@ -1,0 +1,68 @@
+import type { Queryable } from '../db/db.js';
+import { usageError } from '../errors.js';
+import { introspect } from './introspect.js';
+import type { SchemaModel } from './model.js';
+import { renderDot } from './render-dot.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderMermaid } from './render-mermaid.js';
+import { renderText } from './render-text.js';
+import { subsetModel, type SubsetOptions } from './subset.js';
+
+export const ERD_FORMATS = ['text', 'mermaid', 'dot', 'svg', 'json', 'markdown'] as const;
+export type ErdFormat = (typeof ERD_FORMATS)[number];
+
+const extensions: Record<string, ErdFormat> = {
+  '.txt': 'text',
+  '.mmd': 'mermaid',
+  '.mermaid': 'mermaid',
+  '.dot': 'dot',
+  '.gv': 'dot',
+  '.svg': 'svg',
+  '.json': 'json',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+};
+
+/** The format an output file's extension asks for, so `--out docs/erd.svg` needs no --format. */
+export function formatForFile(file: string): ErdFormat | undefined {
+  const dot = file.lastIndexOf('.');
+  return dot < 0 ? undefined : extensions[file.slice(dot).toLowerCase()];
+}
+
+export interface ErdOptions extends SubsetOptions {
+  format: ErdFormat;
+  schema?: string | undefined;
+}
+
+export interface ErdResult {
+  format: ErdFormat;
+  tables: string[];
+  relations: number;
+  content: string;
+}
+
+export async function erd(db: Queryable, options: ErdOptions): Promise<ErdResult> {
+  if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 0)) throw usageError(`--depth must be a whole number of hops, 0 or more (got ${options.depth}).`);
+  if (options.depth !== undefined && !(options.tables && options.tables.length > 0)) throw usageError('--depth needs --table: it counts relationship hops from that table.');
+  const model = subsetModel(await introspect(db, { schema: options.schema }), options);
+  return { format: options.format, tables: model.tables.map((t) => t.name), relations: model.relations.length, content: await render(model, options.format) };
+}
+
+export async function render(model: SchemaModel, format: ErdFormat): Promise<string> {
+  switch (format) {
+    case 'text':
+      return renderText(model);
+    case 'mermaid':
+      return renderMermaid(model);
+    case 'dot':
+      return renderDot(model);
+    case 'svg': {
+      const { renderSvg } = await import('./render-svg.js');
+      return renderSvg(model);
+    }
+    case 'json':
+      return JSON.stringify(model, null, 2) + '\n';
+    case 'markdown':
+      return renderMarkdown(model);
+  }
+}

@@ -1,0 +1,73 @@
+import { byDomain, columnDefault, columnKeys, columnNote, incoming, outgoing, relationNote, shortType, summaryLine } from './describe.js';
+import type { SchemaModel, TableModel } from './model.js';
+
+/**
+ * The terminal format: one block per table under its domain's heading, columns aligned within
+ * the block and no line wider than it must be, so it reads well through `less` and `grep -A`.
+ */
+export function renderText(model: SchemaModel): string {
+  const out: string[] = [`Schema ${model.schema}: ${summaryLine(model)}`];
+  for (const group of byDomain(model)) {
+    const count = `${group.tables.length} table${group.tables.length === 1 ? '' : 's'}`;
+    out.push('', `== ${group.domain ?? '(no @domain)'} (${count}) ==`);
+    for (const table of group.tables) out.push('', ...tableBlock(model, table));
+  }
+  return out.join('\n') + '\n';
+}
+
+function tableBlock(model: SchemaModel, table: TableModel): string[] {
+  const title = [table.name, table.mutable ? '[mutable]' : '', table.description ? `- ${table.description}` : ''].filter(Boolean).join(' ');
+  const references = new Map<string, string>();
+  for (const r of outgoing(model, table.name)) {
+    const target = `-> ${r.to.table}.${r.to.columns.join(', ')} (${relationNote(r)})`;
+    const key = r.from.columns.length === 1 ? r.from.columns[0]! : '';
+    if (key) references.set(key, [references.get(key), target].filter(Boolean).join(' '));
+  }
+  const rows = table.columns.map((c) => [
+    columnKeys(table, c.name).join(','),
+    c.name,
+    shortType(c.type),
+    c.nullable ? 'null' : 'not null',
+    columnDefault(c),
+    [references.get(c.name), columnNote(c)].filter(Boolean).join('  '),
+  ]);
+  const lines = [title, ...align(rows).map((line) => `  ${line}`)];
+  const composite = [
+    ...(table.primaryKey && table.primaryKey.columns.length > 1 ? [`primary key (${table.primaryKey.columns.join(', ')})`] : []),
+    ...table.uniqueKeys.filter((u) => u.columns.length > 1).map((u) => `unique (${u.columns.join(', ')})`),
+  ];
+  if (composite.length > 0) lines.push(`  keys: ${composite.join('; ')}`);
+  for (const r of outgoing(model, table.name).filter((r) => r.from.columns.length > 1)) {
+    lines.push(`  (${r.from.columns.join(', ')}) -> ${r.to.table}.(${r.to.columns.join(', ')}) (${relationNote(r)})`);
+  }
+  const referencedBy = incoming(model, table.name).map((r) => `${r.from.table}.${r.from.columns.join(',')} (${relationNote(r)})`);
+  if (referencedBy.length > 0) lines.push(...wrap('  referenced by: ', referencedBy));
+  return lines;
+}
+
+function align(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]!.length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+/** Long lists wrap at 100 columns, continuation lines indented under the first item. */
+function wrap(prefix: string, items: string[]): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const [i, item] of items.entries()) {
+    const piece = item + (i < items.length - 1 ? ',' : '');
+    if (line.length > prefix.length && line.length + 1 + piece.length > 100) {
+      lines.push(line);
+      line = ' '.repeat(prefix.length) + piece;
+    } else {
+      line = line.length > prefix.length ? `${line} ${piece}` : line + piece;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
