@@ -1,0 +1,44 @@
+import { Args, Flags } from '@oclif/core';
+import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, search, type SearchResult } from '../search/search.js';
+import { renderPlans, renderResult } from '../search/render.js';
+
+export default class Search extends DevdbCommand<SearchResult> {
+  static override summary = 'Ranked, typo-tolerant search over project names, task titles and comment bodies.';
+  static override description = [
+    'Every word must match, in any order and case. Matches as typed rank above matches with typos; among them, whole words in short texts rank first.',
+    'Words of six letters or more also match with one missing, extra or changed letter. Words under three letters match at the start of a word (ui finds "UI", not "build").',
+    'The term is searched as text: %, _, quotes and SQL are literal. Each table is searched through its trigram index (see --explain).',
+  ].join('\n');
+  static override examples = [
+    '<%= config.bin %> search "login bug"',
+    '<%= config.bin %> search deploymnet --in tasks --limit 5',
+    '<%= config.bin %> search "100%" --project 42',
+    '<%= config.bin %> search ocelot --explain',
+    '<%= config.bin %> search invoice --json',
+  ];
+  static override args = {
+    term: Args.string({ description: 'words to look for (quote several words)', required: true }),
+  };
+  static override flags = {
+    ...databaseFlags,
+    in: Flags.string({ description: 'comma-separated tables to search: projects, tasks, comments', default: 'projects,tasks,comments' }),
+    project: Flags.integer({ description: 'only this project (its id), its tasks and their comments' }),
+    limit: Flags.integer({ description: `how many results (1 to ${MAX_LIMIT})`, default: DEFAULT_LIMIT }),
+    threshold: Flags.string({ description: 'fuzzy cut-off from 0 to 1 (pg_trgm word_similarity); default: what one typo in each long word needs' }),
+    explain: Flags.boolean({ description: 'print each query plan (EXPLAIN ANALYZE) and whether it used its trigram index', default: false }),
+  };
+
+  async run(): Promise<SearchResult> {
+    const { args, flags } = await this.parse(Search);
+    const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
+    const result = await this.withDatabase(flags, (db) =>
+      search(db, { term: args.term, in: flags.in.split(','), projectId: flags.project, limit: flags.limit, threshold, explain: flags.explain }),
+    );
+    if (flags.explain) for (const line of renderPlans(result)) this.log(line);
+    for (const notice of result.notices) this.logToStderr(`note: ${notice}`);
+    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+    for (const line of renderResult(result, color)) this.log(line);
+    return result;
+  }
+}
