@@ -1,4 +1,5 @@
 import { byDomain, columnKeys, shortType } from './describe.js';
+import { drawable } from './subset.js';
 import type { Relation, SchemaModel, TableModel } from './model.js';
 
 /**
@@ -18,7 +19,7 @@ export function renderDot(model: SchemaModel): string {
     if (group.domain === null) lines.push(...inner.map((l) => l.slice(2)));
     else lines.push(`  subgraph cluster_${i} {`, `    label=${id(group.domain)}; style="rounded,dashed"; color="#a0aec0"; fontcolor="#4a5568";`, ...inner, '  }');
   }
-  for (const r of model.relations) lines.push(`  ${edge(r)}`);
+  for (const r of drawable(model)) lines.push(`  ${edge(r)}`);
   lines.push('}');
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import { columnKeys, columnNote, shortType } from './describe.js';
+import { drawable } from './subset.js';
 import type { Relation, SchemaModel } from './model.js';
 
 /**
@@ -16,7 +17,7 @@ export function renderMermaid(model: SchemaModel, indent = ''): string {
     }
     lines.push(`${indent}  }`);
   }
-  for (const r of model.relations) lines.push(`${indent}  ${relation(r)}`);
+  for (const r of drawable(model)) lines.push(`${indent}  ${relation(r)}`);
   return lines.join('\n') + '\n';
 }
 

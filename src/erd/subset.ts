@@ -13,7 +13,8 @@ export interface SubsetOptions {
 /**
  * A smaller model for a large schema: the tables within `depth` relationships of the named
  * ones (either direction, polymorphic links included) and, or, the tables of some domains.
- * Relationships are kept when both ends are kept, so a diagram never points off the page.
+ * A kept table keeps all its outgoing relationships, so text still says where each key
+ * points; diagrams draw only those whose both ends are on the page (see `drawable`).
  */
 export function subsetModel(model: SchemaModel, options: SubsetOptions): SchemaModel {
   const known = new Set(model.tables.map((t) => t.name));
@@ -34,10 +35,16 @@ export function subsetModel(model: SchemaModel, options: SubsetOptions): SchemaM
   return {
     schema: model.schema,
     tables: model.tables.filter((t) => keep.has(t.name)),
-    relations: model.relations.filter((r) => keep.has(r.from.table) && keep.has(r.to.table)),
+    relations: model.relations.filter((r) => keep.has(r.from.table)),
     polymorphic: model.polymorphic.filter((p) => keep.has(p.table)),
     enums: model.enums,
   };
+}
+
+/** The relationships a diagram can draw: both tables are in it. */
+export function drawable(model: SchemaModel): SchemaModel['relations'] {
+  const names = new Set(model.tables.map((t) => t.name));
+  return model.relations.filter((r) => names.has(r.from.table) && names.has(r.to.table));
 }
 
 function neighbourhood(model: SchemaModel, start: readonly string[], depth: number): Set<string> {
