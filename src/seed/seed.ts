@@ -83,13 +83,23 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const plan = makePlan(profile, { seed: seedValue, scale, users: options.users, tiers: options.tiers });
   emit({ kind: 'plan', tables: GENERATORS.map((g) => ({ table: g.table, estimate: Math.round(g.estimate(plan)) })) });
 
+  const nonEmpty = await nonEmptyTables(db);
+  if (nonEmpty.length > 0 && !options.truncate) {
+    throw new DevdbError('E_CONFLICT', `The database already has data (${nonEmpty.slice(0, 3).join(', ')}${nonEmpty.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`, {
+      details: { nonEmptyTables: nonEmpty },
+    });
+  }
+  // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
   let step = performance.now();
-  const passwordHash = await hashPassword(process.env.DEVDB_SEED_PASSWORD || DEFAULT_SEED_PASSWORD, seedValue);
-  emit({ kind: 'step', step: 'password', ms: performance.now() - step });
+  const hashing = hashPassword(process.env.DEVDB_SEED_PASSWORD || DEFAULT_SEED_PASSWORD, seedValue).then((hash) => {
+    emit({ kind: 'step', step: 'password', ms: performance.now() - step });
+    return hash;
+  });
+  hashing.catch(() => {});
   const ctx: GenContext = {
     plan,
     people: await makePeople(plan),
-    passwordHash,
+    passwordHash: '',
     taskCreatedAt: new Float64Array(plan.taskCount),
     workerIds: { cpu: [], gpu: [] },
     previewDone: [],
@@ -98,13 +108,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   };
 
   const tables = await db.transaction(async (tx) => {
-    const nonEmpty = await nonEmptyTables(tx);
     if (nonEmpty.length > 0) {
-      if (!options.truncate) {
-        throw new DevdbError('E_CONFLICT', `The database already has data (${nonEmpty.slice(0, 3).join(', ')}${nonEmpty.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`, {
-          details: { nonEmptyTables: nonEmpty },
-        });
-      }
       step = performance.now();
       await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')} RESTART IDENTITY;`);
       emit({ kind: 'step', step: 'truncate', ms: performance.now() - step });
@@ -115,6 +119,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     const deferred = (options.indexes ?? 'defer') === 'defer' ? await dropDeferrable(tx, SEEDED_TABLES) : [];
     emit({ kind: 'step', step: 'drop indexes', ms: performance.now() - step });
 
+    ctx.passwordHash = await hashing;
     const loaded: SeededTable[] = [];
     for (const generator of GENERATORS) loaded.push(await loadTable(tx, generator, ctx, plan, emit));
 
@@ -168,6 +173,11 @@ async function requireSchema(db: Queryable): Promise<void> {
   if (rows.length > 0) {
     throw new DevdbError('E_CONFLICT', `The database is missing devdb's tables (${rows.slice(0, 3).map((r) => r.table).join(', ')}${rows.length > 3 ? ', ...' : ''}): run devdb migrate (or devdb setup) first.`);
   }
+}
+
+/** True when any table devdb seeds holds a row (setup seeds only an empty database). */
+export async function hasSeedableData(db: Queryable): Promise<boolean> {
+  return (await nonEmptyTables(db)).length > 0;
 }
 
 async function nonEmptyTables(db: Queryable): Promise<string[]> {

@@ -1,0 +1,162 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DevdbError } from '../../src/errors.js';
+import { DEFAULT_SEED_PASSWORD, verifyPassword } from '../../src/seed/password.js';
+import { seed } from '../../src/seed/seed.js';
+import { SEEDED_TABLES } from '../../src/seed/tables.js';
+import { TOKEN_PATTERN } from '../../src/keys/token.js';
+import { engines, useDatabase } from '../support/engines.js';
+import { CONSISTENCY_VIOLATIONS, QUOTA_VIOLATIONS, digests, rowCount, schemaShape } from './checks.js';
+
+const byEngine: Record<string, Record<string, string>> = {};
+
+for (const engine of engines) {
+  describe(`seed on ${engine}`, () => {
+    const t = useDatabase(engine);
+
+    it('fills every table, keeps every constraint and index exactly as migrated, and respects every tier quota', async () => {
+      const before = await schemaShape(t.db);
+      const result = await seed(t.db, { scale: 'tiny' });
+      expect(result.tables.map((x) => x.table)).toEqual(SEEDED_TABLES);
+      for (const table of result.tables) expect(table.rows, table.table).toBeGreaterThan(0);
+      expect(result.users).toEqual({ free: 8, pro: 3, premium: 1 });
+      for (const table of SEEDED_TABLES) expect(await rowCount(t.db, `select 1 from "${table}"`), table).toBe(result.tables.find((x) => x.table === table)!.rows);
+      // Dropped for the load and restored: same definitions, every constraint validated.
+      expect(await schemaShape(t.db)).toEqual(before);
+      for (const [name, sql] of Object.entries(QUOTA_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
+      for (const [name, sql] of Object.entries(CONSISTENCY_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
+    });
+
+    it('gives the same bytes for the same seed, different ones for another seed', async () => {
+      await seed(t.db, { scale: 'tiny', seed: 7 });
+      const first = await digests(t.db);
+      await seed(t.db, { scale: 'tiny', seed: 7, truncate: true });
+      expect(await digests(t.db)).toEqual(first);
+      byEngine[engine] = first;
+      await seed(t.db, { scale: 'tiny', seed: 8, truncate: true });
+      const other = await digests(t.db);
+      for (const table of ['users', 'projects', 'tasks', 'comments', 'api_keys']) expect(other[table], table).not.toBe(first[table]);
+    });
+
+    it('writes real-looking text, no lorem ipsum, with believable proportions', async () => {
+      await seed(t.db, { scale: 'tiny', users: 30 });
+      const textColumns = await t.db.query<{ table_name: string; column_name: string }>(
+        `select table_name, column_name from information_schema.columns
+          where table_schema = current_schema() and data_type in ('text', 'jsonb') and table_name = any($1::text[])`,
+        [SEEDED_TABLES],
+      );
+      expect(textColumns.length).toBeGreaterThan(20);
+      for (const c of textColumns) {
+        expect(await rowCount(t.db, `select 1 from "${c.table_name}" where "${c.column_name}"::text ~* '(lorem|ipsum|dolor sit|consectetur)'`), `${c.table_name}.${c.column_name}`).toBe(0);
+      }
+      const [p] = await t.db.query<{ unread: number; suspicious: number; failed_with_code: number; replies: number; project_comments: number; both_sources: number; distinct_titles: number; tasks: number }>(`
+        select (select avg((not is_read)::int)::float8 from notifications) as unread,
+               (select count(*)::int from sessions where suspicious) as suspicious,
+               (select count(*)::int from preview_jobs where status = 'failed' and error_code ~ '^[A-Z]') as failed_with_code,
+               (select count(*)::int from comments where parent_id is not null) as replies,
+               (select count(*)::int from comments where entity_type = 'project') as project_comments,
+               (select count(*)::int from task_attachments where (r2_key is null) = (external_url is null)) as both_sources,
+               (select count(distinct title)::int from tasks) as distinct_titles,
+               (select count(*)::int from tasks) as tasks`);
+      expect(p!.unread).toBeGreaterThan(0.05);
+      expect(p!.unread).toBeLessThan(0.6);
+      expect(p!.failed_with_code).toBeGreaterThan(0);
+      expect(p!.replies).toBeGreaterThan(0);
+      expect(p!.project_comments).toBeGreaterThan(0);
+      expect(p!.both_sources).toBe(0);
+      expect(p!.distinct_titles / p!.tasks).toBeGreaterThan(0.3);
+      expect(await rowCount(t.db, "select 1 from users where email !~ '@example\\.(com|org|net)$|@mail\\.example\\.com$|@acme\\.example$'")).toBe(0);
+      const statuses = await t.db.query<{ status: string }>('select distinct status::text as status from tasks order by 1');
+      expect(statuses.map((s) => s.status)).toEqual(['cancelled', 'done', 'in_progress', 'in_review', 'todo']);
+    });
+
+    it('stores one scrypt hash that verifies the development password, and API keys as SHA-256 only', async () => {
+      await seed(t.db, { scale: 'tiny' });
+      const hashes = await t.db.query<{ password_hash: string }>('select distinct password_hash from users');
+      expect(hashes).toHaveLength(1);
+      expect(hashes[0]!.password_hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
+      expect(await verifyPassword(DEFAULT_SEED_PASSWORD, hashes[0]!.password_hash)).toBe(true);
+      expect(await verifyPassword('wrong password', hashes[0]!.password_hash)).toBe(false);
+      const keys = await t.db.query<{ hashed_key: string; display_prefix: string }>('select hashed_key, display_prefix from api_keys');
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) {
+        expect(k.hashed_key).toMatch(/^[0-9a-f]{64}$/);
+        expect(k.display_prefix).toMatch(/^devdb_[0-9A-Za-z]{8}$/);
+      }
+      const tokenLike = TOKEN_PATTERN.source.replace(/^\^|\$$/g, '');
+      for (const table of SEEDED_TABLES) expect(await rowCount(t.db, `select 1 from "${table}" t where t::text ~ $1`, [tokenLike]), table).toBe(0);
+      // A rotation chain: the new key names the old one, whose grace period is over.
+      expect(await rowCount(t.db, 'select 1 from api_keys where replaced_key_id is not null')).toBeGreaterThan(0);
+      expect(await rowCount(t.db, "select 1 from api_keys n join api_keys o on o.id = n.replaced_key_id where o.revoked_at is null and (o.expires_at is null or o.expires_at > '2026-11-01')")).toBe(0);
+    });
+
+    it('leaves identity sequences past the seeded ids, so the application can insert', async () => {
+      await seed(t.db, { scale: 'tiny' });
+      const [max] = await t.db.query<{ id: number }>('select max(id)::int as id from users');
+      const [row] = await t.db.query<{ id: number }>("insert into users (email, password_hash) values ('new.user@example.com', 'x') returning id");
+      expect(row!.id).toBe(max!.id + 1);
+      const [comment] = await t.db.query<{ id: number }>(
+        "insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'project', 1, 1, 'Looks good') returning id",
+      );
+      expect(comment!.id).toBe((await rowCount(t.db, 'select 1 from comments')));
+    });
+
+    it('refuses a database with data unless told to truncate, and changes nothing when it refuses', async () => {
+      await seed(t.db, { scale: 'tiny' });
+      const before = await digests(t.db);
+      const error = await seed(t.db, { scale: 'tiny', seed: 9 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DevdbError);
+      expect((error as DevdbError).code).toBe('E_CONFLICT');
+      expect((error as DevdbError).message).toContain('--truncate');
+      expect(await digests(t.db)).toEqual(before);
+    });
+
+    it('rolls everything back when the load fails midway: old rows, indexes and keys all intact', async () => {
+      await seed(t.db, { scale: 'tiny', seed: 3 });
+      const rows = await digests(t.db);
+      const shape = await schemaShape(t.db);
+      const boom = seed(t.db, {
+        scale: 'tiny',
+        seed: 4,
+        truncate: true,
+        onProgress: (e) => {
+          if (e.kind === 'table' && e.table === 'comments') throw new Error('interrupted');
+        },
+      });
+      await expect(boom).rejects.toThrow('interrupted');
+      expect(await digests(t.db)).toEqual(rows);
+      expect(await schemaShape(t.db)).toEqual(shape);
+    });
+
+    it('seeds only the tiers asked for, and refuses a profile above a tier limit before touching anything', async () => {
+      const result = await seed(t.db, { scale: 'tiny', users: 5, tiers: ['pro'] });
+      expect(result.users).toEqual({ free: 0, pro: 5, premium: 0 });
+      expect(await rowCount(t.db, "select 1 from users where tier <> 'pro'")).toBe(0);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
+      try {
+        const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
+        profile.tiers.free.projects = [1, 4];
+        fs.writeFileSync(path.join(dir, 'greedy.json'), JSON.stringify(profile));
+        const error = await seed(t.db, { profile: path.join(dir, 'greedy.json'), truncate: true }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'E_INVALID' });
+        expect((error as Error).message).toContain('tiers.free.projects goes up to 4 but tier_limits.max_projects for free is 3');
+        expect(await rowCount(t.db, 'select 1 from users')).toBe(5);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+describe('seed across engines', () => {
+  afterAll(() => {
+    for (const key of Object.keys(byEngine)) delete byEngine[key];
+  });
+  it('writes byte-identical tables on PGlite and on PostgreSQL for one seed', () => {
+    const seen = Object.values(byEngine);
+    expect(seen.length).toBe(engines.length);
+    for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
+  });
+});
