@@ -13,7 +13,7 @@ export type WordMode = 'substring' | 'word-prefix' | 'unindexed';
 export interface TermWord {
   text: string;
   mode: WordMode;
-  /** Words of six letters or more (up to 64) also match with one typo: their word_similarity cut-off. */
+  /** Typed words of five letters or more (up to 64) also match with one typo: their word_similarity cut-off. */
   fuzzy: number | null;
 }
 

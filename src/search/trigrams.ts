@@ -30,24 +30,22 @@ export function similarity(a: string, b: string): number {
   return shared / (ta.size + tb.size - shared);
 }
 
-/** Words of this length or more tolerate one missing, extra or changed letter. */
-export const TYPO_WORD_LENGTH = 6;
-
-/** Used when no word is long enough for a typo: only near-identical spellings (plurals) pass. */
-const SHORT_TERM_THRESHOLD = 0.5;
+/**
+ * Typed words of this many letters or more are compared with typos: a word of six letters
+ * with one letter missing has five.
+ */
+export const TYPO_WORD_LENGTH = 5;
 
 /**
- * The loosest `word_similarity` a match of `term` can have when each word of six letters or
- * more carries one typo. A changed letter costs a word three of its trigrams on both sides,
- * so with q trigrams in the term and k long words the worst case is (q - 3k) / (q + 3k):
- * 0.4 for one six-letter word, higher for longer words, which keeps the index selective.
+ * The lowest `word_similarity` a typed word of n letters has against the word it was meant
+ * to be, with one letter changed, extra or missing (a word has n + 1 trigrams, and a typo
+ * spoils up to three): (n - 2) / (n + 4) for a changed letter, (n - 1) / (n + 4) when the
+ * typed word misses one (the only typo a five-letter word can carry from a six-letter one).
+ * 0.4 for six letters, stricter as words grow, which keeps long words precise.
  */
-export function typoThreshold(term: string): number {
-  const q = trigrams(term).size;
-  const k = trigramWords(term).filter((w) => [...w].length >= TYPO_WORD_LENGTH).length;
-  if (q === 0) return 1;
-  if (k === 0) return SHORT_TERM_THRESHOLD;
-  const worst = (q - 3 * k) / (q + 3 * k);
-  // A hair below the worst case: the server compares in single precision.
-  return Math.max(0.1, Math.floor((worst - 0.001) * 100) / 100);
+export function typoThreshold(word: string): number {
+  const n = [...word].length;
+  const worst = n >= 6 ? (n - 2) / (n + 4) : (n - 1) / (n + 4);
+  // A hair below the worst case: the server computes similarities in single precision.
+  return Math.floor((worst - 0.001) * 100) / 100;
 }
