@@ -13,14 +13,24 @@ export function canPrompt(): boolean {
  */
 export async function valueOrAsk<T>(value: T | undefined, flag: string, ask: (prompts: Prompts) => Promise<T>): Promise<T> {
   if (value !== undefined) return value;
-  if (!canPrompt()) throw usageError(`Missing ${flag}: pass it, or run the command in a terminal to be asked for it.`);
+  refuseUnanswerable(value, flag);
   return askWith(ask);
+}
+
+/** The usage error valueOrAsk would raise, raised early: before a database is opened for nothing. */
+export function refuseUnanswerable(value: unknown, flag: string): void {
+  if (value === undefined && !canPrompt()) throw usageError(`Missing ${flag}: pass it, or run the command in a terminal to be asked for it.`);
+}
+
+/** The usage error confirmUnlessYes would raise, raised before any work. */
+export function refuseUnconfirmable(yes: boolean, what: string): void {
+  if (!yes && !canPrompt()) throw usageError(`${what} needs confirmation: pass --yes, or run the command in a terminal.`);
 }
 
 /** Guards an irreversible step: passes with `--yes`, asks on a terminal, refuses otherwise. */
 export async function confirmUnlessYes(question: string, options: { yes: boolean; what: string }): Promise<void> {
   if (options.yes) return;
-  if (!canPrompt()) throw usageError(`${options.what} needs confirmation: pass --yes, or run the command in a terminal.`);
+  refuseUnconfirmable(options.yes, options.what);
   if (!(await askWith((p) => p.confirm({ message: question, default: false })))) {
     throw new DevdbError('E_NOT_CONFIRMED', 'Stopped at your answer: nothing was changed.');
   }

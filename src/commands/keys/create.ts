@@ -1,5 +1,5 @@
 import { Flags } from '@oclif/core';
-import { valueOrAsk } from '../../cli/ask.js';
+import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { checkKeyName, createKey, type CreatedKey } from '../../keys/create-key.js';
 import { describeExpiry, describeKey } from '../../keys/describe.js';
@@ -26,6 +26,8 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
     const { flags } = await this.parse(KeysCreate);
     const expiresInMs = parseLifetime(flags['expires-in']);
     if (flags.name !== undefined) checkKeyName(flags.name);
+    refuseUnanswerable(flags.user, '--user');
+    refuseUnanswerable(flags.name, '--name');
     const created = await this.withDatabase(flags, async (db) => {
       const user = await valueOrAsk(flags.user, '--user', (p) =>
         p.search({

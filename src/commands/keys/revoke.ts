@@ -1,10 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { confirmUnlessYes, valueOrAsk } from '../../cli/ask.js';
+import { confirmUnlessYes, refuseUnanswerable, refuseUnconfirmable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { describeKey } from '../../keys/describe.js';
 import { findKey } from '../../keys/find-key.js';
 import { selectKeys, type KeyRecord } from '../../keys/key-record.js';
 import { revokeKey } from '../../keys/revoke-key.js';
+
+const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
 
 export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   static override summary = 'Revoke a key now: it stops working at once, grace period or not.';
@@ -20,8 +22,10 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
 
   async run(): Promise<KeyRecord> {
     const { args, flags } = await this.parse(KeysRevoke);
+    refuseUnanswerable(args.key, KEY_ARGUMENT);
+    refuseUnconfirmable(flags.yes, 'Revoking a key');
     const revoked = await this.withDatabase(flags, async (db) => {
-      const ref = await valueOrAsk(args.key, 'the key argument (an id or display prefix)', async (p) => {
+      const ref = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
         const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring', 'expired'], limit: 200 });
         return p.select({ message: 'Which key do you want to revoke?', choices: keys.map((k) => ({ value: String(k.id), name: `${describeKey(k)}, ${k.state}` })) });
       });

@@ -1,10 +1,12 @@
 import { Args, Flags } from '@oclif/core';
-import { valueOrAsk } from '../../cli/ask.js';
+import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { describeExpiry, describeKey, formatTime } from '../../keys/describe.js';
 import { parseDuration, parseLifetime } from '../../keys/duration.js';
 import { selectKeys } from '../../keys/key-record.js';
 import { rotateKey, type RotatedKey } from '../../keys/rotate-key.js';
+
+const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
 
 export default class KeysRotate extends DevdbCommand<RotatedKey> {
   static override summary = 'Replace a key with a new one; the old one keeps working through a grace period.';
@@ -28,8 +30,9 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     const { args, flags } = await this.parse(KeysRotate);
     const graceMs = parseDuration(flags.grace, '--grace');
     const expiresInMs = flags['expires-in'] === undefined ? undefined : parseLifetime(flags['expires-in']);
+    refuseUnanswerable(args.key, KEY_ARGUMENT);
     const rotated = await this.withDatabase(flags, async (db) => {
-      const key = await valueOrAsk(args.key, 'the key argument (an id or display prefix)', async (p) => {
+      const key = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
         const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring'], limit: 200 });
         return p.select({
           message: 'Which key do you want to rotate?',

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
+import { runCli, parseJson, type CliResult } from '../support/cli.js';
+import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { addUser } from './fixtures.js';
+
+interface JsonKey {
+  id: number;
+  displayPrefix: string;
+  state: string;
+  expiresAt: string | null;
+}
+
+for (const engine of engines) {
+  describe(`devdb keys on ${engine}`, () => {
+    let s: Scratch;
+    /** Every token any command printed, and every output of commands that must never print one. */
+    const tokens: string[] = [];
+    const quiet: CliResult[] = [];
+    const keys = (args: string[], input?: string) => runCli(['keys', ...args, ...s.args], input === undefined ? {} : { input });
+    const quietly = async (args: string[], input?: string) => {
+      const result = await keys(args, input);
+      quiet.push(result);
+      return result;
+    };
+
+    beforeAll(async () => {
+      s = await scratch(engine);
+      const db = await openScratch(s);
+      try {
+        await addUser(db, 'carol@example.com', 'pro');
+        await addUser(db, 'dave@example.com', 'free');
+      } finally {
+        await db.close();
+      }
+    });
+    afterAll(async () => {
+      // The one rule that matters most: only create and rotate ever print a token.
+      for (const result of quiet) {
+        for (const token of tokens) {
+          expect(result.stdout + result.stderr).not.toContain(randomPartOf(token));
+        }
+      }
+      await s.dispose();
+    });
+
+    it('create prints the token alone on stdout, once, and says it will not be shown again', async () => {
+      const created = await keys(['create', '--user', 'carol@example.com', '--name', 'ci', '--expires-in', '90d']);
+      expect(created.code).toBe(0);
+      const token = created.stdout.trim();
+      expect(token).toMatch(TOKEN_PATTERN);
+      tokens.push(token);
+      expect(created.stderr).toContain('will not be shown again');
+      expect(created.stderr).toContain(`(${token.slice(0, 14)}) of carol@example.com, expires`);
+
+      const json = await keys(['create', '--user', 'carol@example.com', '--name', 'deploy', '--json']);
+      const body = parseJson<{ token: string; shownOnce: boolean; key: JsonKey }>(json);
+      expect(body.token).toMatch(TOKEN_PATTERN);
+      expect(body).toMatchObject({ shownOnce: true, key: { state: 'active', expiresAt: null, displayPrefix: body.token.slice(0, 14) } });
+      tokens.push(body.token);
+    });
+
+    it('verify reads the token from stdin or "-", says valid, and never echoes it', async () => {
+      const [token] = tokens;
+      const piped = await quietly(['verify'], `${token}\n`);
+      expect(piped.code).toBe(0);
+      expect(piped.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of carol@example.com, expires /);
+      const dash = await quietly(['verify', '-', '--json'], token!);
+      expect(parseJson<{ valid: boolean; key: { lastUsedAt: string | null } }>(dash)).toMatchObject({ valid: true });
+      expect(parseJson<{ key: { lastUsedAt: string | null } }>(dash).key.lastUsedAt).not.toBeNull();
+    });
+
+    it('verify fails with exit 1 and the reason; no token is a usage error', async () => {
+      const token = tokens[0]!;
+      const bad = await quietly(['verify'], token.slice(0, 20) + (token[20] === 'x' ? 'y' : 'x') + token.slice(21));
+      expect(bad.code).toBe(1);
+      expect(bad.stderr.trim()).toBe('Error: invalid: bad_checksum: its checksum does not match, so it was mistyped or cut short.');
+      const malformed = await quietly(['verify', '--json'], 'hello');
+      expect(malformed.code).toBe(1);
+      expect(parseJson(malformed)).toMatchObject({ error: { code: 'E_INVALID', details: { valid: false, reason: 'malformed', keyId: null } } });
+      const empty = await quietly(['verify'], '  \n');
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('No token given');
+    });
+
+    it('list shows keys and states, never a token or a hash', async () => {
+      const text = await quietly(['list', '--user', 'carol@example.com']);
+      expect(text.code).toBe(0);
+      expect(text.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+NAME\s+PREFIX\s+STATE\s+CREATED\s+LAST USED\s+EXPIRES\s+NOTE$/);
+      expect(text.stdout).toContain(tokens[0]!.slice(0, 14));
+      const json = parseJson<{ keys: Record<string, unknown>[]; total: number }>(await quietly(['list', '--json', '--state', 'active']));
+      expect(json.total).toBe(2);
+      expect(JSON.stringify(json)).not.toMatch(/hash|[0-9a-f]{64}/i);
+      const none = await quietly(['list', '--user', 'dave@example.com']);
+      expect(none.stdout.trim()).toBe('No API keys for dave@example.com. Create one with devdb keys create.');
+    });
+
+    it('rotate prints the new token; with --grace 0 the old one stops working', async () => {
+      const old = tokens[1]!;
+      const rotated = await keys(['rotate', old.slice(0, 14), '--grace', '0', '--json']);
+      expect(rotated.code).toBe(0);
+      const body = parseJson<{ token: string; previous: JsonKey; key: JsonKey }>(rotated);
+      tokens.push(body.token);
+      expect(body.previous.state).toBe('expired');
+      expect((await quietly(['verify'], old)).stderr).toContain('invalid: expired');
+      expect((await quietly(['verify'], body.token)).code).toBe(0);
+      const again = await quietly(['rotate', String(body.previous.id)]);
+      expect(again.code).toBe(1);
+      expect(again.stderr.trim()).toBe(`Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: rotate key ${body.key.id} instead.`);
+
+      const graced = await keys(['rotate', String(body.key.id), '--grace', '2h']);
+      expect(graced.code).toBe(0);
+      tokens.push(graced.stdout.trim());
+      expect(graced.stderr).toContain(`The old key ${body.key.displayPrefix} keeps working until`);
+    });
+
+    it('revoke needs --yes without a terminal, then ends the key at once', async () => {
+      const target = tokens[0]!.slice(0, 14);
+      const refused = await quietly(['revoke', target]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.trim()).toBe('Error: Revoking a key needs confirmation: pass --yes, or run the command in a terminal.');
+      expect((await quietly(['verify'], tokens[0])).code).toBe(0);
+      const revoked = await quietly(['revoke', target, '--yes']);
+      expect(revoked.code).toBe(0);
+      expect(revoked.stdout).toContain(`Revoked key`);
+      expect((await quietly(['verify'], tokens[0])).stderr).toContain('invalid: revoked');
+      const whole = await quietly(['revoke', tokens[0]!, '--yes']);
+      expect(whole.code).toBe(2);
+    });
+
+    it('missing flags without a terminal are usage errors; the quota is a failure', async () => {
+      const noName = await quietly(['create', '--user', 'dave@example.com']);
+      expect(noName.code).toBe(2);
+      expect(noName.stderr.trim()).toBe('Error: Missing --name: pass it, or run the command in a terminal to be asked for it.');
+      expect((await quietly(['create', '--name', 'x'])).code).toBe(2);
+      expect((await quietly(['rotate'])).code).toBe(2);
+      const badDuration = await quietly(['create', '--user', 'dave@example.com', '--name', 'x', '--expires-in', '3 months']);
+      expect(badDuration.code).toBe(2);
+      expect(badDuration.stderr).toContain('--expires-in takes a duration like 90d');
+
+      for (const name of ['one', 'two']) {
+        const made = await keys(['create', '--user', 'dave@example.com', '--name', name]);
+        tokens.push(made.stdout.trim());
+      }
+      const over = await quietly(['create', '--user', 'dave@example.com', '--name', 'three']);
+      expect(over.code).toBe(1);
+      expect(over.stderr.trim()).toMatch(/^Error: dave@example.com already has 2 active API key\(s\) and the free tier allows 2: revoke one/);
+      expect(over.stderr).not.toContain('    at ');
+    });
+  });
+}
