@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openScratch, scratch, engines, type Scratch } from '../support/engines.js';
+import { parseJson, runCli } from '../support/cli.js';
+import { digests } from './checks.js';
+
+interface SeedJson {
+  seed: number;
+  scale: string;
+  totalRows: number;
+  users: Record<string, number>;
+  tables: { table: string; rows: number }[];
+}
+
+for (const engine of engines) {
+  describe(`devdb seed and setup on ${engine}`, () => {
+    let s: Scratch | undefined;
+    afterEach(async () => {
+      await s?.dispose();
+      s = undefined;
+    });
+
+    // Each test spawns devdb three times; the embedded engine starts in each.
+    it('seeds with --json, refuses a second run without --truncate in one line, and replaces the data with it', { timeout: 180_000 }, async () => {
+      s = await scratch(engine);
+      const first = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--json', ...s.args]);
+      expect(first.code, first.stderr).toBe(0);
+      const result = parseJson<SeedJson>(first);
+      expect(result).toMatchObject({ seed: 5, scale: 'tiny', users: { free: 8, pro: 3, premium: 1 } });
+      expect(result.tables).toHaveLength(24);
+      expect(result.totalRows).toBe(result.tables.reduce((n, t) => n + t.rows, 0));
+
+      const again = await runCli(['seed', '--scale', 'tiny', ...s.args]);
+      expect(again.code).toBe(1);
+      expect(again.stderr.trim().split('\n')).toHaveLength(1);
+      expect(again.stderr).toMatch(/^Error: The database already has data .*--truncate/);
+
+      const replaced = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--truncate', '--users', '4', '--tier', 'premium', ...s.args]);
+      expect(replaced.code, replaced.stderr).toBe(0);
+      // Not a terminal: one plain line per table, then the summary table.
+      expect(replaced.stdout).toMatch(/^users\s+4 rows/m);
+      expect(replaced.stdout).toMatch(/^table\s+rows\s+time\s+rows\/s$/m);
+      expect(replaced.stdout).toMatch(/^total\s+[\d,]+\s/m);
+      expect(replaced.stdout).toContain('users: 0 free, 0 pro, 4 premium');
+      expect(replaced.stdout).not.toContain('\r');
+      expect(replaced.stdout + replaced.stderr).not.toContain('devdb-dev-password');
+    });
+
+    it('setup migrates, seeds an empty database, and a second setup neither reseeds nor fails', { timeout: 180_000 }, async () => {
+      s = await scratch(engine, { migrated: false });
+      const first = await runCli(['setup', '--json', ...s.args]);
+      expect(first.code, first.stderr).toBe(0);
+      const result = parseJson<{ applied: unknown[]; seeded: SeedJson | null; seedSkipped: string | null }>(first);
+      expect(result.applied.length).toBeGreaterThan(0);
+      expect(result.seeded).toMatchObject({ scale: 'small', seed: 42 });
+      expect(result.seedSkipped).toBeNull();
+      const db = await openScratch(s);
+      const before = await digests(db);
+      await db.close();
+
+      const second = await runCli(['setup', ...s.args]);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stdout).toContain('not seeded again');
+      const after = await openScratch(s);
+      try {
+        expect(await digests(after)).toEqual(before);
+      } finally {
+        await after.close();
+      }
+    });
+  });
+}
+
+describe('devdb seed usage', () => {
+  it('rejects a bad scale as a usage error (exit 2) in one line', async () => {
+    const result = await runCli(['seed', '--scale', 'huge', '--data-dir', path.join(os.tmpdir(), 'devdb-never-created')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('--scale');
+    expect(fs.existsSync(path.join(os.tmpdir(), 'devdb-never-created'))).toBe(false);
+  });
+
+  it('refuses to seed a server on another host without a terminal or --force, before connecting', async () => {
+    const result = await runCli(['seed', '--url', 'postgres://me:s3cret-pw@db.staging.invalid:5432/app']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^Error: Seeding postgres:\/\/me:\*\*\*@db\.staging\.invalid:5432\/app needs confirmation: run it in a terminal, or pass --force\.$/);
+    expect(result.stderr).not.toContain('s3cret-pw');
+  });
+});
