@@ -76,6 +76,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     if (projectId !== undefined && (await tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId])).length === 0) {
       throw new DevdbError('E_NOT_FOUND', `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`);
     }
+    // Under a LIMIT the planner bets on a sequential scan finding the pool early, a bet it
+    // cannot price for text patterns (a rare word reads the whole table). The trigram index
+    // bounds the work whatever the word, so it is the plan; it cannot help an unindexed term.
+    if (!term.unindexed) await tx.query("SELECT set_config('enable_seqscan', 'off', true)");
     const plans: QueryPlan[] = [];
     const run = async (query: EntityQuery): Promise<PoolRow[]> => {
       if (options.explain) plans.push(await explainQuery(tx, query));

@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { search } from '../../src/search/search.js';
+import { engines, useDatabase } from '../support/engines.js';
+
+/** Enough rows, of varied enough words, that a sequential scan would be the planner's worse choice. */
+async function fillMany(db: Parameters<typeof search>[0]): Promise<void> {
+  await db.exec(`
+    INSERT INTO users (id, email, password_hash) VALUES (1, 'bulk@example.com', 'x');
+    INSERT INTO projects (id, owner_id, name)
+      SELECT g, 1, 'project ' || substr(md5('p' || g), 1, 10) FROM generate_series(1, 5000) g;
+    INSERT INTO tasks (project_id, title, created_by)
+      SELECT 1 + g % 5000, 'task ' || substr(md5('t' || g), 1, 10) || ' ' || substr(md5('u' || g), 1, 8), 1 FROM generate_series(1, 30000) g;
+    INSERT INTO comments (project_id, entity_type, entity_id, author_id, body)
+      SELECT 1 + g % 5000, 'project', 1 + g % 5000, 1, 'note ' || substr(md5('c' || g), 1, 10) || ' then ' || substr(md5('d' || g), 1, 12) FROM generate_series(1, 30000) g;
+    ANALYZE projects; ANALYZE tasks; ANALYZE comments;
+  `);
+}
+
+for (const engine of engines) {
+  describe(`search plans on ${engine}`, () => {
+    const t = useDatabase(engine, { resetEach: false });
+    beforeAll(() => fillMany(t.db));
+
+    it('serves the exact pass of all three tables from their trigram indexes', async () => {
+      const [row] = await t.db.query<{ word: string }>("SELECT split_part(title, ' ', 2) AS word FROM tasks WHERE id = 4242");
+      const result = await search(t.db, { term: row!.word, explain: true });
+      expect(result.hits.map((h) => h.id)).toContain(4242);
+      expect(result.plans!.slice(0, 3).map((p) => [p.kind, p.tier, p.indexUsed])).toEqual([
+        ['project', 'exact', true],
+        ['task', 'exact', true],
+        ['comment', 'exact', true],
+      ]);
+      expect(result.plans![1]!.plan).toContain('Bitmap Index Scan on tasks_title_trgm_idx');
+    });
+
+    it('serves the fuzzy pass of all three tables from their trigram indexes', async () => {
+      const [row] = await t.db.query<{ word: string }>("SELECT split_part(body, ' ', 2) AS word FROM comments WHERE id = 777");
+      const word = row!.word;
+      const typo = word.slice(0, 7) + (word[7] === 'z' ? 'y' : 'z') + word.slice(8);
+      const result = await search(t.db, { term: typo, explain: true });
+      expect(result.hits.map((h) => [h.kind, h.id, h.match])).toContainEqual(['comment', 777, 'fuzzy']);
+      expect(result.plans!.map((p) => [p.kind, p.tier, p.indexUsed])).toEqual([
+        ['project', 'exact', true],
+        ['task', 'exact', true],
+        ['comment', 'exact', true],
+        ['project', 'fuzzy', true],
+        ['task', 'fuzzy', true],
+        ['comment', 'fuzzy', true],
+      ]);
+    });
+  });
+}
