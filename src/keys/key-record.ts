@@ -50,11 +50,15 @@ const STATE_SQL = `CASE
     ELSE 'active'
   END`;
 
-const SELECT_SQL = `SELECT k.id, k.user_id, u.email AS user_email, k.name, k.display_prefix, ${STATE_SQL} AS state,
-       k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.replaced_key_id, s.id AS replaced_by_key_id
+const COLUMNS_SQL = `k.id, k.user_id, u.email AS user_email, k.name, k.display_prefix, ${STATE_SQL} AS state,
+       k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.replaced_key_id, s.id AS replaced_by_key_id`;
+
+const FROM_SQL = `
   FROM api_keys k
   JOIN users u ON u.id = k.user_id
   LEFT JOIN api_keys s ON s.replaced_key_id = k.id`;
+
+const SELECT_SQL = `SELECT ${COLUMNS_SQL}${FROM_SQL}`;
 
 export interface KeyQuery {
   now: Date;
@@ -97,4 +101,13 @@ function toRecord(row: KeyRow): KeyRecord {
     replacesKeyId: row.replaced_key_id,
     replacedByKeyId: row.replaced_by_key_id,
   };
+}
+
+/**
+ * The key a token's display prefix points at, with its stored digest: for verification only,
+ * in one round trip, and the digest never leaves the caller.
+ */
+export async function selectKeyForVerify(db: Queryable, displayPrefix: string, now: Date): Promise<{ key: KeyRecord; hashedKey: string } | undefined> {
+  const [row] = await db.query<KeyRow & { hashed_key: string }>(`SELECT ${COLUMNS_SQL}, k.hashed_key${FROM_SQL} WHERE k.display_prefix = $2`, [now, displayPrefix]);
+  return row && { key: toRecord(row), hashedKey: row.hashed_key };
 }

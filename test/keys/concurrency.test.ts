@@ -2,7 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { createKey } from '../../src/keys/create-key.js';
+import { revokeKey } from '../../src/keys/revoke-key.js';
 import { rotateKey } from '../../src/keys/rotate-key.js';
+import { verifyKey } from '../../src/keys/verify-key.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
 import { addUser } from './fixtures.js';
 
@@ -86,6 +88,25 @@ for (const engine of engines) {
       expect((settled.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'E_QUOTA' });
       const [row] = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys');
       expect(row!.n).toBe(2);
+    });
+
+    it('a key revoked while it is being verified is reported revoked, not valid', async () => {
+      const { key, token } = await createKey(a, { user: 'alice@example.com', name: 'ci' });
+      let result: Awaited<ReturnType<typeof verifyKey>>;
+      if (engine === 'postgres') {
+        const gate = await openScratch(s);
+        open.push(gate);
+        // The revocation holds the row while the verification reads the old, live row and then waits to stamp it.
+        const race = await raceBehindLock(gate, 'UPDATE api_keys SET revoked_at = created_at WHERE id = $1', [key.id], [() => verifyKey(b, token)]);
+        expect(race.blocked).toBe(1);
+        result = (race.settled[0] as PromiseFulfilledResult<typeof result>).value;
+      } else {
+        await revokeKey(a, { key: String(key.id) });
+        result = await verifyKey(b, token);
+      }
+      expect(result).toMatchObject({ valid: false, reason: 'revoked', key: { id: key.id, state: 'revoked' } });
+      const [row] = await a.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_keys WHERE id = $1', [key.id]);
+      expect(row!.last_used_at).toBeNull();
     });
   });
 }

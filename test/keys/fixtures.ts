@@ -1,4 +1,5 @@
 import type { Queryable } from '../../src/db/db.js';
+import { DevdbError } from '../../src/errors.js';
 
 export async function addUser(db: Queryable, email: string, tier: 'free' | 'pro' | 'premium' = 'free'): Promise<number> {
   const [row] = await db.query<{ id: number }>("INSERT INTO users (email, password_hash, tier, created_at, updated_at) VALUES ($1, 'not-a-real-hash', $2, '2020-01-01', '2020-01-01') RETURNING id", [email, tier]);
@@ -30,4 +31,14 @@ export async function dumpEverything(db: Queryable): Promise<string> {
     parts.push(`${t.schema}.${t.name}\n${row?.text ?? ''}`);
   }
   return parts.join('\n');
+}
+
+/** The DevdbError a call fails with; a call that succeeds fails the test. */
+export async function rejection(promise: Promise<unknown>): Promise<DevdbError> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof DevdbError)) throw new Error(`expected a DevdbError, got ${outcome === undefined ? 'success' : String(outcome)}`);
+  return outcome;
 }

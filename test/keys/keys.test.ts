@@ -8,7 +8,7 @@ import { rotateKey } from '../../src/keys/rotate-key.js';
 import { checksumOf, randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
 import { verifyKey } from '../../src/keys/verify-key.js';
 import { engines, useDatabase } from '../support/engines.js';
-import { addUser, auditRows, counts, DAY, dumpEverything, HOUR, later } from './fixtures.js';
+import { addUser, auditRows, counts, DAY, dumpEverything, HOUR, later, rejection } from './fixtures.js';
 
 const T0 = new Date('2026-03-01T12:00:00Z');
 
@@ -57,7 +57,7 @@ for (const engine of engines) {
       const first = await createKey(t.db, { user: String(alice), name: 'one', now: T0 });
       const second = await createKey(t.db, { user: String(alice), name: 'two', expiresInMs: DAY, now: T0 });
       const before = await counts(t.db);
-      const error = await createKey(t.db, { user: String(alice), name: 'three', now: T0 }).catch((e: DevdbError) => e);
+      const error = await rejection(createKey(t.db, { user: String(alice), name: 'three', now: T0 }));
       expect(error).toBeInstanceOf(DevdbError);
       expect(error).toMatchObject({ code: 'E_QUOTA', exitCode: 1, details: { tier: 'free', limit: 2, active: 2 } });
       expect(error.message).toContain('alice@example.com');
@@ -164,7 +164,7 @@ for (const engine of engines) {
 
       const live = await createKey(t.db, { user: String(alice), name: 'l', now });
       const rotated = await rotateKey(t.db, { key: String(live.key.id), now });
-      const error = await rotateKey(t.db, { key: String(live.key.id), now }).catch((e: DevdbError) => e);
+      const error = await rejection(rotateKey(t.db, { key: String(live.key.id), now }));
       expect(error).toMatchObject({ code: 'E_CONFLICT', details: { replacedByKeyId: rotated.key.id } });
       expect(error.message).toContain(`rotate key ${rotated.key.id} instead`);
       await expect(rotateKey(t.db, { key: '12345', now })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
@@ -172,7 +172,7 @@ for (const engine of engines) {
 
     it('takes a key id or display prefix, and refuses a whole token without echoing it', async () => {
       const { token } = await createKey(t.db, { user: String(alice), name: 'x', now: T0 });
-      const error = await revokeKey(t.db, { key: token, now: T0 }).catch((e: DevdbError) => e);
+      const error = await rejection(revokeKey(t.db, { key: token, now: T0 }));
       expect(error).toMatchObject({ code: 'E_USAGE' });
       expect(error.message).not.toContain(randomPartOf(token).slice(8));
       await expect(revokeKey(t.db, { key: 'devdb_nope', now: T0 })).rejects.toMatchObject({ code: 'E_USAGE' });
