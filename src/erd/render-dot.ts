@@ -3,9 +3,11 @@ import { drawable } from './subset.js';
 import type { Relation, SchemaModel, TableModel } from './model.js';
 
 /**
- * Graphviz DOT: each table an HTML-like label with one port per column, so an edge leaves the
- * foreign key's row and lands on the referenced key's row; each domain a dashed cluster.
- * Crow's-foot ends (crow = many, tee = one, odot = optional), polymorphic links dashed.
+ * Graphviz DOT: each table an HTML-like label with two ports per column (l_ on its left edge,
+ * r_ on its right), so an edge leaves the referenced key's row on the right and lands on the
+ * foreign key's row on the left; each domain a dashed cluster.
+ * Crow's-foot ends (crow = many, tee = one, odot = optional), polymorphic links dashed,
+ * nullable columns typed with a trailing `?`.
  */
 export function renderDot(model: SchemaModel): string {
   const lines = [
@@ -29,10 +31,10 @@ function node(table: TableModel): string {
     const keys = columnKeys(table, c.name).join(' ');
     const name = table.primaryKey?.columns.includes(c.name) ? `<u>${html(c.name)}</u>` : html(c.name);
     return (
-      `<tr><td port=${id(c.name)} align="left">${name}</td>` +
-      `<td align="left"><font color="#4a5568">${html(shortType(c.type))}${c.nullable ? '' : ' !'}</font></td>` +
+      `<tr><td port=${id(`l_${c.name}`)} align="left">${name}</td>` +
+      `<td align="left"><font color="#4a5568">${html(shortType(c.type))}${c.nullable ? '?' : ''}</font></td>` +
       // Graphviz rejects an empty <font>, and a rejected label takes its ports with it.
-      `<td align="left">${keys ? `<font color="#2b6cb0">${keys}</font>` : ' '}</td></tr>`
+      `<td port=${id(`r_${c.name}`)} align="left">${keys ? `<font color="#2b6cb0">${keys}</font>` : ' '}</td></tr>`
     );
   });
   const title = `<tr><td colspan="3" bgcolor="#e2e8f0"><b>${html(table.name)}</b></td></tr>`;
@@ -41,15 +43,19 @@ function node(table: TableModel): string {
   return `${id(table.name)} [label=<${label}>${tooltip}];`;
 }
 
+/**
+ * Written parent -> child so the layout ranks parents to the left of their children; the
+ * crow's foot sits at the child (arrowhead), the one-mark at the parent (arrowtail).
+ */
 function edge(r: Relation): string {
-  const from = `${id(r.from.table)}:${id(r.from.columns[0] ?? '')}`;
-  const to = `${id(r.to.table)}:${id(r.to.columns[0] ?? '')}`;
-  const tail = r.cardinality === 'one-to-one' ? 'teeodot' : 'crowodot';
-  const head = r.optional ? 'teeodot' : 'teetee';
-  const attrs = [`arrowtail=${tail}`, `arrowhead=${head}`, `tooltip=${id(r.name)}`];
+  const parent = `${id(r.to.table)}:${id(`r_${r.to.columns[0] ?? ''}`)}:e`;
+  const child = `${id(r.from.table)}:${id(`l_${r.from.columns[0] ?? ''}`)}:w`;
+  const head = r.cardinality === 'one-to-one' ? 'teeodot' : 'crowodot';
+  const tail = r.optional ? 'teeodot' : 'teetee';
+  const attrs = [`arrowhead=${head}`, `arrowtail=${tail}`, `tooltip=${id(r.name)}`];
   if (r.kind === 'polymorphic') attrs.push('style=dashed', `label=${id(`${r.discriminator!.column}=${r.discriminator!.value}`)}`);
   else if (r.onDelete === 'cascade') attrs.push('color="#c53030"', 'label="cascade"', 'fontcolor="#c53030"');
-  return `${from} -> ${to} [${attrs.join(', ')}];`;
+  return `${parent} -> ${child} [${attrs.join(', ')}];`;
 }
 
 /** A quoted DOT identifier. */
