@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import type { DoctorResult } from '../doctor/doctor.js';
+import { doctor, type DoctorResult } from '../doctor/doctor.js';
 
 export default class Doctor extends DevdbCommand<DoctorResult> {
   static override summary = 'Check the live schema against the plan\'s rules; exit 1 when any rule fails.';
@@ -20,7 +20,6 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(Doctor);
-    const { doctor } = await import('../doctor/doctor.js');
     const result = await this.withDatabase(flags, (db) => doctor(db, { only: flags.only, skip: flags.skip, schema: flags.schema }));
     const width = Math.max(...result.rules.map((r) => r.id.length));
     for (const rule of result.rules) {

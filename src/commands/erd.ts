@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { ERD_FORMATS, type ErdFormat, type ErdResult } from '../erd/erd.js';
+import { chooseFormat, ERD_FORMATS, erd, type ErdFormat, type ErdResult } from '../erd/erd.js';
+import { writeOutput } from '../erd/write-output.js';
 
 export type ErdCommandResult = Omit<ErdResult, 'content'> & { out: string | null; content?: string };
 
@@ -27,14 +28,12 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
 
   async run(): Promise<ErdCommandResult> {
     const { flags } = await this.parse(Erd);
-    const { erd, formatForFile } = await import('../erd/erd.js');
-    const format: ErdFormat = (flags.format as ErdFormat | undefined) ?? (flags.out ? formatForFile(flags.out) : undefined) ?? 'text';
+    const format = chooseFormat(flags.format as ErdFormat | undefined, flags.out);
     const result = await this.withDatabase(flags, (db) =>
       erd(db, { format, tables: flags.table, depth: flags.depth, domains: flags.domain, schema: flags.schema }),
     );
     const { content, ...summary } = result;
     if (flags.out) {
-      const { writeOutput } = await import('../erd/write-output.js');
       writeOutput(flags.out, content);
       this.log(`Wrote ${format} to ${flags.out}: ${summary.tables.length} tables, ${summary.relations} relationships.`);
       return { ...summary, out: flags.out };

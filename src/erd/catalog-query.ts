@@ -79,6 +79,7 @@ select json_build_object(
           'column', a.attname::text,
           'expression', case when k.attnum = 0 then pg_get_indexdef(x.indexrelid, k.ord::int, true) end,
           'opclass', oc.opcname::text,
+          'defaultOpclass', coalesce(oc.opcdefault, false),
           'descending', k.ord <= x.indnkeyatts and (x.indoption[k.ord - 1] & 1) = 1
         ) order by k.ord)
         from unnest(x.indkey::int2[]) with ordinality k(attnum, ord)
@@ -155,7 +156,7 @@ export interface CatalogIndex {
   primary: boolean;
   valid: boolean;
   keyCount: number;
-  columns: { column: string | null; expression: string | null; opclass: string | null; descending: boolean }[];
+  columns: { column: string | null; expression: string | null; opclass: string | null; defaultOpclass: boolean; descending: boolean }[];
   predicate: string | null;
 }
 

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
 import { introspect } from './introspect.js';
@@ -23,10 +24,17 @@ const extensions: Record<string, ErdFormat> = {
   '.markdown': 'markdown',
 };
 
-/** The format an output file's extension asks for, so `--out docs/erd.svg` needs no --format. */
-export function formatForFile(file: string): ErdFormat | undefined {
-  const dot = file.lastIndexOf('.');
-  return dot < 0 ? undefined : extensions[file.slice(dot).toLowerCase()];
+/**
+ * --format when given, else what the --out extension asks for (`--out docs/erd.svg` needs no
+ * --format), else text. An extension devdb cannot write is refused rather than filled with text.
+ */
+export function chooseFormat(format: ErdFormat | undefined, out: string | undefined): ErdFormat {
+  if (format) return format;
+  const extension = out ? path.extname(out).toLowerCase() : '';
+  if (extension === '') return 'text';
+  const chosen = extensions[extension];
+  if (!chosen) throw usageError(`Cannot tell the format from "${out}"; pass --format (${ERD_FORMATS.join(', ')}) or use one of ${Object.keys(extensions).join(' ')}.`);
+  return chosen;
 }
 
 export interface ErdOptions extends SubsetOptions {

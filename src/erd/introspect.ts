@@ -88,7 +88,7 @@ function toIndex(index: CatalogIndex): IndexModel {
     unique: index.unique,
     primary: index.primary,
     valid: index.valid,
-    columns: keys.map((k) => ({ column: k.column, expression: k.expression, opclass: k.opclass, descending: k.descending })),
+    columns: keys.map((k) => ({ column: k.column, expression: k.expression, opclass: k.opclass, defaultOpclass: k.defaultOpclass, descending: k.descending })),
     include: index.columns.slice(index.keyCount).map((k) => k.column ?? k.expression ?? ''),
     predicate: index.predicate,
   };

@@ -28,6 +28,8 @@ export interface IndexColumn {
   column: string | null;
   expression: string | null;
   opclass: string | null;
+  /** True when the column's type would pick this operator class anyway (so it goes unsaid). */
+  defaultOpclass: boolean;
   descending: boolean;
 }
 

@@ -52,7 +52,7 @@ function tableSection(model: SchemaModel, table: TableModel): string[] {
 /** A readable index definition rebuilt from the model (pg_get_indexdef's text varies by server version). */
 export function indexDefinition(index: IndexModel): string {
   const keys = index.columns.map((k) => {
-    const opclass = k.opclass && !/^(int[248]|text|enum|timestamptz|timestamp|date|bool|numeric|inet|bpchar|varchar|oid|uuid|jsonb|float[48])_ops$/.test(k.opclass) ? ` ${k.opclass}` : '';
+    const opclass = k.opclass && !k.defaultOpclass ? ` ${k.opclass}` : '';
     return `${k.column ?? `(${k.expression})`}${opclass}${k.descending ? ' DESC' : ''}`;
   });
   const kind = index.primary ? 'primary key ' : index.unique ? 'unique ' : '';

@@ -49,6 +49,14 @@ for (const engine of engines) {
       expect(result.stderr).toBe('Error: No table "task" in schema public (did you mean "tasks"?); run devdb erd to list the tables.\n');
     });
 
+    it('refuses an --out extension it cannot write rather than filling it with text', async () => {
+      const file = path.join(out, 'erd.png');
+      const result = await runCli(['erd', ...s.args, '--out', file]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^Error: Cannot tell the format from ".*erd\.png"; pass --format \(text, mermaid, dot, svg, json, markdown\)/);
+      expect(fs.existsSync(file)).toBe(false);
+    });
+
     it('refuses --depth without --table as a usage error', async () => {
       const result = await runCli(['erd', ...s.args, '--depth', '2']);
       expect(result.code).toBe(2);

@@ -83,8 +83,8 @@ for (const engine of engines) {
         primary: false,
         valid: true,
         columns: [
-          { column: 'owner_id', expression: null, opclass: 'int4_ops', descending: true },
-          { column: 'code', expression: null, opclass: 'text_ops', descending: false },
+          { column: 'owner_id', expression: null, opclass: 'int4_ops', defaultOpclass: true, descending: true },
+          { column: 'code', expression: null, opclass: 'text_ops', defaultOpclass: true, descending: false },
         ],
         include: ['note'],
         predicate: 'code IS NOT NULL',
