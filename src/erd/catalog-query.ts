@@ -19,6 +19,7 @@ with tbl as (
     )
 )
 select json_build_object(
+  'schemaExists', exists (select 1 from pg_namespace where nspname = $1),
   'tables', (
     select coalesce(json_agg(json_build_object('name', t.name, 'comment', obj_description(t.oid, 'pg_class'))), '[]'::json)
     from tbl t
@@ -169,6 +170,7 @@ export interface CatalogTrigger {
 }
 
 export interface Catalog {
+  schemaExists: boolean;
   tables: { name: string; comment: string | null }[];
   columns: CatalogColumn[];
   constraints: CatalogConstraint[];

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { DevdbError } from '../errors.js';
 import { parsePolymorphic, sensitiveKind, tableTags } from './annotations.js';
 import { CATALOG_QUERY, type Catalog, type CatalogConstraint, type CatalogIndex, type CatalogTrigger } from './catalog-query.js';
 import { byText, type IndexModel, type OnDelete, type PolymorphicDeclaration, type Relation, type SchemaModel, type TableModel, type TriggerModel } from './model.js';
@@ -14,6 +15,7 @@ const actions: Record<string, OnDelete> = { a: 'no action', r: 'restrict', c: 'c
 export async function introspect(db: Queryable, options: IntrospectOptions = {}): Promise<SchemaModel> {
   const schema = options.schema ?? 'public';
   const [row] = await db.query<{ catalog: Catalog }>(CATALOG_QUERY, [schema]);
+  if (!row!.catalog.schemaExists) throw new DevdbError('E_NOT_FOUND', `There is no schema "${schema}" in this database; pass --schema with an existing one (devdb's tables live in public).`);
   return buildModel(schema, row!.catalog);
 }
 

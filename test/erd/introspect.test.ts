@@ -92,6 +92,11 @@ for (const engine of engines) {
       expect(item.triggers).toEqual([{ name: 'item_touch', function: 'touch', timing: 'before', events: ['update'], level: 'row', enabled: true }]);
     });
 
+    it('reads an empty schema as no tables, and refuses a schema that does not exist', async () => {
+      expect((await introspect(t.db)).tables).toEqual([]);
+      await expect(introspect(t.db, { schema: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('no schema "nope"') });
+    });
+
     it('reads @polymorphic declarations, and says why one cannot be read', async () => {
       await t.db.exec(`
         create type target_kind as enum ('post', 'photo');
