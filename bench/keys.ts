@@ -1,5 +1,5 @@
 /**
- * The keys benchmark: `npx tsx test/keys/verify-bench.ts` (JSON on stdout).
+ * The keys benchmark: `npm run bench:keys` (JSON on stdout).
  *
  * What a `devdb keys verify` costs against the least any verifier must do (one indexed lookup
  * by display prefix), on PGlite and, when one can be had, a real server; and what SHA-256
@@ -8,14 +8,14 @@
  * started when PostgreSQL binaries are installed.
  */
 import { scryptSync } from 'node:crypto';
-import type { Db } from '../../src/db/db.js';
-import { openPglite } from '../../src/db/pglite-adapter.js';
-import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { createKey } from '../../src/keys/create-key.js';
-import { hashToken } from '../../src/keys/token.js';
-import { verifyKey } from '../../src/keys/verify-key.js';
-import { migrateUp } from '../../src/migrate/migrator.js';
-import { findPostgresBin, startPostgres } from '../support/postgres-server.js';
+import type { Db } from '../src/db/db.js';
+import { openPglite } from '../src/db/pglite-adapter.js';
+import { openPostgres } from '../src/db/postgres-adapter.js';
+import { createKey } from '../src/keys/create-key.js';
+import { hashToken } from '../src/keys/token.js';
+import { verifyKey } from '../src/keys/verify-key.js';
+import { migrateUp } from '../src/migrate/migrator.js';
+import { findPostgresBin, startPostgres } from '../test/support/postgres-server.js';
 
 const USERS = 50;
 const KEYS_PER_USER = 20;
