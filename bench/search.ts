@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     const report = {
       bench: 'search',
       engine: 'postgres',
-      server: (await db.query<{ v: string }>('SHOW server_version AS v'))[0]!.v,
+      server: (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]!.v,
       rows: Object.fromEntries(counts.map((c) => [c.kind, c.n])),
       ...(seeded ? { seededMs: seeded.ms } : {}),
       terms: terms.length,
