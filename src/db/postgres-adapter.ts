@@ -19,7 +19,11 @@ export async function openPostgres(url: string): Promise<Db> {
     onnotice: () => {},
     connection: { application_name: 'devdb' },
     // int8 as a JS number, as PGlite returns it: devdb's ids and counts stay far below 2^53.
-    types: { int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) } },
+    types: {
+      int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
+      // A string bound to a json parameter is JSON text already, as PGlite takes it; only other values are encoded.
+      json: { to: 114, from: [114, 3802], serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)), parse: (x: string) => JSON.parse(x) },
+    },
   });
   try {
     await sql`select 1`;

@@ -25,6 +25,11 @@ for (const engine of engines) {
       });
     });
 
+    it('binds json parameters alike: a string as JSON text, anything else encoded', async () => {
+      const [row] = await t.db.query('select $1::jsonb as text, $2::jsonb as object, $3::json as array', ['{"x":1}', { y: 'z' }, [1, 2]]);
+      expect(row).toEqual({ text: { x: 1 }, object: { y: 'z' }, array: [1, 2] });
+    });
+
     it('binds parameters as values, never as SQL', async () => {
       const evil = "'); drop table x; --";
       const [row] = await t.db.query<{ v: string }>('select $1::text as v', [evil]);
