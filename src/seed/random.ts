@@ -48,17 +48,11 @@ export class Random {
     return items[Math.floor(this.next() * items.length)]!;
   }
 
-  /** One key of `weights`, with probability proportional to its weight. */
-  weighted<K extends string>(weights: Readonly<Record<K, number>>): K {
-    const entries = Object.entries(weights) as [K, number][];
-    let total = 0;
-    for (const [, w] of entries) total += w;
-    let r = this.next() * total;
-    for (const [key, w] of entries) {
-      r -= w;
-      if (r < 0) return key;
-    }
-    return entries[entries.length - 1]![0];
+  /** One key of a `weighted()` table, with probability proportional to its weight. */
+  weighted<K extends string>(table: WeightTable<K>): K {
+    const r = this.next() * table.total;
+    for (let i = 0; i < table.keys.length - 1; i++) if (r < table.bounds[i]!) return table.keys[i]!;
+    return table.keys[table.keys.length - 1]!;
   }
 
   /** `count` distinct integers from [0, n), in increasing order. */
@@ -110,4 +104,19 @@ function hashString(text: string): number[] {
   h3 ^= h1;
   h4 ^= h1;
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
+
+/** Cumulative weights, computed once: drawing from them is a few comparisons per row. */
+export interface WeightTable<K extends string> {
+  keys: K[];
+  bounds: number[];
+  total: number;
+}
+
+export function weights<K extends string>(w: Readonly<Record<K, number>>): WeightTable<K> {
+  const keys = Object.keys(w) as K[];
+  const bounds: number[] = [];
+  let total = 0;
+  for (const k of keys) bounds.push((total += w[k]));
+  return { keys, bounds, total };
 }

@@ -9,9 +9,29 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** ISO 8601 in UTC, as COPY reads it for timestamptz. */
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const dayPrefix = new Map<number, string>();
+
+/**
+ * ISO 8601 in UTC, exactly as Date#toISOString writes it, as COPY reads it for timestamptz.
+ * Millions of timestamps fall on a few hundred days, so the date part is cached per day and
+ * the time part assembled from lookup tables: several times faster than a Date per value.
+ */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY);
+  let prefix = dayPrefix.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    dayPrefix.set(day, prefix);
+  }
+  let rest = ms - day * DAY;
+  const h = Math.floor(rest / HOUR);
+  rest -= h * HOUR;
+  const m = Math.floor(rest / MINUTE);
+  rest -= m * MINUTE;
+  const s = Math.floor(rest / 1000);
+  return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
 }
 
 /** YYYY-MM-DD for date columns. */

@@ -1,12 +1,13 @@
 import { TIERS, type Tier } from '../profile.js';
 import type { Plan } from '../plan.js';
-import { Random } from '../random.js';
+import { Random, weights } from '../random.js';
 import { DAY, MINUTE, REF, dayStart, iso } from '../time.js';
 import { docDiff, docSnippet, docSummary, sourcePath } from '../text.js';
 import { AI_DOC_ERRORS, PREVIEW_ERRORS, REGIONS } from '../vocabulary.js';
 import { NULL, between, mean, text, type GenContext, type TableGenerator } from '../context.js';
 
-const WORKER_STATUS = { online: 80, draining: 8, offline: 12 };
+const FINISHED = weights({ succeeded: 84, failed: 10, cancelled: 6 });
+const WORKER_STATUS = weights({ online: 80, draining: 8, offline: 12 });
 
 export const workerNodes: TableGenerator = {
   table: 'worker_nodes',
@@ -85,7 +86,7 @@ function* userJobs(ctx: GenContext, rnd: Random, kind: JobKind): Generator<Job> 
       const times = Array.from({ length: n }, () => day + rnd.int(0, DAY - 1)).sort((a, b) => a - b);
       for (const created of times) {
         const fresh = REF - created < 20 * MINUTE;
-        const status = fresh ? (rnd.chance(0.5) ? 'queued' : 'running') : rnd.weighted({ succeeded: 84, failed: 10, cancelled: 6 });
+        const status = fresh ? (rnd.chance(0.5) ? 'queued' : 'running') : rnd.weighted(FINISHED);
         const completed = status === 'queued' || status === 'running' ? null : Math.min(REF, created + rnd.int(5_000, 10 * MINUTE));
         // A job runs on a project that already existed; with none yet, that request never happened.
         let project = mine[rnd.int(0, mine.length - 1)]!;
@@ -96,7 +97,7 @@ function* userJobs(ctx: GenContext, rnd: Random, kind: JobKind): Generator<Job> 
   }
 }
 
-const DEVICES = { desktop: 55, mobile: 30, tablet: 15 };
+const DEVICES = weights({ desktop: 55, mobile: 30, tablet: 15 });
 
 export const previewJobs: TableGenerator = {
   table: 'preview_jobs',

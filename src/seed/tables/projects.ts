@@ -1,5 +1,5 @@
 import { TIERS } from '../profile.js';
-import { Random } from '../random.js';
+import { Random, weights } from '../random.js';
 import { DAY, HOUR, REF, iso } from '../time.js';
 import { projectDescription, projectName } from '../text.js';
 import { COLORS, TAGS } from '../vocabulary.js';
@@ -63,7 +63,7 @@ export const projectTags: TableGenerator = {
   },
 };
 
-const ROLES = { admin: 15, member: 70, viewer: 15 };
+const ROLES = weights({ admin: 15, member: 70, viewer: 15 });
 
 export const teamMembers: TableGenerator = {
   table: 'team_members',

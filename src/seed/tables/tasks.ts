@@ -1,4 +1,4 @@
-import { Random } from '../random.js';
+import { Random, weights } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso, isoDate } from '../time.js';
 import { taskDescription, taskTitle, type TextContext } from '../text.js';
 import { ATTACHMENTS, COLORS, EXTERNAL_LINKS, LABELS } from '../vocabulary.js';
@@ -25,8 +25,8 @@ export const taskLabels: TableGenerator = {
 };
 
 /** Older work is mostly finished; recent work is mostly open. */
-const OLD = { todo: 10, in_progress: 6, in_review: 4, done: 70, cancelled: 10 };
-const RECENT = { todo: 42, in_progress: 25, in_review: 10, done: 20, cancelled: 3 };
+const OLD = weights({ todo: 10, in_progress: 6, in_review: 4, done: 70, cancelled: 10 });
+const RECENT = weights({ todo: 42, in_progress: 25, in_review: 10, done: 20, cancelled: 3 });
 
 export const tasks: TableGenerator = {
   table: 'tasks',
