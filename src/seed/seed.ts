@@ -61,8 +61,8 @@ export interface SeedResult {
   sampleLogin: string;
 }
 
-/** COPY chunks of about this many characters: big enough to amortise calls, small enough to stream. */
-const CHUNK_CHARS = 512 * 1024;
+/** COPY chunks of about this many characters: small enough to sit in the socket buffer, so the server parses one while the next is generated. */
+const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Fills every table of devdb's schema with realistic, tier-aware data, deterministically,
