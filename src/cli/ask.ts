@@ -22,15 +22,23 @@ export function refuseUnanswerable(value: unknown, flag: string): void {
   if (value === undefined && !canPrompt()) throw usageError(`Missing ${flag}: pass it, or run the command in a terminal to be asked for it.`);
 }
 
-/** The usage error confirmUnlessYes would raise, raised before any work. */
-export function refuseUnconfirmable(yes: boolean, what: string): void {
-  if (!yes && !canPrompt()) throw usageError(`${what} needs confirmation: pass --yes, or run the command in a terminal.`);
+export interface Confirmation {
+  /** The flag that answers yes in advance (`--yes`, `--force`) was given. */
+  given: boolean;
+  flag: string;
+  /** What needs the answer, for the refusal: "Revoking key 12". */
+  what: string;
 }
 
-/** Guards an irreversible step: passes with `--yes`, asks on a terminal, refuses otherwise. */
-export async function confirmUnlessYes(question: string, options: { yes: boolean; what: string }): Promise<void> {
-  if (options.yes) return;
-  refuseUnconfirmable(options.yes, options.what);
+/** The usage error confirmUnless would raise, raised before any work. */
+export function refuseUnconfirmable({ given, flag, what }: Confirmation): void {
+  if (!given && !canPrompt()) throw usageError(`${what} needs confirmation: pass ${flag}, or run the command in a terminal.`);
+}
+
+/** Guards a destructive step: passes with its flag, asks on a terminal, refuses otherwise. */
+export async function confirmUnless(question: string, confirmation: Confirmation): Promise<void> {
+  if (confirmation.given) return;
+  refuseUnconfirmable(confirmation);
   if (!(await askWith((p) => p.confirm({ message: question, default: false })))) {
     throw new DevdbError('E_NOT_CONFIRMED', 'Stopped at your answer: nothing was changed.');
   }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { confirmOrRefuse } from '../cli/confirm.js';
+import { confirmUnless } from '../cli/ask.js';
 import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import { isLocalTarget } from '../db/target.js';
 import { reset, type ResetResult } from '../setup/setup.js';
@@ -20,7 +20,7 @@ export default class Reset extends DevdbCommand<ResetResult> {
     const { flags } = await this.parse(Reset);
     const target = this.target(flags);
     if (!isLocalTarget(target)) {
-      await confirmOrRefuse(`Reset ${this.where(target)}? Every devdb table and its data will be dropped.`, { force: flags.force, what: `Resetting ${this.where(target)}` });
+      await confirmUnless(`Reset ${this.where(target)}? Every devdb table and its data will be dropped.`, { given: flags.force, flag: '--force', what: `Resetting ${this.where(target)}` });
     }
     return this.withDatabase(flags, async (db) => {
       const result = await reset(db, migrationOptions(flags));

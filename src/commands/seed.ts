@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { confirmOrRefuse } from '../cli/confirm.js';
+import { confirmUnless } from '../cli/ask.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
 import { isLocalTarget } from '../db/target.js';
@@ -36,7 +36,7 @@ export default class Seed extends DevdbCommand<SeedResult> {
     const { flags } = await this.parse(Seed);
     const target = this.target(flags);
     if (!isLocalTarget(target)) {
-      await confirmOrRefuse(`Seed ${this.where(target)} with generated data?`, { force: flags.force, what: `Seeding ${this.where(target)}` });
+      await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.force, flag: '--force', what: `Seeding ${this.where(target)}` });
     }
     const { seed } = await import('../seed/seed.js');
     const progress = createProgress({ tty: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (t) => process.stderr.write(t), line: (t) => this.log(t) });

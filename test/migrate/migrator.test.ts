@@ -72,7 +72,7 @@ for (const engine of engines) {
         ['002', 'missing'],
         ['003', 'pending'],
       ]);
-      const error = await migrateUp(t.db, { migrationsDir: dir }).catch((e: DevdbError) => e);
+      const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(error).toMatchObject({ code: 'E_MIGRATION_DRIFT' });
       expect(error.message).toContain('001_first.sql');
       expect(error.message).toContain('002_second');

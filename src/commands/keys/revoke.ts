@@ -1,5 +1,5 @@
 import { Args, Flags } from '@oclif/core';
-import { confirmUnlessYes, refuseUnanswerable, refuseUnconfirmable, valueOrAsk } from '../../cli/ask.js';
+import { confirmUnless, refuseUnanswerable, refuseUnconfirmable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { describeKey } from '../../keys/describe.js';
 import { findKey } from '../../keys/find-key.js';
@@ -23,7 +23,7 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   async run(): Promise<KeyRecord> {
     const { args, flags } = await this.parse(KeysRevoke);
     refuseUnanswerable(args.key, KEY_ARGUMENT);
-    refuseUnconfirmable(flags.yes, 'Revoking a key');
+    refuseUnconfirmable({ given: flags.yes, flag: '--yes', what: 'Revoking a key' });
     const revoked = await this.withDatabase(flags, async (db) => {
       const ref = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
         const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring', 'expired'], limit: 200 });
@@ -31,7 +31,7 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
       });
       if (!flags.yes) {
         const key = await findKey(db, ref);
-        await confirmUnlessYes(`Revoke ${describeKey(key)}? Anything using it stops working now.`, { yes: flags.yes, what: `Revoking ${describeKey(key)}` });
+        await confirmUnless(`Revoke ${describeKey(key)}? Anything using it stops working now.`, { given: flags.yes, flag: '--yes', what: `Revoking ${describeKey(key)}` });
       }
       return revokeKey(db, { key: ref });
     });
