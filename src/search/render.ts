@@ -10,7 +10,7 @@ const RESET = '\u001B[0m';
  */
 export function renderResult(result: SearchResult, color: boolean): string[] {
   const lines = result.hits.map((hit) => renderHit(hit, color));
-  const counts = result.entities.map((e) => `${e.kind}s ${e.exact}${e.more ? '+' : ''} exact${result.fuzzyRan ? `, ${e.fuzzy}${e.more ? '+' : ''} fuzzy` : ''}`);
+  const counts = result.entities.map((e) => `${e.kind}s ${e.exact}${e.exactMore ? '+' : ''} exact${result.fuzzyRan ? `, ${e.fuzzy}${e.fuzzyMore ? '+' : ''} fuzzy` : ''}`);
   lines.push('', `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${result.term}" (${counts.join('; ')})`);
   if (result.entities.some((e) => e.more)) {
     lines.push('Common term: only the first matches of each table were ranked. Add words, or use --project or --in, to narrow it.');

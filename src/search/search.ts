@@ -38,8 +38,10 @@ export interface EntitySummary {
   kind: EntityKind;
   exact: number;
   fuzzy: number;
-  /** More rows matched than were ranked (the pool was full): narrow the search to see them all. */
+  /** More rows matched than were ranked (a pool was full): narrow the search to see them all. */
   more: boolean;
+  exactMore: boolean;
+  fuzzyMore: boolean;
 }
 
 export interface SearchResult {
@@ -107,7 +109,7 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       const rows = found.get(entity.kind)!;
       const exact = rows.exact[0]?.pool ?? 0;
       const fuzzy = rows.fuzzy[0]?.pool ?? 0;
-      return { kind: entity.kind, exact, fuzzy, more: exact >= shape.pool || fuzzy >= shape.pool };
+      return { kind: entity.kind, exact, fuzzy, more: exact >= shape.pool || fuzzy >= shape.pool, exactMore: exact >= shape.pool, fuzzyMore: fuzzy >= shape.pool };
     });
     const notices = [...shortWordNotices(term), ...(term.unindexed ? [await fullScanNotice(tx, term, entities)] : [])];
     return { term: term.text, words: term.words, limit, fuzzyRan, hits, entities: summaries, notices, ...(options.explain ? { plans } : {}) };

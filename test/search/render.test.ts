@@ -8,7 +8,7 @@ const result: SearchResult = {
   limit: 20,
   fuzzyRan: false,
   hits: [{ kind: 'task', id: 7, projectId: 1, projectName: 'Auth', match: 'exact', score: 1.5, text: 'Fix login bug', highlights: [[4, 9]] }],
-  entities: [{ kind: 'task', exact: 100, fuzzy: 0, more: true }],
+  entities: [{ kind: 'task', exact: 100, fuzzy: 0, more: true, exactMore: true, fuzzyMore: false }],
   notices: [],
 };
 
@@ -25,5 +25,10 @@ describe('renderResult', () => {
     const lines = renderResult(result, false);
     expect(lines).toContain('1 result for "login" (tasks 100+ exact)');
     expect(lines.at(-1)).toContain('Add words, or use --project or --in');
+  });
+
+  it('puts the + on the pool that was full, not on both', () => {
+    const fuzzyFull: SearchResult = { ...result, fuzzyRan: true, entities: [{ kind: 'task', exact: 0, fuzzy: 100, more: true, exactMore: false, fuzzyMore: true }] };
+    expect(renderResult(fuzzyFull, false)).toContain('1 result for "login" (tasks 0 exact, 100+ fuzzy)');
   });
 });

@@ -116,7 +116,7 @@ for (const engine of engines) {
       await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 3, 'Alpha item ' || g, 1 FROM generate_series(1, 150) g");
       const result = await find('alpha', { in: ['tasks'], limit: 5 });
       expect(result.hits).toHaveLength(5);
-      expect(result.entities).toEqual([{ kind: 'task', exact: 100, fuzzy: 0, more: true }]);
+      expect(result.entities).toEqual([{ kind: 'task', exact: 100, fuzzy: 0, more: true, exactMore: true, fuzzyMore: false }]);
       expect(result.fuzzyRan).toBe(false);
     });
 
