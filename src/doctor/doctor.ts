@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { introspect } from '../erd/introspect.js';
+import { introspect } from '../catalog/index.js';
 import { usageError } from '../errors.js';
 import type { RuleResult } from './rule.js';
 import { RULES } from './rules.js';

@@ -1,4 +1,4 @@
-import type { SchemaModel } from '../erd/model.js';
+import type { SchemaModel } from '../catalog/index.js';
 
 export interface Violation {
   /** The offending object: `table`, `table.column` or a constraint or index name. */

@@ -1,5 +1,5 @@
-import { columnDescription } from './annotations.js';
-import { byText, type ColumnModel, type Relation, type SchemaModel, type TableModel } from './model.js';
+import { columnDescription } from '../catalog/annotations.js';
+import { byText, type ColumnModel, type Relation, type SchemaModel, type TableModel } from '../catalog/model.js';
 
 /** What renderers share: short type names, key markers, and who points at a table. */
 const shortTypes: Record<string, string> = {

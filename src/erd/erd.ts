@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
-import { introspect } from './introspect.js';
-import type { SchemaModel } from './model.js';
+import { introspect } from '../catalog/introspect.js';
+import type { SchemaModel } from '../catalog/model.js';
 import { renderDot } from './render-dot.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderMermaid } from './render-mermaid.js';

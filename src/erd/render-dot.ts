@@ -1,6 +1,6 @@
 import { byDomain, columnKeys, shortType } from './describe.js';
 import { drawable } from './subset.js';
-import type { Relation, SchemaModel, TableModel } from './model.js';
+import type { Relation, SchemaModel, TableModel } from '../catalog/model.js';
 
 /**
  * Graphviz DOT: each table an HTML-like label with two ports per column (l_ on its left edge,

@@ -1,5 +1,5 @@
 import { byDomain, columnDefault, columnKeys, columnNote, incoming, outgoing, relationNote, shortType, summaryLine } from './describe.js';
-import type { IndexModel, SchemaModel, TableModel } from './model.js';
+import type { IndexModel, SchemaModel, TableModel } from '../catalog/model.js';
 import { renderMermaid } from './render-mermaid.js';
 import { subsetModel } from './subset.js';
 

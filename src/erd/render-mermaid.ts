@@ -1,6 +1,6 @@
 import { columnKeys, columnNote, shortType } from './describe.js';
 import { drawable } from './subset.js';
-import type { Relation, SchemaModel } from './model.js';
+import type { Relation, SchemaModel } from '../catalog/model.js';
 
 /**
  * A Mermaid `erDiagram`, which GitHub and GitLab render in Markdown. Crow's-foot ends carry

@@ -1,6 +1,6 @@
 import { DevdbError } from '../errors.js';
 import { renderDot } from './render-dot.js';
-import type { SchemaModel } from './model.js';
+import type { SchemaModel } from '../catalog/model.js';
 
 /** SVG from the DOT renderer through Graphviz compiled to WebAssembly: no system Graphviz needed. */
 export async function renderSvg(model: SchemaModel): Promise<string> {

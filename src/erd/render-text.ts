@@ -1,5 +1,5 @@
 import { byDomain, columnDefault, columnKeys, columnNote, incoming, outgoing, relationNote, shortType, summaryLine } from './describe.js';
-import type { SchemaModel, TableModel } from './model.js';
+import type { SchemaModel, TableModel } from '../catalog/model.js';
 
 /**
  * The terminal format: one block per table under its domain's heading, columns aligned within

@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import { byText, type SchemaModel } from './model.js';
+import { byText, type SchemaModel } from '../catalog/model.js';
 
 export interface SubsetOptions {
   /** Start from these tables and keep their neighbourhood. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { erd } from '../../src/erd/erd.js';
-import { introspect } from '../../src/erd/introspect.js';
+import { introspect } from '../../src/catalog/introspect.js';
 import { engines, useDatabase } from '../support/engines.js';
 import { xmlProblems } from './well-formed.js';
 

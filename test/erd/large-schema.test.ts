@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/db.js';
 import { erd } from '../../src/erd/erd.js';
-import { introspect } from '../../src/erd/introspect.js';
+import { introspect } from '../../src/catalog/introspect.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const TABLES = 150;

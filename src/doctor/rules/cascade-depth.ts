@@ -1,4 +1,4 @@
-import type { Relation } from '../../erd/model.js';
+import type { Relation } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 
 /**

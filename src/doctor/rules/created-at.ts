@@ -1,4 +1,4 @@
-import { findColumn } from '../../erd/model.js';
+import { findColumn } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 
 export const createdAt: Rule = {

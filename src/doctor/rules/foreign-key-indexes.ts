@@ -1,4 +1,4 @@
-import type { IndexModel, TableModel } from '../../erd/model.js';
+import type { IndexModel, TableModel } from '../../catalog/index.js';
 import type { Rule } from '../rule.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SchemaModel } from '../../erd/model.js';
+import type { SchemaModel } from '../../catalog/index.js';
 import { PLAN_RELATIONSHIPS, type PlannedRelationship } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 

@@ -1,4 +1,4 @@
-import { findColumn, type PolymorphicDeclaration, type SchemaModel } from '../../erd/model.js';
+import { findColumn, type PolymorphicDeclaration, type SchemaModel } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 import { indexFor } from './foreign-key-indexes.js';
 

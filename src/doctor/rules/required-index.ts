@@ -1,4 +1,4 @@
-import type { IndexModel, SchemaModel } from '../../erd/model.js';
+import type { IndexModel, SchemaModel } from '../../catalog/index.js';
 import type { RequiredIndex } from '../plan.js';
 import type { Violation } from '../rule.js';
 

@@ -1,4 +1,4 @@
-import type { ColumnModel, TableModel } from '../../erd/model.js';
+import type { ColumnModel, TableModel } from '../../catalog/index.js';
 import { HASHED_SECRETS, PII_NAMES, PROTECTED_WORDS, SECRET_PHRASES, SECRET_WORDS, SENSITIVE_KINDS } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 

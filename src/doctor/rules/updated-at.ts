@@ -1,4 +1,4 @@
-import { findColumn } from '../../erd/model.js';
+import { findColumn } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 
 /** The trigger function every @mutable table runs (sql/migrations/*_foundations.sql). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { introspect } from '../../src/erd/introspect.js';
-import { findTable } from '../../src/erd/model.js';
+import { introspect } from '../../src/catalog/introspect.js';
+import { findTable } from '../../src/catalog/model.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 for (const engine of engines) {
