@@ -1,3 +1,5 @@
+import { DbError } from './db/db-error.js';
+
 /**
  * Every failure devdb reports on purpose is a DevdbError: a stable code for scripts and
  * tests, a one-line message that says what to do, and the exit code the CLI ends with.
@@ -21,6 +23,7 @@ export type ErrorCode =
   | 'E_MIGRATION_FAILED'
   | 'E_MIGRATION_DRIFT'
   | 'E_MIGRATION_UNKNOWN'
+  | 'E_FOREIGN_DATABASE'
   | 'E_LOCK_TIMEOUT'
   | 'E_NOT_CONFIRMED'
   | 'E_NOT_FOUND'
@@ -48,8 +51,7 @@ export class DevdbError extends Error {
 
 export const usageError = (message: string): DevdbError => new DevdbError('E_USAGE', message);
 
-/** The SQLSTATE of a server error, whichever engine raised it. */
+/** The SQLSTATE of a server error, whichever engine raised it (both adapters throw DbError). */
 export function sqlState(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  return error instanceof DbError ? error.code : undefined;
 }

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { messages, PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DevdbError } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
+import { DbError, present, serverOffset } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
 
@@ -38,11 +39,11 @@ type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;
 function queryable(runner: PgliteRunner): Queryable {
   return {
     async query<T extends Row>(text: string, params: readonly unknown[] = []) {
-      const result = await runner.query<T>(text, [...params]);
+      const result = await runner.query<T>(text, [...params]).catch(rethrow);
       return result.rows;
     },
     async exec(text: string) {
-      await runner.exec(text);
+      await runner.exec(text).catch(rethrow);
     },
     async copyFrom(table: string, columns: readonly string[], source: CopySource) {
       const statement = copyStatement(table, columns, "'/dev/blob'");
@@ -50,7 +51,7 @@ function queryable(runner: PgliteRunner): Queryable {
       let size = 0;
       const flush = async () => {
         if (parts.length === 0) return;
-        await runner.query(statement, [], { blob: new Blob(parts) });
+        await runner.query(statement, [], { blob: new Blob(parts) }).catch(rethrow);
         parts = [];
         size = 0;
       };
@@ -89,7 +90,7 @@ class PgliteDb implements Db {
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.pg.transaction((tx) => fn(queryable(tx)));
+    return this.pg.transaction((tx) => fn(queryable(tx))).catch(rethrow);
   }
 
   async close(): Promise<void> {
@@ -99,4 +100,31 @@ class PgliteDb implements Db {
       this.lock?.release();
     }
   }
+}
+
+/** PGlite's server error as devdb's DbError; anything else passes unchanged. */
+export function toDbError(error: unknown): unknown {
+  if (!(error instanceof messages.DatabaseError) || error.code === undefined) return error;
+  return new DbError(
+    {
+      code: error.code,
+      message: error.message,
+      severity: present(error.severity),
+      position: serverOffset(error.position),
+      detail: present(error.detail),
+      hint: present(error.hint),
+      where: present(error.where),
+      schema: present(error.schema),
+      table: present(error.table),
+      column: present(error.column),
+      constraint: present(error.constraint),
+      internalPosition: serverOffset(error.internalPosition),
+      internalQuery: present(error.internalQuery),
+    },
+    { cause: error },
+  );
+}
+
+function rethrow(error: unknown): never {
+  throw toDbError(error);
 }

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
-import { DevdbError, sqlState } from '../errors.js';
+import { DevdbError } from '../errors.js';
+import { DbError, present, serverOffset } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { redactUrl } from './target.js';
@@ -37,15 +38,19 @@ export async function openPostgres(url: string): Promise<Db> {
 function queryable(sql: Sql): Queryable {
   return {
     async query<T extends Row>(text: string, params: readonly unknown[] = []) {
-      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]);
+      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]).catch(rethrow);
       return [...rows] as unknown as T[];
     },
     async exec(text: string) {
-      await sql.unsafe(text).simple();
+      await sql.unsafe(text).simple().catch(rethrow);
     },
     async copyFrom(table: string, columns: readonly string[], source: CopySource) {
-      const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-      await pipeline(Readable.from(source, { objectMode: false }), writable);
+      try {
+        const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
+        await pipeline(Readable.from(source, { objectMode: false }), writable);
+      } catch (error) {
+        rethrow(error);
+      }
     },
   };
 }
@@ -74,7 +79,7 @@ class PostgresDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return (await this.sql.begin((tx) => fn(queryable(tx)))) as T;
+    return (await this.sql.begin((tx) => fn(queryable(tx))).catch(rethrow)) as T;
   }
 
   async close(): Promise<void> {
@@ -82,10 +87,37 @@ class PostgresDb implements Db {
   }
 }
 
+/** postgres.js's server error as devdb's DbError; anything else (a socket error) passes unchanged. */
+export function toDbError(error: unknown): unknown {
+  if (!(error instanceof postgres.PostgresError)) return error;
+  return new DbError(
+    {
+      code: error.code,
+      message: error.message,
+      severity: present(error.severity),
+      position: serverOffset(error.position),
+      detail: present(error.detail),
+      hint: present(error.hint),
+      where: present(error.where),
+      schema: present(error.schema_name),
+      table: present(error.table_name),
+      column: present(error.column_name),
+      constraint: present(error.constraint_name),
+      internalPosition: serverOffset(error.internal_position),
+      internalQuery: present(error.internal_query),
+    },
+    { cause: error },
+  );
+}
+
+function rethrow(error: unknown): never {
+  throw toDbError(error);
+}
+
 /** Turns a failed first contact into one line that names the server (never its password). */
 export function connectionError(error: unknown, url: string): DevdbError {
   const where = redactUrl(url);
-  const code = sqlState(error) ?? (error as { code?: string }).code;
+  const code = error instanceof postgres.PostgresError ? error.code : (error as NodeJS.ErrnoException).code;
   const reason = (error as Error).message;
   const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) => new DevdbError(errorCode, message, { cause: error, details: { reason: code } });
   switch (code) {
