@@ -4,6 +4,6 @@ export { openDb, withDb } from './db/open.js';
 export { resolveTarget, redactUrl, describeTarget, isLocalTarget, type Target } from './db/target.js';
 export { copyRow, copyValue } from './db/copy.js';
 export { DevdbError, ExitCode, type ErrorCode } from './errors.js';
-export { migrateUp, migrateDown, migrationStatus, resetSchema } from './migrate/migrator.js';
-export { newMigration } from './migrate/new-migration.js';
+export { migrateUp, migrateDown, migrationStatus, resetSchema, newMigration, planMigrations, splitStatements } from './migrate/index.js';
+export { DbError } from './db/db-error.js';
 export { setup, reset } from './setup/setup.js';

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../migrate/index.js';
 
 export const migrationsDirFlag = {
   'migrations-dir': Flags.string({
@@ -9,13 +10,20 @@ export const migrationsDirFlag = {
 
 export const lockFlags = {
   'lock-timeout': Flags.integer({
-    description: 'seconds to wait for another devdb process that is migrating the same database',
-    default: 60,
+    description: 'seconds to wait for another session that is migrating the same database',
+    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
     min: 0,
   }),
   'allow-drift': Flags.boolean({
     description: 'go on although an applied migration was edited or its file is gone',
     default: false,
+  }),
+};
+
+export const baselineFlag = {
+  baseline: Flags.string({
+    description: 'on a database that has tables but no migration history: record the migrations up to this version as applied, then apply the rest',
+    helpValue: 'VERSION',
   }),
 };
 

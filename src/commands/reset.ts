@@ -1,31 +1,42 @@
 import { Flags } from '@oclif/core';
+import { confirmUnless, refuseUnconfirmable } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { confirmUnless } from '../cli/ask.js';
 import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
-import { isLocalTarget } from '../db/target.js';
+import type { ResetPlan } from '../migrate/index.js';
 import { reset, type ResetResult } from '../setup/setup.js';
 
 export default class Reset extends DevdbCommand<ResetResult> {
-  static override summary = 'Drop everything devdb created (data included) and migrate again.';
-  static override description = 'Reverts every applied migration with its down section, then applies them all. On a server that is not on this machine it asks first (or needs --force).';
-  static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --url postgres://me@staging.internal/app --force'];
+  static override summary = 'Drop everything devdb created (data included) and migrate again: back to the files\' state.';
+  static override description =
+    'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, it has no down section, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) is dropped with everything in it and migrated again. Asks first on a terminal; --yes answers for scripts.';
+  static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --yes', '<%= config.bin %> reset --url postgres://me@staging.internal/app --yes'];
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
     ...lockFlags,
-    force: Flags.boolean({ description: 'do not ask before resetting a database on another host', default: false }),
+    yes: Flags.boolean({ char: 'y', aliases: ['force'], description: 'do not ask before resetting (--force is an alias)', default: false }),
   };
 
   async run(): Promise<ResetResult> {
     const { flags } = await this.parse(Reset);
     const target = this.target(flags);
-    if (!isLocalTarget(target)) {
-      await confirmUnless(`Reset ${this.where(target)}? Every devdb table and its data will be dropped.`, { given: flags.force, flag: '--force', what: `Resetting ${this.where(target)}` });
-    }
+    const confirmation = { given: flags.yes, flag: '--yes', what: `Resetting the ${this.where(target)}` };
+    refuseUnconfirmable(confirmation);
     return this.withDatabase(flags, async (db) => {
-      const result = await reset(db, migrationOptions(flags));
-      this.log(`Reverted ${result.reverted.length} and applied ${result.applied.length} migration(s) in the ${this.where(target)}.`);
+      const result = await reset(db, {
+        ...migrationOptions(flags),
+        confirm: (plan) => confirmUnless(question(plan, this.where(target)), confirmation),
+        onNotice: (message) => this.log(message),
+      });
+      const how = result.plan.mode === 'rebuild' ? `Rebuilt schema ${result.plan.schema} and applied` : `Reverted ${result.reverted.length} and applied`;
+      this.log(`${how} ${result.applied.length} migration(s) in the ${this.where(target)}.`);
       return result;
     });
   }
+}
+
+function question(plan: ResetPlan, where: string): string {
+  if (plan.mode === 'revert') return `Reset the ${where}? Every table devdb's migrations created, with its data, will be dropped and created again.`;
+  const drops = plan.drops.length === 0 ? '' : ` (${plan.drops.length} tables, views and sequences: ${plan.drops.slice(0, 8).join(', ')}${plan.drops.length > 8 ? ', ...' : ''})`;
+  return `Reset the ${where}? ${plan.reasons.join('; ')} cannot be reverted, so schema ${plan.schema} will be dropped with everything in it${drops}, your own tables included, and migrated again.`;
 }

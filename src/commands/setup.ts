@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
+import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import { formatCount, formatMs } from '../cli/progress.js';
 import { isLocalTarget } from '../db/target.js';
 import { setup, type SetupResult } from '../setup/setup.js';
@@ -8,22 +8,33 @@ import { setup, type SetupResult } from '../setup/setup.js';
 export default class Setup extends DevdbCommand<SetupResult> {
   static override summary = 'Create the database if needed, migrate it to the latest version and seed it.';
   static override description =
-    'The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server. An empty database is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A server on another host is not seeded unless --force is given.';
-  static override examples = ['<%= config.bin %> setup', '<%= config.bin %> setup --no-seed', '<%= config.bin %> setup --url postgres://me@localhost:5432/app'];
+    'The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server. An empty database is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.';
+  static override examples = [
+    '<%= config.bin %> setup',
+    '<%= config.bin %> setup --no-seed',
+    '<%= config.bin %> setup --url postgres://me@localhost:5432/app',
+    '<%= config.bin %> setup --baseline 20261124100300 --no-seed',
+  ];
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
     ...lockFlags,
+    ...baselineFlag,
     seed: Flags.boolean({ description: 'seed an empty database with the default profile (--no-seed to skip)', default: true, allowNo: true }),
-    force: Flags.boolean({ description: 'also seed a database on another host', default: false }),
+    yes: Flags.boolean({ char: 'y', aliases: ['force'], description: 'also seed a database on another host (--force is an alias)', default: false }),
   };
 
   async run(): Promise<SetupResult> {
     const { flags } = await this.parse(Setup);
     const target = this.target(flags);
-    const remote = !isLocalTarget(target) && !flags.force;
+    const remote = !isLocalTarget(target) && !flags.yes;
     return this.withDatabase(flags, async (db) => {
-      const result = await setup(db, { ...migrationOptions(flags), seed: flags.seed && !remote ? {} : false });
+      const result = await setup(db, {
+        ...migrationOptions(flags),
+        baseline: flags.baseline,
+        seed: flags.seed && !remote ? {} : false,
+        onNotice: (message) => this.log(message),
+      });
       this.log(`${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`);
       if (result.seeded) {
         const s = result.seeded;
@@ -31,7 +42,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
       } else if (result.seedSkipped === 'has data') {
         this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
       } else if (flags.seed && remote) {
-        this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --force, or setup --force, seeds it).`);
+        this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
       }
       this.log('\nNext: devdb migrate status  ·  devdb seed --help  ·  devdb --help');
       return result;

@@ -1,14 +1,35 @@
-import type { Db, Queryable } from '../db/db.js';
+import type { Queryable } from '../db/db.js';
+import type { MigrationFile } from './migration-file.js';
 
 /** devdb's bookkeeping table; the `devdb_` prefix keeps it out of the ERD and the doctor. */
 export const HISTORY_TABLE = 'devdb_migrations';
 
+/** dbmate's history table (`version varchar primary key`), read and kept in step when present. */
+export const DBMATE_TABLE = 'schema_migrations';
+
 export interface AppliedMigration {
   version: string;
   name: string;
-  checksum: string;
-  appliedAt: Date;
-  durationMs: number;
+  /** null for a version only dbmate recorded: nothing to compare its file with. */
+  checksum: string | null;
+  /** null for a version only dbmate recorded (dbmate keeps no date). */
+  appliedAt: Date | null;
+  source: 'devdb' | 'dbmate';
+}
+
+/** Which history tables the database has. */
+export interface HistoryTables {
+  devdb: boolean;
+  dbmate: boolean;
+}
+
+export async function historyTables(db: Queryable): Promise<HistoryTables> {
+  const [row] = await db.query<{ devdb: boolean; dbmate: boolean }>(
+    `SELECT to_regclass($1) IS NOT NULL AS devdb,
+            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'version' AND NOT attisdropped) AS dbmate`,
+    [HISTORY_TABLE, DBMATE_TABLE],
+  );
+  return { devdb: row?.devdb === true, dbmate: row?.dbmate === true };
 }
 
 export async function ensureHistory(db: Queryable): Promise<void> {
@@ -21,29 +42,82 @@ export async function ensureHistory(db: Queryable): Promise<void> {
   )`);
 }
 
-export async function historyExists(db: Queryable): Promise<boolean> {
-  const [row] = await db.query<{ found: boolean }>('select to_regclass($1) is not null as found', [HISTORY_TABLE]);
-  return row?.found === true;
+/**
+ * The applied migrations: devdb's history, plus the versions only dbmate's `schema_migrations`
+ * lists (a project that used dbmate until now). A read creates nothing.
+ */
+export async function readHistory(db: Queryable, tables?: HistoryTables): Promise<AppliedMigration[]> {
+  const { devdb, dbmate } = tables ?? (await historyTables(db));
+  const applied: AppliedMigration[] = [];
+  if (devdb) {
+    const rows = await db.query<{ version: string; name: string; checksum: string; applied_at: Date }>(
+      `SELECT version, name, checksum, applied_at FROM ${HISTORY_TABLE}`,
+    );
+    for (const r of rows) applied.push({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: r.applied_at, source: 'devdb' });
+  }
+  if (dbmate) {
+    const known = new Set(applied.map((a) => a.version));
+    const rows = await db.query<{ version: string }>(`SELECT version::text AS version FROM ${DBMATE_TABLE}`);
+    for (const r of rows) {
+      if (!known.has(r.version)) applied.push({ version: r.version, name: '', checksum: null, appliedAt: null, source: 'dbmate' });
+    }
+  }
+  return applied;
 }
 
-/** The applied migrations, or none when the history table is not there yet (nothing to create for a read). */
-export async function readHistory(db: Db): Promise<AppliedMigration[]> {
-  if (!(await historyExists(db))) return [];
-  const rows = await db.query<{ version: string; name: string; checksum: string; applied_at: Date; duration_ms: number }>(
-    `select version, name, checksum, applied_at, duration_ms from ${HISTORY_TABLE}`,
-  );
-  return rows.map((r) => ({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: r.applied_at, durationMs: r.duration_ms }));
+/**
+ * Copies the versions only dbmate recorded into devdb's history, with their files' checksums as
+ * they are now (so later edits show as drift); versions whose file is gone stay dbmate's, shown missing.
+ */
+export async function adoptDbmateHistory(db: Queryable, history: AppliedMigration[], files: MigrationFile[]): Promise<number> {
+  const byVersion = new Map(files.map((f) => [f.version, f]));
+  let adopted = 0;
+  for (const entry of history) {
+    const file = byVersion.get(entry.version);
+    if (entry.source !== 'dbmate' || !file) continue;
+    await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [file.version, file.name, file.checksum]);
+    adopted++;
+  }
+  return adopted;
 }
 
-export async function recordApplied(db: Queryable, m: { version: string; name: string; checksum: string; durationMs: number }): Promise<void> {
-  await db.query(`insert into ${HISTORY_TABLE} (version, name, checksum, duration_ms) values ($1, $2, $3, $4)`, [
+/** Records migrations as applied without running them (`--baseline`). */
+export async function recordBaseline(db: Queryable, files: MigrationFile[]): Promise<void> {
+  for (const file of files) await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [file.version, file.name, file.checksum]);
+}
+
+export async function recordApplied(db: Queryable, tables: HistoryTables, m: { version: string; name: string; checksum: string; durationMs: number }): Promise<void> {
+  await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)`, [
     m.version,
     m.name,
     m.checksum,
     Math.round(m.durationMs),
   ]);
+  // Keeps dbmate's history in step, so a teammate still on dbmate sees the same state.
+  if (tables.dbmate) await db.query(`INSERT INTO ${DBMATE_TABLE} (version) VALUES ($1) ON CONFLICT DO NOTHING`, [m.version]);
 }
 
-export async function recordReverted(db: Queryable, version: string): Promise<void> {
-  await db.query(`delete from ${HISTORY_TABLE} where version = $1`, [version]);
+export async function recordReverted(db: Queryable, tables: HistoryTables, version: string): Promise<void> {
+  await db.query(`DELETE FROM ${HISTORY_TABLE} WHERE version = $1`, [version]);
+  if (tables.dbmate) await db.query(`DELETE FROM ${DBMATE_TABLE} WHERE version = $1`, [version]);
+}
+
+/**
+ * Tables, views and sequences that neither an extension nor a history table owns: what makes a
+ * database without history someone else's. Schema-qualified, in name order.
+ */
+export async function foreignRelations(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+        AND c.oid NOT IN (SELECT objid FROM pg_depend WHERE classid = 'pg_class'::regclass AND deptype IN ('e', 'i', 'a'))
+        AND c.oid IS DISTINCT FROM to_regclass($1) AND c.oid IS DISTINCT FROM to_regclass($2)
+      ORDER BY n.nspname, c.relname`,
+    [HISTORY_TABLE, DBMATE_TABLE],
+  );
+  return rows.map((r) => r.name);
 }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
+import { splitStatements, type SqlStatement } from './sql-statements.js';
 
 export interface MigrationSection {
   sql: string;
   /** 1-based line of the file where `sql` starts, to map server error positions back. */
   startLine: number;
   transaction: boolean;
+  /** `sql` split into statements, each run on its own (offsets into `sql`). */
+  statements: SqlStatement[];
 }
 
 export interface MigrationFile {
@@ -15,11 +18,27 @@ export interface MigrationFile {
   /** Path as given (relative paths stay relative, for messages). */
   file: string;
   checksum: string;
+  /** Empty when the file has no statement under "-- migrate:up" yet (a fresh `migrate new`). */
   up: MigrationSection;
   down: MigrationSection | undefined;
 }
 
-export const FILE_PATTERN = /^(\d{1,20})_([a-z0-9][a-z0-9_-]*)\.sql$/;
+/**
+ * dbmate's rule (pkg/dbmate/db.go, `^(\d+).*\.sql$`): the version is the leading digits, and
+ * anything may follow (upper case, hyphens, dots, nothing at all). Other names are not migrations.
+ */
+export const FILE_PATTERN = /^(\d+)(.*)\.sql$/s;
+
+/** Version and name of a migration file name, or undefined when the name is not a migration's. */
+export function parseFileName(basename: string): { version: string; name: string } | undefined {
+  const match = FILE_PATTERN.exec(basename);
+  if (!match) return undefined;
+  return { version: match[1]!, name: match[2]!.replace(/^[-_.\s]+/, '') };
+}
+
+export function isEmptyMigration(file: MigrationFile): boolean {
+  return file.up.statements.length === 0;
+}
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/;
 
 /**
@@ -37,9 +56,9 @@ export function checksum(text: string): string {
 }
 
 export function parseMigration(file: string, text: string): MigrationFile {
-  const match = FILE_PATTERN.exec(path.basename(file));
-  if (!match) {
-    throw new DevdbError('E_MIGRATION_FILE', `${file}: a migration file is named <version>_<name>.sql (digits, then lowercase words), e.g. 20260101120000_add_users.sql.`);
+  const parsed = parseFileName(path.basename(file));
+  if (!parsed) {
+    throw new DevdbError('E_MIGRATION_FILE', `${file}: a migration file name starts with its version digits and ends in .sql, e.g. 20260101120000_add_users.sql.`);
   }
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const sections = new Map<string, { options: string; start: number; end: number }>();
@@ -58,13 +77,13 @@ export function parseMigration(file: string, text: string): MigrationFile {
     if (!found) return undefined;
     const transaction = parseOptions(file, found.start, found.options);
     const sql = lines.slice(found.start, found.end).join('\n');
-    return sql.trim() === '' ? undefined : { sql, startLine: found.start + 1, transaction };
+    return { sql, startLine: found.start + 1, transaction, statements: splitStatements(sql) };
   };
-  const up = section('up');
-  if (!up) {
-    throw new DevdbError('E_MIGRATION_FILE', `${file}: no SQL under "-- migrate:up"; add the statements to apply there.`);
+  if (!sections.has('up') && splitStatements(text).length > 0) {
+    throw new DevdbError('E_MIGRATION_FILE', `${file}: no "-- migrate:up" line; put the statements to apply under one.`);
   }
-  return { version: match[1]!, name: match[2]!, file, checksum: checksum(text), up, down: section('down') };
+  const down = section('down');
+  return { ...parsed, file, checksum: checksum(text), up: section('up') ?? { sql: '', startLine: 1, transaction: true, statements: [] }, down: down && down.statements.length > 0 ? down : undefined };
 }
 
 function parseOptions(file: string, line: number, options: string): boolean {

@@ -1,29 +1,38 @@
-import { performance } from 'node:perf_hooks';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
-import type { Db } from '../db/db.js';
-import { DevdbError } from '../errors.js';
+import type { Db, Queryable } from '../db/db.js';
+import { DevdbError, usageError } from '../errors.js';
 import { defaultMigrationsDir } from '../paths.js';
-import { ensureHistory, readHistory, recordApplied, recordReverted } from './history.js';
-import type { MigrationFile, MigrationSection } from './migration-file.js';
-import { compareVersions, loadMigrations } from './migration-source.js';
-import { migrationError } from './sql-error.js';
-import { planMigrations, type MigrationPlan, type MigrationStatusEntry } from './status.js';
-
-/** 'devdbmig' in ASCII: one advisory lock key for every devdb process that changes the schema. */
-export const MIGRATION_LOCK_KEY = 0x64657664626d6967n;
+import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
+import {
+  adoptDbmateHistory,
+  ensureHistory,
+  foreignRelations,
+  historyTables,
+  readHistory,
+  recordBaseline,
+  type AppliedMigration,
+  type HistoryTables,
+} from './history.js';
+import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
+import { compareVersions, loadMigrations, readMigrationSource } from './migration-source.js';
+import { runSection, type Direction } from './run-section.js';
+import { migrationError, StatementFailure, statementsBefore } from './sql-error.js';
+import { MIGRATION_STATES, planMigrations, type MigrationPlan, type MigrationState, type MigrationStatusEntry } from './status.js';
 
 export interface MigrationOptions {
   migrationsDir?: string | undefined;
   allowDrift?: boolean | undefined;
-  /** How long to wait for another devdb process that is migrating the same database. */
+  /** How long to wait for another session that is migrating the same database. */
   lockTimeoutMs?: number | undefined;
   /** Called before and after each migration runs. */
   onStep?: ((event: StepEvent) => void) | undefined;
+  /** Things worth a line that are not errors: an empty migration skipped, a dbmate history adopted. */
+  onNotice?: ((message: string) => void) | undefined;
 }
 
 export type StepEvent =
-  | { phase: 'start'; direction: 'up' | 'down'; version: string; name: string }
-  | { phase: 'done'; direction: 'up' | 'down'; version: string; name: string; durationMs: number };
+  | { phase: 'start'; direction: Direction; version: string; name: string }
+  | { phase: 'done'; direction: Direction; version: string; name: string; durationMs: number };
 
 export interface MigrationStep {
   version: string;
@@ -40,11 +49,27 @@ export interface PlannedStep {
   sql: string;
 }
 
+export interface MigrateOptions extends MigrationOptions {
+  to?: string | undefined;
+  dryRun?: boolean | undefined;
+  /** On a database with tables but no history: record the files up to this version as applied first. */
+  baseline?: string | undefined;
+  /**
+   * What to do with an empty pending migration (no SQL under "-- migrate:up"): `migrate` refuses
+   * it, naming the file; `setup` skips it with a notice.
+   */
+  empty?: 'refuse' | 'skip' | undefined;
+}
+
 export interface MigrateResult {
   dryRun: boolean;
   applied: MigrationStep[];
   /** With dryRun, what would run, in order, with its SQL. */
   planned: PlannedStep[];
+  /** Versions recorded as applied without running (--baseline, or adopted from dbmate's history). */
+  recorded: string[];
+  /** Empty migrations left pending (setup). */
+  skipped: string[];
 }
 
 export interface RevertResult {
@@ -53,115 +78,193 @@ export interface RevertResult {
 
 export interface StatusResult {
   migrations: MigrationStatusEntry[];
-  counts: Record<MigrationStatusEntry['state'], number>;
+  counts: Record<MigrationState, number>;
+  /** Where the history comes from: devdb's table, dbmate's only (adopted by the next migrate), or none yet. */
+  history: 'devdb' | 'dbmate' | 'none';
+  /** With no history: the tables already there (a database devdb did not create; see --baseline). */
+  foreign: string[];
+  /** `.sql` files in the folder that are not migrations (no leading version digits). */
+  ignored: string[];
 }
 
-const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
-
 export async function migrationStatus(db: Db, options: Pick<MigrationOptions, 'migrationsDir'> = {}): Promise<StatusResult> {
-  const plan = planMigrations(await loadMigrations(dirOf(options)), await readHistory(db));
-  const counts = { applied: 0, pending: 0, changed: 0, missing: 0 };
+  const source = await readMigrationSource(dirOf(options));
+  const tables = await historyTables(db);
+  const plan = planMigrations(source.files, await readHistory(db, tables));
+  const counts = Object.fromEntries(MIGRATION_STATES.map((s) => [s, 0])) as Record<MigrationState, number>;
   for (const entry of plan.entries) counts[entry.state]++;
-  return { migrations: plan.entries, counts };
+  const history = tables.devdb ? 'devdb' : tables.dbmate ? 'dbmate' : 'none';
+  const foreign = history === 'none' ? await foreignRelations(db) : [];
+  return { migrations: plan.entries, counts, history, foreign, ignored: source.ignored };
 }
 
 /** Applies pending migrations in version order, each in its own transaction, under the lock. */
-export async function migrateUp(db: Db, options: MigrationOptions & { to?: string | undefined; dryRun?: boolean | undefined } = {}): Promise<MigrateResult> {
+export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<MigrateResult> {
   const files = await loadMigrations(dirOf(options));
-  if (options.to !== undefined && !files.some((f) => f.version === options.to)) {
-    throw new DevdbError('E_USAGE', `No migration has version ${options.to}: run devdb migrate status to list them.`);
+  for (const [flag, version] of [
+    ['--to', options.to],
+    ['--baseline', options.baseline],
+  ] as const) {
+    if (version !== undefined && !files.some((f) => f.version === version)) {
+      throw usageError(`No migration has version ${version} (${flag}): run devdb migrate status to list them.`);
+    }
   }
-  const chooseTargets = (plan: MigrationPlan) =>
-    plan.pending.filter((f) => options.to === undefined || compareVersions(f.version, options.to) <= 0);
+  const inTarget = (f: MigrationFile) => options.to === undefined || compareVersions(f.version, options.to) <= 0;
+  const inBaseline = (f: MigrationFile) => options.baseline !== undefined && compareVersions(f.version, options.baseline) <= 0 && !isEmptyMigration(f);
 
   if (options.dryRun) {
-    const plan = planMigrations(files, await readHistory(db));
+    const tables = await historyTables(db);
+    await refuseForeign(db, tables, options);
+    const history = await readHistory(db, tables);
+    const plan = planMigrations(files, [...history, ...files.filter(inBaseline).map(baselined)]);
     assertNoDrift(plan, options);
-    const planned = chooseTargets(plan).map((f) => ({ version: f.version, name: f.name, file: f.file, transaction: f.up.transaction, sql: f.up.sql.trim() }));
-    return { dryRun: true, applied: [], planned };
+    const targets = choose(plan.pending.filter(inTarget), options);
+    const planned = targets.run.map((f) => ({ version: f.version, name: f.name, file: f.file, transaction: f.up.transaction, sql: f.up.sql.trim() }));
+    return { dryRun: true, applied: [], planned, recorded: [], skipped: targets.skipped.map((f) => f.version) };
   }
   return locked(db, options, async () => {
+    const found = await historyTables(db);
+    await refuseForeign(db, found, options);
     await ensureHistory(db);
-    const plan = planMigrations(files, await readHistory(db));
+    const tables = { ...found, devdb: true };
+    const recorded: string[] = [];
+    let history = await readHistory(db, tables);
+    const adopted = await adoptDbmateHistory(db, history, files);
+    if (adopted > 0) {
+      options.onNotice?.(`Adopted dbmate's history: ${adopted} migration(s) from ${'schema_migrations'} recorded in devdb_migrations (dbmate's table is kept in step).`);
+      recorded.push(...history.filter((h) => h.source === 'dbmate' && files.some((f) => f.version === h.version)).map((h) => h.version));
+    }
+    if (options.baseline !== undefined) {
+      const baseline = files.filter(inBaseline);
+      await recordBaseline(db, baseline);
+      recorded.push(...baseline.map((f) => f.version));
+      options.onNotice?.(`Baseline: recorded ${baseline.length} migration(s) up to ${options.baseline} as applied without running them.`);
+    }
+    if (adopted > 0 || options.baseline !== undefined) history = await readHistory(db, tables);
+    const plan = planMigrations(files, history);
     assertNoDrift(plan, options);
+    const targets = choose(plan.pending.filter(inTarget), options);
     const applied: MigrationStep[] = [];
-    for (const file of chooseTargets(plan)) applied.push(await runSection(db, file, file.up, 'up', options));
-    return { dryRun: false, applied, planned: [] };
+    for (const file of targets.run) applied.push(await apply(db, tables, file, file.up, 'up', options));
+    return { dryRun: false, applied, planned: [], recorded, skipped: targets.skipped.map((f) => f.version) };
   });
 }
 
 /** Reverts the last `steps` applied migrations (highest versions first) with their down sections. */
 export async function migrateDown(db: Db, options: MigrationOptions & { steps?: number | undefined } = {}): Promise<RevertResult> {
-  const files = await loadMigrations(dirOf(options));
-  return locked(db, options, () => revert(db, files, options.steps ?? 1, options));
-}
-
-/** Reverts every applied migration, then applies them all again: a clean schema, with no data. */
-export async function resetSchema(db: Db, options: MigrationOptions = {}): Promise<RevertResult & MigrateResult> {
-  const files = await loadMigrations(dirOf(options));
+  const dir = dirOf(options);
+  const files = await loadMigrations(dir);
   return locked(db, options, async () => {
-    await ensureHistory(db);
-    const { reverted } = await revert(db, files, Number.POSITIVE_INFINITY, options);
-    const applied: MigrationStep[] = [];
-    for (const file of files) applied.push(await runSection(db, file, file.up, 'up', options));
-    return { reverted, dryRun: false, applied, planned: [] };
+    const tables = await historyTables(db);
+    const history = await readHistory(db, tables);
+    const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).slice(0, options.steps ?? 1);
+    // Check every target before reverting any, so a refusal changes nothing.
+    const runs = targets.map((applied) => revertible(applied, files, dir, options));
+    const problem = runs.find((r) => typeof r === 'string');
+    if (problem !== undefined) throw new DevdbError(problem.startsWith('missing') ? 'E_MIGRATION_DRIFT' : 'E_MIGRATION_FILE', problem.replace(/^\w+: /, ''));
+    const reverted: MigrationStep[] = [];
+    for (const run of runs as { file: MigrationFile; down: MigrationSection }[]) reverted.push(await apply(db, tables, run.file, run.down, 'down', options));
+    return { reverted };
   });
 }
 
-async function revert(db: Db, files: MigrationFile[], steps: number, options: MigrationOptions): Promise<RevertResult> {
-  const history = await readHistory(db);
-  const byVersion = new Map(files.map((f) => [f.version, f]));
-  const targets = history.sort((a, b) => compareVersions(b.version, a.version)).slice(0, steps);
-  // Check every target before reverting any, so a refusal changes nothing.
-  const runs = targets.map((applied) => {
-    const file = byVersion.get(applied.version);
-    if (!file) {
-      throw new DevdbError('E_MIGRATION_DRIFT', `Cannot revert ${applied.version}_${applied.name}: its file is gone from the migrations folder; restore it first.`);
-    }
-    if (file.checksum !== applied.checksum && !options.allowDrift) {
-      throw new DevdbError('E_MIGRATION_DRIFT', `Cannot revert ${file.file}: it changed since it was applied; restore it, or pass --allow-drift to revert with the edited file.`);
-    }
-    if (!file.down) {
-      throw new DevdbError('E_MIGRATION_FILE', `Cannot revert ${file.file}: it has no "-- migrate:down" section; add one to make it reversible.`);
-    }
-    return { file, down: file.down };
-  });
-  const reverted: MigrationStep[] = [];
-  for (const { file, down } of runs) reverted.push(await runSection(db, file, down, 'down', options));
-  return { reverted };
+/**
+ * The down section that reverts `applied`, or why there is none, prefixed with its kind
+ * (missing/edited/irreversible) and saying how to get out.
+ */
+export function revertible(applied: AppliedMigration, files: MigrationFile[], dir: string, options: Pick<MigrationOptions, 'allowDrift'>): { file: MigrationFile; down: MigrationSection } | string {
+  const file = files.find((f) => f.version === applied.version);
+  const label = applied.name ? `${applied.version}_${applied.name}` : applied.version;
+  if (!file) {
+    return `missing: Cannot revert ${label}: its file is gone from ${dir} (a branch switch?). Restore it (e.g. git checkout <the branch that has it> -- ${dir}), or run devdb reset --yes to rebuild the database from the files you have (its data is dropped).`;
+  }
+  if (applied.checksum !== null && file.checksum !== applied.checksum && !options.allowDrift) {
+    return `edited: Cannot revert ${file.file}: it changed since it was applied; restore it (git checkout -- ${file.file}), or pass --allow-drift to revert with the edited file.`;
+  }
+  if (!file.down) {
+    return `irreversible: Cannot revert ${file.file}: it has no SQL under "-- migrate:down"; add the statements that undo it, or run devdb reset --yes to rebuild the database.`;
+  }
+  return { file, down: file.down };
 }
 
-async function runSection(db: Db, file: MigrationFile, section: MigrationSection, direction: 'up' | 'down', options: MigrationOptions): Promise<MigrationStep> {
+/** Runs one section as one migration: in its own transaction, or statement by statement with transaction:false. */
+async function apply(db: Db, tables: HistoryTables, file: MigrationFile, section: MigrationSection, direction: Direction, options: MigrationOptions): Promise<MigrationStep> {
   options.onStep?.({ phase: 'start', direction, version: file.version, name: file.name });
-  const started = performance.now();
-  const run = async (q: Pick<Db, 'exec' | 'query' | 'copyFrom'>) => {
-    try {
-      await q.exec(section.sql);
-    } catch (error) {
-      throw migrationError(error, file, section, direction);
-    }
-    const durationMs = performance.now() - started;
-    if (direction === 'up') await recordApplied(q, { version: file.version, name: file.name, checksum: file.checksum, durationMs });
-    else await recordReverted(q, file.version);
-    return durationMs;
-  };
-  const durationMs = section.transaction ? await db.transaction(run) : await run(db);
+  let durationMs: number;
+  try {
+    durationMs = section.transaction
+      ? await db.transaction((tx: Queryable) => runSection(tx, tables, file, section, direction))
+      : await runSection(db, tables, file, section, direction);
+  } catch (error) {
+    if (!(error instanceof StatementFailure)) throw error;
+    throw migrationError(error, keptAfter(error), { kept: section.transaction ? [] : statementsBefore(error) });
+  }
   options.onStep?.({ phase: 'done', direction, version: file.version, name: file.name, durationMs });
   return { version: file.version, name: file.name, file: file.file, durationMs: Math.round(durationMs) };
 }
 
+/** What a failed section left behind: the truth, per mode. */
+function keptAfter(failure: StatementFailure): string {
+  if (failure.section.transaction) return 'Nothing of this migration was kept (it ran in one transaction); fix the file and run again.';
+  const ran = statementsBefore(failure);
+  if (ran.length === 0) return 'Nothing of this migration ran before the error (transaction:false); fix the file and run again.';
+  return [
+    `Kept: transaction:false ran statements one at a time, and these ${ran.length} ran before the error and stay in the database:`,
+    ...ran.map((s) => `  ${s}`),
+    'The migration is not recorded as applied: make those statements safe to run again (IF NOT EXISTS) or undo them, then run again.',
+  ].join('\n');
+}
+
+/** The files to run and the empty ones left out (setup), or the refusal that names them (migrate). */
+function choose(pending: MigrationFile[], options: MigrateOptions): { run: MigrationFile[]; skipped: MigrationFile[] } {
+  const empty = pending.filter(isEmptyMigration);
+  if (empty.length > 0 && (options.empty ?? 'refuse') === 'refuse') {
+    throw new DevdbError(
+      'E_MIGRATION_FILE',
+      `${empty.map((f) => f.file).join(', ')}: no SQL under "-- migrate:up" yet; write the statements to apply there, or delete the file. Nothing was applied.`,
+    );
+  }
+  for (const f of empty) options.onNotice?.(`Skipped ${f.file}: it has no SQL under "-- migrate:up" yet (it stays pending).`);
+  return { run: pending.filter((f) => !isEmptyMigration(f)), skipped: empty };
+}
+
+/** A database with tables and no history (devdb's or dbmate's) is not devdb's: stop before touching it. */
+async function refuseForeign(db: Queryable, tables: HistoryTables, options: MigrateOptions): Promise<void> {
+  if (tables.devdb || tables.dbmate) {
+    if (options.baseline !== undefined && tables.devdb && (await readHistory(db, tables)).length > 0) {
+      throw usageError('This database already has a migration history: --baseline is only for a database that has tables but no history.');
+    }
+    return;
+  }
+  if (options.baseline !== undefined) return;
+  const found = await foreignRelations(db);
+  if (found.length === 0) return;
+  throw foreignDatabaseError(found);
+}
+
+export function foreignDatabaseError(found: string[]): DevdbError {
+  const names = found.slice(0, 5).join(', ') + (found.length > 5 ? ` and ${found.length - 5} more` : '');
+  return new DevdbError(
+    'E_FOREIGN_DATABASE',
+    `This database has ${found.length} table(s), view(s) or sequence(s) (${names}) but no migration history (devdb_migrations or dbmate's schema_migrations), so devdb did not create it; nothing was changed. If your migrations already built it, record them as applied with --baseline VERSION (the last version it has), or point --url/DATABASE_URL at an empty database.`,
+    { details: { found } },
+  );
+}
+
+const baselined = (f: MigrationFile): AppliedMigration => ({ version: f.version, name: f.name, checksum: f.checksum, appliedAt: null, source: 'devdb' });
+
 function assertNoDrift(plan: MigrationPlan, options: MigrationOptions): void {
   if (plan.drifted.length === 0 || options.allowDrift) return;
-  const list = plan.drifted.map((e) => (e.state === 'changed' ? `${e.file} (edited after it was applied)` : `${e.version}_${e.name} (applied, file missing)`)).join(', ');
-  throw new DevdbError('E_MIGRATION_DRIFT', `Applied migrations drifted: ${list}. Restore them, or pass --allow-drift to go on anyway.`, {
+  const list = plan.drifted.map((e) => (e.state === 'changed' ? `${e.file} (edited after it was applied)` : `${e.version}${e.name ? `_${e.name}` : ''} (applied, file missing)`)).join(', ');
+  throw new DevdbError('E_MIGRATION_DRIFT', `Applied migrations drifted: ${list}. Restore them (git), pass --allow-drift to go on anyway, or rebuild with devdb reset --yes.`, {
     details: { drifted: plan.drifted },
   });
 }
 
-function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
+export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
   return withAdvisoryLock(db, MIGRATION_LOCK_KEY, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, purpose: 'migrating this database' }, fn);
 }
 
-function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
+export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
   return options.migrationsDir ?? defaultMigrationsDir;
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { MIGRATION_LOCK_KEY, migrateUp } from '../../src/migrate/migrator.js';
+import { MIGRATION_LOCK_KEY, migrateUp } from '../../src/migrate/index.js';
 import { parseJson, runCli } from '../support/cli.js';
 import { postgresUrl, scratch, type Scratch } from '../support/engines.js';
 

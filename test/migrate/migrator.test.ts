@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
-import { migrateDown, migrateUp, migrationStatus, resetSchema } from '../../src/migrate/migrator.js';
+import { migrateDown, migrateUp, migrationStatus, resetSchema } from '../../src/migrate/index.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const THREE = {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
-import { migrateDown, type RevertResult } from '../../migrate/migrator.js';
+import { migrateDown, type RevertResult } from '../../migrate/index.js';
 
 export default class MigrateDown extends DevdbCommand<RevertResult> {
   static override summary = 'Revert the last applied migration(s) with their "-- migrate:down" sections.';

@@ -1,22 +1,24 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
-import { migrateUp, type MigrateResult } from '../../migrate/migrator.js';
+import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
+import { migrateUp, type MigrateResult } from '../../migrate/index.js';
 
 export default class Migrate extends DevdbCommand<MigrateResult> {
   static override summary = 'Apply pending migrations, each in its own transaction.';
   static override description =
-    'Takes an advisory lock (a second devdb waits, up to --lock-timeout), refuses to run when an applied file was edited or removed (see `devdb migrate status`), and applies every pending file in version order. A failing file leaves nothing behind and is reported as file:line:column.';
+    'Takes an advisory lock (a second devdb waits, up to --lock-timeout), refuses to run when an applied file was edited or removed (see `devdb migrate status`), and applies every pending file in version order, one statement at a time. A failing file leaves nothing behind (transaction:false files: the message lists the statements that ran) and is reported as file:line:column. A database with tables but no history is refused untouched unless --baseline; an existing dbmate schema_migrations history is adopted.';
   static override examples = [
     '<%= config.bin %> migrate',
     '<%= config.bin %> migrate --to 20261124100300',
     '<%= config.bin %> migrate --dry-run',
+    '<%= config.bin %> migrate --baseline 20261124100300',
     'DATABASE_URL=postgres://me@localhost/app <%= config.bin %> migrate --json',
   ];
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
     ...lockFlags,
+    ...baselineFlag,
     to: Flags.string({ description: 'apply pending migrations up to and including this version' }),
     'dry-run': Flags.boolean({ description: 'print the SQL that would run, change nothing', default: false }),
   };
@@ -28,6 +30,8 @@ export default class Migrate extends DevdbCommand<MigrateResult> {
         ...migrationOptions(flags),
         to: flags.to,
         dryRun: flags['dry-run'],
+        baseline: flags.baseline,
+        onNotice: (message) => this.log(message),
         onStep: (e) => e.phase === 'done' && this.log(`applied ${e.version}_${e.name} (${Math.round(e.durationMs)} ms)`),
       });
       if (result.dryRun) {

@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { DevdbCommand } from '../../cli/base-command.js';
 import { migrationsDirFlag } from '../../cli/migration-flags.js';
-import { newMigration, type NewMigrationResult } from '../../migrate/new-migration.js';
+import { newMigration, type NewMigrationResult } from '../../migrate/index.js';
 
 export default class MigrateNew extends DevdbCommand<NewMigrationResult> {
   static override summary = 'Create a timestamped migration file with empty up and down sections.';

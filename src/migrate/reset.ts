@@ -1,0 +1,143 @@
+import type { Db, Queryable } from '../db/db.js';
+import { DBMATE_TABLE, ensureHistory, foreignRelations, historyTables, HISTORY_TABLE, readHistory, type HistoryTables } from './history.js';
+import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
+import { compareVersions, loadMigrations } from './migration-source.js';
+import { dirOf, foreignDatabaseError, locked, revertible, type MigrationOptions, type MigrationStep } from './migrator.js';
+import { runSection } from './run-section.js';
+import { migrationError, StatementFailure } from './sql-error.js';
+
+/**
+ * revert: every applied migration is undone with its down section (exactly what devdb created).
+ * rebuild: some cannot be (file gone, no down section, edited): the schema that holds devdb's
+ * history is dropped with everything in it and created again.
+ */
+export type ResetMode = 'revert' | 'rebuild';
+
+export interface ResetPlan {
+  mode: ResetMode;
+  /** Why revert is impossible (rebuild only). */
+  reasons: string[];
+  /** The schema rebuild drops. */
+  schema: string;
+  /** What rebuild drops in it (relations, schema-qualified). */
+  drops: string[];
+  /** Whether the whole reset runs in one transaction (false when a section is transaction:false). */
+  atomic: boolean;
+}
+
+export interface ResetOptions extends MigrationOptions {
+  /** Asked once the plan is known, before anything changes; throws to stop. */
+  confirm?: ((plan: ResetPlan) => Promise<void>) | undefined;
+}
+
+export interface ResetResult {
+  plan: ResetPlan;
+  reverted: MigrationStep[];
+  applied: MigrationStep[];
+  skipped: string[];
+}
+
+interface Step {
+  file: MigrationFile;
+  section: MigrationSection;
+  direction: 'up' | 'down';
+}
+
+/**
+ * Brings the database back to the files' state, data dropped: in one transaction when every
+ * section allows it (a failure changes nothing), otherwise step by step, and a failure then
+ * names what was already reverted and applied.
+ */
+export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<ResetResult> {
+  const dir = dirOf(options);
+  const files = await loadMigrations(dir);
+  return locked(db, options, async () => {
+    const found = await historyTables(db);
+    if (!found.devdb && !found.dbmate) {
+      const foreign = await foreignRelations(db);
+      if (foreign.length > 0) throw foreignDatabaseError(foreign);
+    }
+    const history = await readHistory(db, found);
+    const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).map((h) => revertible(h, files, dir, options));
+    const reasons = targets.filter((t): t is string => typeof t === 'string').map((t) => t.replace(/^(\w+): Cannot revert ([^:]+):.*$/s, '$2 ($1)'));
+    const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
+    const ups = files.filter((f) => !isEmptyMigration(f));
+    const steps: Step[] = [
+      ...(mode === 'revert' ? (targets as { file: MigrationFile; down: MigrationSection }[]).map((t) => ({ file: t.file, section: t.down, direction: 'down' as const })) : []),
+      ...ups.map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
+    ];
+    const { schema, quoted } = await historySchema(db);
+    const plan: ResetPlan = {
+      mode,
+      reasons,
+      schema,
+      drops: mode === 'rebuild' ? (await foreignRelations(db)).filter((r) => r.startsWith(`${quoted}.`)) : [],
+      atomic: steps.every((s) => s.section.transaction),
+    };
+    await options.confirm?.(plan);
+    for (const f of files.filter(isEmptyMigration)) options.onNotice?.(`Skipped ${f.file}: it has no SQL under "-- migrate:up" yet (it stays pending).`);
+    const skipped = files.filter(isEmptyMigration).map((f) => f.version);
+
+    const done: { reverted: MigrationStep[]; applied: MigrationStep[] } = { reverted: [], applied: [] };
+    const run = async (q: Queryable) => {
+      done.reverted = [];
+      done.applied = [];
+      let tables: HistoryTables = found;
+      if (mode === 'rebuild') tables = await rebuildSchema(q, schema, quoted, found);
+      await ensureHistory(q);
+      tables = { ...tables, devdb: true };
+      for (const step of steps) {
+        options.onStep?.({ phase: 'start', direction: step.direction, version: step.file.version, name: step.file.name });
+        const durationMs = await runSection(q, tables, step.file, step.section, step.direction);
+        options.onStep?.({ phase: 'done', direction: step.direction, version: step.file.version, name: step.file.name, durationMs });
+        const result = { version: step.file.version, name: step.file.name, file: step.file.file, durationMs: Math.round(durationMs) };
+        (step.direction === 'down' ? done.reverted : done.applied).push(result);
+      }
+    };
+    try {
+      if (plan.atomic) await db.transaction(run);
+      else await run(db);
+    } catch (error) {
+      if (!(error instanceof StatementFailure)) throw error;
+      throw migrationError(error, resetOutcome(plan, done), { reset: { mode, atomic: plan.atomic, reverted: done.reverted.map((r) => r.version), applied: done.applied.map((a) => a.version) } });
+    }
+    return { plan, ...done, skipped };
+  });
+}
+
+function resetOutcome(plan: ResetPlan, done: { reverted: MigrationStep[]; applied: MigrationStep[] }): string {
+  if (plan.atomic) return 'Nothing was changed: the reset ran in one transaction, which was rolled back. Fix the cause and run devdb reset again.';
+  const list = (steps: MigrationStep[]) => (steps.length === 0 ? 'none' : steps.map((s) => `${s.version}_${s.name}`).join(', '));
+  return [
+    'The reset ran step by step (a file is transaction:false), so the steps before the error stay done:',
+    plan.mode === 'rebuild' ? `  dropped and recreated schema ${plan.schema}` : `  reverted: ${list(done.reverted)}`,
+    `  applied: ${list(done.applied)}`,
+    'Fix the cause and run devdb reset again.',
+  ].join('\n');
+}
+
+/** The schema devdb's history table lives in (where the migrations ran), the current one on a new database. */
+async function historySchema(db: Queryable): Promise<{ schema: string; quoted: string }> {
+  const [row] = await db.query<{ schema: string; quoted: string }>(
+    `SELECT s AS schema, format('%I', s) AS quoted
+       FROM coalesce((SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)), current_schema(), 'public') AS s`,
+    [HISTORY_TABLE],
+  );
+  return row!;
+}
+
+/** Drops the schema with everything in it and creates it again with the same owner and privileges. */
+async function rebuildSchema(q: Queryable, schema: string, quoted: string, found: HistoryTables): Promise<HistoryTables> {
+  const grants = await q.query<{ sql: string }>(
+    `SELECT format('GRANT %s ON SCHEMA %I TO %s', a.privilege_type, n.nspname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END) AS sql
+       FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+      WHERE n.nspname = $1 AND a.grantee <> n.nspowner`,
+    [schema],
+  );
+  const [owner] = await q.query<{ name: string }>('SELECT nspowner::regrole::text AS name FROM pg_namespace WHERE nspname = $1', [schema]);
+  await q.exec(`DROP SCHEMA ${quoted} CASCADE`);
+  await q.exec(`CREATE SCHEMA ${quoted} AUTHORIZATION ${owner!.name}`);
+  for (const grant of grants) await q.exec(grant.sql);
+  if (found.dbmate) await q.exec(`CREATE TABLE ${DBMATE_TABLE} (version varchar PRIMARY KEY)`);
+  return found;
+}
