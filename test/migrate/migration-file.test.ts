@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
-import { checksum, parseMigration } from '../../src/migrate/migration-file.js';
+import { checksum, isEmptyMigration, parseFileName, parseMigration } from '../../src/migrate/migration-file.js';
 
 const file = 'sql/migrations/20260101000000_add_things.sql';
 
 describe('parseMigration', () => {
-  it('splits the up and down sections and remembers where up starts', () => {
-    const m = parseMigration(file, '-- adds things\n\n-- migrate:up\ncreate table things (id int);\n\n-- migrate:down\ndrop table things;\n');
+  it('splits the up and down sections, remembers where up starts, and splits statements', () => {
+    const m = parseMigration(file, '-- adds things\n\n-- migrate:up\ncreate table things (id int);\ninsert into things values (1);\n\n-- migrate:down\ndrop table things;\n');
     expect(m.version).toBe('20260101000000');
     expect(m.name).toBe('add_things');
-    expect(m.up.sql.trim()).toBe('create table things (id int);');
+    expect(m.up.sql.trim()).toBe('create table things (id int);\ninsert into things values (1);');
     expect(m.up.startLine).toBe(4);
     expect(m.up.transaction).toBe(true);
+    expect(m.up.statements.map((s) => s.text)).toEqual(['create table things (id int);', 'insert into things values (1);']);
     expect(m.down?.sql.trim()).toBe('drop table things;');
+    expect(isEmptyMigration(m)).toBe(false);
   });
 
   it('reads transaction:false on a section', () => {
@@ -22,17 +24,46 @@ describe('parseMigration', () => {
   });
 
   it.each([
-    ['no up section', 'create table x ();', /no SQL under "-- migrate:up"/],
-    ['an empty up section', '-- migrate:up\n\n-- migrate:down\ndrop table x;', /no SQL under/],
+    ['an empty up section (a fresh migrate new)', '-- x\n\n-- migrate:up\n\n\n-- migrate:down\n\n'],
+    ['an up section with comments only', '-- migrate:up\n-- to do\n/* later */\n-- migrate:down\n'],
+    ['an empty file', ''],
+  ])('parses %s as an empty migration, not an error', (_, text) => {
+    const m = parseMigration(file, text);
+    expect(isEmptyMigration(m)).toBe(true);
+    expect(m.down).toBeUndefined();
+  });
+
+  it.each([
+    ['SQL without an up section', 'create table x ();', /no "-- migrate:up" line/],
     ['two up sections', '-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;', /second "-- migrate:up"/],
     ['an unknown option', '-- migrate:up transaction:maybe\nselect 1;', /unknown option "transaction:maybe"/],
   ])('rejects %s with a message naming the file', (_, text, message) => {
     expect(() => parseMigration(file, text)).toThrowError(message);
     expect(() => parseMigration(file, text)).toThrowError(DevdbError);
+    expect(() => parseMigration(file, text)).toThrowError(/20260101000000_add_things\.sql/);
   });
 
   it('rejects a file name without a version', () => {
-    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nselect 1;')).toThrowError(/<version>_<name>\.sql/);
+    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nselect 1;')).toThrowError(/starts with its version digits/);
+  });
+});
+
+describe('parseFileName follows dbmate (^(\\d+).*\\.sql$)', () => {
+  it.each([
+    ['20260101000000_add_things.sql', '20260101000000', 'add_things'],
+    ['20151129054053_Create-Users.sql', '20151129054053', 'Create-Users'],
+    ['001-init.sql', '001', 'init'],
+    ['20260101000000-AddIndex.sql', '20260101000000', 'AddIndex'],
+    ['42.sql', '42', ''],
+    ['20260101000000_añadir_日本語.sql', '20260101000000', 'añadir_日本語'],
+    ['1_two words.sql', '1', 'two words'],
+    ['20260101000000AddThings.sql', '20260101000000', 'AddThings'],
+  ])('%s has version %s and name %s', (name, version, slug) => {
+    expect(parseFileName(name)).toEqual({ version, name: slug });
+  });
+
+  it.each(['add_things.sql', 'v1_init.sql', '20260101_init.sql.bak', '20260101_init.SQL', '_1.sql'])('%s is not a migration', (name) => {
+    expect(parseFileName(name)).toBeUndefined();
   });
 });
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMigration } from '../../src/migrate/migration-file.js';
-import { newMigration } from '../../src/migrate/new-migration.js';
+import { headerComment, MAX_SLUG_BYTES, migrationSlug, newMigration } from '../../src/migrate/new-migration.js';
+import { loadMigrations } from '../../src/migrate/migration-source.js';
 import { parseJson, runCli } from '../support/cli.js';
 
 describe('migrate new', () => {
@@ -27,6 +28,47 @@ describe('migrate new', () => {
     fs.writeFileSync(path.join(dir, '20300101000000_future.sql'), '-- migrate:up\nselect 1;\n');
     const result = await newMigration('next', { migrationsDir: dir, now: new Date('2026-01-01T00:00:00Z') });
     expect(result.version).toBe('20300101000001');
+  });
+
+  it('an empty new migration never breaks the next migrate new, nor a broken file does', async () => {
+    const first = await newMigration('first', { migrationsDir: dir, now: new Date('2026-01-01T00:00:00Z') });
+    fs.writeFileSync(path.join(dir, '20250101000000_broken.sql'), 'not a migration at all;');
+    const second = await newMigration('second', { migrationsDir: dir, now: new Date('2026-01-01T00:00:00Z') });
+    expect(BigInt(second.version)).toBe(BigInt(first.version) + 1n);
+  });
+
+  it.each([
+    ['日本語', '日本語'],
+    ['añadir columna', 'añadir_columna'],
+    ['Ärger mit Ümlauten', 'ärger_mit_ümlauten'],
+    ['  add -- users; DROP  ', 'add_users_drop'],
+    ['e\u0301clair', 'éclair'],
+  ])('%s becomes the slug %s (Unicode letters kept, NFC)', (name, slug) => {
+    expect(migrationSlug(name)).toBe(slug);
+  });
+
+  it('cuts a 300-character name at a word boundary within the byte limit, and the file is written', async () => {
+    const long = Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ');
+    expect(long.length).toBeGreaterThan(300);
+    const slug = migrationSlug(long);
+    expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(MAX_SLUG_BYTES);
+    expect(slug).toMatch(/^word0_word1_.*word\d+$/);
+    const oneWord = migrationSlug('語'.repeat(300));
+    expect(Buffer.byteLength(oneWord)).toBeLessThanOrEqual(MAX_SLUG_BYTES);
+    expect(oneWord).toBe('語'.repeat(33));
+    const result = await newMigration('語'.repeat(300), { migrationsDir: dir });
+    expect(fs.existsSync(result.file)).toBe(true);
+  });
+
+  it('keeps a newline or control characters in the name out of the SQL: the header stays one comment line', async () => {
+    expect(headerComment('evil\nDROP TABLE users;')).toBe('-- evil DROP TABLE users;');
+    expect(headerComment('a\r\u2028b\u001b[31m')).toBe('-- a b [31m');
+    const result = await newMigration('evil\nDROP TABLE users;', { migrationsDir: dir });
+    const text = fs.readFileSync(result.file, 'utf8');
+    expect(text.split('\n')[0]).toBe('-- evil DROP TABLE users;');
+    expect(text.split('\n').filter((line) => /DROP TABLE/.test(line) && !line.startsWith('--'))).toEqual([]);
+    const [parsed] = await loadMigrations(dir);
+    expect(parsed!.up.statements).toEqual([]);
   });
 
   it('refuses a name with nothing to slug', async () => {
