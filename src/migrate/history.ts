@@ -69,14 +69,14 @@ export async function readHistory(db: Queryable, tables?: HistoryTables): Promis
  * Copies the versions only dbmate recorded into devdb's history, with their files' checksums as
  * they are now (so later edits show as drift); versions whose file is gone stay dbmate's, shown missing.
  */
-export async function adoptDbmateHistory(db: Queryable, history: AppliedMigration[], files: MigrationFile[]): Promise<number> {
+export async function adoptDbmateHistory(db: Queryable, history: AppliedMigration[], files: MigrationFile[]): Promise<string[]> {
   const byVersion = new Map(files.map((f) => [f.version, f]));
-  let adopted = 0;
+  const adopted: string[] = [];
   for (const entry of history) {
     const file = byVersion.get(entry.version);
     if (entry.source !== 'dbmate' || !file) continue;
     await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [file.version, file.name, file.checksum]);
-    adopted++;
+    adopted.push(file.version);
   }
   return adopted;
 }

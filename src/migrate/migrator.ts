@@ -5,9 +5,11 @@ import { defaultMigrationsDir } from '../paths.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
 import {
   adoptDbmateHistory,
+  DBMATE_TABLE,
   ensureHistory,
   foreignRelations,
   historyTables,
+  HISTORY_TABLE,
   readHistory,
   recordBaseline,
   type AppliedMigration,
@@ -125,14 +127,20 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
   return locked(db, options, async () => {
     const found = await historyTables(db);
     await refuseForeign(db, found, options);
+    const history = await readHistory(db, found);
+    // Planned before anything is written, so a refusal (drift, an empty file) leaves the database as it was.
+    // Adopting dbmate's rows or a baseline changes no state: both already count as applied here.
+    const plan = planMigrations(files, [...history, ...files.filter(inBaseline).map(baselined)]);
+    assertNoDrift(plan, options);
+    const targets = choose(plan.pending.filter(inTarget), options);
+
     await ensureHistory(db);
     const tables = { ...found, devdb: true };
     const recorded: string[] = [];
-    let history = await readHistory(db, tables);
     const adopted = await adoptDbmateHistory(db, history, files);
-    if (adopted > 0) {
-      options.onNotice?.(`Adopted dbmate's history: ${adopted} migration(s) from ${'schema_migrations'} recorded in devdb_migrations (dbmate's table is kept in step).`);
-      recorded.push(...history.filter((h) => h.source === 'dbmate' && files.some((f) => f.version === h.version)).map((h) => h.version));
+    if (adopted.length > 0) {
+      recorded.push(...adopted);
+      options.onNotice?.(`Adopted dbmate's history: ${adopted.length} migration(s) from ${DBMATE_TABLE} recorded in ${HISTORY_TABLE} (dbmate's table is kept in step).`);
     }
     if (options.baseline !== undefined) {
       const baseline = files.filter(inBaseline);
@@ -140,10 +148,6 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
       recorded.push(...baseline.map((f) => f.version));
       options.onNotice?.(`Baseline: recorded ${baseline.length} migration(s) up to ${options.baseline} as applied without running them.`);
     }
-    if (adopted > 0 || options.baseline !== undefined) history = await readHistory(db, tables);
-    const plan = planMigrations(files, history);
-    assertNoDrift(plan, options);
-    const targets = choose(plan.pending.filter(inTarget), options);
     const applied: MigrationStep[] = [];
     for (const file of targets.run) applied.push(await apply(db, tables, file, file.up, 'up', options));
     return { dryRun: false, applied, planned: [], recorded, skipped: targets.skipped.map((f) => f.version) };

@@ -79,24 +79,30 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     const skipped = files.filter(isEmptyMigration).map((f) => f.version);
 
     const done: { reverted: MigrationStep[]; applied: MigrationStep[] } = { reverted: [], applied: [] };
-    const run = async (q: Queryable) => {
-      done.reverted = [];
-      done.applied = [];
-      let tables: HistoryTables = found;
-      if (mode === 'rebuild') tables = await rebuildSchema(q, schema, quoted, found);
+    const tables: HistoryTables = { ...found, devdb: true };
+    const prepare = async (q: Queryable) => {
+      if (mode === 'rebuild') await rebuildSchema(q, schema, quoted, found);
       await ensureHistory(q);
-      tables = { ...tables, devdb: true };
-      for (const step of steps) {
-        options.onStep?.({ phase: 'start', direction: step.direction, version: step.file.version, name: step.file.name });
-        const durationMs = await runSection(q, tables, step.file, step.section, step.direction);
-        options.onStep?.({ phase: 'done', direction: step.direction, version: step.file.version, name: step.file.name, durationMs });
-        const result = { version: step.file.version, name: step.file.name, file: step.file.file, durationMs: Math.round(durationMs) };
-        (step.direction === 'down' ? done.reverted : done.applied).push(result);
-      }
     };
+    const step = async (q: Queryable, s: Step) => {
+      options.onStep?.({ phase: 'start', direction: s.direction, version: s.file.version, name: s.file.name });
+      const durationMs = await runSection(q, tables, s.file, s.section, s.direction);
+      options.onStep?.({ phase: 'done', direction: s.direction, version: s.file.version, name: s.file.name, durationMs });
+      (s.direction === 'down' ? done.reverted : done.applied).push({ version: s.file.version, name: s.file.name, file: s.file.file, durationMs: Math.round(durationMs) });
+    };
+    // One transaction for everything when every section allows it; otherwise each step as migrate runs it.
+    const run = plan.atomic
+      ? () =>
+          db.transaction(async (tx) => {
+            await prepare(tx);
+            for (const s of steps) await step(tx, s);
+          })
+      : async () => {
+          await db.transaction(prepare);
+          for (const s of steps) await (s.section.transaction ? db.transaction((tx) => step(tx, s)) : step(db, s));
+        };
     try {
-      if (plan.atomic) await db.transaction(run);
-      else await run(db);
+      await run();
     } catch (error) {
       if (!(error instanceof StatementFailure)) throw error;
       throw migrationError(error, resetOutcome(plan, done), { reset: { mode, atomic: plan.atomic, reverted: done.reverted.map((r) => r.version), applied: done.applied.map((a) => a.version) } });
@@ -127,7 +133,7 @@ async function historySchema(db: Queryable): Promise<{ schema: string; quoted: s
 }
 
 /** Drops the schema with everything in it and creates it again with the same owner and privileges. */
-async function rebuildSchema(q: Queryable, schema: string, quoted: string, found: HistoryTables): Promise<HistoryTables> {
+async function rebuildSchema(q: Queryable, schema: string, quoted: string, found: HistoryTables): Promise<void> {
   const grants = await q.query<{ sql: string }>(
     `SELECT format('GRANT %s ON SCHEMA %I TO %s', a.privilege_type, n.nspname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END) AS sql
        FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
@@ -139,5 +145,4 @@ async function rebuildSchema(q: Queryable, schema: string, quoted: string, found
   await q.exec(`CREATE SCHEMA ${quoted} AUTHORIZATION ${owner!.name}`);
   for (const grant of grants) await q.exec(grant.sql);
   if (found.dbmate) await q.exec(`CREATE TABLE ${DBMATE_TABLE} (version varchar PRIMARY KEY)`);
-  return found;
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
-import { migrateDown, migrateUp, migrationStatus, resetSchema } from '../../src/migrate/index.js';
+import { migrateDown, migrateUp, migrationStatus, resetSchema, type ResetPlan } from '../../src/migrate/index.js';
+import { setup } from '../../src/setup/setup.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const THREE = {
@@ -102,11 +103,220 @@ for (const engine of engines) {
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
     });
 
-    it('runs a transaction:false file outside a transaction', async () => {
-      fs.writeFileSync(path.join(dir, '004_index.sql'), '-- migrate:up transaction:false\ncreate index concurrently first_id_idx on first (id);\n-- migrate:down transaction:false\ndrop index concurrently first_id_idx;\n');
+    const validIndexes = async () =>
+      (
+        await t.db.query<{ name: string }>(
+          "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indisvalid AND c.relname LIKE '%\\_x\\_idx' ORDER BY 1",
+        )
+      ).map((r) => r.name);
+
+    it('runs a transaction:false file statement by statement: two CREATE INDEX CONCURRENTLY in one file, and back', async () => {
+      fs.writeFileSync(
+        path.join(dir, '004_index.sql'),
+        [
+          '-- migrate:up transaction:false',
+          'ALTER TABLE first ADD COLUMN x int;',
+          "CREATE INDEX CONCURRENTLY first_x_idx ON first (x) WHERE x <> 0; -- a comment; with a semicolon",
+          'CREATE INDEX CONCURRENTLY second_x_idx ON second (id);',
+          '-- migrate:down transaction:false',
+          'DROP INDEX CONCURRENTLY second_x_idx;',
+          'DROP INDEX CONCURRENTLY first_x_idx;',
+          'ALTER TABLE first DROP COLUMN x;',
+        ].join('\n'),
+      );
       await migrateUp(t.db, { migrationsDir: dir });
-      const [row] = await t.db.query<{ n: number }>("select count(*) as n from pg_indexes where indexname = 'first_id_idx'");
-      expect(row!.n).toBe(1);
+      expect(await validIndexes()).toEqual(['first_x_idx', 'second_x_idx']);
+      await migrateDown(t.db, { migrationsDir: dir });
+      expect(await validIndexes()).toEqual([]);
+    });
+
+    it('says exactly which transaction:false statements ran and were kept before the error, and records nothing', async () => {
+      fs.writeFileSync(
+        path.join(dir, '004_index.sql'),
+        '-- migrate:up transaction:false\nCREATE TABLE kept (id int);\nCREATE INDEX CONCURRENTLY kept_x_idx ON kept (id);\n\nSELECT 1/0;\nCREATE TABLE never (id int);\n',
+      );
+      const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      expect(error.code).toBe('E_MIGRATION_FAILED');
+      expect(error.message).toContain(`${path.join(dir, '004_index.sql')}:5 (the statement that starts on this line`);
+      expect(error.message).toMatch(/these 2 ran before the error and stay in the database:\n  line 2: CREATE TABLE kept \(id int\);\n  line 3: CREATE INDEX CONCURRENTLY kept_x_idx/);
+      expect(error.message).not.toMatch(/Nothing/);
+      expect(error.details).toMatchObject({ kept: ['line 2: CREATE TABLE kept (id int);', 'line 3: CREATE INDEX CONCURRENTLY kept_x_idx ON kept (id);'] });
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'kept', 'second', 'third']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, pending: 1 });
+    });
+
+    it('shows the line with a caret under the position, and the detail and hint the server sent', async () => {
+      fs.writeFileSync(path.join(dir, '004_bad.sql'), '-- migrate:up\nCREATE TABLE four (id int);\nSELECT   no_such_function(1, 2);\n');
+      const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      const file = path.join(dir, '004_bad.sql');
+      expect(error.message).toContain(`failed at ${file}:3:10: function no_such_function(integer, integer) does not exist (SQLSTATE 42883)`);
+      expect(error.message).toContain('\n  3 | SELECT   no_such_function(1, 2);\n    |          ^\n');
+      expect(error.message).toMatch(/\n  hint: No function matches the given name and argument types/);
+      expect(error.message).toContain('Nothing of this migration was kept (it ran in one transaction)');
+      expect(error.details).toMatchObject({ file, line: 3, column: 10, sqlState: '42883' });
+      expect(await tables()).not.toContain('four');
+
+      fs.writeFileSync(path.join(dir, '004_bad.sql'), '-- migrate:up\nCREATE TABLE four (id int PRIMARY KEY);\nINSERT INTO four VALUES (1);\nINSERT INTO four\n  VALUES (1);\n');
+      const duplicate = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      expect(duplicate.message).toContain(`${file}:4 (the statement that starts on this line; the server gave no position)`);
+      expect(duplicate.message).toContain('\n  detail: Key (id)=(1) already exists.');
+      expect(duplicate.details).toMatchObject({ sqlState: '23505', column: null, detail: 'Key (id)=(1) already exists.' });
+    });
+
+    it.each([
+      ['division by zero', 'SELECT 1;\n\n  SELECT 10 /\n  0;', 3, '22012'],
+      ['a missing extension', 'SELECT 1;\nCREATE EXTENSION no_such_extension;', 2, /^(0A000|58P01)$/],
+      ['an error inside a DO block', "DO $$\nBEGIN\n  RAISE EXCEPTION 'stop; here';\nEND $$;", 1, 'P0001'],
+    ])('names file and line for an error without a position: %s', async (_, sql, line, state) => {
+      fs.writeFileSync(path.join(dir, '004_bad.sql'), `-- migrate:up\n${sql}\n`);
+      const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      expect(error.message).toContain(`${path.join(dir, '004_bad.sql')}:${line + 1} (the statement that starts on this line`);
+      expect(error.details).toMatchObject({ line: line + 1, sqlState: state });
+    });
+
+    it('accepts every file name dbmate accepts: upper case, hyphens, no name at all', async () => {
+      const dbmateDir = writeDir({
+        '20151129054053_Create-Users.sql': '-- migrate:up\nCREATE TABLE users (id int);\n-- migrate:down\nDROP TABLE users;\n',
+        '20151129054054-AddIndex.sql': '-- migrate:up\nCREATE INDEX users_id ON users (id);\n-- migrate:down\nDROP INDEX users_id;\n',
+        '20151129054055.sql': '-- migrate:up\nCREATE TABLE plain (id int);\n-- migrate:down\nDROP TABLE plain;\n',
+        'README.sql': '-- not a migration: dbmate ignores it, and so does devdb\n',
+      });
+      try {
+        const result = await migrateUp(t.db, { migrationsDir: dbmateDir });
+        expect(result.applied.map((a) => [a.version, a.name])).toEqual([
+          ['20151129054053', 'Create-Users'],
+          ['20151129054054', 'AddIndex'],
+          ['20151129054055', ''],
+        ]);
+        const status = await migrationStatus(t.db, { migrationsDir: dbmateDir });
+        expect(status.counts.applied).toBe(3);
+        expect(status.ignored).toEqual([path.join(dbmateDir, 'README.sql')]);
+      } finally {
+        fs.rmSync(dbmateDir, { recursive: true, force: true });
+      }
+    });
+
+    it("adopts dbmate's schema_migrations: status tells the truth, migrate applies only what is pending and keeps dbmate in step", async () => {
+      // What dbmate leaves after applying 001 and 002.
+      await t.db.exec('CREATE TABLE schema_migrations (version varchar PRIMARY KEY); CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY);');
+      await t.db.exec("INSERT INTO schema_migrations VALUES ('001'), ('002')");
+      const status = await migrationStatus(t.db, { migrationsDir: dir });
+      expect(status.history).toBe('dbmate');
+      expect(status.migrations.map((m) => [m.version, m.state, m.recordedBy])).toEqual([
+        ['001', 'applied', 'dbmate'],
+        ['002', 'applied', 'dbmate'],
+        ['003', 'pending', null],
+      ]);
+      expect(await tables()).toEqual(['first', 'schema_migrations', 'second']);
+
+      const notices: string[] = [];
+      const result = await migrateUp(t.db, { migrationsDir: dir, onNotice: (n) => notices.push(n) });
+      expect(result.applied.map((a) => a.version)).toEqual(['003']);
+      expect(result.recorded).toEqual(['001', '002']);
+      expect(notices.join('\n')).toMatch(/Adopted dbmate's history: 2 migration/);
+      const versions = async (table: string) => (await t.db.query<{ version: string }>(`SELECT version FROM ${table} ORDER BY 1`)).map((r) => r.version);
+      expect(await versions('devdb_migrations')).toEqual(['001', '002', '003']);
+      expect(await versions('schema_migrations')).toEqual(['001', '002', '003']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, pending: 0 });
+
+      await migrateDown(t.db, { migrationsDir: dir });
+      expect(await versions('schema_migrations')).toEqual(['001', '002']);
+    });
+
+    it('refuses a database with tables but no history, untouched, and migrates it after --baseline', async () => {
+      await t.db.exec('CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY); CREATE VIEW second_ids AS SELECT id FROM second;');
+      for (const run of [() => migrateUp(t.db, { migrationsDir: dir }), () => migrateUp(t.db, { migrationsDir: dir, dryRun: true }), () => setup(t.db, { migrationsDir: dir, seed: false })]) {
+        const error = (await run().catch((e: unknown) => e)) as DevdbError;
+        expect(error.code).toBe('E_FOREIGN_DATABASE');
+        expect(error.message).toContain('3 table(s), view(s) or sequence(s) (public.first, public.second, public.second_ids)');
+        expect(error.message).toMatch(/nothing was changed.*--baseline VERSION/);
+      }
+      await expect(resetSchema(t.db, { migrationsDir: dir })).rejects.toMatchObject({ code: 'E_FOREIGN_DATABASE' });
+      expect(await tables()).toEqual(['first', 'second']);
+      const status = await migrationStatus(t.db, { migrationsDir: dir });
+      expect(status).toMatchObject({ history: 'none', foreign: ['public.first', 'public.second', 'public.second_ids'] });
+
+      await expect(migrateUp(t.db, { migrationsDir: dir, baseline: '999' })).rejects.toMatchObject({ code: 'E_USAGE' });
+      const result = await migrateUp(t.db, { migrationsDir: dir, baseline: '002' });
+      expect(result.recorded).toEqual(['001', '002']);
+      expect(result.applied.map((a) => a.version)).toEqual(['003']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3 });
+      await expect(migrateUp(t.db, { migrationsDir: dir, baseline: '002' })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/already has a migration history/) });
+    });
+
+    it('an empty new migration: status says empty, migrate refuses it by name, setup and reset skip it', async () => {
+      fs.writeFileSync(path.join(dir, '004_todo.sql'), '-- todo\n\n-- migrate:up\n\n\n-- migrate:down\n\n');
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).migrations.map((m) => m.state)).toEqual(['pending', 'pending', 'pending', 'empty']);
+      const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      expect(error).toMatchObject({ code: 'E_MIGRATION_FILE', message: expect.stringContaining(`${path.join(dir, '004_todo.sql')}: no SQL under "-- migrate:up" yet`) });
+      expect(await tables()).toEqual([]);
+      await expect(migrateUp(t.db, { migrationsDir: dir, to: '003' })).resolves.toMatchObject({ skipped: [] });
+
+      await migrateDown(t.db, { migrationsDir: dir, steps: 3 });
+      const notices: string[] = [];
+      const result = await setup(t.db, { migrationsDir: dir, seed: false, onNotice: (n) => notices.push(n) });
+      expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
+      expect(result.skipped).toEqual(['004']);
+      expect(notices).toEqual([`Skipped ${path.join(dir, '004_todo.sql')}: it has no SQL under "-- migrate:up" yet (it stays pending).`]);
+      expect((await resetSchema(t.db, { migrationsDir: dir })).skipped).toEqual(['004']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, empty: 1 });
+    });
+
+    it('explains how to get out when migrate down meets a migration whose file is gone, and changes nothing', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      fs.rmSync(path.join(dir, '003_third.sql'));
+      const error = (await migrateDown(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
+      expect(error.code).toBe('E_MIGRATION_DRIFT');
+      expect(error.message).toMatch(/Cannot revert 003_third: its file is gone from .*Restore it \(e\.g\. git checkout .*\), or run devdb reset --yes/);
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
+    });
+
+    it('reset is one transaction: a user table that references a devdb table makes it fail, and nothing is reverted', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      await t.db.exec('INSERT INTO first VALUES (1); CREATE TABLE mine (first_id int REFERENCES first (id)); INSERT INTO mine VALUES (1);');
+      const plans: ResetPlan[] = [];
+      const error = (await resetSchema(t.db, { migrationsDir: dir, confirm: async (p) => void plans.push(p) }).catch((e: unknown) => e)) as DevdbError;
+      expect(plans).toMatchObject([{ mode: 'revert', atomic: true, reasons: [] }]);
+      expect(error.code).toBe('E_MIGRATION_FAILED');
+      expect(error.message).toMatch(/^Migration 001_first \(down\) failed at .*001_first\.sql:4/);
+      expect(error.message).toMatch(/detail: constraint mine_first_id_fkey on table mine depends on table first/);
+      expect(error.message).toContain('Nothing was changed: the reset ran in one transaction');
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'mine', 'second', 'third']);
+      expect(await t.db.query('SELECT * FROM first')).toEqual([{ id: 1 }]);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts.applied).toBe(3);
+    });
+
+    it('reset asks first, and a refusal changes nothing', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      await t.db.query('INSERT INTO first VALUES (1)');
+      const stop = async () => {
+        throw new DevdbError('E_NOT_CONFIRMED', 'no');
+      };
+      await expect(resetSchema(t.db, { migrationsDir: dir, confirm: stop })).rejects.toMatchObject({ code: 'E_NOT_CONFIRMED' });
+      expect(await t.db.query('SELECT * FROM first')).toEqual([{ id: 1 }]);
+    });
+
+    it('reset rebuilds when an applied file is gone: back to the files, in one transaction', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      fs.rmSync(path.join(dir, '002_second.sql'));
+      const plans: ResetPlan[] = [];
+      const result = await resetSchema(t.db, { migrationsDir: dir, confirm: async (p) => void plans.push(p) });
+      expect(plans[0]).toMatchObject({ mode: 'rebuild', schema: 'public', atomic: true, reasons: ['002_second (missing)'] });
+      expect(plans[0]!.drops).toEqual(expect.arrayContaining(['public.first', 'public.second', 'public.third']));
+      expect(result.applied.map((a) => a.version)).toEqual(['001', '003']);
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'third']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 2, missing: 0 });
+    });
+
+    it('reset with a transaction:false file goes step by step and, on failure, lists what it reverted and applied', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      fs.writeFileSync(path.join(dir, '004_index.sql'), '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY third_x_idx ON third (id);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY third_x_idx;\n');
+      await migrateUp(t.db, { migrationsDir: dir });
+      fs.writeFileSync(path.join(dir, '003_third.sql'), '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\nSELECT 1/0;\n-- migrate:down\nDROP TABLE third;\n');
+      const error = (await resetSchema(t.db, { migrationsDir: dir, allowDrift: true }).catch((e: unknown) => e)) as DevdbError;
+      expect(error.message).toMatch(/^Migration 003_third \(up\) failed/);
+      expect(error.message).toContain('reverted: 004_index, 003_third, 002_second, 001_first\n  applied: 001_first, 002_second');
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second']);
     });
 
     it('resets to a clean schema: data gone, every migration applied again', async () => {
