@@ -89,11 +89,67 @@ describe('devdb setup and reset', () => {
     }
   });
 
-  it('refuses to reset a non-local server without a terminal or --force, before connecting', async () => {
+  it('refuses to reset without a terminal or --yes, before connecting, on any host', async () => {
     const result = await runCli(['reset', '--url', 'postgres://me:hunter2@db.example.com:5432/app']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/needs confirmation: pass --force, or run the command in a terminal/);
+    expect(result.stderr).toMatch(/needs confirmation: pass --yes, or run the command in a terminal/);
     expect(result.stderr).not.toContain('hunter2');
+    const s = await scratch('pglite');
+    try {
+      const local = await runCli(['reset', ...s.args]);
+      expect(local.code).toBe(2);
+      expect(local.stderr).toMatch(/^Error: Resetting the embedded database in .* needs confirmation: pass --yes/);
+      const forced = await runCli(['reset', '--force', '--json', ...s.args]);
+      expect(forced.code).toBe(0);
+      expect(parseJson<{ plan: { mode: string; atomic: boolean }; applied: unknown[] }>(forced)).toMatchObject({ plan: { mode: 'revert', atomic: true }, applied: expect.any(Array) });
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe('migration errors and foreign databases through the CLI', () => {
+  it('a failing migration prints file:line:column, the line with a caret and the hint, without a stack', async () => {
+    const s = await scratch('pglite', { migrated: false });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-cli-mig-'));
+    try {
+      fs.writeFileSync(path.join(dir, '1_ok.sql'), '-- migrate:up\nCREATE TABLE ok (id int);\n');
+      fs.writeFileSync(path.join(dir, '2_bad.sql'), '-- migrate:up\nSELECT\n  nope(1);\n');
+      const result = await runCli(['migrate', '--migrations-dir', dir, ...s.args]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain('applied 1_ok');
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines[0]).toBe(`Error: Migration 2_bad (up) failed at ${path.join(dir, '2_bad.sql')}:3:3: function nope(integer) does not exist (SQLSTATE 42883)`);
+      expect(lines.slice(1, 3)).toEqual(['  3 |   nope(1);', '    |   ^']);
+      expect(lines[3]).toMatch(/^  hint: No function matches/);
+      expect(lines[4]).toBe('Nothing of this migration was kept (it ran in one transaction); fix the file and run again.');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await s.dispose();
+    }
+  });
+
+  it('setup refuses a database that has tables but no history, untouched; status says why', async () => {
+    const s = await scratch('pglite', { migrated: false });
+    try {
+      const db = await openPglite({ dataDir: s.dataDir });
+      await db.exec('CREATE TABLE users (id int PRIMARY KEY)');
+      await db.close();
+      const result = await runCli(['setup', '--json', ...s.args]);
+      expect(result.code).toBe(1);
+      expect(parseJson(result)).toMatchObject({ error: { code: 'E_FOREIGN_DATABASE', message: expect.stringMatching(/\(public\.users\) but no migration history.*--baseline VERSION/), details: { found: ['public.users'] } } });
+      const status = await runCli(['migrate', 'status', ...s.args]);
+      expect(status.stdout).toContain('No migration history, but 1 table(s) already here (public.users): migrate will refuse this database unless --baseline VERSION.');
+      const check = await openPglite({ dataDir: s.dataDir });
+      try {
+        expect(await check.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'users' }]);
+      } finally {
+        await check.close();
+      }
+    } finally {
+      await s.dispose();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DevdbError } from '../../src/errors.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { MIGRATION_LOCK_KEY, migrateUp } from '../../src/migrate/index.js';
 import { parseJson, runCli } from '../support/cli.js';
@@ -27,15 +28,22 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
     }
   });
 
-  it('waits for the lock holder, and gives up with a clear message after --lock-timeout', async () => {
+  it('waits for the lock holder, and gives up naming the session that holds the lock and how to end it', async () => {
     const holder = await openPostgres(s.url!);
     const waiter = await openPostgres(s.url!);
     try {
       await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
-      await expect(migrateUp(waiter, { lockTimeoutMs: 300 })).rejects.toMatchObject({ code: 'E_LOCK_TIMEOUT', message: expect.stringMatching(/raise --lock-timeout/) });
+      const [{ pid }] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      const error = (await migrateUp(waiter, { lockTimeoutMs: 300 }).catch((e: unknown) => e)) as DevdbError;
+      expect(error.code).toBe('E_LOCK_TIMEOUT');
+      expect(error.message).toMatch(
+        new RegExp(`^Another session has been migrating this database for over 0 s: server process ${pid} \\(application devdb, user \\w+, from [\\d.:a-f]+, state "idle" since \\d{4}-\\d\\d-\\d\\dT[^,]+, last query: SELECT pg_backend_pid\\(\\) AS pid\\)\\.`),
+      );
+      expect(error.message).toContain(`raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${pid});`);
+      expect(error.details).toMatchObject({ holder: { pid, state: 'idle' } });
       const cli = await runCli(['migrate', '--lock-timeout', '0', ...s.args]);
       expect(cli.code).toBe(1);
-      expect(cli.stderr).toMatch(/Another devdb process has been migrating this database/);
+      expect(cli.stderr).toContain(`Error: Another session has been migrating this database for over 0 s: server process ${pid} (`);
 
       const waiting = migrateUp(waiter, { lockTimeoutMs: 30_000 });
       setTimeout(() => void holder.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]), 300);
