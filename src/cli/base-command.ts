@@ -2,7 +2,8 @@ import { Command, Flags, Interfaces } from '@oclif/core';
 import type { Db } from '../db/db.js';
 import { withDb } from '../db/open.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
-import { describeError, redactSecrets } from './describe-error.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
+import { describeError } from './describe-error.js';
 
 /** `--url` and `--data-dir`, on every command that opens a database. */
 export const databaseFlags = {
@@ -29,6 +30,27 @@ export abstract class DevdbCommand<T> extends Command {
 
   abstract override run(): Promise<T>;
 
+  /** Tokens this run prints on purpose (keys create and rotate); every other one is redacted. */
+  private readonly shownSecrets = new Set<string>();
+
+  /** Marks the one token this command exists to print; only keys create and keys rotate call it. */
+  protected showSecret(token: string): string {
+    this.shownSecrets.add(token);
+    return token;
+  }
+
+  override log(message = '', ...args: unknown[]): void {
+    super.log(redactSecrets(message, this.shownSecrets), ...args);
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(redactSecrets(message, this.shownSecrets), ...args);
+  }
+
+  override logJson(json: unknown): void {
+    super.logJson(redactDeep(JSON.parse(JSON.stringify(json ?? null)) as unknown, this.shownSecrets));
+  }
+
   protected target(flags: DatabaseFlags): Target {
     return resolveTarget({ url: flags.url, dataDir: flags['data-dir'] });
   }
@@ -47,9 +69,9 @@ export abstract class DevdbCommand<T> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
     } else {
-      process.stderr.write(`Error: ${report.message}\n`);
+      process.stderr.write(`${redactSecrets(`Error: ${report.message}`)}\n`);
     }
-    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n');
+    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
     return this.exit(report.exitCode);
   }
 }

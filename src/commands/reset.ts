@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { confirmUnless } from '../cli/ask.js';
 import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
-import { isLocalTarget } from '../db/target.js';
+import { isLocalTarget } from '../db/local-target.js';
 import { reset, type ResetResult } from '../setup/setup.js';
 
 export default class Reset extends DevdbCommand<ResetResult> {

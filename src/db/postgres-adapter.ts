@@ -4,7 +4,7 @@ import postgres from 'postgres';
 import { DevdbError, sqlState } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
-import { redactUrl } from './target.js';
+import { redactUrl } from '../util/redact.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 

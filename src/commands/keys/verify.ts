@@ -1,10 +1,12 @@
 import { Args } from '@oclif/core';
 import { valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { readStdin } from '../../cli/read-stdin.js';
 import { DevdbError, usageError } from '../../errors.js';
-import { describeExpiry, describeKey } from '../../keys/describe.js';
-import type { KeyRecord } from '../../keys/key-record.js';
-import { verifyKey, type InvalidReason } from '../../keys/verify-key.js';
+import { describeExpiry, describeKey, verifyKey, type InvalidReason, type KeyRecord } from '../../keys/index.js';
+
+/** A token is 42 characters; a few KiB leaves room for a trailing newline or a stray header, and no more. */
+const MAX_STDIN_BYTES = 4096;
 
 const REASONS: Record<InvalidReason, string> = {
   malformed: 'it is not a devdb token (devdb_ followed by 36 letters and digits)',
@@ -49,7 +51,5 @@ async function readToken(): Promise<string> {
   if (process.stdin.isTTY) {
     return valueOrAsk(undefined, 'the token (pipe it on stdin)', (p) => p.password({ message: 'Token to verify', mask: true }));
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+  return readStdin(MAX_STDIN_BYTES, 'a token');
 }
