@@ -26,13 +26,13 @@ export default class KeysVerify extends DevdbCommand<{ valid: true; key: KeyReco
     '<%= config.bin %> keys verify',
   ];
   static override args = {
-    token: Args.string({ description: 'the token, or "-" (the default) to read it from stdin' }),
+    // ignoreStdin: oclif would read all of a pipe into the argument, unbounded; readToken reads it here, bounded.
+    token: Args.string({ description: 'the token, or "-" (the default) to read it from stdin', ignoreStdin: true }),
   };
   static override flags = { ...databaseFlags };
 
   async run(): Promise<{ valid: true; key: KeyRecord }> {
     const { args, flags } = await this.parse(KeysVerify);
-    // oclif hands piped stdin over as the argument when it is left out; '-' means read it here.
     const token = (args.token !== undefined && args.token !== '-' ? args.token : await readToken()).trim();
     if (token === '') throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
     const result = await this.withDatabase(flags, (db) => verifyKey(db, token));
