@@ -9,10 +9,10 @@ import { addUser } from './fixtures.js';
 const secretOf = (token: string) => token.slice(14);
 
 /** The same command three ways: plain, --json, and with DEBUG's stack traces. */
-const MODES = [
-  { name: 'text', args: [] as string[], env: {} },
+const MODES: { name: string; args: string[]; env: Record<string, string> }[] = [
+  { name: 'text', args: [], env: {} },
   { name: '--json', args: ['--json'], env: {} },
-  { name: 'DEBUG', args: [] as string[], env: { DEBUG: '1' } },
+  { name: 'DEBUG', args: [], env: { DEBUG: '1' } },
 ];
 
 for (const engine of engines) {
