@@ -8,6 +8,9 @@ export const ExitCode = {
   ok: 0,
   failure: 1,
   usage: 2,
+  /** 128 + the signal's number, as shells report a command ended by SIGINT or SIGTERM. */
+  interrupted: 130,
+  terminated: 143,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -30,6 +33,7 @@ export type ErrorCode =
   | 'E_CONFLICT'
   | 'E_QUOTA'
   | 'E_INVALID'
+  | 'E_INTERRUPTED'
   | 'E_INTERNAL';
 
 const usageCodes = new Set<ErrorCode>(['E_USAGE', 'E_CONFIG', 'E_URL_INVALID']);

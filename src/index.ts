@@ -1,7 +1,9 @@
 /** devdb as a library: every capability is a function over a `Db`. */
 export type { CopySource, Db, Engine, Queryable, Row } from './db/db.js';
 export { openDb, withDb } from './db/open.js';
-export { resolveTarget, redactUrl, describeTarget, isLocalTarget, type Target } from './db/target.js';
+export { resolveTarget, describeTarget, type Target } from './db/target.js';
+export { isLocalTarget } from './db/local-target.js';
+export { redactSecrets, redactUrl } from './util/redact.js';
 export { copyRow, copyValue } from './db/copy.js';
 export { DevdbError, ExitCode, type ErrorCode } from './errors.js';
 export { migrateUp, migrateDown, migrationStatus, resetSchema, newMigration, planMigrations, splitStatements } from './migrate/index.js';

@@ -2,7 +2,9 @@ import { Command, Flags, Interfaces } from '@oclif/core';
 import type { Db } from '../db/db.js';
 import { withDb } from '../db/open.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
-import { describeError, redactSecrets } from './describe-error.js';
+import { redactDeep, redactSecrets } from '../util/redact.js';
+import { describeError, type ErrorReport } from './describe-error.js';
+import { InterruptGuard } from './interrupt.js';
 
 /** `--url` and `--data-dir`, on every command that opens a database. */
 export const databaseFlags = {
@@ -26,8 +28,56 @@ type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined
  */
 export abstract class DevdbCommand<T> extends Command {
   static override enableJsonFlag = true;
+  /**
+   * SIGINT and SIGTERM roll back, release the lock and end in one line (src/cli/interrupt.ts).
+   * A command that stops on a signal by itself (a server running until Ctrl-C) sets this false.
+   */
+  static handlesSignals = true;
 
   abstract override run(): Promise<T>;
+
+  private interrupts: InterruptGuard | undefined;
+
+  override async init(): Promise<void> {
+    await super.init();
+    if ((this.constructor as typeof DevdbCommand).handlesSignals) {
+      this.interrupts = new InterruptGuard((error) => this.report(describeError(error)));
+      this.interrupts.install();
+    }
+  }
+
+  override async finally(error: Error | undefined): Promise<unknown> {
+    const interrupts = this.interrupts;
+    interrupts?.uninstall();
+    // Interrupted, yet the command got to its end: it still says so and exits as interrupted.
+    if (!error && interrupts?.signal) {
+      const report = describeError(interrupts.error());
+      this.report(report);
+      this.exit(report.exitCode);
+    }
+    return super.finally(error);
+  }
+
+  /** Tokens this run prints on purpose (keys create and rotate); every other one is redacted. */
+  private readonly shownSecrets = new Set<string>();
+
+  /** Marks the one token this command exists to print; only keys create and keys rotate call it. */
+  protected showSecret(token: string): string {
+    this.shownSecrets.add(token);
+    return token;
+  }
+
+  override log(message = '', ...args: unknown[]): void {
+    super.log(redactSecrets(message, this.shownSecrets), ...args);
+  }
+
+  override logToStderr(message = '', ...args: unknown[]): void {
+    super.logToStderr(redactSecrets(message, this.shownSecrets), ...args);
+  }
+
+  override logJson(json: unknown): void {
+    super.logJson(redactDeep(JSON.parse(JSON.stringify(json ?? null)) as unknown, this.shownSecrets));
+  }
 
   protected target(flags: DatabaseFlags): Target {
     return resolveTarget({ url: flags.url, dataDir: flags['data-dir'] });
@@ -35,7 +85,9 @@ export abstract class DevdbCommand<T> extends Command {
 
   protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>): Promise<R> {
     const target = this.target(flags);
-    return withDb(target, (db) => fn(db, target));
+    const interrupts = this.interrupts;
+    if (!interrupts) return withDb(target, (db) => fn(db, target));
+    return interrupts.around(() => withDb(target, (db) => fn(interrupts.wrap(db), target)));
   }
 
   protected where(target: Target): string {
@@ -43,13 +95,19 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
-    const report = describeError(error);
+    // Once interrupted, whatever the unwinding threw (a rollback, a wrapped error) is the interruption.
+    const report = describeError(this.interrupts?.signal ? this.interrupts.error() : error);
+    this.report(report);
+    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
+    return this.exit(report.exitCode);
+  }
+
+  /** One line on stderr (an interruption is said as is, other failures start with "Error:"), or the JSON error. */
+  private report(report: ErrorReport): void {
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
     } else {
-      process.stderr.write(`Error: ${report.message}\n`);
+      process.stderr.write(`${redactSecrets(report.code === 'E_INTERRUPTED' ? report.message : `Error: ${report.message}`)}\n`);
     }
-    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(redactSecrets(error.stack) + '\n');
-    return this.exit(report.exitCode);
   }
 }

@@ -7,17 +7,13 @@ export interface ErrorReport {
   details?: Record<string, unknown>;
 }
 
-/** Any password in a connection URL, or in a `password=` parameter, becomes `***`. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
-    .replace(/(password=)[^&\s]*/gi, '$1***');
-}
-
-/** Reduces whatever was thrown to the one line (and code) the user sees. */
+/**
+ * Reduces whatever was thrown to the one line (and code) the user sees. Secrets are not its
+ * business: the base command redacts every line it prints (src/util/redact.ts).
+ */
 export function describeError(error: unknown): ErrorReport {
   if (error instanceof DevdbError) {
-    return { code: error.code, message: redactSecrets(error.message), exitCode: error.exitCode, ...(error.details ? { details: error.details } : {}) };
+    return { code: error.code, message: error.message, exitCode: error.exitCode, ...(error.details ? { details: error.details } : {}) };
   }
   const oclifExit = (error as { oclif?: { exit?: number } } | null)?.oclif?.exit;
   const raw = error instanceof Error ? error.message : String(error);
@@ -28,11 +24,11 @@ export function describeError(error: unknown): ErrorReport {
       .map((line) => line.trim())
       .filter((line) => line !== '' && !/^(The following errors occurred:|See more help with)/.test(line));
     const message = (problems.join('; ') || 'Invalid arguments').replaceAll(':; ', ': ').replace(/\.?$/, '.');
-    return { code: 'E_USAGE', message: `${redactSecrets(message)} See --help.`, exitCode: ExitCode.usage };
+    return { code: 'E_USAGE', message: `${message} See --help.`, exitCode: ExitCode.usage };
   }
   const state = sqlState(error);
   if (state) {
-    return { code: 'E_SQL', message: `The database refused the statement: ${redactSecrets(raw)} (SQLSTATE ${state}).`, exitCode: ExitCode.failure, details: { sqlState: state } };
+    return { code: 'E_SQL', message: `The database refused the statement: ${raw} (SQLSTATE ${state}).`, exitCode: ExitCode.failure, details: { sqlState: state } };
   }
-  return { code: 'E_INTERNAL', message: `Unexpected error: ${redactSecrets(raw)} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
+  return { code: 'E_INTERNAL', message: `Unexpected error: ${raw} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
 }

@@ -3,7 +3,7 @@ import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { confirmUnless } from '../cli/ask.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
-import { isLocalTarget } from '../db/target.js';
+import { isLocalTarget } from '../db/local-target.js';
 import type { SeedResult } from '../seed/seed.js';
 
 const SCALES = ['tiny', 'small', 'medium', 'large'] as const;

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import { formatCount, formatMs } from '../cli/progress.js';
-import { isLocalTarget } from '../db/target.js';
+import { isLocalTarget } from '../db/local-target.js';
 import { setup, type SetupResult } from '../setup/setup.js';
 
 export default class Setup extends DevdbCommand<SetupResult> {

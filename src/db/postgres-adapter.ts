@@ -5,7 +5,7 @@ import { DevdbError } from '../errors.js';
 import { DbError, present, serverOffset } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
-import { redactUrl } from './target.js';
+import { redactUrl } from '../util/redact.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
+import { redactUrl } from '../util/redact.js';
 
 /** Which database a command works on: the embedded engine in a folder, or a server by URL. */
 export type Target = { engine: 'pglite'; dataDir: string } | { engine: 'postgres'; url: string };
@@ -45,33 +46,7 @@ function validateUrl(url: string): string {
   return url;
 }
 
-/** The URL with its password (and any `password=` parameter) replaced, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    for (const key of [...parsed.searchParams.keys()]) {
-      if (/^(password|sslpassword|sslkey)$/i.test(key)) parsed.searchParams.set(key, '***');
-    }
-    return parsed.toString();
-  } catch {
-    // Not parseable: still hide whatever sits between "user:" and "@".
-    return url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@').replace(/(password=)[^&\s]*/gi, '$1***');
-  }
-}
-
 /** Where the target lives, in words that are safe to print. */
 export function describeTarget(target: Target): string {
   return target.engine === 'pglite' ? target.dataDir : redactUrl(target.url);
-}
-
-/**
- * True for the embedded engine and for servers on this machine; destructive commands ask
- * before touching anything else.
- */
-export function isLocalTarget(target: Target): boolean {
-  if (target.engine === 'pglite') return true;
-  const parsed = new URL(target.url);
-  const host = decodeURIComponent(parsed.hostname || parsed.searchParams.get('host') || '').replace(/^\[|\]$/g, '');
-  return host === '' || host === 'localhost' || host.startsWith('/') || host === '::1' || /^127\./.test(host);
 }

@@ -1,3 +1,4 @@
+import { escapeControlChars } from '../util/control-chars.js';
 import { formatRelative } from './duration.js';
 import type { KeyRecord } from './key-record.js';
 
@@ -11,9 +12,12 @@ export function describeExpiry(key: KeyRecord, now: Date): string {
   return key.expiresAt.getTime() > now.getTime() ? `expires ${formatTime(key.expiresAt)} (${formatRelative(key.expiresAt, now)})` : `expired ${formatTime(key.expiresAt)}`;
 }
 
-/** `key 12 "ci" (devdb_AbCd1234) of alice@example.com`: how every message names a key. */
+/**
+ * `key 12 "ci" (devdb_AbCd1234) of alice@example.com`: how every message names a key. Names and
+ * emails are stored text, so their control characters are escaped (a name could hold ESC sequences).
+ */
 export function describeKey(key: KeyRecord): string {
-  return `key ${key.id} "${key.name}" (${key.displayPrefix}) of ${key.userEmail}`;
+  return `key ${key.id} "${escapeControlChars(key.name)}" (${key.displayPrefix}) of ${escapeControlChars(key.userEmail)}`;
 }
 
 /** One row of `devdb keys list`. */
@@ -21,8 +25,8 @@ export function keyRow(key: KeyRecord, now: Date): string[] {
   const note = [key.replacesKeyId !== null ? `replaces ${key.replacesKeyId}` : '', key.replacedByKeyId !== null ? `rotated to ${key.replacedByKeyId}` : ''].filter(Boolean).join(', ');
   return [
     String(key.id),
-    key.userEmail,
-    key.name,
+    escapeControlChars(key.userEmail),
+    escapeControlChars(key.name),
     key.displayPrefix,
     key.state,
     formatTime(key.createdAt),

@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
+import { liveSql } from './key-state.js';
 import { generateToken, hashToken } from './token.js';
 
 export interface NewKey {
@@ -35,7 +36,7 @@ export async function insertKey(tx: Queryable, key: NewKey): Promise<{ id: numbe
 export async function countActiveKeys(tx: Queryable, userId: number, now: Date): Promise<number> {
   const [row] = await tx.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM api_keys k
-      WHERE k.user_id = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2)
+      WHERE k.user_id = $1 AND ${liveSql('k', '$2')}
         AND NOT EXISTS (SELECT 1 FROM api_keys s WHERE s.replaced_key_id = k.id)`,
     [userId, now],
   );

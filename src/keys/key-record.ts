@@ -1,10 +1,5 @@
 import type { Queryable } from '../db/db.js';
-
-export type KeyState = 'active' | 'expiring' | 'expired' | 'revoked';
-export const KEY_STATES: readonly KeyState[] = ['active', 'expiring', 'expired', 'revoked'];
-
-/** A key expiring within this window is listed as `expiring` (GitHub warns a week ahead). */
-export const EXPIRING_WINDOW_DAYS = 7;
+import { stateSql, type KeyState } from './key-state.js';
 
 /** What devdb ever reads back about a key: never the hash, which stays in the database. */
 export interface KeyRecord {
@@ -39,16 +34,8 @@ type KeyRow = {
   replaced_by_key_id: number | null;
 };
 
-/**
- * The one definition of a key's state, in SQL so that filters and limits agree with what is
- * shown. `$1` is the clock. A rotated key is `expiring` for its whole grace period.
- */
-const STATE_SQL = `CASE
-    WHEN k.revoked_at IS NOT NULL THEN 'revoked'
-    WHEN k.expires_at <= $1 THEN 'expired'
-    WHEN s.id IS NOT NULL OR k.expires_at <= $1::timestamptz + interval '${EXPIRING_WINDOW_DAYS} days' THEN 'expiring'
-    ELSE 'active'
-  END`;
+/** A key's state (key-state.ts), in SQL so that filters and limits agree with what is shown; `$1` is the clock. */
+const STATE_SQL = stateSql('k', 's', '$1');
 
 const COLUMNS_SQL = `k.id, k.user_id, u.email AS user_email, k.name, k.display_prefix, ${STATE_SQL} AS state,
        k.created_at, k.last_used_at, k.expires_at, k.revoked_at, k.replaced_key_id, s.id AS replaced_by_key_id`;

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db.js';
-import { selectKeys, type KeyRecord, type KeyState } from './key-record.js';
+import { selectKeys, type KeyRecord } from './key-record.js';
+import type { KeyState } from './key-state.js';
 import { findUser, type KeyOwner } from './users.js';
 
 export interface ListKeysOptions {

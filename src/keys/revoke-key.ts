@@ -16,7 +16,7 @@ export async function revokeKey(db: Db, options: RevokeKeyOptions): Promise<KeyR
   return db.transaction(async (tx) => {
     const id = await lockKey(tx, options.key);
     const before = (await selectKey(tx, id, now))!;
-    if (before.revokedAt) {
+    if (before.state === 'revoked' && before.revokedAt) {
       throw new DevdbError('E_CONFLICT', `Key ${before.id} (${before.displayPrefix}) was already revoked at ${before.revokedAt.toISOString()}: nothing to do.`, {
         details: { keyId: before.id, revokedAt: before.revokedAt.toISOString() },
       });

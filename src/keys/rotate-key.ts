@@ -4,6 +4,7 @@ import { writeAudit } from './audit.js';
 import { lockKey } from './find-key.js';
 import { insertKey } from './insert-key.js';
 import { selectKey, type KeyRecord } from './key-record.js';
+import { isLive } from './key-state.js';
 
 export const DEFAULT_GRACE_MS = 24 * 3_600_000;
 
@@ -41,7 +42,7 @@ export async function rotateKey(db: Db, options: RotateKeyOptions): Promise<Rota
         details: { keyId: old.id, replacedByKeyId: old.replacedByKeyId },
       });
     }
-    if (old.state === 'revoked' || old.state === 'expired') {
+    if (!isLive(old.state)) {
       throw new DevdbError('E_CONFLICT', `${label} is ${old.state}, so it cannot be rotated: create a new key with devdb keys create.`, {
         details: { keyId: old.id, state: old.state },
       });

@@ -1,5 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
+import { escapeControlChars } from '../util/control-chars.js';
+import { parseId } from './ids.js';
 
 export type KeyOwner = {
   id: number;
@@ -10,14 +12,15 @@ export type KeyOwner = {
 /** Finds the user a `--user` value names: a numeric id, or an email in any letter case. */
 export async function findUser(db: Queryable, ref: string): Promise<KeyOwner> {
   const trimmed = ref.trim();
-  const byId = /^\d+$/.test(trimmed);
+  const id = parseId(trimmed, 'a user id');
+  const byId = id !== undefined;
   const rows = await db.query<KeyOwner>(
     `SELECT id, email, tier::text AS tier FROM users WHERE ${byId ? 'id = $1::bigint' : 'email = lower($1)'}`,
-    [trimmed],
+    [id ?? trimmed],
   );
   const user = rows[0];
   if (!user) {
-    throw new DevdbError('E_NOT_FOUND', `No user ${byId ? `with id ${trimmed}` : trimmed} in this database: check --user (an email or a user id), or seed some users first.`);
+    throw new DevdbError('E_NOT_FOUND', `No user ${byId ? `with id ${id}` : escapeControlChars(trimmed)} in this database: check --user (an email or a user id), or seed some users first.`);
   }
   return user;
 }

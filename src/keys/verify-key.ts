@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import { writeAudit } from './audit.js';
 import { selectKey, selectKeyForVerify, type KeyRecord } from './key-record.js';
+import { isLive, liveSql } from './key-state.js';
 import { checkTokenShape, digestsEqual, DISPLAY_PREFIX_LENGTH, hashToken } from './token.js';
 
 export type InvalidReason = 'malformed' | 'bad_checksum' | 'unknown' | 'revoked' | 'expired';
@@ -36,11 +37,11 @@ export async function verifyKey(db: Db, token: string, options: VerifyKeyOptions
   const found = await selectKeyForVerify(db, token.slice(0, DISPLAY_PREFIX_LENGTH), now);
   if (!found || !digestsEqual(digest, found.hashedKey)) return fail('unknown', null);
   const { key } = found;
-  if (key.state === 'revoked' || key.state === 'expired') return fail(key.state, key);
+  if (!isLive(key.state)) return fail(key.state === 'revoked' ? 'revoked' : 'expired', key);
   // Conditional, so a key revoked since the read above is not reported valid.
   const [used] = await db.query<{ last_used_at: Date }>(
     `UPDATE api_keys SET last_used_at = GREATEST(last_used_at, $2::timestamptz, created_at)
-      WHERE id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+      WHERE id = $1 AND ${liveSql('api_keys', '$2')}
       RETURNING last_used_at`,
     [key.id, now],
   );

@@ -19,6 +19,8 @@ export function runCli(args: string[], options: { env?: Record<string, string | 
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
+    // A command that refuses oversized stdin closes it early; the rest of the input is simply not read.
+    child.stdin.on('error', () => {});
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });

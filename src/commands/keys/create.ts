@@ -1,10 +1,7 @@
 import { Flags } from '@oclif/core';
 import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { checkKeyName, createKey, type CreatedKey } from '../../keys/create-key.js';
-import { describeExpiry, describeKey } from '../../keys/describe.js';
-import { parseLifetime } from '../../keys/duration.js';
-import { searchUsers } from '../../keys/users.js';
+import { checkKeyName, createKey, describeExpiry, describeKey, MAX_NAME_LENGTH, parseLifetime, searchUsers, type CreatedKey } from '../../keys/index.js';
 
 export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: true }> {
   static override summary = 'Create an API key for a user and print its token, once.';
@@ -18,7 +15,7 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
   static override flags = {
     ...databaseFlags,
     user: Flags.string({ char: 'u', description: 'the key owner: an email or a user id (asked for on a terminal)' }),
-    name: Flags.string({ char: 'n', description: 'what the key is for, 1 to 100 characters (asked for on a terminal)' }),
+    name: Flags.string({ char: 'n', description: `what the key is for, 1 to ${MAX_NAME_LENGTH} characters (asked for on a terminal)` }),
     'expires-in': Flags.string({ description: 'lifetime such as 30d, 90d, 12h or 1w, or "never"', default: 'never' }),
   };
 
@@ -36,12 +33,12 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
         }),
       );
       const name = await valueOrAsk(flags.name, '--name', (p) =>
-        p.input({ message: 'Name the key (where is it used?)', validate: (v) => v.trim().length >= 1 && v.trim().length <= 100 || 'Use 1 to 100 characters.' }),
+        p.input({ message: 'Name the key (where is it used?)', validate: (v) => v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH || `Use 1 to ${MAX_NAME_LENGTH} characters.` }),
       );
       return createKey(db, { user, name, expiresInMs });
     });
     this.logToStderr(`Created ${describeKey(created.key)}, ${describeExpiry(created.key, new Date())}.`);
-    this.log(created.token);
+    this.log(this.showSecret(created.token));
     this.logToStderr('Copy the token now: it will not be shown again (devdb stores only its hash).');
     return { ...created, shownOnce: true };
   }

@@ -1,14 +1,12 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { renderTable } from '../../cli/table.js';
-import { KEY_TABLE_HEADERS, keyRow } from '../../keys/describe.js';
-import { KEY_STATES } from '../../keys/key-record.js';
-import { DEFAULT_LIST_LIMIT, listKeys, type KeyList } from '../../keys/list-keys.js';
+import { DEFAULT_LIST_LIMIT, EXPIRING_WINDOW_DAYS, KEY_STATES, KEY_TABLE_HEADERS, keyRow, listKeys, type KeyList } from '../../keys/index.js';
 
 export default class KeysList extends DevdbCommand<KeyList> {
   static override summary = 'List API keys with their state; never a token or a hash.';
   static override description =
-    'States: active, expiring (within 7 days, or rotated and in its grace period), expired, revoked. Keys are grouped by user, newest first.';
+    `States: active, expiring (within ${EXPIRING_WINDOW_DAYS} days, or rotated and in its grace period), expired, revoked. Keys are grouped by user, newest first.`;
   static override examples = [
     '<%= config.bin %> keys list',
     '<%= config.bin %> keys list --user alice@example.com',
@@ -17,7 +15,7 @@ export default class KeysList extends DevdbCommand<KeyList> {
   static override flags = {
     ...databaseFlags,
     user: Flags.string({ char: 'u', description: 'only this user\'s keys: an email or a user id' }),
-    state: Flags.string({ description: 'only keys in this state (repeatable)', options: [...KEY_STATES], multiple: true }),
+    state: Flags.option({ description: 'only keys in this state (repeatable)', options: KEY_STATES, multiple: true })(),
     limit: Flags.integer({ description: 'show at most this many keys', default: DEFAULT_LIST_LIMIT, min: 1 }),
   };
 
@@ -25,7 +23,7 @@ export default class KeysList extends DevdbCommand<KeyList> {
     const { flags } = await this.parse(KeysList);
     const now = new Date();
     const list = await this.withDatabase(flags, (db) =>
-      listKeys(db, { user: flags.user, states: flags.state as (typeof KEY_STATES)[number][] | undefined, limit: flags.limit, now }),
+      listKeys(db, { user: flags.user, states: flags.state, limit: flags.limit, now }),
     );
     const whose = list.user ? ` for ${list.user.email}` : '';
     if (list.keys.length === 0) {

@@ -1,10 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { confirmUnless, refuseUnanswerable, refuseUnconfirmable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { describeKey } from '../../keys/describe.js';
-import { findKey } from '../../keys/find-key.js';
-import { selectKeys, type KeyRecord } from '../../keys/key-record.js';
-import { revokeKey } from '../../keys/revoke-key.js';
+import { describeKey, findKey, revokeKey, selectKeys, type KeyRecord } from '../../keys/index.js';
 
 const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
 

@@ -1,10 +1,12 @@
 import { Args } from '@oclif/core';
 import { valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { readStdin } from '../../cli/read-stdin.js';
 import { DevdbError, usageError } from '../../errors.js';
-import { describeExpiry, describeKey } from '../../keys/describe.js';
-import type { KeyRecord } from '../../keys/key-record.js';
-import { verifyKey, type InvalidReason } from '../../keys/verify-key.js';
+import { describeExpiry, describeKey, verifyKey, type InvalidReason, type KeyRecord } from '../../keys/index.js';
+
+/** A token is 42 characters; a few KiB leaves room for a trailing newline or a stray header, and no more. */
+const MAX_STDIN_BYTES = 4096;
 
 const REASONS: Record<InvalidReason, string> = {
   malformed: 'it is not a devdb token (devdb_ followed by 36 letters and digits)',
@@ -24,13 +26,13 @@ export default class KeysVerify extends DevdbCommand<{ valid: true; key: KeyReco
     '<%= config.bin %> keys verify',
   ];
   static override args = {
-    token: Args.string({ description: 'the token, or "-" (the default) to read it from stdin' }),
+    // ignoreStdin: oclif would read all of a pipe into the argument, unbounded; readToken reads it here, bounded.
+    token: Args.string({ description: 'the token, or "-" (the default) to read it from stdin', ignoreStdin: true }),
   };
   static override flags = { ...databaseFlags };
 
   async run(): Promise<{ valid: true; key: KeyRecord }> {
     const { args, flags } = await this.parse(KeysVerify);
-    // oclif hands piped stdin over as the argument when it is left out; '-' means read it here.
     const token = (args.token !== undefined && args.token !== '-' ? args.token : await readToken()).trim();
     if (token === '') throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
     const result = await this.withDatabase(flags, (db) => verifyKey(db, token));
@@ -49,7 +51,5 @@ async function readToken(): Promise<string> {
   if (process.stdin.isTTY) {
     return valueOrAsk(undefined, 'the token (pipe it on stdin)', (p) => p.password({ message: 'Token to verify', mask: true }));
   }
-  let text = '';
-  for await (const chunk of process.stdin) text += String(chunk);
-  return text;
+  return readStdin(MAX_STDIN_BYTES, 'a token');
 }

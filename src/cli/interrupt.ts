@@ -1,0 +1,190 @@
+import type { CopySource, Db, Queryable, Row } from '../db/db.js';
+import { DevdbError, ExitCode } from '../errors.js';
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM while a command runs. Without a handler Node dies on the spot: the
+ * transaction is lost anyway, but the embedded lock stays, a progress bar is left half drawn and
+ * nothing is said. With this one, the first signal:
+ *
+ * 1. restores the terminal (clears the current line, shows the cursor);
+ * 2. makes the command's next database call throw, so the open transaction rolls back through
+ *    the ordinary error path and withDb closes the database (which releases the embedded lock);
+ * 3. lets the base command report one line: `interrupted: nothing was changed` when no write was
+ *    committed (the guarded Db keeps count), and exit 130 (SIGINT) or 143 (SIGTERM).
+ *
+ * With no database open there is nothing to unwind, so it exits at once. A command that does not
+ * reach the database again within UNWIND_MS, or a second signal, exits without waiting: the
+ * server drops the uncommitted transaction with the connection, PGlite on its next start, and the
+ * lock goes with the process's exit handlers. Core code knows none of this.
+ */
+export const UNWIND_MS = 5000;
+
+/**
+ * PGlite answers in microtasks, so a command busy with it never lets the event loop reach the
+ * point where signals are read; every guarded call yields to it at most this often.
+ */
+const YIELD_EVERY_MS = 50;
+
+const EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated } as const;
+type HandledSignal = keyof typeof EXIT_CODES;
+
+/** Statements that cannot change data when run outside a transaction. */
+const READ_ONLY = /^\s*(SELECT|SHOW|EXPLAIN|VALUES|TABLE|WITH)\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|MERGE|TRUNCATE|CREATE|DROP|ALTER|COPY|GRANT|REVOKE|COMMENT|REINDEX|VACUUM|CLUSTER|REFRESH)\b/i;
+
+export class InterruptGuard {
+  private received: HandledSignal | undefined;
+  /** A write may have been committed (a transaction ended, or a statement ran outside one). */
+  private committed = false;
+  /** Transactions whose body finished and whose COMMIT is on its way. */
+  private committing = 0;
+  /** Databases opened (or being opened) through this guard and not yet closed. */
+  private open = 0;
+  private readonly handlers = new Map<HandledSignal, () => void>();
+  private deadline: NodeJS.Timeout | undefined;
+  private lastYield = performance.now();
+
+  /** `report` prints the interruption (as the command prints errors), `restore` puts the terminal back. */
+  constructor(
+    private readonly report: (error: DevdbError) => void,
+    private readonly restore: () => void = restoreTerminal,
+  ) {}
+
+  install(): void {
+    for (const signal of Object.keys(EXIT_CODES) as HandledSignal[]) {
+      const handler = () => this.onSignal(signal);
+      this.handlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+  }
+
+  uninstall(): void {
+    for (const [signal, handler] of this.handlers) process.removeListener(signal, handler);
+    this.handlers.clear();
+    clearTimeout(this.deadline);
+  }
+
+  get signal(): HandledSignal | undefined {
+    return this.received;
+  }
+
+  /** The error a command ends with once interrupted, whatever error the unwinding produced. */
+  error(): DevdbError {
+    const signal = this.received ?? 'SIGINT';
+    const message = this.committing > 0
+      ? 'interrupted while a transaction was committing: check whether its change took effect'
+      : this.committed
+        ? 'interrupted: the transaction in progress was rolled back; steps committed before it were kept'
+        : 'interrupted: nothing was changed';
+    return new DevdbError('E_INTERRUPTED', message, { exitCode: EXIT_CODES[signal], details: { signal } });
+  }
+
+  /** Runs `fn` over a database opened by `open`, counted as open until `fn` and the close settle. */
+  async around<T>(use: () => Promise<T>): Promise<T> {
+    this.open++;
+    try {
+      return await use();
+    } finally {
+      this.open--;
+    }
+  }
+
+  /** `db` with every call checked against a pending interruption; all else (engine, location, ...) passes through. */
+  wrap(db: Db): Db {
+    const guarded = this.queryable(db, true);
+    const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+      await this.checkpoint();
+      let committing = false;
+      try {
+        const result = await db.transaction(async (tx) => {
+          const value = await fn(this.queryable(tx, false));
+          this.check();
+          committing = true;
+          this.committing++;
+          return value;
+        });
+        this.committed = true;
+        this.check();
+        return result;
+      } finally {
+        if (committing) this.committing--;
+      }
+    };
+    const overrides: Partial<Db> = { ...guarded, transaction };
+    return new Proxy(db, {
+      get(target, property) {
+        if (Object.hasOwn(overrides, property)) return overrides[property as keyof Db];
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
+  private queryable(q: Queryable, autocommit: boolean): Queryable {
+    const settle = <T>(text: string, promise: Promise<T>): Promise<T> =>
+      promise.then((value) => {
+        if (autocommit && (!READ_ONLY.test(text) || WRITES.test(text))) this.committed = true;
+        this.check();
+        return value;
+      });
+    return {
+      query: async <T extends Row = Row>(text: string, params?: readonly unknown[]) => {
+        await this.checkpoint();
+        return settle(text, q.query<T>(text, params));
+      },
+      exec: async (text: string) => {
+        await this.checkpoint();
+        return settle(text, q.exec(text));
+      },
+      copyFrom: async (table: string, columns: readonly string[], source: CopySource) => {
+        await this.checkpoint();
+        return settle('COPY', q.copyFrom(table, columns, this.checked(source)));
+      },
+    };
+  }
+
+  /** The COPY source, stopped between chunks: generating rows is most of a seed's time. */
+  private async *checked(source: CopySource): AsyncIterable<string> {
+    for await (const chunk of source) {
+      await this.checkpoint();
+      yield chunk;
+    }
+  }
+
+  /** Lets a pending signal in (see YIELD_EVERY_MS), then throws if one came. */
+  private async checkpoint(): Promise<void> {
+    if (performance.now() - this.lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
+    this.check();
+  }
+
+  private check(): void {
+    if (this.received) throw this.error();
+  }
+
+  private onSignal(signal: HandledSignal): void {
+    this.restore();
+    if (this.received || this.open === 0) {
+      // A second signal, or nothing to unwind: stop now.
+      this.received ??= signal;
+      this.exitNow();
+      return;
+    }
+    this.received = signal;
+    this.deadline = setTimeout(() => this.exitNow(), UNWIND_MS).unref();
+  }
+
+  private exitNow(): never {
+    this.restore();
+    const error = this.error();
+    this.report(error);
+    process.exit(error.exitCode);
+  }
+}
+
+/** Clears a half-drawn line (a progress bar) and shows the cursor again, on a terminal only. */
+export function restoreTerminal(): void {
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[2K\x1b[?25h');
+}

@@ -1,0 +1,49 @@
+/**
+ * The one redaction devdb applies to every line it prints or logs (stdout, stderr, `--json`,
+ * DEBUG stacks) and to every URL it names in a message. Secrets reach devdb's output because
+ * people put them where a name was expected (`--user "$TOKEN"`, `Bearer $TOKEN` as a key id) or
+ * because an error quotes its input; so the rules look at the text, not at where it came from.
+ *
+ * - API tokens: `devdb_` and 20 or more base62 characters (a whole token has 36; a truncated or
+ *   extended paste still carries most of the secret). The 8-character display prefix, which
+ *   listings show anyway, stays so that people can tell which key they pasted.
+ * - URL passwords: everything between `user:` and the LAST `@` of the word, because drivers
+ *   (WHATWG URL, postgres.js) take the last `@` as the end of the password when it is not
+ *   percent-encoded: `postgres://leaky:Le@kyPw9Q@host/db` logs in as leaky with `Le@kyPw9Q`.
+ * - `password=` style parameters and assignments: `?password=`, `sslpassword=`, `PGPASSWORD=`.
+ */
+
+const TOKEN = /devdb_([0-9A-Za-z]{8})[0-9A-Za-z]{12,}/g;
+/** scheme://userinfo@ where userinfo runs to the last `@` before whitespace; only userinfo with a `:` has a password. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
+const PASSWORD_PARAMETER = /\b([A-Za-z_]*password=)("[^"]*"|'[^']*'|[^\s&"',;]+)/gi;
+
+export const REDACTED = '***';
+
+/** `text` with every secret devdb recognizes replaced; `shown` lists tokens this output is meant to print. */
+export function redactSecrets(text: string, shown: ReadonlySet<string> = NOTHING_SHOWN): string {
+  return text
+    .replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`))
+    .replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return colon === -1 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+    })
+    .replace(PASSWORD_PARAMETER, (_match, key: string) => `${key}${REDACTED}`);
+}
+
+const NOTHING_SHOWN: ReadonlySet<string> = new Set();
+
+/** The URL with its password (and any `password=` parameter) replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  return redactSecrets(url);
+}
+
+/** Every string inside `value` (a `--json` result or error) redacted; the structure is kept. */
+export function redactDeep<T>(value: T, shown: ReadonlySet<string> = NOTHING_SHOWN): T {
+  if (typeof value === 'string') return redactSecrets(value, shown) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, shown)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, shown)])) as T;
+  }
+  return value;
+}

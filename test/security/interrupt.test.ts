@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey } from '../../src/keys/index.js';
+import { addUser, dumpEverything } from '../keys/fixtures.js';
+import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+interface Interrupted {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Milliseconds from the signal to the exit. */
+  exitMs: number;
+}
+
+/** Runs devdb and sends `signal` once stdout matches `when`: in the middle of the work, not before or after it. */
+function interrupt(args: string[], signal: NodeJS.Signals, when: RegExp): Promise<Interrupted> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let sentAt = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (!sentAt && when.test(stdout)) {
+        sentAt = performance.now();
+        child.kill(signal);
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, exitSignal) => resolve({ code, signal: exitSignal, stdout, stderr, exitMs: sentAt ? performance.now() - sentAt : -1 }));
+  });
+}
+
+/** Sessions devdb left on the server database (none once it has exited). */
+async function devdbSessions(s: Scratch): Promise<number> {
+  const db = await openScratch(s);
+  try {
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'devdb' AND pid <> pg_backend_pid()",
+    );
+    return row!.n;
+  } finally {
+    await db.close();
+  }
+}
+
+for (const engine of engines) {
+  describe(`SIGINT and SIGTERM during a seed on ${engine}`, () => {
+    let s: Scratch;
+    let before: string;
+    beforeAll(async () => {
+      s = await scratch(engine);
+      const db = await openScratch(s);
+      try {
+        // Data the interrupted seed --truncate would have emptied, had it committed.
+        const user = await addUser(db, 'kept@example.com', 'pro');
+        await createKey(db, { user: String(user), name: 'kept' });
+        before = await dumpEverything(db);
+      } finally {
+        await db.close();
+      }
+    });
+    afterAll(async () => {
+      await s.dispose();
+    });
+
+    it.each([
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const)('%s rolls back, frees the database, says so in one line and exits %i', async (signal, code) => {
+      // A table line on stdout means the seed is inside its transaction, with tables already loaded.
+      const result = await interrupt(['seed', '--scale', 'small', '--truncate', ...s.args], signal, /^users\s+\d/m);
+      expect(result.exitMs, 'the signal was sent mid-seed').toBeGreaterThan(0);
+      expect(result.stdout).not.toMatch(/^Seeded /m);
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: 'interrupted: nothing was changed\n' });
+      // Opening it again proves the embedded lock was released; the dump proves the rollback.
+      const db = await openScratch(s);
+      try {
+        expect(await dumpEverything(db)).toBe(before);
+      } finally {
+        await db.close();
+      }
+      if (engine === 'postgres') expect(await devdbSessions(s)).toBe(0);
+    });
+  });
+}
