@@ -5,6 +5,7 @@ import { DevdbError, sqlState } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { redactUrl } from './target.js';
+import { ipv6HostOptions } from './url-host.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -14,6 +15,7 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  */
 export async function openPostgres(url: string): Promise<Db> {
   const sql = postgres(url, {
+    ...ipv6HostOptions(url),
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},

@@ -4,7 +4,7 @@ import type { SeedOptions, SeedResult } from '../seed/seed.js';
 
 export interface SetupOptions extends MigrationOptions {
   /** Seeds an empty database after migrating (default profile, small scale); false to skip. */
-  seed?: false | Pick<SeedOptions, 'seed' | 'scale' | 'onProgress'> | undefined;
+  seed?: false | Pick<SeedOptions, 'seed' | 'scale' | 'profile' | 'onProgress'> | undefined;
 }
 
 export interface SetupResult {

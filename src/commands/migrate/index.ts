@@ -25,7 +25,7 @@ export default class Migrate extends DevdbCommand<MigrateResult> {
     const { flags } = await this.parse(Migrate);
     return this.withDatabase(flags, async (db, target) => {
       const result = await migrateUp(db, {
-        ...migrationOptions(flags),
+        ...migrationOptions(flags, this.migrationsDir(flags).dir),
         to: flags.to,
         dryRun: flags['dry-run'],
         onStep: (e) => e.phase === 'done' && this.log(`applied ${e.version}_${e.name} (${Math.round(e.durationMs)} ms)`),
