@@ -89,10 +89,10 @@ describe('devdb setup and reset', () => {
     }
   });
 
-  it('refuses to reset a non-local server without a terminal or --force, before connecting', async () => {
+  it('refuses to reset a non-local server without a terminal or --yes, before connecting', async () => {
     const result = await runCli(['reset', '--url', 'postgres://me:hunter2@db.example.com:5432/app']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/needs confirmation: pass --force, or run the command in a terminal/);
+    expect(result.stderr).toMatch(/needs confirmation: pass --yes, or run the command in a terminal/);
     expect(result.stderr).not.toContain('hunter2');
   });
 });
