@@ -11,7 +11,7 @@ export function colorEnabled(options: { isTTY: boolean | undefined; noColorFlag?
   return Boolean(options.isTTY);
 }
 
-const CODES = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39] } as const;
+const CODES = { red: [31, 39] } as const;
 export type Style = keyof typeof CODES;
 
 /** Wraps text in one ANSI style when colour is on; plain text otherwise. */
