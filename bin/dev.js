@@ -1,5 +1,5 @@
 #!/usr/bin/env -S node --import tsx
 // Runs the commands from src/ through tsx, so a change shows without `npm run build`.
-import { execute } from '@oclif/core';
+import { execute } from '@oclif/core/execute';
 
 await execute({ development: true, dir: import.meta.url });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// Only the entry point of @oclif/core: help, flags and the rest load when a command needs them.
+import { execute } from '@oclif/core/execute';
 
 await execute({ dir: import.meta.url });

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'E_CONNECT'
   | 'E_AUTH'
   | 'E_DATA_DIR_IN_USE'
+  | 'E_NO_DATABASE'
+  | 'E_FOREIGN_SCHEMA'
   | 'E_SQL'
   | 'E_MIGRATION_FILE'
   | 'E_MIGRATION_FAILED'

@@ -1,4 +1,13 @@
+import { Flags } from '@oclif/core';
 import { DevdbError, usageError } from '../errors.js';
+
+/**
+ * The one confirmation flag: `--yes` (`-y`) on every command that asks, with `--force` kept as an
+ * alias where a command had it. `what` says what it answers, for --help.
+ */
+export function yesFlag(what: string) {
+  return { yes: Flags.boolean({ char: 'y', aliases: ['force'], description: `${what} without asking (alias: --force)`, default: false }) };
+}
 
 type Prompts = typeof import('@inquirer/prompts');
 
@@ -23,7 +32,7 @@ export function refuseUnanswerable(value: unknown, flag: string): void {
 }
 
 export interface Confirmation {
-  /** The flag that answers yes in advance (`--yes`, `--force`) was given. */
+  /** The flag that answers yes in advance (`--yes`) was given. */
   given: boolean;
   flag: string;
   /** What needs the answer, for the refusal: "Revoking key 12". */

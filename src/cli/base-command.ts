@@ -1,20 +1,23 @@
 import { Command, Flags, Interfaces } from '@oclif/core';
+import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
 import type { Db } from '../db/db.js';
-import { withDb } from '../db/open.js';
+import { withDb, type OpenOptions } from '../db/open.js';
+import { requireTables, type RequiredTables } from '../db/required-tables.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
+import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
 import { InterruptGuard } from './interrupt.js';
 
 /** `--url` and `--data-dir`, on every command that opens a database. */
 export const databaseFlags = {
   url: Flags.string({
-    description: 'PostgreSQL server URL (default: $DATABASE_URL); without one, the embedded engine is used',
+    description: 'PostgreSQL server URL (default: $DATABASE_URL, also read from ./.env); without one, the embedded engine is used',
     exclusive: ['data-dir'],
     helpGroup: 'DATABASE',
   }),
   'data-dir': Flags.string({
-    description: 'folder of the embedded database (default: $DEVDB_DATA_DIR or ./.devdb)',
+    description: 'folder of the embedded database (default: $DEVDB_DATA_DIR, "dataDir" in devdb.config.json, or ./.devdb)',
     exclusive: ['url'],
     helpGroup: 'DATABASE',
   }),
@@ -23,18 +26,35 @@ export const databaseFlags = {
 type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined };
 
 /**
- * What every devdb command shares: `--json` with a stable result shape, one-line errors
- * with documented exit codes (1 failure, 2 usage), and no stack trace unless DEBUG is set.
+ * What every devdb command shares: `--json` with a stable result shape, `--no-color`, the project's
+ * configuration (src/config), one-line errors with documented exit codes (1 failure, 2 usage), and no
+ * stack trace unless DEBUG is set.
  */
 export abstract class DevdbCommand<T> extends Command {
   static override enableJsonFlag = true;
+  static override baseFlags = {
+    color: Flags.boolean({ description: 'colour the output (--no-color, or NO_COLOR=1, turns it off)', allowNo: true, helpGroup: 'GLOBAL' }),
+  };
+
+  private projectSettings: ProjectSettings | undefined;
+
+  abstract override run(): Promise<T>;
+
+  /** The environment (with `.env` under it) and the config file of the working folder, read once. */
+  protected settings(): ProjectSettings {
+    if (!this.projectSettings) {
+      this.projectSettings = loadProjectSettings();
+      // Variables from .env reach the capabilities that read the environment themselves (the seed password, the key pepper).
+      for (const [name, value] of Object.entries(this.projectSettings.env)) if (process.env[name] === undefined) process.env[name] = value;
+    }
+    return this.projectSettings;
+  }
+
   /**
    * SIGINT and SIGTERM roll back, release the lock and end in one line (src/cli/interrupt.ts).
    * A command that stops on a signal by itself (a server running until Ctrl-C) sets this false.
    */
   static handlesSignals = true;
-
-  abstract override run(): Promise<T>;
 
   private interrupts: InterruptGuard | undefined;
 
@@ -80,18 +100,35 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected target(flags: DatabaseFlags): Target {
-    return resolveTarget({ url: flags.url, dataDir: flags['data-dir'] });
+    const settings = this.settings();
+    return resolveTarget({ url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) }, settings.env, settings.cwd);
   }
 
-  protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>): Promise<R> {
+  protected migrationsDir(flags: { 'migrations-dir'?: string | undefined }): MigrationsDir {
+    return migrationsDirOf(this.settings(), flags['migrations-dir']);
+  }
+
+  /**
+   * Opens the target, runs `fn` and closes it. Read-only commands pass `{ create: false }`: with no
+   * database there they fail with a hint instead of creating one; `needs` names the tables they read,
+   * so a database without them (empty, or someone else's schema) is told so before anything runs.
+   */
+  protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>, options: OpenOptions & { needs?: RequiredTables } = {}): Promise<R> {
     const target = this.target(flags);
+    const { needs, ...open } = options;
+    const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
-    if (!interrupts) return withDb(target, (db) => fn(db, target));
-    return interrupts.around(() => withDb(target, (db) => fn(interrupts.wrap(db), target)));
+    if (!interrupts) return withDb(target, run, open);
+    return interrupts.around(() => withDb(target, (db) => run(interrupts.wrap(db)), open));
   }
 
   protected where(target: Target): string {
     return target.engine === 'pglite' ? `embedded database in ${describeTarget(target)}` : describeTarget(target);
+  }
+
+  /** Whether output to stdout (or stderr) may be coloured: see src/cli/color.ts. */
+  protected color(stream: NodeJS.WriteStream = process.stdout): boolean {
+    return colorEnabled({ isTTY: stream.isTTY, noColorFlag: this.argv.includes('--no-color') });
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
@@ -107,7 +144,8 @@ export abstract class DevdbCommand<T> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
     } else {
-      process.stderr.write(`${redactSecrets(report.code === 'E_INTERRUPTED' ? report.message : `Error: ${report.message}`)}\n`);
+      const line = report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`;
+      process.stderr.write(`${redactSecrets(line)}\n`);
     }
   }
 }

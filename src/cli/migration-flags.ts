@@ -3,8 +3,8 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../migrate/index.js';
 
 export const migrationsDirFlag = {
   'migrations-dir': Flags.string({
-    description: 'folder of <version>_<name>.sql files (default: $DEVDB_MIGRATIONS_DIR or devdb\'s own sql/migrations)',
-    env: 'DEVDB_MIGRATIONS_DIR',
+    description:
+      'folder of <version>_<name>.sql files (default: $DEVDB_MIGRATIONS_DIR, "migrationsDir" in devdb.config.json, ./sql/migrations, else devdb\'s bundled schema)',
   }),
 };
 
@@ -27,6 +27,7 @@ export const baselineFlag = {
   }),
 };
 
-export function migrationOptions(flags: { 'migrations-dir'?: string | undefined; 'lock-timeout': number; 'allow-drift': boolean }) {
-  return { migrationsDir: flags['migrations-dir'], lockTimeoutMs: flags['lock-timeout'] * 1000, allowDrift: flags['allow-drift'] };
+/** The migrate core's options from the flags, with the folder the project's configuration chose (DevdbCommand.migrationsDir). */
+export function migrationOptions(flags: { 'lock-timeout': number; 'allow-drift': boolean }, migrationsDir: string) {
+  return { migrationsDir, lockTimeoutMs: flags['lock-timeout'] * 1000, allowDrift: flags['allow-drift'] };
 }

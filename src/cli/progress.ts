@@ -57,3 +57,29 @@ export function createProgress(options: { tty: boolean; write: (text: string) =>
     stop: clear,
   };
 }
+
+/**
+ * One line per long phase of a command (setup's first run: create, migrate, seed), so a run of
+ * 15-30 s is never silent: on a terminal the label shows while the phase runs and its result is
+ * added when it ends; elsewhere one finished line is written per phase.
+ */
+export interface Phases {
+  start(label: string): void;
+  end(result: string): void;
+}
+
+export function createPhases(options: { tty: boolean; write: (text: string) => void }): Phases {
+  let current: { label: string; started: number } | undefined;
+  return {
+    start(label) {
+      current = { label, started: performance.now() };
+      if (options.tty) options.write(`${label} ...`);
+    },
+    end(result) {
+      if (!current) return;
+      const took = formatMs(performance.now() - current.started);
+      options.write(options.tty ? ` ${result} (${took})\n` : `${current.label}: ${result} (${took})\n`);
+      current = undefined;
+    },
+  };
+}

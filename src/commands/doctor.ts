@@ -20,7 +20,9 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(Doctor);
-    const result = await this.withDatabase(flags, (db) => doctor(db, { only: flags.only, skip: flags.skip, schema: flags.schema }));
+    const result = await this.withDatabase(flags, (db) => doctor(db, { only: flags.only, skip: flags.skip, schema: flags.schema }), {
+      create: false,
+    });
     const width = Math.max(...result.rules.map((r) => r.id.length));
     for (const rule of result.rules) {
       this.log(`${rule.status === 'pass' ? 'PASS' : 'FAIL'}  ${rule.id.padEnd(width)}  ${rule.title}`);

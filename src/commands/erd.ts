@@ -31,6 +31,7 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
     const format = chooseFormat(flags.format as ErdFormat | undefined, flags.out);
     const result = await this.withDatabase(flags, (db) =>
       erd(db, { format, tables: flags.table, depth: flags.depth, domains: flags.domain, schema: flags.schema }),
+      { create: false },
     );
     const { content, ...summary } = result;
     if (flags.out) {

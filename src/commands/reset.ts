@@ -1,5 +1,4 @@
-import { Flags } from '@oclif/core';
-import { confirmUnless, refuseUnconfirmable } from '../cli/ask.js';
+import { confirmUnless, refuseUnconfirmable, yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import type { ResetPlan } from '../migrate/index.js';
@@ -14,7 +13,7 @@ export default class Reset extends DevdbCommand<ResetResult> {
     ...databaseFlags,
     ...migrationsDirFlag,
     ...lockFlags,
-    yes: Flags.boolean({ char: 'y', aliases: ['force'], description: 'do not ask before resetting (--force is an alias)', default: false }),
+    ...yesFlag('reset'),
   };
 
   async run(): Promise<ResetResult> {
@@ -24,7 +23,7 @@ export default class Reset extends DevdbCommand<ResetResult> {
     refuseUnconfirmable(confirmation);
     return this.withDatabase(flags, async (db) => {
       const result = await reset(db, {
-        ...migrationOptions(flags),
+        ...migrationOptions(flags, this.migrationsDir(flags).dir),
         confirm: (plan) => confirmUnless(question(plan, this.where(target)), confirmation),
         onNotice: (message) => this.log(message),
       });

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
+import { ENTITIES } from '../search/entities.js';
 import { DEFAULT_LIMIT, MAX_LIMIT, search, type SearchResult } from '../search/search.js';
 import { renderPlans, renderResult } from '../search/render.js';
 
@@ -34,11 +35,11 @@ export default class Search extends DevdbCommand<SearchResult> {
     const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
     const result = await this.withDatabase(flags, (db) =>
       search(db, { term: args.term, in: flags.in.split(','), projectId: flags.project, limit: flags.limit, threshold, explain: flags.explain }),
+      { create: false, needs: { by: 'search', tables: ENTITIES.map((e) => e.table) } },
     );
     if (flags.explain) for (const line of renderPlans(result)) this.log(line);
     for (const notice of result.notices) this.logToStderr(`note: ${notice}`);
-    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-    for (const line of renderResult(result, color)) this.log(line);
+    for (const line of renderResult(result, this.color())) this.log(line);
     return result;
   }
 }

@@ -1,8 +1,9 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { confirmUnless } from '../cli/ask.js';
+import { confirmUnless, yesFlag } from '../cli/ask.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
+import { seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import type { SeedResult } from '../seed/seed.js';
 
@@ -28,15 +29,15 @@ export default class Seed extends DevdbCommand<SeedResult> {
     users: Flags.integer({ description: 'number of users instead of the scale\'s (their content follows the scale)', min: 1, max: 1_000_000 }),
     tier: Flags.string({ description: 'only users on this tier (repeatable; default: the profile\'s mix)', options: [...TIERS], multiple: true }),
     truncate: Flags.boolean({ description: 'empty devdb\'s tables first (in the same transaction as the load)', default: false }),
-    profile: Flags.string({ description: 'seed profile: a name in devdb\'s seeds/ folder or a path to a JSON file', default: 'default' }),
-    force: Flags.boolean({ description: 'do not ask before seeding a database on another host', default: false }),
+    profile: Flags.string({ description: 'seed profile: a name in devdb\'s seeds/ folder or a path to a JSON file (default: $DEVDB_SEED_PROFILE, "seedProfile" in devdb.config.json, or default)' }),
+    ...yesFlag('seed a database on another host'),
   };
 
   async run(): Promise<SeedResult> {
     const { flags } = await this.parse(Seed);
     const target = this.target(flags);
     if (!isLocalTarget(target)) {
-      await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.force, flag: '--force', what: `Seeding ${this.where(target)}` });
+      await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.yes, flag: '--yes', what: `Seeding ${this.where(target)}` });
     }
     const { seed } = await import('../seed/seed.js');
     const progress = createProgress({ tty: Boolean(process.stderr.isTTY) && !this.jsonEnabled(), write: (t) => process.stderr.write(t), line: (t) => this.log(t) });
@@ -48,7 +49,7 @@ export default class Seed extends DevdbCommand<SeedResult> {
           users: flags.users,
           tiers: flags.tier as (typeof TIERS)[number][] | undefined,
           truncate: flags.truncate,
-          profile: flags.profile,
+          profile: seedProfileOf(this.settings(), flags.profile),
           onProgress: (e) => {
             if (e.kind === 'rows') progress.update(e.table, e.rows, e.estimate);
             else if (e.kind === 'table') progress.finish(e.table, e.rows, e.ms);

@@ -1,14 +1,17 @@
 import { Flags } from '@oclif/core';
+import { yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
-import { formatCount, formatMs } from '../cli/progress.js';
+import { createPhases, createProgress, formatCount, formatMs } from '../cli/progress.js';
+import { seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
+import { embeddedDatabaseExists } from '../db/open.js';
 import { setup, type SetupResult } from '../setup/setup.js';
 
 export default class Setup extends DevdbCommand<SetupResult> {
   static override summary = 'Create the database if needed, migrate it to the latest version and seed it.';
   static override description =
-    'The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server. An empty database is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.';
+    'The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project\'s own migrations (./sql/migrations, or the configured folder) or else devdb\'s bundled schema. An empty database with devdb\'s schema is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.';
   static override examples = [
     '<%= config.bin %> setup',
     '<%= config.bin %> setup --no-seed',
@@ -21,31 +24,66 @@ export default class Setup extends DevdbCommand<SetupResult> {
     ...lockFlags,
     ...baselineFlag,
     seed: Flags.boolean({ description: 'seed an empty database with the default profile (--no-seed to skip)', default: true, allowNo: true }),
-    yes: Flags.boolean({ char: 'y', aliases: ['force'], description: 'also seed a database on another host (--force is an alias)', default: false }),
+    ...yesFlag('also seed a database on another host'),
   };
 
   async run(): Promise<SetupResult> {
     const { flags } = await this.parse(Setup);
     const target = this.target(flags);
+    const migrations = this.migrationsDir(flags);
     const remote = !isLocalTarget(target) && !flags.yes;
-    return this.withDatabase(flags, async (db) => {
-      const result = await setup(db, {
-        ...migrationOptions(flags),
-        baseline: flags.baseline,
-        seed: flags.seed && !remote ? {} : false,
-        onNotice: (message) => this.log(message),
+    const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
+    const phases = createPhases({ tty, write: (t) => !this.jsonEnabled() && process.stderr.write(t) });
+    const bar = createProgress({ tty, write: (t) => process.stderr.write(t), line: () => {} });
+    let seededRows = 0;
+    const creating = target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir);
+    if (creating) phases.start(`Creating the embedded database in ${target.dataDir}`);
+    try {
+      return await this.withDatabase(flags, async (db) => {
+        if (creating) phases.end('created');
+        let applied = 0;
+        phases.start(`Migrating from ${migrations.dir}`);
+        const seedWanted = flags.seed && !remote && migrations.bundledSchema;
+        const result = await setup(db, {
+          ...migrationOptions(flags, migrations.dir),
+          baseline: flags.baseline,
+          onNotice: (message) => this.log(message),
+          onStep: (e) => {
+            if (e.phase === 'done') applied++;
+          },
+          seed: seedWanted
+            ? {
+                profile: seedProfileOf(this.settings(), undefined),
+                onProgress: (e) => {
+                  if (e.kind === 'plan') {
+                    phases.end(`${applied} applied`);
+                    phases.start('Seeding (scale small)');
+                  } else if (e.kind === 'rows') bar.update(e.table, e.rows, e.estimate);
+                  else if (e.kind === 'table') {
+                    seededRows += e.rows;
+                    bar.finish(e.table, e.rows, e.ms);
+                  }
+                },
+              }
+            : false,
+        });
+        phases.end(result.seeded ? `${formatCount(seededRows)} rows` : `${result.applied.length} applied`);
+        this.log(`${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`);
+        if (result.seeded) {
+          const s = result.seeded;
+          this.log(`Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}). Sign in as ${s.sampleLogin} with the development password from the README.`);
+        } else if (result.seedSkipped === 'has data') {
+          this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
+        } else if (flags.seed && !migrations.bundledSchema) {
+          this.log(`Not seeded: the migrations in ${migrations.dir} are this project's own, and devdb seeds its bundled schema only.`);
+        } else if (flags.seed && remote) {
+          this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
+        }
+        this.log('\nNext: devdb migrate status  ·  devdb seed --help  ·  devdb --help');
+        return result;
       });
-      this.log(`${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`);
-      if (result.seeded) {
-        const s = result.seeded;
-        this.log(`Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}). Sign in as ${s.sampleLogin} with the development password from the README.`);
-      } else if (result.seedSkipped === 'has data') {
-        this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
-      } else if (flags.seed && remote) {
-        this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
-      }
-      this.log('\nNext: devdb migrate status  ·  devdb seed --help  ·  devdb --help');
-      return result;
-    });
+    } finally {
+      bar.stop();
+    }
   }
 }

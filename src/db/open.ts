@@ -1,22 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DevdbError } from '../errors.js';
 import type { Db } from './db.js';
 import type { Target } from './target.js';
 
+export interface OpenOptions {
+  /**
+   * false for read-only commands: an embedded folder with no database in it is an error
+   * ("no database here") instead of a new 40 MB database made only to fail in.
+   */
+  create?: boolean;
+}
+
 /** Opens the target's engine; each adapter (and its heavy module) loads only when used. */
-export async function openDb(target: Target): Promise<Db> {
+export async function openDb(target: Target, options: OpenOptions = {}): Promise<Db> {
   if (target.engine === 'postgres') {
     const { openPostgres } = await import('./postgres-adapter.js');
     return openPostgres(target.url);
+  }
+  if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
+    throw new DevdbError('E_NO_DATABASE', `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`);
   }
   const { openPglite } = await import('./pglite-adapter.js');
   return openPglite({ dataDir: target.dataDir });
 }
 
 /** Opens, runs `fn`, and always closes: the embedded engine must close to release its lock. */
-export async function withDb<T>(target: Target, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openDb(target);
+export async function withDb<T>(target: Target, fn: (db: Db) => Promise<T>, options: OpenOptions = {}): Promise<T> {
+  const db = await openDb(target, options);
   try {
     return await fn(db);
   } finally {
     await db.close();
   }
+}
+
+/** PostgreSQL writes PG_VERSION when it initializes a cluster: without it the folder holds no database. */
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
 }

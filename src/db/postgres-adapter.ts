@@ -6,6 +6,7 @@ import { DbError, present, serverOffset } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { redactUrl } from '../util/redact.js';
+import { ipv6HostOptions } from './url-host.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -15,6 +16,7 @@ type Sql = postgres.Sql | postgres.TransactionSql;
  */
 export async function openPostgres(url: string): Promise<Db> {
   const sql = postgres(url, {
+    ...ipv6HostOptions(url),
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},

@@ -8,26 +8,39 @@ export type Target = { engine: 'pglite'; dataDir: string } | { engine: 'postgres
 export interface TargetOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
+  /** The project config file's data dir (src/config), used when no flag or variable names a database. */
+  configDataDir?: string | undefined;
 }
 
 export const DEFAULT_DATA_DIR = '.devdb';
 
 /**
- * Flags beat the environment, and an explicit server beats the embedded default:
- * `--url`, `--data-dir`, `DATABASE_URL`, `DEVDB_DATA_DIR`, then `./.devdb`.
+ * Flags beat the environment, the environment beats the config file, and an explicit server beats
+ * the embedded default: `--url`, `--data-dir`, `DATABASE_URL`, `DEVDB_DATA_DIR`, the config's
+ * dataDir, then `./.devdb`. Pass the environment with `.env` merged in (src/config withEnvFile).
+ * A value that is set but blank is a usage error: a CI job whose secret is missing must not
+ * quietly fall back to a local folder.
  */
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Target {
   if (options.url !== undefined && options.dataDir !== undefined) {
     throw new DevdbError('E_USAGE', 'Give either --url or --data-dir, not both.');
   }
-  const url = options.url ?? (options.dataDir === undefined ? nonEmpty(env.DATABASE_URL) : undefined);
-  if (url !== undefined) return { engine: 'postgres', url: validateUrl(url) };
-  const dataDir = options.dataDir ?? nonEmpty(env.DEVDB_DATA_DIR) ?? DEFAULT_DATA_DIR;
+  if (options.url !== undefined) return { engine: 'postgres', url: validateUrl(notBlank(options.url, '--url')) };
+  if (options.dataDir !== undefined) return embedded(notBlank(options.dataDir, '--data-dir'), cwd);
+  if (env.DATABASE_URL !== undefined) return { engine: 'postgres', url: validateUrl(notBlank(env.DATABASE_URL, 'DATABASE_URL')) };
+  if (env.DEVDB_DATA_DIR !== undefined) return embedded(notBlank(env.DEVDB_DATA_DIR, 'DEVDB_DATA_DIR'), cwd);
+  return embedded(options.configDataDir ?? DEFAULT_DATA_DIR, cwd);
+}
+
+function embedded(dataDir: string, cwd: string): Target {
   return { engine: 'pglite', dataDir: path.resolve(cwd, dataDir) };
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
+function notBlank(value: string, name: string): string {
+  if (value.trim() === '') {
+    throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or unset it to use the embedded database in ./${DEFAULT_DATA_DIR}.`);
+  }
+  return value;
 }
 
 function validateUrl(url: string): string {

@@ -82,10 +82,10 @@ describe('devdb seed usage', () => {
     expect(fs.existsSync(path.join(os.tmpdir(), 'devdb-never-created'))).toBe(false);
   });
 
-  it('refuses to seed a server on another host without a terminal or --force, before connecting', async () => {
+  it('refuses to seed a server on another host without a terminal or --yes, before connecting', async () => {
     const result = await runCli(['seed', '--url', 'postgres://me:s3cret-pw@db.staging.invalid:5432/app']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^Error: Seeding postgres:\/\/me:\*\*\*@db\.staging\.invalid:5432\/app needs confirmation: pass --force, or run the command in a terminal\.$/);
+    expect(result.stderr.trim()).toMatch(/^Error: Seeding postgres:\/\/me:\*\*\*@db\.staging\.invalid:5432\/app needs confirmation: pass --yes, or run the command in a terminal\.$/);
     expect(result.stderr).not.toContain('s3cret-pw');
   });
 });

@@ -9,11 +9,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real, built `devdb` binary, with no terminal and no inherited DATABASE_URL. */
-export function runCli(args: string[], options: { env?: Record<string, string | undefined>; input?: string; cwd?: string } = {}): Promise<CliResult> {
+/**
+ * Runs the real, built `devdb` binary, with no terminal and no inherited DATABASE_URL or DEVDB_* settings
+ * (unset, not blank: a blank one is a usage error).
+ */
+export function runCli(
+  args: string[],
+  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; /** another devdb executable (an installed one) */ bin?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1', ...options.env };
-    const child = spawn(process.execPath, [bin, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '', NO_COLOR: '1' };
+    for (const name of Object.keys(env)) if (name === 'DATABASE_URL' || name.startsWith('DEVDB_')) delete env[name];
+    Object.assign(env, options.env);
+    const command = options.bin ? [options.bin, args] as const : [process.execPath, [bin, ...args]] as const;
+    const child = spawn(command[0], command[1], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

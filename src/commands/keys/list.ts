@@ -24,6 +24,7 @@ export default class KeysList extends DevdbCommand<KeyList> {
     const now = new Date();
     const list = await this.withDatabase(flags, (db) =>
       listKeys(db, { user: flags.user, states: flags.state, limit: flags.limit, now }),
+      { create: false, needs: { by: 'keys list', tables: ['api_keys', 'users'] } },
     );
     const whose = list.user ? ` for ${list.user.email}` : '';
     if (list.keys.length === 0) {

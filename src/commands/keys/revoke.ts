@@ -1,5 +1,5 @@
-import { Args, Flags } from '@oclif/core';
-import { confirmUnless, refuseUnanswerable, refuseUnconfirmable, valueOrAsk } from '../../cli/ask.js';
+import { Args } from '@oclif/core';
+import { confirmUnless, refuseUnanswerable, refuseUnconfirmable, valueOrAsk, yesFlag } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { describeKey, findKey, revokeKey, selectKeys, type KeyRecord } from '../../keys/index.js';
 
@@ -14,7 +14,7 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   };
   static override flags = {
     ...databaseFlags,
-    yes: Flags.boolean({ char: 'y', description: 'do not ask for confirmation', default: false }),
+    ...yesFlag('revoke'),
   };
 
   async run(): Promise<KeyRecord> {

@@ -17,7 +17,7 @@ export default class MigrateDown extends DevdbCommand<RevertResult> {
     const { flags } = await this.parse(MigrateDown);
     return this.withDatabase(flags, async (db, target) => {
       const result = await migrateDown(db, {
-        ...migrationOptions(flags),
+        ...migrationOptions(flags, this.migrationsDir(flags).dir),
         steps: flags.steps,
         onStep: (e) => e.phase === 'done' && this.log(`reverted ${e.version}_${e.name} (${Math.round(e.durationMs)} ms)`),
       });

@@ -1,6 +1,7 @@
 import { Args } from '@oclif/core';
 import { DevdbCommand } from '../../cli/base-command.js';
 import { migrationsDirFlag } from '../../cli/migration-flags.js';
+import { writableMigrationsDir } from '../../config/index.js';
 import { newMigration, type NewMigrationResult } from '../../migrate/index.js';
 
 export default class MigrateNew extends DevdbCommand<NewMigrationResult> {
@@ -11,7 +12,7 @@ export default class MigrateNew extends DevdbCommand<NewMigrationResult> {
 
   async run(): Promise<NewMigrationResult> {
     const { args, flags } = await this.parse(MigrateNew);
-    const result = await newMigration(args.name, { migrationsDir: flags['migrations-dir'] });
+    const result = await newMigration(args.name, { migrationsDir: writableMigrationsDir(this.migrationsDir(flags), process.cwd()) });
     this.log(`Created ${result.file}`);
     return result;
   }

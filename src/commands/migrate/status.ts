@@ -15,7 +15,8 @@ export default class MigrateStatus extends DevdbCommand<StatusResult> {
 
   async run(): Promise<StatusResult> {
     const { flags } = await this.parse(MigrateStatus);
-    const result = await this.withDatabase(flags, (db) => migrationStatus(db, { migrationsDir: flags['migrations-dir'] }));
+    const migrationsDir = this.migrationsDir(flags).dir;
+    const result = await this.withDatabase(flags, (db) => migrationStatus(db, { migrationsDir }), { create: false });
     this.log(renderTable(['VERSION', 'NAME', 'STATE', 'APPLIED AT'], result.migrations.map((m) => [m.version, m.name, m.state, m.appliedAt ?? (m.recordedBy === 'dbmate' ? '(dbmate)' : '')])));
     const { applied, pending, empty, changed, missing } = result.counts;
     this.log(`\n${applied} applied, ${pending} pending, ${empty} empty, ${changed} changed, ${missing} missing`);

@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DevdbError } from '../errors.js';
+import { defaultMigrationsDir, packageRoot } from '../paths.js';
+
+/** Where a project's migrations live when nothing says otherwise. */
+export const PROJECT_MIGRATIONS_DIR = path.join('sql', 'migrations');
+
+export type MigrationsDirSource = 'flag' | 'environment' | 'config' | 'project' | 'bundled';
+
+export interface MigrationsDir {
+  dir: string;
+  source: MigrationsDirSource;
+  /** True when these are devdb's own schema files (the bundled Phase C schema), wherever they were found. */
+  bundledSchema: boolean;
+}
+
+/**
+ * The first of: --migrations-dir, DEVDB_MIGRATIONS_DIR, the config file's migrationsDir, the project's
+ * own ./sql/migrations, and devdb's bundled schema for a project that has none.
+ */
+export function resolveMigrationsDir(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string, configured: string | undefined): MigrationsDir {
+  const pick = (dir: string, source: MigrationsDirSource): MigrationsDir => {
+    const resolved = path.resolve(cwd, dir);
+    return { dir: resolved, source, bundledSchema: samePath(resolved, defaultMigrationsDir) };
+  };
+  if (flag !== undefined) return pick(notBlank(flag, '--migrations-dir'), 'flag');
+  const fromEnv = env.DEVDB_MIGRATIONS_DIR;
+  if (fromEnv !== undefined) return pick(notBlank(fromEnv, 'DEVDB_MIGRATIONS_DIR'), 'environment');
+  if (configured !== undefined) return pick(configured, 'config');
+  const own = path.join(cwd, PROJECT_MIGRATIONS_DIR);
+  if (isDirectory(own)) return pick(own, 'project');
+  return pick(defaultMigrationsDir, 'bundled');
+}
+
+/**
+ * The folder `migrate new` may write to. devdb's installed package is never written to: a new file
+ * there would be applied by every project on the machine that uses the bundled schema.
+ */
+export function writableMigrationsDir(chosen: MigrationsDir, cwd: string): string {
+  const insidePackage = isInside(chosen.dir, packageRoot) && !isInside(cwd, packageRoot);
+  if (chosen.source === 'bundled' || insidePackage) {
+    throw new DevdbError(
+      'E_CONFIG',
+      `This folder has no migrations of its own, and devdb never writes into its installed package (${chosen.dir}): ` +
+        `create ${PROJECT_MIGRATIONS_DIR} here (mkdir -p ${PROJECT_MIGRATIONS_DIR}), or name your folder with --migrations-dir, ` +
+        'DEVDB_MIGRATIONS_DIR or "migrationsDir" in devdb.config.json.',
+    );
+  }
+  return chosen.dir;
+}
+
+export function notBlank(value: string, name: string): string {
+  if (value.trim() === '') throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or leave it out to use the default.`);
+  return value;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  return path.relative(a, b) === '';
+}
+
+function isInside(child: string, parent: string): boolean {
+  const relative = path.relative(parent, child);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { DevdbError } from '../errors.js';
+import { readProjectConfig, type ProjectConfig } from './config-file.js';
+import { withEnvFile } from './env-file.js';
+import { notBlank, resolveMigrationsDir, type MigrationsDir } from './migrations-dir.js';
+
+/**
+ * Everything devdb reads about the project it runs in, before flags: the environment over `.env`,
+ * and the config file. Each command adds its flags on top (flags > environment > .env > config > defaults).
+ */
+export interface ProjectSettings {
+  cwd: string;
+  /** process.env with devdb's variables from `.env` filled in where the environment has none. */
+  env: NodeJS.ProcessEnv;
+  config: ProjectConfig;
+  configFile: string | null;
+}
+
+export function loadProjectSettings(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): ProjectSettings {
+  const { config, file } = readProjectConfig(cwd);
+  return { cwd, env: withEnvFile(env, cwd), config, configFile: file };
+}
+
+export function migrationsDirOf(settings: ProjectSettings, flag: string | undefined): MigrationsDir {
+  return resolveMigrationsDir(flag, settings.env, settings.cwd, settings.config.migrationsDir);
+}
+
+/** --profile, then DEVDB_SEED_PROFILE, then the config file; undefined leaves the seed's own default. */
+export function seedProfileOf(settings: ProjectSettings, flag: string | undefined): string | undefined {
+  if (flag !== undefined) return notBlank(flag, '--profile');
+  const fromEnv = settings.env.DEVDB_SEED_PROFILE;
+  if (fromEnv !== undefined) return notBlank(fromEnv, 'DEVDB_SEED_PROFILE');
+  return settings.config.seedProfile;
+}
+
+/** --port, then DEVDB_PORT, then the config file; undefined leaves the server's own default. */
+export function portOf(settings: ProjectSettings, flag: number | undefined): number | undefined {
+  if (flag !== undefined) return flag;
+  const fromEnv = settings.env.DEVDB_PORT;
+  if (fromEnv !== undefined) {
+    const port = Number(notBlank(fromEnv, 'DEVDB_PORT'));
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DevdbError('E_CONFIG', `DEVDB_PORT must be a port number from 1 to 65535 (got ${fromEnv}).`);
+    return port;
+  }
+  return settings.config.port;
+}
+
+/** The config file's data dir, already absolute (relative paths are read from the file's folder). */
+export function configuredDataDir(settings: ProjectSettings): string | undefined {
+  return settings.config.dataDir === undefined ? undefined : path.resolve(settings.cwd, settings.config.dataDir);
+}

@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir } from '../../src/paths.js';
+import { parseJson, runCli } from '../support/cli.js';
+import { engines, openScratch, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+import { runInTerminal } from '../support/terminal.js';
+
+// devdb run as a user runs it: from a project folder that is not devdb's (issue 13 items 1, 5 and 6).
+
+const WIDGETS = '-- migrate:up\nCREATE TABLE widgets (id int PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE widgets;\n';
+const listing = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
+
+let project: string;
+beforeEach(() => {
+  project = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-project-'));
+});
+afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+describe('a project with its own migrations', () => {
+  it('setup creates ./.devdb, applies the project\'s migrations (not devdb\'s), says what it does on stderr, and does not seed', async () => {
+    fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_widgets.sql'), WIDGETS);
+    const setup = await runCli(['setup', '--json'], { cwd: project });
+    expect(setup.code).toBe(0);
+    expect(parseJson<{ applied: { name: string }[]; seeded: null }>(setup)).toMatchObject({ applied: [{ name: 'widgets' }], seeded: null });
+    const text = await runCli(['setup'], { cwd: project });
+    expect(text.stdout).toMatch(/Schema already up to date in the embedded database in .*\.devdb\./);
+    expect(text.stdout).toMatch(/Not seeded: the migrations in .*sql\/migrations are this project's own/);
+    expect(text.stderr).toMatch(/^Migrating from .*sql\/migrations: 0 applied \(\d+ ms\)$/m);
+
+    const created = await runCli(['migrate', 'new', 'add gadgets', '--json'], { cwd: project });
+    expect(created.code).toBe(0);
+    const file = parseJson<{ file: string }>(created).file;
+    expect(file).toMatch(new RegExp(`^${project}/sql/migrations/\\d{14}_add_gadgets\\.sql$`));
+    fs.writeFileSync(file, WIDGETS.replaceAll('widgets', 'gadgets'));
+    const status = parseJson<{ migrations: { name: string }[] }>(await runCli(['migrate', 'status', '--json'], { cwd: project }));
+    expect(status.migrations.map((m) => m.name)).toEqual(['widgets', 'add_gadgets']);
+  });
+
+  it('the first setup says it is creating the embedded database, then migrating (progress on stderr)', async () => {
+    fs.mkdirSync(path.join(project, 'db'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'db/20260101000000_widgets.sql'), WIDGETS);
+    fs.writeFileSync(path.join(project, 'devdb.config.json'), JSON.stringify({ migrationsDir: 'db', dataDir: 'var/devdb' }));
+    const setup = await runCli(['setup'], { cwd: project });
+    expect(setup.code).toBe(0);
+    expect(setup.stderr).toMatch(/^Creating the embedded database in .*var\/devdb: created \(.+\)\nMigrating from .*\/db: 1 applied \(.+\)\n$/);
+    expect(fs.existsSync(path.join(project, 'var/devdb/pgdata/PG_VERSION'))).toBe(true);
+    expect(fs.existsSync(path.join(project, '.devdb'))).toBe(false);
+  });
+});
+
+describe('a folder with no migrations and no database', () => {
+  it('read-only commands exit 1 with "no database here" and create nothing', async () => {
+    for (const args of [['search', 'login'], ['keys', 'list'], ['doctor'], ['erd'], ['migrate', 'status']]) {
+      const result = await runCli(args, { cwd: project });
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stderr).toBe(`Error: No database here (${path.join(project, '.devdb')}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n`);
+    }
+    expect(listing(project)).toEqual([]);
+  });
+
+  it('migrate new refuses to write into devdb\'s own package and says how to start a folder', async () => {
+    const before = listing(defaultMigrationsDir);
+    const result = await runCli(['migrate', 'new', 'add invoices'], { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/never writes into its installed package .*mkdir -p sql\/migrations/);
+    expect(listing(defaultMigrationsDir)).toEqual(before);
+  });
+});
+
+describe('environment and .env', () => {
+  it('a blank DATABASE_URL (a missing CI secret) is a usage error, not the embedded default', async () => {
+    const result = await runCli(['migrate', 'status'], { cwd: project, env: { DATABASE_URL: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('Error: DATABASE_URL is set but blank: give it a value, or unset it to use the embedded database in ./.devdb.\n');
+    expect(listing(project)).toEqual([]);
+  });
+
+  it('reads DEVDB_DATA_DIR from .env, and the environment wins over it', async () => {
+    fs.writeFileSync(path.join(project, '.env'), 'DEVDB_DATA_DIR=from-dotenv\nNODE_ENV=production\n');
+    const fromFile = await runCli(['migrate', 'status'], { cwd: project });
+    expect(fromFile.stderr).toContain(`No database here (${path.join(project, 'from-dotenv')})`);
+    const fromEnv = await runCli(['migrate', 'status'], { cwd: project, env: { DEVDB_DATA_DIR: 'from-env' } });
+    expect(fromEnv.stderr).toContain(`No database here (${path.join(project, 'from-env')})`);
+  });
+});
+
+describe('"did you mean" for a mistyped command', () => {
+  it('on a terminal, suggests the nearest command and runs nothing when declined', async () => {
+    const result = await runInTerminal(['sead'], { cwd: project, answers: [{ when: /\(Y\/n\)/, type: 'n\r' }] });
+    expect(result.output).toMatch(/sead.* is not a devdb command/);
+    expect(result.output).toMatch(/Did you mean .*seed.*\?/);
+    expect(result.code).toBe(127);
+    expect(listing(project)).toEqual([]);
+  });
+});
+
+for (const engine of engines) {
+  describe(`schemas that are not devdb's, on ${engine}`, () => {
+    let s: Scratch;
+    beforeAll(async () => {
+      s = await scratch(engine, { migrated: false });
+      const db = await openScratch(s);
+      try {
+        await db.exec('CREATE TABLE projects (id int PRIMARY KEY, name text)');
+      } finally {
+        await db.close();
+      }
+    });
+    afterAll(() => s.dispose());
+
+    it('search and keys list name the tables they need and what is missing, and change nothing', async () => {
+      const search = await runCli(['search', 'login', ...s.args]);
+      expect(search.code).toBe(1);
+      expect(search.stderr).toBe(
+        "Error: This database's schema is not devdb's: search reads projects, tasks, comments, and tasks, comments are missing. Point --url or --data-dir at a devdb database, or run devdb setup on an empty one.\n",
+      );
+      const keys = await runCli(['keys', 'list', '--json', ...s.args]);
+      expect(keys.code).toBe(1);
+      expect(parseJson<{ error: { code: string } }>(keys).error.code).toBe('E_NO_DATABASE');
+    });
+  });
+}
+
+describe.runIf(postgresUrl)('IPv6 URLs', () => {
+  let s: Scratch;
+  let proxy: net.Server;
+  beforeAll(async () => {
+    s = await scratch('postgres', { migrated: true });
+    const target = new URL(s.url!);
+    // The test server listens on 127.0.0.1 only: a loopback proxy on [::1] puts it behind an IPv6 address.
+    proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      const end = () => (client.destroy(), upstream.destroy());
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '::1', resolve));
+  });
+  afterAll(async () => {
+    proxy.close();
+    await s.dispose();
+  });
+
+  it('connect through a bracketed host with its port', async () => {
+    const url = new URL(s.url!);
+    url.hostname = '[::1]';
+    url.port = String((proxy.address() as net.AddressInfo).port);
+    const result = await runCli(['migrate', 'status', '--json', '--url', url.toString()]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson<{ counts: { pending: number } }>(result).counts.pending).toBe(0);
+  });
+});

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveTarget } from '../../src/db/target.js';
+import { ipv6HostOptions } from '../../src/db/url-host.js';
+
+const cwd = '/work/app';
+const url = 'postgres://me@localhost:5432/app';
+
+describe('resolveTarget', () => {
+  it('defaults to ./.devdb of the working folder', () => {
+    expect(resolveTarget({}, {}, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, '.devdb') });
+  });
+
+  it('takes flags over the environment, the environment over the config file', () => {
+    const env = { DATABASE_URL: url, DEVDB_DATA_DIR: 'env-dir' };
+    expect(resolveTarget({ dataDir: 'flag-dir', configDataDir: '/cfg' }, env, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, 'flag-dir') });
+    expect(resolveTarget({ url: 'postgres://other@db/x' }, env, cwd)).toEqual({ engine: 'postgres', url: 'postgres://other@db/x' });
+    expect(resolveTarget({ configDataDir: '/cfg' }, env, cwd)).toEqual({ engine: 'postgres', url });
+    expect(resolveTarget({ configDataDir: '/cfg' }, { DEVDB_DATA_DIR: 'env-dir' }, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, 'env-dir') });
+    expect(resolveTarget({ configDataDir: '/cfg' }, {}, cwd)).toEqual({ engine: 'pglite', dataDir: '/cfg' });
+  });
+
+  it('treats a value that is set but blank as a usage error, never as "use the default"', () => {
+    for (const [options, env, name] of [
+      [{}, { DATABASE_URL: '' }, 'DATABASE_URL'],
+      [{}, { DATABASE_URL: '  ' }, 'DATABASE_URL'],
+      [{}, { DEVDB_DATA_DIR: '' }, 'DEVDB_DATA_DIR'],
+      [{ dataDir: '' }, {}, '--data-dir'],
+      [{ url: '' }, {}, '--url'],
+    ] as const) {
+      expect(() => resolveTarget(options, env, cwd)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(`${name} is set but blank`) }));
+    }
+  });
+
+  it('refuses both --url and --data-dir, and URLs that are not postgres URLs', () => {
+    expect(() => resolveTarget({ url, dataDir: 'x' }, {}, cwd)).toThrow(/either --url or --data-dir/);
+    expect(() => resolveTarget({ url: 'mysql://me@localhost/app' }, {}, cwd)).toThrow(expect.objectContaining({ code: 'E_URL_INVALID' }));
+    expect(() => resolveTarget({ url: 'not a url' }, {}, cwd)).toThrow(expect.objectContaining({ code: 'E_URL_INVALID' }));
+  });
+
+  it('accepts IPv6 literals', () => {
+    expect(resolveTarget({ url: 'postgres://u@[::1]:5432/db' }, {}, cwd)).toEqual({ engine: 'postgres', url: 'postgres://u@[::1]:5432/db' });
+  });
+});
+
+describe('ipv6HostOptions', () => {
+  it('hands an IPv6 literal and its port to postgres.js as a list, and leaves every other URL alone', () => {
+    expect(ipv6HostOptions('postgres://u@[::1]:6000/db')).toEqual({ host: ['::1'], port: [6000] });
+    expect(ipv6HostOptions('postgres://u:p@[fe80::1]/db')).toEqual({ host: ['fe80::1'], port: [5432] });
+    expect(ipv6HostOptions('postgres://u@127.0.0.1:6000/db')).toEqual({});
+    expect(ipv6HostOptions('postgres://u@a,b/db')).toEqual({});
+  });
+});
