@@ -99,7 +99,7 @@ function code(text: string): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** Plain text that Markdown must not read as markup (emphasis, links, HTML, headings, tables). */
+/** Plain text that Markdown must not read as markup (emphasis, links, HTML, headings); `|` is escaped per table cell by row(). */
 function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~&]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+  return text.replace(/[\\`*_{}[\]()<>#+!~&]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
 }

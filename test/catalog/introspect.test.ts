@@ -108,7 +108,7 @@ for (const engine of engines) {
         comment on column reaction.other_id is '@polymorphic post=post.id';
       `);
       const model = await introspect(t.db);
-      expect(model.enums).toEqual([{ name: 'target_kind', values: ['post', 'photo'] }]);
+      expect(model.enums).toEqual([{ schema: 'public', name: 'target_kind', values: ['post', 'photo'] }]);
       expect(model.polymorphic.map((p) => [p.column, p.discriminator, p.targets.map((x) => x.value), p.error === null])).toEqual([
         ['target_id', 'target_type', ['post', 'photo'], true],
         ['other_id', null, [], false],
