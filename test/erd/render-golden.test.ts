@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayName, type SchemaModel } from '../../src/catalog/index.js';
-import { render, type ErdFormat } from '../../src/erd/index.js';
+import { ERD_EXTENSIONS, ERD_FORMATS, render, type ErdFormat } from '../../src/erd/index.js';
 import { drawable } from '../../src/erd/subset.js';
 import { HAND_MODEL, HAND_MODEL_ONE_SCHEMA } from './fixtures/model.js';
 import { expectGolden } from './golden.js';
@@ -40,6 +40,11 @@ describe('renderer goldens from a hand-built model', () => {
       expect(dot.edges).toHaveLength(drawable(model).length);
     });
   }
+
+  it('covers every format: a golden for each (SVG, whose layout is Graphviz\'s, is checked well-formed in real-world.test.ts) and a file extension for each', () => {
+    expect([...formats.map(([f]) => f), 'svg'].sort()).toEqual([...ERD_FORMATS].sort());
+    expect(ERD_FORMATS.filter((f) => !Object.values(ERD_EXTENSIONS).includes(f))).toEqual([]);
+  });
 
   it('renders JSON as the model itself', async () => {
     expect(JSON.parse(await render(HAND_MODEL, 'json'))).toEqual(HAND_MODEL);
