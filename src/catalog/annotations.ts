@@ -34,12 +34,12 @@ export function columnDescription(comment: string | null): string | null {
 }
 
 /** `@polymorphic entity_type project=projects.id task=tasks.id`, or null when the comment has none. */
-export function parsePolymorphic(table: string, column: string, comment: string | null): PolymorphicDeclaration | null {
+export function parsePolymorphic(schema: string, table: string, column: string, comment: string | null): PolymorphicDeclaration | null {
   const match = comment === null ? null : /@polymorphic\b(.*)$/s.exec(comment);
   if (!match) return null;
   const words = (match[1] ?? '').trim().split(/\s+/).filter(Boolean);
   const [discriminator, ...pairs] = words;
-  const declaration: PolymorphicDeclaration = { table, column, discriminator: discriminator ?? null, targets: [], error: null };
+  const declaration: PolymorphicDeclaration = { schema, table, column, discriminator: discriminator ?? null, targets: [], error: null };
   if (!discriminator || discriminator.includes('=')) {
     return { ...declaration, discriminator: null, error: 'names no discriminator column (expected "@polymorphic <column> value=table.column ...")' };
   }

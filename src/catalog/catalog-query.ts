@@ -3,128 +3,223 @@
  * tables costs the same number of queries as a schema of three. Tables named devdb_* are
  * devdb's bookkeeping and anything an extension created is the extension's, so both are left
  * out. Key columns keep their order (conkey/confkey/indkey WITH ORDINALITY).
+ *
+ * $1 is a JSON array of schema names, or JSON null for every user schema (--all-schemas).
+ *
+ * Partitions are read, but only to be listed inside their root table: their columns and
+ * constraints are the root's. Constraints are kept only where they were declared
+ * (conparentid = 0): PostgreSQL clones a partitioned table's foreign key onto every partition,
+ * and a key that references a partitioned table onto every referenced partition, and those
+ * clones are not relationships of their own. A foreign key declared on one partition only has
+ * conparentid = 0 there, so it is kept and attributed to the root by the model.
  */
 export const CATALOG_QUERY = `
-with tbl as (
-  select c.oid, c.relname::text as name
-  from pg_class c
-  join pg_namespace n on n.oid = c.relnamespace
-  where n.nspname = $1
-    and c.relkind in ('r', 'p')
-    and not c.relispartition
-    and c.relname::text not like 'devdb\\_%'
-    and not exists (
-      select 1 from pg_depend d
-      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype = 'e'
+WITH wanted AS (
+  SELECT n.oid, n.nspname::text AS name
+  FROM pg_namespace n
+  WHERE CASE
+    WHEN json_typeof($1::text::json) = 'array' THEN n.nspname::text IN (SELECT json_array_elements_text($1::text::json))
+    ELSE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+      AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_namespace'::regclass AND d.objid = n.oid AND d.deptype = 'e'
+      )
+  END
+),
+rel AS (
+  SELECT c.oid, s.name AS schema, c.relname::text AS name, c.relkind::text AS kind, c.relispartition AS partition,
+    CASE WHEN c.relispartition THEN pg_partition_root(c.oid) END AS root
+  FROM pg_class c
+  JOIN wanted s ON s.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p', 'v', 'm')
+    AND c.relname::text NOT LIKE 'devdb\\_%'
+    AND NOT EXISTS (
+      SELECT 1 FROM pg_depend d
+      WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
     )
+),
+tbl AS (SELECT * FROM rel WHERE NOT partition),
+-- Every relation a key may point at, whichever schema it lives in, named by schema and table.
+named AS (
+  SELECT c.oid, n.nspname::text AS schema, c.relname::text AS name,
+    CASE WHEN c.relispartition THEN pg_partition_root(c.oid) END AS root
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p')
 )
-select json_build_object(
-  'schemaExists', exists (select 1 from pg_namespace where nspname = $1),
+SELECT json_build_object(
+  'missingSchemas', (
+    SELECT coalesce(json_agg(w.name), '[]'::json)
+    FROM json_array_elements_text(CASE WHEN json_typeof($1::text::json) = 'array' THEN $1::text::json ELSE '[]'::json END) w(name)
+    WHERE NOT EXISTS (SELECT 1 FROM pg_namespace n WHERE n.nspname::text = w.name)
+  ),
+  'schemas', (SELECT coalesce(json_agg(w.name ORDER BY w.name), '[]'::json) FROM wanted w),
+  'allSchemas', (
+    SELECT coalesce(json_agg(n.nspname::text ORDER BY n.nspname), '[]'::json)
+    FROM pg_namespace n WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+  ),
   'tables', (
-    select coalesce(json_agg(json_build_object('name', t.name, 'comment', obj_description(t.oid, 'pg_class'))), '[]'::json)
-    from tbl t
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', t.schema,
+      'name', t.name,
+      'kind', t.kind,
+      'comment', obj_description(t.oid, 'pg_class'),
+      'partitionKey', CASE WHEN t.kind = 'p' THEN pg_get_partkeydef(t.oid) END
+    )), '[]'::json)
+    FROM tbl t
+  ),
+  'partitions', (
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', p.schema,
+      'name', p.name,
+      'rootSchema', r.schema,
+      'root', r.name,
+      'parentSchema', pn.nspname::text,
+      'parent', pc.relname::text,
+      'leaf', p.kind = 'r',
+      'bound', pg_get_expr(c.relpartbound, c.oid),
+      'partitionKey', CASE WHEN p.kind = 'p' THEN pg_get_partkeydef(p.oid) END
+    )), '[]'::json)
+    FROM rel p
+    JOIN pg_class c ON c.oid = p.oid
+    JOIN named r ON r.oid = p.root
+    JOIN pg_inherits i ON i.inhrelid = p.oid
+    JOIN pg_class pc ON pc.oid = i.inhparent
+    JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+    WHERE p.partition
   ),
   'columns', (
-    select coalesce(json_agg(json_build_object(
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', t.schema,
       'table', t.name,
       'position', a.attnum,
       'name', a.attname::text,
       'type', format_type(a.atttypid, a.atttypmod),
       'notNull', a.attnotnull,
-      'default', case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid) end,
-      'generated', case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid) end,
+      'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
+      'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
       'identity', a.attidentity::text,
       'comment', col_description(t.oid, a.attnum)
     )), '[]'::json)
-    from tbl t
-    join pg_attribute a on a.attrelid = t.oid and a.attnum > 0 and not a.attisdropped
-    left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
+    FROM tbl t
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
   ),
   'constraints', (
-    select coalesce(json_agg(json_build_object(
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', t.schema,
       'table', t.name,
+      'partition', t.partition,
       'name', con.conname::text,
       'type', con.contype::text,
       'columns', (
-        select json_agg(a.attname::text order by k.ord)
-        from unnest(con.conkey) with ordinality k(attnum, ord)
-        join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
+        SELECT json_agg(a.attname::text ORDER BY k.ord)
+        FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
       ),
-      'refSchema', fn.nspname::text,
-      'refTable', fc.relname::text,
+      'refSchema', coalesce(fr.schema, f.schema),
+      'refTable', coalesce(fr.name, f.name),
+      'refPartition', CASE WHEN fr.oid IS NOT NULL THEN f.name END,
       'refColumns', (
-        select json_agg(a.attname::text order by k.ord)
-        from unnest(con.confkey) with ordinality k(attnum, ord)
-        join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
+        SELECT json_agg(a.attname::text ORDER BY k.ord)
+        FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
       ),
       'onDelete', con.confdeltype::text,
       'onUpdate', con.confupdtype::text,
-      'definition', case when con.contype = 'c' then pg_get_constraintdef(con.oid, true) end
+      'definition', CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
     )), '[]'::json)
-    from tbl t
-    join pg_constraint con on con.conrelid = t.oid and con.contype in ('p', 'u', 'f', 'c')
-    left join pg_class fc on fc.oid = con.confrelid
-    left join pg_namespace fn on fn.oid = fc.relnamespace
+    FROM rel t
+    JOIN pg_constraint con ON con.conrelid = t.oid AND con.conparentid = 0
+      AND (con.contype = 'f' OR (NOT t.partition AND con.contype IN ('p', 'u', 'c')))
+    LEFT JOIN named f ON f.oid = con.confrelid
+    -- A key that names one partition of a partitioned table is drawn to that table.
+    LEFT JOIN named fr ON fr.oid = f.root
   ),
   'indexes', (
-    select coalesce(json_agg(json_build_object(
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', t.schema,
       'table', t.name,
+      'partition', t.partition,
       'name', ic.relname::text,
       'method', am.amname::text,
       'unique', x.indisunique,
       'primary', x.indisprimary,
-      'valid', x.indisvalid and x.indisready,
+      'valid', x.indisvalid AND x.indisready,
       'keyCount', x.indnkeyatts,
       'columns', (
-        select json_agg(json_build_object(
+        SELECT json_agg(json_build_object(
           'column', a.attname::text,
-          'expression', case when k.attnum = 0 then pg_get_indexdef(x.indexrelid, k.ord::int, true) end,
+          'expression', CASE WHEN k.attnum = 0 THEN pg_get_indexdef(x.indexrelid, k.ord::int, true) END,
           'opclass', oc.opcname::text,
           'defaultOpclass', coalesce(oc.opcdefault, false),
-          'descending', k.ord <= x.indnkeyatts and (x.indoption[k.ord - 1] & 1) = 1
-        ) order by k.ord)
-        from unnest(x.indkey::int2[]) with ordinality k(attnum, ord)
-        left join pg_attribute a on a.attrelid = x.indrelid and a.attnum = k.attnum and k.attnum <> 0
-        left join pg_opclass oc on k.ord <= x.indnkeyatts and oc.oid = x.indclass[k.ord - 1]
+          'descending', k.ord <= x.indnkeyatts AND (x.indoption[k.ord - 1] & 1) = 1
+        ) ORDER BY k.ord)
+        FROM unnest(x.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+        LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum <> 0
+        LEFT JOIN pg_opclass oc ON k.ord <= x.indnkeyatts AND oc.oid = x.indclass[k.ord - 1]
       ),
       'predicate', pg_get_expr(x.indpred, x.indrelid, true)
     )), '[]'::json)
-    from tbl t
-    join pg_index x on x.indrelid = t.oid
-    join pg_class ic on ic.oid = x.indexrelid
-    join pg_am am on am.oid = ic.relam
+    FROM rel t
+    JOIN pg_index x ON x.indrelid = t.oid
+    JOIN pg_class ic ON ic.oid = x.indexrelid
+    JOIN pg_am am ON am.oid = ic.relam
   ),
   'triggers', (
-    select coalesce(json_agg(json_build_object(
+    SELECT coalesce(json_agg(json_build_object(
+      'schema', t.schema,
       'table', t.name,
       'name', tg.tgname::text,
       'function', p.proname::text,
       'type', tg.tgtype::int,
       'enabled', tg.tgenabled::text
     )), '[]'::json)
-    from tbl t
-    join pg_trigger tg on tg.tgrelid = t.oid and not tg.tgisinternal
-    join pg_proc p on p.oid = tg.tgfoid
+    FROM tbl t
+    -- A trigger on a partitioned table is cloned onto each partition (tgparentid); partitions are not read.
+    JOIN pg_trigger tg ON tg.tgrelid = t.oid AND NOT tg.tgisinternal
+    JOIN pg_proc p ON p.oid = tg.tgfoid
   ),
   'enums', (
-    select coalesce(json_agg(json_build_object('name', e.name, 'values', e.labels)), '[]'::json)
-    from (
-      select ty.typname::text as name, json_agg(en.enumlabel::text order by en.enumsortorder) as labels
-      from pg_type ty
-      join pg_namespace n on n.oid = ty.typnamespace
-      join pg_enum en on en.enumtypid = ty.oid
-      where n.nspname = $1
-        and not exists (
-          select 1 from pg_depend d
-          where d.classid = 'pg_type'::regclass and d.objid = ty.oid and d.deptype = 'e'
-        )
-      group by ty.typname
+    SELECT coalesce(json_agg(json_build_object('schema', e.schema, 'name', e.name, 'values', e.labels)), '[]'::json)
+    FROM (
+      SELECT s.name AS schema, ty.typname::text AS name, json_agg(en.enumlabel::text ORDER BY en.enumsortorder) AS labels
+      FROM pg_type ty
+      JOIN wanted s ON s.oid = ty.typnamespace
+      JOIN pg_enum en ON en.enumtypid = ty.oid
+      WHERE NOT EXISTS (
+        SELECT 1 FROM pg_depend d
+        WHERE d.classid = 'pg_type'::regclass AND d.objid = ty.oid AND d.deptype = 'e'
+      )
+      GROUP BY s.name, ty.typname
     ) e
   )
-) as catalog
+) AS catalog
 `;
 
+export type RelKind = 'r' | 'p' | 'v' | 'm';
+
+export interface CatalogTable {
+  schema: string;
+  name: string;
+  kind: RelKind;
+  comment: string | null;
+  partitionKey: string | null;
+}
+
+export interface CatalogPartition {
+  schema: string;
+  name: string;
+  rootSchema: string;
+  root: string;
+  parentSchema: string;
+  parent: string;
+  leaf: boolean;
+  bound: string;
+  partitionKey: string | null;
+}
+
 export interface CatalogColumn {
+  schema: string;
   table: string;
   position: number;
   name: string;
@@ -137,12 +232,17 @@ export interface CatalogColumn {
 }
 
 export interface CatalogConstraint {
+  schema: string;
   table: string;
+  /** True when `table` is a partition: the constraint was declared on that partition only. */
+  partition: boolean;
   name: string;
   type: 'p' | 'u' | 'f' | 'c';
   columns: string[] | null;
   refSchema: string | null;
   refTable: string | null;
+  /** The partition a foreign key names, when it names one rather than its table. */
+  refPartition: string | null;
   refColumns: string[] | null;
   onDelete: string;
   onUpdate: string;
@@ -150,7 +250,9 @@ export interface CatalogConstraint {
 }
 
 export interface CatalogIndex {
+  schema: string;
   table: string;
+  partition: boolean;
   name: string;
   method: string;
   unique: boolean;
@@ -162,6 +264,7 @@ export interface CatalogIndex {
 }
 
 export interface CatalogTrigger {
+  schema: string;
   table: string;
   name: string;
   function: string;
@@ -170,11 +273,14 @@ export interface CatalogTrigger {
 }
 
 export interface Catalog {
-  schemaExists: boolean;
-  tables: { name: string; comment: string | null }[];
+  missingSchemas: string[];
+  schemas: string[];
+  allSchemas: string[];
+  tables: CatalogTable[];
+  partitions: CatalogPartition[];
   columns: CatalogColumn[];
   constraints: CatalogConstraint[];
   indexes: CatalogIndex[];
   triggers: CatalogTrigger[];
-  enums: { name: string; values: string[] }[];
+  enums: { schema: string; name: string; values: string[] }[];
 }

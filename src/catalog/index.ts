@@ -2,6 +2,7 @@
  * The live schema as devdb sees it: one catalog query, read into a model that the ERD,
  * the doctor and the seed's schema-driven layer share. Nothing here renders or judges.
  */
-export { introspect, type IntrospectOptions } from './introspect.js';
+export { DEFAULT_SCHEMA, introspect, type IntrospectOptions } from './introspect.js';
 export { columnDescription, sensitiveKind, tableTags, type TableTags } from './annotations.js';
+export { qualifiedName, quoteIdent, quoteLiteral } from './quote-ident.js';
 export * from './model.js';

@@ -1,30 +1,62 @@
 import type { Queryable } from '../db/db.js';
-import { DevdbError } from '../errors.js';
+import { usageError } from '../errors.js';
 import { parsePolymorphic, sensitiveKind, tableTags } from './annotations.js';
-import { CATALOG_QUERY, type Catalog, type CatalogConstraint, type CatalogIndex, type CatalogTrigger } from './catalog-query.js';
-import { byText, type IndexModel, type OnDelete, type PolymorphicDeclaration, type Relation, type SchemaModel, type TableModel, type TriggerModel } from './model.js';
+import { CATALOG_QUERY, type Catalog, type CatalogConstraint, type CatalogIndex, type CatalogTrigger, type RelKind } from './catalog-query.js';
+import {
+  byText,
+  tableKey,
+  type IndexModel,
+  type OnDelete,
+  type PartitionModel,
+  type PolymorphicDeclaration,
+  type Relation,
+  type SchemaModel,
+  type TableKind,
+  type TableModel,
+  type TriggerModel,
+} from './model.js';
+
+/** devdb's own tables live in `public`, so that is what a bare `devdb erd` or `devdb doctor` reads. */
+export const DEFAULT_SCHEMA = 'public';
 
 export interface IntrospectOptions {
-  /** The schema to read; devdb's own schema lives in `public`. */
-  schema?: string | undefined;
+  /** The schemas to read, in the order to show them (default: public). */
+  schemas?: readonly string[] | undefined;
+  /** Every schema but PostgreSQL's own and those extensions created; overrides `schemas`. */
+  allSchemas?: boolean | undefined;
+  /** Views and materialized views are read unless this is false. */
+  views?: boolean | undefined;
 }
 
 const actions: Record<string, OnDelete> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const kinds: Record<RelKind, TableKind> = { r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view' };
 
-/** Reads the live catalog into a SchemaModel: the one source both the ERD and the doctor use. */
+/** Reads the live catalog into a SchemaModel: the one source the ERD, the doctor and the seed use. */
 export async function introspect(db: Queryable, options: IntrospectOptions = {}): Promise<SchemaModel> {
-  const schema = options.schema ?? 'public';
-  const [row] = await db.query<{ catalog: Catalog }>(CATALOG_QUERY, [schema]);
-  if (!row!.catalog.schemaExists) throw new DevdbError('E_NOT_FOUND', `There is no schema "${schema}" in this database; pass --schema with an existing one (devdb's tables live in public).`);
-  return buildModel(schema, row!.catalog);
+  const asked = options.allSchemas ? null : [...new Set(options.schemas?.length ? options.schemas : [DEFAULT_SCHEMA])];
+  const [row] = await db.query<{ catalog: Catalog }>(CATALOG_QUERY, [JSON.stringify(asked)]);
+  const catalog = row!.catalog;
+  if (catalog.missingSchemas.length > 0) {
+    const [first] = catalog.missingSchemas;
+    throw usageError(`There is no schema "${first}" in this database; the schemas are ${catalog.allSchemas.join(', ')} (or pass --all-schemas).`);
+  }
+  const schemas = asked ?? catalog.schemas;
+  return buildModel(schemas, catalog, options.views ?? true);
 }
 
-function buildModel(schema: string, catalog: Catalog): SchemaModel {
+function buildModel(schemas: string[], catalog: Catalog, views: boolean): SchemaModel {
+  const order = (schema: string) => schemas.indexOf(schema);
+  const byRef = <T extends { schema: string }>(name: (x: T) => string) => (a: T, b: T) => order(a.schema) - order(b.schema) || byText(name(a), name(b));
   const tables = new Map<string, TableModel>();
-  for (const t of [...catalog.tables].sort((a, b) => byText(a.name, b.name))) {
+  const rows = catalog.tables.filter((t) => views || t.kind === 'r' || t.kind === 'p');
+  for (const t of rows.sort(byRef((x) => x.name))) {
     const tags = tableTags(t.comment);
-    tables.set(t.name, {
+    tables.set(tableKey(t), {
+      schema: t.schema,
       name: t.name,
+      kind: kinds[t.kind],
+      partitionKey: t.partitionKey,
+      partitions: [],
       comment: t.comment,
       description: tags.description,
       domain: tags.domain,
@@ -38,9 +70,30 @@ function buildModel(schema: string, catalog: Catalog): SchemaModel {
       triggers: [],
     });
   }
+  const get = (schema: string, table: string) => tables.get(tableKey({ schema, name: table }));
+
+  // Partitions, listed inside their root; `rootOf` maps any partition to the table that shows it.
+  const partitions = new Map<string, { table: TableModel; partition: PartitionModel }>();
+  for (const p of [...catalog.partitions].sort((a, b) => byText(a.bound === 'DEFAULT' ? '\uffff' : '', b.bound === 'DEFAULT' ? '\uffff' : '') || byText(a.name, b.name))) {
+    const root = get(p.rootSchema, p.root);
+    if (!root) continue;
+    const partition: PartitionModel = {
+      schema: p.schema,
+      name: p.name,
+      parent: p.parentSchema === p.rootSchema && p.parent === p.root ? p.root : p.parentSchema === p.schema ? p.parent : `${p.parentSchema}.${p.parent}`,
+      bound: p.bound,
+      leaf: p.leaf,
+      partitionKey: p.partitionKey,
+      indexes: [],
+    };
+    root.partitions.push(partition);
+    partitions.set(tableKey(p), { table: root, partition });
+  }
+
   const polymorphic: PolymorphicDeclaration[] = [];
-  for (const c of [...catalog.columns].sort((a, b) => byText(a.table, b.table) || a.position - b.position)) {
-    const table = tables.get(c.table)!;
+  for (const c of [...catalog.columns].sort((a, b) => byRef<typeof a>((x) => x.table)(a, b) || a.position - b.position)) {
+    const table = get(c.schema, c.table);
+    if (!table) continue;
     table.columns.push({
       name: c.name,
       type: c.type,
@@ -51,34 +104,43 @@ function buildModel(schema: string, catalog: Catalog): SchemaModel {
       comment: c.comment,
       sensitive: sensitiveKind(c.comment),
     });
-    const declaration = parsePolymorphic(c.table, c.name, c.comment);
+    const declaration = parsePolymorphic(c.schema, c.table, c.name, c.comment);
     if (declaration) polymorphic.push(declaration);
   }
-  const constraints = [...catalog.constraints].sort((a, b) => byText(a.table, b.table) || byText(a.name, b.name));
+
+  const constraints = [...catalog.constraints].sort((a, b) => byRef<typeof a>((x) => x.table)(a, b) || byText(a.name, b.name));
+  const relations: Relation[] = [];
   for (const con of constraints) {
-    const table = tables.get(con.table)!;
+    const owner = con.partition ? partitions.get(tableKey({ schema: con.schema, name: con.table })) : undefined;
+    const table = owner ? owner.table : get(con.schema, con.table);
+    if (!table) continue;
     if (con.type === 'p') table.primaryKey = { name: con.name, columns: con.columns ?? [] };
     if (con.type === 'u') table.uniqueKeys.push({ name: con.name, columns: con.columns ?? [] });
-    if (con.type === 'f') table.foreignKeys.push({ name: con.name, columns: con.columns ?? [] });
     if (con.type === 'c') table.checks.push({ name: con.name, definition: con.definition ?? '' });
+    if (con.type === 'f') {
+      table.foreignKeys.push({ name: con.name, columns: con.columns ?? [], partition: owner ? owner.partition.name : null });
+      relations.push(foreignKey(con, table, owner?.partition.name ?? null));
+    }
   }
-  for (const index of [...catalog.indexes].sort((a, b) => byText(a.table, b.table) || byText(a.name, b.name))) {
-    tables.get(index.table)!.indexes.push(toIndex(index));
+  for (const index of [...catalog.indexes].sort((a, b) => byRef<typeof a>((x) => x.table)(a, b) || byText(a.name, b.name))) {
+    if (index.partition) partitions.get(tableKey({ schema: index.schema, name: index.table }))?.partition.indexes.push(toIndex(index));
+    else get(index.schema, index.table)?.indexes.push(toIndex(index));
   }
-  for (const trigger of [...catalog.triggers].sort((a, b) => byText(a.table, b.table) || byText(a.name, b.name))) {
-    tables.get(trigger.table)!.triggers.push(toTrigger(trigger));
+  for (const trigger of [...catalog.triggers].sort((a, b) => byRef<typeof a>((x) => x.table)(a, b) || byText(a.name, b.name))) {
+    get(trigger.schema, trigger.table)?.triggers.push(toTrigger(trigger));
   }
+  // Cardinality needs the indexes, which come after the keys.
+  for (const r of relations) r.cardinality = isUnique(get(r.from.schema, r.from.table)!, r.from.columns) ? 'one-to-one' : 'one-to-many';
 
-  const relations: Relation[] = constraints.filter((con) => con.type === 'f').map((con) => foreignKey(con, tables, schema));
   for (const declaration of polymorphic) relations.push(...polymorphicRelations(declaration));
-  relations.sort((a, b) => byText(a.from.table, b.from.table) || byText(a.name, b.name));
+  relations.sort((a, b) => order(a.from.schema) - order(b.from.schema) || byText(a.from.table, b.from.table) || byText(a.name, b.name));
 
   return {
-    schema,
+    schemas,
     tables: [...tables.values()],
     relations,
     polymorphic,
-    enums: [...catalog.enums].sort((a, b) => byText(a.name, b.name)),
+    enums: [...catalog.enums].sort(byRef((x) => x.name)),
   };
 }
 
@@ -122,17 +184,14 @@ function isUnique(table: TableModel, columns: readonly string[]): boolean {
   return table.indexes.some((i) => i.unique && i.valid && i.predicate === null && same(i.columns.map((c) => c.column)));
 }
 
-function foreignKey(con: CatalogConstraint, tables: Map<string, TableModel>, schema: string): Relation {
-  const table = tables.get(con.table)!;
+function foreignKey(con: CatalogConstraint, table: TableModel, partition: string | null): Relation {
   const columns = con.columns ?? [];
-  // A key into a table outside the model (another schema, devdb's bookkeeping) keeps its schema.
-  const refTable = con.refSchema === schema && tables.has(con.refTable ?? '') ? con.refTable! : `${con.refSchema}.${con.refTable}`;
   return {
     name: con.name,
     kind: 'foreign-key',
-    from: { table: con.table, columns },
-    to: { table: refTable, columns: con.refColumns ?? [] },
-    cardinality: isUnique(table, columns) ? 'one-to-one' : 'one-to-many',
+    from: { schema: table.schema, table: table.name, columns, partition },
+    to: { schema: con.refSchema ?? '', table: con.refTable ?? '', columns: con.refColumns ?? [], partition: con.refPartition },
+    cardinality: 'one-to-many',
     optional: columns.some((c) => table.columns.find((col) => col.name === c)?.nullable ?? false),
     onDelete: actions[con.onDelete] ?? 'no action',
     onUpdate: actions[con.onUpdate] ?? 'no action',
@@ -145,8 +204,8 @@ function polymorphicRelations(declaration: PolymorphicDeclaration): Relation[] {
   return declaration.targets.map((target) => ({
     name: `${declaration.table}.${declaration.column}[${target.value}]`,
     kind: 'polymorphic' as const,
-    from: { table: declaration.table, columns: [declaration.column] },
-    to: { table: target.table, columns: [target.column] },
+    from: { schema: declaration.schema, table: declaration.table, columns: [declaration.column], partition: null },
+    to: { schema: declaration.schema, table: target.table, columns: [target.column], partition: null },
     cardinality: 'one-to-many' as const,
     // The discriminator picks one target per row, so every target is optional for a row.
     optional: true,

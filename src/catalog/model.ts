@@ -23,6 +23,11 @@ export interface KeyModel {
   columns: string[];
 }
 
+export interface ForeignKeyModel extends KeyModel {
+  /** The partition it was declared on, when it was declared on one partition rather than the table. */
+  partition: string | null;
+}
+
 export interface IndexColumn {
   /** null for an expression. */
   column: string | null;
@@ -59,8 +64,30 @@ export interface CheckModel {
   definition: string;
 }
 
-export interface TableModel {
+export type TableKind = 'table' | 'partitioned table' | 'view' | 'materialized view';
+
+/** One partition, listed inside its root table (sub-partitions too, with their parent). */
+export interface PartitionModel {
+  schema: string;
   name: string;
+  /** The partition it belongs to directly: the root table, or a sub-partitioned partition. */
+  parent: string;
+  /** `FOR VALUES FROM (...) TO (...)`, `FOR VALUES IN (...)`, `DEFAULT`. */
+  bound: string;
+  /** A leaf holds rows; a non-leaf partition is itself partitioned (`partitionKey`). */
+  leaf: boolean;
+  partitionKey: string | null;
+  /** Its own indexes (those cloned from the root's partitioned indexes included). */
+  indexes: IndexModel[];
+}
+
+export interface TableModel {
+  schema: string;
+  name: string;
+  kind: TableKind;
+  /** `RANGE (taken_on)`, `LIST (region)`; null unless partitioned. */
+  partitionKey: string | null;
+  partitions: PartitionModel[];
   /** The table comment as stored, tags included. */
   comment: string | null;
   /** The comment without its `@` tags, for people. */
@@ -70,16 +97,25 @@ export interface TableModel {
   columns: ColumnModel[];
   primaryKey: KeyModel | null;
   uniqueKeys: KeyModel[];
-  /** The table's own foreign keys, kept even when a subset drops the table they point to. */
-  foreignKeys: KeyModel[];
+  /**
+   * The table's own foreign keys, kept even when a subset drops the table they point to, and
+   * those declared on one of its partitions only (`partition` says which).
+   */
+  foreignKeys: ForeignKeyModel[];
   checks: CheckModel[];
   indexes: IndexModel[];
   triggers: TriggerModel[];
 }
 
 export interface RelationEnd {
+  schema: string;
   table: string;
   columns: string[];
+  /**
+   * The partition the key was declared on (from) or names (to), when it is one partition of
+   * `table` rather than the table: the relation is drawn at the table and marked.
+   */
+  partition: string | null;
 }
 
 export interface Relation {
@@ -107,6 +143,7 @@ export interface PolymorphicTarget {
 
 /** One `@polymorphic <discriminator> value=table.column ...` column comment. */
 export interface PolymorphicDeclaration {
+  schema: string;
   table: string;
   column: string;
   discriminator: string | null;
@@ -116,20 +153,63 @@ export interface PolymorphicDeclaration {
 }
 
 export interface EnumModel {
+  schema: string;
   name: string;
   values: string[];
 }
 
 export interface SchemaModel {
-  schema: string;
+  /** The schemas read, in the order asked for; the first is where bare table names are looked up. */
+  schemas: string[];
+  /** Tables, partitioned tables, views and materialized views, by schema then name. */
   tables: TableModel[];
   relations: Relation[];
   polymorphic: PolymorphicDeclaration[];
   enums: EnumModel[];
 }
 
+/** A table (or a relation end) is named by its schema and its name; neither alone is unique. */
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export function refOf(end: RelationEnd): TableRef {
+  return { schema: end.schema, name: end.table };
+}
+
+export function sameTable(a: TableRef, b: TableRef): boolean {
+  return a.schema === b.schema && a.name === b.name;
+}
+
+/** A key for maps and sets that no two different tables share, whatever characters their names hold. */
+export function tableKey(ref: TableRef): string {
+  return JSON.stringify([ref.schema, ref.name]);
+}
+
+/**
+ * How a table is named to people: bare when the model reads one schema and the table is in it,
+ * `schema.table` otherwise (a multi-schema view, a key into a schema that was not read).
+ */
+export function displayName(model: Pick<SchemaModel, 'schemas'>, ref: TableRef): string {
+  return model.schemas.length === 1 && ref.schema === model.schemas[0] ? ref.name : `${ref.schema}.${ref.name}`;
+}
+
+export function isView(table: TableModel): boolean {
+  return table.kind === 'view' || table.kind === 'materialized view';
+}
+
+/** By name in the first schema that has it (in the order the schemas were asked for), or by `schema.name`. */
 export function findTable(model: SchemaModel, name: string): TableModel | undefined {
-  return model.tables.find((t) => t.name === name);
+  for (const schema of model.schemas) {
+    const found = model.tables.find((t) => t.schema === schema && t.name === name);
+    if (found) return found;
+  }
+  return model.tables.find((t) => `${t.schema}.${t.name}` === name);
+}
+
+export function getTable(model: SchemaModel, ref: TableRef): TableModel | undefined {
+  return model.tables.find((t) => sameTable(t, ref));
 }
 
 export function findColumn(table: TableModel | undefined, name: string): ColumnModel | undefined {

@@ -1,39 +1,50 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { doctor, type DoctorResult } from '../doctor/doctor.js';
+import { doctor, RULES, type DoctorResult } from '../doctor/index.js';
+import { escapeControlChars } from '../util/control-chars.js';
 
 export default class Doctor extends DevdbCommand<DoctorResult> {
   static override summary = 'Check the live schema against the plan\'s rules; exit 1 when any rule fails.';
-  static override description =
-    'Rules: primary keys, created_at and updated_at (with its trigger), an index for every foreign key, no multi-level delete cascades, sensitive columns marked and no plaintext secrets, the trigram search indexes, the unread-notifications partial index, the plan\'s relationships, declared polymorphic links and @domain tags. Each failure names the offending objects and, where there is one, the SQL that fixes it. Read-only.';
+  static override description = [
+    `Rules: ${RULES.map((r) => r.id).join(', ')}.`,
+    'Each failure names the offending objects and, where there is one, the SQL that fixes it (quoted and schema-qualified, ready to run) or the step to take.',
+    'Partitions are checked for foreign-key indexes too; views are counted but not held to the rules. Read-only.',
+  ].join(' ');
   static override examples = [
     '<%= config.bin %> doctor',
     '<%= config.bin %> doctor --only foreign-key-indexes --only cascade-depth',
+    '<%= config.bin %> doctor --schema app --schema public',
     'DATABASE_URL=postgres://me@localhost/app <%= config.bin %> doctor --json',
   ];
   static override flags = {
     ...databaseFlags,
-    only: Flags.string({ description: 'run only this rule (repeatable)', multiple: true }),
-    skip: Flags.string({ description: 'leave this rule out (repeatable)', multiple: true }),
-    schema: Flags.string({ description: 'PostgreSQL schema to check', default: 'public' }),
+    only: Flags.option({ description: 'run only this rule (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
+    skip: Flags.option({ description: 'leave this rule out (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
+    schema: Flags.string({ description: 'PostgreSQL schema to check (repeatable; default public)', multiple: true, exclusive: ['all-schemas'] }),
+    'all-schemas': Flags.boolean({ description: "check every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
   };
 
   async run(): Promise<DoctorResult> {
     const { flags } = await this.parse(Doctor);
-    const result = await this.withDatabase(flags, (db) => doctor(db, { only: flags.only, skip: flags.skip, schema: flags.schema }), {
-      create: false,
-    });
+    const result = await this.withDatabase(
+      flags,
+      (db) => doctor(db, { only: flags.only, skip: flags.skip, schemas: flags.schema, allSchemas: flags['all-schemas'] }),
+      { create: false },
+    );
     const width = Math.max(...result.rules.map((r) => r.id.length));
     for (const rule of result.rules) {
       this.log(`${rule.status === 'pass' ? 'PASS' : 'FAIL'}  ${rule.id.padEnd(width)}  ${rule.title}`);
       if (rule.status === 'pass') continue;
       for (const v of rule.violations) {
-        this.log(`      - ${v.object}: ${v.problem}`);
-        if (v.fix) this.log(`        fix: ${v.fix}`);
+        // Names come from the database: their control characters are printed, not obeyed.
+        this.log(escapeControlChars(`      - ${v.object}: ${v.problem}`));
+        if (v.fix) this.log(escapeControlChars(`        fix: ${v.fix}`));
+        if (v.step) this.log(escapeControlChars(`        step: ${v.step}`));
       }
       this.log(`      why: ${rule.hint} (plan ${rule.plan})`);
     }
-    this.log(`\n${result.rules.length} rules on ${result.tables} tables: ${result.passed} passed, ${result.failed} failed.`);
+    const views = result.views > 0 ? ` (and ${result.views} view${result.views === 1 ? '' : 's'}, not checked)` : '';
+    this.log(`\n${result.rules.length} rules on ${result.tables} tables${views} in ${result.schemas.join(', ')}: ${result.passed} passed, ${result.failed} failed.`);
     if (!result.ok) process.exitCode = 1;
     return result;
   }

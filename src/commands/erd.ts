@@ -1,41 +1,58 @@
 import { Flags } from '@oclif/core';
+import { confirmUnless, refuseUnconfirmable, yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { chooseFormat, ERD_FORMATS, erd, type ErdFormat, type ErdResult } from '../erd/erd.js';
-import { writeOutput } from '../erd/write-output.js';
+import { chooseFormat, ERD_FORMATS, erd, outputTarget, writeOutput, type ErdResult } from '../erd/index.js';
 
 export type ErdCommandResult = Omit<ErdResult, 'content'> & { out: string | null; content?: string };
 
 export default class Erd extends DevdbCommand<ErdCommandResult> {
-  static override summary = 'Draw the live schema: tables, keys and relationships, as text, Mermaid, DOT, SVG, JSON or Markdown.';
+  static override summary = 'Draw the live schema: tables, views, keys and relationships, as text, Mermaid, DOT, SVG, JSON or Markdown.';
   static override description =
-    'Reads the live catalog (never a copy of the schema), groups tables by their @domain tag and draws every foreign key with its cardinality and ON DELETE action, plus the polymorphic links declared in column comments. --table keeps one table and its neighbours within --depth hops, so a large schema stays legible. SVG is drawn by Graphviz compiled to WebAssembly: no system Graphviz is needed.';
+    'Reads the live catalog (never a copy of the schema), groups tables by their @domain tag and draws every foreign key once, where it was declared, with its cardinality and ON DELETE action, plus the polymorphic links declared in column comments. Partitioned tables are drawn once with their partitions listed inside; views and materialized views are dashed. --schema (repeatable) or --all-schemas draws several schemas and the keys between them. --table keeps one table and its neighbours within --depth hops, so a large schema stays legible. --out never replaces an existing file unless you pass --yes (or --force) or answer yes on a terminal. SVG is drawn by Graphviz compiled to WebAssembly: no system Graphviz is needed.';
   static override examples = [
     '<%= config.bin %> erd',
     '<%= config.bin %> erd --table tasks --depth 2 --format mermaid',
-    '<%= config.bin %> erd --out docs/erd.svg',
+    '<%= config.bin %> erd --out docs/erd.svg --yes',
     '<%= config.bin %> erd --domain users --domain projects --format dot | dot -Tpng > erd.png',
-    '<%= config.bin %> erd --format markdown --out docs/schema-reference.md',
+    '<%= config.bin %> erd --schema sales --schema public --no-views --format markdown --out docs/schema-reference.md',
   ];
   static override flags = {
     ...databaseFlags,
-    format: Flags.string({ char: 'f', description: 'output format (default: from the --out extension, else text)', options: [...ERD_FORMATS] }),
-    table: Flags.string({ char: 't', description: 'show only this table and its neighbours (repeatable)', multiple: true }),
+    format: Flags.option({ char: 'f', description: 'output format (default: from the --out extension, else text)', options: ERD_FORMATS })(),
+    table: Flags.string({ char: 't', description: 'show only this table (name or schema.name) and its neighbours (repeatable)', multiple: true }),
     depth: Flags.integer({ char: 'd', description: 'relationship hops to follow from --table (default 1)', min: 0, dependsOn: ['table'] }),
     domain: Flags.string({ description: 'show only the tables of this @domain (repeatable)', multiple: true }),
-    schema: Flags.string({ description: 'PostgreSQL schema to read', default: 'public' }),
-    out: Flags.string({ char: 'o', description: 'write to this file instead of standard output' }),
+    schema: Flags.string({ description: 'PostgreSQL schema to read (repeatable; default public)', multiple: true, exclusive: ['all-schemas'] }),
+    'all-schemas': Flags.boolean({ description: "read every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
+    views: Flags.boolean({ description: 'draw views and materialized views (--no-views leaves them out)', default: true, allowNo: true }),
+    out: Flags.string({ char: 'o', description: 'write to this file instead of standard output (format from its extension)' }),
+    ...yesFlag('replace an existing --out file'),
   };
 
   async run(): Promise<ErdCommandResult> {
     const { flags } = await this.parse(Erd);
-    const format = chooseFormat(flags.format as ErdFormat | undefined, flags.out);
+    const format = chooseFormat(flags.format, flags.out);
+    const replace = flags.out !== undefined && outputTarget(flags.out) === 'file';
+    if (replace) {
+      const confirmation = { given: flags.yes, flag: '--yes', what: `Replacing ${flags.out}` };
+      refuseUnconfirmable(confirmation);
+      await confirmUnless(`${flags.out} exists. Replace it?`, confirmation);
+    }
     const result = await this.withDatabase(flags, (db) =>
-      erd(db, { format, tables: flags.table, depth: flags.depth, domains: flags.domain, schema: flags.schema }),
+      erd(db, {
+        format,
+        tables: flags.table,
+        depth: flags.depth,
+        domains: flags.domain,
+        schemas: flags.schema,
+        allSchemas: flags['all-schemas'],
+        views: flags.views,
+      }),
       { create: false },
     );
     const { content, ...summary } = result;
     if (flags.out) {
-      writeOutput(flags.out, content);
+      writeOutput(flags.out, content, { replace });
       this.log(`Wrote ${format} to ${flags.out}: ${summary.tables.length} tables, ${summary.relations} relationships.`);
       return { ...summary, out: flags.out };
     }

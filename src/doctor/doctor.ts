@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.js';
-import { introspect } from '../catalog/index.js';
-import { usageError } from '../errors.js';
+import { introspect, isView } from '../catalog/index.js';
+import { DevdbError, usageError } from '../errors.js';
 import type { RuleResult } from './rule.js';
 import { RULES } from './rules.js';
 
@@ -9,13 +9,18 @@ export interface DoctorOptions {
   only?: readonly string[] | undefined;
   /** Leave these rules out. */
   skip?: readonly string[] | undefined;
-  schema?: string | undefined;
+  /** The schemas to check (default public). */
+  schemas?: readonly string[] | undefined;
+  allSchemas?: boolean | undefined;
 }
 
 export interface DoctorResult {
   ok: boolean;
-  schema: string;
+  schemas: string[];
+  /** Tables checked (partitioned tables count once, their partitions inside them). */
   tables: number;
+  /** Views and materialized views found, which the rules do not cover. */
+  views: number;
   passed: number;
   failed: number;
   rules: RuleResult[];
@@ -28,11 +33,19 @@ export async function doctor(db: Queryable, options: DoctorOptions = {}): Promis
     if (!ids.includes(id)) throw usageError(`Unknown rule "${id}"; the rules are ${ids.join(', ')}.`);
   }
   const selected = RULES.filter((r) => (!options.only?.length || options.only.includes(r.id)) && !options.skip?.includes(r.id));
-  const model = await introspect(db, { schema: options.schema });
+  const everything = await introspect(db, { schemas: options.schemas, allSchemas: options.allSchemas });
+  const views = everything.tables.filter(isView).length;
+  const model = { ...everything, tables: everything.tables.filter((t) => !isView(t)) };
+  if (model.tables.length === 0) {
+    // Passing "on 0 tables" says nothing; most likely the wrong schema or an unmigrated database.
+    const where = `${model.schemas.length === 1 ? 'Schema' : 'Schemas'} ${model.schemas.join(', ')}`;
+    const what = views > 0 ? ` (only ${views} view${views === 1 ? '' : 's'}, which the rules do not cover)` : '';
+    throw new DevdbError('E_NOT_FOUND', `${where} has no tables to check${what}; pass --schema with the schema that holds your tables, or run devdb migrate up first.`);
+  }
   const rules = selected.map((rule): RuleResult => {
     const violations = rule.check(model);
     return { id: rule.id, title: rule.title, plan: rule.plan, status: violations.length === 0 ? 'pass' : 'fail', violations, hint: rule.hint };
   });
   const failed = rules.filter((r) => r.status === 'fail').length;
-  return { ok: failed === 0, schema: model.schema, tables: model.tables.length, passed: rules.length - failed, failed, rules };
+  return { ok: failed === 0, schemas: model.schemas, tables: model.tables.length, views, passed: rules.length - failed, failed, rules };
 }

@@ -1,11 +1,16 @@
 import type { SchemaModel } from '../catalog/index.js';
 
 export interface Violation {
-  /** The offending object: `table`, `table.column` or a constraint or index name. */
+  /** The offending object: `table`, `table.column` or a constraint or index name (`schema.table` when several schemas). */
   object: string;
   problem: string;
-  /** SQL or a step that would fix this one object, when there is an obvious one. */
+  /**
+   * SQL that fixes this one object, ready to run: identifiers quoted as quote_ident would and
+   * tables schema-qualified (test/doctor/doctor-fixes.test.ts runs every one).
+   */
   fix?: string;
+  /** What to do when no SQL can say it without a decision of yours (a name, a domain, a rename). */
+  step?: string;
 }
 
 export interface Rule {
@@ -14,6 +19,7 @@ export interface Rule {
   /** Where the plan asks for it (phase-c-schema-plan.md). */
   plan: string;
   hint: string;
+  /** Reads tables only: views have no keys, defaults or triggers of their own to hold to the plan. */
   check(model: SchemaModel): Violation[];
 }
 

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
-import { introspect } from '../catalog/introspect.js';
-import type { SchemaModel } from '../catalog/model.js';
+import { displayName, introspect, type SchemaModel } from '../catalog/index.js';
 import { renderDot } from './render-dot.js';
 import { renderMarkdown } from './render-markdown.js';
 import { renderMermaid } from './render-mermaid.js';
@@ -12,7 +11,8 @@ import { subsetModel, type SubsetOptions } from './subset.js';
 export const ERD_FORMATS = ['text', 'mermaid', 'dot', 'svg', 'json', 'markdown'] as const;
 export type ErdFormat = (typeof ERD_FORMATS)[number];
 
-const extensions: Record<string, ErdFormat> = {
+/** The file extensions each format is written under; `--out` picks the format from them. */
+export const ERD_EXTENSIONS: Readonly<Record<string, ErdFormat>> = {
   '.txt': 'text',
   '.mmd': 'mermaid',
   '.mermaid': 'mermaid',
@@ -26,24 +26,30 @@ const extensions: Record<string, ErdFormat> = {
 
 /**
  * --format when given, else what the --out extension asks for (`--out docs/erd.svg` needs no
- * --format), else text. An extension devdb cannot write is refused rather than filled with text.
+ * --format), else text on standard output. An --out whose extension names no format (none, or
+ * `.png`, or `/etc/passwd`) is refused rather than filled with text.
  */
 export function chooseFormat(format: ErdFormat | undefined, out: string | undefined): ErdFormat {
   if (format) return format;
-  const extension = out ? path.extname(out).toLowerCase() : '';
-  if (extension === '') return 'text';
-  const chosen = extensions[extension];
-  if (!chosen) throw usageError(`Cannot tell the format from "${out}"; pass --format (${ERD_FORMATS.join(', ')}) or use one of ${Object.keys(extensions).join(' ')}.`);
+  if (out === undefined) return 'text';
+  const chosen = ERD_EXTENSIONS[path.extname(out).toLowerCase()];
+  if (!chosen) throw usageError(`Cannot tell the format from "${out}"; pass --format (${ERD_FORMATS.join(', ')}) or use one of ${Object.keys(ERD_EXTENSIONS).join(' ')}.`);
   return chosen;
 }
 
 export interface ErdOptions extends SubsetOptions {
   format: ErdFormat;
-  schema?: string | undefined;
+  /** The schemas to draw (default public); several draw their cross-schema keys too. */
+  schemas?: readonly string[] | undefined;
+  allSchemas?: boolean | undefined;
+  /** Views and materialized views are drawn (dashed) unless this is false. */
+  views?: boolean | undefined;
 }
 
 export interface ErdResult {
   format: ErdFormat;
+  schemas: string[];
+  /** The tables and views drawn, as the diagram names them (`schema.table` when several schemas). */
   tables: string[];
   relations: number;
   content: string;
@@ -52,8 +58,15 @@ export interface ErdResult {
 export async function erd(db: Queryable, options: ErdOptions): Promise<ErdResult> {
   if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 0)) throw usageError(`--depth must be a whole number of hops, 0 or more (got ${options.depth}).`);
   if (options.depth !== undefined && !(options.tables && options.tables.length > 0)) throw usageError('--depth needs --table: it counts relationship hops from that table.');
-  const model = subsetModel(await introspect(db, { schema: options.schema }), options);
-  return { format: options.format, tables: model.tables.map((t) => t.name), relations: model.relations.length, content: await render(model, options.format) };
+  const full = await introspect(db, { schemas: options.schemas, allSchemas: options.allSchemas, views: options.views });
+  const model = subsetModel(full, options);
+  return {
+    format: options.format,
+    schemas: model.schemas,
+    tables: model.tables.map((t) => displayName(model, t)),
+    relations: model.relations.length,
+    content: await render(model, options.format),
+  };
 }
 
 export async function render(model: SchemaModel, format: ErdFormat): Promise<string> {

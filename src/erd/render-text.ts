@@ -1,25 +1,30 @@
-import { byDomain, columnDefault, columnKeys, columnNote, incoming, outgoing, relationNote, shortType, summaryLine } from './describe.js';
-import type { SchemaModel, TableModel } from '../catalog/model.js';
+import { displayName, refOf, type SchemaModel, type TableModel } from '../catalog/model.js';
+import { byDomain, columnDefault, columnKeys, columnNote, incoming, kindNote, outgoing, printable, relationNote, schemaTitle, shortType, summaryLine } from './describe.js';
 
 /**
  * The terminal format: one block per table under its domain's heading, columns aligned within
  * the block and no line wider than it must be, so it reads well through `less` and `grep -A`.
+ * Stored text is printed with its control characters escaped (`printable`).
  */
-export function renderText(model: SchemaModel): string {
-  const out: string[] = [`Schema ${model.schema}: ${summaryLine(model)}`];
+export function renderText(source: SchemaModel): string {
+  const model = printable(source);
+  const out: string[] = [`${schemaTitle(model)}: ${summaryLine(model)}`];
   for (const group of byDomain(model)) {
     const count = `${group.tables.length} table${group.tables.length === 1 ? '' : 's'}`;
-    out.push('', `== ${group.domain ?? '(no @domain)'} (${count}) ==`);
+    out.push('', `== ${group.label} (${count}) ==`);
     for (const table of group.tables) out.push('', ...tableBlock(model, table));
   }
   return out.join('\n') + '\n';
 }
 
 function tableBlock(model: SchemaModel, table: TableModel): string[] {
-  const title = [table.name, table.mutable ? '[mutable]' : '', table.description ? `- ${table.description}` : ''].filter(Boolean).join(' ');
+  const kind = kindNote(table);
+  const title = [displayName(model, table), kind ? `[${kind}]` : '', table.mutable ? '[mutable]' : '', table.description ? `- ${table.description}` : '']
+    .filter(Boolean)
+    .join(' ');
   const references = new Map<string, string>();
-  for (const r of outgoing(model, table.name)) {
-    const target = `-> ${r.to.table}.${r.to.columns.join(', ')} (${relationNote(r)})`;
+  for (const r of outgoing(model, table)) {
+    const target = `-> ${displayName(model, refOf(r.to))}.${r.to.columns.join(', ')} (${relationNote(r)})`;
     const key = r.from.columns.length === 1 ? r.from.columns[0]! : '';
     if (key) references.set(key, [references.get(key), target].filter(Boolean).join(' '));
   }
@@ -37,10 +42,16 @@ function tableBlock(model: SchemaModel, table: TableModel): string[] {
     ...table.uniqueKeys.filter((u) => u.columns.length > 1).map((u) => `unique (${u.columns.join(', ')})`),
   ];
   if (composite.length > 0) lines.push(`  keys: ${composite.join('; ')}`);
-  for (const r of outgoing(model, table.name).filter((r) => r.from.columns.length > 1)) {
-    lines.push(`  (${r.from.columns.join(', ')}) -> ${r.to.table}.(${r.to.columns.join(', ')}) (${relationNote(r)})`);
+  for (const r of outgoing(model, table).filter((r) => r.from.columns.length > 1)) {
+    lines.push(`  (${r.from.columns.join(', ')}) -> ${displayName(model, refOf(r.to))}.(${r.to.columns.join(', ')}) (${relationNote(r)})`);
   }
-  const referencedBy = incoming(model, table.name).map((r) => `${r.from.table}.${r.from.columns.join(',')} (${relationNote(r)})`);
+  const partitions = table.partitions.map((p) => [
+    'partition',
+    p.name,
+    [p.bound, p.parent === table.name ? '' : `(of ${p.parent})`, p.partitionKey ? `partitioned by ${p.partitionKey}` : ''].filter(Boolean).join(' '),
+  ]);
+  if (partitions.length > 0) lines.push(...align(partitions).map((line) => `  ${line}`));
+  const referencedBy = incoming(model, table).map((r) => `${displayName(model, refOf(r.from))}.${r.from.columns.join(',')} (${relationNote(r)})`);
   if (referencedBy.length > 0) lines.push(...wrap('  referenced by: ', referencedBy));
   return lines;
 }

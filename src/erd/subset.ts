@@ -1,8 +1,8 @@
 import { usageError } from '../errors.js';
-import { byText, type SchemaModel } from '../catalog/model.js';
+import { byText, displayName, refOf, tableKey, type SchemaModel, type TableModel, type TableRef } from '../catalog/model.js';
 
 export interface SubsetOptions {
-  /** Start from these tables and keep their neighbourhood. */
+  /** Start from these tables (`name` or `schema.name`) and keep their neighbourhood. */
   tables?: readonly string[] | undefined;
   /** How many relationship hops from `tables` to keep (default 1). */
   depth?: number | undefined;
@@ -17,49 +17,69 @@ export interface SubsetOptions {
  * points; diagrams draw only those whose both ends are on the page (see `drawable`).
  */
 export function subsetModel(model: SchemaModel, options: SubsetOptions): SchemaModel {
-  const known = new Set(model.tables.map((t) => t.name));
-  let keep = new Set(known);
+  let keep = new Set(model.tables.map(tableKey));
   if (options.domains && options.domains.length > 0) {
     const domains = new Set(model.tables.map((t) => t.domain).filter((d): d is string => d !== null));
     for (const d of options.domains) {
       if (!domains.has(d)) throw usageError(`No table has the domain "${d}"; domains here: ${[...domains].sort(byText).join(', ')}.`);
     }
-    keep = new Set(model.tables.filter((t) => t.domain !== null && options.domains!.includes(t.domain)).map((t) => t.name));
+    keep = new Set(model.tables.filter((t) => t.domain !== null && options.domains!.includes(t.domain)).map(tableKey));
   }
   if (options.tables && options.tables.length > 0) {
-    for (const name of options.tables) {
-      if (!known.has(name)) throw usageError(`No table "${name}" in schema ${model.schema}${suggest(name, [...known])}; run devdb erd to list the tables.`);
-    }
-    keep = new Set([...neighbourhood(model, options.tables, options.depth ?? 1)].filter((t) => keep.has(t) || options.tables!.includes(t)));
+    const start = options.tables.map((name) => resolveTable(model, name));
+    const named = new Set(start.map(tableKey));
+    keep = new Set([...neighbourhood(model, start, options.depth ?? 1)].filter((k) => keep.has(k) || named.has(k)));
   }
+  return restrict(model, keep);
+}
+
+/** The model cut down to the tables whose keys are in `keep`. */
+export function restrict(model: SchemaModel, keep: ReadonlySet<string>): SchemaModel {
   return {
-    schema: model.schema,
-    tables: model.tables.filter((t) => keep.has(t.name)),
-    relations: model.relations.filter((r) => keep.has(r.from.table)),
-    polymorphic: model.polymorphic.filter((p) => keep.has(p.table)),
+    schemas: model.schemas,
+    tables: model.tables.filter((t) => keep.has(tableKey(t))),
+    relations: model.relations.filter((r) => keep.has(tableKey(refOf(r.from)))),
+    polymorphic: model.polymorphic.filter((p) => keep.has(tableKey({ schema: p.schema, name: p.table }))),
     enums: model.enums,
   };
 }
 
 /** The relationships a diagram can draw: both tables are in it. */
 export function drawable(model: SchemaModel): SchemaModel['relations'] {
-  const names = new Set(model.tables.map((t) => t.name));
-  return model.relations.filter((r) => names.has(r.from.table) && names.has(r.to.table));
+  const names = new Set(model.tables.map(tableKey));
+  return model.relations.filter((r) => names.has(tableKey(refOf(r.from))) && names.has(tableKey(refOf(r.to))));
 }
 
-function neighbourhood(model: SchemaModel, start: readonly string[], depth: number): Set<string> {
-  const seen = new Set(start);
-  let frontier = [...start];
-  for (let hop = 0; hop < depth && frontier.length > 0; hop++) {
-    const next: string[] = [];
+/** `name` in the first schema read that has it, or `schema.name`; anything else is a usage error. */
+export function resolveTable(model: SchemaModel, name: string): TableModel {
+  for (const schema of model.schemas) {
+    const found = model.tables.find((t) => t.schema === schema && t.name === name);
+    if (found) return found;
+  }
+  const qualified = model.tables.find((t) => `${t.schema}.${t.name}` === name);
+  if (qualified) return qualified;
+  const partitionOf = model.tables.find((t) => t.partitions.some((p) => p.name === name || `${p.schema}.${p.name}` === name));
+  if (partitionOf) throw usageError(`"${name}" is a partition of ${displayName(model, partitionOf)}; pass --table ${displayName(model, partitionOf)}.`);
+  const known = model.tables.map((t) => displayName(model, t));
+  throw usageError(`No table "${name}" in ${model.schemas.length === 1 ? 'schema' : 'schemas'} ${model.schemas.join(', ')}${suggest(name, known)}; run devdb erd to list the tables.`);
+}
+
+function neighbourhood(model: SchemaModel, start: readonly TableRef[], depth: number): Set<string> {
+  const present = new Set(model.tables.map(tableKey));
+  const seen = new Set(start.map(tableKey));
+  let frontier = new Set(seen);
+  for (let hop = 0; hop < depth && frontier.size > 0; hop++) {
+    const next = new Set<string>();
     for (const r of model.relations) {
+      const from = tableKey(refOf(r.from));
+      const to = tableKey(refOf(r.to));
       for (const [a, b] of [
-        [r.from.table, r.to.table],
-        [r.to.table, r.from.table],
+        [from, to],
+        [to, from],
       ] as const) {
-        if (frontier.includes(a) && !seen.has(b) && model.tables.some((t) => t.name === b)) {
+        if (frontier.has(a) && !seen.has(b) && present.has(b)) {
           seen.add(b);
-          next.push(b);
+          next.add(b);
         }
       }
     }

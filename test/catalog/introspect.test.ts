@@ -20,8 +20,8 @@ for (const engine of engines) {
         {
           name: 'child_parent_fk',
           kind: 'foreign-key',
-          from: { table: 'child', columns: ['y', 'x'] },
-          to: { table: 'parent', columns: ['b', 'a'] },
+          from: { schema: 'public', table: 'child', columns: ['y', 'x'], partition: null },
+          to: { schema: 'public', table: 'parent', columns: ['b', 'a'], partition: null },
           cardinality: 'one-to-many',
           optional: false,
           onDelete: 'cascade',
@@ -49,7 +49,7 @@ for (const engine of engines) {
       expect(rel('scoped').cardinality).toBe('one-to-many');
     });
 
-    it('leaves out devdb bookkeeping, other schemas and partitions, and reads tags, indexes and triggers', async () => {
+    it('leaves out devdb bookkeeping and other schemas, lists partitions inside their table, and reads tags, indexes and triggers', async () => {
       await t.db.exec(`
         create table devdb_state (id int primary key);
         create schema other;
@@ -75,7 +75,8 @@ for (const engine of engines) {
       const item = findTable(model, 'item')!;
       expect([item.domain, item.mutable, item.description]).toEqual(['stock', true, 'Things.']);
       expect(item.columns.map((c) => [c.name, c.sensitive])).toEqual([['id', null], ['owner_id', null], ['code', 'pii'], ['note', null], ['updated_at', null]]);
-      expect(model.relations[0]!.to).toEqual({ table: 'other.elsewhere', columns: ['id'] });
+      expect(model.relations[0]!.to).toEqual({ schema: 'other', table: 'elsewhere', columns: ['id'], partition: null });
+      expect(findTable(model, 'log')!.partitions.map((p) => [p.name, p.bound, p.leaf])).toEqual([['log_2026', "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", true]]);
       expect(item.indexes.find((i) => i.name === 'item_owner_idx')).toEqual({
         name: 'item_owner_idx',
         method: 'btree',
@@ -92,9 +93,9 @@ for (const engine of engines) {
       expect(item.triggers).toEqual([{ name: 'item_touch', function: 'touch', timing: 'before', events: ['update'], level: 'row', enabled: true }]);
     });
 
-    it('reads an empty schema as no tables, and refuses a schema that does not exist', async () => {
+    it('reads an empty schema as no tables, and refuses a schema that does not exist as a usage error', async () => {
       expect((await introspect(t.db)).tables).toEqual([]);
-      await expect(introspect(t.db, { schema: 'nope' })).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('no schema "nope"') });
+      await expect(introspect(t.db, { schemas: ['public', 'nope'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('no schema "nope"') });
     });
 
     it('reads @polymorphic declarations, and says why one cannot be read', async () => {
@@ -107,7 +108,7 @@ for (const engine of engines) {
         comment on column reaction.other_id is '@polymorphic post=post.id';
       `);
       const model = await introspect(t.db);
-      expect(model.enums).toEqual([{ name: 'target_kind', values: ['post', 'photo'] }]);
+      expect(model.enums).toEqual([{ schema: 'public', name: 'target_kind', values: ['post', 'photo'] }]);
       expect(model.polymorphic.map((p) => [p.column, p.discriminator, p.targets.map((x) => x.value), p.error === null])).toEqual([
         ['target_id', 'target_type', ['post', 'photo'], true],
         ['other_id', null, [], false],

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { doctor, type DoctorResult } from '../../src/doctor/doctor.js';
-import { RULES } from '../../src/doctor/rules.js';
+import { doctor, RULES, type DoctorResult } from '../../src/doctor/index.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 /** Exactly `id` fails, every other rule passes, and the failure names `object`. */
@@ -31,7 +30,7 @@ for (const engine of engines) {
       await t.db.exec('DROP INDEX task_attachments_task_id_idx');
       const result = await doctor(t.db);
       expectOnly(result, 'foreign-key-indexes', 'task_attachments.task_id');
-      expect(result.rules.find((r) => r.id === 'foreign-key-indexes')!.violations[0]!.fix).toBe('CREATE INDEX task_attachments_task_id_idx ON task_attachments (task_id);');
+      expect(result.rules.find((r) => r.id === 'foreign-key-indexes')!.violations[0]!.fix).toBe('CREATE INDEX ON public.task_attachments (task_id);');
     });
 
     it('does not count a partial index whose WHERE other rows escape, or one that starts elsewhere', async () => {
@@ -130,7 +129,7 @@ for (const engine of engines) {
       await t.db.exec('DROP TRIGGER tasks_set_updated_at ON tasks');
       const result = await doctor(t.db);
       expectOnly(result, 'updated-at', 'tasks');
-      expect(result.rules.find((r) => r.id === 'updated-at')!.violations[0]!.fix).toContain('CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON tasks');
+      expect(result.rules.find((r) => r.id === 'updated-at')!.violations[0]!.fix).toContain('CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks');
     });
 
     it('fails updated-at when a table has updated_at but no @mutable tag', async () => {

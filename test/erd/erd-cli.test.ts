@@ -57,6 +57,38 @@ for (const engine of engines) {
       expect(fs.existsSync(file)).toBe(false);
     });
 
+    it('never replaces an existing --out file without --yes, and keeps its mode when it does (issue 15, finding 7)', async () => {
+      const file = path.join(out, 'kept.md');
+      fs.writeFileSync(file, 'mine\n', { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+      const refused = await runCli(['erd', ...s.args, '--out', file]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toBe(`Error: Replacing ${file} needs confirmation: pass --yes, or run the command in a terminal.\n`);
+      expect(fs.readFileSync(file, 'utf8')).toBe('mine\n');
+      const forced = await runCli(['erd', ...s.args, '--out', file, '--force']);
+      expect(forced.code).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toMatch(/^# Schema public/);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+
+    it('refuses an --out without an extension (say, /etc/passwd) unless --format names one', async () => {
+      const file = path.join(out, 'passwd');
+      fs.writeFileSync(file, 'root:x:0:0\n');
+      const refused = await runCli(['erd', ...s.args, '--out', file, '--force']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^Error: Cannot tell the format from ".*passwd"; pass --format/);
+      expect(fs.readFileSync(file, 'utf8')).toBe('root:x:0:0\n');
+    });
+
+    it('refuses an unknown --schema as a usage error in erd and doctor alike (issue 11, finding 9)', async () => {
+      for (const command of ['erd', 'doctor']) {
+        const result = await runCli([command, ...s.args, '--schema', 'nope']);
+        expect([command, result.code]).toEqual([command, 2]);
+        expect(result.stderr).toMatch(/^Error: There is no schema "nope" in this database; the schemas are .*public/);
+      }
+    });
+
     it('refuses --depth without --table as a usage error', async () => {
       const result = await runCli(['erd', ...s.args, '--depth', '2']);
       expect(result.code).toBe(2);
@@ -67,7 +99,7 @@ for (const engine of engines) {
       const result = await runCli(['doctor', ...s.args]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('PASS  foreign-key-indexes');
-      expect(result.stdout).toMatch(/\n11 rules on 25 tables: 11 passed, 0 failed\.\n$/);
+      expect(result.stdout).toMatch(/\n11 rules on 25 tables in public: 11 passed, 0 failed\.\n$/);
     });
 
     it('fails the doctor with exit 1 and the offending object in --json once a rule breaks', async () => {
@@ -80,7 +112,7 @@ for (const engine of engines) {
       const text = await runCli(['doctor', ...s.args]);
       expect(text.code).toBe(1);
       expect(text.stdout).toContain('FAIL  trigram-indexes');
-      expect(text.stdout).toContain('fix: CREATE INDEX projects_name_trgm_idx ON projects USING gin (name gin_trgm_ops);');
+      expect(text.stdout).toContain('fix: CREATE INDEX projects_name_trgm_idx ON public.projects USING gin (name gin_trgm_ops);');
       const json = await runCli(['doctor', ...s.args, '--json']);
       expect(json.code).toBe(1);
       const result = parseJson<{ ok: boolean; failed: number; rules: { id: string; violations: { object: string }[] }[] }>(json);

@@ -1,31 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { erd, type ErdFormat } from '../../src/erd/erd.js';
+import { erd } from '../../src/erd/index.js';
 import { engines, useDatabase } from '../support/engines.js';
 import { expectGolden } from './golden.js';
 
-const files: [ErdFormat, string][] = [
-  ['text', 'schema.txt'],
-  ['mermaid', 'schema.mmd'],
-  ['dot', 'schema.dot'],
-  ['json', 'schema.json'],
-  ['markdown', 'schema.md'],
-];
-
+/**
+ * The one integration golden: the product schema as text, read from a migrated database on
+ * every engine. It changes with every migration on purpose (review the diff with the
+ * migration); the renderers' own goldens are drawn from a hand-built model (render-golden.test.ts).
+ */
 for (const engine of engines) {
-  describe(`erd golden files on ${engine}`, () => {
+  describe(`the product schema's golden on ${engine}`, () => {
     const t = useDatabase(engine, { resetEach: false });
 
-    for (const [format, file] of files) {
-      it(`renders the project's schema as ${format} exactly as ${file}`, async () => {
-        const result = await erd(t.db, { format });
-        expect(result.tables).toHaveLength(25);
-        expectGolden(file, result.content);
-      });
-    }
-
-    it('renders the neighbourhood of tasks (depth 1) as text and Mermaid', async () => {
-      expectGolden('tasks-depth-1.txt', (await erd(t.db, { format: 'text', tables: ['tasks'], depth: 1 })).content);
-      expectGolden('tasks-depth-1.mmd', (await erd(t.db, { format: 'mermaid', tables: ['tasks'], depth: 1 })).content);
+    it('renders the migrated schema as text exactly as product-schema.txt', async () => {
+      const result = await erd(t.db, { format: 'text' });
+      expect(result.tables.length).toBeGreaterThan(0);
+      expectGolden('product-schema.txt', result.content);
     });
   });
 }

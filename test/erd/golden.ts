@@ -2,18 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 
-const dir = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden');
+export const GOLDEN_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden');
 
 /**
- * Compares `content` with test/erd/golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead.
- * Both engines compare against the same file, so any engine-specific text fails one of them.
+ * Compares `content` with test/erd/golden/<name>. With UPDATE_GOLDEN=1 a golden that differs
+ * is rewritten AND the test fails, saying so: an update is reviewed (git diff) and confirmed by
+ * a second run without the variable, never passed silently. Under CI=true updating is refused.
+ * Every engine compares with the same file, so engine-specific text fails one of them.
  */
-export function expectGolden(name: string, content: string): void {
+export function expectGolden(name: string, content: string, dir = GOLDEN_DIR): void {
   const file = path.join(dir, name);
-  if (process.env.UPDATE_GOLDEN === '1') {
+  const expected = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  if (process.env.UPDATE_GOLDEN) {
+    if (process.env.CI) throw new Error(`UPDATE_GOLDEN is refused under CI=true: golden files are updated on a workstation and reviewed (${file}).`);
+    if (expected === content) return;
     fs.writeFileSync(file, content);
-    return;
+    throw new Error(`Rewrote ${file}: review it with git diff, then run the tests again without UPDATE_GOLDEN.`);
   }
-  if (!fs.existsSync(file)) throw new Error(`No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/erd and review the diff.`);
-  expect(content).toBe(fs.readFileSync(file, 'utf8'));
+  if (expected === undefined) throw new Error(`No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/erd, review the new file, and run again without it.`);
+  expect(content).toBe(expected);
 }

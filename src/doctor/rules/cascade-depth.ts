@@ -1,4 +1,4 @@
-import type { Relation } from '../../catalog/index.js';
+import { displayName, refOf, tableKey, type Relation, type SchemaModel } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 
 /**
@@ -14,18 +14,19 @@ export const cascadeDepth: Rule = {
   hint: 'Keep ON DELETE CASCADE for leaf tables; make the upper link NO ACTION/RESTRICT and delete the children explicitly, or SET NULL where the child outlives its parent.',
   check: (model) => {
     const cascades = model.relations.filter((r) => r.kind === 'foreign-key' && r.onDelete === 'cascade');
-    const below = (table: string) => cascades.filter((r) => r.to.table === table);
+    const self = (r: Relation) => tableKey(refOf(r.from)) === tableKey(refOf(r.to));
+    const name = (end: Relation['from']) => displayName(model, refOf(end));
     return cascades.flatMap((r): Violation[] => {
-      if (r.from.table === r.to.table) {
-        return [{ object: r.name, problem: `${r.from.table}.${r.from.columns.join(',')} cascades to its own table: an unbounded chain (a delete removes every descendant row)` }];
+      if (self(r)) {
+        return [{ object: r.name, problem: `${name(r.from)}.${r.from.columns.join(',')} cascades to its own table: an unbounded chain (a delete removes every descendant row)` }];
       }
-      const next = below(r.from.table).filter((n) => n.from.table !== n.to.table);
+      const next = cascades.filter((n) => tableKey(refOf(n.to)) === tableKey(refOf(r.from)) && !self(n));
       if (next.length === 0) return [];
-      return [{ object: r.name, problem: `deleting a ${r.to.table} row deletes ${r.from.table} rows, which delete ${chain(next)}: two levels` }];
+      return [{ object: r.name, problem: `deleting a ${name(r.to)} row deletes ${name(r.from)} rows, which delete ${chain(model, next)}: two levels` }];
     });
   },
 };
 
-function chain(next: Relation[]): string {
-  return next.map((n) => `${n.from.table} rows (${n.name})`).join(' and ');
+function chain(model: SchemaModel, next: Relation[]): string {
+  return next.map((n) => `${displayName(model, refOf(n.from))} rows (${n.name})`).join(' and ');
 }

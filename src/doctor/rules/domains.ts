@@ -1,3 +1,4 @@
+import { displayName, qualifiedName } from '../../catalog/index.js';
 import { PLAN_DOMAINS } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 
@@ -10,7 +11,8 @@ export const domains: Rule = {
   hint: `The ERD groups tables by domain; the domains are ${PLAN_DOMAINS.join(', ')}.`,
   check: (model) =>
     model.tables.flatMap((t): Violation[] => {
-      if (t.domain === null) return [{ object: t.name, problem: 'has no @domain tag in its comment', fix: `COMMENT ON TABLE ${t.name} IS '<what a row is>. @domain <domain>';` }];
-      return known.includes(t.domain) ? [] : [{ object: t.name, problem: `names the domain "${t.domain}", which the plan does not have` }];
+      const object = displayName(model, t);
+      if (t.domain === null) return [{ object, problem: 'has no @domain tag in its comment', step: `COMMENT ON TABLE ${qualifiedName(t)} IS '<what a row is>. @domain <domain>';` }];
+      return known.includes(t.domain) ? [] : [{ object, problem: `names the domain "${t.domain}", which the plan does not have` }];
     }),
 };

@@ -1,16 +1,18 @@
-import type { SchemaModel } from '../../catalog/index.js';
+import { findTable, qualifiedName, refOf, sameTable, type SchemaModel } from '../../catalog/index.js';
 import { PLAN_RELATIONSHIPS, type PlannedRelationship } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 
 function check(model: SchemaModel, planned: PlannedRelationship): Violation[] {
   const object = planned.label;
-  const missingTable = [planned.parent, planned.child].find((t) => !model.tables.some((x) => x.name === t));
-  if (missingTable) return [{ object, problem: `table ${missingTable} is missing` }];
-  const found = model.relations.filter((r) => r.kind === planned.kind && r.from.table === planned.child && r.to.table === planned.parent);
+  const parent = findTable(model, planned.parent);
+  const child = findTable(model, planned.child);
+  if (!parent || !child) return [{ object, problem: `table ${parent ? planned.child : planned.parent} is missing` }];
+  const found = model.relations.filter((r) => r.kind === planned.kind && sameTable(refOf(r.from), child) && sameTable(refOf(r.to), parent));
   if (found.length === 0) {
+    // Which column carries the link is the schema author's decision, so this is a step, not SQL.
     return planned.kind === 'polymorphic'
-      ? [{ object, problem: `no column of ${planned.child} declares "@polymorphic <discriminator> <value>=${planned.parent}.<key>"`, fix: `COMMENT ON COLUMN ${planned.child}.<id column> IS '@polymorphic <type column> <value>=${planned.parent}.id ...';` }]
-      : [{ object, problem: `no foreign key from ${planned.child} to ${planned.parent}`, fix: `ALTER TABLE ${planned.child} ADD FOREIGN KEY (<column>) REFERENCES ${planned.parent} (id);` }];
+      ? [{ object, problem: `no column of ${planned.child} declares "@polymorphic <discriminator> <value>=${planned.parent}.<key>"`, step: `COMMENT ON COLUMN ${qualifiedName(child)}.<id column> IS '@polymorphic <type column> <value>=${planned.parent}.id ...';` }]
+      : [{ object, problem: `no foreign key from ${planned.child} to ${planned.parent}`, step: `ALTER TABLE ${qualifiedName(child)} ADD FOREIGN KEY (<column>) REFERENCES ${qualifiedName(parent)} (id);` }];
   }
   // 1:N in the plan: one-to-one keys (unique referencing columns) do not fit it.
   if (!found.some((r) => r.cardinality === 'one-to-many')) {

@@ -1,4 +1,4 @@
-import { findColumn, type PolymorphicDeclaration, type SchemaModel } from '../../catalog/index.js';
+import { displayName, findColumn, getTable, qualifiedName, quoteIdent, type PolymorphicDeclaration, type SchemaModel } from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 import { indexFor } from './foreign-key-indexes.js';
 
@@ -8,15 +8,16 @@ import { indexFor } from './foreign-key-indexes.js';
  * take the declared values, and an index serves the (discriminator, id) lookup.
  */
 function check(model: SchemaModel, p: PolymorphicDeclaration): Violation[] {
-  const object = `${p.table}.${p.column}`;
+  const table = getTable(model, { schema: p.schema, name: p.table })!;
+  const object = `${displayName(model, table)}.${p.column}`;
   if (p.error !== null) return [{ object, problem: `@polymorphic comment ${p.error}` }];
-  const table = model.tables.find((t) => t.name === p.table)!;
   const column = findColumn(table, p.column)!;
   const discriminator = findColumn(table, p.discriminator!);
   if (!discriminator) return [{ object, problem: `discriminator column ${p.table}.${p.discriminator} does not exist` }];
   const problems: Violation[] = [];
   for (const target of p.targets) {
-    const parent = model.tables.find((t) => t.name === target.table);
+    // A target names a table of the declaring table's schema.
+    const parent = getTable(model, { schema: p.schema, name: target.table });
     const key = findColumn(parent, target.column);
     if (!parent || !key) {
       problems.push({ object, problem: `target ${target.value}=${target.table}.${target.column} does not exist` });
@@ -26,7 +27,7 @@ function check(model: SchemaModel, p: PolymorphicDeclaration): Violation[] {
     if (!isKey) problems.push({ object, problem: `target ${target.table}.${target.column} is not a primary or unique key` });
     if (key.type !== column.type) problems.push({ object, problem: `is ${column.type} but ${target.table}.${target.column} is ${key.type}` });
   }
-  const labels = model.enums.find((e) => e.name === discriminator.type)?.values;
+  const labels = model.enums.find((e) => e.name === discriminator.type || `${e.schema}.${e.name}` === discriminator.type)?.values;
   const declared = p.targets.map((t) => t.value);
   if (labels) {
     const undeclared = labels.filter((l) => !declared.includes(l));
@@ -35,7 +36,7 @@ function check(model: SchemaModel, p: PolymorphicDeclaration): Violation[] {
     if (unknown.length > 0) problems.push({ object, problem: `declares ${unknown.join(', ')}, which ${discriminator.type} does not allow` });
   }
   if (!indexFor(table, [p.discriminator!, p.column])) {
-    problems.push({ object, problem: `no index starts with (${p.discriminator}, ${p.column})`, fix: `CREATE INDEX ${p.table}_${p.discriminator}_${p.column}_idx ON ${p.table} (${p.discriminator}, ${p.column});` });
+    problems.push({ object, problem: `no index starts with (${p.discriminator}, ${p.column})`, fix: `CREATE INDEX ON ${qualifiedName(table)} (${quoteIdent(p.discriminator!)}, ${quoteIdent(p.column)});` });
   }
   return problems;
 }

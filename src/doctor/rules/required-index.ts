@@ -1,4 +1,4 @@
-import type { IndexModel, SchemaModel } from '../../catalog/index.js';
+import { displayName, findTable, qualifiedName, quoteIdent, type IndexModel, type SchemaModel } from '../../catalog/index.js';
 import type { RequiredIndex } from '../plan.js';
 import type { Violation } from '../rule.js';
 
@@ -13,22 +13,23 @@ export function matchesRequired(index: IndexModel, required: RequiredIndex): boo
   return index.predicate !== null && required.predicates.some((p) => bare(p) === bare(index.predicate!));
 }
 
-export function describeRequired(required: RequiredIndex): string {
-  const columns = required.columns.map((c) => (required.opclass ? `${c} ${required.opclass}` : c)).join(', ');
+export function describeRequired(required: RequiredIndex, quote: (name: string) => string = (name) => name): string {
+  const columns = required.columns.map((c) => (required.opclass ? `${quote(c)} ${required.opclass}` : quote(c))).join(', ');
   return `${required.method} (${columns})${required.predicates ? ` WHERE ${required.predicates[0]}` : ''}`;
 }
 
 /** One violation per required index the table lacks (or the table itself, when it is gone). */
 export function missingIndexes(model: SchemaModel, required: readonly RequiredIndex[]): Violation[] {
   return required.flatMap((r): Violation[] => {
-    const table = model.tables.find((t) => t.name === r.table);
+    const table = findTable(model, r.table);
     if (!table) return [{ object: r.table, problem: `table is missing, so is its index for ${r.why}` }];
     if (table.indexes.some((i) => matchesRequired(i, r))) return [];
+    const name = quoteIdent(`${r.table}_${r.columns.join('_')}_${r.opclass ? 'trgm' : 'partial'}_idx`);
     return [
       {
-        object: `${r.table}.${r.columns.join(',')}`,
+        object: `${displayName(model, table)}.${r.columns.join(',')}`,
         problem: `no valid ${describeRequired(r)} index for ${r.why}`,
-        fix: `CREATE INDEX ${r.table}_${r.columns.join('_')}_${r.opclass ? 'trgm' : 'partial'}_idx ON ${r.table} USING ${describeRequired(r)};`,
+        fix: `CREATE INDEX ${name} ON ${qualifiedName(table)} USING ${describeRequired(r, quoteIdent)};`,
       },
     ];
   });
