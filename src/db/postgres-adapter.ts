@@ -1,9 +1,8 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { DevdbError, sqlState } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
+import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from './target.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
@@ -17,6 +16,7 @@ export async function openPostgres(url: string): Promise<Db> {
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},
+    ...noDelaySocketOption(),
     connection: { application_name: 'devdb' },
     // int8 as a JS number, as PGlite returns it: devdb's ids and counts stay far below 2^53.
     types: {
@@ -44,8 +44,7 @@ function queryable(sql: Sql): Queryable {
       await sql.unsafe(text).simple();
     },
     async copyFrom(table: string, columns: readonly string[], source: CopySource) {
-      const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-      await pipeline(Readable.from(source, { objectMode: false }), writable);
+      await copyIn(sql, copyStatement(table, columns, 'STDIN'), source);
     },
   };
 }
