@@ -66,6 +66,7 @@ function queryable(runner: PgliteRunner): Queryable {
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly indexBuildMemory = '64MB';
   private readonly base: Queryable;
 
   constructor(

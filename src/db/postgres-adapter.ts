@@ -51,6 +51,7 @@ function queryable(sql: Sql): Queryable {
 
 class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly indexBuildMemory = '256MB';
   private readonly base: Queryable;
 
   constructor(
