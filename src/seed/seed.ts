@@ -93,12 +93,15 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
 
   await requireSchema(db);
   checkProfileAgainstLimits(profile, await readTierLimits(db));
-  const plan = makePlan(profile, { seed: seedValue, scale, users: options.users, tiers: options.tiers });
   const layout = await readLayout(db, profile);
   const loaders = layout.order.map((entry) => loaderOf(entry, layout));
-  const estimates = new Map<string, number>();
-  for (const l of loaders) estimates.set(l.table, l.estimate(plan, estimates));
-  checkSize(profile.name, scale, [...estimates.values()].reduce((a, b) => a + b, 0));
+  const planOptions = { seed: seedValue, scale, users: options.users, tiers: options.tiers };
+  // Sized on a sample of users first: a plan for a billion users would not fit in memory to be refused.
+  const users = options.users ?? profile.scales[scale].users;
+  const sample = Math.min(users, 1000);
+  checkSize(profile.name, scale, (totalEstimate(loaders, makePlan(profile, { ...planOptions, users: sample })) * users) / sample);
+  const plan = makePlan(profile, planOptions);
+  const estimates = estimatesOf(loaders, plan);
   const tableNames = loaders.map((l) => l.table);
   emit({ kind: 'plan', tables: tableNames.map((table) => ({ table, estimate: estimates.get(table)! })) });
 
@@ -263,6 +266,16 @@ function hasData(tables: string[]): DevdbError {
   return new DevdbError('E_CONFLICT', `The database already has data (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`, {
     details: { nonEmptyTables: tables },
   });
+}
+
+function estimatesOf(loaders: readonly Loader[], plan: Plan): Map<string, number> {
+  const estimates = new Map<string, number>();
+  for (const l of loaders) estimates.set(l.table, l.estimate(plan, estimates));
+  return estimates;
+}
+
+function totalEstimate(loaders: readonly Loader[], plan: Plan): number {
+  return [...estimatesOf(loaders, plan).values()].reduce((a, b) => a + b, 0);
 }
 
 /** About the memory one planned row costs while it is generated (plan arrays, audit events, COPY chunks). */
