@@ -22,6 +22,8 @@ export interface Db extends Queryable {
   readonly engine: Engine;
   /** Where the database lives, safe to print: a data directory or a URL without its password. */
   readonly location: string;
+  /** maintenance_work_mem one bulk index build may take: WASM PGlite has far less to spare than a server. */
+  readonly indexBuildMemory: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -67,6 +67,7 @@ function queryable(runner: PgliteRunner): Queryable {
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly indexBuildMemory = '64MB';
   private readonly base: Queryable;
 
   constructor(

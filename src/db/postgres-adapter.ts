@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import postgres from 'postgres';
 import { DevdbError } from '../errors.js';
 import { DbError, present, serverOffset } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
+import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import { ipv6HostOptions } from './url-host.js';
 
@@ -20,6 +19,7 @@ export async function openPostgres(url: string): Promise<Db> {
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},
+    ...noDelaySocketOption(),
     connection: { application_name: 'devdb' },
     // int8 as a JS number, as PGlite returns it: devdb's ids and counts stay far below 2^53.
     types: {
@@ -47,18 +47,14 @@ function queryable(sql: Sql): Queryable {
       await sql.unsafe(text).simple().catch(rethrow);
     },
     async copyFrom(table: string, columns: readonly string[], source: CopySource) {
-      try {
-        const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-        await pipeline(Readable.from(source, { objectMode: false }), writable);
-      } catch (error) {
-        rethrow(error);
-      }
+      await copyIn(sql, copyStatement(table, columns, 'STDIN'), source).catch(rethrow);
     },
   };
 }
 
 class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly indexBuildMemory = '256MB';
   private readonly base: Queryable;
 
   constructor(

@@ -1,4 +1,5 @@
 import { copyValue } from '../db/copy.js';
+import { TIERS } from './defaults.js';
 import type { Plan } from './plan.js';
 import type { Random } from './random.js';
 
@@ -67,4 +68,11 @@ export function memberNames(ctx: GenContext, project: number): string[] {
 
 export function mean(range: readonly [number, number]): number {
   return (range[0] + range[1]) / 2;
+}
+
+/** Rows a per-user quantity adds up to over all users, from each tier's user count: the one per-user estimate. */
+export function perUser(plan: Plan, perTier: (r: Plan['ranges'][keyof Plan['ranges']]) => number): number {
+  let n = 0;
+  for (const t of TIERS) n += plan.usersByTier[t] * perTier(plan.ranges[t]);
+  return Math.round(n);
 }

@@ -1,4 +1,5 @@
-import { TIERS, scaled, type Profile, type Range, type Scale, type Tier, type TierProfile } from './profile.js';
+import { TIERS, type Scale, type Tier } from './defaults.js';
+import { scaled, type Profile, type Range, type TierProfile } from './profile.js';
 import { Random } from './random.js';
 import { DAY, HOUR, REF } from './time.js';
 
@@ -25,6 +26,7 @@ export interface Plan {
   ranges: Record<Tier, TierProfile>;
   userCount: number;
   userTier: Tier[];
+  usersByTier: Record<Tier, number>;
   userCreatedAt: Float64Array;
   projectCount: number;
   projectOwner: Int32Array;
@@ -128,6 +130,7 @@ export function makePlan(profile: Profile, options: PlanOptions): Plan {
     ranges,
     userCount,
     userTier,
+    usersByTier: counts,
     userCreatedAt,
     projectCount,
     projectOwner: Int32Array.from(owner),

@@ -4,10 +4,9 @@ import type { Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 
-export const TIERS = ['free', 'pro', 'premium'] as const;
-export type Tier = (typeof TIERS)[number];
-export const SCALES = ['tiny', 'small', 'medium', 'large'] as const;
-export type Scale = (typeof SCALES)[number];
+import { DEFAULT_PROFILE, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
+
+export type { Scale, Tier };
 
 /** [min, max], both included. */
 export type Range = readonly [number, number];
@@ -49,6 +48,24 @@ export interface Profile {
   tierMix: Record<Tier, number>;
   scales: Record<Scale, ScaleProfile>;
   tiers: Record<Tier, TierProfile>;
+  /** How the schema-driven layer shapes a table (a new one, or new columns of a known one). */
+  tables: Record<string, TableProfile>;
+}
+
+/** A scalar a profile may list as a column's value set; arrays and JSON go in as their text. */
+export type ProfileValue = string | number | boolean | null;
+
+export interface TableProfile {
+  /** The table whose rows the count is per (one of its foreign keys' targets); default: picked from its keys. */
+  parent?: string | undefined;
+  /** Rows per parent row, [min, max]. */
+  rowsPerParent?: Range | undefined;
+  /** Rows of a table without a parent. */
+  rows?: number | undefined;
+  /** The values a column takes, drawn uniformly. */
+  values: Record<string, ProfileValue[]>;
+  /** Columns with a default that are filled anyway (default: a default is left to the database). */
+  fill: string[];
 }
 
 /** The profile range that each tier_limits column caps. */
@@ -62,7 +79,6 @@ const CAPPED_BY: Partial<Record<keyof TierProfile, string>> = {
   webhooksPerProject: 'max_webhooks_per_project',
 };
 
-export const DEFAULT_PROFILE = 'default';
 export const seedsDir = path.join(packageRoot, 'seeds');
 
 /** A profile by name (a file in devdb's seeds/ folder) or by path to a JSON file. */
@@ -86,7 +102,18 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
   };
   const obj = (v: unknown, where: string): Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(`${where} must be an object`);
-  const count = (v: unknown, where: string): number => (Number.isInteger(v) && (v as number) >= 0 ? (v as number) : fail(`${where} must be a whole number >= 0`));
+  const count = (v: unknown, where: string, max: number): number => {
+    if (!Number.isInteger(v) || (v as number) < 0) fail(`${where} must be a whole number >= 0`);
+    // Above the bound is a usage error: it would run out of memory or for hours, not fail cleanly.
+    if ((v as number) > max) throw new DevdbError('E_USAGE', `Seed profile ${file}: ${where} is ${v}, above the maximum of ${max}; lower it.`);
+    return v as number;
+  };
+  const range = (r: unknown, where: string, max: number): Range => {
+    if (!Array.isArray(r) || r.length !== 2) fail(`${where} must be a [min, max] pair`);
+    const [lo, hi] = [count((r as unknown[])[0], `${where}[0]`, max), count((r as unknown[])[1], `${where}[1]`, max)];
+    if (lo > hi) fail(`${where} has min ${lo} above max ${hi}`);
+    return [lo, hi] as const;
+  };
   const root = obj(raw, 'the file');
   const mix = obj(root.tierMix, 'tierMix');
   const scales = obj(root.scales, 'scales');
@@ -94,7 +121,7 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
   const profile: Profile = {
     name,
     description: typeof root.description === 'string' ? root.description : '',
-    tierMix: Object.fromEntries(TIERS.map((t) => [t, count(mix[t], `tierMix.${t}`)])) as Record<Tier, number>,
+    tierMix: Object.fromEntries(TIERS.map((t) => [t, count(mix[t], `tierMix.${t}`, 1_000_000)])) as Record<Tier, number>,
     scales: Object.fromEntries(
       SCALES.map((s) => {
         const sc = obj(scales[s], `scales.${s}`);
@@ -104,10 +131,10 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
         return [
           s,
           {
-            users: count(sc.users, `scales.${s}.users`),
+            users: count(sc.users, `scales.${s}.users`, LIMITS.users),
             content: content as number,
-            workers: { cpu: count(workers.cpu, `scales.${s}.workers.cpu`), gpu: count(workers.gpu, `scales.${s}.workers.gpu`) },
-            heartbeatsPerWorker: count(sc.heartbeatsPerWorker, `scales.${s}.heartbeatsPerWorker`),
+            workers: { cpu: count(workers.cpu, `scales.${s}.workers.cpu`, LIMITS.workers), gpu: count(workers.gpu, `scales.${s}.workers.gpu`, LIMITS.workers) },
+            heartbeatsPerWorker: count(sc.heartbeatsPerWorker, `scales.${s}.heartbeatsPerWorker`, LIMITS.heartbeatsPerWorker),
           },
         ];
       }),
@@ -118,17 +145,35 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
         return [
           t,
           Object.fromEntries(
-            TIER_KEYS.map((k) => {
-              const r = tier[k];
-              if (!Array.isArray(r) || r.length !== 2) fail(`tiers.${t}.${k} must be a [min, max] pair`);
-              const [lo, hi] = [count((r as unknown[])[0], `tiers.${t}.${k}[0]`), count((r as unknown[])[1], `tiers.${t}.${k}[1]`)];
-              if (lo > hi) fail(`tiers.${t}.${k} has min ${lo} above max ${hi}`);
-              return [k, [lo, hi] as const];
-            }),
+            TIER_KEYS.map((k) => [k, range(tier[k], `tiers.${t}.${k}`, LIMITS.rangeMax)]),
           ),
         ];
       }),
     ) as Record<Tier, TierProfile>,
+    tables: Object.fromEntries(
+      Object.entries(root.tables === undefined ? {} : obj(root.tables, 'tables')).map(([name, v]) => {
+        const where = `tables.${name}`;
+        const entry = obj(v, where);
+        const unknown = Object.keys(entry).filter((k) => !['parent', 'rowsPerParent', 'rows', 'values', 'fill'].includes(k));
+        if (unknown.length > 0) fail(`${where} has unknown keys (${unknown.join(', ')}); use parent, rowsPerParent, rows, values, fill`);
+        if (entry.parent !== undefined && typeof entry.parent !== 'string') fail(`${where}.parent must be a table name`);
+        const values = Object.entries(entry.values === undefined ? {} : obj(entry.values, `${where}.values`)).map(([column, list]) => {
+          const ok = Array.isArray(list) && list.length > 0 && list.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x));
+          if (!ok) fail(`${where}.values.${column} must be a non-empty list of strings, numbers, booleans or null`);
+          return [column, list as ProfileValue[]] as const;
+        });
+        const fill = entry.fill === undefined ? [] : entry.fill;
+        if (!Array.isArray(fill) || !fill.every((c) => typeof c === 'string')) fail(`${where}.fill must be a list of column names`);
+        const table: TableProfile = {
+          parent: entry.parent as string | undefined,
+          rowsPerParent: entry.rowsPerParent === undefined ? undefined : range(entry.rowsPerParent, `${where}.rowsPerParent`, LIMITS.rowsPerParent),
+          rows: entry.rows === undefined ? undefined : count(entry.rows, `${where}.rows`, LIMITS.tableRows),
+          values: Object.fromEntries(values),
+          fill: fill as string[],
+        };
+        return [name, table] as const;
+      }),
+    ),
   };
   if (TIERS.every((t) => profile.tierMix[t] === 0)) fail('tierMix gives every tier a weight of 0');
   for (const t of TIERS) {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.js';
 import { migrateUp, resetSchema, type MigrationOptions, type MigrationStep, type ResetOptions, type ResetPlan } from '../migrate/index.js';
-import type { SeedOptions, SeedResult } from '../seed/seed.js';
+import { DEFAULT_SCALE } from '../seed/defaults.js';
+import type { SeedOptions, SeedResult } from '../seed/index.js';
 
 export interface SetupOptions extends MigrationOptions {
   /** On a database with tables but no history: record the files up to this version as applied first. */
@@ -35,7 +36,7 @@ export async function setup(db: Db, options: SetupOptions = {}): Promise<SetupRe
   if (seedOptions === false) return { ...base, seeded: null, seedSkipped: 'disabled' };
   const { hasSeedableData, seed } = await import('../seed/seed.js');
   if (await hasSeedableData(db)) return { ...base, seeded: null, seedSkipped: 'has data' };
-  return { ...base, seeded: await seed(db, { scale: 'small', ...seedOptions }), seedSkipped: null };
+  return { ...base, seeded: await seed(db, { scale: DEFAULT_SCALE, ...seedOptions }), seedSkipped: null };
 }
 
 export interface ResetResult {

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/db.js';
 import { DevdbError } from '../../src/errors.js';
 import { DEFAULT_SEED_PASSWORD, verifyPassword } from '../../src/seed/password.js';
 import { seed } from '../../src/seed/seed.js';
 import { SEEDED_TABLES } from '../../src/seed/tables.js';
 import { TOKEN_PATTERN } from '../../src/keys/token.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { engines, openScratch, scratch, useDatabase } from '../support/engines.js';
 import { CONSISTENCY_VIOLATIONS, QUOTA_VIOLATIONS, digests, rowCount, schemaShape } from './checks.js';
-
-const byEngine: Record<string, Record<string, string>> = {};
 
 for (const engine of engines) {
   describe(`seed on ${engine}`, () => {
@@ -34,7 +33,6 @@ for (const engine of engines) {
       const first = await digests(t.db);
       await seed(t.db, { scale: 'tiny', seed: 7, truncate: true });
       expect(await digests(t.db)).toEqual(first);
-      byEngine[engine] = first;
       await seed(t.db, { scale: 'tiny', seed: 8, truncate: true });
       const other = await digests(t.db);
       for (const table of ['users', 'projects', 'tasks', 'comments', 'api_keys']) expect(other[table], table).not.toBe(first[table]);
@@ -130,6 +128,27 @@ for (const engine of engines) {
       expect(await schemaShape(t.db)).toEqual(shape);
     });
 
+    it('lets one of two concurrent seeds load an empty database and refuses the other in one clear line', async () => {
+      let other: Db | undefined;
+      try {
+        other = await openScratch(t.scratch);
+      } catch (error) {
+        // The embedded engine admits one process per folder: the second is refused before it starts.
+        expect(error).toMatchObject({ code: 'E_DATA_DIR_IN_USE' });
+        return;
+      }
+      try {
+        const outcomes = await Promise.allSettled([seed(t.db, { scale: 'tiny' }), seed(other, { scale: 'tiny' })]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+        expect(refused.reason).toMatchObject({ code: 'E_CONFLICT' });
+        expect((refused.reason as Error).message).toMatch(/^(Another devdb seed is loading this database|The database already has data)/);
+      } finally {
+        await other.close();
+      }
+      for (const [name, sql] of Object.entries(CONSISTENCY_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
+    });
+
     it('seeds only the tiers asked for, and refuses a profile above a tier limit before touching anything', async () => {
       const result = await seed(t.db, { scale: 'tiny', users: 5, tiers: ['pro'] });
       expect(result.users).toEqual({ free: 0, pro: 5, premium: 0 });
@@ -151,12 +170,22 @@ for (const engine of engines) {
 }
 
 describe('seed across engines', () => {
-  afterAll(() => {
-    for (const key of Object.keys(byEngine)) delete byEngine[key];
-  });
-  it('writes byte-identical tables on PGlite and on PostgreSQL for one seed', () => {
-    const seen = Object.values(byEngine);
-    expect(seen.length).toBe(engines.length);
-    for (const other of seen.slice(1)) expect(other).toEqual(seen[0]);
+  it('writes byte-identical tables on PGlite and on PostgreSQL for one seed', async () => {
+    // Fails, rather than passing on one engine, when the matrix lacks one of them.
+    expect(engines, 'both engines must run for this comparison').toEqual(['pglite', 'postgres']);
+    const results: Record<string, string>[] = [];
+    for (const engine of engines) {
+      const s = await scratch(engine);
+      let db: Db | undefined;
+      try {
+        db = await openScratch(s);
+        await seed(db, { scale: 'tiny', seed: 7 });
+        results.push(await digests(db));
+      } finally {
+        await db?.close();
+        await s.dispose();
+      }
+    }
+    expect(results[1]).toEqual(results[0]);
   });
 });

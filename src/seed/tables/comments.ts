@@ -1,9 +1,8 @@
-import { TIERS } from '../profile.js';
 import { Random } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso } from '../time.js';
 import { commentBody, replyBody, type TextContext } from '../text.js';
 import { NOTIFICATION_TYPES } from '../vocabulary.js';
-import { between, mean, memberNames, type GenContext, type TableGenerator } from '../context.js';
+import { between, mean, memberNames, perUser, type GenContext, type TableGenerator } from '../context.js';
 import { perProject, perTask } from './projects.js';
 
 /**
@@ -59,7 +58,7 @@ export const comments: TableGenerator = {
 export const notifications: TableGenerator = {
   table: 'notifications',
   columns: ['id', 'user_id', 'type', 'payload_json', 'is_read', 'created_at', 'updated_at'],
-  estimate: (plan) => Math.round(TIERS.reduce((n, t) => n + plan.userTier.filter((x) => x === t).length * mean(plan.ranges[t].notifications), 0)),
+  estimate: (plan) => perUser(plan, (r) => mean(r.notifications)),
   *rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'notifications');
     let id = 0;

@@ -1,10 +1,10 @@
-import { TIERS, type Tier } from '../profile.js';
+import type { Tier } from '../defaults.js';
 import type { Plan } from '../plan.js';
 import { Random, weights } from '../random.js';
 import { DAY, MINUTE, REF, dayStart, iso } from '../time.js';
 import { docDiff, docSnippet, docSummary, sourcePath } from '../text.js';
 import { AI_DOC_ERRORS, PREVIEW_ERRORS, REGIONS } from '../vocabulary.js';
-import { NULL, between, mean, text, type GenContext, type TableGenerator } from '../context.js';
+import { NULL, between, mean, perUser, text, type GenContext, type TableGenerator } from '../context.js';
 
 const FINISHED = weights({ succeeded: 84, failed: 10, cancelled: 6 });
 const WORKER_STATUS = weights({ online: 80, draining: 8, offline: 12 });
@@ -56,7 +56,7 @@ export const workerHeartbeats: TableGenerator = {
 type JobKind = 'previewJobsPerDay' | 'aiDocJobsPerDay';
 
 function jobEstimate(plan: Plan, kind: JobKind): number {
-  return Math.round(TIERS.reduce((n, t: Tier) => n + plan.userTier.filter((x) => x === t).length * mean(plan.ranges[t].jobDays) * mean(plan.ranges[t][kind]), 0));
+  return perUser(plan, (r) => mean(r.jobDays) * mean(r[kind]));
 }
 
 interface Job {

@@ -3,8 +3,7 @@ import type { Plan } from '../plan.js';
 import { Random } from '../random.js';
 import { DAY, HOUR, REF, iso } from '../time.js';
 import { API_KEY_NAMES, WEBHOOK_EVENTS } from '../vocabulary.js';
-import { NULL, between, mean, type TableGenerator } from '../context.js';
-import { TIERS } from '../profile.js';
+import { NULL, between, mean, perUser, type TableGenerator } from '../context.js';
 import { perProject } from './projects.js';
 
 export const webhookEndpoints: TableGenerator = {
@@ -35,7 +34,7 @@ export const webhookEndpoints: TableGenerator = {
 
 function keyEstimate(plan: Plan): number {
   // Active keys, plus about one revoked, expired or rotated-away key per two users.
-  return Math.round(TIERS.reduce((n, t) => n + plan.userTier.filter((x) => x === t).length * (mean(plan.ranges[t].apiKeys) + 0.5), 0));
+  return perUser(plan, (r) => mean(r.apiKeys) + 0.5);
 }
 
 /**

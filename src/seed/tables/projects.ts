@@ -1,9 +1,8 @@
-import { TIERS } from '../profile.js';
 import { Random, weights } from '../random.js';
 import { DAY, HOUR, REF, iso } from '../time.js';
 import { projectDescription, projectName } from '../text.js';
 import { COLORS, TAGS } from '../vocabulary.js';
-import { NULL, between, mean, memberNames, type GenContext, type TableGenerator } from '../context.js';
+import { NULL, between, mean, memberNames, perUser, type GenContext, type TableGenerator } from '../context.js';
 import type { Plan } from '../plan.js';
 
 const ownerTier = (plan: Plan, project: number) => plan.userTier[plan.projectOwner[project - 1]! - 1]!;
@@ -92,7 +91,7 @@ export const teamMembers: TableGenerator = {
 export const projectFavorites: TableGenerator = {
   table: 'project_favorites',
   columns: ['user_id', 'project_id', 'created_at'],
-  estimate: (plan) => TIERS.reduce((n, t) => n + plan.userTier.filter((x) => x === t).length * mean(plan.ranges[t].favorites), 0),
+  estimate: (plan) => perUser(plan, (r) => mean(r.favorites)),
   *rows(ctx: GenContext) {
     const rnd = new Random(ctx.plan.seed, 'project_favorites');
     for (let u = 1; u <= ctx.plan.userCount; u++) {

@@ -81,7 +81,7 @@ export const taskLabelLinks: TableGenerator = {
 export const taskDependencies: TableGenerator = {
   table: 'task_dependencies',
   columns: ['task_id', 'depends_on_task_id', 'created_at'],
-  estimate: (plan) => Math.round(plan.taskCount * 0.3),
+  estimate: (plan) => perTask(plan, (r) => [0.35 * Math.max(1, r.dependenciesPerTask[0]), 0.35 * Math.max(1, r.dependenciesPerTask[1])]),
   rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'task_dependencies');
     return eachTask(ctx, function* (task, p, created, r) {
@@ -101,7 +101,7 @@ export const taskDependencies: TableGenerator = {
 export const taskAttachments: TableGenerator = {
   table: 'task_attachments',
   columns: ['id', 'task_id', 'file_name', 'content_type', 'size_bytes', 'r2_key', 'external_url', 'uploaded_at', 'created_at'],
-  estimate: (plan) => Math.round(plan.taskCount * 0.25),
+  estimate: (plan) => perTask(plan, (r) => [0.2 * Math.max(1, r.attachmentsPerTask[0]), 0.2 * Math.max(1, r.attachmentsPerTask[1])]),
   rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'task_attachments');
     let id = 0;

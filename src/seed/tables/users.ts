@@ -1,8 +1,7 @@
-import { TIERS } from '../profile.js';
 import { Random } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso } from '../time.js';
 import { BROWSERS, DEVICES, SUSPICIOUS_AGENTS } from '../vocabulary.js';
-import { NULL, between, mean, text, type TableGenerator } from '../context.js';
+import { NULL, between, mean, perUser, text, type TableGenerator } from '../context.js';
 
 export const users: TableGenerator = {
   table: 'users',
@@ -44,7 +43,7 @@ export const userProfiles: TableGenerator = {
 export const sessions: TableGenerator = {
   table: 'sessions',
   columns: ['id', 'user_id', 'ip_address', 'user_agent', 'created_at', 'last_seen', 'suspicious'],
-  estimate: (plan) => TIERS.reduce((n, t) => n + plan.userTier.filter((x) => x === t).length * mean(plan.ranges[t].sessions), 0),
+  estimate: (plan) => perUser(plan, (r) => mean(r.sessions)),
   *rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'sessions');
     let id = 0;
@@ -68,7 +67,7 @@ export const sessions: TableGenerator = {
 export const deviceSessions: TableGenerator = {
   table: 'device_sessions',
   columns: ['id', 'user_id', 'device_name', 'platform', 'created_at', 'last_seen'],
-  estimate: (plan) => TIERS.reduce((n, t) => n + plan.userTier.filter((x) => x === t).length * mean(plan.ranges[t].devices), 0),
+  estimate: (plan) => perUser(plan, (r) => mean(r.devices)),
   *rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'device_sessions');
     let id = 0;

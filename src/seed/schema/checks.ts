@@ -1,0 +1,203 @@
+/**
+ * The CHECK constraints people write most, read from `pg_get_constraintdef` (which spells
+ * `BETWEEN` as `>= AND <=` and `IN (...)` as `= ANY (ARRAY[...])`): ranges, value lists,
+ * length bounds, regular expressions, lower case, non-empty arrays, JSON objects, and one
+ * column ordered after another. Anything else is kept as `unparsed`: the load still tries it,
+ * and a violation names the constraint with a hint.
+ */
+export type Bound = { value: number | string; inclusive: boolean };
+
+export interface ColumnRules {
+  min?: Bound;
+  max?: Bound;
+  minLength?: number;
+  maxLength?: number;
+  /** Allowed values (strings as written, numbers as numbers). */
+  oneOf?: (string | number)[];
+  patterns: { source: string; flags: string }[];
+  lowerCase?: boolean;
+  nonEmptyArray?: boolean;
+  jsonObject?: boolean;
+  /** Constraint names that shaped these rules, for error messages. */
+  constraints: string[];
+}
+
+/** `column op other`: the column must sort after (or before) another of the same row. */
+export interface Relation {
+  column: string;
+  op: '>' | '>=' | '<' | '<=';
+  other: string;
+  constraint: string;
+}
+
+export interface TableRules {
+  columns: Map<string, ColumnRules>;
+  relations: Relation[];
+  /** CHECKs (or parts of them) this reader does not understand, by constraint name. */
+  unparsed: { constraint: string; expression: string; columns: string[] }[];
+}
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`;
+const OPS = ['>=', '<=', '<>', '>', '<', '='] as const;
+
+export function parseChecks(checks: readonly { name: string; definition: string }[], columns: readonly string[], subject?: string): TableRules {
+  const rules: TableRules = { columns: new Map(), relations: [], unparsed: [] };
+  const known = new Set(columns);
+  const ruleOf = (column: string, constraint: string) => {
+    let r = rules.columns.get(column);
+    if (!r) rules.columns.set(column, (r = { patterns: [], constraints: [] }));
+    if (!r.constraints.includes(constraint)) r.constraints.push(constraint);
+    return r;
+  };
+  for (const check of checks) {
+    const body = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(check.definition.trim())?.[1];
+    if (body === undefined) continue;
+    for (const part of splitAnd(body)) {
+      if (!readPart(stripParens(part), check.name)) {
+        rules.unparsed.push({ constraint: check.name, expression: part, columns: columns.filter((c) => new RegExp(`\\b${escape(c)}\\b`).test(part)) });
+      }
+    }
+  }
+  return rules;
+
+  function column(text: string): string | undefined {
+    const name = unquote(text.trim());
+    if (subject !== undefined && /^VALUE(::[a-z ]+)?$/i.test(text.trim())) return subject;
+    return known.has(name) ? name : undefined;
+  }
+
+  function readPart(part: string, name: string): boolean {
+    // col = ANY (ARRAY['a'::text, 'b'::text])
+    let m = new RegExp(`^\\(?(${IDENT}|VALUE)(?:::[a-z ]+)?\\)? = ANY \\(ARRAY\\[(.*)\\]\\)$`, 's').exec(part);
+    if (m && column(m[1]!)) {
+      const values = splitTop(m[2]!, ',').map(literal);
+      if (values.some((v) => v === undefined)) return false;
+      const r = ruleOf(column(m[1]!)!, name);
+      r.oneOf = r.oneOf ? r.oneOf.filter((v) => values.includes(v)) : (values as (string | number)[]);
+      return true;
+    }
+    // col ~ 'regex'::text (or ~*)
+    m = new RegExp(`^\\(?(${IDENT}|VALUE)(?:::[a-z ]+)?\\)? (~\\*?) '((?:[^']|'')*)'(?:::text)?$`, 's').exec(part);
+    if (m && column(m[1]!)) {
+      ruleOf(column(m[1]!)!, name).patterns.push({ source: m[3]!.replaceAll("''", "'"), flags: m[2] === '~*' ? 'i' : '' });
+      return true;
+    }
+    // jsonb_typeof(col) = 'object'::text
+    m = new RegExp(`^jsonb?_typeof\\((${IDENT}|VALUE)\\) = 'object'::text$`).exec(part);
+    if (m && column(m[1]!)) return Boolean((ruleOf(column(m[1]!)!, name).jsonObject = true));
+    // cardinality(col) > 0
+    m = new RegExp(`^(?:cardinality|array_length)\\((${IDENT}|VALUE)(?:, 1)?\\) (>|>=) (\\d+)$`).exec(part);
+    if (m && column(m[1]!) && Number(m[3]) <= 1) return Boolean((ruleOf(column(m[1]!)!, name).nonEmptyArray = true));
+    // col = lower(col)
+    m = new RegExp(`^(${IDENT}|VALUE)(?:::text)? = lower\\((${IDENT}|VALUE)(?:::text)?\\)$`).exec(part);
+    if (m && column(m[1]!) && column(m[1]!) === column(m[2]!)) return Boolean((ruleOf(column(m[1]!)!, name).lowerCase = true));
+    // col IS NOT NULL
+    m = new RegExp(`^(${IDENT}|VALUE) IS NOT NULL$`).exec(part);
+    if (m && column(m[1]!)) return true;
+
+    for (const op of OPS) {
+      const sides = splitTop(part, ` ${op} `);
+      if (sides.length !== 2) continue;
+      const [left, right] = sides.map((s) => stripParens(s.trim())) as [string, string];
+      // length(col) op n, char_length(col), length(btrim(col))
+      const len = new RegExp(`^(?:char_length|length|octet_length)\\((?:btrim\\()?(${IDENT}|VALUE)(?:::text)?\\)?\\)$`).exec(left);
+      const n = literal(right);
+      if (len && column(len[1]!) && typeof n === 'number') {
+        const r = ruleOf(column(len[1]!)!, name);
+        if (op === '>=' || op === '>') r.minLength = Math.max(r.minLength ?? 0, op === '>' ? n + 1 : n);
+        else if (op === '<=' || op === '<') r.maxLength = Math.min(r.maxLength ?? Infinity, op === '<' ? n - 1 : n);
+        else if (op === '=') r.minLength = r.maxLength = n;
+        else return false;
+        return true;
+      }
+      const lc = column(left.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
+      const rc = column(right.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
+      if (lc && rc && op !== '=' && op !== '<>') {
+        rules.relations.push({ column: lc, op, other: rc, constraint: name });
+        return true;
+      }
+      const value = literal(right);
+      if (lc && value !== undefined) {
+        const r = ruleOf(lc, name);
+        if (op === '=') r.oneOf = [value];
+        else if (op === '<>') return false;
+        else if (op === '>=' || op === '>') r.min = tighter(r.min, { value, inclusive: op === '>=' }, 'min');
+        else r.max = tighter(r.max, { value, inclusive: op === '<=' }, 'max');
+        return true;
+      }
+      return false;
+    }
+    return false;
+  }
+}
+
+function tighter(old: Bound | undefined, next: Bound, side: 'min' | 'max'): Bound {
+  if (!old) return next;
+  const cmp = old.value < next.value ? -1 : old.value > next.value ? 1 : 0;
+  if (cmp === 0) return old.inclusive && !next.inclusive ? next : old;
+  return (side === 'min') === cmp < 0 ? next : old;
+}
+
+/** A SQL literal as written by pg_get_constraintdef: 5, (-1), 2.5, 'text'::text, '2020-01-01'::date. */
+function literal(text: string): string | number | undefined {
+  const t = stripParens(text.trim());
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  const m = /^'((?:[^']|'')*)'(?:::[a-z ]+(?:\(\d+(?:,\d+)?\))?)?$/s.exec(t);
+  if (!m) return undefined;
+  const value = m[1]!.replaceAll("''", "'");
+  return /::(integer|bigint|smallint|numeric|real|double precision)/.test(t) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+function unquote(name: string): string {
+  return name.startsWith('"') ? name.slice(1, -1).replaceAll('""', '"') : name;
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function stripParens(text: string): string {
+  let t = text.trim();
+  while (t.startsWith('(') && t.endsWith(')') && closes(t) === t.length - 1) t = t.slice(1, -1).trim();
+  return t;
+}
+
+/** Index of the parenthesis that closes the one at 0 (quotes respected). */
+function closes(text: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    if (quoted) continue;
+    if (c === '(') depth++;
+    if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function splitAnd(text: string): string[] {
+  return splitTop(stripParens(text), ' AND ');
+}
+
+/** Splits on `sep` where it is outside parentheses, brackets and quotes. */
+function splitTop(text: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    if (quoted) continue;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      out.push(text.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out.map((s) => s.trim());
+}
