@@ -1,8 +1,8 @@
 -- Search lexicons (issue 10): for each searchable column, every word it holds and in how many
 -- rows. devdb search corrects typos against these small tables (pg_trgm similarity over tens of
 -- thousands of words, not millions of rows) and plans each term from their counts: a rare word
--- drives the column's trigram index, a common one an ordered scan by recency that stops when
--- the page is full. A word is a run of letters and digits, lower-cased, as pg_trgm reads text;
+-- drives the column's trigram index, a common one a walk down the primary key (newest first)
+-- that stops when the page is full. A word is a run of letters and digits, lower-cased, as pg_trgm reads text;
 -- words over 64 characters are left out (hashes, base64), which only ever makes a count lower.
 
 -- migrate:up
@@ -47,12 +47,6 @@ CREATE INDEX comment_body_words_trgm_idx ON comment_body_words USING gin (word g
 CREATE TRIGGER project_name_words_set_updated_at BEFORE UPDATE ON project_name_words FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE TRIGGER task_title_words_set_updated_at BEFORE UPDATE ON task_title_words FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE TRIGGER comment_body_words_set_updated_at BEFORE UPDATE ON comment_body_words FOR EACH ROW EXECUTE FUNCTION set_updated_at();
-
--- The newest matches of a common word come from walking these backwards (ORDER BY updated_at
--- DESC, id DESC ... LIMIT), so no bitmap of every matching row is ever built.
-CREATE INDEX projects_updated_at_idx ON projects (updated_at, id);
-CREATE INDEX tasks_updated_at_idx ON tasks (updated_at, id);
-CREATE INDEX comments_updated_at_idx ON comments (updated_at, id);
 
 -- One statement-level trigger per event keeps a lexicon exact: it sees every row the statement
 -- changed at once (transition tables, which COPY fills too), so a bulk load costs one grouped
@@ -146,9 +140,6 @@ DROP TRIGGER projects_name_words_update ON projects;
 DROP TRIGGER projects_name_words_insert ON projects;
 DROP FUNCTION search_words_clear();
 DROP FUNCTION search_words_count();
-DROP INDEX comments_updated_at_idx;
-DROP INDEX tasks_updated_at_idx;
-DROP INDEX projects_updated_at_idx;
 DROP TABLE comment_body_words;
 DROP TABLE task_title_words;
 DROP TABLE project_name_words;

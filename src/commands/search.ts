@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, search, type SearchResult } from '../search/search.js';
-import { renderPlans, renderResult } from '../search/render.js';
+import { DEFAULT_LIMIT, MAX_LIMIT, renderPlans, renderResult, search, type SearchResult } from '../search/index.js';
 
 export default class Search extends DevdbCommand<SearchResult> {
   static override summary = 'Ranked, typo-tolerant search over project names, task titles and comment bodies.';
