@@ -22,5 +22,6 @@ export async function explainQuery(tx: Queryable, query: EntityQuery): Promise<Q
 }
 
 export function usesIndex(plan: string, index: string): boolean {
-  return plan.split('\n').some((line) => /Index (Only )?Scan/.test(line) && line.includes(` on ${index}`));
+  // "Bitmap Index Scan on idx" or "Index Scan Backward using idx on table".
+  return plan.split('\n').some((line) => /Index (Only )?Scan/.test(line) && (line.includes(` on ${index}`) || line.includes(` using ${index} `)));
 }
