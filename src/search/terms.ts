@@ -68,12 +68,15 @@ function wordMode(word: string): WordMode {
  * The lowest pg_trgm word_similarity a typed word of n letters has against the word it was
  * meant to be, with one letter changed, extra or missing, or two letters swapped. A word has
  * n + 1 trigrams; a changed letter spoils three: (n - 2) / (n + 4); a swap spoils four:
- * (n - 3) / (n + 5), counted from six letters on (below, it would let half the lexicon in).
- * Exactness comes after: candidates are kept only at edit distance one (typos.ts).
+ * (n - 3) / (n + 5), counted from six letters on (below, it would let half the lexicon in). Inside
+ * a longer word the typed word also loses its two word-start trigrams and its word-end one:
+ * (n - 5) / (n + 1), counted from eight letters on. Exactness comes after: candidates are kept
+ * only at edit distance one (typos.ts).
  */
 export function typoThreshold(word: string): number {
   const n = [...word].length;
-  const worst = n >= 6 ? (n - 3) / (n + 5) : (n - 2) / (n + 4);
+  const whole = n >= 6 ? (n - 3) / (n + 5) : (n - 2) / (n + 4);
+  const worst = n >= 8 ? Math.min(whole, (n - 5) / (n + 1)) : whole;
   // A hair below the worst case: the server computes similarities in single precision.
   return Math.max(0.01, Math.floor((worst - 0.001) * 100) / 100);
 }

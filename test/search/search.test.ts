@@ -139,7 +139,7 @@ for (const engine of engines) {
       // The newest rows say "Alphabet", but whole words rank first.
       expect(ids(result.hits)).toEqual([6000, 5999, 5998, 5997, 5996].map((id) => `task:${id}`));
       expect(result.plans!.map((p) => [p.read, p.index, p.indexUsed])).toEqual([['recency-budget', 'tasks_pkey', true]]);
-      expect((await find('alphab', { in: ['tasks'] })).hits).toHaveLength(5);
+      expect((await find('alphab', { in: ['tasks'] })).hits.filter((h) => h.match !== 'typo')).toHaveLength(5);
       expect(result.fuzzyRan).toBe(false);
     });
 
