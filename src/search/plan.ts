@@ -7,19 +7,24 @@ import type { Correction } from './typos.js';
  * The plan per entity, from the lexicon's counts (pure, unit-tested). The cost of a search is
  * meant to follow the rows it returns, not how common its words are:
  * - index: the rarest word holds few rows, so the trigram GIN index finds every match and all
- *   of them are ranked in SQL (cost ~ that word's rows, at most RARE_ROWS);
+ *   of them are ranked in SQL (cost ~ that word's rows, at most rareRows);
  * - recency: every word is common, so matches are dense: walk the primary key
  *   backwards, one rank class at a time, and stop when the page is full. A class the lexicon
- *   cannot size is first tried within the newest SCAN_BUDGET rows; when those do not fill the
+ *   cannot size is first tried within the newest scanBudget rows; when those do not fill the
  *   page, the class is sparse and its matches come from the trigram index instead.
  * Either way the page is the top of the documented order over every matching row (ranking.ts).
  */
 export type Strategy = 'index' | 'recency';
 
-/** A word is rare (index-driven) when it is in at most this many rows. */
-export const RARE_ROWS = 3000;
-/** Rows a recency walk reads for a class of unknown size before it asks the index instead. */
-export const SCAN_BUDGET = 5000;
+export interface Tuning {
+  /** A word is rare (index-driven) when it is in at most this many rows. */
+  rareRows: number;
+  /** Rows a recency walk reads for a class before it asks the index instead. */
+  scanBudget: number;
+}
+
+/** Measured on `--scale large` (docs/decisions.md): the index reads a match in ~7 µs, the walk a row in ~2.5 µs. */
+export const DEFAULT_TUNING: Tuning = { rareRows: 3000, scanBudget: 5000 };
 
 export interface WordCount {
   word: string;
@@ -33,7 +38,7 @@ export interface WordCount {
 export interface ClassStep {
   /** The rank class (ranking.ts): 0 phrase of whole words … 4 typo. */
   rank: number;
-  /** How the class is read: served by the index, or walked by recency (within SCAN_BUDGET rows, or to the end when no index can help). */
+  /** How the class is read: served by the index, or walked by recency (within scanBudget rows, or to the end when no index can help). */
   read: 'index' | 'recency' | 'recency-budget';
   estimate: number | null;
 }
@@ -66,18 +71,24 @@ export function countWords(term: SearchTerm, counts: Map<string, PartCount>): Wo
   });
 }
 
-export function planEntity(entity: Entity, term: SearchTerm, words: WordCount[], options: { projectId?: number | undefined } = {}): EntityPlan {
+export function planEntity(
+  entity: Entity,
+  term: SearchTerm,
+  words: WordCount[],
+  options: { projectId?: number | undefined; tuning?: Tuning | undefined } = {},
+): EntityPlan {
+  const tuning = options.tuning ?? DEFAULT_TUNING;
   const counted = words.filter((w): w is WordCount & { rows: number } => w.rows !== null);
   const rarest = counted.reduce<(typeof counted)[number] | undefined>((best, w) => (best === undefined || w.rows < best.rows ? w : best), undefined);
   const drive = rarest ? { word: rarest.word, rows: rarest.rows } : null;
   const ranks = rankClasses(term);
   // One project's rows are few and indexed: the index plan ranks them all.
-  if (options.projectId !== undefined || (drive !== null && drive.rows <= RARE_ROWS)) return { entity, strategy: 'index', drive, words, ranks, steps: [] };
+  if (options.projectId !== undefined || (drive !== null && drive.rows <= tuning.rareRows)) return { entity, strategy: 'index', drive, words, ranks, steps: [] };
   const only = term.words.length === 1 ? words[0]! : undefined;
   const steps = ranks.map((rank): ClassStep => {
     // A lone plain word: the lexicon sizes both classes (whole word exactly, inside other words at most).
     const estimate = only?.wholeRows != null && only.rows !== null ? (rank === 0 ? only.wholeRows : Math.max(0, only.rows - only.wholeRows)) : null;
-    return { rank, read: readFor(estimate, drive), estimate };
+    return { rank, read: readFor(estimate, drive, tuning), estimate };
   });
   return { entity, strategy: 'recency', drive, words, ranks, steps };
 }
@@ -93,15 +104,15 @@ export function rankClasses(term: SearchTerm): number[] {
 }
 
 /** The typo pass of one entity: rows that hold each word or one of its corrections. */
-export function planTypos(words: WordCount[], drive: EntityPlan['drive']): ClassStep {
+export function planTypos(words: WordCount[], drive: EntityPlan['drive'], tuning: Tuning = DEFAULT_TUNING): ClassStep {
   const sizes = words.map((w) => (w.corrections?.length ? (w.rows ?? 0) + w.corrections.reduce((n, c) => n + c.rows, 0) : w.rows));
   const known = sizes.filter((n): n is number => n !== null);
   const estimate = known.length > 0 ? Math.min(...known) : null;
-  return { rank: 4, read: estimate !== null && estimate <= RARE_ROWS ? 'index' : readFor(null, drive), estimate };
+  return { rank: 4, read: readFor(estimate, drive, tuning), estimate };
 }
 
-function readFor(estimate: number | null, drive: EntityPlan['drive']): ClassStep['read'] {
+function readFor(estimate: number | null, drive: EntityPlan['drive'], tuning: Tuning): ClassStep['read'] {
   if (drive === null) return 'recency'; // nothing the index could serve: walk until the page is full
   // Even a class the lexicon calls dense gets the budget: its count is an upper bound.
-  return estimate !== null && estimate <= RARE_ROWS ? 'index' : 'recency-budget';
+  return estimate !== null && estimate <= tuning.rareRows ? 'index' : 'recency-budget';
 }

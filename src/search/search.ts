@@ -3,7 +3,7 @@ import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
 import { countParts, similarWords } from './lexicon.js';
-import { countWords, planEntity, planTypos, SCAN_BUDGET, type EntityPlan, type WordCount } from './plan.js';
+import { countWords, DEFAULT_TUNING, planEntity, planTypos, type EntityPlan, type Tuning, type WordCount } from './plan.js';
 import { MATCHES } from './ranking.js';
 import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
 import { snippet, type Range } from './snippet.js';
@@ -20,6 +20,8 @@ export interface SearchOptions {
   threshold?: number | undefined;
   /** Runs EXPLAIN ANALYZE on each query and reports the plan chosen per word and per class. */
   explain?: boolean | undefined;
+  /** The planner's two thresholds (plan.ts), lowered by tests so a small seed exercises every plan. */
+  tuning?: Partial<Tuning> | undefined;
 }
 
 export type Match = (typeof MATCHES)[number];
@@ -71,7 +73,8 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
   const entities = pickEntities(options.in);
   const limit = checkLimit(options.limit ?? DEFAULT_LIMIT);
   const projectId = options.projectId === undefined ? undefined : checkProjectId(options.projectId);
-  const shape = { limit, projectId, budget: SCAN_BUDGET };
+  const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const shape = { limit, projectId, budget: tuning.scanBudget };
 
   return db.transaction(async (tx) => {
     // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
@@ -96,7 +99,7 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
     for (const entity of entities) {
       await settle('lexicon');
-      const plan = planEntity(entity, term, countWords(term, await countParts(tx, entity, parts, starts)), { projectId });
+      const plan = planEntity(entity, term, countWords(term, await countParts(tx, entity, parts, starts)), { projectId, tuning });
       plansBy.set(entity.kind, { plan, steps: [] });
     }
     // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
@@ -133,7 +136,7 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const corrections = await correct(tx, entity, term);
         for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
         if (![...corrections.values()].some((c) => c.length > 0)) continue;
-        const step = planTypos(p.plan.words, p.plan.drive);
+        const step = planTypos(p.plan.words, p.plan.drive, tuning);
         const got = await readClass(run, entity, term, corrections, 4, step.read, { ...shape, limit: need });
         p.steps.push({ ...step, read: got.read, found: got.rows.length });
         const fixes = [...corrections.values()].flat().map((c) => c.word);
