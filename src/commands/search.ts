@@ -1,21 +1,19 @@
 import { Args, Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { ENTITIES } from '../search/entities.js';
-import { DEFAULT_LIMIT, MAX_LIMIT, search, type SearchResult } from '../search/search.js';
-import { renderPlans, renderResult } from '../search/render.js';
+import { DEFAULT_LIMIT, ENTITIES, MAX_LIMIT, renderPlans, renderResult, search, type SearchResult } from '../search/index.js';
 
 export default class Search extends DevdbCommand<SearchResult> {
   static override summary = 'Ranked, typo-tolerant search over project names, task titles and comment bodies.';
   static override description = [
-    'Every word must match, in any order and case. Matches as typed rank above matches with typos; among them, whole words in short texts rank first.',
-    'Words of six letters or more also match with one missing, extra or changed letter. Words under three letters match at the start of a word (ui finds "UI", not "build").',
-    'The term is searched as text: %, _, quotes and SQL are literal. Each table is searched through its trigram index (see --explain).',
+    'Every word must match, in any order and case. Order: the words as a phrase, then all words apart, then typo matches (whole words before parts of words in each);',
+    'then projects, tasks, comments; then newest first. Words of four letters or more also match with one missing, extra, changed or swapped letter (marked ~).',
+    'Words under three letters match at the start of a word (ui finds "UI", not "build"). %, _, quotes and SQL are literal. --explain shows the plan per word.',
   ].join('\n');
   static override examples = [
     '<%= config.bin %> search "login bug"',
     '<%= config.bin %> search deploymnet --in tasks --limit 5',
     '<%= config.bin %> search "100%" --project 42',
-    '<%= config.bin %> search ocelot --explain',
+    '<%= config.bin %> search checkout --explain',
     '<%= config.bin %> search invoice --json',
   ];
   static override args = {
@@ -26,8 +24,8 @@ export default class Search extends DevdbCommand<SearchResult> {
     in: Flags.string({ description: 'comma-separated tables to search: projects, tasks, comments', default: 'projects,tasks,comments' }),
     project: Flags.integer({ description: 'only this project (its id), its tasks and their comments' }),
     limit: Flags.integer({ description: `how many results (1 to ${MAX_LIMIT})`, default: DEFAULT_LIMIT }),
-    threshold: Flags.string({ description: 'fuzzy cut-off from 0 to 1 (pg_trgm word_similarity); default: what one typo in each long word needs' }),
-    explain: Flags.boolean({ description: 'print each query plan (EXPLAIN ANALYZE) and whether it used its trigram index', default: false }),
+    threshold: Flags.string({ description: 'typo candidates\' cut-off from 0 to 1 (pg_trgm word_similarity in the lexicon); default: what one typo needs' }),
+    explain: Flags.boolean({ description: 'print the plan per word (index or newest first) and each query plan (EXPLAIN ANALYZE)', default: false }),
   };
 
   async run(): Promise<SearchResult> {

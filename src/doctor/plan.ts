@@ -1,3 +1,5 @@
+import { ENTITIES } from '../search/entities.js';
+
 /**
  * What the plan (phase-c-schema-plan.md) asks of the schema, as data: the domains of C.3, the
  * relationships of C.6, the search and partial indexes of C.2/C.4, the secrets of C.2 Security.
@@ -37,11 +39,8 @@ export interface RequiredIndex {
   predicates?: string[];
 }
 
-export const TRIGRAM_INDEXES: RequiredIndex[] = [
-  { why: 'project search (C.4)', table: 'projects', columns: ['name'], method: 'gin', opclass: 'gin_trgm_ops' },
-  { why: 'task search (C.4)', table: 'tasks', columns: ['title'], method: 'gin', opclass: 'gin_trgm_ops' },
-  { why: 'comment search (C.4)', table: 'comments', columns: ['body'], method: 'gin', opclass: 'gin_trgm_ops' },
-];
+/** One per searchable column, from the search capability's registry (src/search/entities.ts). */
+export const TRIGRAM_INDEXES: RequiredIndex[] = ENTITIES.map((e) => ({ why: `${e.kind} search (C.4)`, table: e.table, columns: [e.column], method: 'gin', opclass: 'gin_trgm_ops' }));
 
 export const UNREAD_NOTIFICATIONS_INDEX: RequiredIndex = {
   why: 'the unread badge and inbox (C.2 Indexing: partial index for unread notifications)',

@@ -1,4 +1,9 @@
-/** What devdb search looks through: one table, one text column, one trigram index each. */
+/**
+ * What devdb search looks through: one table, one text column each. This registry is the one
+ * list: the queries, the lexicon maintenance test, doctor's trigram-index rule
+ * (src/doctor/plan.ts) and the migration's triggers are all checked against it
+ * (test/search/entities.test.ts fails when an entity is added halfway).
+ */
 export type EntityKind = 'project' | 'task' | 'comment';
 
 export interface Entity {
@@ -9,16 +14,50 @@ export interface Entity {
   column: string;
   /** The column that names the hit's project (a project is its own). */
   projectColumn: string;
-  /** The GIN index (gin_trgm_ops) the search must use; `--explain` checks that it did. */
+  /** The GIN index (gin_trgm_ops) on the column: what a rare word's search reads. */
   index: string;
+  /** The primary key's btree: what a common word's search walks backwards, newest (highest id) first. */
+  recencyIndex: string;
+  /** The column's word lexicon (word → rows holding it), kept by triggers. */
+  lexicon: string;
   /** Long texts are cut around the match; names and titles are shown whole. */
   long: boolean;
 }
 
 export const ENTITIES: readonly Entity[] = [
-  { kind: 'project', plural: 'projects', table: 'projects', column: 'name', projectColumn: 'id', index: 'projects_name_trgm_idx', long: false },
-  { kind: 'task', plural: 'tasks', table: 'tasks', column: 'title', projectColumn: 'project_id', index: 'tasks_title_trgm_idx', long: false },
-  { kind: 'comment', plural: 'comments', table: 'comments', column: 'body', projectColumn: 'project_id', index: 'comments_body_trgm_idx', long: true },
+  {
+    kind: 'project',
+    plural: 'projects',
+    table: 'projects',
+    column: 'name',
+    projectColumn: 'id',
+    index: 'projects_name_trgm_idx',
+    recencyIndex: 'projects_pkey',
+    lexicon: 'project_name_words',
+    long: false,
+  },
+  {
+    kind: 'task',
+    plural: 'tasks',
+    table: 'tasks',
+    column: 'title',
+    projectColumn: 'project_id',
+    index: 'tasks_title_trgm_idx',
+    recencyIndex: 'tasks_pkey',
+    lexicon: 'task_title_words',
+    long: false,
+  },
+  {
+    kind: 'comment',
+    plural: 'comments',
+    table: 'comments',
+    column: 'body',
+    projectColumn: 'project_id',
+    index: 'comments_body_trgm_idx',
+    recencyIndex: 'comments_pkey',
+    lexicon: 'comment_body_words',
+    long: true,
+  },
 ];
 
 export const ENTITY_NAMES = ENTITIES.map((e) => e.plural);

@@ -1,25 +1,27 @@
 import type { Queryable } from '../db/db.js';
 import type { EntityKind } from './entities.js';
-import type { EntityQuery, Tier } from './queries.js';
+import type { EntityQuery } from './queries.js';
 
 export interface QueryPlan {
   kind: EntityKind;
-  tier: Tier;
+  ranks: number[];
+  read: EntityQuery['read'];
+  /** The index this read is meant to use: the trigram GIN (index) or the recency btree (recency). */
   index: string;
-  /** The plan reads the entity's trigram index (a Bitmap Index Scan or Index Scan on it). */
   indexUsed: boolean;
   sql: string;
   plan: string;
 }
 
-/** EXPLAIN ANALYZE of one search query, run with the same parameters as the real one. */
+/** EXPLAIN ANALYZE of one search query, run with the same parameters and settings as the real one. */
 export async function explainQuery(tx: Queryable, query: EntityQuery): Promise<QueryPlan> {
   const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${query.text}`, query.params);
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-  const index = query.entity.index;
-  return { kind: query.entity.kind, tier: query.tier, index, indexUsed: usesIndex(plan, index), sql: query.text, plan };
+  const index = query.read === 'index' ? query.entity.index : query.entity.recencyIndex;
+  return { kind: query.entity.kind, ranks: query.ranks, read: query.read, index, indexUsed: usesIndex(plan, index), sql: query.text, plan };
 }
 
 export function usesIndex(plan: string, index: string): boolean {
-  return plan.split('\n').some((line) => /Index (Only )?Scan/.test(line) && line.includes(` on ${index}`));
+  // "Bitmap Index Scan on idx" or "Index Scan Backward using idx on table".
+  return plan.split('\n').some((line) => /Index (Only )?Scan/.test(line) && (line.includes(` on ${index}`) || line.includes(` using ${index} `)));
 }

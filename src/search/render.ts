@@ -1,4 +1,6 @@
-import type { SearchHit, SearchResult } from './search.js';
+import { escapeControlChars } from '../util/control-chars.js';
+import type { Range } from './snippet.js';
+import type { EntitySummary, SearchHit, SearchResult } from './search.js';
 
 const BOLD_RED = '\u001B[1;31m';
 const DIM = '\u001B[2m';
@@ -7,39 +9,49 @@ const RESET = '\u001B[0m';
 /**
  * The ranked list as a terminal shows it, like `rg`: one hit per line with where it lives,
  * the text with its matches marked in colour (only when `color`), and a summary at the end.
+ * Stored text is data: its control characters are made visible before any colour is added.
  */
 export function renderResult(result: SearchResult, color: boolean): string[] {
   const lines = result.hits.map((hit) => renderHit(hit, color));
-  const counts = result.entities.map((e) => `${e.kind}s ${e.exact}${e.exactMore ? '+' : ''} exact${result.fuzzyRan ? `, ${e.fuzzy}${e.fuzzyMore ? '+' : ''} fuzzy` : ''}`);
-  lines.push('', `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${result.term}" (${counts.join('; ')})`);
-  if (result.entities.some((e) => e.more)) {
-    lines.push('Common term: only the first matches of each table were ranked. Add words, or use --project or --in, to narrow it.');
-  }
+  const counts = result.entities.map(summarize);
+  lines.push('', `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${escapeControlChars(result.term)}" (${counts.join('; ')})`);
   return lines;
 }
 
-function renderHit(hit: SearchHit, color: boolean): string {
-  const where = hit.kind === 'project' ? `project ${hit.id}` : `${hit.kind} ${hit.id}${hit.on ? ` on ${hit.on.kind} ${hit.on.id}` : ''} · ${hit.projectName}`;
-  const head = `${hit.match === 'fuzzy' ? '~' : ' '} ${hit.score.toFixed(2)}  ${where}`;
-  return `${color ? DIM + head + RESET : head}  ${mark(hit, color)}`;
+function summarize(e: EntitySummary): string {
+  const drive = e.drive ? `"${escapeControlChars(e.drive.word)}" in ≤${e.drive.rows.toLocaleString('en-US')} rows` : 'no countable word';
+  return `${e.kind}s: ${e.strategy === 'index' ? 'index' : 'newest first'}, ${drive}`;
 }
 
-function mark(hit: SearchHit, color: boolean): string {
-  if (!color) return hit.text;
+function renderHit(hit: SearchHit, color: boolean): string {
+  const project = escapeControlChars(hit.projectName);
+  const where = hit.kind === 'project' ? `project ${hit.id}` : `${hit.kind} ${hit.id}${hit.on ? ` on ${hit.on.kind} ${hit.on.id}` : ''} · ${project}`;
+  const head = `${hit.match === 'typo' ? '~' : ' '} ${hit.match.padEnd(6)}  ${where}`;
+  return `${color ? DIM + head + RESET : head}  ${mark(hit.text, hit.highlights, color)}`;
+}
+
+/** Escapes each piece separately, so the highlight ranges (offsets into the raw text) stay right. */
+function mark(text: string, highlights: Range[], color: boolean): string {
   let out = '';
   let at = 0;
-  for (const [start, end] of hit.highlights) {
-    out += hit.text.slice(at, start) + BOLD_RED + hit.text.slice(start, end) + RESET;
+  for (const [start, end] of highlights) {
+    const hit = escapeControlChars(text.slice(start, end));
+    out += escapeControlChars(text.slice(at, start)) + (color ? BOLD_RED + hit + RESET : hit);
     at = end;
   }
-  return out + hit.text.slice(at);
+  return out + escapeControlChars(text.slice(at));
 }
 
-/** Each query's plan, headed by whether it used the table's trigram index. */
+/** Per entity, the plan chosen from the lexicon (per word, per class), then each query's plan. */
 export function renderPlans(result: SearchResult): string[] {
-  return (result.plans ?? []).flatMap((p) => [
-    `-- ${p.kind}s, ${p.tier}: ${p.indexUsed ? `uses ${p.index}` : `does NOT use ${p.index}`}`,
-    p.plan,
-    '',
-  ]);
+  const lines: string[] = [];
+  for (const e of result.entities) {
+    const words = e.words.map((w) => `${escapeControlChars(w.word)}: ${w.rows === null ? 'not countable' : `≤${w.rows} rows${w.wholeRows !== null ? ` (${w.wholeRows} as a whole word)` : ''}`}${w.corrections?.length ? `, typo → ${w.corrections.map((c) => c.word).join(', ')}` : ''}`);
+    lines.push(`-- ${e.kind}s: ${e.strategy === 'index' ? 'index plan (rarest word drives the trigram index)' : 'recency plan (newest first, stops when the page is full)'}; ${words.join('; ')}`);
+    for (const s of e.steps) lines.push(`--   class ${s.rank}: ${s.read}${s.estimate !== null ? ` (estimate ${s.estimate})` : ''}, ${s.found} rows`);
+  }
+  for (const p of result.plans ?? []) {
+    lines.push(`-- ${p.kind}s, classes ${p.ranks.join(',')}, ${p.read}: ${p.indexUsed ? `uses ${p.index}` : `does NOT use ${p.index}`}`, p.plan, '');
+  }
+  return lines;
 }

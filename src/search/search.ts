@@ -2,9 +2,13 @@ import type { Db, Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
-import { entityQuery, type EntityQuery, type PoolRow, type Tier } from './queries.js';
+import { countParts, similarWords } from './lexicon.js';
+import { countWords, DEFAULT_TUNING, planEntity, planTypos, type EntityPlan, type Tuning, type WordCount } from './plan.js';
+import { MATCHES } from './ranking.js';
+import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
 import { snippet, type Range } from './snippet.js';
-import { parseTerm, type SearchTerm, type TermWord } from './terms.js';
+import { countableParts, parseTerm, type SearchTerm, type TermWord } from './terms.js';
+import { pickCorrections, type Correction } from './typos.js';
 
 export interface SearchOptions {
   term: string;
@@ -12,11 +16,15 @@ export interface SearchOptions {
   in?: readonly string[] | undefined;
   projectId?: number | undefined;
   limit?: number | undefined;
-  /** The fuzzy cut-off (pg_trgm word_similarity, per word); default: what one typo in that word needs. */
+  /** The typo candidates' cut-off (pg_trgm word_similarity in the lexicon); default: what one typo in that word needs. */
   threshold?: number | undefined;
-  /** Runs EXPLAIN ANALYZE on each query and reports whether its trigram index was used. */
+  /** Runs EXPLAIN ANALYZE on each query and reports the plan chosen per word and per class. */
   explain?: boolean | undefined;
+  /** The planner's two thresholds (plan.ts), lowered by tests so a small seed exercises every plan. */
+  tuning?: Partial<Tuning> | undefined;
 }
+
+export type Match = (typeof MATCHES)[number];
 
 export interface SearchHit {
   kind: EntityKind;
@@ -25,10 +33,10 @@ export interface SearchHit {
   projectName: string;
   /** What a comment is attached to. */
   on?: { kind: 'project' | 'task'; id: number };
-  /** exact: every word found as typed; fuzzy: found with typos. Exact always ranks first. */
-  match: Tier;
-  /** exact in [1, 2] (whole words in a short text score highest), fuzzy in (0, 1). */
-  score: number;
+  /** phrase: the term as typed; words: every word, in any order; typo: some word through a correction. */
+  match: Match;
+  /** The rank class, 0 (best) to 4 (typo): see ranking.ts. */
+  rank: number;
   /** The name or title, or the part of a comment around the match, on one line. */
   text: string;
   highlights: Range[];
@@ -36,19 +44,19 @@ export interface SearchHit {
 
 export interface EntitySummary {
   kind: EntityKind;
-  exact: number;
-  fuzzy: number;
-  /** More rows matched than were ranked (a pool was full): narrow the search to see them all. */
-  more: boolean;
-  exactMore: boolean;
-  fuzzyMore: boolean;
+  strategy: EntityPlan['strategy'];
+  /** The rarest word and the rows the lexicon says may hold it. */
+  drive: EntityPlan['drive'];
+  words: WordCount[];
+  /** How each rank class was read (recency plans and the typo pass). */
+  steps: { rank: number; read: string; estimate: number | null; found: number }[];
 }
 
 export interface SearchResult {
   term: string;
   words: TermWord[];
   limit: number;
-  /** Fuzzy matching runs only when exact matches do not fill the limit. */
+  /** The typo pass runs only when exact matches do not fill the page. */
   fuzzyRan: boolean;
   hits: SearchHit[];
   entities: EntitySummary[];
@@ -59,18 +67,14 @@ export interface SearchResult {
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
-/** Candidates each table hands over per tier: small enough to stay fast on common words. */
-const MIN_POOL = 100;
-
-const kindOrder: Record<EntityKind, number> = { project: 0, task: 1, comment: 2 };
-const tierOrder: Record<Tier, number> = { exact: 0, fuzzy: 1 };
 
 export async function search(db: Db, options: SearchOptions): Promise<SearchResult> {
   const term = parseTerm(options.term, checkThreshold(options.threshold));
   const entities = pickEntities(options.in);
   const limit = checkLimit(options.limit ?? DEFAULT_LIMIT);
   const projectId = options.projectId === undefined ? undefined : checkProjectId(options.projectId);
-  const shape = { pool: Math.max(MIN_POOL, limit), limit, projectId };
+  const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
+  const shape = { limit, projectId, budget: tuning.scanBudget };
 
   return db.transaction(async (tx) => {
     // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
@@ -78,54 +82,117 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     if (projectId !== undefined && (await tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId])).length === 0) {
       throw new DevdbError('E_NOT_FOUND', `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`);
     }
-    // Under a LIMIT the planner bets on a sequential scan finding the pool early, a bet it
-    // cannot price for text patterns (a rare word reads the whole table). The trigram index
-    // bounds the work whatever the word, so it is the plan; it cannot help an unindexed term.
-    if (!term.unindexed) await tx.query("SELECT set_config('enable_seqscan', 'off', true)");
     const plans: QueryPlan[] = [];
-    const run = async (query: EntityQuery): Promise<PoolRow[]> => {
-      if (options.explain) plans.push(await explainQuery(tx, query));
-      return tx.query<PoolRow>(query.text, query.params);
+    const settle = async (read: EntityQuery['read'] | 'lexicon') => {
+      const settings = plannerSettings(read);
+      await tx.query(`SELECT ${Object.keys(settings).map((k, i) => `set_config('${k}', $${i + 1}, true)`).join(', ')}`, Object.values(settings));
     };
+    const run = async (query: EntityQuery): Promise<RankedRow[]> => {
+      await settle(query.read);
+      if (options.explain) plans.push(await explainQuery(tx, query));
+      return tx.query<RankedRow>(query.text, query.params);
+    };
+    const parts = [...new Set(term.words.filter((w) => w.mode === 'substring').flatMap((w) => countableParts(w.text)))];
+    const starts = [...new Set(term.words.filter((w) => w.mode === 'word-prefix').map((w) => w.text.toLowerCase()))];
+    const noCorrections = new Map<string, Correction[]>();
 
-    const found = new Map<EntityKind, { exact: PoolRow[]; fuzzy: PoolRow[] }>();
-    for (const entity of entities) found.set(entity.kind, { exact: await run(entityQuery(entity, term, 'exact', shape)), fuzzy: [] });
-    const exactTotal = [...found.values()].reduce((sum, f) => sum + (f.exact[0]?.pool ?? 0), 0);
-    // Exact matches rank above fuzzy ones, so fuzzy rows could only fill what is left.
-    const fuzzyRan = term.fuzzy && exactTotal < limit;
+    const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
+    for (const entity of entities) {
+      await settle('lexicon');
+      const plan = planEntity(entity, term, countWords(term, await countParts(tx, entity, parts, starts)), { projectId, tuning });
+      plansBy.set(entity.kind, { plan, steps: [] });
+    }
+    // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
+    // table in kind order, and the search stops as soon as the page is full.
+    const ranks = plansBy.get(entities[0]!.kind)!.plan.ranks;
+    const hits: SearchHit[] = [];
+    for (const rank of ranks) {
+      for (const entity of entities) {
+        const need = limit - hits.length;
+        if (need <= 0) break;
+        const p = plansBy.get(entity.kind)!;
+        let rows: RankedRow[];
+        if (p.plan.strategy === 'index') {
+          // The rare word bounds the work: one query ranks every match, each class reads from it.
+          p.all ??= await run(entityQuery(entity, term, noCorrections, ranks, 'index', shape));
+          rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
+        } else {
+          const step = p.plan.steps.find((s) => s.rank === rank)!;
+          const got = await readClass(run, entity, term, noCorrections, rank, step.read, { ...shape, limit: need });
+          p.steps.push({ ...step, read: got.read, found: got.rows.length });
+          rows = got.rows;
+        }
+        hits.push(...rows.map((r) => toHit(entity, r, term, [])));
+      }
+    }
+    const fuzzyRan = term.fuzzy && hits.length < limit;
     if (fuzzyRan) {
-      const need = limit - exactTotal;
-      for (const entity of entities) found.get(entity.kind)!.fuzzy = await run(entityQuery(entity, term, 'fuzzy', { ...shape, limit: need }));
+      // Typo matches rank below every exact one, so they only fill what is left of the page.
+      for (const entity of entities) {
+        const need = limit - hits.length;
+        if (need <= 0) break;
+        const p = plansBy.get(entity.kind)!;
+        await settle('lexicon');
+        const corrections = await correct(tx, entity, term);
+        for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
+        if (![...corrections.values()].some((c) => c.length > 0)) continue;
+        const step = planTypos(p.plan.words, p.plan.drive, tuning);
+        const got = await readClass(run, entity, term, corrections, 4, step.read, { ...shape, limit: need });
+        p.steps.push({ ...step, read: got.read, found: got.rows.length });
+        const fixes = [...corrections.values()].flat().map((c) => c.word);
+        hits.push(...got.rows.map((r) => toHit(entity, r, term, fixes)));
+      }
     }
 
-    const hits = entities
-      .flatMap((entity) => {
-        const rows = found.get(entity.kind)!;
-        return [...rows.exact.map((r) => toHit(entity, r, 'exact', term)), ...rows.fuzzy.map((r) => toHit(entity, r, 'fuzzy', term))];
-      })
-      .sort((a, b) => tierOrder[a.match] - tierOrder[b.match] || b.score - a.score || kindOrder[a.kind] - kindOrder[b.kind] || a.id - b.id)
-      .slice(0, limit);
     const summaries = entities.map((entity): EntitySummary => {
-      const rows = found.get(entity.kind)!;
-      const exact = rows.exact[0]?.pool ?? 0;
-      const fuzzy = rows.fuzzy[0]?.pool ?? 0;
-      return { kind: entity.kind, exact, fuzzy, more: exact >= shape.pool || fuzzy >= shape.pool, exactMore: exact >= shape.pool, fuzzyMore: fuzzy >= shape.pool };
+      const p = plansBy.get(entity.kind)!;
+      return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
     });
-    const notices = [...shortWordNotices(term), ...(term.unindexed ? [await fullScanNotice(tx, term, entities)] : [])];
+    const notices = [...shortWordNotices(term), ...(term.unindexed ? [unindexedNotice(term, entities)] : [])];
     return { term: term.text, words: term.words, limit, fuzzyRan, hits, entities: summaries, notices, ...(options.explain ? { plans } : {}) };
   });
 }
 
-function toHit(entity: Entity, row: PoolRow, match: Tier, term: SearchTerm): SearchHit {
-  const shown = snippet(row.text, term, match === 'fuzzy', entity.long);
+type Runner = (query: EntityQuery) => Promise<RankedRow[]>;
+
+/**
+ * One rank class, newest first. A budgeted walk that does not fill the page proves only that the
+ * newest rows hold too few matches: the class is sparse, so the index serves it whole.
+ */
+async function readClass(
+  run: Runner,
+  entity: Entity,
+  term: SearchTerm,
+  corrections: Map<string, Correction[]>,
+  rank: number,
+  read: EntityQuery['read'],
+  shape: { limit: number; projectId?: number | undefined; budget: number },
+): Promise<{ rows: RankedRow[]; read: string }> {
+  const rows = await run(entityQuery(entity, term, corrections, [rank], read, shape));
+  if (read !== 'recency-budget' || rows.length >= shape.limit) return { rows, read };
+  return { rows: await run(entityQuery(entity, term, corrections, [rank], 'index', shape)), read: 'recency-budget, then index' };
+}
+
+/** Each typo-tolerant word's corrections from the entity's lexicon. */
+async function correct(tx: Queryable, entity: Entity, term: SearchTerm): Promise<Map<string, Correction[]>> {
+  const out = new Map<string, Correction[]>();
+  for (const w of term.words) {
+    if (w.fuzzy === null) continue;
+    out.set(w.text, pickCorrections(w.text, await similarWords(tx, entity, w.text, w.fuzzy)));
+  }
+  return out;
+}
+
+function toHit(entity: Entity, row: RankedRow, term: SearchTerm, corrections: string[]): SearchHit {
+  const shown = snippet(row.text, term, corrections, entity.long);
   return {
     kind: entity.kind,
-    id: row.id,
-    projectId: row.project_id,
+    id: Number(row.id),
+    projectId: Number(row.project_id),
     projectName: row.project_name,
-    ...(row.on_kind === 'project' || row.on_kind === 'task' ? { on: { kind: row.on_kind, id: row.on_id! } } : {}),
-    match,
-    score: Math.round(row.score * 10000) / 10000,
+    ...(row.on_kind === 'project' || row.on_kind === 'task' ? { on: { kind: row.on_kind, id: Number(row.on_id) } } : {}),
+    match: MATCHES[Math.min(row.rank, 4)]!,
+    rank: Number(row.rank),
     text: shown.text,
     highlights: shown.highlights,
   };
@@ -164,9 +231,6 @@ function shortWordNotices(term: SearchTerm): string[] {
   return [`${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} under 3 letters, too short for trigrams: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`];
 }
 
-async function fullScanNotice(tx: Queryable, term: SearchTerm, entities: Entity[]): Promise<string> {
-  const rows = await tx.query<{ reltuples: number }>('SELECT reltuples::float8 AS reltuples FROM pg_class WHERE oid = ANY($1::regclass[])', [entities.map((e) => e.table)]);
-  const total = rows.reduce((sum, r) => sum + Math.max(0, r.reltuples), 0);
-  const size = total > 0 ? ` (about ${Math.round(total).toLocaleString('en-US')} rows)` : '';
-  return `"${term.text}" has no letter or digit, so no trigram index can help: ${entities.map((e) => e.plural).join(', ')} were read row by row${size} until enough matches turned up.`;
+function unindexedNotice(term: SearchTerm, entities: Entity[]): string {
+  return `"${term.text}" has no letter or digit, so no trigram index can help: ${entities.map((e) => e.plural).join(', ')} were read newest first until the page was full.`;
 }

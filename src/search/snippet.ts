@@ -1,5 +1,4 @@
-import type { SearchTerm } from './terms.js';
-import { similarity } from './trigrams.js';
+import type { SearchTerm, TermWord } from './terms.js';
 
 /** A half-open range [start, end) of UTF-16 offsets into a hit's text. */
 export type Range = [number, number];
@@ -11,16 +10,16 @@ export interface Snippet {
 
 /** Characters kept on each side of the first match in a comment's snippet. */
 const CONTEXT = 60;
-/** Below this, a word of the text is too far from every term word to call it the match. */
-const FUZZY_HIGHLIGHT = 0.3;
 
 /**
  * The text to show for a hit: a title whole, a body cut around its first match, with
- * whitespace folded so a multi-line comment stays on one line of the terminal.
+ * whitespace folded so a multi-line comment stays on one line of the terminal. A typo match
+ * marks the lexicon words it was corrected to (`corrections`).
  */
-export function snippet(text: string, term: SearchTerm, fuzzy: boolean, cut: boolean): Snippet {
+export function snippet(text: string, term: SearchTerm, corrections: readonly string[], cut: boolean): Snippet {
   const flat = text.replace(/\s+/gu, ' ').trim();
-  const ranges = fuzzy ? fuzzyRanges(flat, term) : exactRanges(flat, term);
+  const words: TermWord[] = [...term.words, ...corrections.map((c): TermWord => ({ text: c, mode: 'substring', fuzzy: null }))];
+  const ranges = exactRanges(flat, words);
   if (!cut || flat.length <= 2 * CONTEXT + 40) return { text: flat, highlights: ranges };
   const first = ranges[0]?.[0] ?? 0;
   const start = Math.max(0, wordBoundary(flat, first - CONTEXT, -1));
@@ -33,31 +32,16 @@ export function snippet(text: string, term: SearchTerm, fuzzy: boolean, cut: boo
 }
 
 /** Every occurrence of every word, case-insensitive; short words only at a word start. */
-function exactRanges(text: string, term: SearchTerm): Range[] {
+function exactRanges(text: string, words: readonly TermWord[]): Range[] {
   const lower = text.toLowerCase();
   const ranges: Range[] = [];
-  for (const word of term.words) {
+  for (const word of words) {
     const needle = word.text.toLowerCase();
     // Lower-casing can change a string's length (rare letters): then offsets would lie.
     if (needle.length !== word.text.length || lower.length !== text.length) continue;
     for (let at = lower.indexOf(needle); at !== -1; at = lower.indexOf(needle, at + needle.length)) {
       if (word.mode !== 'word-prefix' || at === 0 || !/[\p{L}\p{N}]/u.test(lower[at - 1]!)) ranges.push([at, at + needle.length]);
     }
-  }
-  return merge(ranges);
-}
-
-/** For each term word, the closest word of the text (a typo match has no literal occurrence). */
-function fuzzyRanges(text: string, term: SearchTerm): Range[] {
-  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m): [string, number] => [m[0], m.index]);
-  const ranges: Range[] = [];
-  for (const word of term.words) {
-    let best: [number, Range] | undefined;
-    for (const [token, at] of tokens) {
-      const score = similarity(word.text, token);
-      if (score >= FUZZY_HIGHLIGHT && (!best || score > best[0])) best = [score, [at, at + token.length]];
-    }
-    if (best) ranges.push(best[1]);
   }
   return merge(ranges);
 }

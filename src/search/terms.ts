@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import { TYPO_WORD_LENGTH, trigramWords, typoThreshold } from './trigrams.js';
+import { trigramWords } from './trigrams.js';
 
 /**
  * How one word of the search term is matched. pg_trgm indexes runs of letters and digits
@@ -13,7 +13,10 @@ export type WordMode = 'substring' | 'word-prefix' | 'unindexed';
 export interface TermWord {
   text: string;
   mode: WordMode;
-  /** Typed words of five letters or more (up to 64) also match with one typo: their word_similarity cut-off. */
+  /**
+   * Words of letters and digits only, 4 to 64 of them, are also corrected for one typo: the
+   * pg_trgm word_similarity cut-off that finds their candidates in the lexicon. Null otherwise.
+   */
   fuzzy: number | null;
 }
 
@@ -21,30 +24,36 @@ export interface SearchTerm {
   /** The term as searched: trimmed, inner whitespace collapsed. */
   text: string;
   words: TermWord[];
-  /** No word can use a trigram index: every entity is read in full. */
+  /** No word can use a trigram index: every entity is read in order until the page is full. */
   unindexed: boolean;
-  /** Some word tolerates typos, so a fuzzy pass can find what the exact one missed. */
+  /** Some word tolerates typos, so a typo pass can find what the exact one missed. */
   fuzzy: boolean;
 }
 
-/** Longest word the fuzzy pass compares: past it, a typo-tolerant match means nothing. */
-const MAX_FUZZY_WORD = 64;
+/** More words than this is a usage error: each word is a condition in every query (issue 15, finding 6). */
+export const MAX_WORDS = 32;
+/** Shortest and longest word corrected for typos. */
+export const TYPO_MIN_LETTERS = 4;
+export const TYPO_MAX_LETTERS = 64;
 
 const alnum = /[\p{L}\p{N}]/u;
 const alnumRun = /[\p{L}\p{N}]{3}/u;
+const alnumOnly = /^[\p{L}\p{N}]+$/u;
 
 /**
- * Splits and classifies the term. `threshold` overrides the per-word fuzzy cut-off, which by
+ * Splits and classifies the term. `threshold` overrides the per-word candidate cut-off, which by
  * default is the loosest one a single typo in that word can produce.
  */
 export function parseTerm(raw: string, threshold?: number): SearchTerm {
   if (raw.includes('\0')) throw usageError('The search term contains a NUL character, which PostgreSQL text cannot hold: remove it.');
   const text = raw.trim().replace(/\s+/gu, ' ');
   if (text === '') throw usageError('The search term is empty: give the words to look for, e.g. devdb search "login bug".');
-  const words = [...new Set(text.split(' '))].map((word): TermWord => {
+  const unique = [...new Set(text.split(' '))];
+  if (unique.length > MAX_WORDS) throw usageError(`The search term has ${unique.length} different words; at most ${MAX_WORDS} are searched: keep the words that matter.`);
+  const words = unique.map((word): TermWord => {
     const mode = wordMode(word);
     const letters = [...word].length;
-    const typos = mode === 'substring' && letters >= TYPO_WORD_LENGTH && letters <= MAX_FUZZY_WORD && trigramWords(word).length === 1;
+    const typos = alnumOnly.test(word) && letters >= TYPO_MIN_LETTERS && letters <= TYPO_MAX_LETTERS;
     return { text: word, mode, fuzzy: typos ? (threshold ?? typoThreshold(word)) : null };
   });
   return { text, words, unindexed: words.every((w) => w.mode === 'unindexed'), fuzzy: words.some((w) => w.fuzzy !== null) };
@@ -55,31 +64,52 @@ function wordMode(word: string): WordMode {
   return alnum.test(word) ? 'word-prefix' : 'unindexed';
 }
 
+/**
+ * The lowest pg_trgm word_similarity a typed word of n letters has against the word it was
+ * meant to be, with one letter changed, extra or missing, or two letters swapped. A word has
+ * n + 1 trigrams; a changed letter spoils three: (n - 2) / (n + 4); a swap spoils four:
+ * (n - 3) / (n + 5), counted from six letters on (below, it would let half the lexicon in). Inside
+ * a longer word the typed word also loses its two word-start trigrams and its word-end one:
+ * (n - 5) / (n + 1), counted from eight letters on. Exactness comes after: candidates are kept
+ * only at edit distance one (typos.ts).
+ */
+export function typoThreshold(word: string): number {
+  const n = [...word].length;
+  const whole = n >= 6 ? (n - 3) / (n + 5) : (n - 2) / (n + 4);
+  const worst = n >= 8 ? Math.min(whole, (n - 5) / (n + 1)) : whole;
+  // A hair below the worst case: the server computes similarities in single precision.
+  return Math.max(0.01, Math.floor((worst - 0.001) * 100) / 100);
+}
+
+/** The alphanumeric parts of a word the lexicon can count (3 letters or more). */
+export function countableParts(word: string): string[] {
+  return [...new Set(trigramWords(word).filter((p) => [...p].length >= 3))];
+}
+
 /** A LIKE pattern that matches `text` literally anywhere (with `ESCAPE '\'`). */
 export function containsPattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 }
 
 /**
- * A regular expression for "a word starts with `text`". The boundary is spelled as a class
- * of spaces and punctuation, the one form pg_trgm turns into its word-start trigrams
- * (`\m` or `[^[:alnum:]]` make it read the whole index).
+ * Boundaries are spelled as a class of spaces and punctuation, the one form pg_trgm turns into
+ * its word-start and word-end trigrams (`\m` or `[^[:alnum:]]` make it read the whole index).
  */
+const EDGE = '[[:space:][:punct:]]';
+
+/** A regular expression for "a word starts with `text`". */
 export function wordStartPattern(text: string): string {
-  return `(^|[[:space:][:punct:]])${escapeRegex(text)}`;
+  return `(^|${EDGE})${escapeRegex(text)}`;
 }
 
-/**
- * Where a word with one typo must still show: a single missing, extra or changed letter
- * spoils at most one half of the word, so the other half is intact at the start (first
- * half) or at the end (second half) of a word in the text. Both are patterns pg_trgm can
- * serve from the index with its word-boundary trigrams.
- */
-export function typoHalves(word: string): [start: string, end: string] {
-  const chars = [...word];
-  const middle = Math.floor(chars.length / 2);
-  const edge = '[[:space:][:punct:]]';
-  return [`(^|${edge})${escapeRegex(chars.slice(0, middle).join(''))}`, `${escapeRegex(chars.slice(middle).join(''))}(${edge}|$)`];
+/** A regular expression for "one of `words` stands as a whole word". */
+export function wholeWordPattern(words: readonly string[]): string {
+  return `(^|${EDGE})(${words.map(escapeRegex).join('|')})(${EDGE}|$)`;
+}
+
+/** True when the word is letters and digits only, so "as a whole word" means something. */
+export function isPlainWord(word: string): boolean {
+  return alnumOnly.test(word);
 }
 
 function escapeRegex(text: string): string {

@@ -18,6 +18,8 @@ const SLOTS: Record<string, (rnd: Random, ctx: TextContext) => string> = {
   dependency: (r) => r.pick(V.DEPENDENCIES),
   language: (r) => r.pick(V.LANGUAGES),
   kind: (r) => r.pick(V.PROJECT_KINDS),
+  incident: (r) => r.pick(V.INCIDENTS),
+  payment: (r) => r.pick(V.PAYMENT_ISSUES),
   file: (r) => r.pick(V.SOURCE_FILES),
   major: (r) => String(r.int(2, 22)),
   n: (r) => String(r.int(2, 9)),

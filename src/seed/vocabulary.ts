@@ -9,6 +9,9 @@ export const AREAS = [
   'Android app', 'public API', 'webhooks', 'invoice PDF', 'analytics export', 'team invites', 'permissions', 'audit log',
   'password reset', 'email templates', 'preview renderer', 'docs site', 'marketing site', 'CLI', 'status page', 'sidebar',
   'calendar view', 'activity feed', 'user profile', 'SSO integration', 'Slack integration', 'GitHub integration', 'import wizard',
+  'payments', 'payment form', 'refunds', 'subscription renewal', 'invoice emails', 'deploy pipeline', 'release train', 'staging environment',
+  'login form', 'two-factor login', 'magic link login', 'settings UI', 'reporting', 'data retention', 'rate limits', 'tax calculation',
+  'shopping cart', 'order history', 'inventory sync', 'search results', 'onboarding checklist', 'billing portal', 'usage metering',
 ];
 
 export const COMPONENTS = [
@@ -21,12 +24,24 @@ export const COMPONENTS = [
 export const BUGS = [
   'redirect loop', 'memory leak', 'race condition', 'flaky test', 'timeout', 'double submit', 'stale cache', 'broken layout',
   'wrong totals', 'missing translations', 'slow query', 'crash on launch', '500 error', 'encoding issue', 'off-by-one in pagination',
-  'duplicate emails', 'blank screen', 'scroll jump', 'wrong timezone', 'N+1 queries',
+  'duplicate emails', 'blank screen', 'scroll jump', 'wrong timezone', 'N+1 queries', 'deadlock', 'login bug', 'payment failure',
+  'deploy failure', 'session expiry', 'broken redirect', 'missing permission check', 'flicker', 'data loss', 'CORS error',
+  'stuck spinner', 'rounding error', 'infinite retry', 'certificate expiry', 'cache stampede', 'dropped webhook', 'garbled characters',
 ];
 
-export const PLATFORMS = ['Safari', 'Firefox', 'Chrome', 'Edge', 'iOS 17', 'Android 14', 'iPadOS', 'Windows', 'macOS', 'small screens', 'slow 3G'];
+export const PLATFORMS = ['Safari', 'Firefox', 'Chrome', 'Edge', 'iOS 17', 'Android 14', 'iPadOS', 'Windows', 'macOS', 'Linux', 'small screens', 'slow 3G', 'Opera', 'Brave', 'Samsung Internet', 'ChromeOS'];
 
-export const DEPENDENCIES = ['React', 'Node.js', 'PostgreSQL', 'TypeScript', 'Next.js', 'Vite', 'Tailwind', 'Stripe SDK', 'Sentry', 'Playwright', 'ESLint', 'Prisma', 'Redis client', 'OpenSSL'];
+export const DEPENDENCIES = [
+  'React', 'Node.js', 'PostgreSQL', 'TypeScript', 'Next.js', 'Vite', 'Tailwind', 'Stripe SDK', 'Sentry', 'Playwright', 'ESLint', 'Prisma', 'Redis client', 'OpenSSL',
+  'Django', 'Rails', 'Kubernetes', 'Terraform', 'Docker', 'Webpack', 'GraphQL', 'Kafka', 'Elasticsearch', 'Braintree SDK', 'Auth0', 'Datadog agent',
+];
+
+/** What goes wrong in production: the incidents, deploys, logins and payments people search for. */
+export const INCIDENTS = [
+  'checkout outage', 'login outage', 'payment processing delay', 'database failover', 'elevated error rate', 'queue backlog',
+  'expired TLS certificate', 'DNS misconfiguration', 'memory pressure on workers', 'third-party API outage', 'slow page loads', 'disk full on the primary',
+];
+export const PAYMENT_ISSUES = ['declined cards', 'double charges', 'failed refunds', 'missing receipts', 'currency mismatch', 'stuck payouts', 'chargeback alerts', 'expired cards'];
 
 export const TITLE_TEMPLATES: readonly string[] = [
   'Fix {bug} in {area}',
@@ -49,6 +64,18 @@ export const TITLE_TEMPLATES: readonly string[] = [
   'Handle {bug} when {area} is offline',
   'Spike: {component} options for {area}',
   'Clean up {component} feature flag',
+  'Login bug: {bug} after password reset on {platform}',
+  'Users cannot log in on {platform} since the last deploy',
+  'Deploy {area} to production behind a feature flag',
+  'Roll back the {area} deployment',
+  'Deployment of {dependency} upgrade stuck on staging',
+  'Incident follow-up: {incident}',
+  'Postmortem for the {incident}',
+  'Payments: {payment} in {area}',
+  'Investigate {payment} reported by support',
+  'Bug report: {bug} in {area} on {platform}',
+  'Add monitoring for {incident}',
+  'Coverage of {area} tests back to 100%',
 ];
 
 export const LANGUAGES = ['German', 'French', 'Japanese', 'Spanish', 'Portuguese', 'Korean', 'Dutch', 'Italian'];
@@ -96,6 +123,14 @@ export const COMMENT_BODIES: readonly string[] = [
   'The migration ran on staging without errors, {n} rows backfilled.',
   'QA found one more edge case: empty {component} state on {platform}.',
   'Let us timebox this to two days and revisit at planning.',
+  'Deployed to production at 14:{n}0, watching the error rate.',
+  'The deploy to staging failed on the {dependency} step; retrying after the fix.',
+  'Rolled the flag for the {component} out to 100% of users.',
+  'Incident update: the {incident} is mitigated, root cause still open.',
+  'Login bug reproduced with a fresh account on {platform}; the session cookie is dropped.',
+  'Payment provider confirmed the {payment}; refunds are going out today.',
+  'Bug report from {name}: the {bug} shows up in {area} after login.',
+  'On-call paged for the {incident}, postmortem scheduled for Friday.',
 ];
 
 export const COMMENT_CLOSERS: readonly string[] = ['', '', '', 'Thoughts?', 'Will update the ticket.', 'LGTM otherwise.', 'Merging once CI is green.', 'Let me know if I missed something.'];

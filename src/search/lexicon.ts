@@ -1,0 +1,66 @@
+import type { Queryable } from '../db/db.js';
+import { ENTITIES, type Entity } from './entities.js';
+import { containsPattern } from './terms.js';
+import type { Candidate } from './typos.js';
+
+/**
+ * Reading the word lexicons (sql/migrations/*_search_lexicon.sql): how many rows hold a word,
+ * which words look like a typed one. Both are index lookups in a table of words, milliseconds
+ * whatever the size of the searched table.
+ */
+
+export interface PartCount {
+  /** Rows holding a word that contains the part (a sum over words: an upper bound on the rows). */
+  inside: number;
+  /** Rows holding the part as a whole word (exact). */
+  whole: number;
+}
+
+/** The key of a word start (a term word under 3 letters) in countParts' answer. */
+export const prefixKey = (part: string) => `${part}…`;
+
+/**
+ * Counts for each alphanumeric part (lower-case, 3 letters or more) and each word start (under
+ * 3 letters: the words beginning with it), in one round trip.
+ */
+export async function countParts(tx: Queryable, entity: Entity, parts: readonly string[], starts: readonly string[] = []): Promise<Map<string, PartCount>> {
+  const counts = new Map<string, PartCount>();
+  if (parts.length + starts.length === 0) return counts;
+  const keys = [...parts, ...starts.map(prefixKey)];
+  const patterns = [...parts.map(containsPattern), ...starts.map((s) => `${containsPattern(s).slice(1)}`)];
+  const exact = [...parts, ...starts];
+  const rows = await tx.query<{ key: string; inside: string | number; whole: string | number }>(
+    `SELECT p.key,
+            (SELECT coalesce(sum(l.row_count), 0) FROM ${entity.lexicon} l WHERE l.word LIKE p.pattern ESCAPE '\\')::float8 AS inside,
+            coalesce((SELECT l.row_count FROM ${entity.lexicon} l WHERE l.word = p.part), 0)::float8 AS whole
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS p(key, pattern, part)`,
+    [keys, patterns, exact],
+  );
+  for (const r of rows) counts.set(r.key, { inside: Number(r.inside), whole: Number(r.whole) });
+  return counts;
+}
+
+/** How many candidates the similarity search hands over before the exact edit-distance filter. */
+const CANDIDATES = 60;
+
+/** Lexicon words whose pg_trgm word_similarity to `typed` reaches `threshold`, closest first. */
+export async function similarWords(tx: Queryable, entity: Entity, typed: string, threshold: number): Promise<Candidate[]> {
+  await tx.query("SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)", [String(threshold)]);
+  const rows = await tx.query<{ word: string; rows: string | number; similarity: number }>(
+    `SELECT word, row_count::float8 AS rows, word_similarity($1, word)::float8 AS similarity
+       FROM ${entity.lexicon} WHERE $1 <% word ORDER BY similarity DESC, row_count DESC, word LIMIT ${CANDIDATES}`,
+    [typed.toLowerCase()],
+  );
+  return rows.map((r) => ({ word: r.word, rows: Number(r.rows), similarity: Number(r.similarity) }));
+}
+
+/**
+ * Recounts every lexicon from its table. The triggers keep the lexicons exact (COPY included),
+ * so this is a repair tool: after triggers were disabled, or to check them (the tests compare).
+ */
+export async function rebuildLexicons(db: Queryable, entities: readonly Entity[] = ENTITIES): Promise<void> {
+  for (const e of entities) {
+    await db.query(`DELETE FROM ${e.lexicon}`);
+    await db.query(`INSERT INTO ${e.lexicon} (word, row_count) SELECT w, count(*) FROM ${e.table}, search_words(${e.column}) AS w GROUP BY w`);
+  }
+}
