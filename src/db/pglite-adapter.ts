@@ -6,6 +6,7 @@ import { DevdbError } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
+import { removeOrphanedFiles } from './pglite-orphans.js';
 
 /** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
 const COPY_SLICE_BYTES = 32 * 1024 * 1024;
@@ -13,17 +14,20 @@ const COPY_SLICE_BYTES = 32 * 1024 * 1024;
 export interface PgliteOptions {
   /** devdb's folder for this database; omitted, the database lives in memory only. */
   dataDir?: string | undefined;
+  /** How long to wait for another process holding the folder (default: fail at once). */
+  lockWaitMs?: number;
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
-  const lock = options.dataDir === undefined ? undefined : DataDirLock.acquire(options.dataDir);
+  const lock = options.dataDir === undefined ? undefined : await DataDirLock.acquire(options.dataDir, { waitMs: options.lockWaitMs ?? 0 });
   let pg: PGlite;
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
     if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
     pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { pg_trgm } });
+    if (pgdata) await removeOrphanedFiles(pg, pgdata);
   } catch (error) {
-    lock?.release();
+    await lock?.release();
     throw new DevdbError(
       'E_CONNECT',
       `Could not open the embedded database in ${options.dataDir ?? 'memory'}: ${(error as Error).message}; move that folder away (or run devdb reset) and try again.`,
@@ -96,7 +100,7 @@ class PgliteDb implements Db {
     try {
       if (!this.pg.closed) await this.pg.close();
     } finally {
-      this.lock?.release();
+      await this.lock?.release();
     }
   }
 }
