@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'E_CONNECT'
   | 'E_AUTH'
   | 'E_DATA_DIR_IN_USE'
+  | 'E_PORT_IN_USE'
+  | 'E_NOT_RUNNING'
   | 'E_SQL'
   | 'E_MIGRATION_FILE'
   | 'E_MIGRATION_FAILED'

@@ -19,7 +19,15 @@ export interface PgliteOptions {
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
-  const lock = options.dataDir === undefined ? undefined : await DataDirLock.acquire(options.dataDir, { waitMs: options.lockWaitMs ?? 0 });
+  return (await openPgliteEngine(options)).db;
+}
+
+/** The Db and the PGlite instance under it: the local server serves that instance over the wire. */
+export async function openPgliteEngine(options: PgliteOptions & { command?: string } = {}): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
+  const lock =
+    options.dataDir === undefined
+      ? undefined
+      : await DataDirLock.acquire(options.dataDir, { waitMs: options.lockWaitMs ?? 0, ...(options.command ? { command: options.command } : {}) });
   let pg: PGlite;
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
@@ -34,7 +42,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
       { cause: error },
     );
   }
-  return new PgliteDb(pg, options.dataDir ?? 'memory', lock);
+  return { db: new PgliteDb(pg, options.dataDir ?? 'memory', lock), pg, lock };
 }
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;
