@@ -17,8 +17,7 @@ export async function withAdvisoryLock<T>(db: Db, key: bigint, options: Advisory
   const deadline = Date.now() + options.timeoutMs;
   const pollMs = options.pollMs ?? 100;
   for (;;) {
-    const [row] = await db.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [key.toString()]);
-    if (row?.locked) break;
+    if (await tryLock(db, key)) break;
     if (Date.now() >= deadline) {
       throw new DevdbError(
         'E_LOCK_TIMEOUT',
@@ -30,6 +29,14 @@ export async function withAdvisoryLock<T>(db: Db, key: bigint, options: Advisory
   try {
     return await fn();
   } finally {
-    await db.query('select pg_advisory_unlock($1::bigint)', [key.toString()]);
+    if (db.sessionLocks) await db.sessionLocks.unlock(key);
+    else await db.query('select pg_advisory_unlock($1::bigint)', [key.toString()]);
   }
+}
+
+/** A shared session (served PGlite) would grant every client the same advisory lock: its Db locks elsewhere. */
+async function tryLock(db: Db, key: bigint): Promise<boolean> {
+  if (db.sessionLocks) return db.sessionLocks.tryLock(key);
+  const [row] = await db.query<{ locked: boolean }>('select pg_try_advisory_lock($1::bigint) as locked', [key.toString()]);
+  return row?.locked === true;
 }

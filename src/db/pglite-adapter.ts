@@ -78,6 +78,7 @@ function queryable(runner: PgliteRunner): Queryable {
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
+  readonly capabilities = { inProcess: true, sharedSession: false };
   private readonly base: Queryable;
 
   constructor(

@@ -52,6 +52,7 @@ function queryable(sql: Sql): Queryable {
 
 class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
+  readonly capabilities = { inProcess: false, sharedSession: false };
   private readonly base: Queryable;
 
   constructor(
