@@ -17,6 +17,10 @@ type Request = { op: 'status' } | { op: 'stop' } | { op: 'lock'; key: string } |
 
 export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandlers): void {
   const held = new Map<string, net.Socket>();
+  const watched = new WeakSet<net.Socket>();
+  const releaseAll = (socket: net.Socket) => {
+    for (const [key, holder] of held) if (holder === socket) held.delete(key);
+  };
   lock.onRequest((socket, line) => {
     let request: Request;
     try {
@@ -41,7 +45,10 @@ export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandle
           break;
         }
         held.set(request.key, socket);
-        socket.once('close', () => held.get(request.key) === socket && held.delete(request.key));
+        if (!watched.has(socket)) {
+          watched.add(socket);
+          socket.once('close', () => releaseAll(socket));
+        }
         reply({ locked: true });
         break;
       }

@@ -244,10 +244,10 @@ export class WireServer {
       const bytes = owner.queue.shift();
       if (!bytes) {
         // The owner is inside a transaction (or a batch) and has nothing to send: it may not sit there forever.
-        owner.idleTimer = setTimeout(
-          () => this.terminate(owner, '25P03', 'terminating connection due to idle-in-transaction timeout'),
-          this.options.idleInTransactionMs,
-        );
+        clearTimeout(owner.idleTimer);
+        owner.idleTimer = setTimeout(() => {
+          if (this.owner === owner && owner.queue.length === 0) this.terminate(owner, '25P03', 'terminating connection due to idle-in-transaction timeout');
+        }, this.options.idleInTransactionMs);
         return;
       }
       await this.run(owner, bytes);
@@ -312,6 +312,7 @@ export class WireServer {
     if (scanner.last) client.txStatus = scanner.last;
     if (scanner.last === 'I' && this.owner === client) {
       this.owner = undefined;
+      clearTimeout(client.idleTimer);
       if (client.queue.length > 0) this.wait(client);
     }
   }
