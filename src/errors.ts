@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'E_DATA_DIR_IN_USE'
   | 'E_NO_DATABASE'
   | 'E_FOREIGN_SCHEMA'
+  | 'E_PORT_IN_USE'
+  | 'E_NOT_RUNNING'
   | 'E_SQL'
   | 'E_MIGRATION_FILE'
   | 'E_MIGRATION_FAILED'

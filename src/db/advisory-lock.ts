@@ -29,16 +29,23 @@ export async function withAdvisoryLock<T>(db: Db, key: bigint, options: Advisory
   const deadline = Date.now() + options.timeoutMs;
   const pollMs = options.pollMs ?? 100;
   for (;;) {
-    const [row] = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
-    if (row?.locked) break;
-    if (Date.now() >= deadline) throw timeoutError(await lockHolder(db, key), options);
+    if (await tryLock(db, key)) break;
+    if (Date.now() >= deadline) throw timeoutError(db.sessionLocks ? undefined : await lockHolder(db, key), options);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   try {
     return await fn();
   } finally {
-    await db.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
+    if (db.sessionLocks) await db.sessionLocks.unlock(key);
+    else await db.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
   }
+}
+
+/** A shared session (served PGlite) would grant every client the same advisory lock: its Db locks elsewhere. */
+async function tryLock(db: Db, key: bigint): Promise<boolean> {
+  if (db.sessionLocks) return db.sessionLocks.tryLock(key);
+  const [row] = await db.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
+  return row?.locked === true;
 }
 
 /**

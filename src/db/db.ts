@@ -18,12 +18,33 @@ export interface Queryable {
   copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void>;
 }
 
+/** What differs between the ways devdb reaches a database, named by what differs rather than by engine. */
+export interface DbCapabilities {
+  /** The engine runs inside this process (PGlite opened from its folder): nothing else reaches the database meanwhile. */
+  inProcess: boolean;
+  /**
+   * Other clients share this connection's PostgreSQL session (PGlite served by devdb start): session state
+   * (SET, advisory locks, SQL-level PREPARE) is not private, and one transaction runs at a time.
+   */
+  sharedSession: boolean;
+  /** maintenance_work_mem one bulk index build may take: WASM PGlite has far less to spare than a server. */
+  indexBuildMemory: string;
+}
+
+/** A lock held by this connection alone until unlocked or closed, where session advisory locks cannot be (a shared session). */
+export interface SessionLocks {
+  tryLock(key: bigint): Promise<boolean>;
+  unlock(key: bigint): Promise<void>;
+}
+
 export interface Db extends Queryable {
+  /** The engine under the connection: PGlite (in this process or served) or a PostgreSQL server. */
   readonly engine: Engine;
+  readonly capabilities: DbCapabilities;
+  /** Present when pg_try_advisory_lock cannot tell this connection from others (sharedSession). */
+  readonly sessionLocks?: SessionLocks;
   /** Where the database lives, safe to print: a data directory or a URL without its password. */
   readonly location: string;
-  /** maintenance_work_mem one bulk index build may take: WASM PGlite has far less to spare than a server. */
-  readonly indexBuildMemory: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -1,8 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
+import { lockHolder } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import type { Target } from './target.js';
+
+/** How long a command waits for another devdb process that holds the embedded folder (not a server) to finish. */
+export const HELD_FOLDER_WAIT_MS = 3_000;
 
 export interface OpenOptions {
   /**
@@ -12,7 +16,10 @@ export interface OpenOptions {
   create?: boolean;
 }
 
-/** Opens the target's engine; each adapter (and its heavy module) loads only when used. */
+/**
+ * Opens the target's engine; each adapter (and its heavy module) loads only when used. An
+ * embedded folder that `devdb start` serves is reached through the server, never opened twice.
+ */
 export async function openDb(target: Target, options: OpenOptions = {}): Promise<Db> {
   if (target.engine === 'postgres') {
     const { openPostgres } = await import('./postgres-adapter.js');
@@ -21,8 +28,22 @@ export async function openDb(target: Target, options: OpenOptions = {}): Promise
   if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
     throw new DevdbError('E_NO_DATABASE', `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`);
   }
+  const served = (await lockHolder(target.dataDir))?.servedUrl;
+  if (served) return openServedFolder(target.dataDir, served);
   const { openPglite } = await import('./pglite-adapter.js');
-  return openPglite({ dataDir: target.dataDir });
+  try {
+    return await openPglite({ dataDir: target.dataDir, lockWaitMs: HELD_FOLDER_WAIT_MS });
+  } catch (error) {
+    // A server that started while we waited: use it.
+    const url = (error as { details?: { servedUrl?: unknown } }).details?.servedUrl;
+    if (typeof url === 'string') return openServedFolder(target.dataDir, url);
+    throw error;
+  }
+}
+
+async function openServedFolder(dataDir: string, url: string): Promise<Db> {
+  const { openServed } = await import('./served-adapter.js');
+  return openServed(dataDir, url);
 }
 
 /** Opens, runs `fn`, and always closes: the embedded engine must close to release its lock. */

@@ -7,6 +7,7 @@ import type { CopySource, Db, Queryable, Row } from './db.js';
 import { DbError, present, serverOffset } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
+import { removeOrphanedFiles } from './pglite-orphans.js';
 
 /** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
 const COPY_SLICE_BYTES = 32 * 1024 * 1024;
@@ -14,24 +15,35 @@ const COPY_SLICE_BYTES = 32 * 1024 * 1024;
 export interface PgliteOptions {
   /** devdb's folder for this database; omitted, the database lives in memory only. */
   dataDir?: string | undefined;
+  /** How long to wait for another process holding the folder (default: fail at once). */
+  lockWaitMs?: number;
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
-  const lock = options.dataDir === undefined ? undefined : DataDirLock.acquire(options.dataDir);
+  return (await openPgliteEngine(options)).db;
+}
+
+/** The Db and the PGlite instance under it: the local server serves that instance over the wire. */
+export async function openPgliteEngine(options: PgliteOptions & { command?: string } = {}): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
+  const lock =
+    options.dataDir === undefined
+      ? undefined
+      : await DataDirLock.acquire(options.dataDir, { waitMs: options.lockWaitMs ?? 0, ...(options.command ? { command: options.command } : {}) });
   let pg: PGlite;
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
     if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
     pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { pg_trgm } });
+    if (pgdata) await removeOrphanedFiles(pg, pgdata);
   } catch (error) {
-    lock?.release();
+    await lock?.release();
     throw new DevdbError(
       'E_CONNECT',
       `Could not open the embedded database in ${options.dataDir ?? 'memory'}: ${(error as Error).message}; move that folder away (or run devdb reset) and try again.`,
       { cause: error },
     );
   }
-  return new PgliteDb(pg, options.dataDir ?? 'memory', lock);
+  return { db: new PgliteDb(pg, options.dataDir ?? 'memory', lock), pg, lock };
 }
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;
@@ -67,7 +79,7 @@ function queryable(runner: PgliteRunner): Queryable {
 
 class PgliteDb implements Db {
   readonly engine = 'pglite' as const;
-  readonly indexBuildMemory = '64MB';
+  readonly capabilities = { inProcess: true, sharedSession: false, indexBuildMemory: '64MB' };
   private readonly base: Queryable;
 
   constructor(
@@ -98,7 +110,7 @@ class PgliteDb implements Db {
     try {
       if (!this.pg.closed) await this.pg.close();
     } finally {
-      this.lock?.release();
+      await this.lock?.release();
     }
   }
 }

@@ -54,7 +54,7 @@ function queryable(sql: Sql): Queryable {
 
 class PostgresDb implements Db {
   readonly engine = 'postgres' as const;
-  readonly indexBuildMemory = '256MB';
+  readonly capabilities = { inProcess: false, sharedSession: false, indexBuildMemory: '256MB' };
   private readonly base: Queryable;
 
   constructor(

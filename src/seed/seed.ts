@@ -137,7 +137,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
       emit({ kind: 'step', step: 'truncate', ms: performance.now() - step });
     }
     // Index builds and the foreign-key validation joins are the parts that benefit.
-    await tx.exec(`SET LOCAL maintenance_work_mem = '${db.indexBuildMemory}'`);
+    await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
     step = performance.now();
     const deferred = (options.indexes ?? 'defer') === 'defer' ? await dropDeferrable(tx, tableNames) : [];
     emit({ kind: 'step', step: 'drop indexes', ms: performance.now() - step });

@@ -1,0 +1,59 @@
+import { Flags } from '@oclif/core';
+import { DevdbCommand } from '../cli/base-command.js';
+import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS, serve, startServer, type StartResult } from '../server/index.js';
+
+export default class Start extends DevdbCommand<StartResult> {
+  static override summary = 'Serve the embedded database over the PostgreSQL protocol, for your app, psql and every devdb command.';
+  static override description = `Starts a background server for the embedded folder (a new folder is created, migrated and seeded first, as devdb setup does), waits until it accepts connections and prints its URL. Only this machine can connect unless --host says otherwise. Other devdb commands on the same folder go through the server automatically. Stop it with devdb stop; --foreground runs it attached (Ctrl-C stops it) for a process manager.`;
+  static override examples = [
+    '<%= config.bin %> start',
+    'export DATABASE_URL=$(<%= config.bin %> url)',
+    '<%= config.bin %> start --port 6543 --json',
+    '<%= config.bin %> start --foreground',
+  ];
+  static override flags = {
+    ...dataDirFlag,
+    port: Flags.integer({ char: 'p', description: 'TCP port to listen on', default: DEFAULT_PORT, min: 1, max: 65_535 }),
+    host: Flags.string({ description: 'address to listen on; anything but loopback is reachable from other machines (no password!)', default: DEFAULT_HOST }),
+    foreground: Flags.boolean({ description: 'run attached to this terminal until Ctrl-C (or SIGTERM)', default: false }),
+    'idle-in-transaction-timeout': Flags.integer({
+      description: 'seconds a client may sit idle inside a transaction before it is disconnected and rolled back',
+      default: DEFAULT_IDLE_IN_TRANSACTION_MS / 1000,
+      min: 1,
+    }),
+    'session-wait-timeout': Flags.integer({
+      description: 'seconds a client waits while another one is inside a transaction, before its statement fails (55P03)',
+      default: DEFAULT_SESSION_WAIT_MS / 1000,
+      min: 1,
+    }),
+  };
+
+  async run(): Promise<StartResult> {
+    const { flags } = await this.parse(Start);
+    const dataDir = localDataDir(flags['data-dir']);
+    const options = {
+      dataDir,
+      port: flags.port,
+      host: flags.host,
+      sessionWaitMs: flags['session-wait-timeout'] * 1000,
+      idleInTransactionMs: flags['idle-in-transaction-timeout'] * 1000,
+    };
+    if (flags.foreground) {
+      const server = await serve({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+      this.log(server.info.url);
+      await server.stopped;
+      return { ...server.info, alreadyRunning: false, logFile: '' };
+    }
+    const result = await startServer(options);
+    if (!this.jsonEnabled()) {
+      process.stderr.write(
+        result.alreadyRunning
+          ? `Already serving ${dataDir} (pid ${result.pid}).\n`
+          : `Serving the embedded database in ${dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.\n`,
+      );
+    }
+    this.log(result.url);
+    return result;
+  }
+}

@@ -1,0 +1,25 @@
+import { DevdbCommand } from '../cli/base-command.js';
+import { formatMs } from '../cli/progress.js';
+import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { serverStatus, type ServerStatus } from '../server/index.js';
+
+export default class Status extends DevdbCommand<ServerStatus> {
+  static override summary = 'Whether the embedded database is served: URL, pid, uptime, connections and size on disk.';
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json'];
+  static override flags = { ...dataDirFlag };
+
+  async run(): Promise<ServerStatus> {
+    const { flags } = await this.parse(Status);
+    const status = await serverStatus(localDataDir(flags['data-dir']));
+    const size = `${(status.sizeBytes / 1024 / 1024).toFixed(1)} MiB on disk`;
+    if (status.running) {
+      this.log(`Running: ${status.url} (pid ${status.pid}, up ${formatMs(status.uptimeMs ?? 0)}, ${status.connections ?? '?'} connection(s), ${size}).`);
+    } else if (status.heldBy) {
+      this.log(`Not served: ${status.dataDir} is open in ${status.heldBy.command} (pid ${status.heldBy.pid}) right now (${size}).`);
+    } else {
+      const stale = status.staleLockFile ? ` A lock file from pid ${status.staleLockFile.pid} (gone, likely a crash) is left; the next start replaces it.` : '';
+      this.log(`Not running for ${status.dataDir} (${size}). Start it with devdb start.${stale}`);
+    }
+    return status;
+  }
+}

@@ -1,0 +1,57 @@
+import type { CopySource, Db, Queryable, Row, SessionLocks } from './db.js';
+import { LockChannel } from './lock-channel.js';
+import { openPostgres } from './postgres-adapter.js';
+
+/**
+ * The embedded database while `devdb start` serves it: a postgres.js connection to the served
+ * URL, plus the lock service on the folder's lock socket for advisory locks (every client of the
+ * served database shares one PGlite session, where pg_try_advisory_lock cannot exclude anyone).
+ */
+export async function openServed(dataDir: string, url: string): Promise<Db> {
+  const inner = await openPostgres(url);
+  return new ServedDb(inner, `${dataDir} (served at ${url})`, dataDir);
+}
+
+class ServedDb implements Db {
+  readonly engine = 'pglite' as const;
+  readonly capabilities = { inProcess: false, sharedSession: true, indexBuildMemory: '64MB' };
+  readonly sessionLocks: SessionLocks;
+  private channel: LockChannel | undefined;
+
+  constructor(
+    private readonly inner: Db,
+    readonly location: string,
+    dataDir: string,
+  ) {
+    this.sessionLocks = {
+      tryLock: async (key) => {
+        this.channel ??= (await LockChannel.open(dataDir)).channel;
+        return (await this.channel.request<{ locked: boolean }>({ op: 'lock', key: key.toString() })).locked;
+      },
+      unlock: async (key) => {
+        await this.channel?.request({ op: 'unlock', key: key.toString() });
+      },
+    };
+  }
+
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.inner.query<T>(text, params);
+  }
+
+  exec(text: string): Promise<void> {
+    return this.inner.exec(text);
+  }
+
+  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
+    return this.inner.copyFrom(table, columns, source);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.inner.transaction(fn);
+  }
+
+  async close(): Promise<void> {
+    this.channel?.close();
+    await this.inner.close();
+  }
+}

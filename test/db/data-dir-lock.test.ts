@@ -1,0 +1,125 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DataDirLock, LOCK_FILE, lockHolder } from '../../src/db/data-dir-lock.js';
+import { openPglite } from '../../src/db/pglite-adapter.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const folders: string[] = [];
+
+function folder(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-lock-'));
+  folders.push(dir);
+  return dir;
+}
+
+/** What a crashed holder leaves: a lock file naming a dead pid (and, in older versions, an empty one). */
+function plantStaleLock(dir: string, content = JSON.stringify({ pid: 999_999, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'devdb seed' })) {
+  fs.writeFileSync(path.join(dir, LOCK_FILE), content);
+}
+
+function runTs(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+afterEach(() => {
+  for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the embedded-folder lock', () => {
+  it('keeps a second holder out and names the first, and frees the folder on release', async () => {
+    const dir = folder();
+    const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
+    await expect(DataDirLock.acquire(dir)).rejects.toMatchObject({
+      code: 'E_DATA_DIR_IN_USE',
+      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}, devdb seed, since .+\\): wait for it to finish`)),
+    });
+    expect(await lockHolder(dir)).toMatchObject({ pid: process.pid, command: 'devdb seed', host: os.hostname() });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+    await first.release();
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    expect(await lockHolder(dir)).toBeUndefined();
+    await (await DataDirLock.acquire(dir)).release();
+  });
+
+  it('is the same lock for every spelling of the folder path', async () => {
+    const dir = folder();
+    const link = `${dir}-link`;
+    fs.symlinkSync(dir, link);
+    folders.push(link);
+    const first = await DataDirLock.acquire(dir);
+    try {
+      await expect(DataDirLock.acquire(path.join(link, '.'))).rejects.toMatchObject({ code: 'E_DATA_DIR_IN_USE' });
+    } finally {
+      await first.release();
+    }
+  });
+
+  it('never trusts the lock file: a stale, empty or live-but-unrelated pid in it does not keep the folder locked', async () => {
+    const dir = folder();
+    for (const content of ['', '{"pid":', JSON.stringify({ pid: process.ppid, host: os.hostname() }), JSON.stringify({ pid: 1, host: 'elsewhere' })]) {
+      plantStaleLock(dir, content);
+      const lock = await DataDirLock.acquire(dir);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
+      await lock.release();
+    }
+  });
+
+  it('is released by the kernel when its holder is killed with SIGKILL', async () => {
+    const dir = folder();
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const { DataDirLock } = await import(${JSON.stringify(fileURLToPath(new URL('../../src/db/data-dir-lock.ts', import.meta.url)))});
+      await DataDirLock.acquire(${JSON.stringify(dir)}, { command: 'holder' });
+      process.stdout.write('held\\n');
+      setInterval(() => {}, 1000);
+    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    expect(await lockHolder(dir)).toMatchObject({ pid: child.pid, command: 'holder' });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(true); // the crash leaves the file…
+    const lock = await DataDirLock.acquire(dir); // …and it does not matter
+    await lock.release();
+  });
+
+  it('stress: 8 processes x 3 rounds x 5 takes against a stale lock: one holder at a time, no lost increment', async () => {
+    const dir = folder();
+    const processes = 8;
+    const takes = 5;
+    for (let round = 0; round < 3; round++) {
+      plantStaleLock(dir, round === 1 ? '' : undefined);
+      fs.writeFileSync(path.join(dir, 'counter'), '0');
+      const results = await Promise.all(Array.from({ length: processes }, () => runTs(fixture('lock-worker.ts'), [dir, String(takes)])));
+      for (const result of results) expect(result, result.stdout + result.stderr).toMatchObject({ code: 0 });
+      expect(Number(fs.readFileSync(path.join(dir, 'counter'), 'utf8'))).toBe(processes * takes);
+    }
+  });
+
+  it('stress: 4 processes writing one PGlite folder behind a stale lock lose no committed row', async () => {
+    const dir = folder();
+    const db = await openPglite({ dataDir: dir });
+    await db.exec('CREATE TABLE stress (who text NOT NULL, n int NOT NULL, PRIMARY KEY (who, n))');
+    await db.close();
+    plantStaleLock(dir);
+    const writers = ['a', 'b', 'c', 'd'];
+    const results = await Promise.all(writers.map((who) => runTs(fixture('pglite-writer.ts'), [dir, who, '40'])));
+    for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
+    const check = await openPglite({ dataDir: dir });
+    try {
+      expect(await check.query('SELECT who, count(*)::int AS n FROM stress GROUP BY who ORDER BY who')).toEqual(writers.map((who) => ({ who, n: 40 })));
+    } finally {
+      await check.close();
+    }
+  });
+});
