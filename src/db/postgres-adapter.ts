@@ -45,9 +45,11 @@ function queryable(sql: Sql): Queryable {
       await sql.unsafe(text).simple().catch(rethrow);
     },
     async copyFrom(table: string, columns: readonly string[], source: CopySource) {
+      const query = sql.unsafe(copyStatement(table, columns, 'STDIN'));
+      const failed = serverRejection(query);
       try {
-        const writable = await sql.unsafe(copyStatement(table, columns, 'STDIN')).writable();
-        await pipeline(Readable.from(source, { objectMode: false }), writable);
+        const writable = await query.writable();
+        await Promise.race([pipeline(Readable.from(source, { objectMode: false }), writable), failed]);
       } catch (error) {
         rethrow(error);
       }
@@ -108,6 +110,25 @@ export function toDbError(error: unknown): unknown {
     },
     { cause: error },
   );
+}
+
+/**
+ * When the server rejects a COPY after its last row was sent (a duplicate key, a bad value),
+ * postgres.js 3.4.9 never settles the writable (porsager/postgres#1173, fix pending in #1183):
+ * the error only reaches the query's own reject. This listens there too, so the copy fails
+ * with the server's error instead of hanging (and a transaction around it rolls back).
+ */
+function serverRejection(query: object): Promise<never> {
+  const settle = query as unknown as { reject: (error: unknown) => void };
+  const original = settle.reject;
+  const failed = new Promise<never>((_, reject) => {
+    settle.reject = (error: unknown) => {
+      original(error);
+      reject(error);
+    };
+  });
+  failed.catch(() => {}); // observed by the race above; never an unhandled rejection on success
+  return failed;
 }
 
 function rethrow(error: unknown): never {
