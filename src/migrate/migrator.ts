@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { Db, Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
@@ -180,7 +181,8 @@ export function revertible(applied: AppliedMigration, files: MigrationFile[], di
   const file = files.find((f) => f.version === applied.version);
   const label = applied.name ? `${applied.version}_${applied.name}` : applied.version;
   if (!file) {
-    return `missing: Cannot revert ${label}: its file is gone from ${dir} (a branch switch?). Restore it (e.g. git checkout <the branch that has it> -- ${dir}), or run devdb reset --yes to rebuild the database from the files you have (its data is dropped).`;
+    const pattern = path.join(dir, `${applied.version}*.sql`);
+    return `missing: Cannot revert ${label}: its file is gone from ${dir} (a branch switch?). Restore it (git log --all --oneline -- '${pattern}' finds the commits that have it; then git checkout <commit> -- <that file>), or run devdb reset --yes to rebuild the database from the files you have (its data is dropped).`;
   }
   if (applied.checksum !== null && file.checksum !== applied.checksum && !options.allowDrift) {
     return `edited: Cannot revert ${file.file}: it changed since it was applied; restore it (git checkout -- ${file.file}), or pass --allow-drift to revert with the edited file.`;
