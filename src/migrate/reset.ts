@@ -59,13 +59,10 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     }
     const history = await readHistory(db, found);
     const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).map((h) => revertible(h, files, dir, options));
-    const reasons = targets.filter((t): t is string => typeof t === 'string').map((t) => t.replace(/^(\w+): Cannot revert ([^:]+):.*$/s, '$2 ($1)'));
+    const reasons = targets.flatMap((t) => ('kind' in t ? [`${t.label} (${t.kind})`] : []));
     const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
-    const ups = files.filter((f) => !isEmptyMigration(f));
-    const steps: Step[] = [
-      ...(mode === 'revert' ? (targets as { file: MigrationFile; down: MigrationSection }[]).map((t) => ({ file: t.file, section: t.down, direction: 'down' as const })) : []),
-      ...ups.map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
-    ];
+    const downs = mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
+    const steps: Step[] = [...downs, ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const }))];
     const { schema, quoted } = await historySchema(db);
     const plan: ResetPlan = {
       mode,
