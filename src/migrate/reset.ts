@@ -2,7 +2,9 @@ import type { Db, Queryable } from '../db/db.js';
 import { DBMATE_TABLE, ensureHistory, foreignRelations, historyTables, HISTORY_TABLE, readHistory, type HistoryTables } from './history.js';
 import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
 import { compareVersions, loadMigrations } from './migration-source.js';
-import { dirOf, foreignDatabaseError, locked, revertible, type MigrationOptions, type MigrationStep } from './migrator.js';
+import { dirOf, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { foreignDatabaseError, skippedNotice } from './refusals.js';
+import { revertible } from './revert.js';
 import { runSection } from './run-section.js';
 import { migrationError, StatementFailure } from './sql-error.js';
 
@@ -72,7 +74,7 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
       atomic: steps.every((s) => s.section.transaction),
     };
     await options.confirm?.(plan);
-    for (const f of files.filter(isEmptyMigration)) options.onNotice?.(`Skipped ${f.file}: it has no SQL under "-- migrate:up" yet (it stays pending).`);
+    for (const f of files.filter(isEmptyMigration)) options.onNotice?.(skippedNotice(f));
     const skipped = files.filter(isEmptyMigration).map((f) => f.version);
 
     const done: { reverted: MigrationStep[]; applied: MigrationStep[] } = { reverted: [], applied: [] };
