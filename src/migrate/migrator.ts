@@ -1,8 +1,6 @@
-import { withAdvisoryLock } from '../db/advisory-lock.js';
-import type { Db, Queryable } from '../db/db.js';
-import { DevdbError, usageError } from '../errors.js';
-import { defaultMigrationsDir } from '../paths.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
+import type { Db } from '../db/db.js';
+import { usageError } from '../errors.js';
+import { apply } from './apply.js';
 import {
   adoptDbmateHistory,
   DBMATE_TABLE,
@@ -13,35 +11,15 @@ import {
   readHistory,
   recordBaseline,
   type AppliedMigration,
-  type HistoryTables,
 } from './history.js';
-import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
+import { isEmptyMigration, type MigrationFile } from './migration-file.js';
+import { dirOf, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
 import { compareVersions, loadMigrations, readMigrationSource } from './migration-source.js';
-import { runSection, type Direction } from './run-section.js';
-import { migrationError, StatementFailure, statementsBefore } from './sql-error.js';
-import { MIGRATION_STATES, planMigrations, type MigrationPlan, type MigrationState, type MigrationStatusEntry } from './status.js';
+import { assertNoDrift, choose, refuseForeign } from './refusals.js';
+import { MIGRATION_STATES, planMigrations, type MigrationState, type MigrationStatusEntry } from './status.js';
 
-export interface MigrationOptions {
-  migrationsDir?: string | undefined;
-  allowDrift?: boolean | undefined;
-  /** How long to wait for another session that is migrating the same database. */
-  lockTimeoutMs?: number | undefined;
-  /** Called before and after each migration runs. */
-  onStep?: ((event: StepEvent) => void) | undefined;
-  /** Things worth a line that are not errors: an empty migration skipped, a dbmate history adopted. */
-  onNotice?: ((message: string) => void) | undefined;
-}
-
-export type StepEvent =
-  | { phase: 'start'; direction: Direction; version: string; name: string }
-  | { phase: 'done'; direction: Direction; version: string; name: string; durationMs: number };
-
-export interface MigrationStep {
-  version: string;
-  name: string;
-  file: string;
-  durationMs: number;
-}
+export type { MigrationOptions, MigrationStep, StepEvent } from './migration-options.js';
+export { migrateDown, type RevertResult } from './revert.js';
 
 export interface PlannedStep {
   version: string;
@@ -72,10 +50,6 @@ export interface MigrateResult {
   recorded: string[];
   /** Empty migrations left pending (setup). */
   skipped: string[];
-}
-
-export interface RevertResult {
-  reverted: MigrationStep[];
 }
 
 export interface StatusResult {
@@ -154,121 +128,4 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
   });
 }
 
-/** Reverts the last `steps` applied migrations (highest versions first) with their down sections. */
-export async function migrateDown(db: Db, options: MigrationOptions & { steps?: number | undefined } = {}): Promise<RevertResult> {
-  const dir = dirOf(options);
-  const files = await loadMigrations(dir);
-  return locked(db, options, async () => {
-    const tables = await historyTables(db);
-    const history = await readHistory(db, tables);
-    const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).slice(0, options.steps ?? 1);
-    // Check every target before reverting any, so a refusal changes nothing.
-    const runs = targets.map((applied) => revertible(applied, files, dir, options));
-    const problem = runs.find((r) => typeof r === 'string');
-    if (problem !== undefined) throw new DevdbError(problem.startsWith('missing') ? 'E_MIGRATION_DRIFT' : 'E_MIGRATION_FILE', problem.replace(/^\w+: /, ''));
-    const reverted: MigrationStep[] = [];
-    for (const run of runs as { file: MigrationFile; down: MigrationSection }[]) reverted.push(await apply(db, tables, run.file, run.down, 'down', options));
-    return { reverted };
-  });
-}
-
-/**
- * The down section that reverts `applied`, or why there is none, prefixed with its kind
- * (missing/edited/irreversible) and saying how to get out.
- */
-export function revertible(applied: AppliedMigration, files: MigrationFile[], dir: string, options: Pick<MigrationOptions, 'allowDrift'>): { file: MigrationFile; down: MigrationSection } | string {
-  const file = files.find((f) => f.version === applied.version);
-  const label = applied.name ? `${applied.version}_${applied.name}` : applied.version;
-  if (!file) {
-    return `missing: Cannot revert ${label}: its file is gone from ${dir} (a branch switch?). Restore it (e.g. git checkout <the branch that has it> -- ${dir}), or run devdb reset --yes to rebuild the database from the files you have (its data is dropped).`;
-  }
-  if (applied.checksum !== null && file.checksum !== applied.checksum && !options.allowDrift) {
-    return `edited: Cannot revert ${file.file}: it changed since it was applied; restore it (git checkout -- ${file.file}), or pass --allow-drift to revert with the edited file.`;
-  }
-  if (!file.down) {
-    return `irreversible: Cannot revert ${file.file}: it has no SQL under "-- migrate:down"; add the statements that undo it, or run devdb reset --yes to rebuild the database.`;
-  }
-  return { file, down: file.down };
-}
-
-/** Runs one section as one migration: in its own transaction, or statement by statement with transaction:false. */
-async function apply(db: Db, tables: HistoryTables, file: MigrationFile, section: MigrationSection, direction: Direction, options: MigrationOptions): Promise<MigrationStep> {
-  options.onStep?.({ phase: 'start', direction, version: file.version, name: file.name });
-  let durationMs: number;
-  try {
-    durationMs = section.transaction
-      ? await db.transaction((tx: Queryable) => runSection(tx, tables, file, section, direction))
-      : await runSection(db, tables, file, section, direction);
-  } catch (error) {
-    if (!(error instanceof StatementFailure)) throw error;
-    throw migrationError(error, keptAfter(error), { kept: section.transaction ? [] : statementsBefore(error) });
-  }
-  options.onStep?.({ phase: 'done', direction, version: file.version, name: file.name, durationMs });
-  return { version: file.version, name: file.name, file: file.file, durationMs: Math.round(durationMs) };
-}
-
-/** What a failed section left behind: the truth, per mode. */
-function keptAfter(failure: StatementFailure): string {
-  if (failure.section.transaction) return 'Nothing of this migration was kept (it ran in one transaction); fix the file and run again.';
-  const ran = statementsBefore(failure);
-  if (ran.length === 0) return 'Nothing of this migration ran before the error (transaction:false); fix the file and run again.';
-  return [
-    `Kept: transaction:false ran statements one at a time, and these ${ran.length} ran before the error and stay in the database:`,
-    ...ran.map((s) => `  ${s}`),
-    'The migration is not recorded as applied: make those statements safe to run again (IF NOT EXISTS) or undo them, then run again.',
-  ].join('\n');
-}
-
-/** The files to run and the empty ones left out (setup), or the refusal that names them (migrate). */
-function choose(pending: MigrationFile[], options: MigrateOptions): { run: MigrationFile[]; skipped: MigrationFile[] } {
-  const empty = pending.filter(isEmptyMigration);
-  if (empty.length > 0 && (options.empty ?? 'refuse') === 'refuse') {
-    throw new DevdbError(
-      'E_MIGRATION_FILE',
-      `${empty.map((f) => f.file).join(', ')}: no SQL under "-- migrate:up" yet; write the statements to apply there, or delete the file. Nothing was applied.`,
-    );
-  }
-  for (const f of empty) options.onNotice?.(`Skipped ${f.file}: it has no SQL under "-- migrate:up" yet (it stays pending).`);
-  return { run: pending.filter((f) => !isEmptyMigration(f)), skipped: empty };
-}
-
-/** A database with tables and no history (devdb's or dbmate's) is not devdb's: stop before touching it. */
-async function refuseForeign(db: Queryable, tables: HistoryTables, options: MigrateOptions): Promise<void> {
-  if (tables.devdb || tables.dbmate) {
-    if (options.baseline !== undefined && tables.devdb && (await readHistory(db, tables)).length > 0) {
-      throw usageError('This database already has a migration history: --baseline is only for a database that has tables but no history.');
-    }
-    return;
-  }
-  if (options.baseline !== undefined) return;
-  const found = await foreignRelations(db);
-  if (found.length === 0) return;
-  throw foreignDatabaseError(found);
-}
-
-export function foreignDatabaseError(found: string[]): DevdbError {
-  const names = found.slice(0, 5).join(', ') + (found.length > 5 ? ` and ${found.length - 5} more` : '');
-  return new DevdbError(
-    'E_FOREIGN_DATABASE',
-    `This database has ${found.length} table(s), view(s) or sequence(s) (${names}) but no migration history (devdb_migrations or dbmate's schema_migrations), so devdb did not create it; nothing was changed. If your migrations already built it, record them as applied with --baseline VERSION (the last version it has), or point --url/DATABASE_URL at an empty database.`,
-    { details: { found } },
-  );
-}
-
 const baselined = (f: MigrationFile): AppliedMigration => ({ version: f.version, name: f.name, checksum: f.checksum, appliedAt: null, source: 'devdb' });
-
-function assertNoDrift(plan: MigrationPlan, options: MigrationOptions): void {
-  if (plan.drifted.length === 0 || options.allowDrift) return;
-  const list = plan.drifted.map((e) => (e.state === 'changed' ? `${e.file} (edited after it was applied)` : `${e.version}${e.name ? `_${e.name}` : ''} (applied, file missing)`)).join(', ');
-  throw new DevdbError('E_MIGRATION_DRIFT', `Applied migrations drifted: ${list}. Restore them (git), pass --allow-drift to go on anyway, or rebuild with devdb reset --yes.`, {
-    details: { drifted: plan.drifted },
-  });
-}
-
-export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
-  return withAdvisoryLock(db, MIGRATION_LOCK_KEY, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, purpose: 'migrating this database' }, fn);
-}
-
-export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
-  return options.migrationsDir ?? defaultMigrationsDir;
-}

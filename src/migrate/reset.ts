@@ -2,7 +2,9 @@ import type { Db, Queryable } from '../db/db.js';
 import { DBMATE_TABLE, ensureHistory, foreignRelations, historyTables, HISTORY_TABLE, readHistory, type HistoryTables } from './history.js';
 import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
 import { compareVersions, loadMigrations } from './migration-source.js';
-import { dirOf, foreignDatabaseError, locked, revertible, type MigrationOptions, type MigrationStep } from './migrator.js';
+import { dirOf, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { foreignDatabaseError, skippedNotice } from './refusals.js';
+import { revertible } from './revert.js';
 import { runSection } from './run-section.js';
 import { migrationError, StatementFailure } from './sql-error.js';
 
@@ -59,13 +61,10 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     }
     const history = await readHistory(db, found);
     const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).map((h) => revertible(h, files, dir, options));
-    const reasons = targets.filter((t): t is string => typeof t === 'string').map((t) => t.replace(/^(\w+): Cannot revert ([^:]+):.*$/s, '$2 ($1)'));
+    const reasons = targets.flatMap((t) => ('kind' in t ? [`${t.label} (${t.kind})`] : []));
     const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
-    const ups = files.filter((f) => !isEmptyMigration(f));
-    const steps: Step[] = [
-      ...(mode === 'revert' ? (targets as { file: MigrationFile; down: MigrationSection }[]).map((t) => ({ file: t.file, section: t.down, direction: 'down' as const })) : []),
-      ...ups.map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
-    ];
+    const downs = mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
+    const steps: Step[] = [...downs, ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const }))];
     const { schema, quoted } = await historySchema(db);
     const plan: ResetPlan = {
       mode,
@@ -75,7 +74,7 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
       atomic: steps.every((s) => s.section.transaction),
     };
     await options.confirm?.(plan);
-    for (const f of files.filter(isEmptyMigration)) options.onNotice?.(`Skipped ${f.file}: it has no SQL under "-- migrate:up" yet (it stays pending).`);
+    for (const f of files.filter(isEmptyMigration)) options.onNotice?.(skippedNotice(f));
     const skipped = files.filter(isEmptyMigration).map((f) => f.version);
 
     const done: { reverted: MigrationStep[]; applied: MigrationStep[] } = { reverted: [], applied: [] };

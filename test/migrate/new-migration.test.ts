@@ -75,6 +75,22 @@ describe('migrate new', () => {
     await expect(newMigration('!!!', { migrationsDir: dir })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 
+  it('the CLI names files from any script and from 300 characters, and keeps a newline out of the SQL', async () => {
+    for (const [name, slug] of [
+      ['日本語', '日本語'],
+      ['añadir columna', 'añadir_columna'],
+      ['x'.repeat(300), 'x'.repeat(MAX_SLUG_BYTES)],
+      ['evil\nDROP TABLE users;', 'evil_drop_table_users'],
+    ] as const) {
+      const result = await runCli(['migrate', 'new', name, '--migrations-dir', dir, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      const created = parseJson<{ file: string; name: string }>(result);
+      expect(created.name).toBe(slug);
+      expect(fs.readFileSync(created.file, 'utf8')).toMatch(/^-- [^\n]*\n\n-- migrate:up\n/);
+    }
+    expect(fs.readdirSync(dir)).toHaveLength(4);
+  });
+
   it('is reachable from the CLI with --migrations-dir, and answers in JSON', async () => {
     const result = await runCli(['migrate', 'new', 'create invoices', '--migrations-dir', dir, '--json']);
     expect(result.code).toBe(0);

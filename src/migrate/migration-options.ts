@@ -1,0 +1,36 @@
+import { withAdvisoryLock } from '../db/advisory-lock.js';
+import type { Db } from '../db/db.js';
+import { defaultMigrationsDir } from '../paths.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
+import type { Direction } from './run-section.js';
+
+export interface MigrationOptions {
+  migrationsDir?: string | undefined;
+  allowDrift?: boolean | undefined;
+  /** How long to wait for another session that is migrating the same database. */
+  lockTimeoutMs?: number | undefined;
+  /** Called before and after each migration runs. */
+  onStep?: ((event: StepEvent) => void) | undefined;
+  /** Things worth a line that are not errors: an empty migration skipped, a dbmate history adopted. */
+  onNotice?: ((message: string) => void) | undefined;
+}
+
+export type StepEvent =
+  | { phase: 'start'; direction: Direction; version: string; name: string }
+  | { phase: 'done'; direction: Direction; version: string; name: string; durationMs: number };
+
+export interface MigrationStep {
+  version: string;
+  name: string;
+  file: string;
+  durationMs: number;
+}
+
+
+export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
+  return withAdvisoryLock(db, MIGRATION_LOCK_KEY, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, purpose: 'migrating this database' }, fn);
+}
+
+export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
+  return options.migrationsDir ?? defaultMigrationsDir;
+}
