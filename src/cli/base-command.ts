@@ -1,5 +1,6 @@
 import { Command, Flags, Interfaces } from '@oclif/core';
 import type { Db } from '../db/db.js';
+import { checkDataDir } from '../db/data-dir-check.js';
 import { withDb } from '../db/open.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
 import { redactDeep, redactSecrets } from '../util/redact.js';
@@ -85,6 +86,7 @@ export abstract class DevdbCommand<T> extends Command {
 
   protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>): Promise<R> {
     const target = this.target(flags);
+    if (target.engine === 'pglite') checkDataDir(target.dataDir);
     const interrupts = this.interrupts;
     if (!interrupts) return withDb(target, (db) => fn(db, target));
     return interrupts.around(() => withDb(target, (db) => fn(interrupts.wrap(db), target)));
