@@ -11,9 +11,7 @@ import { scryptSync } from 'node:crypto';
 import type { Db } from '../src/db/db.js';
 import { openPglite } from '../src/db/pglite-adapter.js';
 import { openPostgres } from '../src/db/postgres-adapter.js';
-import { createKey } from '../src/keys/create-key.js';
-import { hashToken } from '../src/keys/token.js';
-import { verifyKey } from '../src/keys/verify-key.js';
+import { createKey, hashToken, verifyKey } from '../src/keys/index.js';
 import { migrateUp } from '../src/migrate/migrator.js';
 import { findPostgresBin, startPostgres } from '../test/support/postgres-server.js';
 

@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'E_QUOTA'
   | 'E_INVALID'
   | 'E_INTERRUPTED'
+  | 'E_PATH'
   | 'E_INTERNAL';
 
 const usageCodes = new Set<ErrorCode>(['E_USAGE', 'E_CONFIG', 'E_URL_INVALID']);

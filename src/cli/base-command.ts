@@ -1,13 +1,15 @@
 import { Command, Flags, Interfaces } from '@oclif/core';
 import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
 import type { Db } from '../db/db.js';
+import { checkDataDir } from '../db/data-dir-check.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
-import { redactDeep, redactSecrets } from '../util/redact.js';
+import { showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
 import { InterruptGuard } from './interrupt.js';
+import { installOutputRedaction } from './redact-output.js';
 
 /** `--url` and `--data-dir`, on every command that opens a database. */
 export const databaseFlags = {
@@ -59,6 +61,7 @@ export abstract class DevdbCommand<T> extends Command {
   private interrupts: InterruptGuard | undefined;
 
   override async init(): Promise<void> {
+    installOutputRedaction();
     await super.init();
     if ((this.constructor as typeof DevdbCommand).handlesSignals) {
       this.interrupts = new InterruptGuard((error) => this.report(describeError(error)));
@@ -78,25 +81,12 @@ export abstract class DevdbCommand<T> extends Command {
     return super.finally(error);
   }
 
-  /** Tokens this run prints on purpose (keys create and rotate); every other one is redacted. */
-  private readonly shownSecrets = new Set<string>();
-
-  /** Marks the one token this command exists to print; only keys create and keys rotate call it. */
+  /**
+   * Marks the one token this command exists to print; every other line and token is redacted on
+   * its way out (src/cli/redact-output.ts). Only keys create and keys rotate call it.
+   */
   protected showSecret(token: string): string {
-    this.shownSecrets.add(token);
-    return token;
-  }
-
-  override log(message = '', ...args: unknown[]): void {
-    super.log(redactSecrets(message, this.shownSecrets), ...args);
-  }
-
-  override logToStderr(message = '', ...args: unknown[]): void {
-    super.logToStderr(redactSecrets(message, this.shownSecrets), ...args);
-  }
-
-  override logJson(json: unknown): void {
-    super.logJson(redactDeep(JSON.parse(JSON.stringify(json ?? null)) as unknown, this.shownSecrets));
+    return showSecret(token);
   }
 
   protected target(flags: DatabaseFlags): Target {
@@ -115,6 +105,7 @@ export abstract class DevdbCommand<T> extends Command {
    */
   protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>, options: OpenOptions & { needs?: RequiredTables } = {}): Promise<R> {
     const target = this.target(flags);
+    if (target.engine === 'pglite') checkDataDir(target.dataDir);
     const { needs, ...open } = options;
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
@@ -135,7 +126,7 @@ export abstract class DevdbCommand<T> extends Command {
     // Once interrupted, whatever the unwinding threw (a rollback, a wrapped error) is the interruption.
     const report = describeError(this.interrupts?.signal ? this.interrupts.error() : error);
     this.report(report);
-    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${redactSecrets(error.stack)}\n`);
+    if (process.env.DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return this.exit(report.exitCode);
   }
 
@@ -144,8 +135,7 @@ export abstract class DevdbCommand<T> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
     } else {
-      const line = report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`;
-      process.stderr.write(`${redactSecrets(line)}\n`);
+      process.stderr.write(`${report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`}\n`);
     }
   }
 }

@@ -26,9 +26,37 @@ export function describeError(error: unknown): ErrorReport {
     const message = (problems.join('; ') || 'Invalid arguments').replaceAll(':; ', ': ').replace(/\.?$/, '.');
     return { code: 'E_USAGE', message: `${message} See --help.`, exitCode: ExitCode.usage };
   }
+  const fsProblem = describeFsError(error);
+  if (fsProblem) return fsProblem;
   const state = sqlState(error);
   if (state) {
     return { code: 'E_SQL', message: `The database refused the statement: ${raw} (SQLSTATE ${state}).`, exitCode: ExitCode.failure, details: { sqlState: state } };
   }
   return { code: 'E_INTERNAL', message: `Unexpected error: ${raw} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
+}
+
+/** What a failed file operation means, in words; anything else stays an unexpected error. */
+const FS_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  EEXIST: 'something is already there',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder, not a file',
+  ENOENT: 'no such file or folder',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+};
+
+/** A Node file-system error (it names its path) as one line: which path, what is wrong, what to do. */
+function describeFsError(error: unknown): ErrorReport | undefined {
+  const { code, path, syscall } = (error ?? {}) as Partial<NodeJS.ErrnoException>;
+  const problem = code === undefined ? undefined : FS_PROBLEMS[code];
+  if (!problem || typeof path !== 'string') return undefined;
+  return {
+    code: 'E_PATH',
+    message: `Cannot ${syscall ?? 'use'} ${path}: ${problem} (${code}). Check the path and its permissions, or choose another.`,
+    exitCode: ExitCode.failure,
+    details: { path, reason: code },
+  };
 }

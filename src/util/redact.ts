@@ -20,8 +20,16 @@ const PASSWORD_PARAMETER = /\b([A-Za-z_]*password=)("[^"]*"|'[^']*'|[^\s&"',;]+)
 
 export const REDACTED = '***';
 
-/** `text` with every secret devdb recognizes replaced; `shown` lists tokens this output is meant to print. */
-export function redactSecrets(text: string, shown: ReadonlySet<string> = NOTHING_SHOWN): string {
+/** The tokens this process prints on purpose (keys create and rotate register theirs); no other passes. */
+const shownTokens = new Set<string>();
+
+export function showSecret(token: string): string {
+  shownTokens.add(token);
+  return token;
+}
+
+/** `text` with every secret devdb recognizes replaced, but the tokens registered with showSecret. */
+export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTokens): string {
   return text
     .replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`))
     .replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
@@ -31,19 +39,7 @@ export function redactSecrets(text: string, shown: ReadonlySet<string> = NOTHING
     .replace(PASSWORD_PARAMETER, (_match, key: string) => `${key}${REDACTED}`);
 }
 
-const NOTHING_SHOWN: ReadonlySet<string> = new Set();
-
 /** The URL with its password (and any `password=` parameter) replaced, for messages and logs. */
 export function redactUrl(url: string): string {
-  return redactSecrets(url);
-}
-
-/** Every string inside `value` (a `--json` result or error) redacted; the structure is kept. */
-export function redactDeep<T>(value: T, shown: ReadonlySet<string> = NOTHING_SHOWN): T {
-  if (typeof value === 'string') return redactSecrets(value, shown) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, shown)) as T;
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, shown)])) as T;
-  }
-  return value;
+  return redactSecrets(url, new Set());
 }

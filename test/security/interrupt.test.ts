@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../../src/keys/index.js';
@@ -89,3 +90,38 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('an interrupted seed on a terminal', () => {
+  let s: Scratch;
+  beforeAll(async () => {
+    s = await scratch('pglite');
+  });
+  afterAll(async () => {
+    await s.dispose();
+  });
+
+  it('erases its half-drawn progress bar and shows the cursor before the one line', async () => {
+    // script(1) gives devdb a terminal; the signal goes to devdb, script's child.
+    const command = [process.execPath, bin, 'seed', '--scale', 'small', ...s.args].map((a) => `'${a}'`).join(' ');
+    const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      let text = '';
+      let sent = false;
+      child.stdout.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (!sent && /\[[#-]{24}\] [\d,]+\/~/.test(text)) {
+          sent = true;
+          const [devdb] = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+          process.kill(Number(devdb), 'SIGINT');
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, text }));
+    });
+    expect(output.code).toBe(130);
+    expect(output.text).toMatch(/\r\x1b\[2K\x1b\[\?25hinterrupted: nothing was changed\r\n$/);
+    // Nothing of the last bar is left on the line the message is written to.
+    const afterLastBar = output.text.slice(output.text.lastIndexOf('/~'));
+    expect(afterLastBar).toContain('\r\x1b[2K');
+  });
+});
