@@ -66,6 +66,7 @@ describe('help, in-process', () => {
     const root = await runInProcess(['--help']);
     expect(root.stdout).toMatch(/\$ devdb setup\s+# create \.\/\.devdb, migrate and seed it/);
     expect(root.stdout).toMatch(/TOPICS\n\s+keys\s+Create, list/);
+    expect(root.stdout).toMatch(/\n\s+autocomplete\s+Display autocomplete installation instructions\./);
     const keys = await runInProcess(['keys', '--help']);
     expect(keys.stdout).toMatch(/\$ devdb keys list --state active/);
     const migrate = await runInProcess(['help', 'migrate']);
