@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusResult } from '../../src/migrate/migrator.js';
 import { engines, scratch, type Scratch } from '../support/engines.js';
@@ -52,10 +53,20 @@ describe('colour, in-process', () => {
 });
 
 describe('help, in-process', () => {
+  it('answers help, -h, --help, --version and -v as oclif CLIs do', async () => {
+    const version = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+    for (const flag of ['--version', '-v']) expect((await runInProcess([flag])).stdout).toMatch(new RegExp(`^devdb/${version.replaceAll('.', '\\.')} `));
+    const help = (await runInProcess(['help'])).stdout;
+    expect(help).toMatch(/^USAGE\n\s+\$ devdb \[COMMAND\]$/m);
+    expect((await runInProcess(['-h'])).stdout).toBe(help);
+    expect((await runInProcess(['search', '-h'])).stdout).toBe((await runInProcess(['search', '--help'])).stdout);
+  });
+
   it('shows the examples of the root and of each topic', async () => {
     const root = await runInProcess(['--help']);
     expect(root.stdout).toMatch(/\$ devdb setup\s+# create \.\/\.devdb, migrate and seed it/);
     expect(root.stdout).toMatch(/TOPICS\n\s+keys\s+Create, list/);
+    expect(root.stdout).toMatch(/\n\s+autocomplete\s+Display autocomplete installation instructions\./);
     const keys = await runInProcess(['keys', '--help']);
     expect(keys.stdout).toMatch(/\$ devdb keys list --state active/);
     const migrate = await runInProcess(['help', 'migrate']);

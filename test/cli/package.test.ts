@@ -24,6 +24,11 @@ describe('npm pack', () => {
     for (const file of migrations) expect(files).toContain(`sql/migrations/${file}`);
   });
 
+  it('carries the MIT licence that package.json declares', () => {
+    expect((JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { license: string }).license).toBe('MIT');
+    expect(fs.readFileSync(path.join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+  });
+
   it('ships nothing that only development needs', () => {
     const devOnly = files.filter((f) => /^(bin\/dev\.js|src\/|test\/|bench\/|scripts\/|docs\/|\.devdb\/|tsconfig|vitest)|\.map$|\.test\.|\.env/.test(f));
     expect(devOnly).toEqual([]);
