@@ -1,4 +1,4 @@
-import { displayName, refOf, tableKey, type IndexModel, type SchemaModel, type TableModel, type TableRef } from '../catalog/model.js';
+import { displayName, refOf, tableKey, type IndexModel, type SchemaModel, type TableModel, type TableRef } from '../catalog/index.js';
 import { byDomain, columnDefault, columnKeys, columnNote, incoming, kindNote, outgoing, printable, relationNote, schemaTitle, shortType, summaryLine } from './describe.js';
 import { renderMermaid } from './render-mermaid.js';
 import { restrict } from './subset.js';
