@@ -1,6 +1,5 @@
-import { columnDescription } from '../catalog/annotations.js';
 import { escapeControlChars } from '../util/control-chars.js';
-import { byText, displayName, isView, refOf, sameTable, type ColumnModel, type Relation, type SchemaModel, type TableModel, type TableRef } from '../catalog/model.js';
+import { byText, columnDescription, displayName, isView, refOf, sameTable, type ColumnModel, type Relation, type SchemaModel, type TableModel, type TableRef } from '../catalog/index.js';
 
 /** What renderers share: short type names, key markers, and who points at a table. */
 const shortTypes: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { displayName, isView, refOf, tableKey, type Relation, type SchemaModel, type TableModel } from '../catalog/model.js';
+import { displayName, isView, refOf, tableKey, type Relation, type SchemaModel, type TableModel } from '../catalog/index.js';
 import { escapeControlChars } from '../util/control-chars.js';
 import { byDomain, columnKeys, kindNote, shortType } from './describe.js';
 import { drawable } from './subset.js';

@@ -1,6 +1,6 @@
 import { DevdbError } from '../errors.js';
 import { renderDot } from './render-dot.js';
-import type { SchemaModel } from '../catalog/model.js';
+import type { SchemaModel } from '../catalog/index.js';
 
 /**
  * SVG from the DOT renderer through Graphviz compiled to WebAssembly: no system Graphviz needed.

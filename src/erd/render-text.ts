@@ -1,4 +1,4 @@
-import { displayName, refOf, type SchemaModel, type TableModel } from '../catalog/model.js';
+import { displayName, refOf, type SchemaModel, type TableModel } from '../catalog/index.js';
 import { byDomain, columnDefault, columnKeys, columnNote, incoming, kindNote, outgoing, printable, relationNote, schemaTitle, shortType, summaryLine } from './describe.js';
 
 /**

@@ -1,5 +1,5 @@
 import { usageError } from '../errors.js';
-import { byText, displayName, refOf, tableKey, type SchemaModel, type TableModel, type TableRef } from '../catalog/model.js';
+import { byText, displayName, refOf, tableKey, type SchemaModel, type TableModel, type TableRef } from '../catalog/index.js';
 
 export interface SubsetOptions {
   /** Start from these tables (`name` or `schema.name`) and keep their neighbourhood. */

@@ -2,8 +2,34 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseJson, runCli } from '../support/cli.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+/**
+ * Runs devdb on a pseudo-terminal (util-linux `script`), answering its question once it is asked.
+ * Returns everything the terminal showed, and the exit code.
+ */
+function onTerminal(args: string[], answer: string): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, bin, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, DATABASE_URL: '', DEBUG: '' } });
+    let screen = '';
+    let answered = false;
+    child.stdout.on('data', (d: Buffer) => {
+      screen += d.toString();
+      if (!answered && screen.includes('Replace it?')) {
+        answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, screen }));
+  });
+}
 
 for (const engine of engines) {
   describe(`devdb erd and devdb doctor on ${engine}`, () => {
@@ -70,6 +96,17 @@ for (const engine of engines) {
       expect(fs.readFileSync(file, 'utf8')).toMatch(/^# Schema public/);
       expect(fs.statSync(file).mode & 0o777).toBe(0o600);
       expect(fs.readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    });
+
+    it('asks on a terminal before replacing an --out file, and keeps it on a no', async () => {
+      const file = path.join(out, 'asked.md');
+      fs.writeFileSync(file, 'mine\n');
+      const no = await onTerminal(['erd', ...s.args, '--out', file], 'n');
+      expect(no.screen).toContain('Stopped at your answer: nothing was changed.');
+      expect([no.code, fs.readFileSync(file, 'utf8')]).toEqual([1, 'mine\n']);
+      const yes = await onTerminal(['erd', ...s.args, '--out', file], 'y');
+      expect(yes.screen).toContain(`Wrote markdown to ${file}`);
+      expect([yes.code, fs.readFileSync(file, 'utf8').startsWith('# Schema public')]).toEqual([0, true]);
     });
 
     it('refuses an --out without an extension (say, /etc/passwd) unless --format names one', async () => {
