@@ -4,7 +4,7 @@ import { confirmUnless } from '../cli/ask.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
 import { isLocalTarget } from '../db/target.js';
-import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, scaleRowCounts, type SeedResult } from '../seed/index.js';
+import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, loadProfile, scaleRowCounts, type SeedResult } from '../seed/index.js';
 
 /** "tiny (~3.2k rows), small (~33k), ...": from the default profile's own plan, never written by hand. */
 function describeScales(): string {
@@ -42,6 +42,8 @@ export default class Seed extends DevdbCommand<SeedResult> {
     if (!isLocalTarget(target)) {
       await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.force, flag: '--force', what: `Seeding ${this.where(target)}` });
     }
+    // A bad profile is a usage error before any database is opened (or an embedded one created).
+    loadProfile(flags.profile);
     const { seed } = await import('../seed/seed.js');
     // A terminal gets a live bar per table and the summary table at the end; a pipe gets each
     // table once, as a line when it is loaded, then the total.
