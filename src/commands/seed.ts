@@ -5,7 +5,7 @@ import { createProgress, formatCount, formatMs, formatRate } from '../cli/progre
 import { renderTable } from '../cli/table.js';
 import { seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
-import { DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, scaleRowCounts, type SeedResult } from '../seed/index.js';
+import { DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, loadProfile, scaleRowCounts, type SeedResult } from '../seed/index.js';
 
 /** "tiny (~3.2k rows), small (~33k), ...": from the default profile's own plan, never written by hand. */
 function describeScales(): string {
@@ -43,6 +43,9 @@ export default class Seed extends DevdbCommand<SeedResult> {
     if (!isLocalTarget(target)) {
       await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.yes, flag: '--yes', what: `Seeding ${this.where(target)}` });
     }
+    // A bad profile is a usage error before any database is opened (or an embedded one created).
+    const profile = seedProfileOf(this.settings(), flags.profile);
+    loadProfile(profile);
     const { seed } = await import('../seed/seed.js');
     // A terminal gets a live bar per table and the summary table at the end; a pipe gets each
     // table once, as a line when it is loaded, then the total.
@@ -56,7 +59,7 @@ export default class Seed extends DevdbCommand<SeedResult> {
           users: flags.users,
           tiers: flags.tier,
           truncate: flags.truncate,
-          profile: seedProfileOf(this.settings(), flags.profile),
+          profile,
           onProgress: (e) => {
             if (e.kind === 'rows') progress.update(e.table, e.rows, e.estimate);
             else if (e.kind === 'table') tty ? progress.stop() : progress.finish(e.table, e.rows, e.ms);

@@ -39,10 +39,11 @@ for (const engine of engines) {
 
       const replaced = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--truncate', '--users', '4', '--tier', 'premium', ...s.args]);
       expect(replaced.code, replaced.stderr).toBe(0);
-      // Not a terminal: one plain line per table, then the summary table.
-      expect(replaced.stdout).toMatch(/^users\s+4 rows/m);
-      expect(replaced.stdout).toMatch(/^table\s+rows\s+time\s+rows\/s$/m);
-      expect(replaced.stdout).toMatch(/^total\s+[\d,]+\s/m);
+      // Not a terminal: each table once, as a plain line when it is loaded, then the total.
+      for (const table of result.tables) expect(replaced.stdout.match(new RegExp(`^${table.table}\\s`, 'gm')), table.table).toHaveLength(1);
+      expect(replaced.stdout).toMatch(/^users\s+4 rows\s+\d+ ms\s+[\d.]+k?\/s$/m);
+      expect(replaced.stdout).not.toMatch(/^table\s+rows\s+time/m);
+      expect(replaced.stdout).toMatch(/^total\s+[\d,]+ rows\s/m);
       expect(replaced.stdout).toContain('users: 0 free, 0 pro, 4 premium');
       expect(replaced.stdout).not.toContain('\r');
       expect(replaced.stdout + replaced.stderr).not.toContain('devdb-dev-password');
@@ -74,6 +75,31 @@ for (const engine of engines) {
 }
 
 describe('devdb seed usage', () => {
+  it('refuses a profile count above its bound as a usage error (exit 2) in one line, before opening anything', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
+    try {
+      const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
+      profile.scales.small.users = 1e9;
+      fs.writeFileSync(path.join(dir, 'huge.json'), JSON.stringify(profile));
+      const result = await runCli(['seed', '--profile', path.join(dir, 'huge.json'), '--data-dir', path.join(dir, 'db')]);
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim()).toMatch(/^Error: Seed profile .*huge\.json: scales\.small\.users is 1000000000, above the maximum of 1000000; lower it\.$/);
+      expect(fs.existsSync(path.join(dir, 'db'))).toBe(false);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('quotes row counts in --help computed from the profile', async () => {
+    const { scaleRowCounts } = await import('../../src/seed/index.js');
+    const counts = scaleRowCounts();
+    const help = await runCli(['seed', '--help']);
+    expect(help.code).toBe(0);
+    const quoted = /medium \(~([\d.]+)k\)/.exec(help.stdout.replace(/\s+/g, ' '));
+    expect(quoted, help.stdout).not.toBeNull();
+    expect(Math.abs(Number(quoted![1]) * 1000 - counts.medium) / counts.medium).toBeLessThan(0.01);
+  });
+
   it('rejects a bad scale as a usage error (exit 2) in one line', async () => {
     const result = await runCli(['seed', '--scale', 'huge', '--data-dir', path.join(os.tmpdir(), 'devdb-never-created')]);
     expect(result.code).toBe(2);
