@@ -1,20 +1,35 @@
 /**
- * npm run bench:search: devdb search against the naive three-table `UNION ALL ... <% ...
- * ORDER BY score`, on a real PostgreSQL server holding `devdb seed --scale large`, with the
- * same terms in the same run. Prints JSON (p50/p95/max per design and their ratio).
+ * npm run bench:search [-- --engine postgres|pglite] [--scale large|medium|small] [--verify N]
  *
- * BENCH_DATABASE_URL: use that database (seeded here when it holds no tasks yet); otherwise a
- * throwaway server is started and seeded (minutes), and stopped at the end.
+ * devdb search over at least 200 terms drawn at random from the data (seed 7; the tests use
+ * others): single words of 3-4, 5-7 and 8+ letters, two-word phrases, one-letter typos at any
+ * position (the first three letters included), words in one row, words in about half the rows
+ * of a table, nonsense, and words of rows inserted after the seed (exact and with a typo).
+ * Prints JSON: p50/p95/p99/max per category and overall, and the naive
+ * `UNION ALL … <% … ORDER BY word_similarity` baseline on every fourth term, in the same run,
+ * with the ratio at p95 on those same terms. --verify N compares devdb's top 20 with the
+ * exhaustive SQL order for N drawn terms (test/search/exhaustive.ts).
+ *
+ * BENCH_DATABASE_URL (postgres) or BENCH_DATA_DIR (pglite): use that database, seeded here when
+ * it holds no tasks; otherwise postgres starts a throwaway server, pglite a temp folder.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Db } from '../src/db/db.js';
+import { openPglite } from '../src/db/pglite-adapter.js';
 import { openPostgres } from '../src/db/postgres-adapter.js';
 import { migrateUp } from '../src/migrate/migrator.js';
-import { search } from '../src/search/search.js';
+import { ENTITIES, search } from '../src/search/index.js';
 import { seed } from '../src/seed/seed.js';
+import type { Scale } from '../src/seed/profile.js';
+import { exhaustive } from '../test/search/exhaustive.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 
-const TERMS_PER_KIND = 30;
 const LIMIT = 20;
+const NAIVE_EVERY = 4;
+const NAIVE_TIMEOUT_MS = 60_000;
 
 const NAIVE = `SELECT * FROM (
   SELECT 'project' AS kind, id, word_similarity($1, name) AS score FROM projects WHERE $1 <% name
@@ -22,7 +37,6 @@ const NAIVE = `SELECT * FROM (
   UNION ALL SELECT 'comment', id, word_similarity($1, body) FROM comments WHERE $1 <% body
 ) hits ORDER BY score DESC LIMIT ${LIMIT}`;
 
-/** A small deterministic generator, so every run benches the same terms. */
 function rng(seedValue: number): () => number {
   let state = seedValue >>> 0;
   return () => {
@@ -31,59 +45,106 @@ function rng(seedValue: number): () => number {
   };
 }
 
-/** One missing, extra or changed letter, away from the first letter. */
-function typo(word: string, next: () => number): string {
-  const at = 1 + Math.floor(next() * (word.length - 1));
-  const letter = 'abcdefghijklmnopqrstuvwxyz'[Math.floor(next() * 26)]!;
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+
+/** One missing, extra or changed letter at `at`. */
+function typo(word: string, at: number, next: () => number): string {
+  const letter = LETTERS[Math.floor(next() * 26)]!;
   const kind = Math.floor(next() * 3);
   if (kind === 0) return word.slice(0, at) + word.slice(at + 1);
   if (kind === 1) return word.slice(0, at) + letter + word.slice(at);
-  const changed = letter === word[at] ? (letter === 'z' ? 'a' : String.fromCharCode(letter.charCodeAt(0) + 1)) : letter;
+  const changed = letter === word[at] ? LETTERS[(LETTERS.indexOf(letter) + 1) % 26]! : letter;
   return word.slice(0, at) + changed + word.slice(at + 1);
 }
 
-async function pickTerms(db: Db): Promise<{ kind: string; term: string }[]> {
-  const next = rng(7);
-  const texts = await db.query<{ text: string }>(
-    `(SELECT title AS text FROM tasks TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT 400)
-     UNION ALL (SELECT body FROM comments TABLESAMPLE SYSTEM (1) REPEATABLE (7) LIMIT 400)
-     UNION ALL (SELECT name FROM projects TABLESAMPLE SYSTEM (5) REPEATABLE (7) LIMIT 100)`,
-  );
-  const phrases = texts.map((t) => t.text.toLowerCase().match(/[a-z]+/g) ?? []).filter((words) => words.length >= 2);
+interface Term {
+  kind: string;
+  term: string;
+}
+
+async function drawTerms(db: Db, next: () => number, inserted: string[]): Promise<Term[]> {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
-  const longWord = (words: string[]) => words.filter((w) => w.length >= 6);
-  const terms: { kind: string; term: string }[] = [];
-  const add = (kind: string, make: () => string | undefined) => {
-    for (let n = 0, tries = 0; n < TERMS_PER_KIND && tries < 10_000; tries++) {
+  const [max] = await db.query<{ t: number; c: number; p: number }>('SELECT (SELECT max(id) FROM tasks)::int AS t, (SELECT max(id) FROM comments)::int AS c, (SELECT max(id) FROM projects)::int AS p');
+  const ids = (top: number, n: number) => Array.from({ length: n }, () => 1 + Math.floor(next() * top));
+  const texts = await db.query<{ text: string }>(
+    `SELECT title AS text FROM tasks WHERE id = ANY($1::bigint[]) UNION ALL SELECT body FROM comments WHERE id = ANY($2::bigint[])
+     UNION ALL SELECT name FROM projects WHERE id = ANY($3::bigint[])`,
+    [ids(max!.t, 600), ids(max!.c, 600), ids(max!.p, 100)],
+  );
+  const rows = texts.map((t) => t.text.toLowerCase().match(/[a-z]+/g) ?? []).filter((w) => w.length >= 2);
+  const terms: Term[] = [];
+  const add = (kind: string, count: number, make: () => string | undefined) => {
+    for (let n = 0, tries = 0; n < count && tries < 20_000; tries++) {
       const term = make();
       if (term) terms.push({ kind, term }), n++;
     }
   };
-  add('one word', () => pick(longWord(pick(phrases))));
-  add('two words', () => {
-    const words = pick(phrases);
+  const word = (min: number, max: number) => () => {
+    const w = pick(pick(rows));
+    return w.length >= min && w.length <= max ? w : undefined;
+  };
+  add('word 3-4 letters', 25, word(3, 4));
+  add('word 5-7 letters', 25, word(5, 7));
+  add('word 8+ letters', 25, word(8, 64));
+  add('two words', 30, () => {
+    const words = pick(rows);
     const at = Math.floor(next() * (words.length - 1));
-    return words[at]!.length >= 3 && words[at + 1]!.length >= 3 ? `${words[at]} ${words[at + 1]}` : undefined;
+    return words[at + 1] && words[at]!.length >= 2 && words[at + 1]!.length >= 3 ? `${words[at]} ${words[at + 1]}` : undefined;
   });
-  add('one word, typo', () => {
-    const word = pick(longWord(pick(phrases)));
-    return word ? typo(word, next) : undefined;
+  add('typo in the first 3 letters', 20, () => {
+    const w = word(4, 64)();
+    return w ? typo(w, Math.floor(next() * 3), next) : undefined;
   });
-  add('two words, typo', () => {
-    const words = pick(phrases);
-    const at = Math.floor(next() * (words.length - 1));
-    const [a, b] = [words[at]!, words[at + 1]!];
-    if (a.length < 3 || b.length < 6) return undefined;
-    return `${a} ${typo(b, next)}`;
+  add('typo after the 3rd letter', 20, () => {
+    const w = word(5, 64)();
+    return w ? typo(w, 3 + Math.floor(next() * (w.length - 3)), next) : undefined;
+  });
+  const once = await db.query<{ word: string }>(
+    `(SELECT word FROM task_title_words WHERE row_count = 1 AND word ~ '^[a-z]{4,}$' ORDER BY md5(word) LIMIT 200)
+     UNION ALL (SELECT word FROM comment_body_words WHERE row_count = 1 AND word ~ '^[a-z]{4,}$' ORDER BY md5(word) LIMIT 200)`,
+  );
+  add('word in one row', 15, () => (once.length > 0 ? pick(once).word : undefined));
+  const half = await db.query<{ word: string }>(
+    `SELECT l.word FROM ${ENTITIES.map((e) => `(SELECT word, row_count::float8 / greatest(1, (SELECT count(*) FROM ${e.table})) AS share FROM ${e.lexicon})`).join(' UNION ALL ')} l
+      WHERE l.word ~ '^[a-z]{3,}$' ORDER BY abs(l.share - 0.5), l.word LIMIT 15`,
+  );
+  add('word in about half the rows', 15, () => (half.length > 0 ? pick(half).word : undefined));
+  add('nonsense', 15, () => Array.from({ length: 5 + Math.floor(next() * 5) }, () => LETTERS[Math.floor(next() * 26)]).join(''));
+  add('inserted after the seed', 10, () => pick(inserted));
+  add('inserted after the seed, typo', 10, () => {
+    const w = pick(inserted);
+    return typo(w, Math.floor(next() * w.length), next);
   });
   return terms;
 }
 
-function stats(ms: number[]): { p50: number; p95: number; max: number } {
+/** Rows added after the seed, with invented words, so the triggers' lexicon upkeep is what finds them. */
+async function insertRows(db: Db, next: () => number): Promise<{ words: string[]; ids: { tasks: number[]; comments: number[] } }> {
+  const words = Array.from({ length: 20 }, () => Array.from({ length: 6 + Math.floor(next() * 4) }, () => LETTERS[Math.floor(next() * 26)]).join(''));
+  const tasks = await db.query<{ id: number }>(
+    "INSERT INTO tasks (project_id, title, created_by) SELECT 1, 'Bench ' || w || ' follow-up', 1 FROM unnest($1::text[]) AS w RETURNING id",
+    [words.slice(0, 10)],
+  );
+  const comments = await db.query<{ id: number }>(
+    "INSERT INTO comments (project_id, entity_type, entity_id, author_id, body) SELECT 1, 'project', 1, 1, 'Bench note about ' || w FROM unnest($1::text[]) AS w RETURNING id",
+    [words.slice(10)],
+  );
+  return { words, ids: { tasks: tasks.map((r) => Number(r.id)), comments: comments.map((r) => Number(r.id)) } };
+}
+
+interface Stats {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+function stats(ms: number[]): Stats {
   const sorted = [...ms].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1]!) };
+  return { n: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]!) };
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -92,7 +153,12 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-async function main(): Promise<void> {
+async function open(engine: string): Promise<{ db: Db; close: () => Promise<void> }> {
+  if (engine === 'pglite') {
+    const dir = process.env.BENCH_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-bench-search-'));
+    const db = await openPglite({ dataDir: dir });
+    return { db, close: () => db.close() };
+  }
   let server: PostgresServer | undefined;
   let url = process.env.BENCH_DATABASE_URL;
   if (!url) {
@@ -102,63 +168,105 @@ async function main(): Promise<void> {
     url = server.url;
   }
   const db = await openPostgres(url);
+  return {
+    db,
+    close: async () => {
+      await db.close();
+      server?.stop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { engine: { type: 'string', default: 'postgres' }, scale: { type: 'string' }, verify: { type: 'string', default: '0' } } });
+  const engine = values.engine!;
+  if (engine !== 'postgres' && engine !== 'pglite') throw new Error('--engine is postgres or pglite');
+  const scale = (values.scale ?? (engine === 'pglite' ? 'medium' : 'large')) as Scale;
+  const { db, close } = await open(engine);
   try {
     await migrateUp(db);
     const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks')) as [{ n: number }];
-    let seeded: { ms: number } | undefined;
+    let seededMs: number | undefined;
     if (n === 0) {
-      process.stderr.write('seeding --scale large (once)…\n');
-      seeded = { ms: Math.round(await time(() => seed(db, { scale: 'large' }))) };
+      process.stderr.write(`seeding --scale ${scale} (once)…\n`);
+      seededMs = Math.round(await time(() => seed(db, { scale })));
     }
     const counts = await db.query<{ kind: string; n: number }>(
       "SELECT 'projects' AS kind, count(*)::int AS n FROM projects UNION ALL SELECT 'tasks', count(*)::int FROM tasks UNION ALL SELECT 'comments', count(*)::int FROM comments",
     );
-    const terms = await pickTerms(db);
-
-    // One untimed pass of both designs first: both are then measured on a warm cache.
-    for (const { term } of terms) {
-      await search(db, { term, limit: LIMIT });
-      await db.query(NAIVE, [term]);
-    }
-    const searchMs: number[] = [];
-    const naiveMs: number[] = [];
-    const byKind: Record<string, number[]> = {};
-    let fuzzyRuns = 0;
-    let withHits = 0;
-    for (const { kind, term } of terms) {
-      let hits = 0;
-      const ms = await time(async () => {
+    const next = rng(7);
+    const inserted = await insertRows(db, next);
+    try {
+      const terms = await drawTerms(db, next, inserted.words);
+      for (const { term } of terms) await search(db, { term, limit: LIMIT }); // warm the cache: both designs are then timed warm
+      const all: number[] = [];
+      const byKind: Record<string, number[]> = {};
+      const naiveMs: number[] = [];
+      const devdbOnNaiveTerms: number[] = [];
+      let withHits = 0;
+      let naiveTimeouts = 0;
+      const plans: Record<string, number> = {};
+      for (const [i, { kind, term }] of terms.entries()) {
+        let hits = 0;
+        const ms = await time(async () => {
+          const result = await search(db, { term, limit: LIMIT });
+          hits = result.hits.length;
+          for (const e of result.entities) plans[e.strategy] = (plans[e.strategy] ?? 0) + 1;
+        });
+        if (hits > 0) withHits++;
+        all.push(ms);
+        (byKind[kind] ??= []).push(ms);
+        if (i % NAIVE_EVERY === 0) {
+          devdbOnNaiveTerms.push(ms);
+          naiveMs.push(
+            await time(async () => {
+              try {
+                await db.transaction(async (tx) => {
+                  await tx.query(`SET LOCAL statement_timeout = ${NAIVE_TIMEOUT_MS}`);
+                  await tx.query(NAIVE, [term]);
+                });
+              } catch {
+                naiveTimeouts++;
+              }
+            }),
+          );
+        }
+      }
+      const verify = Number(values.verify);
+      const mismatches: string[] = [];
+      for (const { term } of terms.filter((t) => !t.kind.startsWith('inserted')).slice(0, verify)) {
         const result = await search(db, { term, limit: LIMIT });
-        hits = result.hits.length;
-        if (result.fuzzyRan) fuzzyRuns++;
-      });
-      if (hits > 0) withHits++;
-      searchMs.push(ms);
-      (byKind[kind] ??= []).push(ms);
-      naiveMs.push(await time(() => db.query(NAIVE, [term])));
+        const expected = await exhaustive(db, term, result);
+        if (JSON.stringify(result.hits.map((h) => `${h.kind}:${h.id}:${h.rank}`)) !== JSON.stringify(expected)) mismatches.push(term);
+      }
+      const devdb = stats(devdbOnNaiveTerms);
+      const naive = stats(naiveMs);
+      const report = {
+        bench: 'search',
+        engine,
+        server: (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]!.v,
+        scale,
+        rows: Object.fromEntries(counts.map((c) => [c.kind, c.n])),
+        ...(seededMs !== undefined ? { seededMs } : {}),
+        load: os.loadavg().map((x) => Math.round(x * 10) / 10),
+        terms: terms.length,
+        termsWithHits: withHits,
+        plans,
+        limit: LIMIT,
+        devdbMs: stats(all),
+        devdbMsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])),
+        naive: { everyNthTerm: NAIVE_EVERY, timeouts: naiveTimeouts, naiveMs: naive, devdbMsOnTheSameTerms: devdb },
+        speedupAtP95: Math.round((naive.p95 / devdb.p95) * 10) / 10,
+        ...(verify > 0 ? { rankingVerified: { terms: Math.min(verify, terms.length), mismatches } } : {}),
+        sampleTerms: terms.filter((_, i) => i % 12 === 0).map((t) => t.term),
+      };
+      process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    } finally {
+      await db.query('DELETE FROM comments WHERE id = ANY($1::bigint[])', [inserted.ids.comments]);
+      await db.query('DELETE FROM tasks WHERE id = ANY($1::bigint[])', [inserted.ids.tasks]);
     }
-    const devdb = stats(searchMs);
-    const naive = stats(naiveMs);
-    const report = {
-      bench: 'search',
-      engine: 'postgres',
-      server: (await db.query<{ v: string }>("SELECT current_setting('server_version') AS v"))[0]!.v,
-      rows: Object.fromEntries(counts.map((c) => [c.kind, c.n])),
-      ...(seeded ? { seededMs: seeded.ms } : {}),
-      terms: terms.length,
-      termsWithHits: withHits,
-      fuzzyPasses: fuzzyRuns,
-      limit: LIMIT,
-      devdbSearchMs: devdb,
-      devdbSearchMsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])),
-      naiveUnionAllMs: naive,
-      speedup: { p50: Math.round((naive.p50 / devdb.p50) * 10) / 10, p95: Math.round((naive.p95 / devdb.p95) * 10) / 10 },
-      sampleTerms: terms.filter((_, i) => i % 10 === 0).map((t) => t.term),
-    };
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } finally {
-    await db.close();
-    server?.stop();
+    await close();
   }
 }
 

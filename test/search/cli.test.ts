@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../src/search/search.js';
 import { parseJson, runCli } from '../support/cli.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
-import { insertFixture, TASKS } from './fixture.js';
+import { insertFixture, PROJECTS, TASKS } from './fixture.js';
 
 for (const engine of engines) {
   describe(`devdb search on ${engine}`, () => {
@@ -22,19 +22,21 @@ for (const engine of engines) {
       const text = await runCli(['search', 'login', ...s.args]);
       expect(text.code).toBe(0);
       const lines = text.stdout.split('\n');
-      expect(lines[0]).toMatch(new RegExp(`^  2\\.00  task ${TASKS.login} · Login Service  Login$`));
-      expect(text.stdout).toContain('4 results for "login"');
+      expect(lines[0]).toBe(`  phrase  project ${PROJECTS.login}  Login Service`);
+      expect(lines[1]).toBe(`  phrase  task ${TASKS.login} · Login Service  Login`);
+      expect(text.stdout).toContain('4 results for "login" (projects: index');
       expect(text.stdout).not.toContain('\u001B[');
       const json = parseJson<SearchResult>(await runCli(['search', 'login', '--json', ...s.args]));
-      expect(json.hits[0]).toMatchObject({ kind: 'task', id: TASKS.login, match: 'exact', score: 2 });
+      expect(json.hits[1]).toMatchObject({ kind: 'task', id: TASKS.login, match: 'phrase', rank: 0 });
     });
 
-    it('marks fuzzy hits, prints plans with --explain and notes on stderr', async () => {
+    it('marks typo hits, prints the plan per word with --explain and notes on stderr', async () => {
       const fuzzy = await runCli(['search', 'pipelune', '--in', 'tasks', '--explain', ...s.args]);
       expect(fuzzy.code).toBe(0);
-      expect(fuzzy.stdout).toMatch(new RegExp(`^~ 0\\.\\d\\d  task ${TASKS.deployment} · Login Service  Deployment pipeline flaky$`, 'm'));
-      expect(fuzzy.stdout).toContain('-- tasks, exact: uses tasks_title_trgm_idx');
-      expect(fuzzy.stdout).toContain('-- tasks, fuzzy: uses tasks_title_trgm_idx');
+      expect(fuzzy.stdout).toMatch(new RegExp(`^~ typo    task ${TASKS.deployment} · Login Service  Deployment pipeline flaky$`, 'm'));
+      expect(fuzzy.stdout).toContain('-- tasks: index plan (rarest word drives the trigram index); pipelune: ≤0 rows (0 as a whole word), typo → pipeline');
+      expect(fuzzy.stdout).toContain('-- tasks, classes 0,1, index: uses tasks_title_trgm_idx');
+      expect(fuzzy.stdout).toContain('-- tasks, classes 4, index: uses tasks_title_trgm_idx');
       const short = await runCli(['search', 'ui', ...s.args]);
       expect(short.stderr).toContain('note: "ui" is under 3 letters');
     });
@@ -47,12 +49,26 @@ for (const engine of engines) {
       [['search', 'login', '--limit', '0'], 2, '--limit must be'],
       [['search', 'login', '--threshold', 'lots'], 2, '--threshold must be'],
       [['search', 'login', '--project', '999'], 1, 'No project has id 999'],
+      [['search', Array.from({ length: 275 }, (_, i) => `w${i}`).join(' ')], 2, 'at most 32 are searched'],
     ])('%j exits %i with one line', async (args, code, message) => {
       const result = await runCli([...args, ...s.args]);
       expect(result.code).toBe(code);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(message);
+    });
+
+    it('prints stored terminal escapes as visible text, never raw (issue 15, finding 8)', async () => {
+      const db = await openScratch(s);
+      try {
+        await db.query("INSERT INTO tasks (id, project_id, title, created_by) VALUES (90, 1, $1, 1)", ['Evil \u001B]0;owned\u0007 title \u001B[2J']);
+      } finally {
+        await db.close();
+      }
+      const result = await runCli(['search', 'evil', ...s.args]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(result.stdout).toContain('Evil \\x1b]0;owned\\x07 title \\x1b[2J');
     });
   });
 }

@@ -21,32 +21,34 @@ for (const engine of engines) {
     const t = useDatabase(engine, { resetEach: false });
     beforeAll(() => fillMany(t.db));
 
-    it('serves the exact pass of all three tables from their trigram indexes', async () => {
+    it('serves a rare word from the trigram indexes, ranking every match', async () => {
       const [row] = await t.db.query<{ word: string }>("SELECT split_part(title, ' ', 2) AS word FROM tasks WHERE id = 4242");
       const result = await search(t.db, { term: row!.word, explain: true });
       expect(result.hits.map((h) => h.id)).toContain(4242);
-      expect(result.plans!.slice(0, 3).map((p) => [p.kind, p.tier, p.indexUsed])).toEqual([
-        ['project', 'exact', true],
-        ['task', 'exact', true],
-        ['comment', 'exact', true],
+      expect(result.entities.map((e) => e.strategy)).toEqual(['index', 'index', 'index']);
+      expect(result.plans!.map((p) => [p.kind, p.read, p.index, p.indexUsed])).toEqual([
+        ['project', 'index', 'projects_name_trgm_idx', true],
+        ['task', 'index', 'tasks_title_trgm_idx', true],
+        ['comment', 'index', 'comments_body_trgm_idx', true],
       ]);
       expect(result.plans![1]!.plan).toContain('Bitmap Index Scan on tasks_title_trgm_idx');
     });
 
-    it('serves the fuzzy pass of all three tables from their trigram indexes', async () => {
+    it('walks the primary key newest first for a common word, and stops when the page is full', async () => {
+      const result = await search(t.db, { term: 'task', in: ['tasks'], explain: true });
+      expect(result.entities[0]).toMatchObject({ strategy: 'recency', drive: { word: 'task', rows: 30000 } });
+      expect(result.plans!.map((p) => [p.read, p.index, p.indexUsed])).toEqual([['recency-budget', 'tasks_pkey', true]]);
+      expect(result.hits.map((h) => h.id)).toEqual(Array.from({ length: 20 }, (_, i) => 30000 - i));
+    });
+
+    it('serves the typo pass from the lexicon and then the trigram index', async () => {
       const [row] = await t.db.query<{ word: string }>("SELECT split_part(body, ' ', 2) AS word FROM comments WHERE id = 777");
       const word = row!.word;
       const typo = word.slice(0, 7) + (word[7] === 'z' ? 'y' : 'z') + word.slice(8);
       const result = await search(t.db, { term: typo, explain: true });
-      expect(result.hits.map((h) => [h.kind, h.id, h.match])).toContainEqual(['comment', 777, 'fuzzy']);
-      expect(result.plans!.map((p) => [p.kind, p.tier, p.indexUsed])).toEqual([
-        ['project', 'exact', true],
-        ['task', 'exact', true],
-        ['comment', 'exact', true],
-        ['project', 'fuzzy', true],
-        ['task', 'fuzzy', true],
-        ['comment', 'fuzzy', true],
-      ]);
+      expect(result.hits.map((h) => [h.kind, h.id, h.match])).toContainEqual(['comment', 777, 'typo']);
+      expect(result.entities[2]!.words[0]!.corrections!.map((c) => c.word)).toContain(word);
+      expect(result.plans!.filter((p) => p.ranks[0] === 4).map((p) => [p.kind, p.read, p.indexUsed])).toContainEqual(['comment', 'index', true]);
     });
   });
 }

@@ -1,17 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { ENTITIES, search, type SearchResult } from '../../src/search/index.js';
-import { conditions } from '../../src/search/queries.js';
-import { KIND_ORDER } from '../../src/search/ranking.js';
-import { parseTerm } from '../../src/search/terms.js';
-import type { Correction } from '../../src/search/typos.js';
+import { search } from '../../src/search/index.js';
 import { seed } from '../../src/seed/seed.js';
 import { engines, useDatabase } from '../support/engines.js';
+import { exhaustive } from './exhaustive.js';
 
 /**
- * devdb's page against the exhaustive order: every row of every table scored in SQL by the
- * documented classes (the same predicates), sorted by class, kind and id, no plan, no LIMIT
- * before the sort. The default seed is small, so the planner's thresholds are lowered to make
+ * devdb's page against the exhaustive order (exhaustive.ts). The default seed is small, so the planner's thresholds are lowered to make
  * every plan run here (index, newest-first walks, walks that fall back to the index); the
  * benchmark checks the same on the large seed with the real thresholds.
  */
@@ -19,24 +14,6 @@ const TUNING = { rareRows: 40, scanBudget: 150 };
 const TERMS = 30;
 /** Common words and a rare phrase of common words: the walks and their fallback, whatever is drawn. */
 const FIXED = ['for', 'login page', 'fix on'];
-
-async function exhaustive(db: Db, termText: string, result: SearchResult): Promise<string[]> {
-  const term = parseTerm(termText);
-  const params: unknown[] = [];
-  const param = (v: unknown) => `$${params.push(v)}`;
-  const selects = ENTITIES.map((e) => {
-    const corrections = new Map<string, Correction[]>();
-    for (const w of result.entities.find((x) => x.kind === e.kind)?.words ?? []) corrections.set(w.word, w.corrections ?? []);
-    const c = conditions(e, term, corrections, param);
-    const typo = c.typo();
-    return `SELECT '${e.kind}' AS kind, ${KIND_ORDER[e.kind]} AS kind_order, x.id, CASE WHEN ${c.exact} THEN ${c.rank()} ${typo ? `WHEN ${typo} THEN 4` : ''} END AS rank FROM ${e.table} x`;
-  });
-  const rows = await db.query<{ kind: string; id: number; rank: number }>(
-    `SELECT kind, id, rank FROM (${selects.join(' UNION ALL ')}) s WHERE rank IS NOT NULL ORDER BY rank, kind_order, id DESC LIMIT ${result.limit}`,
-    params,
-  );
-  return rows.map((r) => `${r.kind}:${r.id}:${r.rank}`);
-}
 
 /** A small deterministic generator (seed 1001: the benchmark uses another). */
 function rng(seedValue: number): () => number {

@@ -4,11 +4,11 @@ import type { SearchResult } from '../../src/search/search.js';
 
 const result: SearchResult = {
   term: 'login',
-  words: [{ text: 'login', mode: 'substring', fuzzy: 0.44 }],
+  words: [{ text: 'login', mode: 'substring', fuzzy: 0.33 }],
   limit: 20,
   fuzzyRan: false,
-  hits: [{ kind: 'task', id: 7, projectId: 1, projectName: 'Auth', match: 'exact', score: 1.5, text: 'Fix login bug', highlights: [[4, 9]] }],
-  entities: [{ kind: 'task', exact: 100, fuzzy: 0, more: true, exactMore: true, fuzzyMore: false }],
+  hits: [{ kind: 'task', id: 7, projectId: 1, projectName: 'Auth', match: 'phrase', rank: 0, text: 'Fix login bug', highlights: [[4, 9]] }],
+  entities: [{ kind: 'task', strategy: 'recency', drive: { word: 'login', rows: 12830 }, words: [{ word: 'login', rows: 12830, wholeRows: 12000 }], steps: [] }],
   notices: [],
 };
 
@@ -17,18 +17,23 @@ describe('renderResult', () => {
     const [coloured] = renderResult(result, true);
     expect(coloured).toContain('Fix \u001B[1;31mlogin\u001B[0m bug');
     const [plain] = renderResult(result, false);
-    expect(plain).toBe('  1.50  task 7 · Auth  Fix login bug');
+    expect(plain).toBe('  phrase  task 7 · Auth  Fix login bug');
     expect(coloured!.replace(/\u001B\[[0-9;]*m/g, '')).toBe(plain);
   });
 
-  it('says when a table had more matches than it ranked', () => {
-    const lines = renderResult(result, false);
-    expect(lines).toContain('1 result for "login" (tasks 100+ exact)');
-    expect(lines.at(-1)).toContain('Add words, or use --project or --in');
+  it('says how each table was searched', () => {
+    expect(renderResult(result, false)).toContain('1 result for "login" (tasks: newest first, "login" in ≤12,830 rows)');
   });
 
-  it('puts the + on the pool that was full, not on both', () => {
-    const fuzzyFull: SearchResult = { ...result, fuzzyRan: true, entities: [{ kind: 'task', exact: 0, fuzzy: 100, more: true, exactMore: false, fuzzyMore: true }] };
-    expect(renderResult(fuzzyFull, false)).toContain('1 result for "login" (tasks 0 exact, 100+ fuzzy)');
+  it('escapes control characters of stored text before colouring it, keeping the highlight on the right letters', () => {
+    const evil: SearchResult = {
+      ...result,
+      hits: [{ ...result.hits[0]!, projectName: 'A\u001B[2Jb', text: '\u001B]0;x\u0007 login\r\n', highlights: [[7, 12]] }],
+    };
+    const [plain] = renderResult(evil, false);
+    expect(plain).toBe('  phrase  task 7 · A\\x1b[2Jb  \\x1b]0;x\\x07 login\\r\\n');
+    const [coloured] = renderResult(evil, true);
+    expect(coloured).toContain('\\x07 \u001B[1;31mlogin\u001B[0m\\r');
+    expect(coloured!.replace(/\u001B\[[0-9;]*m/g, '')).toBe(plain);
   });
 });
