@@ -149,7 +149,7 @@ async function largeAgainstCeiling(db: Db) {
     try {
       await rolledBack(db, async (tx) => {
         await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')} RESTART IDENTITY`);
-        await tx.exec(`SET LOCAL maintenance_work_mem = '${db.indexBuildMemory}'`);
+        await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
         const deferred = await dropDeferrable(tx, SEEDED_TABLES);
         let t = performance.now();
         for (const g of GENERATORS) await tx.exec(`COPY ${quoteIdent(g.table)} (${g.columns.map(quoteIdent).join(', ')}) FROM '${path.join(dir, `${g.table}.copy`)}'`);
@@ -201,7 +201,7 @@ async function trigramComparison(db: Db) {
     try {
       for (const mode of ['rebuild after', 'keep with fastupdate'] as const) {
         await rolledBack(db, async (tx) => {
-          await tx.exec(`SET LOCAL maintenance_work_mem = '${db.indexBuildMemory}'; SET LOCAL gin_pending_list_limit = '64MB'`);
+          await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'; SET LOCAL gin_pending_list_limit = '64MB'`);
           await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')}`);
           // Everything but the trigram indexes is off in both modes, as in the seed.
           await dropDeferrable(tx, tables);
