@@ -292,6 +292,7 @@ for (const engine of engines) {
       expect(error.message).toMatch(/^Migration 001_first \(down\) failed at .*001_first\.sql:4/);
       expect(error.message).toMatch(/detail: constraint mine_first_id_fkey on table mine depends on table first/);
       expect(error.message).toContain('Nothing was changed: the reset ran in one transaction');
+      expect(error.details).toMatchObject({ reset: { mode: 'revert', atomic: true, reverted: [], applied: [] } });
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'mine', 'second', 'third']);
       expect(await t.db.query('SELECT * FROM first')).toEqual([{ id: 1 }]);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts.applied).toBe(3);
