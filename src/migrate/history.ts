@@ -103,8 +103,10 @@ export async function recordReverted(db: Queryable, tables: HistoryTables, versi
 }
 
 /**
- * Tables, views and sequences that neither an extension nor a history table owns: what makes a
- * database without history someone else's. Schema-qualified, in name order.
+ * Tables, views and sequences in the schemas migrations write to (the search path, normally
+ * public) that neither an extension nor a history table owns: what makes a database without
+ * history someone else's. Other schemas (Supabase's auth, storage) do not collide and do not
+ * count. Schema-qualified, in name order.
  */
 export async function foreignRelations(db: Queryable): Promise<string[]> {
   const rows = await db.query<{ name: string }>(
@@ -112,8 +114,7 @@ export async function foreignRelations(db: Queryable): Promise<string[]> {
        FROM pg_class c
        JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
-        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-        AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'
+        AND n.nspname = ANY (current_schemas(false))
         AND c.oid NOT IN (SELECT objid FROM pg_depend WHERE classid = 'pg_class'::regclass AND deptype IN ('e', 'i', 'a'))
         AND c.oid IS DISTINCT FROM to_regclass($1) AND c.oid IS DISTINCT FROM to_regclass($2)
       ORDER BY n.nspname, c.relname`,

@@ -82,6 +82,13 @@ export function parseMigration(file: string, text: string): MigrationFile {
   if (!sections.has('up') && splitStatements(text).length > 0) {
     throw new DevdbError('E_MIGRATION_FILE', `${file}: no "-- migrate:up" line; put the statements to apply under one.`);
   }
+  // Like dbmate, refuse SQL above the first section rather than silently not running it.
+  const firstMarker = Math.min(...[...sections.values()].map((found) => found.start - 1));
+  const [stray] = splitStatements(lines.slice(0, firstMarker).join('\n'));
+  if (stray) {
+    const line = lines.slice(0, firstMarker).join('\n').slice(0, stray.offset).split('\n').length;
+    throw new DevdbError('E_MIGRATION_FILE', `${file}:${line}: SQL before "-- migrate:up" would never run; move it under that line.`);
+  }
   const down = section('down');
   return { ...parsed, file, checksum: checksum(text), up: section('up') ?? { sql: '', startLine: 1, transaction: true, statements: [] }, down: down && down.statements.length > 0 ? down : undefined };
 }

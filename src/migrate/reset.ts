@@ -1,4 +1,6 @@
+import { DbError } from '../db/db-error.js';
 import type { Db, Queryable } from '../db/db.js';
+import { DevdbError } from '../errors.js';
 import { DBMATE_TABLE, ensureHistory, foreignRelations, historyTables, HISTORY_TABLE, readHistory, type HistoryTables } from './history.js';
 import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
 import { compareVersions, loadMigrations } from './migration-source.js';
@@ -103,8 +105,13 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     try {
       await run();
     } catch (error) {
-      if (!(error instanceof StatementFailure)) throw error;
-      throw migrationError(error, resetOutcome(plan, done), { reset: { mode, atomic: plan.atomic, reverted: done.reverted.map((r) => r.version), applied: done.applied.map((a) => a.version) } });
+      // In one transaction, nothing the steps did is left: report it so.
+      const kept = plan.atomic ? { reverted: [], applied: [] } : done;
+      const details = { reset: { mode, atomic: plan.atomic, reverted: kept.reverted.map((r) => r.version), applied: kept.applied.map((a) => a.version) } };
+      if (error instanceof StatementFailure) throw migrationError(error, resetOutcome(plan, done), details);
+      if (!(error instanceof DbError)) throw error;
+      const what = mode === 'rebuild' ? `rebuilding schema ${schema}` : 'preparing the history table';
+      throw new DevdbError('E_MIGRATION_FAILED', `Reset failed while ${what}: ${error.message} (SQLSTATE ${error.code}).\n${resetOutcome(plan, done)}`, { cause: error, details });
     }
     return { plan, ...done, skipped };
   });

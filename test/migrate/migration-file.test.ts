@@ -35,6 +35,7 @@ describe('parseMigration', () => {
 
   it.each([
     ['SQL without an up section', 'create table x ();', /no "-- migrate:up" line/],
+    ['SQL above the first section', '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nselect 1;', /_add_things\.sql:3: SQL before "-- migrate:up" would never run/],
     ['two up sections', '-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;', /second "-- migrate:up"/],
     ['an unknown option', '-- migrate:up transaction:maybe\nselect 1;', /unknown option "transaction:maybe"/],
   ])('rejects %s with a message naming the file', (_, text, message) => {

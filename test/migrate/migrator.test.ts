@@ -244,6 +244,16 @@ for (const engine of engines) {
       await expect(migrateUp(t.db, { migrationsDir: dir, baseline: '002' })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/already has a migration history/) });
     });
 
+    it("tables in schemas off the search path (Supabase's auth) do not make a database foreign", async () => {
+      await t.db.exec('CREATE SCHEMA auth; CREATE TABLE auth.users (id int);');
+      try {
+        expect((await migrationStatus(t.db, { migrationsDir: dir })).foreign).toEqual([]);
+        expect((await migrateUp(t.db, { migrationsDir: dir })).applied).toHaveLength(3);
+      } finally {
+        await t.db.exec('DROP SCHEMA auth CASCADE');
+      }
+    });
+
     it('an empty new migration: status says empty, migrate refuses it by name, setup and reset skip it', async () => {
       fs.writeFileSync(path.join(dir, '004_todo.sql'), '-- todo\n\n-- migrate:up\n\n\n-- migrate:down\n\n');
       expect((await migrationStatus(t.db, { migrationsDir: dir })).migrations.map((m) => m.state)).toEqual(['pending', 'pending', 'pending', 'empty']);
@@ -282,6 +292,7 @@ for (const engine of engines) {
       expect(error.message).toMatch(/^Migration 001_first \(down\) failed at .*001_first\.sql:4/);
       expect(error.message).toMatch(/detail: constraint mine_first_id_fkey on table mine depends on table first/);
       expect(error.message).toContain('Nothing was changed: the reset ran in one transaction');
+      expect(error.details).toMatchObject({ reset: { mode: 'revert', atomic: true, reverted: [], applied: [] } });
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'mine', 'second', 'third']);
       expect(await t.db.query('SELECT * FROM first')).toEqual([{ id: 1 }]);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts.applied).toBe(3);
