@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
-import { createPhases, createProgress, formatCount, formatMs } from '../cli/progress.js';
+import { formatCount, formatMs } from '../cli/progress.js';
+import { createSetupProgress } from '../cli/setup-progress.js';
 import { seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import { embeddedDatabaseExists } from '../db/open.js';
@@ -32,42 +33,20 @@ export default class Setup extends DevdbCommand<SetupResult> {
     const target = this.target(flags);
     const migrations = this.migrationsDir(flags);
     const remote = !isLocalTarget(target) && !flags.yes;
-    const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
-    const phases = createPhases({ tty, write: (t) => !this.jsonEnabled() && process.stderr.write(t) });
-    const bar = createProgress({ tty, write: (t) => process.stderr.write(t), line: () => {} });
-    let seededRows = 0;
-    const creating = target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir);
-    if (creating) phases.start(`Creating the embedded database in ${target.dataDir}`);
+    const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
+    if (target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir)) progress.creating(target.dataDir);
     try {
       return await this.withDatabase(flags, async (db) => {
-        if (creating) phases.end('created');
-        let applied = 0;
-        phases.start(`Migrating from ${migrations.dir}`);
-        const seedWanted = flags.seed && !remote && migrations.bundledSchema;
+        progress.migrating(migrations.dir);
+        const seed = flags.seed && !remote && migrations.bundledSchema ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed } : false;
         const result = await setup(db, {
           ...migrationOptions(flags, migrations.dir),
           baseline: flags.baseline,
           onNotice: (message) => this.log(message),
-          onStep: (e) => {
-            if (e.phase === 'done') applied++;
-          },
-          seed: seedWanted
-            ? {
-                profile: seedProfileOf(this.settings(), undefined),
-                onProgress: (e) => {
-                  if (e.kind === 'plan') {
-                    phases.end(`${applied} applied`);
-                    phases.start('Seeding (scale small)');
-                  } else if (e.kind === 'rows') bar.update(e.table, e.rows, e.estimate);
-                  else if (e.kind === 'table') {
-                    seededRows += e.rows;
-                    bar.finish(e.table, e.rows, e.ms);
-                  }
-                },
-              }
-            : false,
+          onStep: progress.onStep,
+          seed,
         });
-        phases.end(result.seeded ? `${formatCount(seededRows)} rows` : `${result.applied.length} applied`);
+        progress.done(result.seeded !== null);
         this.log(`${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`);
         if (result.seeded) {
           const s = result.seeded;
@@ -83,7 +62,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
         return result;
       });
     } finally {
-      bar.stop();
+      progress.stop();
     }
   }
 }

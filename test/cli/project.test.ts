@@ -29,7 +29,7 @@ describe('a project with its own migrations', () => {
     const text = await runCli(['setup'], { cwd: project });
     expect(text.stdout).toMatch(/Schema already up to date in the embedded database in .*\.devdb\./);
     expect(text.stdout).toMatch(/Not seeded: the migrations in .*sql\/migrations are this project's own/);
-    expect(text.stderr).toMatch(/^Migrating from .*sql\/migrations: 0 applied \(\d+ ms\)$/m);
+    expect(text.stderr).toMatch(/^Migrating from .*sql\/migrations: 0 applied \(.+\)$/m);
 
     const created = await runCli(['migrate', 'new', 'add gadgets', '--json'], { cwd: project });
     expect(created.code).toBe(0);
