@@ -90,6 +90,15 @@ for (const engine of engines) {
       }
     });
 
+    it('rotate and revoke never take their key argument from piped stdin', async () => {
+      for (const args of [['revoke', '--yes'], ['rotate']]) {
+        const result = await keys(args, { input: `${keyId}\n` });
+        expect(result.code, args[0]).toBe(2);
+        expect(result.stderr).toBe('Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n');
+      }
+      expect((await keys(['verify'], { input: token })).code).toBe(0);
+    });
+
     it('verify refuses more than 4 KiB of stdin at once, with a usage error', async () => {
       const started = performance.now();
       const result = await keys(['verify'], { input: `${token}\n${'x'.repeat(16 * 1024 * 1024)}` });
