@@ -88,6 +88,9 @@ for (const engine of engines) {
         expect(result.code, args.join(' ')).toBe(2);
         expect(result.stderr.trim()).toMatch(/^Error: 99999999999999999999 is too large to be a (key|user) id: ids run from 1 to 9007199254740991\.$/);
       }
+      const limit = await keys(['list', '--limit', '99999999999999999999']);
+      expect(limit.code).toBe(2);
+      expect(limit.stderr).toMatch(/^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/);
     });
 
     it('rotate and revoke never take their key argument from piped stdin', async () => {
