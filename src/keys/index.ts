@@ -1,6 +1,6 @@
 /** API keys: what commands (and library users) import; the files behind it are free to move. */
 export { createKey, checkKeyName, MAX_NAME_LENGTH, type CreateKeyOptions, type CreatedKey } from './create-key.js';
-export { listKeys, DEFAULT_LIST_LIMIT, type KeyList, type ListKeysOptions } from './list-keys.js';
+export { listKeys, DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, type KeyList, type ListKeysOptions } from './list-keys.js';
 export { rotateKey, DEFAULT_GRACE_MS, type RotatedKey, type RotateKeyOptions } from './rotate-key.js';
 export { revokeKey, type RevokeKeyOptions } from './revoke-key.js';
 export { verifyKey, type InvalidReason, type VerifyKeyOptions, type VerifyResult } from './verify-key.js';

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.js';
+import { usageError } from '../errors.js';
 import { selectKeys, type KeyRecord } from './key-record.js';
 import type { KeyState } from './key-state.js';
 import { findUser, type KeyOwner } from './users.js';
@@ -19,15 +20,21 @@ export interface KeyList {
 }
 
 export const DEFAULT_LIST_LIMIT = 100;
+/** The most keys one listing returns: past this, narrow with --user or --state instead. */
+export const MAX_LIST_LIMIT = 10_000;
 
 export async function listKeys(db: Db, options: ListKeysOptions = {}): Promise<KeyList> {
   const now = options.now ?? new Date();
+  const limit = options.limit ?? DEFAULT_LIST_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw usageError(`--limit takes 1 to ${MAX_LIST_LIMIT} (got ${limit}): narrow the list with --user or --state instead.`);
+  }
   const user = options.user === undefined ? null : await findUser(db, options.user);
   const { keys, total } = await selectKeys(db, {
     now,
     ...(user ? { userId: user.id } : {}),
     ...(options.states && options.states.length > 0 ? { states: options.states } : {}),
-    limit: options.limit ?? DEFAULT_LIST_LIMIT,
+    limit,
   });
   return { user, keys, total };
 }

@@ -88,6 +88,18 @@ for (const engine of engines) {
         expect(result.code, args.join(' ')).toBe(2);
         expect(result.stderr.trim()).toMatch(/^Error: 99999999999999999999 is too large to be a (key|user) id: ids run from 1 to 9007199254740991\.$/);
       }
+      const limit = await keys(['list', '--limit', '99999999999999999999']);
+      expect(limit.code).toBe(2);
+      expect(limit.stderr).toMatch(/^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/);
+    });
+
+    it('rotate and revoke never take their key argument from piped stdin', async () => {
+      for (const args of [['revoke', '--yes'], ['rotate']]) {
+        const result = await keys(args, { input: `${keyId}\n` });
+        expect(result.code, args[0]).toBe(2);
+        expect(result.stderr).toBe('Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n');
+      }
+      expect((await keys(['verify'], { input: token })).code).toBe(0);
     });
 
     it('verify refuses more than 4 KiB of stdin at once, with a usage error', async () => {

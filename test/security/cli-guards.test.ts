@@ -2,18 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { generateToken } from '../../src/keys/token.js';
 import { runCli } from '../support/cli.js';
 
-// Finding 4 of issue 15: each of these counted as local, so reset and seed --truncate went ahead without asking.
-describe('destructive commands ask before touching a server that is not on this machine', () => {
+// Finding 4 of issue 15: each of these counted as local, so seed --truncate went ahead without asking.
+describe('seed asks before touching a server that is not on this machine', () => {
   it.each([
     ['postgres:///app', { PGHOST: 'db.example.com' }],
     ['postgres://me@127.attacker.example/app', {}],
     ['postgres://me@127.0.0.1,db.example.com/app', {}],
-  ])('%s with %o needs --force without a terminal, and connects to nothing', async (url, env) => {
-    for (const args of [['reset'], ['seed', '--truncate']]) {
-      const result = await runCli([...args, '--url', url], { env: { ...env, PGCONNECT_TIMEOUT: '1' } });
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(/^Error: (Resetting|Seeding) .+ needs confirmation: pass --force, or run the command in a terminal\.\n$/);
-    }
+  ])('%s with %o needs confirmation without a terminal, and connects to nothing', async (url, env) => {
+    const result = await runCli(['seed', '--truncate', '--url', url], { env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Error: Seeding .+ needs confirmation: pass --(force|yes), or run the command in a terminal\.\n$/);
+  });
+
+  it('a server on this machine is not asked about: the seed goes on to connect', async () => {
+    // Port 1 refuses at once: getting as far as connecting shows no confirmation was needed.
+    const result = await runCli(['seed', '--truncate', '--url', 'postgres://me@127.0.0.1:1/app']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^Error: Could not connect to postgres:\/\/me@127\.0\.0\.1:1\/app/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createKey } from '../../src/keys/index.js';
 import { addUser, dumpEverything } from '../keys/fixtures.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
@@ -123,5 +123,46 @@ describe('an interrupted seed on a terminal', () => {
     // Nothing of the last bar is left on the line the message is written to.
     const afterLastBar = output.text.slice(output.text.lastIndexOf('/~'));
     expect(afterLastBar).toContain('\r\x1b[2K');
+  });
+});
+
+/** The process's state letter and CPU ticks so far, from /proc/<pid>/stat. */
+function cpu(pid: number): { state: string; ticks: number } {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Waits until `pid` has been asleep with no CPU used for a second: done starting, waiting for input. */
+async function idle(pid: number): Promise<void> {
+  let last = cpu(pid);
+  let quietSince = performance.now();
+  for (let i = 0; i < 600; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = cpu(pid);
+    if (now.ticks !== last.ticks || now.state !== 'S') quietSince = performance.now();
+    else if (performance.now() - quietSince >= 1000) return;
+    last = now;
+  }
+  throw new Error('the process never went idle');
+}
+
+describe('a signal while no database is open', () => {
+  it('ends the command at once: keys verify waiting for a token on stdin', async () => {
+    const dataDir = fs.mkdtempSync('/tmp/devdb-idle-');
+    onTestFinished(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const child = spawn(process.execPath, [bin, 'keys', 'verify', '--data-dir', dataDir], {
+      env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await idle(child.pid!);
+    const sentAt = performance.now();
+    child.kill('SIGTERM');
+    expect(await closed).toBe(143);
+    expect(stderr).toBe('interrupted: nothing was changed\n');
+    // Well under the 5 s a command with an open database gets to unwind.
+    expect(performance.now() - sentAt).toBeLessThan(3000);
   });
 });

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { renderTable } from '../../cli/table.js';
-import { DEFAULT_LIST_LIMIT, EXPIRING_WINDOW_DAYS, KEY_STATES, KEY_TABLE_HEADERS, keyRow, listKeys, type KeyList } from '../../keys/index.js';
+import { DEFAULT_LIST_LIMIT, EXPIRING_WINDOW_DAYS, MAX_LIST_LIMIT, KEY_STATES, KEY_TABLE_HEADERS, keyRow, listKeys, type KeyList } from '../../keys/index.js';
 
 export default class KeysList extends DevdbCommand<KeyList> {
   static override summary = 'List API keys with their state; never a token or a hash.';
@@ -16,7 +16,7 @@ export default class KeysList extends DevdbCommand<KeyList> {
     ...databaseFlags,
     user: Flags.string({ char: 'u', description: 'only this user\'s keys: an email or a user id' }),
     state: Flags.option({ description: 'only keys in this state (repeatable)', options: KEY_STATES, multiple: true })(),
-    limit: Flags.integer({ description: 'show at most this many keys', default: DEFAULT_LIST_LIMIT, min: 1 }),
+    limit: Flags.integer({ description: 'show at most this many keys', default: DEFAULT_LIST_LIMIT, min: 1, max: MAX_LIST_LIMIT }),
   };
 
   async run(): Promise<KeyList> {

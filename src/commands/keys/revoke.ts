@@ -10,7 +10,8 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   static override description = 'Asks first on a terminal; elsewhere it needs --yes. A revoked key cannot be brought back or rotated.';
   static override examples = ['<%= config.bin %> keys revoke 12', '<%= config.bin %> keys revoke devdb_AbCd1234 --yes --json'];
   static override args = {
-    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)' }),
+    // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
+    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)', ignoreStdin: true }),
   };
   static override flags = {
     ...databaseFlags,

@@ -28,7 +28,8 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     '<%= config.bin %> keys rotate 12 --grace 0 --expires-in 30d --json',
   ];
   static override args = {
-    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)' }),
+    // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
+    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)', ignoreStdin: true }),
   };
   static override flags = {
     ...databaseFlags,
