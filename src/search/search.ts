@@ -3,7 +3,7 @@ import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
 import { countParts, similarWords } from './lexicon.js';
-import { countWords, DEFAULT_TUNING, planEntity, planTypos, type EntityPlan, type Tuning, type WordCount } from './plan.js';
+import { countWords, DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
 import { MATCHES } from './ranking.js';
 import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
 import { snippet, type Range } from './snippet.js';
@@ -126,6 +126,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
           rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
         } else {
           const step = p.plan.steps.find((s) => s.rank === rank)!;
+          if (step.read === 'skip') {
+            p.steps.push({ ...step, found: 0 });
+            continue;
+          }
           const got = await readClass(run, entity, term, noCorrections, rank, step.read, { ...shape, limit: need });
           p.steps.push({ ...step, read: got.read, found: got.rows.length });
           rows = got.rows;
@@ -173,7 +177,7 @@ async function readClass(
   term: SearchTerm,
   corrections: Map<string, Correction[]>,
   rank: number,
-  read: EntityQuery['read'],
+  read: Exclude<ClassStep['read'], 'skip'>,
   shape: { limit: number; projectId?: number | undefined; budget: number },
 ): Promise<{ rows: RankedRow[]; read: string }> {
   const rows = await run(entityQuery(entity, term, corrections, [rank], read, shape));
