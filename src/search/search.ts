@@ -4,7 +4,7 @@ import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities
 import { explainQuery, type QueryPlan } from './explain.js';
 import { countParts, similarWords } from './lexicon.js';
 import { countWords, DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
-import { MATCHES } from './ranking.js';
+import { compareHits, MATCHES } from './ranking.js';
 import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
 import { snippet, type Range } from './snippet.js';
 import { countableParts, parseTerm, type SearchTerm, type TermWord } from './terms.js';
@@ -156,6 +156,8 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       }
     }
 
+    // The loops above already produce the documented order; the sort states it (and is stable).
+    hits.sort(compareHits);
     const summaries = entities.map((entity): EntitySummary => {
       const p = plansBy.get(entity.kind)!;
       return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
