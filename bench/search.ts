@@ -105,7 +105,7 @@ async function drawTerms(db: Db, next: () => number, inserted: string[]): Promis
   );
   add('word in one row', 15, () => (once.length > 0 ? pick(once).word : undefined));
   const half = await db.query<{ word: string }>(
-    `SELECT l.word FROM ${ENTITIES.map((e) => `(SELECT word, row_count::float8 / greatest(1, (SELECT count(*) FROM ${e.table})) AS share FROM ${e.lexicon})`).join(' UNION ALL ')} l
+    `SELECT l.word FROM (${ENTITIES.map((e) => `SELECT word, row_count::float8 / greatest(1, (SELECT count(*) FROM ${e.table})) AS share FROM ${e.lexicon}`).join(' UNION ALL ')}) l
       WHERE l.word ~ '^[a-z]{3,}$' ORDER BY abs(l.share - 0.5), l.word LIMIT 15`,
   );
   add('word in about half the rows', 15, () => (half.length > 0 ? pick(half).word : undefined));
@@ -206,6 +206,7 @@ async function main(): Promise<void> {
       let withHits = 0;
       let naiveTimeouts = 0;
       const plans: Record<string, number> = {};
+      const timed: { term: string; kind: string; ms: number }[] = [];
       for (const [i, { kind, term }] of terms.entries()) {
         let hits = 0;
         const ms = await time(async () => {
@@ -215,6 +216,7 @@ async function main(): Promise<void> {
         });
         if (hits > 0) withHits++;
         all.push(ms);
+        timed.push({ term, kind, ms: Math.round(ms) });
         (byKind[kind] ??= []).push(ms);
         if (i % NAIVE_EVERY === 0) {
           devdbOnNaiveTerms.push(ms);
@@ -258,6 +260,7 @@ async function main(): Promise<void> {
         naive: { everyNthTerm: NAIVE_EVERY, timeouts: naiveTimeouts, naiveMs: naive, devdbMsOnTheSameTerms: devdb },
         speedupAtP95: Math.round((naive.p95 / devdb.p95) * 10) / 10,
         ...(verify > 0 ? { rankingVerified: { terms: Math.min(verify, terms.length), mismatches } } : {}),
+        slowest: timed.sort((a, b) => b.ms - a.ms).slice(0, 8),
         sampleTerms: terms.filter((_, i) => i % 12 === 0).map((t) => t.term),
       };
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');

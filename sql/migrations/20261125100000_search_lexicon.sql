@@ -39,10 +39,12 @@ CREATE TABLE comment_body_words (
 );
 COMMENT ON TABLE comment_body_words IS 'Derived: each word of comments.body and how many comments hold it, kept by triggers. @domain comments @mutable';
 
--- Typo correction is a trigram similarity search over the words.
-CREATE INDEX project_name_words_trgm_idx ON project_name_words USING gin (word gin_trgm_ops);
-CREATE INDEX task_title_words_trgm_idx ON task_title_words USING gin (word gin_trgm_ops);
-CREATE INDEX comment_body_words_trgm_idx ON comment_body_words USING gin (word gin_trgm_ops);
+-- Typo correction is a trigram similarity search over the words. fastupdate is off: every search
+-- reads these indexes, and a pending list (up to 4 MB, flushed only by VACUUM, which PGlite never
+-- runs on its own) is read linearly by each of those scans; the triggers write few words per statement.
+CREATE INDEX project_name_words_trgm_idx ON project_name_words USING gin (word gin_trgm_ops) WITH (fastupdate = off);
+CREATE INDEX task_title_words_trgm_idx ON task_title_words USING gin (word gin_trgm_ops) WITH (fastupdate = off);
+CREATE INDEX comment_body_words_trgm_idx ON comment_body_words USING gin (word gin_trgm_ops) WITH (fastupdate = off);
 
 CREATE TRIGGER project_name_words_set_updated_at BEFORE UPDATE ON project_name_words FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 CREATE TRIGGER task_title_words_set_updated_at BEFORE UPDATE ON task_title_words FOR EACH ROW EXECUTE FUNCTION set_updated_at();

@@ -38,8 +38,11 @@ export interface WordCount {
 export interface ClassStep {
   /** The rank class (ranking.ts): 0 phrase of whole words … 4 typo. */
   rank: number;
-  /** How the class is read: served by the index, or walked by recency (within scanBudget rows, or to the end when no index can help). */
-  read: 'index' | 'recency' | 'recency-budget';
+  /**
+   * How the class is read: served by the index, walked newest first (within scanBudget rows, or to
+   * the end when no index can help), or skipped (the lexicon proves it empty).
+   */
+  read: 'index' | 'recency' | 'recency-budget' | 'skip';
   estimate: number | null;
 }
 
@@ -88,7 +91,11 @@ export function planEntity(
   const steps = ranks.map((rank): ClassStep => {
     // A lone plain word: the lexicon sizes both classes (whole word exactly, inside other words at most).
     const estimate = only?.wholeRows != null && only.rows !== null ? (rank === 0 ? only.wholeRows : Math.max(0, only.rows - only.wholeRows)) : null;
-    return { rank, read: readFor(estimate, drive, tuning), estimate };
+    // No row holds the word whole: class 0 is empty (a whole-word match is a lexicon word). Any
+    // other class is walked, never sent to the index on its own estimate: the index reads every
+    // row holding the word's trigrams, which is the drive word's count, not the class's.
+    if (rank === 0 && estimate === 0) return { rank, read: 'skip', estimate };
+    return { rank, read: drive === null ? 'recency' : 'recency-budget', estimate };
   });
   return { entity, strategy: 'recency', drive, words, ranks, steps };
 }
@@ -104,15 +111,13 @@ export function rankClasses(term: SearchTerm): number[] {
 }
 
 /** The typo pass of one entity: rows that hold each word or one of its corrections. */
-export function planTypos(words: WordCount[], drive: EntityPlan['drive'], tuning: Tuning = DEFAULT_TUNING): ClassStep {
+export function planTypos(words: WordCount[], drive: EntityPlan['drive'], tuning: Tuning = DEFAULT_TUNING): TypoStep {
   const sizes = words.map((w) => (w.corrections?.length ? (w.rows ?? 0) + w.corrections.reduce((n, c) => n + c.rows, 0) : w.rows));
   const known = sizes.filter((n): n is number => n !== null);
   const estimate = known.length > 0 ? Math.min(...known) : null;
-  return { rank: 4, read: readFor(estimate, drive, tuning), estimate };
+  // Corrections are whole lexicon words: their counts are what the index will read.
+  const read = drive === null ? 'recency' : estimate !== null && estimate <= tuning.rareRows ? 'index' : 'recency-budget';
+  return { rank: 4, read, estimate };
 }
 
-function readFor(estimate: number | null, drive: EntityPlan['drive'], tuning: Tuning): ClassStep['read'] {
-  if (drive === null) return 'recency'; // nothing the index could serve: walk until the page is full
-  // Even a class the lexicon calls dense gets the budget: its count is an upper bound.
-  return estimate !== null && estimate <= tuning.rareRows ? 'index' : 'recency-budget';
-}
+export type TypoStep = ClassStep & { read: Exclude<ClassStep['read'], 'skip'> };

@@ -3,8 +3,8 @@ import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
 import { countParts, similarWords } from './lexicon.js';
-import { countWords, DEFAULT_TUNING, planEntity, planTypos, type EntityPlan, type Tuning, type WordCount } from './plan.js';
-import { MATCHES } from './ranking.js';
+import { countWords, DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
+import { compareHits, MATCHES } from './ranking.js';
 import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
 import { snippet, type Range } from './snippet.js';
 import { countableParts, parseTerm, type SearchTerm, type TermWord } from './terms.js';
@@ -83,9 +83,16 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       throw new DevdbError('E_NOT_FOUND', `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`);
     }
     const plans: QueryPlan[] = [];
+    // Planner settings per read (queries.ts), sent only when they change; the typo candidates'
+    // index condition reads word_similarity_threshold, set once at the loosest word's cut-off.
+    const cutoffs = term.words.filter((w) => w.fuzzy !== null).map((w) => w.fuzzy!);
+    let settled = '';
     const settle = async (read: EntityQuery['read'] | 'lexicon') => {
-      const settings = plannerSettings(read);
+      const settings: Record<string, string> = { ...plannerSettings(read), ...(settled === '' ? { 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}) };
+      const key = JSON.stringify(plannerSettings(read));
+      if (key === settled) return;
       await tx.query(`SELECT ${Object.keys(settings).map((k, i) => `set_config('${k}', $${i + 1}, true)`).join(', ')}`, Object.values(settings));
+      settled = key;
     };
     const run = async (query: EntityQuery): Promise<RankedRow[]> => {
       await settle(query.read);
@@ -97,9 +104,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     const noCorrections = new Map<string, Correction[]>();
 
     const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
+    await settle('lexicon');
+    const counts = await countParts(tx, entities, parts, starts);
     for (const entity of entities) {
-      await settle('lexicon');
-      const plan = planEntity(entity, term, countWords(term, await countParts(tx, entity, parts, starts)), { projectId, tuning });
+      const plan = planEntity(entity, term, countWords(term, counts.get(entity.kind)!), { projectId, tuning });
       plansBy.set(entity.kind, { plan, steps: [] });
     }
     // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
@@ -118,6 +126,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
           rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
         } else {
           const step = p.plan.steps.find((s) => s.rank === rank)!;
+          if (step.read === 'skip') {
+            p.steps.push({ ...step, found: 0 });
+            continue;
+          }
           const got = await readClass(run, entity, term, noCorrections, rank, step.read, { ...shape, limit: need });
           p.steps.push({ ...step, read: got.read, found: got.rows.length });
           rows = got.rows;
@@ -144,6 +156,8 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       }
     }
 
+    // The loops above already produce the documented order; the sort states it (and is stable).
+    hits.sort(compareHits);
     const summaries = entities.map((entity): EntitySummary => {
       const p = plansBy.get(entity.kind)!;
       return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
@@ -165,7 +179,7 @@ async function readClass(
   term: SearchTerm,
   corrections: Map<string, Correction[]>,
   rank: number,
-  read: EntityQuery['read'],
+  read: Exclude<ClassStep['read'], 'skip'>,
   shape: { limit: number; projectId?: number | undefined; budget: number },
 ): Promise<{ rows: RankedRow[]; read: string }> {
   const rows = await run(entityQuery(entity, term, corrections, [rank], read, shape));
@@ -175,12 +189,9 @@ async function readClass(
 
 /** Each typo-tolerant word's corrections from the entity's lexicon. */
 async function correct(tx: Queryable, entity: Entity, term: SearchTerm): Promise<Map<string, Correction[]>> {
-  const out = new Map<string, Correction[]>();
-  for (const w of term.words) {
-    if (w.fuzzy === null) continue;
-    out.set(w.text, pickCorrections(w.text, await similarWords(tx, entity, w.text, w.fuzzy)));
-  }
-  return out;
+  const typed = term.words.filter((w) => w.fuzzy !== null).map((w) => ({ word: w.text, threshold: w.fuzzy! }));
+  const candidates = await similarWords(tx, entity, typed);
+  return new Map(typed.map((t) => [t.word, pickCorrections(t.word, candidates.get(t.word)!)]));
 }
 
 function toHit(entity: Entity, row: RankedRow, term: SearchTerm, corrections: string[]): SearchHit {

@@ -48,7 +48,7 @@ for (const engine of engines) {
       const result = await runCli(['erd', ...s.args]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(/^Schema public: 25 tables in 11 domains/);
+      expect(result.stdout).toMatch(/^Schema public: 28 tables in 11 domains/);
       expect(result.stdout).toContain('\n== webhooks_api_keys (2 tables) ==\n');
     });
 
@@ -56,7 +56,7 @@ for (const engine of engines) {
       const file = path.join(out, 'nested', 'erd.svg');
       const result = await runCli(['erd', ...s.args, '--out', file]);
       expect(result.code).toBe(0);
-      expect(result.stdout).toBe(`Wrote svg to ${file}: 25 tables, 37 relationships.\n`);
+      expect(result.stdout).toBe(`Wrote svg to ${file}: 28 tables, 37 relationships.\n`);
       expect(fs.readFileSync(file, 'utf8')).toMatch(/<svg[\s\S]*<title>tasks<\/title>[\s\S]*<\/svg>\s*$/);
     });
 
@@ -136,7 +136,7 @@ for (const engine of engines) {
       const result = await runCli(['doctor', ...s.args]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('PASS  foreign-key-indexes');
-      expect(result.stdout).toMatch(/\n11 rules on 25 tables in public: 11 passed, 0 failed\.\n$/);
+      expect(result.stdout).toMatch(/\n11 rules on 28 tables in public: 11 passed, 0 failed\.\n$/);
     });
 
     it('fails the doctor with exit 1 and the offending object in --json once a rule breaks', async () => {

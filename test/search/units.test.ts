@@ -101,8 +101,10 @@ describe('plans', () => {
     expect(common).toMatchObject({ strategy: 'recency', ranks: [0, 1] });
     expect(common.steps).toEqual([
       { rank: 0, read: 'recency-budget', estimate: 11_000 },
-      { rank: 1, read: 'index', estimate: 1_000 },
+      { rank: 1, read: 'recency-budget', estimate: 1_000 },
     ]);
+    const none = new Map([['sie', { inside: 49_000, whole: 0 }]]);
+    expect(planEntity(task, parseTerm('sie'), countWords(parseTerm('sie'), none)).steps.map((s) => s.read)).toEqual(['skip', 'recency-budget']);
     expect(planEntity(task, parseTerm('login bug'), countWords(parseTerm('login bug'), counts)).steps.map((s) => s.read)).toEqual(Array(4).fill('recency-budget'));
     expect(planEntity(task, parseTerm('login'), countWords(parseTerm('login'), counts), { projectId: 3 }).strategy).toBe('index');
     expect(planEntity(task, parseTerm('%'), countWords(parseTerm('%'), counts)).steps).toEqual([{ rank: 0, read: 'recency', estimate: null }]);
