@@ -7,3 +7,4 @@ export { DevdbError, ExitCode, type ErrorCode } from './errors.js';
 export { migrateUp, migrateDown, migrationStatus, resetSchema } from './migrate/migrator.js';
 export { newMigration } from './migrate/new-migration.js';
 export { setup, reset } from './setup/setup.js';
+export { seed, hasSeedableData, seedCoverage, loadProfile, scaleRowCounts, NOT_SEEDED, type SeedOptions, type SeedResult } from './seed/index.js';
