@@ -141,7 +141,8 @@ function tighter(old: Bound | undefined, next: Bound, side: 'min' | 'max'): Boun
 /** A SQL literal as written by pg_get_constraintdef: 5, (-1), 2.5, 'text'::text, '2020-01-01'::date. */
 function literal(text: string): string | number | undefined {
   const t = stripParens(text.trim());
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  const number = /^(-?\d+(?:\.\d+)?)(?:::[a-z ]+)?$/.exec(t);
+  if (number) return Number(number[1]);
   const m = /^'((?:[^']|'')*)'(?:::[a-z ]+(?:\(\d+(?:,\d+)?\))?)?$/s.exec(t);
   if (!m) return undefined;
   const value = m[1]!.replaceAll("''", "'");

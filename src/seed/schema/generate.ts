@@ -26,15 +26,12 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
   const out = new Map<string, KeySource | null>();
   for (const k of keys) {
     const target = loaded.get(k.table);
-    if (!target) {
-      out.set(k.name, null);
-      continue;
-    }
-    if (k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
+    if (target && k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
       out.set(k.name, { count: target.rows, at: (i) => [i + 1] });
       continue;
     }
-    // Any other key: read it back, in an order both engines agree on.
+    // Any other key (reference data such as tier_limits included): read it back, in an order both
+    // engines agree on. A seeded table not loaded yet is empty here, so its nullable keys stay NULL.
     const cols = k.refColumns.map(quoteIdent);
     const rows = await tx.query<{ k: Value[] }>(
       `SELECT json_build_array(${cols.join(', ')}) AS k FROM ${quoteIdent(k.table)} ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,

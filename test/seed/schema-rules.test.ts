@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/seed/random.js';
+import { parseChecks } from '../../src/seed/schema/checks.js';
+import { sampleRegex } from '../../src/seed/schema/regex.js';
+
+describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', () => {
+  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price'];
+  const rules = parseChecks(
+    [
+      { name: 'a', definition: 'CHECK (priority >= 1 AND priority <= 5)' },
+      { name: 'b', definition: "CHECK (region = ANY (ARRAY['eu'::text, 'us'::text]))" },
+      { name: 'c', definition: "CHECK (code ~ '^[A-Z]{3}$'::text)" },
+      { name: 'd', definition: 'CHECK (length(btrim(name)) >= 1 AND length(btrim(name)) <= 200)' },
+      { name: 'e', definition: 'CHECK (ends_at > starts_at)' },
+      { name: 'f', definition: 'CHECK (cardinality(tags) > 0)' },
+      { name: 'g', definition: "CHECK (jsonb_typeof(meta) = 'object'::text)" },
+      { name: 'h', definition: 'CHECK (email = lower(email))' },
+      { name: 'i', definition: "CHECK (price > 0::numeric AND price < '1000.5'::numeric)" },
+      { name: 'j', definition: 'CHECK (priority IS NULL OR priority > 2)' },
+    ],
+    columns,
+  );
+
+  it('reads ranges, lists, patterns, lengths, orderings and the rest', () => {
+    expect(rules.columns.get('priority')).toMatchObject({ min: { value: 1, inclusive: true }, max: { value: 5, inclusive: true } });
+    expect(rules.columns.get('region')?.oneOf).toEqual(['eu', 'us']);
+    expect(rules.columns.get('code')?.patterns).toEqual([{ source: '^[A-Z]{3}$', flags: '' }]);
+    expect(rules.columns.get('name')).toMatchObject({ minLength: 1, maxLength: 200 });
+    expect(rules.relations).toEqual([{ column: 'ends_at', op: '>', other: 'starts_at', constraint: 'e' }]);
+    expect(rules.columns.get('tags')?.nonEmptyArray).toBe(true);
+    expect(rules.columns.get('meta')?.jsonObject).toBe(true);
+    expect(rules.columns.get('email')?.lowerCase).toBe(true);
+    expect(rules.columns.get('price')).toMatchObject({ min: { value: 0, inclusive: false }, max: { value: 1000.5, inclusive: false } });
+  });
+
+  it('keeps what it cannot read for the server to judge, with the columns it mentions', () => {
+    expect(rules.unparsed).toEqual([{ constraint: 'j', expression: 'priority IS NULL OR priority > 2', columns: ['priority'] }]);
+  });
+
+  it('reads a domain CHECK written against VALUE as a rule on the column', () => {
+    const domain = parseChecks([{ name: 'positive', definition: 'CHECK (VALUE > 0::numeric)' }], ['amount'], 'amount');
+    expect(domain.columns.get('amount')?.min).toEqual({ value: 0, inclusive: false });
+  });
+});
+
+describe('sampleRegex', () => {
+  it('draws strings that match the simple patterns CHECKs use, deterministically', () => {
+    const patterns = ['^[A-Z]{3}-\\d{4}$', '^(draft|sent|paid)$', '^[a-z][a-z0-9_.]*$', '^#[0-9a-fA-F]{6}$', '^INV-[0-9]{6}$', '^[A-Za-z0-9_]{8,32}$'];
+    for (const source of patterns) {
+      const rnd = new Random(1, source);
+      for (let k = 0; k < 50; k++) {
+        const value = sampleRegex(source, rnd);
+        expect(value, source).toBeDefined();
+        expect(new RegExp(source).test(value!), `${source} -> ${value}`).toBe(true);
+      }
+      expect(sampleRegex(source, new Random(2, 'x'))).toBe(sampleRegex(source, new Random(2, 'x')));
+    }
+  });
+
+  it('declines what it does not support rather than guessing', () => {
+    for (const source of ['^(?=a)b$', '^[^a]$', '^(a)\\1$']) expect(sampleRegex(source, new Random(1, 'x')), source).toBeUndefined();
+  });
+});
