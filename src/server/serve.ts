@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVED_FOLDER_SETTING } from '../db/open.js';
 import { openPgliteEngine } from '../db/pglite-adapter.js';
 import { DevdbError } from '../errors.js';
 import { setup } from '../setup/setup.js';
@@ -54,6 +55,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
       await setup(db);
     }
+    // Every client shares this session: it tells devdb commands that reach it by URL which folder's locks to use.
+    await db.exec(`SET ${SERVED_FOLDER_SETTING} = '${options.dataDir.replaceAll("'", "''")}'`);
     port = await wire.listen(options.port, options.host);
   } catch (error) {
     await db.close();

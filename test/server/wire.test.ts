@@ -169,9 +169,12 @@ describe('the served database (wire server over PGlite)', () => {
   it("excludes two migration runs through the server from each other (the session's advisory locks cannot)", async () => {
     const target = { engine: 'pglite' as const, dataDir: s.dataDir! };
     const first = await openDb(target);
-    const second = await openDb(target);
+    // DATABASE_URL=$(devdb url) reaches the same server by URL: still known as served, with the same locks.
+    const second = await openDb({ engine: 'postgres', url });
     try {
-      expect(first.capabilities.sharedSession).toBe(true);
+      expect(first.capabilities).toEqual({ inProcess: false, sharedSession: true });
+      expect(second.capabilities).toEqual({ inProcess: false, sharedSession: true });
+      expect(second.location).toBe(`${s.dataDir} (served at ${url})`);
       let inside = false;
       const held = withAdvisoryLock(first, 1234n, { timeoutMs: 5_000, purpose: 'testing' }, async () => {
         inside = true;
