@@ -38,9 +38,9 @@ export interface WireServerOptions {
  * (FATAL 25P03); one that disconnects is rolled back. Prepared-statement names are rewritten per
  * client (see renameStatements) and closed when the client leaves.
  *
- * @electric-sql/pglite-socket's QueryQueueManager serializes single *messages* and hands the
- * session to another client as soon as the owner has nothing queued, so that package's handler is
- * not used (docs/decisions.md, "Local server").
+ * @electric-sql/pglite-socket's QueryQueueManager serializes single *messages*: it lets another
+ * client in between the messages of an extended-protocol batch, waits without bound and shares
+ * statement names, so that package's handler is not used (docs/decisions.md, "Local server").
  */
 export class WireServer {
   private readonly server: net.Server;
