@@ -43,7 +43,7 @@ describe('the embedded-folder lock', () => {
     const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
     await expect(DataDirLock.acquire(dir)).rejects.toMatchObject({
       code: 'E_DATA_DIR_IN_USE',
-      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}, devdb seed, since .+\\): wait for it to finish`)),
+      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}\\) running devdb seed since .+: wait for it to finish`)),
     });
     expect(await lockHolder(dir)).toMatchObject({ pid: process.pid, command: 'devdb seed', host: os.hostname() });
     expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
