@@ -139,8 +139,9 @@ export class WireServer {
 
   /** The client waited too long: its current request fails as PostgreSQL fails a lock wait. */
   private giveUpWaiting(client: Client): void {
-    if (this.owner === client || client.gone) return;
-    this.waiting.splice(this.waiting.indexOf(client), 1);
+    const at = this.waiting.indexOf(client);
+    if (this.owner === client || client.gone || at < 0) return;
+    this.waiting.splice(at, 1);
     const seconds = Math.round(this.options.sessionWaitMs / 1000);
     client.write(
       errorResponse(
@@ -188,6 +189,8 @@ export class WireServer {
     if (client.gone) return;
     client.write(errorResponse('FATAL', code, text));
     client.socket.end();
+    // A client that never closes its side must not keep the server (or its shutdown) waiting.
+    setTimeout(() => client.socket.destroy(), 1_000).unref();
     this.leave(client);
   }
 
