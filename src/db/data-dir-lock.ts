@@ -249,8 +249,13 @@ function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError
 }
 
 function commandLine(): string {
-  const args = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  return ['devdb', ...args.slice(0, 2)].join(' ');
+  // The command words come before the first flag: `devdb keys create --user x` is "devdb keys create".
+  const words: string[] = [];
+  for (const arg of process.argv.slice(2)) {
+    if (arg.startsWith('-') || words.length === 2) break;
+    words.push(arg);
+  }
+  return ['devdb', ...words].join(' ');
 }
 
 function sleep(ms: number): Promise<void> {
