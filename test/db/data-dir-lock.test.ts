@@ -53,6 +53,21 @@ describe('the embedded-folder lock', () => {
     await (await DataDirLock.acquire(dir)).release();
   });
 
+  it('waits for a holder that finishes within the wait, and never waits for one that serves the folder', async () => {
+    const dir = folder();
+    const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
+    setTimeout(() => void first.release(), 300);
+    const second = await DataDirLock.acquire(dir, { waitMs: 5_000 });
+    second.setServedUrl('postgres://postgres@127.0.0.1:1/postgres');
+    const started = Date.now();
+    await expect(DataDirLock.acquire(dir, { waitMs: 5_000 })).rejects.toMatchObject({
+      code: 'E_DATA_DIR_IN_USE',
+      details: { servedUrl: 'postgres://postgres@127.0.0.1:1/postgres', pid: process.pid },
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await second.release();
+  });
+
   it('is the same lock for every spelling of the folder path', async () => {
     const dir = folder();
     const link = `${dir}-link`;
