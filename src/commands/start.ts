@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
 import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
-import { DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS, serve, startServer, type StartResult } from '../server/index.js';
+import { exposureWarning, DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS, serve, startServer, type StartResult } from '../server/index.js';
 
 export default class Start extends DevdbCommand<StartResult> {
   static override summary = 'Serve the embedded database over the PostgreSQL protocol, for your app, psql and every devdb command.';
@@ -45,6 +45,8 @@ export default class Start extends DevdbCommand<StartResult> {
       await server.stopped;
       return { ...server.info, alreadyRunning: false, logFile: '' };
     }
+    const warning = exposureWarning(flags.host);
+    if (warning) process.stderr.write(`${warning}\n`);
     const result = await startServer(options);
     if (!this.jsonEnabled()) {
       process.stderr.write(

@@ -17,7 +17,7 @@ export default class Status extends DevdbCommand<ServerStatus> {
     } else if (status.heldBy) {
       this.log(`Not served: ${status.dataDir} is open in ${status.heldBy.command} (pid ${status.heldBy.pid}) right now (${size}).`);
     } else {
-      const stale = status.staleLockFile ? ` A lock file from pid ${status.staleLockFile.pid} (gone, likely a crash) is left; the next start replaces it.` : '';
+      const stale = status.staleLockFile ? ` A lock file from pid ${status.staleLockFile.pid} (gone, likely a crash) was left behind and has been cleaned up.` : '';
       this.log(`Not running for ${status.dataDir} (${size}). Start it with devdb start.${stale}`);
     }
     return status;

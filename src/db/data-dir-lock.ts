@@ -238,8 +238,8 @@ function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError
   if (!holder) {
     return new DevdbError('E_DATA_DIR_IN_USE', `Could not lock the embedded database in ${dataDir}: another process keeps taking it; try again.`);
   }
-  const since = holder.startedAt ? `, since ${holder.startedAt}` : '';
-  const who = holder.pid ? `another devdb process (pid ${holder.pid}, ${holder.command}${since})` : holder.command;
+  const since = holder.startedAt ? ` since ${holder.startedAt}` : '';
+  const who = holder.pid ? `another devdb process (pid ${holder.pid}) running ${holder.command}${since}` : holder.command;
   const todo = holder.command.includes('start')
     ? `run devdb stop --data-dir ${dataDir}, or use the server at its URL (devdb url)`
     : `wait for it to finish, or stop it (kill ${holder.pid || 'that process'})`;
@@ -249,8 +249,13 @@ function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError
 }
 
 function commandLine(): string {
-  const args = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  return ['devdb', ...args.slice(0, 2)].join(' ');
+  // The command words come before the first flag: `devdb keys create --user x` is "devdb keys create".
+  const words: string[] = [];
+  for (const arg of process.argv.slice(2)) {
+    if (arg.startsWith('-') || words.length === 2) break;
+    words.push(arg);
+  }
+  return ['devdb', ...words].join(' ');
 }
 
 function sleep(ms: number): Promise<void> {

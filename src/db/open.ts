@@ -8,6 +8,9 @@ import type { Target } from './target.js';
 /** How long a command waits for another devdb process that holds the embedded folder (not a server) to finish. */
 export const HELD_FOLDER_WAIT_MS = 3_000;
 
+/** The session setting a served database carries: the folder it serves. */
+export const SERVED_FOLDER_SETTING = 'devdb.served_folder';
+
 export interface OpenOptions {
   /**
    * false for read-only commands: an embedded folder with no database in it is an error
@@ -23,7 +26,8 @@ export interface OpenOptions {
 export async function openDb(target: Target, options: OpenOptions = {}): Promise<Db> {
   if (target.engine === 'postgres') {
     const { openPostgres } = await import('./postgres-adapter.js');
-    return openPostgres(target.url);
+    const db = await openPostgres(target.url);
+    return (await servedFolderBehind(db, target.url)) ?? db;
   }
   if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
     throw new DevdbError('E_NO_DATABASE', `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`);
@@ -39,6 +43,20 @@ export async function openDb(target: Target, options: OpenOptions = {}): Promise
     if (typeof url === 'string') return openServedFolder(target.dataDir, url);
     throw error;
   }
+}
+
+/**
+ * DATABASE_URL may be the served URL itself (`export DATABASE_URL=$(devdb url)`): the server marks
+ * its shared session with the folder it serves (SERVED_FOLDER_SETTING), so devdb still takes its
+ * locks through the folder's lock socket. Only loopback URLs are asked (one round trip).
+ */
+async function servedFolderBehind(db: Db, url: string): Promise<Db | undefined> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) return undefined;
+  const [row] = await db.query<{ dir: string | null }>(`SELECT current_setting('${SERVED_FOLDER_SETTING}', true) AS dir`);
+  if (!row?.dir) return undefined;
+  const { wrapServed } = await import('./served-adapter.js');
+  return wrapServed(db, row.dir, url);
 }
 
 async function openServedFolder(dataDir: string, url: string): Promise<Db> {

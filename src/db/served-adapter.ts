@@ -8,7 +8,11 @@ import { openPostgres } from './postgres-adapter.js';
  * served database shares one PGlite session, where pg_try_advisory_lock cannot exclude anyone).
  */
 export async function openServed(dataDir: string, url: string): Promise<Db> {
-  const inner = await openPostgres(url);
+  return wrapServed(await openPostgres(url), dataDir, url);
+}
+
+/** A connection already open to the served URL, given its folder's lock service. */
+export function wrapServed(inner: Db, dataDir: string, url: string): Db {
   return new ServedDb(inner, `${dataDir} (served at ${url})`, dataDir);
 }
 

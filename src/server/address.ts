@@ -4,6 +4,12 @@ export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
 }
 
+/** Said whenever the server listens beyond loopback: it has no password. */
+export function exposureWarning(host: string): string | undefined {
+  if (['127.0.0.1', 'localhost', '::1'].includes(host)) return undefined;
+  return `Warning: serving on ${host}, reachable from other machines, with no password. Use it only on a network you trust.`;
+}
+
 /** The URL clients use: a wildcard listen address is reached through loopback. */
 export function servedUrl(host: string, port: number): string {
   const where = isWildcard(host) ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
+import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
 import { LockChannel } from '../db/lock-channel.js';
 import { DevdbError } from '../errors.js';
 import { isPortFree } from './address.js';
@@ -35,7 +35,7 @@ export interface ServerStatus {
   sizeBytes: number;
   /** A devdb process that holds the folder without serving it (a long seed, say). */
   heldBy: LockHolder | null;
-  /** devdb.lock left behind by a process that is gone (a crash): informational, replaced by the next holder. */
+  /** devdb.lock left behind by a process that is gone (a crash): reported, and removed by this check. */
   staleLockFile: LockHolder | null;
 }
 
@@ -107,7 +107,12 @@ export async function serverStatus(dataDir: string): Promise<ServerStatus> {
     heldBy: null,
     staleLockFile: null,
   };
-  if (!holder) return { ...base, staleLockFile: readLockFile(dataDir) };
+  if (!holder) {
+    const stale = readLockFile(dataDir);
+    // Left by a crash: cleaned up by taking the lock for a moment (its release removes the file), never by deleting it blindly.
+    if (stale) await (await DataDirLock.acquire(dataDir).catch(() => undefined))?.release();
+    return { ...base, staleLockFile: stale };
+  }
   if (!holder.servedUrl) return { ...base, heldBy: holder };
   let connections: number | null = null;
   try {

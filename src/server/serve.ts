@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVED_FOLDER_SETTING } from '../db/open.js';
 import { openPgliteEngine } from '../db/pglite-adapter.js';
 import { DevdbError } from '../errors.js';
 import { setup } from '../setup/setup.js';
 import { DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_SESSION_WAIT_MS, MAX_CONNECTIONS } from './defaults.js';
 import { serveLockRequests } from './lock-service.js';
-import { freePortNear, isWildcard, servedUrl } from './address.js';
+import { exposureWarning, freePortNear, servedUrl } from './address.js';
 import { WireServer } from './wire-server.js';
 
 export interface ServeOptions {
@@ -54,6 +55,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
       await setup(db);
     }
+    // Every client shares this session: it tells devdb commands that reach it by URL which folder's locks to use.
+    await db.exec(`SET ${SERVED_FOLDER_SETTING} = '${options.dataDir.replaceAll("'", "''")}'`);
     port = await wire.listen(options.port, options.host);
   } catch (error) {
     await db.close();
@@ -61,9 +64,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     throw error;
   }
   const info: ServerInfo = { url: servedUrl(options.host, port), pid: process.pid, port, host: options.host, dataDir: options.dataDir };
-  if (isWildcard(options.host) || !['127.0.0.1', 'localhost', '::1'].includes(options.host)) {
-    log(`Warning: serving on ${options.host}, reachable from other machines, with no password. Use it only on a network you trust.`);
-  }
+  const warning = exposureWarning(options.host);
+  if (warning) log(warning);
 
   let stopping: Promise<void> | undefined;
   let resolveStopped!: () => void;

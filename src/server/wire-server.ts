@@ -38,9 +38,9 @@ export interface WireServerOptions {
  * (FATAL 25P03); one that disconnects is rolled back. Prepared-statement names are rewritten per
  * client (see renameStatements) and closed when the client leaves.
  *
- * @electric-sql/pglite-socket's QueryQueueManager serializes single *messages* and hands the
- * session to another client as soon as the owner has nothing queued, so that package's handler is
- * not used (docs/decisions.md, "Local server").
+ * @electric-sql/pglite-socket's QueryQueueManager serializes single *messages*: it lets another
+ * client in between the messages of an extended-protocol batch, waits without bound and shares
+ * statement names, so that package's handler is not used (docs/decisions.md, "Local server").
  */
 export class WireServer {
   private readonly server: net.Server;
@@ -139,8 +139,9 @@ export class WireServer {
 
   /** The client waited too long: its current request fails as PostgreSQL fails a lock wait. */
   private giveUpWaiting(client: Client): void {
-    if (this.owner === client || client.gone) return;
-    this.waiting.splice(this.waiting.indexOf(client), 1);
+    const at = this.waiting.indexOf(client);
+    if (this.owner === client || client.gone || at < 0) return;
+    this.waiting.splice(at, 1);
     const seconds = Math.round(this.options.sessionWaitMs / 1000);
     client.write(
       errorResponse(
@@ -188,6 +189,8 @@ export class WireServer {
     if (client.gone) return;
     client.write(errorResponse('FATAL', code, text));
     client.socket.end();
+    // A client that never closes its side must not keep the server (or its shutdown) waiting.
+    setTimeout(() => client.socket.destroy(), 1_000).unref();
     this.leave(client);
   }
 

@@ -43,7 +43,7 @@ describe('the embedded-folder lock', () => {
     const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
     await expect(DataDirLock.acquire(dir)).rejects.toMatchObject({
       code: 'E_DATA_DIR_IN_USE',
-      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}, devdb seed, since .+\\): wait for it to finish`)),
+      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}\\) running devdb seed since .+: wait for it to finish`)),
     });
     expect(await lockHolder(dir)).toMatchObject({ pid: process.pid, command: 'devdb seed', host: os.hostname() });
     expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
@@ -51,6 +51,21 @@ describe('the embedded-folder lock', () => {
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
     expect(await lockHolder(dir)).toBeUndefined();
     await (await DataDirLock.acquire(dir)).release();
+  });
+
+  it('waits for a holder that finishes within the wait, and never waits for one that serves the folder', async () => {
+    const dir = folder();
+    const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
+    setTimeout(() => void first.release(), 300);
+    const second = await DataDirLock.acquire(dir, { waitMs: 5_000 });
+    second.setServedUrl('postgres://postgres@127.0.0.1:1/postgres');
+    const started = Date.now();
+    await expect(DataDirLock.acquire(dir, { waitMs: 5_000 })).rejects.toMatchObject({
+      code: 'E_DATA_DIR_IN_USE',
+      details: { servedUrl: 'postgres://postgres@127.0.0.1:1/postgres', pid: process.pid },
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    await second.release();
   });
 
   it('is the same lock for every spelling of the folder path', async () => {

@@ -92,6 +92,7 @@ describe('devdb start, status, url, stop', () => {
     expect(fs.existsSync(path.join(s.dataDir!, LOCK_FILE))).toBe(true);
     const status = parseJson(await runCli(['status', ...args, '--json']));
     expect(status).toMatchObject({ running: false, staleLockFile: { pid, servedUrl: url } });
+    expect(fs.existsSync(path.join(s.dataDir!, LOCK_FILE))).toBe(false); // status cleaned it up, holding the lock while it did
     expect((await runCli(['url', ...args])).code).toBe(1);
     // The port the dead server used is free again, and the folder opens without the server too.
     const direct = await runCli(['migrate', 'status', ...args, '--json']);

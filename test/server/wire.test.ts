@@ -144,16 +144,36 @@ describe('the served database (wire server over PGlite)', () => {
   });
 
   it('rolls back a client that disconnects mid-transaction and frees its prepared statements', async () => {
+    const b = client({ max: 1 });
+    const statements = async () => (await b`SELECT name FROM pg_prepared_statements ORDER BY name`.simple()).map((row) => String(row.name));
+    const before = await statements();
     const a = connect(url, { max: 1, prepare: true });
     await a`SELECT ${1}::int AS warm`;
     const reserved = await a.reserve();
     await reserved`BEGIN`;
     await reserved`INSERT INTO items (label, owner) VALUES ('gone', 'gone')`;
+    reserved.release();
+    const during = await Promise.race([statements(), sleep(300).then(() => 'waiting')]);
+    expect(during).toBe('waiting'); // a's transaction is open: b waits
     await a.end({ timeout: 0 });
+    expect(await b`SELECT count(*)::int AS n FROM items WHERE owner = 'gone'`.simple()).toEqual([{ n: 0 }]);
+    const after = await statements();
+    expect(after).toEqual(before);
+  });
+
+  it('closes a leaving client\'s prepared statements (renamed per client while it is connected)', async () => {
     const b = client({ max: 1 });
-    expect(await b`SELECT count(*)::int AS n FROM items WHERE owner = 'gone'`).toEqual([{ n: 0 }]);
-    const own = await b`SELECT name FROM pg_prepared_statements`.simple();
-    expect(own.filter((row) => !String(row.name).startsWith(`devdb_c`))).toEqual([]);
+    const statements = async () => (await b`SELECT name FROM pg_prepared_statements ORDER BY name`.simple()).map((row) => String(row.name));
+    const before = await statements();
+    const a = connect(url, { max: 1, prepare: true });
+    await a`SELECT ${1}::int AS one`;
+    await a`SELECT ${'x'}::text AS two`;
+    const during = await statements();
+    expect(during.filter((name) => !before.includes(name)).length).toBeGreaterThanOrEqual(2);
+    expect(during.every((name) => /^devdb_c\d+_/.test(name))).toBe(true);
+    await a.end();
+    await sleep(100);
+    expect(await statements()).toEqual(before);
   });
 
   it('keeps named prepared statements of different clients apart (same names, different text)', async () => {
@@ -169,9 +189,12 @@ describe('the served database (wire server over PGlite)', () => {
   it("excludes two migration runs through the server from each other (the session's advisory locks cannot)", async () => {
     const target = { engine: 'pglite' as const, dataDir: s.dataDir! };
     const first = await openDb(target);
-    const second = await openDb(target);
+    // DATABASE_URL=$(devdb url) reaches the same server by URL: still known as served, with the same locks.
+    const second = await openDb({ engine: 'postgres', url });
     try {
-      expect(first.capabilities.sharedSession).toBe(true);
+      expect(first.capabilities).toEqual({ inProcess: false, sharedSession: true });
+      expect(second.capabilities).toEqual({ inProcess: false, sharedSession: true });
+      expect(second.location).toBe(`${s.dataDir} (served at ${url})`);
       let inside = false;
       const held = withAdvisoryLock(first, 1234n, { timeoutMs: 5_000, purpose: 'testing' }, async () => {
         inside = true;
