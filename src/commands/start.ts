@@ -4,6 +4,8 @@ import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
 import { exposureWarning, DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS, serve, startServer, type StartResult } from '../server/index.js';
 
 export default class Start extends DevdbCommand<StartResult> {
+  /** The server stops itself on SIGINT/SIGTERM (a clean shutdown), so the base command's interrupt guard stays out. */
+  static override handlesSignals = false;
   static override summary = 'Serve the embedded database over the PostgreSQL protocol, for your app, psql and every devdb command.';
   static override description = `Starts a background server for the embedded folder (a new folder is created, migrated and seeded first, as devdb setup does), waits until it accepts connections and prints its URL. Only this machine can connect unless --host says otherwise. Other devdb commands on the same folder go through the server automatically. Stop it with devdb stop; --foreground runs it attached (Ctrl-C stops it) for a process manager.`;
   static override examples = [
