@@ -168,12 +168,15 @@ describe('search on every engine', () => {
   const perEngine = engines.map((engine) => ({ engine, t: useDatabase(engine) }));
 
   it('returns the very same results on each engine, and both engines ran', async () => {
-    expect(perEngine.map((e) => e.engine)).toEqual(['pglite', 'postgres']);
+    // A comparison with one engine compares nothing: the matrix must have run at least two.
+    expect(perEngine.length, `engines: ${engines.join(', ')}`).toBeGreaterThanOrEqual(2);
     const results = [];
     for (const { t } of perEngine) {
       await insertFixture(t.db);
-      results.push(await Promise.all(COMPARED.map((term) => search(t.db, { term }))));
+      const perTerm = [];
+      for (const term of COMPARED) perTerm.push(await search(t.db, { term }));
+      results.push(perTerm);
     }
-    expect(results[1]).toEqual(results[0]);
+    for (const other of results.slice(1)) expect(other).toEqual(results[0]);
   });
 });
