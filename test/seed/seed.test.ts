@@ -172,7 +172,7 @@ for (const engine of engines) {
 describe('seed across engines', () => {
   it('writes byte-identical tables on PGlite and on PostgreSQL for one seed', async () => {
     // Fails, rather than passing on one engine, when the matrix lacks one of them.
-    expect(engines, 'both engines must run for this comparison').toEqual(['pglite', 'postgres']);
+    expect(engines, 'both engines must run for this comparison').toEqual(expect.arrayContaining(['pglite', 'postgres']));
     const results: Record<string, string>[] = [];
     for (const engine of engines) {
       const s = await scratch(engine);
@@ -186,6 +186,6 @@ describe('seed across engines', () => {
         await s.dispose();
       }
     }
-    expect(results[1]).toEqual(results[0]);
+    for (const [i, result] of results.entries()) expect(result, engines[i]).toEqual(results[0]);
   });
 });
