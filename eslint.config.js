@@ -20,5 +20,8 @@ export default tseslint.config(
     },
   },
   { files: ['bench/**/*.ts', 'test/**/*.ts'], rules: { 'no-console': 'off' } },
+  // Tests match terminal escape sequences on purpose.
+  { files: ['test/**/*.ts'], rules: { 'no-control-regex': 'off' } },
+  { files: ['**/*.js'], languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } } },
   prettier,
 );

@@ -39,5 +39,9 @@ const stats = Object.fromEntries(
   }),
 );
 const baseline = stats['node -e 0']!.p50Ms;
-const ratios = Object.fromEntries(Object.keys(cases).filter((n) => n !== 'node -e 0').map((n) => [n, Math.round((stats[n]!.p50Ms / baseline) * 100) / 100]));
+const ratios = Object.fromEntries(
+  Object.keys(cases)
+    .filter((n) => n !== 'node -e 0')
+    .map((n) => [n, Math.round((stats[n]!.p50Ms / baseline) * 100) / 100]),
+);
 console.log(JSON.stringify({ node: process.version, rounds: ROUNDS, stats, ratioToNodeP50: ratios, goal: { 'devdb --help': 3 } }, null, 2));

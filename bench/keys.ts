@@ -23,7 +23,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-async function timeEach(tokens: string[], run: (token: string) => Promise<unknown>): Promise<{ p50Ms: number; p95Ms: number; perSecond: number }> {
+async function timeEach(
+  tokens: string[],
+  run: (token: string) => Promise<unknown>,
+): Promise<{ p50Ms: number; p95Ms: number; perSecond: number }> {
   const times: number[] = [];
   const start = performance.now();
   for (let i = 0; i < ROUNDS; i++) {
@@ -44,10 +47,19 @@ async function benchEngine(db: Db) {
     await db.query("INSERT INTO users (email, password_hash, tier) VALUES ($1, 'x', 'premium')", [`bench${u}@example.com`]);
     for (let k = 0; k < KEYS_PER_USER; k++) tokens.push((await createKey(db, { user: `bench${u}@example.com`, name: `key ${k}` })).token);
   }
-  const baseline = await timeEach(tokens, (token) => db.query('SELECT id, hashed_key FROM api_keys WHERE display_prefix = $1', [token.slice(0, 14)]));
+  const baseline = await timeEach(tokens, (token) =>
+    db.query('SELECT id, hashed_key FROM api_keys WHERE display_prefix = $1', [token.slice(0, 14)]),
+  );
   const valid = await timeEach(tokens, (token) => verifyKey(db, token));
   const badChecksum = await timeEach(tokens, (token) => verifyKey(db, token.slice(0, -1) + (token.endsWith('0') ? '1' : '0')));
-  return { keys: tokens.length, rounds: ROUNDS, baselineLookup: baseline, verifyValid: valid, verifyBadChecksum: badChecksum, verifyToBaselineP50: Math.round((valid.p50Ms / baseline.p50Ms) * 100) / 100 };
+  return {
+    keys: tokens.length,
+    rounds: ROUNDS,
+    baselineLookup: baseline,
+    verifyValid: valid,
+    verifyBadChecksum: badChecksum,
+    verifyToBaselineP50: Math.round((valid.p50Ms / baseline.p50Ms) * 100) / 100,
+  };
 }
 
 function benchHashes() {

@@ -26,7 +26,10 @@ const COMMANDS: Record<string, string[]> = {
 
 function devdb(args: string[]): number {
   const t0 = performance.now();
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '' } });
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '' },
+  });
   const ms = performance.now() - t0;
   if (result.status !== 0) throw new Error(`devdb ${args.join(' ')} failed (${result.status}): ${result.stderr}`);
   return ms;

@@ -64,7 +64,9 @@ interface Term {
 
 async function drawTerms(db: Db, next: () => number, inserted: string[]): Promise<Term[]> {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
-  const [max] = await db.query<{ t: number; c: number; p: number }>('SELECT (SELECT max(id) FROM tasks)::int AS t, (SELECT max(id) FROM comments)::int AS c, (SELECT max(id) FROM projects)::int AS p');
+  const [max] = await db.query<{ t: number; c: number; p: number }>(
+    'SELECT (SELECT max(id) FROM tasks)::int AS t, (SELECT max(id) FROM comments)::int AS c, (SELECT max(id) FROM projects)::int AS p',
+  );
   const ids = (top: number, n: number) => Array.from({ length: n }, () => 1 + Math.floor(next() * top));
   const texts = await db.query<{ text: string }>(
     `SELECT title AS text FROM tasks WHERE id = ANY($1::bigint[]) UNION ALL SELECT body FROM comments WHERE id = ANY($2::bigint[])
@@ -76,7 +78,9 @@ async function drawTerms(db: Db, next: () => number, inserted: string[]): Promis
   const add = (kind: string, count: number, make: () => string | undefined) => {
     for (let n = 0, tries = 0; n < count && tries < 20_000; tries++) {
       const term = make();
-      if (term) terms.push({ kind, term }), n++;
+      if (!term) continue;
+      terms.push({ kind, term });
+      n++;
     }
   };
   const word = (min: number, max: number) => () => {
@@ -120,7 +124,9 @@ async function drawTerms(db: Db, next: () => number, inserted: string[]): Promis
 
 /** Rows added after the seed, with invented words, so the triggers' lexicon upkeep is what finds them. */
 async function insertRows(db: Db, next: () => number): Promise<{ words: string[]; ids: { tasks: number[]; comments: number[] } }> {
-  const words = Array.from({ length: 20 }, () => Array.from({ length: 6 + Math.floor(next() * 4) }, () => LETTERS[Math.floor(next() * 26)]).join(''));
+  const words = Array.from({ length: 20 }, () =>
+    Array.from({ length: 6 + Math.floor(next() * 4) }, () => LETTERS[Math.floor(next() * 26)]).join(''),
+  );
   const tasks = await db.query<{ id: number }>(
     "INSERT INTO tasks (project_id, title, created_by) SELECT 1, 'Bench ' || w || ' follow-up', 1 FROM unnest($1::text[]) AS w RETURNING id",
     [words.slice(0, 10)],
@@ -178,7 +184,9 @@ async function open(engine: string): Promise<{ db: Db; close: () => Promise<void
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { engine: { type: 'string', default: 'postgres' }, scale: { type: 'string' }, verify: { type: 'string', default: '0' } } });
+  const { values } = parseArgs({
+    options: { engine: { type: 'string', default: 'postgres' }, scale: { type: 'string' }, verify: { type: 'string', default: '0' } },
+  });
   const engine = values.engine!;
   if (engine !== 'postgres' && engine !== 'pglite') throw new Error('--engine is postgres or pglite');
   const scale = (values.scale ?? (engine === 'pglite' ? 'medium' : 'large')) as Scale;

@@ -49,7 +49,6 @@ async function timed(db: Db, scale: Scale): Promise<{ result: SeedResult; steps:
   return { result, steps, loads };
 }
 
-
 async function main() {
   let server: PostgresServer | undefined;
   let url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || '';
@@ -80,7 +79,11 @@ async function main() {
     return db;
   }
 
-  const report: Record<string, unknown> = { server: `PostgreSQL ${version}`, cpus: os.cpus().length, loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))) };
+  const report: Record<string, unknown> = {
+    server: `PostgreSQL ${version}`,
+    cpus: os.cpus().length,
+    loadAverageAtStart: os.loadavg().map((x) => Number(x.toFixed(2))),
+  };
   try {
     const byScale: Record<string, unknown> = {};
     for (const scale of scales.filter((s) => s !== 'large')) {
@@ -128,17 +131,20 @@ async function main() {
 async function dumpToFiles(db: Db): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-bench-copy-'));
   fs.chmodSync(dir, 0o777);
-  for (const g of GENERATORS) await db.exec(`COPY ${quoteIdent(g.table)} (${g.columns.map(quoteIdent).join(', ')}) TO '${path.join(dir, `${g.table}.copy`)}'`);
+  for (const g of GENERATORS)
+    await db.exec(`COPY ${quoteIdent(g.table)} (${g.columns.map(quoteIdent).join(', ')}) TO '${path.join(dir, `${g.table}.copy`)}'`);
   return dir;
 }
 
 async function rolledBack(db: Db, fn: (tx: Parameters<Parameters<Db['transaction']>[0]>[0]) => Promise<void>): Promise<void> {
-  await db.transaction(async (tx) => {
-    await fn(tx);
-    throw new RollbackOnPurpose();
-  }).catch((e: unknown) => {
-    if (!(e instanceof RollbackOnPurpose)) throw e;
-  });
+  await db
+    .transaction(async (tx) => {
+      await fn(tx);
+      throw new RollbackOnPurpose();
+    })
+    .catch((e: unknown) => {
+      if (!(e instanceof RollbackOnPurpose)) throw e;
+    });
 }
 
 async function largeAgainstCeiling(db: Db) {
@@ -152,7 +158,10 @@ async function largeAgainstCeiling(db: Db) {
         await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
         const deferred = await dropDeferrable(tx, SEEDED_TABLES);
         let t = performance.now();
-        for (const g of GENERATORS) await tx.exec(`COPY ${quoteIdent(g.table)} (${g.columns.map(quoteIdent).join(', ')}) FROM '${path.join(dir, `${g.table}.copy`)}'`);
+        for (const g of GENERATORS)
+          await tx.exec(
+            `COPY ${quoteIdent(g.table)} (${g.columns.map(quoteIdent).join(', ')}) FROM '${path.join(dir, `${g.table}.copy`)}'`,
+          );
         ceiling.load = performance.now() - t;
         t = performance.now();
         await restoreDeferred(tx, deferred);
@@ -168,7 +177,11 @@ async function largeAgainstCeiling(db: Db) {
     const seedLoad = Object.values(loads).reduce((a, b) => a + b, 0);
     return {
       rows: result.totalRows,
-      seed: { seconds: seconds(result.elapsedMs), load: seconds(seedLoad), ...Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, seconds(v)])) },
+      seed: {
+        seconds: seconds(result.elapsedMs),
+        load: seconds(seedLoad),
+        ...Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, seconds(v)])),
+      },
       ceiling: { seconds: seconds(ceilingMs), ...Object.fromEntries(Object.entries(ceiling).map(([k, v]) => [k, seconds(v)])) },
       // Ceiling time over seed time: 1.0 means the seed is as fast as the server reading files.
       ratio: Number((ceilingMs / result.elapsedMs).toFixed(3)),
@@ -201,7 +214,9 @@ async function trigramComparison(db: Db) {
     try {
       for (const mode of ['rebuild after', 'keep with fastupdate'] as const) {
         await rolledBack(db, async (tx) => {
-          await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'; SET LOCAL gin_pending_list_limit = '64MB'`);
+          await tx.exec(
+            `SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'; SET LOCAL gin_pending_list_limit = '64MB'`,
+          );
           await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')}`);
           // Everything but the trigram indexes is off in both modes, as in the seed.
           await dropDeferrable(tx, tables);
@@ -219,7 +234,14 @@ async function trigramComparison(db: Db) {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    return { rows: { ...Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n]))) }, seconds: out };
+    return {
+      rows: {
+        ...Object.fromEntries(
+          await Promise.all(tables.map(async (t) => [t, (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t}`))[0]!.n])),
+        ),
+      },
+      seconds: out,
+    };
   } finally {
     await db.close();
   }

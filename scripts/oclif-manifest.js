@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { Plugin } from '@oclif/core';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
+const plugin = new Plugin({
+  root,
+  type: 'core',
+  isRoot: true,
+  ignoreManifest: true,
+  errorOnManifestCreate: true,
+  respectNoCacheDefault: true,
+});
 await plugin.load();
 const file = join(root, 'oclif.manifest.json');
 writeFileSync(file, JSON.stringify(plugin.manifest, null, 2) + '\n');

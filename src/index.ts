@@ -9,4 +9,13 @@ export { DevdbError, ExitCode, type ErrorCode } from './errors.js';
 export { migrateUp, migrateDown, migrationStatus, resetSchema, newMigration, planMigrations, splitStatements } from './migrate/index.js';
 export { DbError } from './db/db-error.js';
 export { setup, reset } from './setup/setup.js';
-export { seed, hasSeedableData, seedCoverage, loadProfile, scaleRowCounts, NOT_SEEDED, type SeedOptions, type SeedResult } from './seed/index.js';
+export {
+  seed,
+  hasSeedableData,
+  seedCoverage,
+  loadProfile,
+  scaleRowCounts,
+  NOT_SEEDED,
+  type SeedOptions,
+  type SeedResult,
+} from './seed/index.js';

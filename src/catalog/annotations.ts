@@ -29,7 +29,10 @@ export function sensitiveKind(comment: string | null): string | null {
 /** Column comments that are only annotations say nothing to a reader. */
 export function columnDescription(comment: string | null): string | null {
   if (comment === null) return null;
-  const text = comment.replace(/@polymorphic\b.*$/s, '').replace(/\bsensitive:\s*[A-Za-z_-]*/i, '').trim();
+  const text = comment
+    .replace(/@polymorphic\b.*$/s, '')
+    .replace(/\bsensitive:\s*[A-Za-z_-]*/i, '')
+    .trim();
   return text === '' ? null : text;
 }
 
@@ -41,13 +44,18 @@ export function parsePolymorphic(schema: string, table: string, column: string, 
   const [discriminator, ...pairs] = words;
   const declaration: PolymorphicDeclaration = { schema, table, column, discriminator: discriminator ?? null, targets: [], error: null };
   if (!discriminator || discriminator.includes('=')) {
-    return { ...declaration, discriminator: null, error: 'names no discriminator column (expected "@polymorphic <column> value=table.column ...")' };
+    return {
+      ...declaration,
+      discriminator: null,
+      error: 'names no discriminator column (expected "@polymorphic <column> value=table.column ...")',
+    };
   }
   for (const pair of pairs) {
     const target = /^([^=\s]+)=([A-Za-z_][A-Za-z0-9_$]*)\.([A-Za-z_][A-Za-z0-9_$]*)$/.exec(pair);
     if (!target) return { ...declaration, error: `cannot read "${pair}" (expected value=table.column)` };
     declaration.targets.push({ value: target[1]!, table: target[2]!, column: target[3]! });
   }
-  if (declaration.targets.length === 0) return { ...declaration, error: 'names no target (expected value=table.column after the discriminator)' };
+  if (declaration.targets.length === 0)
+    return { ...declaration, error: 'names no target (expected value=table.column after the discriminator)' };
   return declaration;
 }

@@ -72,7 +72,10 @@ select json_build_object(
 
 /** Facts for every column of every table in `schema`, keyed `table.column`. */
 export async function columnFacts(db: Queryable, schema = 'public'): Promise<Map<string, ColumnFacts>> {
-  const [row] = await db.query<{ facts: { columns: { table: string; column: string; type: number; typmod: number }[]; types: RawType[] } }>(FACTS_QUERY, [schema]);
+  const [row] = await db.query<{ facts: { columns: { table: string; column: string; type: number; typmod: number }[]; types: RawType[] } }>(
+    FACTS_QUERY,
+    [schema],
+  );
   const types = new Map(row!.facts.types.map((t) => [t.oid, t]));
   const out = new Map<string, ColumnFacts>();
   for (const c of row!.facts.columns) {
@@ -104,7 +107,14 @@ function resolve(types: Map<number, RawType>, oid: number, typmod: number): Omit
     length,
     precision,
     scale,
-    element: element && { base: element.base, kind: element.kind, length: element.length, precision: element.precision, scale: element.scale, labels: element.labels },
+    element: element && {
+      base: element.base,
+      kind: element.kind,
+      length: element.length,
+      precision: element.precision,
+      scale: element.scale,
+      labels: element.labels,
+    },
     labels: t.labels,
     domain,
     domainChecks,

@@ -1,7 +1,14 @@
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
 import { parsePolymorphic, sensitiveKind, tableTags } from './annotations.js';
-import { CATALOG_QUERY, type Catalog, type CatalogConstraint, type CatalogIndex, type CatalogTrigger, type RelKind } from './catalog-query.js';
+import {
+  CATALOG_QUERY,
+  type Catalog,
+  type CatalogConstraint,
+  type CatalogIndex,
+  type CatalogTrigger,
+  type RelKind,
+} from './catalog-query.js';
 import {
   byText,
   tableKey,
@@ -38,7 +45,9 @@ export async function introspect(db: Queryable, options: IntrospectOptions = {})
   const catalog = row!.catalog;
   if (catalog.missingSchemas.length > 0) {
     const [first] = catalog.missingSchemas;
-    throw usageError(`There is no schema "${first}" in this database; the schemas are ${catalog.allSchemas.join(', ')} (or pass --all-schemas).`);
+    throw usageError(
+      `There is no schema "${first}" in this database; the schemas are ${catalog.allSchemas.join(', ')} (or pass --all-schemas).`,
+    );
   }
   const schemas = asked ?? catalog.schemas;
   return buildModel(schemas, catalog, options.views ?? true);
@@ -46,7 +55,10 @@ export async function introspect(db: Queryable, options: IntrospectOptions = {})
 
 function buildModel(schemas: string[], catalog: Catalog, views: boolean): SchemaModel {
   const order = (schema: string) => schemas.indexOf(schema);
-  const byRef = <T extends { schema: string }>(name: (x: T) => string) => (a: T, b: T) => order(a.schema) - order(b.schema) || byText(name(a), name(b));
+  const byRef =
+    <T extends { schema: string }>(name: (x: T) => string) =>
+    (a: T, b: T) =>
+      order(a.schema) - order(b.schema) || byText(name(a), name(b));
   const tables = new Map<string, TableModel>();
   const rows = catalog.tables.filter((t) => views || t.kind === 'r' || t.kind === 'p');
   for (const t of rows.sort(byRef((x) => x.name))) {
@@ -74,13 +86,20 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
 
   // Partitions, listed inside their root; `rootOf` maps any partition to the table that shows it.
   const partitions = new Map<string, { table: TableModel; partition: PartitionModel }>();
-  for (const p of [...catalog.partitions].sort((a, b) => byText(a.bound === 'DEFAULT' ? '\uffff' : '', b.bound === 'DEFAULT' ? '\uffff' : '') || byText(a.name, b.name))) {
+  for (const p of [...catalog.partitions].sort(
+    (a, b) => byText(a.bound === 'DEFAULT' ? '\uffff' : '', b.bound === 'DEFAULT' ? '\uffff' : '') || byText(a.name, b.name),
+  )) {
     const root = get(p.rootSchema, p.root);
     if (!root) continue;
     const partition: PartitionModel = {
       schema: p.schema,
       name: p.name,
-      parent: p.parentSchema === p.rootSchema && p.parent === p.root ? p.root : p.parentSchema === p.schema ? p.parent : `${p.parentSchema}.${p.parent}`,
+      parent:
+        p.parentSchema === p.rootSchema && p.parent === p.root
+          ? p.root
+          : p.parentSchema === p.schema
+            ? p.parent
+            : `${p.parentSchema}.${p.parent}`,
       bound: p.bound,
       leaf: p.leaf,
       partitionKey: p.partitionKey,
@@ -152,14 +171,26 @@ function toIndex(index: CatalogIndex): IndexModel {
     unique: index.unique,
     primary: index.primary,
     valid: index.valid,
-    columns: keys.map((k) => ({ column: k.column, expression: k.expression, opclass: k.opclass, defaultOpclass: k.defaultOpclass, descending: k.descending })),
+    columns: keys.map((k) => ({
+      column: k.column,
+      expression: k.expression,
+      opclass: k.opclass,
+      defaultOpclass: k.defaultOpclass,
+      descending: k.descending,
+    })),
     include: index.columns.slice(index.keyCount).map((k) => k.column ?? k.expression ?? ''),
     predicate: index.predicate,
   };
 }
 
 // pg_trigger.tgtype bits (catalog/pg_trigger.h).
-const ROW = 1, BEFORE = 2, INSERT = 4, DELETE = 8, UPDATE = 16, TRUNCATE = 32, INSTEAD = 64;
+const ROW = 1,
+  BEFORE = 2,
+  INSERT = 4,
+  DELETE = 8,
+  UPDATE = 16,
+  TRUNCATE = 32,
+  INSTEAD = 64;
 
 function toTrigger(trigger: CatalogTrigger): TriggerModel {
   const type = trigger.type;

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbError, usageError } from '../errors.js';
+import type * as Inquirer from '@inquirer/prompts';
 
 /**
  * The one confirmation flag: `--yes` (`-y`) on every command that asks, with `--force` kept as an
@@ -9,7 +10,7 @@ export function yesFlag(what: string) {
   return { yes: Flags.boolean({ char: 'y', aliases: ['force'], description: `${what} without asking (alias: --force)`, default: false }) };
 }
 
-type Prompts = typeof import('@inquirer/prompts');
+type Prompts = typeof Inquirer;
 
 /** Prompts only when a person is at both ends: piped or scripted runs never wait for input. */
 export function canPrompt(): boolean {
@@ -28,7 +29,8 @@ export async function valueOrAsk<T>(value: T | undefined, flag: string, ask: (pr
 
 /** The usage error valueOrAsk would raise, raised early: before a database is opened for nothing. */
 export function refuseUnanswerable(value: unknown, flag: string): void {
-  if (value === undefined && !canPrompt()) throw usageError(`Missing ${flag}: pass it, or run the command in a terminal to be asked for it.`);
+  if (value === undefined && !canPrompt())
+    throw usageError(`Missing ${flag}: pass it, or run the command in a terminal to be asked for it.`);
 }
 
 export interface Confirmation {
@@ -59,7 +61,8 @@ async function askWith<T>(ask: (prompts: Prompts) => Promise<T>): Promise<T> {
     return await ask(prompts);
   } catch (error) {
     // Ctrl-C in a prompt is an answer, not a crash.
-    if ((error as Error | null)?.name === 'ExitPromptError') throw new DevdbError('E_NOT_CONFIRMED', 'Stopped at your request: nothing was changed.');
+    if ((error as Error | null)?.name === 'ExitPromptError')
+      throw new DevdbError('E_NOT_CONFIRMED', 'Stopped at your request: nothing was changed.');
     throw error;
   }
 }

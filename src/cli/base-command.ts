@@ -1,4 +1,5 @@
-import { Command, Flags, Interfaces } from '@oclif/core';
+import type { Interfaces } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
 import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
@@ -35,7 +36,11 @@ type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined
 export abstract class DevdbCommand<T> extends Command {
   static override enableJsonFlag = true;
   static override baseFlags = {
-    color: Flags.boolean({ description: 'colour the output (--no-color, or NO_COLOR=1, turns it off)', allowNo: true, helpGroup: 'GLOBAL' }),
+    color: Flags.boolean({
+      description: 'colour the output (--no-color, or NO_COLOR=1, turns it off)',
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
   };
 
   private projectSettings: ProjectSettings | undefined;
@@ -91,7 +96,11 @@ export abstract class DevdbCommand<T> extends Command {
 
   protected target(flags: DatabaseFlags): Target {
     const settings = this.settings();
-    return resolveTarget({ url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) }, settings.env, settings.cwd);
+    return resolveTarget(
+      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) },
+      settings.env,
+      settings.cwd,
+    );
   }
 
   protected migrationsDir(flags: { 'migrations-dir'?: string | undefined }): MigrationsDir {
@@ -103,7 +112,11 @@ export abstract class DevdbCommand<T> extends Command {
    * database there they fail with a hint instead of creating one; `needs` names the tables they read,
    * so a database without them (empty, or someone else's schema) is told so before anything runs.
    */
-  protected withDatabase<R>(flags: DatabaseFlags, fn: (db: Db, target: Target) => Promise<R>, options: OpenOptions & { needs?: RequiredTables } = {}): Promise<R> {
+  protected withDatabase<R>(
+    flags: DatabaseFlags,
+    fn: (db: Db, target: Target) => Promise<R>,
+    options: OpenOptions & { needs?: RequiredTables } = {},
+  ): Promise<R> {
     const target = this.target(flags);
     if (target.engine === 'pglite') checkDataDir(target.dataDir);
     const { needs, ...open } = options;
@@ -135,7 +148,9 @@ export abstract class DevdbCommand<T> extends Command {
     if (this.jsonEnabled()) {
       this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
     } else {
-      process.stderr.write(`${report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`}\n`);
+      process.stderr.write(
+        `${report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`}\n`,
+      );
     }
   }
 }

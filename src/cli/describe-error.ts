@@ -30,7 +30,12 @@ export function describeError(error: unknown): ErrorReport {
   if (fsProblem) return fsProblem;
   const state = sqlState(error);
   if (state) {
-    return { code: 'E_SQL', message: `The database refused the statement: ${raw} (SQLSTATE ${state}).`, exitCode: ExitCode.failure, details: { sqlState: state } };
+    return {
+      code: 'E_SQL',
+      message: `The database refused the statement: ${raw} (SQLSTATE ${state}).`,
+      exitCode: ExitCode.failure,
+      details: { sqlState: state },
+    };
   }
   return { code: 'E_INTERNAL', message: `Unexpected error: ${raw} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
 }

@@ -78,11 +78,12 @@ export class InterruptGuard {
   /** The error a command ends with once interrupted, whatever error the unwinding produced. */
   error(): DevdbError {
     const signal = this.received ?? 'SIGINT';
-    const message = this.committing > 0
-      ? 'interrupted while a transaction was committing: check whether its change took effect'
-      : this.committed
-        ? 'interrupted: the transaction in progress was rolled back; steps committed before it were kept'
-        : 'interrupted: nothing was changed';
+    const message =
+      this.committing > 0
+        ? 'interrupted while a transaction was committing: check whether its change took effect'
+        : this.committed
+          ? 'interrupted: the transaction in progress was rolled back; steps committed before it were kept'
+          : 'interrupted: nothing was changed';
     return new DevdbError('E_INTERRUPTED', message, { exitCode: EXIT_CODES[signal], details: { signal } });
   }
 

@@ -22,7 +22,8 @@ export const lockFlags = {
 
 export const baselineFlag = {
   baseline: Flags.string({
-    description: 'on a database that has tables but no migration history: record the migrations up to this version as applied, then apply the rest',
+    description:
+      'on a database that has tables but no migration history: record the migrations up to this version as applied, then apply the rest',
     helpValue: 'VERSION',
   }),
 };

@@ -27,7 +27,12 @@ export function formatMs(ms: number): string {
   return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
-export function createProgress(options: { tty: boolean; write: (text: string) => void; line: (text: string) => void; unit?: string }): Progress {
+export function createProgress(options: {
+  tty: boolean;
+  write: (text: string) => void;
+  line: (text: string) => void;
+  unit?: string;
+}): Progress {
   const unit = options.unit ?? 'rows';
   let current: { step: string; started: number; drawn: number } | undefined;
   let barShown = false;
@@ -46,13 +51,17 @@ export function createProgress(options: { tty: boolean; write: (text: string) =>
       const fraction = total > 0 ? Math.min(1, done / total) : 0;
       const filled = Math.round(fraction * BAR_WIDTH);
       const eta = rate > 0 && total > done ? ` ETA ${formatMs(((total - done) / rate) * 1000)}` : '';
-      options.write(`\r\x1b[2K${step.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${formatCount(done)}/~${formatCount(total)} ${unit}  ${formatRate(rate)}${eta}`);
+      options.write(
+        `\r\x1b[2K${step.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${formatCount(done)}/~${formatCount(total)} ${unit}  ${formatRate(rate)}${eta}`,
+      );
       barShown = true;
     },
     finish(step, done, ms) {
       clear();
       current = undefined;
-      options.line(`${step.padEnd(18)} ${formatCount(done).padStart(10)} ${unit}  ${formatMs(ms).padStart(8)}  ${formatRate(done / Math.max(ms / 1000, 1e-3))}`);
+      options.line(
+        `${step.padEnd(18)} ${formatCount(done).padStart(10)} ${unit}  ${formatMs(ms).padStart(8)}  ${formatRate(done / Math.max(ms / 1000, 1e-3))}`,
+      );
     },
     stop: clear,
   };

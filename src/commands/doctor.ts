@@ -4,7 +4,7 @@ import { doctor, RULES, type DoctorResult } from '../doctor/index.js';
 import { escapeControlChars } from '../util/control-chars.js';
 
 export default class Doctor extends DevdbCommand<DoctorResult> {
-  static override summary = 'Check the live schema against the plan\'s rules; exit 1 when any rule fails.';
+  static override summary = "Check the live schema against the plan's rules; exit 1 when any rule fails.";
   static override description = [
     `Rules: ${RULES.map((r) => r.id).join(', ')}.`,
     'Each failure names the offending objects and, where there is one, the SQL that fixes it (quoted and schema-qualified, ready to run) or the step to take.',
@@ -20,7 +20,11 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
     ...databaseFlags,
     only: Flags.option({ description: 'run only this rule (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
     skip: Flags.option({ description: 'leave this rule out (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
-    schema: Flags.string({ description: 'PostgreSQL schema to check (repeatable; default public)', multiple: true, exclusive: ['all-schemas'] }),
+    schema: Flags.string({
+      description: 'PostgreSQL schema to check (repeatable; default public)',
+      multiple: true,
+      exclusive: ['all-schemas'],
+    }),
     'all-schemas': Flags.boolean({ description: "check every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
   };
 
@@ -44,7 +48,9 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
       this.log(`      why: ${rule.hint} (plan ${rule.plan})`);
     }
     const views = result.views > 0 ? ` (and ${result.views} view${result.views === 1 ? '' : 's'}, not checked)` : '';
-    this.log(`\n${result.rules.length} rules on ${result.tables} tables${views} in ${result.schemas.join(', ')}: ${result.passed} passed, ${result.failed} failed.`);
+    this.log(
+      `\n${result.rules.length} rules on ${result.tables} tables${views} in ${result.schemas.join(', ')}: ${result.passed} passed, ${result.failed} failed.`,
+    );
     if (!result.ok) process.exitCode = 1;
     return result;
   }

@@ -18,11 +18,23 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
   ];
   static override flags = {
     ...databaseFlags,
-    format: Flags.option({ char: 'f', description: 'output format (default: from the --out extension, else text)', options: ERD_FORMATS })(),
-    table: Flags.string({ char: 't', description: 'show only this table (name or schema.name) and its neighbours (repeatable)', multiple: true }),
+    format: Flags.option({
+      char: 'f',
+      description: 'output format (default: from the --out extension, else text)',
+      options: ERD_FORMATS,
+    })(),
+    table: Flags.string({
+      char: 't',
+      description: 'show only this table (name or schema.name) and its neighbours (repeatable)',
+      multiple: true,
+    }),
     depth: Flags.integer({ char: 'd', description: 'relationship hops to follow from --table (default 1)', min: 0, dependsOn: ['table'] }),
     domain: Flags.string({ description: 'show only the tables of this @domain (repeatable)', multiple: true }),
-    schema: Flags.string({ description: 'PostgreSQL schema to read (repeatable; default public)', multiple: true, exclusive: ['all-schemas'] }),
+    schema: Flags.string({
+      description: 'PostgreSQL schema to read (repeatable; default public)',
+      multiple: true,
+      exclusive: ['all-schemas'],
+    }),
     'all-schemas': Flags.boolean({ description: "read every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
     views: Flags.boolean({ description: 'draw views and materialized views (--no-views leaves them out)', default: true, allowNo: true }),
     out: Flags.string({ char: 'o', description: 'write to this file instead of standard output (format from its extension)' }),
@@ -38,16 +50,18 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
       refuseUnconfirmable(confirmation);
       await confirmUnless(`${flags.out} exists. Replace it?`, confirmation);
     }
-    const result = await this.withDatabase(flags, (db) =>
-      erd(db, {
-        format,
-        tables: flags.table,
-        depth: flags.depth,
-        domains: flags.domain,
-        schemas: flags.schema,
-        allSchemas: flags['all-schemas'],
-        views: flags.views,
-      }),
+    const result = await this.withDatabase(
+      flags,
+      (db) =>
+        erd(db, {
+          format,
+          tables: flags.table,
+          depth: flags.depth,
+          domains: flags.domain,
+          schemas: flags.schema,
+          allSchemas: flags['all-schemas'],
+          views: flags.views,
+        }),
       { create: false },
     );
     const { content, ...summary } = result;

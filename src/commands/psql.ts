@@ -3,7 +3,8 @@ import { runPsql } from '../sql/index.js';
 
 export default class Psql extends DevdbCommand<{ exitCode: number }> {
   static override summary = 'Open psql on the database devdb uses (the embedded one is served for the session).';
-  static override description = 'Needs psql installed. Arguments after -- go to psql. The password is passed in PGPASSWORD, never on the command line.';
+  static override description =
+    'Needs psql installed. Arguments after -- go to psql. The password is passed in PGPASSWORD, never on the command line.';
   static override examples = ['<%= config.bin %> psql', '<%= config.bin %> psql -- -c "\\dt"'];
   static override strict = false;
   static override flags = { ...databaseFlags };

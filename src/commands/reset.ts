@@ -5,10 +5,14 @@ import type { ResetPlan } from '../migrate/index.js';
 import { reset, type ResetResult } from '../setup/setup.js';
 
 export default class Reset extends DevdbCommand<ResetResult> {
-  static override summary = 'Drop everything devdb created (data included) and migrate again: back to the files\' state.';
+  static override summary = "Drop everything devdb created (data included) and migrate again: back to the files' state.";
   static override description =
     'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, it has no down section, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) is dropped with everything in it and migrated again. Asks first on a terminal; --yes answers for scripts.';
-  static override examples = ['<%= config.bin %> reset', '<%= config.bin %> reset --yes', '<%= config.bin %> reset --url postgres://me@staging.internal/app --yes'];
+  static override examples = [
+    '<%= config.bin %> reset',
+    '<%= config.bin %> reset --yes',
+    '<%= config.bin %> reset --url postgres://me@staging.internal/app --yes',
+  ];
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
@@ -27,7 +31,10 @@ export default class Reset extends DevdbCommand<ResetResult> {
         confirm: (plan) => confirmUnless(question(plan, this.where(target)), confirmation),
         onNotice: (message) => this.log(message),
       });
-      const how = result.plan.mode === 'rebuild' ? `Rebuilt schema ${result.plan.schema} and applied` : `Reverted ${result.reverted.length} and applied`;
+      const how =
+        result.plan.mode === 'rebuild'
+          ? `Rebuilt schema ${result.plan.schema} and applied`
+          : `Reverted ${result.reverted.length} and applied`;
       this.log(`${how} ${result.applied.length} migration(s) in the ${this.where(target)}.`);
       return result;
     });
@@ -35,7 +42,11 @@ export default class Reset extends DevdbCommand<ResetResult> {
 }
 
 function question(plan: ResetPlan, where: string): string {
-  if (plan.mode === 'revert') return `Reset the ${where}? Every table devdb's migrations created, with its data, will be dropped and created again.`;
-  const drops = plan.drops.length === 0 ? '' : ` (${plan.drops.length} tables, views and sequences: ${plan.drops.slice(0, 8).join(', ')}${plan.drops.length > 8 ? ', ...' : ''})`;
+  if (plan.mode === 'revert')
+    return `Reset the ${where}? Every table devdb's migrations created, with its data, will be dropped and created again.`;
+  const drops =
+    plan.drops.length === 0
+      ? ''
+      : ` (${plan.drops.length} tables, views and sequences: ${plan.drops.slice(0, 8).join(', ')}${plan.drops.length > 8 ? ', ...' : ''})`;
   return `Reset the ${where}? ${plan.reasons.join('; ')} cannot be reverted, so schema ${plan.schema} will be dropped with everything in it${drops}, your own tables included, and migrated again.`;
 }

@@ -24,15 +24,29 @@ export default class Search extends DevdbCommand<SearchResult> {
     in: Flags.string({ description: 'comma-separated tables to search: projects, tasks, comments', default: 'projects,tasks,comments' }),
     project: Flags.integer({ description: 'only this project (its id), its tasks and their comments' }),
     limit: Flags.integer({ description: `how many results (1 to ${MAX_LIMIT})`, default: DEFAULT_LIMIT }),
-    threshold: Flags.string({ description: 'typo candidates\' cut-off from 0 to 1 (pg_trgm word_similarity in the lexicon); default: what one typo needs' }),
-    explain: Flags.boolean({ description: 'print the plan per word (index or newest first) and each query plan (EXPLAIN ANALYZE)', default: false }),
+    threshold: Flags.string({
+      description: "typo candidates' cut-off from 0 to 1 (pg_trgm word_similarity in the lexicon); default: what one typo needs",
+    }),
+    explain: Flags.boolean({
+      description: 'print the plan per word (index or newest first) and each query plan (EXPLAIN ANALYZE)',
+      default: false,
+    }),
   };
 
   async run(): Promise<SearchResult> {
     const { args, flags } = await this.parse(Search);
     const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-    const result = await this.withDatabase(flags, (db) =>
-      search(db, { term: args.term, in: flags.in.split(','), projectId: flags.project, limit: flags.limit, threshold, explain: flags.explain }),
+    const result = await this.withDatabase(
+      flags,
+      (db) =>
+        search(db, {
+          term: args.term,
+          in: flags.in.split(','),
+          projectId: flags.project,
+          limit: flags.limit,
+          threshold,
+          explain: flags.explain,
+        }),
       { create: false, needs: { by: 'search', tables: ENTITIES.map((e) => e.table) } },
     );
     if (flags.explain) for (const line of renderPlans(result)) this.log(line);

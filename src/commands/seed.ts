@@ -10,7 +10,8 @@ import { DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, loadProfile, scaleR
 /** "tiny (~3.2k rows), small (~33k), ...": from the default profile's own plan, never written by hand. */
 function describeScales(): string {
   const counts = scaleRowCounts();
-  const short = (n: number) => (n >= 1e6 ? `${Number((n / 1e6).toPrecision(2))}M` : n >= 1e3 ? `${Number((n / 1e3).toPrecision(2))}k` : String(n));
+  const short = (n: number) =>
+    n >= 1e6 ? `${Number((n / 1e6).toPrecision(2))}M` : n >= 1e3 ? `${Number((n / 1e3).toPrecision(2))}k` : String(n);
   return SCALES.map((s, i) => `${s} (~${short(counts[s])}${i === 0 ? ' rows' : ''})`).join(', ');
 }
 
@@ -28,12 +29,31 @@ export default class Seed extends DevdbCommand<SeedResult> {
   ];
   static override flags = {
     ...databaseFlags,
-    seed: Flags.integer({ description: 'seed of the generator: the same seed and scale give the same rows', default: DEFAULT_SEED, min: 0 }),
-    scale: Flags.option({ description: `how much data, in rows of devdb's own tables: ${describeScales()}`, options: SCALES, default: DEFAULT_SCALE })(),
-    users: Flags.integer({ description: 'number of users instead of the scale\'s (their content follows the scale)', min: 1, max: LIMITS.users }),
-    tier: Flags.option({ description: 'only users on this tier (repeatable; default: the profile\'s mix)', options: TIERS, multiple: true })(),
+    seed: Flags.integer({
+      description: 'seed of the generator: the same seed and scale give the same rows',
+      default: DEFAULT_SEED,
+      min: 0,
+    }),
+    scale: Flags.option({
+      description: `how much data, in rows of devdb's own tables: ${describeScales()}`,
+      options: SCALES,
+      default: DEFAULT_SCALE,
+    })(),
+    users: Flags.integer({
+      description: "number of users instead of the scale's (their content follows the scale)",
+      min: 1,
+      max: LIMITS.users,
+    }),
+    tier: Flags.option({
+      description: "only users on this tier (repeatable; default: the profile's mix)",
+      options: TIERS,
+      multiple: true,
+    })(),
     truncate: Flags.boolean({ description: 'empty the seeded tables first (in the same transaction as the load)', default: false }),
-    profile: Flags.string({ description: 'seed profile: a name in devdb\'s seeds/ folder or a path to a JSON file (default: $DEVDB_SEED_PROFILE, "seedProfile" in devdb.config.json, or default)' }),
+    profile: Flags.string({
+      description:
+        'seed profile: a name in devdb\'s seeds/ folder or a path to a JSON file (default: $DEVDB_SEED_PROFILE, "seedProfile" in devdb.config.json, or default)',
+    }),
     ...yesFlag('seed a database on another host'),
   };
 
@@ -41,7 +61,11 @@ export default class Seed extends DevdbCommand<SeedResult> {
     const { flags } = await this.parse(Seed);
     const target = this.target(flags);
     if (!isLocalTarget(target)) {
-      await confirmUnless(`Seed ${this.where(target)} with generated data?`, { given: flags.yes, flag: '--yes', what: `Seeding ${this.where(target)}` });
+      await confirmUnless(`Seed ${this.where(target)} with generated data?`, {
+        given: flags.yes,
+        flag: '--yes',
+        what: `Seeding ${this.where(target)}`,
+      });
     }
     // A bad profile is a usage error before any database is opened (or an embedded one created).
     const profile = seedProfileOf(this.settings(), flags.profile);
@@ -62,13 +86,17 @@ export default class Seed extends DevdbCommand<SeedResult> {
           profile,
           onProgress: (e) => {
             if (e.kind === 'rows') progress.update(e.table, e.rows, e.estimate);
-            else if (e.kind === 'table') tty ? progress.stop() : progress.finish(e.table, e.rows, e.ms);
-            else if (e.kind === 'step' && e.ms >= 50) this.log(`${e.step.padEnd(18)} ${formatMs(e.ms).padStart(25)}`);
+            else if (e.kind === 'table') {
+              if (tty) progress.stop();
+              else progress.finish(e.table, e.rows, e.ms);
+            } else if (e.kind === 'step' && e.ms >= 50) this.log(`${e.step.padEnd(18)} ${formatMs(e.ms).padStart(25)}`);
           },
         }),
       );
       this.log(tty ? `\n${renderSummary(result)}` : totalLine(result));
-      this.log(`\nSeeded ${this.where(target)} (seed ${result.seed}, scale ${result.scale}; users: ${result.users.free} free, ${result.users.pro} pro, ${result.users.premium} premium). Sign in as ${result.sampleLogin} (or any seeded user) with the development password from the README.`);
+      this.log(
+        `\nSeeded ${this.where(target)} (seed ${result.seed}, scale ${result.scale}; users: ${result.users.free} free, ${result.users.pro} pro, ${result.users.premium} premium). Sign in as ${result.sampleLogin} (or any seeded user) with the development password from the README.`,
+      );
       return result;
     } finally {
       progress.stop();

@@ -12,7 +12,7 @@ import { setup, type SetupResult } from '../setup/setup.js';
 export default class Setup extends DevdbCommand<SetupResult> {
   static override summary = 'Create the database if needed, migrate it to the latest version and seed it.';
   static override description =
-    'The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project\'s own migrations (./sql/migrations, or the configured folder) or else devdb\'s bundled schema. An empty database with devdb\'s schema is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.';
+    "The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project's own migrations (./sql/migrations, or the configured folder) or else devdb's bundled schema. An empty database with devdb's schema is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.";
   static override examples = [
     '<%= config.bin %> setup',
     '<%= config.bin %> setup --no-seed',
@@ -24,7 +24,11 @@ export default class Setup extends DevdbCommand<SetupResult> {
     ...migrationsDirFlag,
     ...lockFlags,
     ...baselineFlag,
-    seed: Flags.boolean({ description: 'seed an empty database with the default profile (--no-seed to skip)', default: true, allowNo: true }),
+    seed: Flags.boolean({
+      description: 'seed an empty database with the default profile (--no-seed to skip)',
+      default: true,
+      allowNo: true,
+    }),
     ...yesFlag('also seed a database on another host'),
   };
 
@@ -38,7 +42,10 @@ export default class Setup extends DevdbCommand<SetupResult> {
     try {
       return await this.withDatabase(flags, async (db) => {
         progress.migrating(migrations.dir);
-        const seed = flags.seed && !remote && migrations.bundledSchema ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed } : false;
+        const seed =
+          flags.seed && !remote && migrations.bundledSchema
+            ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed }
+            : false;
         const result = await setup(db, {
           ...migrationOptions(flags, migrations.dir),
           baseline: flags.baseline,
@@ -47,10 +54,14 @@ export default class Setup extends DevdbCommand<SetupResult> {
           seed,
         });
         progress.done(result.seeded !== null);
-        this.log(`${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`);
+        this.log(
+          `${result.applied.length === 0 ? 'Schema already up to date' : `Applied ${result.applied.length} migration(s)`} in the ${this.where(target)}.`,
+        );
         if (result.seeded) {
           const s = result.seeded;
-          this.log(`Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}). Sign in as ${s.sampleLogin} with the development password from the README.`);
+          this.log(
+            `Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}). Sign in as ${s.sampleLogin} with the development password from the README.`,
+          );
         } else if (result.seedSkipped === 'has data') {
           this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
         } else if (flags.seed && !migrations.bundledSchema) {

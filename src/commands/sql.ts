@@ -19,7 +19,12 @@ export default class Sql extends DevdbCommand<SqlResult> {
     const text = args.statement ?? (await readStdin());
     const result = await this.withDatabase(flags, (db) => runSql(db, text));
     if (result.columns.length > 0) {
-      this.log(renderTable(result.columns, result.rows.map((row) => result.columns.map((c) => escapeControlChars(cellText(row[c]))))));
+      this.log(
+        renderTable(
+          result.columns,
+          result.rows.map((row) => result.columns.map((c) => escapeControlChars(cellText(row[c])))),
+        ),
+      );
     }
     this.log(`(${result.rowCount} row${result.rowCount === 1 ? '' : 's'})`);
     return result;

@@ -1,7 +1,16 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
 import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
-import { exposureWarning, DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS, serve, startServer, type StartResult } from '../server/index.js';
+import {
+  exposureWarning,
+  DEFAULT_HOST,
+  DEFAULT_IDLE_IN_TRANSACTION_MS,
+  DEFAULT_PORT,
+  DEFAULT_SESSION_WAIT_MS,
+  serve,
+  startServer,
+  type StartResult,
+} from '../server/index.js';
 
 export default class Start extends DevdbCommand<StartResult> {
   /** The server stops itself on SIGINT/SIGTERM (a clean shutdown), so the base command's interrupt guard stays out. */
@@ -17,7 +26,10 @@ export default class Start extends DevdbCommand<StartResult> {
   static override flags = {
     ...dataDirFlag,
     port: Flags.integer({ char: 'p', description: 'TCP port to listen on', default: DEFAULT_PORT, min: 1, max: 65_535 }),
-    host: Flags.string({ description: 'address to listen on; anything but loopback is reachable from other machines (no password!)', default: DEFAULT_HOST }),
+    host: Flags.string({
+      description: 'address to listen on; anything but loopback is reachable from other machines (no password!)',
+      default: DEFAULT_HOST,
+    }),
     foreground: Flags.boolean({ description: 'run attached to this terminal until Ctrl-C (or SIGTERM)', default: false }),
     'idle-in-transaction-timeout': Flags.integer({
       description: 'seconds a client may sit idle inside a transaction before it is disconnected and rolled back',

@@ -13,11 +13,15 @@ export default class Status extends DevdbCommand<ServerStatus> {
     const status = await serverStatus(localDataDir(flags['data-dir']));
     const size = `${(status.sizeBytes / 1024 / 1024).toFixed(1)} MiB on disk`;
     if (status.running) {
-      this.log(`Running: ${status.url} (pid ${status.pid}, up ${formatMs(status.uptimeMs ?? 0)}, ${status.connections ?? '?'} connection(s), ${size}).`);
+      this.log(
+        `Running: ${status.url} (pid ${status.pid}, up ${formatMs(status.uptimeMs ?? 0)}, ${status.connections ?? '?'} connection(s), ${size}).`,
+      );
     } else if (status.heldBy) {
       this.log(`Not served: ${status.dataDir} is open in ${status.heldBy.command} (pid ${status.heldBy.pid}) right now (${size}).`);
     } else {
-      const stale = status.staleLockFile ? ` A lock file from pid ${status.staleLockFile.pid} (gone, likely a crash) was left behind and has been cleaned up.` : '';
+      const stale = status.staleLockFile
+        ? ` A lock file from pid ${status.staleLockFile.pid} (gone, likely a crash) was left behind and has been cleaned up.`
+        : '';
       this.log(`Not running for ${status.dataDir} (${size}). Start it with devdb start.${stale}`);
     }
     return status;

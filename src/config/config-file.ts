@@ -70,7 +70,8 @@ function validate(raw: unknown, where: string, dir: string): ProjectConfig {
     if (!rule) throw new DevdbError('E_CONFIG', `${where}: unknown setting "${key}"; devdb reads ${CONFIG_KEYS.join(', ')}.`);
     if (!rule.check(value)) throw new DevdbError('E_CONFIG', `${where}: "${key}" must be ${rule.expected} (got ${JSON.stringify(value)}).`);
     if (key === 'port') config.port = value as number;
-    else if (key === 'seedProfile') config.seedProfile = isProfilePath(value as string) ? path.resolve(dir, value as string) : (value as string);
+    else if (key === 'seedProfile')
+      config.seedProfile = isProfilePath(value as string) ? path.resolve(dir, value as string) : (value as string);
     else config[key as 'migrationsDir' | 'dataDir'] = path.resolve(dir, value as string);
   }
   return config;

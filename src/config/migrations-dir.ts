@@ -19,7 +19,12 @@ export interface MigrationsDir {
  * The first of: --migrations-dir, DEVDB_MIGRATIONS_DIR, the config file's migrationsDir, the project's
  * own ./sql/migrations, and devdb's bundled schema for a project that has none.
  */
-export function resolveMigrationsDir(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string, configured: string | undefined): MigrationsDir {
+export function resolveMigrationsDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  configured: string | undefined,
+): MigrationsDir {
   const pick = (dir: string, source: MigrationsDirSource): MigrationsDir => {
     const resolved = path.resolve(cwd, dir);
     return { dir: resolved, source, bundledSchema: samePath(resolved, defaultMigrationsDir) };
@@ -51,7 +56,8 @@ export function writableMigrationsDir(chosen: MigrationsDir, cwd: string): strin
 }
 
 export function notBlank(value: string, name: string): string {
-  if (value.trim() === '') throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or leave it out to use the default.`);
+  if (value.trim() === '')
+    throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or leave it out to use the default.`);
   return value;
 }
 

@@ -39,7 +39,8 @@ export function portOf(settings: ProjectSettings, flag: number | undefined): num
   const fromEnv = settings.env.DEVDB_PORT;
   if (fromEnv !== undefined) {
     const port = Number(notBlank(fromEnv, 'DEVDB_PORT'));
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new DevdbError('E_CONFIG', `DEVDB_PORT must be a port number from 1 to 65535 (got ${fromEnv}).`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new DevdbError('E_CONFIG', `DEVDB_PORT must be a port number from 1 to 65535 (got ${fromEnv}).`);
     return port;
   }
   return settings.config.port;

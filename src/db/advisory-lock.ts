@@ -53,7 +53,15 @@ async function tryLock(db: Db, key: bigint): Promise<boolean> {
  * objid (low 32 bits) and objsubid 1. Undefined when it was released meanwhile.
  */
 export async function lockHolder(db: Db, key: bigint): Promise<LockHolder | undefined> {
-  const [holder] = await db.query<{ pid: number; state: string | null; application: string | null; user: string | null; client: string | null; since: Date | null; query: string | null }>(
+  const [holder] = await db.query<{
+    pid: number;
+    state: string | null;
+    application: string | null;
+    user: string | null;
+    client: string | null;
+    since: Date | null;
+    query: string | null;
+  }>(
     `SELECT a.pid, a.state, nullif(a.application_name, '') AS application, a.usename::text AS user, host(a.client_addr) AS client,
             a.state_change AS since, left(a.query, 80) AS query
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
@@ -69,7 +77,10 @@ export async function lockHolder(db: Db, key: bigint): Promise<LockHolder | unde
 function timeoutError(holder: LockHolder | undefined, options: AdvisoryLockOptions): DevdbError {
   const waited = `for over ${Math.round(options.timeoutMs / 1000)} s`;
   if (!holder) {
-    return new DevdbError('E_LOCK_TIMEOUT', `Another session has been ${options.purpose} ${waited}: wait for it to finish, or raise --lock-timeout.`);
+    return new DevdbError(
+      'E_LOCK_TIMEOUT',
+      `Another session has been ${options.purpose} ${waited}: wait for it to finish, or raise --lock-timeout.`,
+    );
   }
   const who = [
     holder.application ? `application ${holder.application}` : undefined,

@@ -23,9 +23,16 @@ export function checkDataDir(dataDir: string): void {
     fs.accessSync(existing, fs.constants.R_OK | fs.constants.W_OK | fs.constants.X_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'EACCES';
-    const what = existing === dataDir ? `the embedded database folder ${dataDir}` : `${existing}, where the embedded database folder ${dataDir} would be created`;
-    throw new DevdbError('E_PATH', `Cannot write to ${what} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): fix its permissions, or point --data-dir at a folder you can write to.`, {
-      details: { path: existing, reason: code },
-    });
+    const what =
+      existing === dataDir
+        ? `the embedded database folder ${dataDir}`
+        : `${existing}, where the embedded database folder ${dataDir} would be created`;
+    throw new DevdbError(
+      'E_PATH',
+      `Cannot write to ${what} (${code === 'EROFS' ? 'read-only file system' : 'permission denied'}): fix its permissions, or point --data-dir at a folder you can write to.`,
+      {
+        details: { path: existing, reason: code },
+      },
+    );
   }
 }

@@ -68,7 +68,12 @@ export class DataDirLock {
     for (;;) {
       const server = await tryListen(address);
       if (server) {
-        const hello: LockHolder = { pid: process.pid, host: os.hostname(), startedAt: new Date().toISOString(), command: options.command ?? commandLine() };
+        const hello: LockHolder = {
+          pid: process.pid,
+          host: os.hostname(),
+          startedAt: new Date().toISOString(),
+          command: options.command ?? commandLine(),
+        };
         return new DataDirLock(dataDir, address, server, hello);
       }
       const holder = await probeAddress(address);
@@ -236,7 +241,10 @@ async function takeOver(address: string): Promise<boolean> {
 
 function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError {
   if (!holder) {
-    return new DevdbError('E_DATA_DIR_IN_USE', `Could not lock the embedded database in ${dataDir}: another process keeps taking it; try again.`);
+    return new DevdbError(
+      'E_DATA_DIR_IN_USE',
+      `Could not lock the embedded database in ${dataDir}: another process keeps taking it; try again.`,
+    );
   }
   const since = holder.startedAt ? ` since ${holder.startedAt}` : '';
   const who = holder.pid ? `another devdb process (pid ${holder.pid}) running ${holder.command}${since}` : holder.command;

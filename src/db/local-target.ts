@@ -19,7 +19,9 @@ export function driverHosts(url: string, env: NodeJS.ProcessEnv = process.env): 
   const hostname = new URL(url.replace(hostPart, hostPart.split(',')[0] ?? '')).hostname;
   const host = multihost || hostname || env.PGHOST || 'localhost';
   if (host.includes('/')) return { socket: host };
-  return { hosts: host.split(',').map((entry) => (entry.startsWith('[') ? entry.slice(0, entry.indexOf(']') + 1) : (entry.split(':')[0] ?? ''))) };
+  return {
+    hosts: host.split(',').map((entry) => (entry.startsWith('[') ? entry.slice(0, entry.indexOf(']') + 1) : (entry.split(':')[0] ?? ''))),
+  };
 }
 
 const LOOPBACK = new BlockList();

@@ -34,7 +34,8 @@ export class LockChannel {
   static async open(dataDir: string): Promise<{ channel: LockChannel; holder: LockHolder }> {
     const channel = new LockChannel(connectLock(lockAddress(dataDir)));
     const hello = await channel.next();
-    if (hello === undefined) throw new DevdbError('E_CONNECT', `Nothing holds the embedded database in ${dataDir} any more: is it still served? (devdb status)`);
+    if (hello === undefined)
+      throw new DevdbError('E_CONNECT', `Nothing holds the embedded database in ${dataDir} any more: is it still served? (devdb status)`);
     return { channel, holder: JSON.parse(hello) as LockHolder };
   }
 

@@ -30,7 +30,10 @@ export async function openDb(target: Target, options: OpenOptions = {}): Promise
     return (await servedFolderBehind(db, target.url)) ?? db;
   }
   if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
-    throw new DevdbError('E_NO_DATABASE', `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`);
+    throw new DevdbError(
+      'E_NO_DATABASE',
+      `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`,
+    );
   }
   const served = (await lockHolder(target.dataDir))?.servedUrl;
   if (served) return openServedFolder(target.dataDir, served);

@@ -24,11 +24,16 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
 }
 
 /** The Db and the PGlite instance under it: the local server serves that instance over the wire. */
-export async function openPgliteEngine(options: PgliteOptions & { command?: string } = {}): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
+export async function openPgliteEngine(
+  options: PgliteOptions & { command?: string } = {},
+): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
   const lock =
     options.dataDir === undefined
       ? undefined
-      : await DataDirLock.acquire(options.dataDir, { waitMs: options.lockWaitMs ?? 0, ...(options.command ? { command: options.command } : {}) });
+      : await DataDirLock.acquire(options.dataDir, {
+          waitMs: options.lockWaitMs ?? 0,
+          ...(options.command ? { command: options.command } : {}),
+        });
   let pg: PGlite;
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');

@@ -45,9 +45,11 @@ async function orphanCandidates(pg: PGlite, pgdata: string): Promise<string[]> {
   const [db] = (await pg.query<{ oid: number }>('SELECT oid::int AS oid FROM pg_database WHERE datname = current_database()')).rows;
   if (!db) return [];
   const live = new Set(
-    (await pg.query<{ filenode: number }>('SELECT pg_relation_filenode(oid)::int AS filenode FROM pg_class WHERE pg_relation_filenode(oid) IS NOT NULL')).rows.map(
-      (row) => row.filenode,
-    ),
+    (
+      await pg.query<{ filenode: number }>(
+        'SELECT pg_relation_filenode(oid)::int AS filenode FROM pg_class WHERE pg_relation_filenode(oid) IS NOT NULL',
+      )
+    ).rows.map((row) => row.filenode),
   );
   const folder = path.join(pgdata, 'base', String(db.oid));
   const orphans: string[] = [];

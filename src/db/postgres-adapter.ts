@@ -25,7 +25,12 @@ export async function openPostgres(url: string): Promise<Db> {
     types: {
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
       // A string bound to a json parameter is JSON text already, as PGlite takes it; only other values are encoded.
-      json: { to: 114, from: [114, 3802], serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)), parse: (x: string) => JSON.parse(x) },
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x)),
+        parse: (x: string) => JSON.parse(x),
+      },
     },
   });
   try {
@@ -117,7 +122,8 @@ export function connectionError(error: unknown, url: string): DevdbError {
   const where = redactUrl(url);
   const code = error instanceof postgres.PostgresError ? error.code : (error as NodeJS.ErrnoException).code;
   const reason = (error as Error).message;
-  const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) => new DevdbError(errorCode, message, { cause: error, details: { reason: code } });
+  const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) =>
+    new DevdbError(errorCode, message, { cause: error, details: { reason: code } });
   switch (code) {
     case '28P01':
     case '28000':

@@ -13,11 +13,17 @@ export interface RequiredTables {
  * one that has some is someone else's schema, and the message names what is missing.
  */
 export async function requireTables(db: Queryable, { by, tables }: RequiredTables): Promise<void> {
-  const rows = await db.query<{ name: string }>('SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass(quote_ident(name)) IS NULL', [tables]);
+  const rows = await db.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass(quote_ident(name)) IS NULL',
+    [tables],
+  );
   const missing = rows.map((r) => r.name);
   if (missing.length === 0) return;
   if (missing.length === tables.length) {
-    throw new DevdbError('E_NO_DATABASE', `No devdb schema in this database: ${by} reads ${tables.join(', ')}. Run devdb setup first (or point --url or --data-dir at a devdb database).`);
+    throw new DevdbError(
+      'E_NO_DATABASE',
+      `No devdb schema in this database: ${by} reads ${tables.join(', ')}. Run devdb setup first (or point --url or --data-dir at a devdb database).`,
+    );
   }
   throw new DevdbError(
     'E_FOREIGN_SCHEMA',

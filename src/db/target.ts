@@ -38,7 +38,10 @@ function embedded(dataDir: string, cwd: string): Target {
 
 function notBlank(value: string, name: string): string {
   if (value.trim() === '') {
-    throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or unset it to use the embedded database in ./${DEFAULT_DATA_DIR}.`);
+    throw new DevdbError(
+      'E_USAGE',
+      `${name} is set but blank: give it a value, or unset it to use the embedded database in ./${DEFAULT_DATA_DIR}.`,
+    );
   }
   return value;
 }
@@ -48,7 +51,10 @@ function validateUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new DevdbError('E_URL_INVALID', `The database URL ${redactUrl(url)} is not a valid URL: use postgres://USER@HOST:5432/DATABASE (with the password after USER:).`);
+    throw new DevdbError(
+      'E_URL_INVALID',
+      `The database URL ${redactUrl(url)} is not a valid URL: use postgres://USER@HOST:5432/DATABASE (with the password after USER:).`,
+    );
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
     throw new DevdbError(

@@ -40,11 +40,21 @@ export async function doctor(db: Queryable, options: DoctorOptions = {}): Promis
     // Passing "on 0 tables" says nothing; most likely the wrong schema or an unmigrated database.
     const where = `${model.schemas.length === 1 ? 'Schema' : 'Schemas'} ${model.schemas.join(', ')}`;
     const what = views > 0 ? ` (only ${views} view${views === 1 ? '' : 's'}, which the rules do not cover)` : '';
-    throw new DevdbError('E_NOT_FOUND', `${where} has no tables to check${what}; pass --schema with the schema that holds your tables, or run devdb migrate up first.`);
+    throw new DevdbError(
+      'E_NOT_FOUND',
+      `${where} has no tables to check${what}; pass --schema with the schema that holds your tables, or run devdb migrate up first.`,
+    );
   }
   const rules = selected.map((rule): RuleResult => {
     const violations = rule.check(model);
-    return { id: rule.id, title: rule.title, plan: rule.plan, status: violations.length === 0 ? 'pass' : 'fail', violations, hint: rule.hint };
+    return {
+      id: rule.id,
+      title: rule.title,
+      plan: rule.plan,
+      status: violations.length === 0 ? 'pass' : 'fail',
+      violations,
+      hint: rule.hint,
+    };
   });
   const failed = rules.filter((r) => r.status === 'fail').length;
   return { ok: failed === 0, schemas: model.schemas, tables: model.tables.length, views, passed: rules.length - failed, failed, rules };

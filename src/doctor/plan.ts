@@ -5,7 +5,19 @@ import { ENTITIES } from '../search/entities.js';
  * relationships of C.6, the search and partial indexes of C.2/C.4, the secrets of C.2 Security.
  * This is the plan, not a copy of the schema; the rules compare it with the live catalog.
  */
-export const PLAN_DOMAINS = ['users', 'projects', 'teams', 'tasks', 'comments', 'notifications', 'previews', 'ai_docs', 'workers', 'audit', 'webhooks_api_keys'] as const;
+export const PLAN_DOMAINS = [
+  'users',
+  'projects',
+  'teams',
+  'tasks',
+  'comments',
+  'notifications',
+  'previews',
+  'ai_docs',
+  'workers',
+  'audit',
+  'webhooks_api_keys',
+] as const;
 
 export interface PlannedRelationship {
   /** As the plan writes it. */
@@ -40,7 +52,13 @@ export interface RequiredIndex {
 }
 
 /** One per searchable column, from the search capability's registry (src/search/entities.ts). */
-export const TRIGRAM_INDEXES: RequiredIndex[] = ENTITIES.map((e) => ({ why: `${e.kind} search (C.4)`, table: e.table, columns: [e.column], method: 'gin', opclass: 'gin_trgm_ops' }));
+export const TRIGRAM_INDEXES: RequiredIndex[] = ENTITIES.map((e) => ({
+  why: `${e.kind} search (C.4)`,
+  table: e.table,
+  columns: [e.column],
+  method: 'gin',
+  opclass: 'gin_trgm_ops',
+}));
 
 export const UNREAD_NOTIFICATIONS_INDEX: RequiredIndex = {
   why: 'the unread badge and inbox (C.2 Indexing: partial index for unread notifications)',
@@ -62,5 +80,22 @@ export const SECRET_PHRASES = ['api_key', 'private_key', 'access_key', 'secret_k
 /** Words that say the secret is stored transformed. */
 export const PROTECTED_WORDS = ['hash', 'hashed', 'digest', 'ciphertext', 'encrypted', 'enc', 'bcrypt', 'argon2', 'scrypt'];
 /** Column names that hold personal data and so need `sensitive: pii`. */
-export const PII_NAMES = ['email', 'phone', 'phone_number', 'ip', 'ip_address', 'user_agent', 'ssn', 'date_of_birth', 'birth_date', 'birthdate', 'first_name', 'last_name', 'full_name', 'display_name', 'street_address', 'postal_address'];
+export const PII_NAMES = [
+  'email',
+  'phone',
+  'phone_number',
+  'ip',
+  'ip_address',
+  'user_agent',
+  'ssn',
+  'date_of_birth',
+  'birth_date',
+  'birthdate',
+  'first_name',
+  'last_name',
+  'full_name',
+  'display_name',
+  'street_address',
+  'postal_address',
+];
 export const SENSITIVE_KINDS = ['hashed', 'encrypted', 'pii'];

@@ -1,5 +1,17 @@
 import { escapeControlChars } from '../util/control-chars.js';
-import { byText, columnDescription, displayName, isView, refOf, sameTable, type ColumnModel, type Relation, type SchemaModel, type TableModel, type TableRef } from '../catalog/index.js';
+import {
+  byText,
+  columnDescription,
+  displayName,
+  isView,
+  refOf,
+  sameTable,
+  type ColumnModel,
+  type Relation,
+  type SchemaModel,
+  type TableModel,
+  type TableRef,
+} from '../catalog/index.js';
 
 /** What renderers share: short type names, key markers, and who points at a table. */
 const shortTypes: Record<string, string> = {
@@ -99,7 +111,8 @@ export function byDomain(model: SchemaModel): TableGroup[] {
   const groups: TableGroup[] = [];
   for (const schema of model.schemas) {
     const domains = new Map<string | null, TableModel[]>();
-    for (const table of model.tables.filter((t) => t.schema === schema)) domains.set(table.domain, [...(domains.get(table.domain) ?? []), table]);
+    for (const table of model.tables.filter((t) => t.schema === schema))
+      domains.set(table.domain, [...(domains.get(table.domain) ?? []), table]);
     const sorted = [...domains.entries()].sort(([a], [b]) => (a === null ? 1 : b === null ? -1 : byText(a, b)));
     for (const [domain, tables] of sorted) {
       const name = domain ?? '(no @domain)';

@@ -33,7 +33,10 @@ export function chooseFormat(format: ErdFormat | undefined, out: string | undefi
   if (format) return format;
   if (out === undefined) return 'text';
   const chosen = ERD_EXTENSIONS[path.extname(out).toLowerCase()];
-  if (!chosen) throw usageError(`Cannot tell the format from "${out}"; pass --format (${ERD_FORMATS.join(', ')}) or use one of ${Object.keys(ERD_EXTENSIONS).join(' ')}.`);
+  if (!chosen)
+    throw usageError(
+      `Cannot tell the format from "${out}"; pass --format (${ERD_FORMATS.join(', ')}) or use one of ${Object.keys(ERD_EXTENSIONS).join(' ')}.`,
+    );
   return chosen;
 }
 
@@ -56,8 +59,10 @@ export interface ErdResult {
 }
 
 export async function erd(db: Queryable, options: ErdOptions): Promise<ErdResult> {
-  if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 0)) throw usageError(`--depth must be a whole number of hops, 0 or more (got ${options.depth}).`);
-  if (options.depth !== undefined && !(options.tables && options.tables.length > 0)) throw usageError('--depth needs --table: it counts relationship hops from that table.');
+  if (options.depth !== undefined && (!Number.isInteger(options.depth) || options.depth < 0))
+    throw usageError(`--depth must be a whole number of hops, 0 or more (got ${options.depth}).`);
+  if (options.depth !== undefined && !(options.tables && options.tables.length > 0))
+    throw usageError('--depth needs --table: it counts relationship hops from that table.');
   const full = await introspect(db, { schemas: options.schemas, allSchemas: options.allSchemas, views: options.views });
   const model = subsetModel(full, options);
   return {

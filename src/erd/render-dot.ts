@@ -25,7 +25,13 @@ export function renderDot(model: SchemaModel): string {
   for (const [i, group] of byDomain(model).entries()) {
     const inner = group.tables.map((t) => `    ${node(model, t, ids)}`);
     if (group.domain === null && model.schemas.length === 1) lines.push(...inner.map((l) => l.slice(2)));
-    else lines.push(`  subgraph cluster_${i} {`, `    label=${id(group.label)}; style="rounded,dashed"; color="#a0aec0"; fontcolor="#4a5568";`, ...inner, '  }');
+    else
+      lines.push(
+        `  subgraph cluster_${i} {`,
+        `    label=${id(group.label)}; style="rounded,dashed"; color="#a0aec0"; fontcolor="#4a5568";`,
+        ...inner,
+        '  }',
+      );
   }
   for (const r of drawable(model)) lines.push(`  ${edge(model, r, ids)}`);
   lines.push('}');

@@ -32,7 +32,9 @@ export function renderMermaid(model: SchemaModel, indent = ''): string {
     }
     for (const p of table.partitions) {
       const id = word(p.name, 'p');
-      const note = [id === p.name ? '' : `partition ${p.name}`, p.parent === table.name ? '' : `of ${p.parent}`, p.bound].filter(Boolean).join(', ');
+      const note = [id === p.name ? '' : `partition ${p.name}`, p.parent === table.name ? '' : `of ${p.parent}`, p.bound]
+        .filter(Boolean)
+        .join(', ');
       lines.push(`${indent}    partition ${id} ${quote(note)}`);
     }
     lines.push(`${indent}  }`);
@@ -45,8 +47,30 @@ export function renderMermaid(model: SchemaModel, indent = ''): string {
 
 /** Words Mermaid's erDiagram lexer reads as something other than a name, compared in lower case. */
 const RESERVED = new Set([
-  'erdiagram', 'class', 'classdef', 'style', 'end', 'subgraph', 'direction', 'title', 'acctitle', 'accdescr',
-  'one', 'many', 'only', 'zero', 'or', 'more', 'to', 'optionally', 'u', 'o', 'pk', 'fk', 'uk', 'default',
+  'erdiagram',
+  'class',
+  'classdef',
+  'style',
+  'end',
+  'subgraph',
+  'direction',
+  'title',
+  'acctitle',
+  'accdescr',
+  'one',
+  'many',
+  'only',
+  'zero',
+  'or',
+  'more',
+  'to',
+  'optionally',
+  'u',
+  'o',
+  'pk',
+  'fk',
+  'uk',
+  'default',
 ]);
 
 const bare = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -98,7 +122,9 @@ function relation(r: Relation, ids: Map<string, string>): string {
   const label =
     r.kind === 'polymorphic'
       ? `${columns} when ${r.discriminator!.column} = ${r.discriminator!.value}`
-      : columns + (r.from.partition ? ` (on partition ${r.from.partition})` : '') + (r.to.partition ? ` (to partition ${r.to.partition})` : '');
+      : columns +
+        (r.from.partition ? ` (on partition ${r.from.partition})` : '') +
+        (r.to.partition ? ` (to partition ${r.to.partition})` : '');
   return `${ids.get(tableKey(refOf(r.to)))} ${parent}${line}${child} ${ids.get(tableKey(refOf(r.from)))} : ${quote(label)}`;
 }
 

@@ -1,5 +1,18 @@
 import { displayName, refOf, type SchemaModel, type TableModel } from '../catalog/index.js';
-import { byDomain, columnDefault, columnKeys, columnNote, incoming, kindNote, outgoing, printable, relationNote, schemaTitle, shortType, summaryLine } from './describe.js';
+import {
+  byDomain,
+  columnDefault,
+  columnKeys,
+  columnNote,
+  incoming,
+  kindNote,
+  outgoing,
+  printable,
+  relationNote,
+  schemaTitle,
+  shortType,
+  summaryLine,
+} from './describe.js';
 
 /**
  * The terminal format: one block per table under its domain's heading, columns aligned within
@@ -19,7 +32,12 @@ export function renderText(source: SchemaModel): string {
 
 function tableBlock(model: SchemaModel, table: TableModel): string[] {
   const kind = kindNote(table);
-  const title = [displayName(model, table), kind ? `[${kind}]` : '', table.mutable ? '[mutable]' : '', table.description ? `- ${table.description}` : '']
+  const title = [
+    displayName(model, table),
+    kind ? `[${kind}]` : '',
+    table.mutable ? '[mutable]' : '',
+    table.description ? `- ${table.description}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
   const references = new Map<string, string>();
@@ -48,10 +66,14 @@ function tableBlock(model: SchemaModel, table: TableModel): string[] {
   const partitions = table.partitions.map((p) => [
     'partition',
     p.name,
-    [p.bound, p.parent === table.name ? '' : `(of ${p.parent})`, p.partitionKey ? `partitioned by ${p.partitionKey}` : ''].filter(Boolean).join(' '),
+    [p.bound, p.parent === table.name ? '' : `(of ${p.parent})`, p.partitionKey ? `partitioned by ${p.partitionKey}` : '']
+      .filter(Boolean)
+      .join(' '),
   ]);
   if (partitions.length > 0) lines.push(...align(partitions).map((line) => `  ${line}`));
-  const referencedBy = incoming(model, table).map((r) => `${displayName(model, refOf(r.from))}.${r.from.columns.join(',')} (${relationNote(r)})`);
+  const referencedBy = incoming(model, table).map(
+    (r) => `${displayName(model, refOf(r.from))}.${r.from.columns.join(',')} (${relationNote(r)})`,
+  );
   if (referencedBy.length > 0) lines.push(...wrap('  referenced by: ', referencedBy));
   return lines;
 }

@@ -59,9 +59,12 @@ export function resolveTable(model: SchemaModel, name: string): TableModel {
   const qualified = model.tables.find((t) => `${t.schema}.${t.name}` === name);
   if (qualified) return qualified;
   const partitionOf = model.tables.find((t) => t.partitions.some((p) => p.name === name || `${p.schema}.${p.name}` === name));
-  if (partitionOf) throw usageError(`"${name}" is a partition of ${displayName(model, partitionOf)}; pass --table ${displayName(model, partitionOf)}.`);
+  if (partitionOf)
+    throw usageError(`"${name}" is a partition of ${displayName(model, partitionOf)}; pass --table ${displayName(model, partitionOf)}.`);
   const known = model.tables.map((t) => displayName(model, t));
-  throw usageError(`No table "${name}" in ${model.schemas.length === 1 ? 'schema' : 'schemas'} ${model.schemas.join(', ')}${suggest(name, known)}; run devdb erd to list the tables.`);
+  throw usageError(
+    `No table "${name}" in ${model.schemas.length === 1 ? 'schema' : 'schemas'} ${model.schemas.join(', ')}${suggest(name, known)}; run devdb erd to list the tables.`,
+  );
 }
 
 function neighbourhood(model: SchemaModel, start: readonly TableRef[], depth: number): Set<string> {

@@ -10,7 +10,11 @@ export function outputTarget(file: string): 'new' | 'file' {
   } catch {
     return 'new';
   }
-  if (stat.isSymbolicLink()) throw new DevdbError('E_INVALID', `${file} is a symbolic link; devdb erd writes only regular files, so pass --out with the file it points to.`);
+  if (stat.isSymbolicLink())
+    throw new DevdbError(
+      'E_INVALID',
+      `${file} is a symbolic link; devdb erd writes only regular files, so pass --out with the file it points to.`,
+    );
   if (!stat.isFile()) throw new DevdbError('E_INVALID', `${file} exists and is not a regular file; choose a file path for --out.`);
   return 'file';
 }
@@ -42,7 +46,9 @@ export function writeOutput(file: string, content: string, options: { replace: b
     if (error instanceof DevdbError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new DevdbError('E_CONFLICT', `${file} already exists; pass --yes to replace it.`);
-    throw new DevdbError('E_INVALID', `Could not write ${file}: ${code ?? (error as Error).message}; choose a writable path for --out.`, { cause: error });
+    throw new DevdbError('E_INVALID', `Could not write ${file}: ${code ?? (error as Error).message}; choose a writable path for --out.`, {
+      cause: error,
+    });
   }
 }
 

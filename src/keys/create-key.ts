@@ -27,7 +27,9 @@ export const MAX_NAME_LENGTH = 100;
 export function checkKeyName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
-    throw usageError(`A key name is 1 to ${MAX_NAME_LENGTH} characters (got ${trimmed.length}): name it for where it is used, like "ci" or "staging deploy".`);
+    throw usageError(
+      `A key name is 1 to ${MAX_NAME_LENGTH} characters (got ${trimmed.length}): name it for where it is used, like "ci" or "staging deploy".`,
+    );
   }
   return trimmed;
 }
@@ -43,7 +45,9 @@ export async function createKey(db: Db, options: CreateKeyOptions): Promise<Crea
     const user = await findUser(tx, options.user);
     // One creator per user at a time, so two concurrent creates cannot both squeeze under the quota.
     await tx.query('SELECT 1 FROM users WHERE id = $1 FOR NO KEY UPDATE', [user.id]);
-    const [limit] = await tx.query<{ max: number }>('SELECT max_active_api_keys AS max FROM tier_limits WHERE tier = $1::user_tier', [user.tier]);
+    const [limit] = await tx.query<{ max: number }>('SELECT max_active_api_keys AS max FROM tier_limits WHERE tier = $1::user_tier', [
+      user.tier,
+    ]);
     const max = limit?.max ?? 0;
     const active = await countActiveKeys(tx, user.id, now);
     if (active >= max) {
@@ -53,7 +57,15 @@ export async function createKey(db: Db, options: CreateKeyOptions): Promise<Crea
         { details: { userId: user.id, tier: user.tier, limit: max, active } },
       );
     }
-    const { id, token } = await insertKey(tx, { userId: user.id, name, expiresAt, replacesKeyId: null, now, pepper: options.pepper, randomBytes: options.randomBytes });
+    const { id, token } = await insertKey(tx, {
+      userId: user.id,
+      name,
+      expiresAt,
+      replacesKeyId: null,
+      now,
+      pepper: options.pepper,
+      randomBytes: options.randomBytes,
+    });
     const key = (await selectKey(tx, id, now))!;
     await writeAudit(tx, {
       event: 'api_key.created',

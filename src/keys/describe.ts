@@ -9,7 +9,9 @@ export function formatTime(when: Date): string {
 
 export function describeExpiry(key: KeyRecord, now: Date): string {
   if (!key.expiresAt) return 'never expires';
-  return key.expiresAt.getTime() > now.getTime() ? `expires ${formatTime(key.expiresAt)} (${formatRelative(key.expiresAt, now)})` : `expired ${formatTime(key.expiresAt)}`;
+  return key.expiresAt.getTime() > now.getTime()
+    ? `expires ${formatTime(key.expiresAt)} (${formatRelative(key.expiresAt, now)})`
+    : `expired ${formatTime(key.expiresAt)}`;
 }
 
 /**
@@ -22,7 +24,12 @@ export function describeKey(key: KeyRecord): string {
 
 /** One row of `devdb keys list`. */
 export function keyRow(key: KeyRecord, now: Date): string[] {
-  const note = [key.replacesKeyId !== null ? `replaces ${key.replacesKeyId}` : '', key.replacedByKeyId !== null ? `rotated to ${key.replacedByKeyId}` : ''].filter(Boolean).join(', ');
+  const note = [
+    key.replacesKeyId !== null ? `replaces ${key.replacesKeyId}` : '',
+    key.replacedByKeyId !== null ? `rotated to ${key.replacedByKeyId}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return [
     String(key.id),
     escapeControlChars(key.userEmail),

@@ -27,11 +27,15 @@ async function keyIdFor(db: Queryable, ref: string, lock: '' | ' FOR UPDATE'): P
     rows = await db.query<{ id: number }>(`SELECT id FROM api_keys WHERE id = $1::bigint${lock}`, [id]);
   } else if (trimmed.startsWith(TOKEN_PREFIX) && trimmed.length > DISPLAY_PREFIX_LENGTH) {
     // Never echo it: whatever this is, it may be a live token.
-    throw usageError(`That argument is longer than a display prefix and may be a whole token: pass the key's id or its ${DISPLAY_PREFIX_LENGTH}-character prefix (see devdb keys list), never the token.`);
+    throw usageError(
+      `That argument is longer than a display prefix and may be a whole token: pass the key's id or its ${DISPLAY_PREFIX_LENGTH}-character prefix (see devdb keys list), never the token.`,
+    );
   } else if (trimmed.startsWith(TOKEN_PREFIX) && trimmed.length === DISPLAY_PREFIX_LENGTH) {
     rows = await db.query<{ id: number }>(`SELECT id FROM api_keys WHERE display_prefix = $1${lock}`, [trimmed]);
   } else {
-    throw usageError(`"${escapeControlChars(trimmed)}" is neither a key id nor a display prefix like ${TOKEN_PREFIX}AbCd1234: see devdb keys list.`);
+    throw usageError(
+      `"${escapeControlChars(trimmed)}" is neither a key id nor a display prefix like ${TOKEN_PREFIX}AbCd1234: see devdb keys list.`,
+    );
   }
   const row = rows[0];
   if (!row) throw new DevdbError('E_NOT_FOUND', `No API key ${escapeControlChars(trimmed)} in this database: see devdb keys list.`);

@@ -9,7 +9,9 @@ export function parseId(text: string, what: string): number | undefined {
   if (!/^\d+$/.test(text)) return undefined;
   const id = Number(text);
   if (!Number.isSafeInteger(id)) {
-    throw usageError(`${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too large to be ${what}: ids run from 1 to ${Number.MAX_SAFE_INTEGER}.`);
+    throw usageError(
+      `${text.length > 24 ? `${text.slice(0, 24)}…` : text} is too large to be ${what}: ids run from 1 to ${Number.MAX_SAFE_INTEGER}.`,
+    );
   }
   return id;
 }

@@ -94,7 +94,14 @@ function toRecord(row: KeyRow): KeyRecord {
  * The key a token's display prefix points at, with its stored digest: for verification only,
  * in one round trip, and the digest never leaves the caller.
  */
-export async function selectKeyForVerify(db: Queryable, displayPrefix: string, now: Date): Promise<{ key: KeyRecord; hashedKey: string } | undefined> {
-  const [row] = await db.query<KeyRow & { hashed_key: string }>(`SELECT ${COLUMNS_SQL}, k.hashed_key${FROM_SQL} WHERE k.display_prefix = $2`, [now, displayPrefix]);
+export async function selectKeyForVerify(
+  db: Queryable,
+  displayPrefix: string,
+  now: Date,
+): Promise<{ key: KeyRecord; hashedKey: string } | undefined> {
+  const [row] = await db.query<KeyRow & { hashed_key: string }>(
+    `SELECT ${COLUMNS_SQL}, k.hashed_key${FROM_SQL} WHERE k.display_prefix = $2`,
+    [now, displayPrefix],
+  );
   return row && { key: toRecord(row), hashedKey: row.hashed_key };
 }

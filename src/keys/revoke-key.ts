@@ -17,9 +17,13 @@ export async function revokeKey(db: Db, options: RevokeKeyOptions): Promise<KeyR
     const id = await lockKey(tx, options.key);
     const before = (await selectKey(tx, id, now))!;
     if (before.state === 'revoked' && before.revokedAt) {
-      throw new DevdbError('E_CONFLICT', `Key ${before.id} (${before.displayPrefix}) was already revoked at ${before.revokedAt.toISOString()}: nothing to do.`, {
-        details: { keyId: before.id, revokedAt: before.revokedAt.toISOString() },
-      });
+      throw new DevdbError(
+        'E_CONFLICT',
+        `Key ${before.id} (${before.displayPrefix}) was already revoked at ${before.revokedAt.toISOString()}: nothing to do.`,
+        {
+          details: { keyId: before.id, revokedAt: before.revokedAt.toISOString() },
+        },
+      );
     }
     await tx.query('UPDATE api_keys SET revoked_at = GREATEST($2::timestamptz, created_at) WHERE id = $1', [id, now]);
     await writeAudit(tx, {
@@ -32,4 +36,3 @@ export async function revokeKey(db: Db, options: RevokeKeyOptions): Promise<KeyR
     return (await selectKey(tx, id, now))!;
   });
 }
-

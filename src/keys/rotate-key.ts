@@ -38,18 +38,31 @@ export async function rotateKey(db: Db, options: RotateKeyOptions): Promise<Rota
     const old = (await selectKey(tx, id, now))!;
     const label = `Key ${old.id} (${old.displayPrefix})`;
     if (old.replacedByKeyId !== null) {
-      throw new DevdbError('E_CONFLICT', `${label} was already rotated to key ${old.replacedByKeyId}: rotate key ${old.replacedByKeyId} instead.`, {
-        details: { keyId: old.id, replacedByKeyId: old.replacedByKeyId },
-      });
+      throw new DevdbError(
+        'E_CONFLICT',
+        `${label} was already rotated to key ${old.replacedByKeyId}: rotate key ${old.replacedByKeyId} instead.`,
+        {
+          details: { keyId: old.id, replacedByKeyId: old.replacedByKeyId },
+        },
+      );
     }
     if (!isLive(old.state)) {
       throw new DevdbError('E_CONFLICT', `${label} is ${old.state}, so it cannot be rotated: create a new key with devdb keys create.`, {
         details: { keyId: old.id, state: old.state },
       });
     }
-    const lifetimeMs = options.expiresInMs !== undefined ? options.expiresInMs : old.expiresAt && old.expiresAt.getTime() - old.createdAt.getTime();
+    const lifetimeMs =
+      options.expiresInMs !== undefined ? options.expiresInMs : old.expiresAt && old.expiresAt.getTime() - old.createdAt.getTime();
     const expiresAt = lifetimeMs ? new Date(now.getTime() + lifetimeMs) : null;
-    const { id: newId, token } = await insertKey(tx, { userId: old.userId, name: old.name, expiresAt, replacesKeyId: old.id, now, pepper: options.pepper, randomBytes: options.randomBytes });
+    const { id: newId, token } = await insertKey(tx, {
+      userId: old.userId,
+      name: old.name,
+      expiresAt,
+      replacesKeyId: old.id,
+      now,
+      pepper: options.pepper,
+      randomBytes: options.randomBytes,
+    });
     // The old key never outlives its own expiry, and expires_at must stay after created_at.
     await tx.query(
       `UPDATE api_keys SET expires_at = GREATEST(LEAST(COALESCE(expires_at, 'infinity'), $2::timestamptz), created_at + interval '1 microsecond') WHERE id = $1`,
@@ -61,7 +74,11 @@ export async function rotateKey(db: Db, options: RotateKeyOptions): Promise<Rota
       event: 'api_key.rotated',
       userId: old.userId,
       keyId: old.id,
-      data: { replaced_by_key_id: newId, grace_seconds: Math.round(graceMs / 1000), valid_until: previous.expiresAt?.toISOString() ?? null },
+      data: {
+        replaced_by_key_id: newId,
+        grace_seconds: Math.round(graceMs / 1000),
+        valid_until: previous.expiresAt?.toISOString() ?? null,
+      },
       at: now,
     });
     await writeAudit(tx, {

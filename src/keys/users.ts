@@ -20,15 +20,18 @@ export async function findUser(db: Queryable, ref: string): Promise<KeyOwner> {
   );
   const user = rows[0];
   if (!user) {
-    throw new DevdbError('E_NOT_FOUND', `No user ${byId ? `with id ${id}` : escapeControlChars(trimmed)} in this database: check --user (an email or a user id), or seed some users first.`);
+    throw new DevdbError(
+      'E_NOT_FOUND',
+      `No user ${byId ? `with id ${id}` : escapeControlChars(trimmed)} in this database: check --user (an email or a user id), or seed some users first.`,
+    );
   }
   return user;
 }
 
 /** Users whose email contains `term`, for the interactive picker. */
 export async function searchUsers(db: Queryable, term: string, limit = 20): Promise<KeyOwner[]> {
-  return db.query<KeyOwner>(
-    `SELECT id, email, tier::text AS tier FROM users WHERE strpos(email, lower($1)) > 0 ORDER BY email LIMIT $2`,
-    [term.trim(), limit],
-  );
+  return db.query<KeyOwner>(`SELECT id, email, tier::text AS tier FROM users WHERE strpos(email, lower($1)) > 0 ORDER BY email LIMIT $2`, [
+    term.trim(),
+    limit,
+  ]);
 }

@@ -6,7 +6,14 @@ import { runSection, type Direction } from './run-section.js';
 import { migrationError, StatementFailure, statementsBefore } from './sql-error.js';
 
 /** Runs one section as one migration: in its own transaction, or statement by statement with transaction:false. */
-export async function apply(db: Db, tables: HistoryTables, file: MigrationFile, section: MigrationSection, direction: Direction, options: MigrationOptions): Promise<MigrationStep> {
+export async function apply(
+  db: Db,
+  tables: HistoryTables,
+  file: MigrationFile,
+  section: MigrationSection,
+  direction: Direction,
+  options: MigrationOptions,
+): Promise<MigrationStep> {
   options.onStep?.({ phase: 'start', direction, version: file.version, name: file.name });
   let durationMs: number;
   try {

@@ -53,7 +53,8 @@ export async function readHistory(db: Queryable, tables?: HistoryTables): Promis
     const rows = await db.query<{ version: string; name: string; checksum: string; applied_at: Date }>(
       `SELECT version, name, checksum, applied_at FROM ${HISTORY_TABLE}`,
     );
-    for (const r of rows) applied.push({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: r.applied_at, source: 'devdb' });
+    for (const r of rows)
+      applied.push({ version: r.version, name: r.name, checksum: r.checksum, appliedAt: r.applied_at, source: 'devdb' });
   }
   if (dbmate) {
     const known = new Set(applied.map((a) => a.version));
@@ -75,7 +76,11 @@ export async function adoptDbmateHistory(db: Queryable, history: AppliedMigratio
   for (const entry of history) {
     const file = byVersion.get(entry.version);
     if (entry.source !== 'dbmate' || !file) continue;
-    await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [file.version, file.name, file.checksum]);
+    await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
     adopted.push(file.version);
   }
   return adopted;
@@ -83,10 +88,19 @@ export async function adoptDbmateHistory(db: Queryable, history: AppliedMigratio
 
 /** Records migrations as applied without running them (`--baseline`). */
 export async function recordBaseline(db: Queryable, files: MigrationFile[]): Promise<void> {
-  for (const file of files) await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [file.version, file.name, file.checksum]);
+  for (const file of files)
+    await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, 0)`, [
+      file.version,
+      file.name,
+      file.checksum,
+    ]);
 }
 
-export async function recordApplied(db: Queryable, tables: HistoryTables, m: { version: string; name: string; checksum: string; durationMs: number }): Promise<void> {
+export async function recordApplied(
+  db: Queryable,
+  tables: HistoryTables,
+  m: { version: string; name: string; checksum: string; durationMs: number },
+): Promise<void> {
   await db.query(`INSERT INTO ${HISTORY_TABLE} (version, name, checksum, duration_ms) VALUES ($1, $2, $3, $4)`, [
     m.version,
     m.name,

@@ -58,7 +58,10 @@ export function checksum(text: string): string {
 export function parseMigration(file: string, text: string): MigrationFile {
   const parsed = parseFileName(path.basename(file));
   if (!parsed) {
-    throw new DevdbError('E_MIGRATION_FILE', `${file}: a migration file name starts with its version digits and ends in .sql, e.g. 20260101120000_add_users.sql.`);
+    throw new DevdbError(
+      'E_MIGRATION_FILE',
+      `${file}: a migration file name starts with its version digits and ends in .sql, e.g. 20260101120000_add_users.sql.`,
+    );
   }
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const sections = new Map<string, { options: string; start: number; end: number }>();
@@ -67,7 +70,8 @@ export function parseMigration(file: string, text: string): MigrationFile {
     const marker = MARKER.exec(line.trim());
     if (!marker) return;
     const [, kind = '', options = ''] = marker;
-    if (sections.has(kind)) throw new DevdbError('E_MIGRATION_FILE', `${file}:${index + 1}: a second "-- migrate:${kind}" section; keep one of each.`);
+    if (sections.has(kind))
+      throw new DevdbError('E_MIGRATION_FILE', `${file}:${index + 1}: a second "-- migrate:${kind}" section; keep one of each.`);
     if (current) sections.get(current)!.end = index;
     sections.set(kind, { options: options.trim(), start: index + 1, end: lines.length });
     current = kind;
@@ -90,7 +94,13 @@ export function parseMigration(file: string, text: string): MigrationFile {
     throw new DevdbError('E_MIGRATION_FILE', `${file}:${line}: SQL before "-- migrate:up" would never run; move it under that line.`);
   }
   const down = section('down');
-  return { ...parsed, file, checksum: checksum(text), up: section('up') ?? { sql: '', startLine: 1, transaction: true, statements: [] }, down: down && down.statements.length > 0 ? down : undefined };
+  return {
+    ...parsed,
+    file,
+    checksum: checksum(text),
+    up: section('up') ?? { sql: '', startLine: 1, transaction: true, statements: [] },
+    down: down && down.statements.length > 0 ? down : undefined,
+  };
 }
 
 function parseOptions(file: string, line: number, options: string): boolean {

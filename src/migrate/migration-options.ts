@@ -26,9 +26,13 @@ export interface MigrationStep {
   durationMs: number;
 }
 
-
 export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T>): Promise<T> {
-  return withAdvisoryLock(db, MIGRATION_LOCK_KEY, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, purpose: 'migrating this database' }, fn);
+  return withAdvisoryLock(
+    db,
+    MIGRATION_LOCK_KEY,
+    { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, purpose: 'migrating this database' },
+    fn,
+  );
 }
 
 export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {

@@ -28,7 +28,10 @@ export async function readMigrationSource(dir: string): Promise<MigrationSource>
   files.sort((a, b) => compareVersions(a.version, b.version));
   for (let i = 1; i < files.length; i++) {
     if (compareVersions(files[i - 1]!.version, files[i]!.version) === 0) {
-      throw new DevdbError('E_MIGRATION_FILE', `Two migrations share version ${files[i]!.version}: ${files[i - 1]!.file} and ${files[i]!.file}; rename one.`);
+      throw new DevdbError(
+        'E_MIGRATION_FILE',
+        `Two migrations share version ${files[i]!.version}: ${files[i - 1]!.file} and ${files[i]!.file}; rename one.`,
+      );
     }
   }
   return { files, ignored };
@@ -42,7 +45,10 @@ export async function newestVersion(dir: string): Promise<string | undefined> {
 
 async function sqlFileNames(dir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(dir, { withFileTypes: true })).filter((e) => !e.isDirectory() && e.name.endsWith('.sql')).map((e) => e.name).sort();
+    return (await fs.readdir(dir, { withFileTypes: true }))
+      .filter((e) => !e.isDirectory() && e.name.endsWith('.sql'))
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new DevdbError('E_CONFIG', `The migrations folder ${dir} does not exist: create it, or point --migrations-dir at yours.`);

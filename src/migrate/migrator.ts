@@ -86,7 +86,8 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
     }
   }
   const inTarget = (f: MigrationFile) => options.to === undefined || compareVersions(f.version, options.to) <= 0;
-  const inBaseline = (f: MigrationFile) => options.baseline !== undefined && compareVersions(f.version, options.baseline) <= 0 && !isEmptyMigration(f);
+  const inBaseline = (f: MigrationFile) =>
+    options.baseline !== undefined && compareVersions(f.version, options.baseline) <= 0 && !isEmptyMigration(f);
 
   if (options.dryRun) {
     const tables = await historyTables(db);
@@ -95,7 +96,13 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
     const plan = planMigrations(files, [...history, ...files.filter(inBaseline).map(baselined)]);
     assertNoDrift(plan, options);
     const targets = choose(plan.pending.filter(inTarget), options);
-    const planned = targets.run.map((f) => ({ version: f.version, name: f.name, file: f.file, transaction: f.up.transaction, sql: f.up.sql.trim() }));
+    const planned = targets.run.map((f) => ({
+      version: f.version,
+      name: f.name,
+      file: f.file,
+      transaction: f.up.transaction,
+      sql: f.up.sql.trim(),
+    }));
     return { dryRun: true, applied: [], planned, recorded: [], skipped: targets.skipped.map((f) => f.version) };
   }
   return locked(db, options, async () => {
@@ -114,7 +121,9 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
     const adopted = await adoptDbmateHistory(db, history, files);
     if (adopted.length > 0) {
       recorded.push(...adopted);
-      options.onNotice?.(`Adopted dbmate's history: ${adopted.length} migration(s) from ${DBMATE_TABLE} recorded in ${HISTORY_TABLE} (dbmate's table is kept in step).`);
+      options.onNotice?.(
+        `Adopted dbmate's history: ${adopted.length} migration(s) from ${DBMATE_TABLE} recorded in ${HISTORY_TABLE} (dbmate's table is kept in step).`,
+      );
     }
     if (options.baseline !== undefined) {
       const baseline = files.filter(inBaseline);
@@ -128,4 +137,10 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
   });
 }
 
-const baselined = (f: MigrationFile): AppliedMigration => ({ version: f.version, name: f.name, checksum: f.checksum, appliedAt: null, source: 'devdb' });
+const baselined = (f: MigrationFile): AppliedMigration => ({
+  version: f.version,
+  name: f.name,
+  checksum: f.checksum,
+  appliedAt: null,
+  source: 'devdb',
+});

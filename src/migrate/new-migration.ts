@@ -19,7 +19,11 @@ export const MAX_SLUG_BYTES = 100;
  * to MAX_SLUG_BYTES of UTF-8. `añadir` stays `añadir`, `日本語` stays `日本語`.
  */
 export function migrationSlug(name: string): string {
-  const words = name.normalize('NFC').toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean);
+  const words = name
+    .normalize('NFC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter(Boolean);
   let slug = '';
   for (const word of words) {
     const candidate = slug ? `${slug}_${word}` : word;
@@ -40,9 +44,15 @@ export function headerComment(name: string): string {
 }
 
 /** Writes `<UTC timestamp>_<slug>.sql` with both sections, after the newest existing version. */
-export async function newMigration(name: string, options: { migrationsDir?: string | undefined; now?: Date } = {}): Promise<NewMigrationResult> {
+export async function newMigration(
+  name: string,
+  options: { migrationsDir?: string | undefined; now?: Date } = {},
+): Promise<NewMigrationResult> {
   const slug = migrationSlug(name);
-  if (!slug) throw usageError(`"${name.replace(/\p{Cc}/gu, ' ')}" has no letters or digits to name a migration with: try something like add_user_avatars.`);
+  if (!slug)
+    throw usageError(
+      `"${name.replace(/\p{Cc}/gu, ' ')}" has no letters or digits to name a migration with: try something like add_user_avatars.`,
+    );
   const dir = options.migrationsDir ?? defaultMigrationsDir;
   await fs.mkdir(dir, { recursive: true });
   const latest = await newestVersion(dir);

@@ -46,8 +46,18 @@ export function foreignDatabaseError(found: string[]): DevdbError {
 
 export function assertNoDrift(plan: MigrationPlan, options: MigrationOptions): void {
   if (plan.drifted.length === 0 || options.allowDrift) return;
-  const list = plan.drifted.map((e) => (e.state === 'changed' ? `${e.file} (edited after it was applied)` : `${e.version}${e.name ? `_${e.name}` : ''} (applied, file missing)`)).join(', ');
-  throw new DevdbError('E_MIGRATION_DRIFT', `Applied migrations drifted: ${list}. Restore them (git), pass --allow-drift to go on anyway, or rebuild with devdb reset --yes.`, {
-    details: { drifted: plan.drifted },
-  });
+  const list = plan.drifted
+    .map((e) =>
+      e.state === 'changed'
+        ? `${e.file} (edited after it was applied)`
+        : `${e.version}${e.name ? `_${e.name}` : ''} (applied, file missing)`,
+    )
+    .join(', ');
+  throw new DevdbError(
+    'E_MIGRATION_DRIFT',
+    `Applied migrations drifted: ${list}. Restore them (git), pass --allow-drift to go on anyway, or rebuild with devdb reset --yes.`,
+    {
+      details: { drifted: plan.drifted },
+    },
+  );
 }

@@ -65,8 +65,12 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).map((h) => revertible(h, files, dir, options));
     const reasons = targets.flatMap((t) => ('kind' in t ? [`${t.label} (${t.kind})`] : []));
     const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
-    const downs = mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
-    const steps: Step[] = [...downs, ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const }))];
+    const downs =
+      mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
+    const steps: Step[] = [
+      ...downs,
+      ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
+    ];
     const { schema, quoted } = await historySchema(db);
     const plan: ResetPlan = {
       mode,
@@ -89,7 +93,12 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
       options.onStep?.({ phase: 'start', direction: s.direction, version: s.file.version, name: s.file.name });
       const durationMs = await runSection(q, tables, s.file, s.section, s.direction);
       options.onStep?.({ phase: 'done', direction: s.direction, version: s.file.version, name: s.file.name, durationMs });
-      (s.direction === 'down' ? done.reverted : done.applied).push({ version: s.file.version, name: s.file.name, file: s.file.file, durationMs: Math.round(durationMs) });
+      (s.direction === 'down' ? done.reverted : done.applied).push({
+        version: s.file.version,
+        name: s.file.name,
+        file: s.file.file,
+        durationMs: Math.round(durationMs),
+      });
     };
     // One transaction for everything when every section allows it; otherwise each step as migrate runs it.
     const run = plan.atomic
@@ -107,18 +116,25 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     } catch (error) {
       // In one transaction, nothing the steps did is left: report it so.
       const kept = plan.atomic ? { reverted: [], applied: [] } : done;
-      const details = { reset: { mode, atomic: plan.atomic, reverted: kept.reverted.map((r) => r.version), applied: kept.applied.map((a) => a.version) } };
+      const details = {
+        reset: { mode, atomic: plan.atomic, reverted: kept.reverted.map((r) => r.version), applied: kept.applied.map((a) => a.version) },
+      };
       if (error instanceof StatementFailure) throw migrationError(error, resetOutcome(plan, done), details);
       if (!(error instanceof DbError)) throw error;
       const what = mode === 'rebuild' ? `rebuilding schema ${schema}` : 'preparing the history table';
-      throw new DevdbError('E_MIGRATION_FAILED', `Reset failed while ${what}: ${error.message} (SQLSTATE ${error.code}).\n${resetOutcome(plan, done)}`, { cause: error, details });
+      throw new DevdbError(
+        'E_MIGRATION_FAILED',
+        `Reset failed while ${what}: ${error.message} (SQLSTATE ${error.code}).\n${resetOutcome(plan, done)}`,
+        { cause: error, details },
+      );
     }
     return { plan, ...done, skipped };
   });
 }
 
 function resetOutcome(plan: ResetPlan, done: { reverted: MigrationStep[]; applied: MigrationStep[] }): string {
-  if (plan.atomic) return 'Nothing was changed: the reset ran in one transaction, which was rolled back. Fix the cause and run devdb reset again.';
+  if (plan.atomic)
+    return 'Nothing was changed: the reset ran in one transaction, which was rolled back. Fix the cause and run devdb reset again.';
   const list = (steps: MigrationStep[]) => (steps.length === 0 ? 'none' : steps.map((s) => `${s.version}_${s.name}`).join(', '));
   return [
     'The reset ran step by step (a file is transaction:false), so the steps before the error stay done:',

@@ -11,7 +11,13 @@ export type Direction = 'up' | 'down';
  * transaction:false files can hold several CREATE INDEX CONCURRENTLY), then records the result.
  * Throws StatementFailure; the caller decides what the failure left behind.
  */
-export async function runSection(q: Queryable, tables: HistoryTables, file: MigrationFile, section: MigrationSection, direction: Direction): Promise<number> {
+export async function runSection(
+  q: Queryable,
+  tables: HistoryTables,
+  file: MigrationFile,
+  section: MigrationSection,
+  direction: Direction,
+): Promise<number> {
   const started = performance.now();
   for (const [index, statement] of section.statements.entries()) {
     try {

@@ -82,7 +82,9 @@ function countBlocks(words: string[], word: string, blocks: number): number {
   if (words.length < 4) words.push(word);
   const routine =
     words[0] === 'CREATE' &&
-    (words[1] === 'FUNCTION' || words[1] === 'PROCEDURE' || (words[1] === 'OR' && words[2] === 'REPLACE' && (words[3] === 'FUNCTION' || words[3] === 'PROCEDURE')));
+    (words[1] === 'FUNCTION' ||
+      words[1] === 'PROCEDURE' ||
+      (words[1] === 'OR' && words[2] === 'REPLACE' && (words[3] === 'FUNCTION' || words[3] === 'PROCEDURE')));
   if (!routine) return blocks;
   if (word === 'BEGIN' || word === 'CASE') return blocks + 1;
   if (word === 'END' && blocks > 0) return blocks - 1;

@@ -53,7 +53,14 @@ export function planMigrations(files: MigrationFile[], history: AppliedMigration
     });
   }
   for (const gone of applied.values()) {
-    entries.push({ version: gone.version, name: gone.name, file: null, appliedAt: gone.appliedAt?.toISOString() ?? null, state: 'missing', recordedBy: gone.source });
+    entries.push({
+      version: gone.version,
+      name: gone.name,
+      file: null,
+      appliedAt: gone.appliedAt?.toISOString() ?? null,
+      state: 'missing',
+      recordedBy: gone.source,
+    });
   }
   entries.sort((a, b) => compareVersions(a.version, b.version));
   return { entries, pending, drifted: entries.filter((e) => e.state === 'changed' || e.state === 'missing') };

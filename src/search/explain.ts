@@ -23,5 +23,7 @@ export async function explainQuery(tx: Queryable, query: EntityQuery): Promise<Q
 
 export function usesIndex(plan: string, index: string): boolean {
   // "Bitmap Index Scan on idx" or "Index Scan Backward using idx on table".
-  return plan.split('\n').some((line) => /Index (Only )?Scan/.test(line) && (line.includes(` on ${index}`) || line.includes(` using ${index} `)));
+  return plan
+    .split('\n')
+    .some((line) => /Index (Only )?Scan/.test(line) && (line.includes(` on ${index}`) || line.includes(` using ${index} `)));
 }

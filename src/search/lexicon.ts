@@ -40,7 +40,10 @@ export async function countParts(
             coalesce((SELECT l.row_count FROM ${e.lexicon} l WHERE l.word = p.part), 0)::float8 AS whole
        FROM unnest($1::text[], $2::text[], $3::text[]) AS p(key, pattern, part)`,
   );
-  const rows = await tx.query<{ kind: EntityKind; key: string; inside: string | number; whole: string | number }>(selects.join('\nUNION ALL\n'), [keys, patterns, exact]);
+  const rows = await tx.query<{ kind: EntityKind; key: string; inside: string | number; whole: string | number }>(
+    selects.join('\nUNION ALL\n'),
+    [keys, patterns, exact],
+  );
   for (const r of rows) counts.get(r.kind)!.set(r.key, { inside: Number(r.inside), whole: Number(r.whole) });
   return counts;
 }
@@ -53,7 +56,11 @@ const CANDIDATES = 60;
  * closest first, in one round trip. The `<%` operator (the index condition) uses the
  * transaction's pg_trgm.word_similarity_threshold, which must be at most every cut-off (search.ts sets it).
  */
-export async function similarWords(tx: Queryable, entity: Entity, typed: readonly { word: string; threshold: number }[]): Promise<Map<string, Candidate[]>> {
+export async function similarWords(
+  tx: Queryable,
+  entity: Entity,
+  typed: readonly { word: string; threshold: number }[],
+): Promise<Map<string, Candidate[]>> {
   const out = new Map<string, Candidate[]>(typed.map((t) => [t.word, []]));
   if (typed.length === 0) return out;
   const rows = await tx.query<{ typed: string; word: string; rows: string | number; similarity: number }>(
@@ -76,6 +83,8 @@ export async function similarWords(tx: Queryable, entity: Entity, typed: readonl
 export async function rebuildLexicons(db: Queryable, entities: readonly Entity[] = ENTITIES): Promise<void> {
   for (const e of entities) {
     await db.query(`DELETE FROM ${e.lexicon}`);
-    await db.query(`INSERT INTO ${e.lexicon} (word, row_count) SELECT w, count(*) FROM ${e.table}, search_words(${e.column}) AS w GROUP BY w`);
+    await db.query(
+      `INSERT INTO ${e.lexicon} (word, row_count) SELECT w, count(*) FROM ${e.table}, search_words(${e.column}) AS w GROUP BY w`,
+    );
   }
 }

@@ -82,15 +82,20 @@ export function planEntity(
 ): EntityPlan {
   const tuning = options.tuning ?? DEFAULT_TUNING;
   const counted = words.filter((w): w is WordCount & { rows: number } => w.rows !== null);
-  const rarest = counted.reduce<(typeof counted)[number] | undefined>((best, w) => (best === undefined || w.rows < best.rows ? w : best), undefined);
+  const rarest = counted.reduce<(typeof counted)[number] | undefined>(
+    (best, w) => (best === undefined || w.rows < best.rows ? w : best),
+    undefined,
+  );
   const drive = rarest ? { word: rarest.word, rows: rarest.rows } : null;
   const ranks = rankClasses(term);
   // One project's rows are few and indexed: the index plan ranks them all.
-  if (options.projectId !== undefined || (drive !== null && drive.rows <= tuning.rareRows)) return { entity, strategy: 'index', drive, words, ranks, steps: [] };
+  if (options.projectId !== undefined || (drive !== null && drive.rows <= tuning.rareRows))
+    return { entity, strategy: 'index', drive, words, ranks, steps: [] };
   const only = term.words.length === 1 ? words[0]! : undefined;
   const steps = ranks.map((rank): ClassStep => {
     // A lone plain word: the lexicon sizes both classes (whole word exactly, inside other words at most).
-    const estimate = only?.wholeRows != null && only.rows !== null ? (rank === 0 ? only.wholeRows : Math.max(0, only.rows - only.wholeRows)) : null;
+    const estimate =
+      only?.wholeRows != null && only.rows !== null ? (rank === 0 ? only.wholeRows : Math.max(0, only.rows - only.wholeRows)) : null;
     // No row holds the word whole: class 0 is empty (a whole-word match is a lexicon word). Any
     // other class is walked, never sent to the index on its own estimate: the index reads every
     // row holding the word's trigrams, which is the drive word's count, not the class's.

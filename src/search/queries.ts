@@ -45,7 +45,12 @@ export interface Conditions {
 }
 
 /** Builds the conditions once per entity; `param` appends a value and returns its placeholder. */
-export function conditions(entity: Entity, term: SearchTerm, corrections: Map<string, Correction[]>, param: (value: unknown) => string): Conditions {
+export function conditions(
+  entity: Entity,
+  term: SearchTerm,
+  corrections: Map<string, Correction[]>,
+  param: (value: unknown) => string,
+): Conditions {
   const column = `x.${entity.column}`;
   // Built on demand, so a query holds only the parameters it uses; one placeholder per value.
   const placeholders = new Map<string, string>();
@@ -54,7 +59,9 @@ export function conditions(entity: Entity, term: SearchTerm, corrections: Map<st
     return placeholders.get(value)!;
   };
   const exactWord = (w: TermWord) =>
-    w.mode === 'word-prefix' ? `${column} ~* ${text(wordStartPattern(w.text))}` : `${column} ILIKE ${text(containsPattern(w.text))} ESCAPE '\\'`;
+    w.mode === 'word-prefix'
+      ? `${column} ~* ${text(wordStartPattern(w.text))}`
+      : `${column} ILIKE ${text(containsPattern(w.text))} ESCAPE '\\'`;
   const wholeWord = (w: TermWord) => (isPlainWord(w.text) ? `${column} ~* ${text(wholeWordPattern([w.text]))}` : exactWord(w));
   const exactParts = term.words.map(exactWord);
   const exact = exactParts.join(' AND ');
@@ -84,7 +91,14 @@ export interface QueryShape {
  * One entity's rows of the given classes, best first. `index` and `recency` differ only in the
  * planner settings they run under (search.ts); `recency-budget` looks at the newest `budget` rows only.
  */
-export function entityQuery(entity: Entity, term: SearchTerm, corrections: Map<string, Correction[]>, ranks: number[], read: ReadMode, shape: QueryShape): EntityQuery {
+export function entityQuery(
+  entity: Entity,
+  term: SearchTerm,
+  corrections: Map<string, Correction[]>,
+  ranks: number[],
+  read: ReadMode,
+  shape: QueryShape,
+): EntityQuery {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   const c = conditions(entity, term, corrections, param);
@@ -95,7 +109,8 @@ export function entityQuery(entity: Entity, term: SearchTerm, corrections: Map<s
   let where = typo ?? c.exact;
   if (!typoOnly && ranks.length < 4) where += ranks.length === 1 ? ` AND ${rank} = ${ranks[0]}` : ` AND ${rank} IN (${ranks.join(', ')})`;
   if (shape.projectId !== undefined) where += ` AND x.${entity.projectColumn} = ${param(shape.projectId)}`;
-  const on = entity.kind === 'comment' ? 'x.entity_type::text AS on_kind, x.entity_id AS on_id' : 'NULL::text AS on_kind, NULL::bigint AS on_id';
+  const on =
+    entity.kind === 'comment' ? 'x.entity_type::text AS on_kind, x.entity_id AS on_id' : 'NULL::text AS on_kind, NULL::bigint AS on_id';
   const from = read === 'recency-budget' ? `(SELECT * FROM ${entity.table} ORDER BY id DESC LIMIT ${shape.budget}) x` : `${entity.table} x`;
   const text = [
     'SELECT m.id, m.project_id, p.name AS project_name, m.text, m.rank, m.on_kind, m.on_id',

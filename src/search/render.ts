@@ -14,7 +14,10 @@ const RESET = '\u001B[0m';
 export function renderResult(result: SearchResult, color: boolean): string[] {
   const lines = result.hits.map((hit) => renderHit(hit, color));
   const counts = result.entities.map(summarize);
-  lines.push('', `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${escapeControlChars(result.term)}" (${counts.join('; ')})`);
+  lines.push(
+    '',
+    `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${escapeControlChars(result.term)}" (${counts.join('; ')})`,
+  );
   return lines;
 }
 
@@ -25,7 +28,8 @@ function summarize(e: EntitySummary): string {
 
 function renderHit(hit: SearchHit, color: boolean): string {
   const project = escapeControlChars(hit.projectName);
-  const where = hit.kind === 'project' ? `project ${hit.id}` : `${hit.kind} ${hit.id}${hit.on ? ` on ${hit.on.kind} ${hit.on.id}` : ''} · ${project}`;
+  const where =
+    hit.kind === 'project' ? `project ${hit.id}` : `${hit.kind} ${hit.id}${hit.on ? ` on ${hit.on.kind} ${hit.on.id}` : ''} · ${project}`;
   const head = `${hit.match === 'typo' ? '~' : ' '} ${hit.match.padEnd(6)}  ${where}`;
   return `${color ? DIM + head + RESET : head}  ${mark(hit.text, hit.highlights, color)}`;
 }
@@ -46,12 +50,22 @@ function mark(text: string, highlights: Range[], color: boolean): string {
 export function renderPlans(result: SearchResult): string[] {
   const lines: string[] = [];
   for (const e of result.entities) {
-    const words = e.words.map((w) => `${escapeControlChars(w.word)}: ${w.rows === null ? 'not countable' : `≤${w.rows} rows${w.wholeRows !== null ? ` (${w.wholeRows} as a whole word)` : ''}`}${w.corrections?.length ? `, typo → ${w.corrections.map((c) => c.word).join(', ')}` : ''}`);
-    lines.push(`-- ${e.kind}s: ${e.strategy === 'index' ? 'index plan (rarest word drives the trigram index)' : 'recency plan (newest first, stops when the page is full)'}; ${words.join('; ')}`);
-    for (const s of e.steps) lines.push(`--   class ${s.rank}: ${s.read}${s.estimate !== null ? ` (estimate ${s.estimate})` : ''}, ${s.found} rows`);
+    const words = e.words.map(
+      (w) =>
+        `${escapeControlChars(w.word)}: ${w.rows === null ? 'not countable' : `≤${w.rows} rows${w.wholeRows !== null ? ` (${w.wholeRows} as a whole word)` : ''}`}${w.corrections?.length ? `, typo → ${w.corrections.map((c) => c.word).join(', ')}` : ''}`,
+    );
+    lines.push(
+      `-- ${e.kind}s: ${e.strategy === 'index' ? 'index plan (rarest word drives the trigram index)' : 'recency plan (newest first, stops when the page is full)'}; ${words.join('; ')}`,
+    );
+    for (const s of e.steps)
+      lines.push(`--   class ${s.rank}: ${s.read}${s.estimate !== null ? ` (estimate ${s.estimate})` : ''}, ${s.found} rows`);
   }
   for (const p of result.plans ?? []) {
-    lines.push(`-- ${p.kind}s, classes ${p.ranks.join(',')}, ${p.read}: ${p.indexUsed ? `uses ${p.index}` : `does NOT use ${p.index}`}`, p.plan, '');
+    lines.push(
+      `-- ${p.kind}s, classes ${p.ranks.join(',')}, ${p.read}: ${p.indexUsed ? `uses ${p.index}` : `does NOT use ${p.index}`}`,
+      p.plan,
+      '',
+    );
   }
   return lines;
 }

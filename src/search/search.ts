@@ -80,7 +80,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
     await tx.query('SET TRANSACTION READ ONLY');
     if (projectId !== undefined && (await tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId])).length === 0) {
-      throw new DevdbError('E_NOT_FOUND', `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`);
+      throw new DevdbError(
+        'E_NOT_FOUND',
+        `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`,
+      );
     }
     const plans: QueryPlan[] = [];
     // Planner settings per read (queries.ts), sent only when they change; the typo candidates'
@@ -88,10 +91,18 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     const cutoffs = term.words.filter((w) => w.fuzzy !== null).map((w) => w.fuzzy!);
     let settled = '';
     const settle = async (read: EntityQuery['read'] | 'lexicon') => {
-      const settings: Record<string, string> = { ...plannerSettings(read), ...(settled === '' ? { 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}) };
+      const settings: Record<string, string> = {
+        ...plannerSettings(read),
+        ...(settled === '' ? { 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}),
+      };
       const key = JSON.stringify(plannerSettings(read));
       if (key === settled) return;
-      await tx.query(`SELECT ${Object.keys(settings).map((k, i) => `set_config('${k}', $${i + 1}, true)`).join(', ')}`, Object.values(settings));
+      await tx.query(
+        `SELECT ${Object.keys(settings)
+          .map((k, i) => `set_config('${k}', $${i + 1}, true)`)
+          .join(', ')}`,
+        Object.values(settings),
+      );
       settled = key;
     };
     const run = async (query: EntityQuery): Promise<RankedRow[]> => {
@@ -163,7 +174,16 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
     });
     const notices = [...shortWordNotices(term), ...(term.unindexed ? [unindexedNotice(term, entities)] : [])];
-    return { term: term.text, words: term.words, limit, fuzzyRan, hits, entities: summaries, notices, ...(options.explain ? { plans } : {}) };
+    return {
+      term: term.text,
+      words: term.words,
+      limit,
+      fuzzyRan,
+      hits,
+      entities: summaries,
+      notices,
+      ...(options.explain ? { plans } : {}),
+    };
   });
 }
 
@@ -214,19 +234,24 @@ function pickEntities(names: readonly string[] | undefined): Entity[] {
   const wanted = new Set(names.map((n) => n.trim().toLowerCase()).filter((n) => n !== ''));
   const unknown = [...wanted].filter((n) => !ENTITIES.some((e) => e.plural === n || e.kind === n));
   if (unknown.length > 0 || wanted.size === 0) {
-    throw usageError(`--in takes a comma-separated list of ${ENTITY_NAMES.join(', ')}${unknown.length > 0 ? ` (got ${unknown.join(', ')})` : ''}.`);
+    throw usageError(
+      `--in takes a comma-separated list of ${ENTITY_NAMES.join(', ')}${unknown.length > 0 ? ` (got ${unknown.join(', ')})` : ''}.`,
+    );
   }
   return ENTITIES.filter((e) => wanted.has(e.plural) || wanted.has(e.kind));
 }
 
 function checkLimit(limit: number): number {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw usageError(`--limit must be a whole number from 1 to ${MAX_LIMIT} (got ${limit}).`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
+    throw usageError(`--limit must be a whole number from 1 to ${MAX_LIMIT} (got ${limit}).`);
   return limit;
 }
 
 function checkThreshold(threshold: number | undefined): number | undefined {
   if (threshold !== undefined && !(threshold > 0 && threshold <= 1)) {
-    throw usageError(`--threshold must be above 0 and at most 1 (got ${threshold}): lower finds more typos, 1 finds near-exact spellings only.`);
+    throw usageError(
+      `--threshold must be above 0 and at most 1 (got ${threshold}): lower finds more typos, 1 finds near-exact spellings only.`,
+    );
   }
   return threshold;
 }
@@ -239,7 +264,9 @@ function checkProjectId(id: number): number {
 function shortWordNotices(term: SearchTerm): string[] {
   const short = term.words.filter((w) => w.mode === 'word-prefix').map((w) => `"${w.text}"`);
   if (short.length === 0) return [];
-  return [`${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} under 3 letters, too short for trigrams: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`];
+  return [
+    `${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} under 3 letters, too short for trigrams: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`,
+  ];
 }
 
 function unindexedNotice(term: SearchTerm, entities: Entity[]): string {

@@ -49,7 +49,10 @@ export function parseTerm(raw: string, threshold?: number): SearchTerm {
   const text = raw.trim().replace(/\s+/gu, ' ');
   if (text === '') throw usageError('The search term is empty: give the words to look for, e.g. devdb search "login bug".');
   const unique = [...new Set(text.split(' '))];
-  if (unique.length > MAX_WORDS) throw usageError(`The search term has ${unique.length} different words; at most ${MAX_WORDS} are searched: keep the words that matter.`);
+  if (unique.length > MAX_WORDS)
+    throw usageError(
+      `The search term has ${unique.length} different words; at most ${MAX_WORDS} are searched: keep the words that matter.`,
+    );
   const words = unique.map((word): TermWord => {
     const mode = wordMode(word);
     const letters = [...word].length;

@@ -70,6 +70,12 @@ export function pickCorrections(typed: string, candidates: readonly Candidate[])
       kept.push({ word: c.word, rows: c.rows, fit: 'part', similarity: c.similarity });
     }
   }
-  kept.sort((x, y) => (x.fit === y.fit ? 0 : x.fit === 'whole' ? -1 : 1) || y.similarity - x.similarity || y.rows - x.rows || (x.word < y.word ? -1 : x.word > y.word ? 1 : 0));
+  kept.sort(
+    (x, y) =>
+      (x.fit === y.fit ? 0 : x.fit === 'whole' ? -1 : 1) ||
+      y.similarity - x.similarity ||
+      y.rows - x.rows ||
+      (x.word < y.word ? -1 : x.word > y.word ? 1 : 0),
+  );
   return kept.slice(0, MAX_CORRECTIONS).map(({ word, rows, fit }) => ({ word, rows, fit }));
 }

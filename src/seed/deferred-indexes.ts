@@ -41,7 +41,12 @@ export async function dropDeferrable(tx: Queryable, tables: readonly string[]): 
   );
   const deferred: DeferredObject[] = [
     ...indexes.map((i) => ({ kind: 'index' as const, table: i.table, name: i.name, restore: `${i.def};` })),
-    ...keys.map((k) => ({ kind: 'foreign key' as const, table: k.table, name: k.name, restore: `ALTER TABLE ${quoteIdent(k.table)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};` })),
+    ...keys.map((k) => ({
+      kind: 'foreign key' as const,
+      table: k.table,
+      name: k.name,
+      restore: `ALTER TABLE ${quoteIdent(k.table)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};`,
+    })),
   ];
   const drops = [
     ...keys.map((k) => `ALTER TABLE ${quoteIdent(k.table)} DROP CONSTRAINT ${quoteIdent(k.name)};`),
@@ -52,7 +57,11 @@ export async function dropDeferrable(tx: Queryable, tables: readonly string[]): 
 }
 
 /** Rebuilds indexes first (foreign keys validate faster with them in place), then keys. */
-export async function restoreDeferred(tx: Queryable, deferred: readonly DeferredObject[], onEach?: (object: DeferredObject, ms: number) => void): Promise<void> {
+export async function restoreDeferred(
+  tx: Queryable,
+  deferred: readonly DeferredObject[],
+  onEach?: (object: DeferredObject, ms: number) => void,
+): Promise<void> {
   const ordered = [...deferred.filter((d) => d.kind === 'index'), ...deferred.filter((d) => d.kind === 'foreign key')];
   for (const object of ordered) {
     const started = performance.now();

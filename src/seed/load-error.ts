@@ -26,7 +26,14 @@ export function loadError(error: unknown, table: string, layout: SeedLayout): un
   let column = e.column ?? e.column_name ?? /, column ([^:]+):/.exec(e.where ?? '')?.[1];
   if (!column && constraint) column = columnsOf(constraint, table, layout).join(', ') || undefined;
   const line = /, line (\d+)/.exec(e.where ?? '')?.[1];
-  const where = [`table ${table}`, column ? `column ${column}` : '', constraint ? `constraint ${constraint}` : '', line ? `row ${line}` : ''].filter(Boolean).join(', ');
+  const where = [
+    `table ${table}`,
+    column ? `column ${column}` : '',
+    constraint ? `constraint ${constraint}` : '',
+    line ? `row ${line}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   const hint =
     code === '57014' || code.startsWith('08') || code === '57P01'
       ? 'the load was cancelled or lost its connection; nothing was kept, run the seed again'

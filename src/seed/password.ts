@@ -38,6 +38,13 @@ export async function verifyPassword(password: string, phc: string): Promise<boo
   const match = /^\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(phc);
   if (!match) return false;
   const expected = Buffer.from(match[5]!, 'base64');
-  const key = await derive(password, Buffer.from(match[4]!, 'base64'), Number(match[1]), Number(match[2]), Number(match[3]), expected.length);
+  const key = await derive(
+    password,
+    Buffer.from(match[4]!, 'base64'),
+    Number(match[1]),
+    Number(match[2]),
+    Number(match[3]),
+    expected.length,
+  );
   return timingSafeEqual(key, expected);
 }

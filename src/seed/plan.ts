@@ -4,7 +4,15 @@ import { Random } from './random.js';
 import { DAY, HOUR, REF } from './time.js';
 
 /** The ranges that grow with how long the product has been used, shrunk at smaller scales. */
-const CONTENT_KEYS = ['projects', 'tasksPerProject', 'commentsPerProject', 'notifications', 'jobDays', 'previewJobsPerDay', 'aiDocJobsPerDay'] as const;
+const CONTENT_KEYS = [
+  'projects',
+  'tasksPerProject',
+  'commentsPerProject',
+  'notifications',
+  'jobDays',
+  'previewJobsPerDay',
+  'aiDocJobsPerDay',
+] as const;
 
 export interface PlanOptions {
   seed: number;

@@ -89,9 +89,17 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Profile {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (error) {
-    const known = fs.existsSync(seedsDir) ? fs.readdirSync(seedsDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)) : [];
+    const known = fs.existsSync(seedsDir)
+      ? fs
+          .readdirSync(seedsDir)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => f.slice(0, -5))
+      : [];
     const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new DevdbError('E_USAGE', `Cannot read seed profile ${file} (${why}): use one of ${known.join(', ') || 'the profiles in seeds/'} or a path to a JSON profile.`);
+    throw new DevdbError(
+      'E_USAGE',
+      `Cannot read seed profile ${file} (${why}): use one of ${known.join(', ') || 'the profiles in seeds/'} or a path to a JSON profile.`,
+    );
   }
   return validateProfile(raw, isPath ? path.basename(file, '.json') : nameOrPath, file);
 }
@@ -105,7 +113,8 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
   const count = (v: unknown, where: string, max: number): number => {
     if (!Number.isInteger(v) || (v as number) < 0) fail(`${where} must be a whole number >= 0`);
     // Above the bound is a usage error: it would run out of memory or for hours, not fail cleanly.
-    if ((v as number) > max) throw new DevdbError('E_USAGE', `Seed profile ${file}: ${where} is ${v}, above the maximum of ${max}; lower it.`);
+    if ((v as number) > max)
+      throw new DevdbError('E_USAGE', `Seed profile ${file}: ${where} is ${v}, above the maximum of ${max}; lower it.`);
     return v as number;
   };
   const range = (r: unknown, where: string, max: number): Range => {
@@ -133,7 +142,10 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
           {
             users: count(sc.users, `scales.${s}.users`, LIMITS.users),
             content: content as number,
-            workers: { cpu: count(workers.cpu, `scales.${s}.workers.cpu`, LIMITS.workers), gpu: count(workers.gpu, `scales.${s}.workers.gpu`, LIMITS.workers) },
+            workers: {
+              cpu: count(workers.cpu, `scales.${s}.workers.cpu`, LIMITS.workers),
+              gpu: count(workers.gpu, `scales.${s}.workers.gpu`, LIMITS.workers),
+            },
             heartbeatsPerWorker: count(sc.heartbeatsPerWorker, `scales.${s}.heartbeatsPerWorker`, LIMITS.heartbeatsPerWorker),
           },
         ];
@@ -142,12 +154,7 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
     tiers: Object.fromEntries(
       TIERS.map((t) => {
         const tier = obj(tiers[t], `tiers.${t}`);
-        return [
-          t,
-          Object.fromEntries(
-            TIER_KEYS.map((k) => [k, range(tier[k], `tiers.${t}.${k}`, LIMITS.rangeMax)]),
-          ),
-        ];
+        return [t, Object.fromEntries(TIER_KEYS.map((k) => [k, range(tier[k], `tiers.${t}.${k}`, LIMITS.rangeMax)]))];
       }),
     ) as Record<Tier, TierProfile>,
     tables: Object.fromEntries(
@@ -158,7 +165,8 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
         if (unknown.length > 0) fail(`${where} has unknown keys (${unknown.join(', ')}); use parent, rowsPerParent, rows, values, fill`);
         if (entry.parent !== undefined && typeof entry.parent !== 'string') fail(`${where}.parent must be a table name`);
         const values = Object.entries(entry.values === undefined ? {} : obj(entry.values, `${where}.values`)).map(([column, list]) => {
-          const ok = Array.isArray(list) && list.length > 0 && list.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x));
+          const ok =
+            Array.isArray(list) && list.length > 0 && list.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x));
           if (!ok) fail(`${where}.values.${column} must be a non-empty list of strings, numbers, booleans or null`);
           return [column, list as ProfileValue[]] as const;
         });
@@ -166,7 +174,8 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
         if (!Array.isArray(fill) || !fill.every((c) => typeof c === 'string')) fail(`${where}.fill must be a list of column names`);
         const table: TableProfile = {
           parent: entry.parent as string | undefined,
-          rowsPerParent: entry.rowsPerParent === undefined ? undefined : range(entry.rowsPerParent, `${where}.rowsPerParent`, LIMITS.rowsPerParent),
+          rowsPerParent:
+            entry.rowsPerParent === undefined ? undefined : range(entry.rowsPerParent, `${where}.rowsPerParent`, LIMITS.rowsPerParent),
           rows: entry.rows === undefined ? undefined : count(entry.rows, `${where}.rows`, LIMITS.tableRows),
           values: Object.fromEntries(values),
           fill: fill as string[],
@@ -189,7 +198,11 @@ export async function readTierLimits(db: Queryable): Promise<TierLimits> {
   const rows = await db.query('select * from tier_limits');
   const limits = Object.fromEntries(rows.map((r) => [r.tier, r])) as unknown as TierLimits;
   for (const t of TIERS) {
-    if (!limits[t]) throw new DevdbError('E_INVALID', `tier_limits has no row for ${t}: run devdb migrate (or devdb reset) so the reference data is in place.`);
+    if (!limits[t])
+      throw new DevdbError(
+        'E_INVALID',
+        `tier_limits has no row for ${t}: run devdb migrate (or devdb reset) so the reference data is in place.`,
+      );
   }
   return limits;
 }
@@ -201,7 +214,10 @@ export function checkProfileAgainstLimits(profile: Profile, limits: TierLimits):
       const max = profile.tiers[t][key][1];
       const limit = limits[t][column]!;
       if (max > limit) {
-        throw new DevdbError('E_INVALID', `Seed profile ${profile.name}: tiers.${t}.${key} goes up to ${max} but tier_limits.${column} for ${t} is ${limit}; lower the profile's maximum.`);
+        throw new DevdbError(
+          'E_INVALID',
+          `Seed profile ${profile.name}: tiers.${t}.${key} goes up to ${max} but tier_limits.${column} for ${t} is ${limit}; lower the profile's maximum.`,
+        );
       }
     }
   }

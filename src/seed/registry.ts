@@ -9,6 +9,9 @@ export const NOT_SEEDED: Readonly<Record<string, string>> = {
   tier_limits: 'reference data: the migrations insert the one row per tier that quotas are read from',
   // The search lexicons are derived: their triggers fill them as the seed loads the rows they count.
   ...Object.fromEntries(
-    ENTITIES.map((e) => [e.lexicon, `derived: the word counts of ${e.table}.${e.column}, kept exact by triggers while the seed loads ${e.table}`]),
+    ENTITIES.map((e) => [
+      e.lexicon,
+      `derived: the word counts of ${e.table}.${e.column}, kept exact by triggers while the seed loads ${e.table}`,
+    ]),
   ),
 };

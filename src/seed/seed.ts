@@ -187,7 +187,9 @@ export async function readLayout(db: Queryable, profile: Profile): Promise<SeedL
   const layout = await readLayoutUnchecked(db, profile);
   if (layout.problems.length > 0) {
     const more = layout.problems.length > 1 ? ` (and ${layout.problems.length - 1} more: see devdb seed --json details)` : '';
-    throw new DevdbError('E_INVALID', `The seed cannot fill this schema: ${layout.problems[0]}${more}`, { details: { problems: layout.problems } });
+    throw new DevdbError('E_INVALID', `The seed cannot fill this schema: ${layout.problems[0]}${more}`, {
+      details: { problems: layout.problems },
+    });
   }
   return layout;
 }
@@ -259,13 +261,20 @@ async function takeSeedLock(tx: Queryable): Promise<void> {
     [SEED_LOCK_KEY.toString()],
   );
   const who = holders.length > 0 ? ` (server process ${holders.map((h) => h.pid).join(', ')})` : '';
-  throw new DevdbError('E_CONFLICT', `Another devdb seed is loading this database${who}: wait for it to finish, then run this one again (with --truncate to replace its data).`);
+  throw new DevdbError(
+    'E_CONFLICT',
+    `Another devdb seed is loading this database${who}: wait for it to finish, then run this one again (with --truncate to replace its data).`,
+  );
 }
 
 function hasData(tables: string[]): DevdbError {
-  return new DevdbError('E_CONFLICT', `The database already has data (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`, {
-    details: { nonEmptyTables: tables },
-  });
+  return new DevdbError(
+    'E_CONFLICT',
+    `The database already has data (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`,
+    {
+      details: { nonEmptyTables: tables },
+    },
+  );
 }
 
 function estimatesOf(loaders: readonly Loader[], plan: Plan): Map<string, number> {
@@ -293,13 +302,16 @@ function checkSize(profile: string, scale: string, rows: number): void {
 }
 
 function validateOptions(seedValue: number, scale: string, options: SeedOptions): void {
-  if (!Number.isSafeInteger(seedValue) || seedValue < 0) throw new DevdbError('E_USAGE', `--seed must be a whole number >= 0 (got ${seedValue}).`);
-  if (!(SCALES as readonly string[]).includes(scale)) throw new DevdbError('E_USAGE', `--scale must be one of ${SCALES.join(', ')} (got ${scale}).`);
+  if (!Number.isSafeInteger(seedValue) || seedValue < 0)
+    throw new DevdbError('E_USAGE', `--seed must be a whole number >= 0 (got ${seedValue}).`);
+  if (!(SCALES as readonly string[]).includes(scale))
+    throw new DevdbError('E_USAGE', `--scale must be one of ${SCALES.join(', ')} (got ${scale}).`);
   if (options.users !== undefined && (!Number.isSafeInteger(options.users) || options.users < 1 || options.users > LIMITS.users)) {
     throw new DevdbError('E_USAGE', `--users must be a whole number from 1 to ${LIMITS.users} (got ${options.users}).`);
   }
   for (const tier of options.tiers ?? []) {
-    if (!(TIERS as readonly string[]).includes(tier)) throw new DevdbError('E_USAGE', `--tier must be one of ${TIERS.join(', ')} (got ${tier}).`);
+    if (!(TIERS as readonly string[]).includes(tier))
+      throw new DevdbError('E_USAGE', `--tier must be one of ${TIERS.join(', ')} (got ${tier}).`);
   }
 }
 
@@ -309,7 +321,13 @@ async function requireSchema(db: Queryable): Promise<void> {
     [[...SEEDED_TABLES, ...Object.keys(NOT_SEEDED)]],
   );
   if (rows.length > 0) {
-    throw new DevdbError('E_CONFLICT', `The database is missing devdb's tables (${rows.slice(0, 3).map((r) => r.table).join(', ')}${rows.length > 3 ? ', ...' : ''}): run devdb migrate (or devdb setup) first.`);
+    throw new DevdbError(
+      'E_CONFLICT',
+      `The database is missing devdb's tables (${rows
+        .slice(0, 3)
+        .map((r) => r.table)
+        .join(', ')}${rows.length > 3 ? ', ...' : ''}): run devdb migrate (or devdb setup) first.`,
+    );
   }
 }
 
@@ -319,11 +337,20 @@ export async function hasSeedableData(db: Queryable): Promise<boolean> {
 }
 
 async function nonEmptyTables(db: Queryable, tables: readonly string[]): Promise<string[]> {
-  const sql = tables.map((t) => `SELECT '${t.replaceAll("'", "''")}' AS "table" WHERE EXISTS (SELECT 1 FROM ${quoteIdent(t)})`).join(' UNION ALL ');
+  const sql = tables
+    .map((t) => `SELECT '${t.replaceAll("'", "''")}' AS "table" WHERE EXISTS (SELECT 1 FROM ${quoteIdent(t)})`)
+    .join(' UNION ALL ');
   return (await db.query<{ table: string }>(sql)).map((r) => r.table);
 }
 
-async function loadTable(tx: Queryable, generator: TableGenerator, ctx: GenContext, estimate: number, emit: (e: SeedEvent) => void, layout: SeedLayout): Promise<SeededTable> {
+async function loadTable(
+  tx: Queryable,
+  generator: TableGenerator,
+  ctx: GenContext,
+  estimate: number,
+  emit: (e: SeedEvent) => void,
+  layout: SeedLayout,
+): Promise<SeededTable> {
   const started = performance.now();
   let rows = 0;
   // The bar's clock starts with the table, not with its first chunk (rates were too high).

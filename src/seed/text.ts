@@ -86,7 +86,9 @@ export function sourcePath(rnd: Random): string {
 /** A small unified diff of a doc comment, as an AI-doc run would propose it. */
 export function docDiff(rnd: Random, file: string): string {
   const line = rnd.int(3, 240);
-  const fn = rnd.pick(['load', 'save', 'retry', 'validate', 'render', 'handle', 'parse', 'sync']) + rnd.pick(['Invoice', 'Session', 'Upload', 'Webhook', 'Page', 'Batch']);
+  const fn =
+    rnd.pick(['load', 'save', 'retry', 'validate', 'render', 'handle', 'parse', 'sync']) +
+    rnd.pick(['Invoice', 'Session', 'Upload', 'Webhook', 'Page', 'Batch']);
   return [
     `--- a/${file}`,
     `+++ b/${file}`,

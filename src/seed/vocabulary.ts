@@ -4,44 +4,216 @@
  * pools through a seeded PRNG, which is several times faster and reads like real work.
  */
 export const AREAS = [
-  'checkout', 'billing', 'onboarding', 'search', 'dashboard', 'settings page', 'sign-up flow', 'login page', 'notifications',
-  'project list', 'task board', 'comment thread', 'file uploads', 'API gateway', 'admin panel', 'mobile app', 'iOS app',
-  'Android app', 'public API', 'webhooks', 'invoice PDF', 'analytics export', 'team invites', 'permissions', 'audit log',
-  'password reset', 'email templates', 'preview renderer', 'docs site', 'marketing site', 'CLI', 'status page', 'sidebar',
-  'calendar view', 'activity feed', 'user profile', 'SSO integration', 'Slack integration', 'GitHub integration', 'import wizard',
-  'payments', 'payment form', 'refunds', 'subscription renewal', 'invoice emails', 'deploy pipeline', 'release train', 'staging environment',
-  'login form', 'two-factor login', 'magic link login', 'settings UI', 'reporting', 'data retention', 'rate limits', 'tax calculation',
-  'shopping cart', 'order history', 'inventory sync', 'search results', 'onboarding checklist', 'billing portal', 'usage metering',
+  'checkout',
+  'billing',
+  'onboarding',
+  'search',
+  'dashboard',
+  'settings page',
+  'sign-up flow',
+  'login page',
+  'notifications',
+  'project list',
+  'task board',
+  'comment thread',
+  'file uploads',
+  'API gateway',
+  'admin panel',
+  'mobile app',
+  'iOS app',
+  'Android app',
+  'public API',
+  'webhooks',
+  'invoice PDF',
+  'analytics export',
+  'team invites',
+  'permissions',
+  'audit log',
+  'password reset',
+  'email templates',
+  'preview renderer',
+  'docs site',
+  'marketing site',
+  'CLI',
+  'status page',
+  'sidebar',
+  'calendar view',
+  'activity feed',
+  'user profile',
+  'SSO integration',
+  'Slack integration',
+  'GitHub integration',
+  'import wizard',
+  'payments',
+  'payment form',
+  'refunds',
+  'subscription renewal',
+  'invoice emails',
+  'deploy pipeline',
+  'release train',
+  'staging environment',
+  'login form',
+  'two-factor login',
+  'magic link login',
+  'settings UI',
+  'reporting',
+  'data retention',
+  'rate limits',
+  'tax calculation',
+  'shopping cart',
+  'order history',
+  'inventory sync',
+  'search results',
+  'onboarding checklist',
+  'billing portal',
+  'usage metering',
 ];
 
 export const COMPONENTS = [
-  'date picker', 'avatar upload', 'pagination', 'rate limiter', 'session cache', 'job queue', 'retry logic', 'error banner',
-  'empty state', 'dark mode', 'keyboard shortcuts', 'CSV export', 'bulk actions', 'drag and drop', 'search index', 'feature flag',
-  'webhook signature check', 'timezone handling', 'currency formatting', 'image thumbnails', 'loading skeleton', 'undo stack',
-  'access token refresh', 'cookie consent', 'audit trail', 'health check', 'cron schedule', 'locale fallback', 'tooltip',
+  'date picker',
+  'avatar upload',
+  'pagination',
+  'rate limiter',
+  'session cache',
+  'job queue',
+  'retry logic',
+  'error banner',
+  'empty state',
+  'dark mode',
+  'keyboard shortcuts',
+  'CSV export',
+  'bulk actions',
+  'drag and drop',
+  'search index',
+  'feature flag',
+  'webhook signature check',
+  'timezone handling',
+  'currency formatting',
+  'image thumbnails',
+  'loading skeleton',
+  'undo stack',
+  'access token refresh',
+  'cookie consent',
+  'audit trail',
+  'health check',
+  'cron schedule',
+  'locale fallback',
+  'tooltip',
 ];
 
 export const BUGS = [
-  'redirect loop', 'memory leak', 'race condition', 'flaky test', 'timeout', 'double submit', 'stale cache', 'broken layout',
-  'wrong totals', 'missing translations', 'slow query', 'crash on launch', '500 error', 'encoding issue', 'off-by-one in pagination',
-  'duplicate emails', 'blank screen', 'scroll jump', 'wrong timezone', 'N+1 queries', 'deadlock', 'login bug', 'payment failure',
-  'deploy failure', 'session expiry', 'broken redirect', 'missing permission check', 'flicker', 'data loss', 'CORS error',
-  'stuck spinner', 'rounding error', 'infinite retry', 'certificate expiry', 'cache stampede', 'dropped webhook', 'garbled characters',
+  'redirect loop',
+  'memory leak',
+  'race condition',
+  'flaky test',
+  'timeout',
+  'double submit',
+  'stale cache',
+  'broken layout',
+  'wrong totals',
+  'missing translations',
+  'slow query',
+  'crash on launch',
+  '500 error',
+  'encoding issue',
+  'off-by-one in pagination',
+  'duplicate emails',
+  'blank screen',
+  'scroll jump',
+  'wrong timezone',
+  'N+1 queries',
+  'deadlock',
+  'login bug',
+  'payment failure',
+  'deploy failure',
+  'session expiry',
+  'broken redirect',
+  'missing permission check',
+  'flicker',
+  'data loss',
+  'CORS error',
+  'stuck spinner',
+  'rounding error',
+  'infinite retry',
+  'certificate expiry',
+  'cache stampede',
+  'dropped webhook',
+  'garbled characters',
 ];
 
-export const PLATFORMS = ['Safari', 'Firefox', 'Chrome', 'Edge', 'iOS 17', 'Android 14', 'iPadOS', 'Windows', 'macOS', 'Linux', 'small screens', 'slow 3G', 'Opera', 'Brave', 'Samsung Internet', 'ChromeOS'];
+export const PLATFORMS = [
+  'Safari',
+  'Firefox',
+  'Chrome',
+  'Edge',
+  'iOS 17',
+  'Android 14',
+  'iPadOS',
+  'Windows',
+  'macOS',
+  'Linux',
+  'small screens',
+  'slow 3G',
+  'Opera',
+  'Brave',
+  'Samsung Internet',
+  'ChromeOS',
+];
 
 export const DEPENDENCIES = [
-  'React', 'Node.js', 'PostgreSQL', 'TypeScript', 'Next.js', 'Vite', 'Tailwind', 'Stripe SDK', 'Sentry', 'Playwright', 'ESLint', 'Prisma', 'Redis client', 'OpenSSL',
-  'Django', 'Rails', 'Kubernetes', 'Terraform', 'Docker', 'Webpack', 'GraphQL', 'Kafka', 'Elasticsearch', 'Braintree SDK', 'Auth0', 'Datadog agent',
+  'React',
+  'Node.js',
+  'PostgreSQL',
+  'TypeScript',
+  'Next.js',
+  'Vite',
+  'Tailwind',
+  'Stripe SDK',
+  'Sentry',
+  'Playwright',
+  'ESLint',
+  'Prisma',
+  'Redis client',
+  'OpenSSL',
+  'Django',
+  'Rails',
+  'Kubernetes',
+  'Terraform',
+  'Docker',
+  'Webpack',
+  'GraphQL',
+  'Kafka',
+  'Elasticsearch',
+  'Braintree SDK',
+  'Auth0',
+  'Datadog agent',
 ];
 
 /** What goes wrong in production: the incidents, deploys, logins and payments people search for. */
 export const INCIDENTS = [
-  'checkout outage', 'login outage', 'payment processing delay', 'database failover', 'elevated error rate', 'queue backlog',
-  'expired TLS certificate', 'DNS misconfiguration', 'memory pressure on workers', 'third-party API outage', 'slow page loads', 'disk full on the primary',
+  'checkout outage',
+  'login outage',
+  'payment processing delay',
+  'database failover',
+  'elevated error rate',
+  'queue backlog',
+  'expired TLS certificate',
+  'DNS misconfiguration',
+  'memory pressure on workers',
+  'third-party API outage',
+  'slow page loads',
+  'disk full on the primary',
 ];
-export const PAYMENT_ISSUES = ['declined cards', 'double charges', 'failed refunds', 'missing receipts', 'currency mismatch', 'stuck payouts', 'chargeback alerts', 'expired cards'];
+export const PAYMENT_ISSUES = [
+  'declined cards',
+  'double charges',
+  'failed refunds',
+  'missing receipts',
+  'currency mismatch',
+  'stuck payouts',
+  'chargeback alerts',
+  'expired cards',
+];
 
 export const TITLE_TEMPLATES: readonly string[] = [
   'Fix {bug} in {area}',
@@ -133,7 +305,16 @@ export const COMMENT_BODIES: readonly string[] = [
   'On-call paged for the {incident}, postmortem scheduled for Friday.',
 ];
 
-export const COMMENT_CLOSERS: readonly string[] = ['', '', '', 'Thoughts?', 'Will update the ticket.', 'LGTM otherwise.', 'Merging once CI is green.', 'Let me know if I missed something.'];
+export const COMMENT_CLOSERS: readonly string[] = [
+  '',
+  '',
+  '',
+  'Thoughts?',
+  'Will update the ticket.',
+  'LGTM otherwise.',
+  'Merging once CI is green.',
+  'Let me know if I missed something.',
+];
 
 export const REPLIES: readonly string[] = [
   'Agreed, let us do that.',
@@ -150,14 +331,53 @@ export const REPLIES: readonly string[] = [
 ];
 
 export const PROJECT_CODENAMES = [
-  'Atlas', 'Beacon', 'Cobalt', 'Drift', 'Ember', 'Falcon', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Keystone', 'Lumen',
-  'Mosaic', 'Nimbus', 'Orbit', 'Pioneer', 'Quartz', 'Ridge', 'Summit', 'Tidal', 'Umbra', 'Vertex', 'Willow', 'Zephyr',
+  'Atlas',
+  'Beacon',
+  'Cobalt',
+  'Drift',
+  'Ember',
+  'Falcon',
+  'Granite',
+  'Harbor',
+  'Iris',
+  'Juniper',
+  'Keystone',
+  'Lumen',
+  'Mosaic',
+  'Nimbus',
+  'Orbit',
+  'Pioneer',
+  'Quartz',
+  'Ridge',
+  'Summit',
+  'Tidal',
+  'Umbra',
+  'Vertex',
+  'Willow',
+  'Zephyr',
 ];
 
 export const PROJECT_KINDS = [
-  'Mobile App', 'Marketing Site', 'Billing Revamp', 'Data Platform', 'Design System', 'Customer Portal', 'Admin Console',
-  'Public API', 'Onboarding Redesign', 'Search Service', 'Analytics Dashboard', 'Checkout v2', 'Partner Integrations',
-  'Infrastructure', 'Help Center', 'Desktop Client', 'Notifications Service', 'Growth Experiments', 'Security Hardening', 'Q3 Roadmap',
+  'Mobile App',
+  'Marketing Site',
+  'Billing Revamp',
+  'Data Platform',
+  'Design System',
+  'Customer Portal',
+  'Admin Console',
+  'Public API',
+  'Onboarding Redesign',
+  'Search Service',
+  'Analytics Dashboard',
+  'Checkout v2',
+  'Partner Integrations',
+  'Infrastructure',
+  'Help Center',
+  'Desktop Client',
+  'Notifications Service',
+  'Growth Experiments',
+  'Security Hardening',
+  'Q3 Roadmap',
 ];
 
 export const PROJECT_DESCRIPTIONS: readonly string[] = [
@@ -169,12 +389,63 @@ export const PROJECT_DESCRIPTIONS: readonly string[] = [
   'Internal tooling around the {area}.',
 ];
 
-export const TAGS = ['frontend', 'backend', 'mobile', 'internal', 'client', 'marketing', 'infra', 'research', 'design', 'security', 'data', 'q3-roadmap', 'q4-roadmap', 'experiment', 'maintenance'];
+export const TAGS = [
+  'frontend',
+  'backend',
+  'mobile',
+  'internal',
+  'client',
+  'marketing',
+  'infra',
+  'research',
+  'design',
+  'security',
+  'data',
+  'q3-roadmap',
+  'q4-roadmap',
+  'experiment',
+  'maintenance',
+];
 
-export const LABELS = ['bug', 'feature', 'chore', 'docs', 'tech-debt', 'good first issue', 'blocked', 'needs design', 'performance', 'security', 'ux', 'regression', 'p0', 'p1', 'p2', 'backend', 'frontend'];
+export const LABELS = [
+  'bug',
+  'feature',
+  'chore',
+  'docs',
+  'tech-debt',
+  'good first issue',
+  'blocked',
+  'needs design',
+  'performance',
+  'security',
+  'ux',
+  'regression',
+  'p0',
+  'p1',
+  'p2',
+  'backend',
+  'frontend',
+];
 
 /** GitHub's label palette, so colours look like the ones people pick. */
-export const COLORS = ['#d73a4a', '#0075ca', '#cfd3d7', '#a2eeef', '#7057ff', '#008672', '#e4e669', '#d876e3', '#ffffff', '#fbca04', '#0e8a16', '#b60205', '#5319e7', '#1d76db', '#c5def5', '#f9d0c4'];
+export const COLORS = [
+  '#d73a4a',
+  '#0075ca',
+  '#cfd3d7',
+  '#a2eeef',
+  '#7057ff',
+  '#008672',
+  '#e4e669',
+  '#d876e3',
+  '#ffffff',
+  '#fbca04',
+  '#0e8a16',
+  '#b60205',
+  '#5319e7',
+  '#1d76db',
+  '#c5def5',
+  '#f9d0c4',
+];
 
 export const ATTACHMENTS: readonly (readonly [string, string, number, number])[] = [
   ['screenshot.png', 'image/png', 80_000, 2_500_000],
@@ -194,8 +465,35 @@ export const EXTERNAL_LINKS = [
   'https://acme.atlassian.net/wiki/spaces/ENG/pages/{n}',
 ];
 
-export const SOURCE_DIRS = ['src/services', 'src/components', 'src/lib', 'src/api/routes', 'src/workers', 'packages/ui/src', 'app/models', 'internal/billing', 'src/hooks', 'server/handlers'];
-export const SOURCE_FILES = ['invoice', 'auth', 'session', 'checkout', 'search-index', 'rate-limit', 'webhook', 'upload', 'notifications', 'user-profile', 'task-board', 'pagination', 'feature-flags', 'retry', 'export'];
+export const SOURCE_DIRS = [
+  'src/services',
+  'src/components',
+  'src/lib',
+  'src/api/routes',
+  'src/workers',
+  'packages/ui/src',
+  'app/models',
+  'internal/billing',
+  'src/hooks',
+  'server/handlers',
+];
+export const SOURCE_FILES = [
+  'invoice',
+  'auth',
+  'session',
+  'checkout',
+  'search-index',
+  'rate-limit',
+  'webhook',
+  'upload',
+  'notifications',
+  'user-profile',
+  'task-board',
+  'pagination',
+  'feature-flags',
+  'retry',
+  'export',
+];
 export const SOURCE_EXTS = ['.ts', '.tsx', '.py', '.go', '.rb', '.js'];
 
 export const DOC_SUMMARIES: readonly string[] = [
@@ -206,11 +504,39 @@ export const DOC_SUMMARIES: readonly string[] = [
   'Updates the {file} docs after the {component} change: parameters renamed, one function deprecated.',
 ];
 
-export const NOTIFICATION_TYPES = ['task.assigned', 'comment.mentioned', 'comment.replied', 'project.invited', 'preview.completed', 'ai_doc.completed', 'task.due_soon', 'api_key.expiring'];
+export const NOTIFICATION_TYPES = [
+  'task.assigned',
+  'comment.mentioned',
+  'comment.replied',
+  'project.invited',
+  'preview.completed',
+  'ai_doc.completed',
+  'task.due_soon',
+  'api_key.expiring',
+];
 
-export const API_KEY_NAMES = ['CI deploy', 'Local CLI', 'GitHub Actions', 'Zapier integration', 'Staging backend', 'Metrics exporter', 'Nightly backup', 'Slack bot', 'Data warehouse sync', 'Mobile release pipeline'];
+export const API_KEY_NAMES = [
+  'CI deploy',
+  'Local CLI',
+  'GitHub Actions',
+  'Zapier integration',
+  'Staging backend',
+  'Metrics exporter',
+  'Nightly backup',
+  'Slack bot',
+  'Data warehouse sync',
+  'Mobile release pipeline',
+];
 
-export const WEBHOOK_EVENTS = ['task.created', 'task.updated', 'task.completed', 'comment.created', 'preview.completed', 'ai_doc.completed', 'member.added'];
+export const WEBHOOK_EVENTS = [
+  'task.created',
+  'task.updated',
+  'task.completed',
+  'comment.created',
+  'preview.completed',
+  'ai_doc.completed',
+  'member.added',
+];
 
 export const PREVIEW_ERRORS = ['RENDER_TIMEOUT', 'BUILD_FAILED', 'OUT_OF_MEMORY', 'ASSET_NOT_FOUND', 'WORKER_LOST'];
 export const AI_DOC_ERRORS = ['FILE_TOO_LARGE', 'PARSE_ERROR', 'MODEL_TIMEOUT', 'RATE_LIMITED', 'UNSUPPORTED_LANGUAGE'];
@@ -229,7 +555,12 @@ export const BROWSERS: readonly string[] = [
 ];
 
 /** What suspicious sessions look like in real logs: scripts and headless browsers. */
-export const SUSPICIOUS_AGENTS = ['curl/8.4.0', 'python-requests/2.31.0', 'Go-http-client/1.1', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36'];
+export const SUSPICIOUS_AGENTS = [
+  'curl/8.4.0',
+  'python-requests/2.31.0',
+  'Go-http-client/1.1',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/120.0.0.0 Safari/537.36',
+];
 
 export const DEVICES: readonly (readonly [string, string])[] = [
   ['iPhone 15', 'ios'],

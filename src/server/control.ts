@@ -90,7 +90,10 @@ export async function stopServer(dataDir: string): Promise<{ stopped: boolean; p
     if (!(await lockHolder(dataDir))) return { stopped: true, pid: holder.pid };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new DevdbError('E_CONNECT', `The server for ${dataDir} (pid ${holder.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${holder.pid}.`);
+  throw new DevdbError(
+    'E_CONNECT',
+    `The server for ${dataDir} (pid ${holder.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${holder.pid}.`,
+  );
 }
 
 export async function serverStatus(dataDir: string): Promise<ServerStatus> {
@@ -140,7 +143,10 @@ export async function serverStatus(dataDir: string): Promise<ServerStatus> {
 export async function serverUrl(dataDir: string): Promise<string> {
   const holder = await lockHolder(dataDir);
   if (holder?.servedUrl) return holder.servedUrl;
-  throw new DevdbError('E_NOT_RUNNING', `No server is running for ${dataDir}: start one with devdb start${dataDir.endsWith(`${path.sep}.devdb`) ? '' : ` --data-dir ${dataDir}`}.`);
+  throw new DevdbError(
+    'E_NOT_RUNNING',
+    `No server is running for ${dataDir}: start one with devdb start${dataDir.endsWith(`${path.sep}.devdb`) ? '' : ` --data-dir ${dataDir}`}.`,
+  );
 }
 
 function infoOf(holder: LockHolder, dataDir: string): ServerInfo {

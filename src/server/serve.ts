@@ -73,8 +73,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const stop = () =>
     (stopping ??= (async () => {
       log('Stopping: ending the clients, checkpointing, closing the folder.');
-      process.removeListener('SIGTERM', stop);
-      process.removeListener('SIGINT', stop);
+      process.removeListener('SIGTERM', onSignal);
+      process.removeListener('SIGINT', onSignal);
       lock!.setServedUrl(undefined);
       await wire.close();
       await db.exec('CHECKPOINT');
@@ -82,12 +82,13 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       log('Stopped.');
       resolveStopped();
     })());
+  const onSignal = () => void stop();
   serveLockRequests(lock!, {
     status: () => ({ connections: wire.connections, ...info }),
     stop: () => void stop(),
   });
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   lock!.setServedUrl(info.url);
   log(`Serving the embedded database in ${options.dataDir} at ${info.url} (pid ${process.pid}).`);
   return { info, stopped, stop };
@@ -95,7 +96,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
 
 export async function portInUse(port: number, host: string): Promise<DevdbError> {
   const free = await freePortNear(port + 1, host);
-  return new DevdbError('E_PORT_IN_USE', `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`, {
-    details: { port, freePort: free },
-  });
+  return new DevdbError(
+    'E_PORT_IN_USE',
+    `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`,
+    {
+      details: { port, freePort: free },
+    },
+  );
 }

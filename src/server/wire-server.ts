@@ -115,7 +115,8 @@ export class WireServer {
     for (const msg of messages) {
       if (client.gone) return;
       if (msg.kind === 'ssl' || msg.kind === 'gssenc') client.write(Buffer.from('N'));
-      else if (msg.kind === 'cancel') client.socket.end(); // PGlite has no backend to interrupt
+      else if (msg.kind === 'cancel')
+        client.socket.end(); // PGlite has no backend to interrupt
       else if (msg.kind === 'startup') client.write(this.startupReply!);
       else if (msg.type === 'X') client.socket.end();
       else if (client.discardUntilSync) {
@@ -249,7 +250,8 @@ export class WireServer {
         // The owner is inside a transaction (or a batch) and has nothing to send: it may not sit there forever.
         clearTimeout(owner.idleTimer);
         owner.idleTimer = setTimeout(() => {
-          if (this.owner === owner && owner.queue.length === 0) this.terminate(owner, '25P03', 'terminating connection due to idle-in-transaction timeout');
+          if (this.owner === owner && owner.queue.length === 0)
+            this.terminate(owner, '25P03', 'terminating connection due to idle-in-transaction timeout');
         }, this.options.idleInTransactionMs);
         return;
       }

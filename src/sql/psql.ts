@@ -31,7 +31,10 @@ function exec(url: string, args: readonly string[]): Promise<number> {
     child.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'ENOENT'
-          ? new DevdbError('E_NOT_FOUND', 'psql is not installed: install the PostgreSQL client (apt install postgresql-client, brew install libpq), or use devdb sql "…".')
+          ? new DevdbError(
+              'E_NOT_FOUND',
+              'psql is not installed: install the PostgreSQL client (apt install postgresql-client, brew install libpq), or use devdb sql "…".',
+            )
           : error,
       ),
     );

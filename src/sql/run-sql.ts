@@ -15,7 +15,10 @@ export async function runSql(db: Db, text: string): Promise<SqlResult> {
   const statement = text.trim();
   if (statement === '') throw new DevdbError('E_USAGE', 'No SQL given: pass one statement as the argument, or on stdin.');
   if (Buffer.byteLength(statement) > MAX_SQL_BYTES) {
-    throw new DevdbError('E_USAGE', `The SQL is over ${MAX_SQL_BYTES / 1024 / 1024} MiB: run big scripts with psql (devdb psql) or a migration.`);
+    throw new DevdbError(
+      'E_USAGE',
+      `The SQL is over ${MAX_SQL_BYTES / 1024 / 1024} MiB: run big scripts with psql (devdb psql) or a migration.`,
+    );
   }
   const rows = await db.query(statement);
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];

@@ -10,7 +10,10 @@ function imports(folder: string): { file: string; from: string }[] {
     .filter((f) => f.endsWith('.ts'))
     .flatMap((f) => {
       const text = fs.readFileSync(path.join(SRC, folder, f), 'utf8');
-      return [...text.matchAll(/from '([^']+)'/g)].map((m) => ({ file: path.join(folder, f), from: path.normalize(path.join(folder, path.dirname(f), m[1]!)) }));
+      return [...text.matchAll(/from '([^']+)'/g)].map((m) => ({
+        file: path.join(folder, f),
+        from: path.normalize(path.join(folder, path.dirname(f), m[1]!)),
+      }));
     });
 }
 
@@ -18,7 +21,10 @@ function imports(folder: string): { file: string; from: string }[] {
 describe('capability boundaries', () => {
   it('erd and doctor import the catalog only through src/catalog/index.ts, and never each other', () => {
     const crossings = [...imports('erd'), ...imports('doctor')].filter(
-      ({ file, from }) => (from.startsWith('catalog/') && from !== 'catalog/index.js') || (file.startsWith('erd') && from.startsWith('doctor/')) || (file.startsWith('doctor') && from.startsWith('erd/')),
+      ({ file, from }) =>
+        (from.startsWith('catalog/') && from !== 'catalog/index.js') ||
+        (file.startsWith('erd') && from.startsWith('doctor/')) ||
+        (file.startsWith('doctor') && from.startsWith('erd/')),
     );
     expect(crossings).toEqual([]);
   });

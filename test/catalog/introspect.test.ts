@@ -74,9 +74,17 @@ for (const engine of engines) {
       expect(model.tables.map((x) => x.name)).toEqual(['item', 'log']);
       const item = findTable(model, 'item')!;
       expect([item.domain, item.mutable, item.description]).toEqual(['stock', true, 'Things.']);
-      expect(item.columns.map((c) => [c.name, c.sensitive])).toEqual([['id', null], ['owner_id', null], ['code', 'pii'], ['note', null], ['updated_at', null]]);
+      expect(item.columns.map((c) => [c.name, c.sensitive])).toEqual([
+        ['id', null],
+        ['owner_id', null],
+        ['code', 'pii'],
+        ['note', null],
+        ['updated_at', null],
+      ]);
       expect(model.relations[0]!.to).toEqual({ schema: 'other', table: 'elsewhere', columns: ['id'], partition: null });
-      expect(findTable(model, 'log')!.partitions.map((p) => [p.name, p.bound, p.leaf])).toEqual([['log_2026', "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", true]]);
+      expect(findTable(model, 'log')!.partitions.map((p) => [p.name, p.bound, p.leaf])).toEqual([
+        ['log_2026', "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", true],
+      ]);
       expect(item.indexes.find((i) => i.name === 'item_owner_idx')).toEqual({
         name: 'item_owner_idx',
         method: 'btree',
@@ -90,12 +98,17 @@ for (const engine of engines) {
         include: ['note'],
         predicate: 'code IS NOT NULL',
       });
-      expect(item.triggers).toEqual([{ name: 'item_touch', function: 'touch', timing: 'before', events: ['update'], level: 'row', enabled: true }]);
+      expect(item.triggers).toEqual([
+        { name: 'item_touch', function: 'touch', timing: 'before', events: ['update'], level: 'row', enabled: true },
+      ]);
     });
 
     it('reads an empty schema as no tables, and refuses a schema that does not exist as a usage error', async () => {
       expect((await introspect(t.db)).tables).toEqual([]);
-      await expect(introspect(t.db, { schemas: ['public', 'nope'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('no schema "nope"') });
+      await expect(introspect(t.db, { schemas: ['public', 'nope'] })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('no schema "nope"'),
+      });
     });
 
     it('reads @polymorphic declarations, and says why one cannot be read', async () => {

@@ -21,7 +21,9 @@ describe('flag parsing, in-process', () => {
     expect(both.stderr).toMatch(/--data-dir=\/tmp\/x cannot also be provided when using --url/);
     const blank = await runInProcess(['search', 'login', '--data-dir', '']);
     expect(blank.code).toBe(2);
-    expect(blank.stderr).toBe('Error: --data-dir is set but blank: give it a value, or unset it to use the embedded database in ./.devdb.\n');
+    expect(blank.stderr).toBe(
+      'Error: --data-dir is set but blank: give it a value, or unset it to use the embedded database in ./.devdb.\n',
+    );
   });
 
   it('answers --json usage errors as JSON with the stable code', async () => {
@@ -45,8 +47,12 @@ describe('flag parsing, in-process', () => {
 describe('colour, in-process', () => {
   const args = ['search', 'login', '--data-dir', '/nonexistent/devdb-never-created'];
   it('colours the error prefix only when allowed: FORCE_COLOR on, NO_COLOR and --no-color off', async () => {
-    expect((await runInProcess(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toMatch(/^\x1b\[31mError:\x1b\[39m No database here/);
-    expect((await runInProcess([...args, '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toMatch(/^Error: No database here/);
+    expect((await runInProcess(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toMatch(
+      /^\x1b\[31mError:\x1b\[39m No database here/,
+    );
+    expect((await runInProcess([...args, '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toMatch(
+      /^Error: No database here/,
+    );
     expect((await runInProcess(args, { env: { NO_COLOR: '1', FORCE_COLOR: '1' } })).stderr).toMatch(/^Error: No database here/);
     expect((await runInProcess(args, { env: { NO_COLOR: undefined, FORCE_COLOR: undefined } })).stderr).toMatch(/^Error: No database here/);
   });
@@ -55,7 +61,8 @@ describe('colour, in-process', () => {
 describe('help, in-process', () => {
   it('answers help, -h, --help, --version and -v as oclif CLIs do', async () => {
     const version = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
-    for (const flag of ['--version', '-v']) expect((await runInProcess([flag])).stdout).toMatch(new RegExp(`^devdb/${version.replaceAll('.', '\\.')} `));
+    for (const flag of ['--version', '-v'])
+      expect((await runInProcess([flag])).stdout).toMatch(new RegExp(`^devdb/${version.replaceAll('.', '\\.')} `));
     const help = (await runInProcess(['help'])).stdout;
     expect(help).toMatch(/^USAGE\n\s+\$ devdb \[COMMAND\]$/m);
     expect((await runInProcess(['-h'])).stdout).toBe(help);
@@ -106,11 +113,13 @@ for (const engine of engines) {
       expect((await runInProcess(['migrate', ...s.args])).code).toBe(0);
     });
 
-    it('search on a database without devdb\'s tables says so instead of failing on a missing relation', async () => {
+    it("search on a database without devdb's tables says so instead of failing on a missing relation", async () => {
       await runInProcess(['migrate', 'down', '--steps', '100', ...s.args]);
       const r = await runInProcess(['search', 'login', ...s.args]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe('Error: No devdb schema in this database: search reads projects, tasks, comments. Run devdb setup first (or point --url or --data-dir at a devdb database).\n');
+      expect(r.stderr).toBe(
+        'Error: No devdb schema in this database: search reads projects, tasks, comments. Run devdb setup first (or point --url or --data-dir at a devdb database).\n',
+      );
       expect((await runInProcess(['migrate', ...s.args])).code).toBe(0);
     });
   });

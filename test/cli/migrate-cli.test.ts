@@ -101,7 +101,10 @@ describe('devdb setup and reset', () => {
       expect(local.stderr).toMatch(/^Error: Resetting the embedded database in .* needs confirmation: pass --yes/);
       const forced = await runCli(['reset', '--force', '--json', ...s.args]);
       expect(forced.code).toBe(0);
-      expect(parseJson<{ plan: { mode: string; atomic: boolean }; applied: unknown[] }>(forced)).toMatchObject({ plan: { mode: 'revert', atomic: true }, applied: expect.any(Array) });
+      expect(parseJson<{ plan: { mode: string; atomic: boolean }; applied: unknown[] }>(forced)).toMatchObject({
+        plan: { mode: 'revert', atomic: true },
+        applied: expect.any(Array),
+      });
     } finally {
       await s.dispose();
     }
@@ -119,9 +122,11 @@ describe('migration errors and foreign databases through the CLI', () => {
       expect(result.code).toBe(1);
       expect(result.stdout).toContain('applied 1_ok');
       const lines = result.stderr.trimEnd().split('\n');
-      expect(lines[0]).toBe(`Error: Migration 2_bad (up) failed at ${path.join(dir, '2_bad.sql')}:3:3: function nope(integer) does not exist (SQLSTATE 42883)`);
+      expect(lines[0]).toBe(
+        `Error: Migration 2_bad (up) failed at ${path.join(dir, '2_bad.sql')}:3:3: function nope(integer) does not exist (SQLSTATE 42883)`,
+      );
       expect(lines.slice(1, 3)).toEqual(['  3 |   nope(1);', '    |   ^']);
-      expect(lines[3]).toMatch(/^  hint: No function matches/);
+      expect(lines[3]).toMatch(/^ {2}hint: No function matches/);
       expect(lines[4]).toBe('Nothing of this migration was kept (it ran in one transaction); fix the file and run again.');
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
@@ -138,9 +143,17 @@ describe('migration errors and foreign databases through the CLI', () => {
       await db.close();
       const result = await runCli(['setup', '--json', ...s.args]);
       expect(result.code).toBe(1);
-      expect(parseJson(result)).toMatchObject({ error: { code: 'E_FOREIGN_DATABASE', message: expect.stringMatching(/\(public\.users\) but no migration history.*--baseline VERSION/), details: { found: ['public.users'] } } });
+      expect(parseJson(result)).toMatchObject({
+        error: {
+          code: 'E_FOREIGN_DATABASE',
+          message: expect.stringMatching(/\(public\.users\) but no migration history.*--baseline VERSION/),
+          details: { found: ['public.users'] },
+        },
+      });
       const status = await runCli(['migrate', 'status', ...s.args]);
-      expect(status.stdout).toContain('No migration history, but 1 table(s) already here (public.users): migrate will refuse this database unless --baseline VERSION.');
+      expect(status.stdout).toContain(
+        'No migration history, but 1 table(s) already here (public.users): migrate will refuse this database unless --baseline VERSION.',
+      );
       const check = await openPglite({ dataDir: s.dataDir });
       try {
         expect(await check.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ tablename: 'users' }]);

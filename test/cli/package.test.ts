@@ -14,10 +14,21 @@ const npm = (args: string[], cwd = root) => execFileSync('npm', args, { cwd, enc
 
 describe('npm pack', () => {
   // Built by `npm test` before vitest runs; --ignore-scripts keeps pack from building again.
-  const files = (JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  const files = (JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'])) as { files: { path: string }[] }[])[0]!.files.map(
+    (f) => f.path,
+  );
 
   it('ships the CLI, its manifest, the schema, the seed profiles and the licence', () => {
-    for (const needed of ['bin/run.js', 'oclif.manifest.json', 'LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/commands/setup.js', 'seeds/default.json']) {
+    for (const needed of [
+      'bin/run.js',
+      'oclif.manifest.json',
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/index.js',
+      'dist/commands/setup.js',
+      'seeds/default.json',
+    ]) {
       expect(files, needed).toContain(needed);
     }
     const migrations = fs.readdirSync(path.join(root, 'sql/migrations')).filter((f) => f.endsWith('.sql'));
@@ -30,7 +41,9 @@ describe('npm pack', () => {
   });
 
   it('ships nothing that only development needs', () => {
-    const devOnly = files.filter((f) => /^(bin\/dev\.js|src\/|test\/|bench\/|scripts\/|docs\/|\.devdb\/|tsconfig|vitest)|\.map$|\.test\.|\.env/.test(f));
+    const devOnly = files.filter((f) =>
+      /^(bin\/dev\.js|src\/|test\/|bench\/|scripts\/|docs\/|\.devdb\/|tsconfig|vitest)|\.map$|\.test\.|\.env/.test(f),
+    );
     expect(devOnly).toEqual([]);
   });
 });
@@ -54,7 +67,10 @@ describe('the packed package installed with npm i -g --prefix', () => {
     expect((await run(['--version'], tmp)).stdout).toContain(`${pkg.name}/${pkg.version}`);
     const project = path.join(tmp, 'project');
     fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
-    fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_widgets.sql'), '-- migrate:up\nCREATE TABLE widgets (id int PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE widgets;\n');
+    fs.writeFileSync(
+      path.join(project, 'sql/migrations/20260101000000_widgets.sql'),
+      '-- migrate:up\nCREATE TABLE widgets (id int PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE widgets;\n',
+    );
     const setup = await run(['setup', '--json'], project);
     expect(setup.code, setup.stderr).toBe(0);
     expect(parseJson<{ applied: { name: string }[] }>(setup).applied.map((m) => m.name)).toEqual(['widgets']);

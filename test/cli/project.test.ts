@@ -20,7 +20,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
 describe('a project with its own migrations', () => {
-  it('setup creates ./.devdb, applies the project\'s migrations (not devdb\'s), says what it does on stderr, and does not seed', async () => {
+  it("setup creates ./.devdb, applies the project's migrations (not devdb's), says what it does on stderr, and does not seed", async () => {
     fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
     fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_widgets.sql'), WIDGETS);
     const setup = await runCli(['setup', '--json'], { cwd: project });
@@ -46,7 +46,9 @@ describe('a project with its own migrations', () => {
     fs.writeFileSync(path.join(project, 'devdb.config.json'), JSON.stringify({ migrationsDir: 'db', dataDir: 'var/devdb' }));
     const setup = await runCli(['setup'], { cwd: project });
     expect(setup.code).toBe(0);
-    expect(setup.stderr).toMatch(/^Creating the embedded database in .*var\/devdb: created \(.+\)\nMigrating from .*\/db: 1 applied \(.+\)\n$/);
+    expect(setup.stderr).toMatch(
+      /^Creating the embedded database in .*var\/devdb: created \(.+\)\nMigrating from .*\/db: 1 applied \(.+\)\n$/,
+    );
     expect(fs.existsSync(path.join(project, 'var/devdb/pgdata/PG_VERSION'))).toBe(true);
     expect(fs.existsSync(path.join(project, '.devdb'))).toBe(false);
   });
@@ -57,12 +59,14 @@ describe('a folder with no migrations and no database', () => {
     for (const args of [['search', 'login'], ['keys', 'list'], ['doctor'], ['erd'], ['migrate', 'status']]) {
       const result = await runCli(args, { cwd: project });
       expect(result.code, args.join(' ')).toBe(1);
-      expect(result.stderr).toBe(`Error: No database here (${path.join(project, '.devdb')}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n`);
+      expect(result.stderr).toBe(
+        `Error: No database here (${path.join(project, '.devdb')}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n`,
+      );
     }
     expect(listing(project)).toEqual([]);
   });
 
-  it('migrate new refuses to write into devdb\'s own package and says how to start a folder', async () => {
+  it("migrate new refuses to write into devdb's own package and says how to start a folder", async () => {
     const before = listing(defaultMigrationsDir);
     const result = await runCli(['migrate', 'new', 'add invoices'], { cwd: project });
     expect(result.code).toBe(2);
@@ -75,7 +79,9 @@ describe('environment and .env', () => {
   it('a blank DATABASE_URL (a missing CI secret) is a usage error, not the embedded default', async () => {
     const result = await runCli(['migrate', 'status'], { cwd: project, env: { DATABASE_URL: '' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('Error: DATABASE_URL is set but blank: give it a value, or unset it to use the embedded database in ./.devdb.\n');
+    expect(result.stderr).toBe(
+      'Error: DATABASE_URL is set but blank: give it a value, or unset it to use the embedded database in ./.devdb.\n',
+    );
     expect(listing(project)).toEqual([]);
   });
 

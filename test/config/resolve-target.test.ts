@@ -13,10 +13,16 @@ describe('resolveTarget', () => {
 
   it('takes flags over the environment, the environment over the config file', () => {
     const env = { DATABASE_URL: url, DEVDB_DATA_DIR: 'env-dir' };
-    expect(resolveTarget({ dataDir: 'flag-dir', configDataDir: '/cfg' }, env, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, 'flag-dir') });
+    expect(resolveTarget({ dataDir: 'flag-dir', configDataDir: '/cfg' }, env, cwd)).toEqual({
+      engine: 'pglite',
+      dataDir: path.join(cwd, 'flag-dir'),
+    });
     expect(resolveTarget({ url: 'postgres://other@db/x' }, env, cwd)).toEqual({ engine: 'postgres', url: 'postgres://other@db/x' });
     expect(resolveTarget({ configDataDir: '/cfg' }, env, cwd)).toEqual({ engine: 'postgres', url });
-    expect(resolveTarget({ configDataDir: '/cfg' }, { DEVDB_DATA_DIR: 'env-dir' }, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, 'env-dir') });
+    expect(resolveTarget({ configDataDir: '/cfg' }, { DEVDB_DATA_DIR: 'env-dir' }, cwd)).toEqual({
+      engine: 'pglite',
+      dataDir: path.join(cwd, 'env-dir'),
+    });
     expect(resolveTarget({ configDataDir: '/cfg' }, {}, cwd)).toEqual({ engine: 'pglite', dataDir: '/cfg' });
   });
 
@@ -28,7 +34,9 @@ describe('resolveTarget', () => {
       [{ dataDir: '' }, {}, '--data-dir'],
       [{ url: '' }, {}, '--url'],
     ] as const) {
-      expect(() => resolveTarget(options, env, cwd)).toThrow(expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(`${name} is set but blank`) }));
+      expect(() => resolveTarget(options, env, cwd)).toThrow(
+        expect.objectContaining({ code: 'E_USAGE', message: expect.stringContaining(`${name} is set but blank`) }),
+      );
     }
   });
 
@@ -39,7 +47,10 @@ describe('resolveTarget', () => {
   });
 
   it('accepts IPv6 literals', () => {
-    expect(resolveTarget({ url: 'postgres://u@[::1]:5432/db' }, {}, cwd)).toEqual({ engine: 'postgres', url: 'postgres://u@[::1]:5432/db' });
+    expect(resolveTarget({ url: 'postgres://u@[::1]:5432/db' }, {}, cwd)).toEqual({
+      engine: 'postgres',
+      url: 'postgres://u@[::1]:5432/db',
+    });
   });
 });
 

@@ -12,7 +12,7 @@ import {
   seedProfileOf,
   writableMigrationsDir,
 } from '../../src/config/index.js';
-import { DevdbError } from '../../src/errors.js';
+import type { DevdbError } from '../../src/errors.js';
 import { defaultMigrationsDir, packageRoot } from '../../src/paths.js';
 
 let dir: string;
@@ -36,7 +36,10 @@ const codeOf = (fn: () => unknown): string | undefined => {
 
 describe('.env', () => {
   it('reads DATABASE_URL, DEVDB_* and PG* only, with dotenv syntax', () => {
-    write('.env', '# a comment\nexport DATABASE_URL="postgres://me@localhost/app"\nDEVDB_PORT=6000\nPGPASSWORD=secret\nNODE_ENV=production\nAPI_TOKEN=x\n');
+    write(
+      '.env',
+      '# a comment\nexport DATABASE_URL="postgres://me@localhost/app"\nDEVDB_PORT=6000\nPGPASSWORD=secret\nNODE_ENV=production\nAPI_TOKEN=x\n',
+    );
     expect(readEnvFile(dir)).toEqual({ DATABASE_URL: 'postgres://me@localhost/app', DEVDB_PORT: '6000', PGPASSWORD: 'secret' });
   });
 
@@ -55,10 +58,18 @@ describe('.env', () => {
 
 describe('the config file', () => {
   it('reads devdb.config.json, with paths relative to its folder', () => {
-    write('devdb.config.json', JSON.stringify({ migrationsDir: 'db/migrations', dataDir: 'var/db', seedProfile: 'profiles/team.json', port: 6543 }));
+    write(
+      'devdb.config.json',
+      JSON.stringify({ migrationsDir: 'db/migrations', dataDir: 'var/db', seedProfile: 'profiles/team.json', port: 6543 }),
+    );
     expect(readProjectConfig(dir)).toEqual({
       file: path.join(dir, 'devdb.config.json'),
-      config: { migrationsDir: path.join(dir, 'db/migrations'), dataDir: path.join(dir, 'var/db'), seedProfile: path.join(dir, 'profiles/team.json'), port: 6543 },
+      config: {
+        migrationsDir: path.join(dir, 'db/migrations'),
+        dataDir: path.join(dir, 'var/db'),
+        seedProfile: path.join(dir, 'profiles/team.json'),
+        port: 6543,
+      },
     });
   });
 
@@ -88,20 +99,36 @@ describe('the config file', () => {
 });
 
 describe('lookup order: flags, environment, .env, config file, defaults', () => {
-  it('for the migrations folder, ending in the project\'s sql/migrations and then the bundled schema', () => {
-    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toEqual({ dir: defaultMigrationsDir, source: 'bundled', bundledSchema: true });
+  it("for the migrations folder, ending in the project's sql/migrations and then the bundled schema", () => {
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toEqual({
+      dir: defaultMigrationsDir,
+      source: 'bundled',
+      bundledSchema: true,
+    });
     write('sql/migrations/.keep', '');
-    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dir: path.join(dir, 'sql/migrations'), source: 'project', bundledSchema: false });
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'sql/migrations'),
+      source: 'project',
+      bundledSchema: false,
+    });
     write('devdb.config.json', JSON.stringify({ migrationsDir: 'db/config' }));
     expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dir: path.join(dir, 'db/config'), source: 'config' });
     write('.env', 'DEVDB_MIGRATIONS_DIR=db/dotenv\n');
-    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dir: path.join(dir, 'db/dotenv'), source: 'environment' });
-    expect(migrationsDirOf(loadProjectSettings({ DEVDB_MIGRATIONS_DIR: 'db/env' }, dir), undefined)).toMatchObject({ dir: path.join(dir, 'db/env') });
-    expect(migrationsDirOf(loadProjectSettings({ DEVDB_MIGRATIONS_DIR: 'db/env' }, dir), 'db/flag')).toMatchObject({ dir: path.join(dir, 'db/flag'), source: 'flag' });
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'db/dotenv'),
+      source: 'environment',
+    });
+    expect(migrationsDirOf(loadProjectSettings({ DEVDB_MIGRATIONS_DIR: 'db/env' }, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'db/env'),
+    });
+    expect(migrationsDirOf(loadProjectSettings({ DEVDB_MIGRATIONS_DIR: 'db/env' }, dir), 'db/flag')).toMatchObject({
+      dir: path.join(dir, 'db/flag'),
+      source: 'flag',
+    });
     expect(() => migrationsDirOf(loadProjectSettings({}, dir), '')).toThrow(/--migrations-dir is set but blank/);
   });
 
-  it('for the seed profile and the port, leaving the capability\'s own default when nothing is set', () => {
+  it("for the seed profile and the port, leaving the capability's own default when nothing is set", () => {
     expect(seedProfileOf(loadProjectSettings({}, dir), undefined)).toBeUndefined();
     expect(portOf(loadProjectSettings({}, dir), undefined)).toBeUndefined();
     write('devdb.config.json', JSON.stringify({ seedProfile: 'from-config', port: 7000 }));
@@ -116,17 +143,19 @@ describe('lookup order: flags, environment, .env, config file, defaults', () => 
     expect(() => portOf(loadProjectSettings({ DEVDB_PORT: 'http' }, dir), undefined)).toThrow(/DEVDB_PORT must be a port number/);
   });
 
-  it('for the data dir, the config file\'s dataDir is absolute from its own folder', () => {
+  it("for the data dir, the config file's dataDir is absolute from its own folder", () => {
     expect(configuredDataDir(loadProjectSettings({}, dir))).toBeUndefined();
     write('devdb.config.json', JSON.stringify({ dataDir: '../shared-db' }));
     expect(configuredDataDir(loadProjectSettings({}, dir))).toBe(path.resolve(dir, '../shared-db'));
   });
 });
 
-describe('migrate new never writes into devdb\'s installed package', () => {
+describe("migrate new never writes into devdb's installed package", () => {
   it('refuses the bundled schema in a project that has no migrations, with the way out', () => {
     const chosen = migrationsDirOf(loadProjectSettings({}, dir), undefined);
-    expect(() => writableMigrationsDir(chosen, dir)).toThrow(/never writes into its installed package .*mkdir -p sql\/migrations.*--migrations-dir/);
+    expect(() => writableMigrationsDir(chosen, dir)).toThrow(
+      /never writes into its installed package .*mkdir -p sql\/migrations.*--migrations-dir/,
+    );
   });
 
   it('refuses a folder inside the package named from elsewhere, and allows it from a clone of devdb itself', () => {
@@ -137,7 +166,7 @@ describe('migrate new never writes into devdb\'s installed package', () => {
     expect(writableMigrationsDir(inClone, packageRoot)).toBe(inClone.dir);
   });
 
-  it('allows the project\'s own folder', () => {
+  it("allows the project's own folder", () => {
     write('sql/migrations/.keep', '');
     expect(writableMigrationsDir(migrationsDirOf(loadProjectSettings({}, dir), undefined), dir)).toBe(path.join(dir, 'sql/migrations'));
   });

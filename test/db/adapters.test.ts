@@ -61,7 +61,15 @@ for (const engine of engines) {
         [2, null, [], {}],
       ];
       await t.db.copyFrom('c', ['id', 'body', 'tags', 'data'], rows.map(copyRow));
-      await t.db.transaction((tx) => tx.copyFrom('c', ['id', 'body', 'tags', 'data'], (function* () { yield copyRow([3, 'in tx', ['x'], { n: 1 }]); })()));
+      await t.db.transaction((tx) =>
+        tx.copyFrom(
+          'c',
+          ['id', 'body', 'tags', 'data'],
+          (function* () {
+            yield copyRow([3, 'in tx', ['x'], { n: 1 }]);
+          })(),
+        ),
+      );
       const back = await t.db.query('select id, body, tags, data from c order by id');
       expect(back).toEqual([
         { id: 1, body: tricky, tags: ['a b', 'c"d', 'e\\f'], data: { k: 'v\tw' } },
@@ -86,7 +94,10 @@ describe('embedded data directory', () => {
     const s = await scratch('pglite', { migrated: false });
     try {
       const first = await openPglite({ dataDir: s.dataDir });
-      await expect(openPglite({ dataDir: s.dataDir })).rejects.toMatchObject({ code: 'E_DATA_DIR_IN_USE', message: expect.stringMatching(/in use by another devdb process/) });
+      await expect(openPglite({ dataDir: s.dataDir })).rejects.toMatchObject({
+        code: 'E_DATA_DIR_IN_USE',
+        message: expect.stringMatching(/in use by another devdb process/),
+      });
       await first.close();
       const second = await openPglite({ dataDir: s.dataDir });
       expect(await second.query('select 1 as one')).toEqual([{ one: 1 }]);

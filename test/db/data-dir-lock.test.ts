@@ -17,7 +17,10 @@ function folder(): string {
 }
 
 /** What a crashed holder leaves: a lock file naming a dead pid (and, in older versions, an empty one). */
-function plantStaleLock(dir: string, content = JSON.stringify({ pid: 999_999, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'devdb seed' })) {
+function plantStaleLock(
+  dir: string,
+  content = JSON.stringify({ pid: 999_999, host: os.hostname(), startedAt: '2026-01-01T00:00:00Z', command: 'devdb seed' }),
+) {
   fs.writeFileSync(path.join(dir, LOCK_FILE), content);
 }
 
@@ -43,7 +46,9 @@ describe('the embedded-folder lock', () => {
     const first = await DataDirLock.acquire(dir, { command: 'devdb seed' });
     await expect(DataDirLock.acquire(dir)).rejects.toMatchObject({
       code: 'E_DATA_DIR_IN_USE',
-      message: expect.stringMatching(new RegExp(`in use by another devdb process \\(pid ${process.pid}\\) running devdb seed since .+: wait for it to finish`)),
+      message: expect.stringMatching(
+        new RegExp(`in use by another devdb process \\(pid ${process.pid}\\) running devdb seed since .+: wait for it to finish`),
+      ),
     });
     expect(await lockHolder(dir)).toMatchObject({ pid: process.pid, command: 'devdb seed', host: os.hostname() });
     expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
@@ -83,7 +88,12 @@ describe('the embedded-folder lock', () => {
 
   it('never trusts the lock file: a stale, empty or live-but-unrelated pid in it does not keep the folder locked', async () => {
     const dir = folder();
-    for (const content of ['', '{"pid":', JSON.stringify({ pid: process.ppid, host: os.hostname() }), JSON.stringify({ pid: 1, host: 'elsewhere' })]) {
+    for (const content of [
+      '',
+      '{"pid":',
+      JSON.stringify({ pid: process.ppid, host: os.hostname() }),
+      JSON.stringify({ pid: 1, host: 'elsewhere' }),
+    ]) {
       plantStaleLock(dir, content);
       const lock = await DataDirLock.acquire(dir);
       expect(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'))).toMatchObject({ pid: process.pid });
@@ -93,12 +103,21 @@ describe('the embedded-folder lock', () => {
 
   it('is released by the kernel when its holder is killed with SIGKILL', async () => {
     const dir = folder();
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', `
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
       const { DataDirLock } = await import(${JSON.stringify(fileURLToPath(new URL('../../src/db/data-dir-lock.ts', import.meta.url)))});
       await DataDirLock.acquire(${JSON.stringify(dir)}, { command: 'holder' });
       process.stdout.write('held\\n');
       setInterval(() => {}, 1000);
-    `], { stdio: ['ignore', 'pipe', 'inherit'] });
+    `,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
     expect(await lockHolder(dir)).toMatchObject({ pid: child.pid, command: 'holder' });
     child.kill('SIGKILL');
@@ -132,7 +151,9 @@ describe('the embedded-folder lock', () => {
     for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
     const check = await openPglite({ dataDir: dir });
     try {
-      expect(await check.query('SELECT who, count(*)::int AS n FROM stress GROUP BY who ORDER BY who')).toEqual(writers.map((who) => ({ who, n: 40 })));
+      expect(await check.query('SELECT who, count(*)::int AS n FROM stress GROUP BY who ORDER BY who')).toEqual(
+        writers.map((who) => ({ who, n: 40 })),
+      );
     } finally {
       await check.close();
     }

@@ -4,12 +4,13 @@ import { DbError } from '../../src/db/db-error.js';
 import { sqlState } from '../../src/errors.js';
 import { engines, useDatabase } from '../support/engines.js';
 
-const failure = (p: Promise<unknown>) => p.then(
-  () => {
-    throw new Error('expected a failure');
-  },
-  (e: unknown) => e,
-);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: unknown) => e,
+  );
 
 for (const engine of engines) {
   describe(`DbError from ${engine}`, () => {
@@ -41,16 +42,18 @@ for (const engine of engines) {
 
     it('a COPY the server rejects after its last row fails (no hang) and rolls its transaction back', async () => {
       await t.db.exec('CREATE TABLE things (id int PRIMARY KEY); INSERT INTO things VALUES (1);');
-      const error = await failure(t.db.transaction(async (tx) => {
-        await tx.query('INSERT INTO things VALUES (2)');
-        await tx.copyFrom('things', ['id'], ['3\n1\n']);
-      }));
+      const error = await failure(
+        t.db.transaction(async (tx) => {
+          await tx.query('INSERT INTO things VALUES (2)');
+          await tx.copyFrom('things', ['id'], ['3\n1\n']);
+        }),
+      );
       expect(error).toMatchObject({ code: '23505' });
       expect(await t.db.query('SELECT id FROM things ORDER BY id')).toEqual([{ id: 1 }]);
     });
 
     it('carries the position (a number, 1-based in characters) and the hint', async () => {
-      const error = (await failure(t.db.query('SELECT \'é\', nope(1)'))) as DbError;
+      const error = (await failure(t.db.query("SELECT 'é', nope(1)"))) as DbError;
       expect(error).toMatchObject({ code: '42883', position: 13, hint: expect.stringMatching(/^No function matches/) });
       const syntax = (await failure(t.db.exec('SELECT 1;\nSELEC 2;'))) as DbError;
       expect(syntax).toMatchObject({ code: '42601', position: 11 });
@@ -58,12 +61,22 @@ for (const engine of engines) {
 
     it('carries the context of an error raised inside a function', async () => {
       const error = (await failure(t.db.exec("DO $$ BEGIN RAISE EXCEPTION 'stop' USING HINT = 'h', DETAIL = 'd'; END $$"))) as DbError;
-      expect(error).toMatchObject({ code: 'P0001', message: 'stop', detail: 'd', hint: 'h', where: expect.stringMatching(/PL\/pgSQL function inline_code_block line 1/) });
+      expect(error).toMatchObject({
+        code: 'P0001',
+        message: 'stop',
+        detail: 'd',
+        hint: 'h',
+        where: expect.stringMatching(/PL\/pgSQL function inline_code_block line 1/),
+      });
     });
 
     it('is reported by the CLI as E_SQL with its SQLSTATE', async () => {
       const error = await failure(t.db.query('SELECT 1/0'));
-      expect(describeError(error)).toMatchObject({ code: 'E_SQL', message: 'The database refused the statement: division by zero (SQLSTATE 22012).', details: { sqlState: '22012' } });
+      expect(describeError(error)).toMatchObject({
+        code: 'E_SQL',
+        message: 'The database refused the statement: division by zero (SQLSTATE 22012).',
+        details: { sqlState: '22012' },
+      });
     });
   });
 }

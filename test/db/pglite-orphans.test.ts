@@ -16,9 +16,13 @@ describe('PGlite files orphaned by a crash', () => {
     try {
       const base = path.join(s.dataDir!, 'pgdata', 'base', '5');
       const before = folderBytes(base);
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./fixtures/crash-mid-create.ts', import.meta.url)), s.dataDir!], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', fileURLToPath(new URL('./fixtures/crash-mid-create.ts', import.meta.url)), s.dataDir!],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
       await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('created') && resolve()));
       child.kill('SIGKILL');
       await new Promise((resolve) => child.once('close', resolve));

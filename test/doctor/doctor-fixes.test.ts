@@ -64,7 +64,12 @@ for (const engine of engines) {
           ALTER TABLE device_sessions DROP CONSTRAINT device_sessions_pkey;
         `);
         const before = await doctor(t.db);
-        expect(before.rules.filter((r) => r.status === 'fail').map((r) => r.id).sort()).toEqual([...FIXED_IN_PRODUCT].sort());
+        expect(
+          before.rules
+            .filter((r) => r.status === 'fail')
+            .map((r) => r.id)
+            .sort(),
+        ).toEqual([...FIXED_IN_PRODUCT].sort());
         const ran = await applyFixes(t.db, {});
         expect([...ran.keys()].sort()).toEqual([...FIXED_IN_PRODUCT].sort());
         expect((await doctor(t.db)).ok).toBe(true);

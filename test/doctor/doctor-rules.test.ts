@@ -8,11 +8,17 @@ function expectOnly(result: DoctorResult, id: string, object: string | RegExp): 
   expect(result.passed).toBe(RULES.length - 1);
   expect(result.ok).toBe(false);
   const objects = result.rules.find((r) => r.id === id)!.violations.map((v) => v.object);
-  expect(objects.some((o) => (typeof object === 'string' ? o === object : object.test(o))), `violations: ${objects.join(', ')}`).toBe(true);
+  expect(
+    objects.some((o) => (typeof object === 'string' ? o === object : object.test(o))),
+    `violations: ${objects.join(', ')}`,
+  ).toBe(true);
 }
 
 function problems(result: DoctorResult, id: string): string {
-  return result.rules.find((r) => r.id === id)!.violations.map((v) => `${v.object}: ${v.problem}`).join('\n');
+  return result.rules
+    .find((r) => r.id === id)!
+    .violations.map((v) => `${v.object}: ${v.problem}`)
+    .join('\n');
 }
 
 for (const engine of engines) {
@@ -30,7 +36,9 @@ for (const engine of engines) {
       await t.db.exec('DROP INDEX task_attachments_task_id_idx');
       const result = await doctor(t.db);
       expectOnly(result, 'foreign-key-indexes', 'task_attachments.task_id');
-      expect(result.rules.find((r) => r.id === 'foreign-key-indexes')!.violations[0]!.fix).toBe('CREATE INDEX ON public.task_attachments (task_id);');
+      expect(result.rules.find((r) => r.id === 'foreign-key-indexes')!.violations[0]!.fix).toBe(
+        'CREATE INDEX ON public.task_attachments (task_id);',
+      );
     });
 
     it('does not count a partial index whose WHERE other rows escape, or one that starts elsewhere', async () => {
@@ -78,12 +86,12 @@ for (const engine of engines) {
       `);
       const result = await doctor(t.db);
       expectOnly(result, 'sensitive-columns', 'users.password_hash');
-      expect(result.rules.find((r) => r.id === 'sensitive-columns')!.violations.map((v) => v.object).sort()).toEqual([
-        'user_profiles.phone',
-        'users',
-        'users.password_hash',
-        'webhook_endpoints.signing_token',
-      ]);
+      expect(
+        result.rules
+          .find((r) => r.id === 'sensitive-columns')!
+          .violations.map((v) => v.object)
+          .sort(),
+      ).toEqual(['user_profiles.phone', 'users', 'users.password_hash', 'webhook_endpoints.signing_token']);
     });
 
     it('does not flag counts, marked hashes or ciphertexts', async () => {
@@ -111,7 +119,9 @@ for (const engine of engines) {
     });
 
     it('accepts the unread index written as is_read = false', async () => {
-      await t.db.exec('DROP INDEX notifications_unread_idx; CREATE INDEX notifications_unread_idx ON notifications (user_id, created_at) WHERE is_read = false;');
+      await t.db.exec(
+        'DROP INDEX notifications_unread_idx; CREATE INDEX notifications_unread_idx ON notifications (user_id, created_at) WHERE is_read = false;',
+      );
       expect((await doctor(t.db)).ok).toBe(true);
     });
 
@@ -129,7 +139,9 @@ for (const engine of engines) {
       await t.db.exec('DROP TRIGGER tasks_set_updated_at ON tasks');
       const result = await doctor(t.db);
       expectOnly(result, 'updated-at', 'tasks');
-      expect(result.rules.find((r) => r.id === 'updated-at')!.violations[0]!.fix).toContain('CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks');
+      expect(result.rules.find((r) => r.id === 'updated-at')!.violations[0]!.fix).toContain(
+        'CREATE TRIGGER tasks_set_updated_at BEFORE UPDATE ON public.tasks',
+      );
     });
 
     it('fails updated-at when a table has updated_at but no @mutable tag', async () => {

@@ -22,6 +22,13 @@ export const FIX_KINDS: Record<string, 'sql' | 'step' | 'none'> = {
 };
 
 /** The `sql` rules test/doctor/fixtures/broken.sql breaks (names that need quoting, partitions). */
-export const FIXED_IN_FIXTURE = ['primary-keys', 'created-at', 'updated-at', 'foreign-key-indexes', 'sensitive-columns', 'polymorphic-relations'];
+export const FIXED_IN_FIXTURE = [
+  'primary-keys',
+  'created-at',
+  'updated-at',
+  'foreign-key-indexes',
+  'sensitive-columns',
+  'polymorphic-relations',
+];
 /** The `sql` rules that hold the plan's own tables, broken in the migrated product schema. */
 export const FIXED_IN_PRODUCT = ['trigram-indexes', 'unread-notifications-index', 'primary-keys', 'foreign-key-indexes'];

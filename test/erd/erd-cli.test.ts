@@ -79,7 +79,9 @@ for (const engine of engines) {
       const file = path.join(out, 'erd.png');
       const result = await runCli(['erd', ...s.args, '--out', file]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/^Error: Cannot tell the format from ".*erd\.png"; pass --format \(text, mermaid, dot, svg, json, markdown\)/);
+      expect(result.stderr).toMatch(
+        /^Error: Cannot tell the format from ".*erd\.png"; pass --format \(text, mermaid, dot, svg, json, markdown\)/,
+      );
       expect(fs.existsSync(file)).toBe(false);
     });
 

@@ -14,11 +14,13 @@ export function expectGolden(name: string, content: string, dir = GOLDEN_DIR): v
   const file = path.join(dir, name);
   const expected = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
   if (process.env.UPDATE_GOLDEN) {
-    if (process.env.CI) throw new Error(`UPDATE_GOLDEN is refused under CI=true: golden files are updated on a workstation and reviewed (${file}).`);
+    if (process.env.CI)
+      throw new Error(`UPDATE_GOLDEN is refused under CI=true: golden files are updated on a workstation and reviewed (${file}).`);
     if (expected === content) return;
     fs.writeFileSync(file, content);
     throw new Error(`Rewrote ${file}: review it with git diff, then run the tests again without UPDATE_GOLDEN.`);
   }
-  if (expected === undefined) throw new Error(`No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/erd, review the new file, and run again without it.`);
+  if (expected === undefined)
+    throw new Error(`No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/erd, review the new file, and run again without it.`);
   expect(content).toBe(expected);
 }

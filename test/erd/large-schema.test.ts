@@ -21,7 +21,12 @@ function chainSchema(): string {
 function counting(db: Queryable): { db: Queryable; queries: () => number } {
   let n = 0;
   return {
-    db: { ...db, query: (text, params) => (n++, db.query(text, params)), exec: (text) => db.exec(text), copyFrom: (t, c, s) => db.copyFrom(t, c, s) },
+    db: {
+      ...db,
+      query: (text, params) => (n++, db.query(text, params)),
+      exec: (text) => db.exec(text),
+      copyFrom: (t, c, s) => db.copyFrom(t, c, s),
+    },
     queries: () => n,
   };
 }

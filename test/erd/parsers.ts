@@ -19,7 +19,9 @@ interface MermaidErDb {
 
 /** Mermaid's entity codes (`#quot;`, `#35;`), as the renderer decodes them when it draws. */
 function decode(text: string): string {
-  return text.replace(/ﬂ°°(\d+)¶ß/g, (_, code: string) => String.fromCharCode(Number(code))).replace(/ﬂ°(\w+)¶ß/g, (_, name: string) => (name === 'quot' ? '"' : `#${name};`));
+  return text
+    .replace(/ﬂ°°(\d+)¶ß/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/ﬂ°(\w+)¶ß/g, (_, name: string) => (name === 'quot' ? '"' : `#${name};`));
 }
 
 export async function parseMermaid(text: string): Promise<MermaidReading> {
@@ -30,9 +32,16 @@ export async function parseMermaid(text: string): Promise<MermaidReading> {
   const byId = new Map<string, string>();
   const entities = [...db.getEntities().entries()].map(([key, e]) => {
     byId.set((e as { id?: string }).id ?? key, key);
-    return { id: key, label: decode(e.alias || key), attributes: e.attributes.map((a) => a.name), classes: (e.cssClasses ?? '').split(/\s+/).filter(Boolean) };
+    return {
+      id: key,
+      label: decode(e.alias || key),
+      attributes: e.attributes.map((a) => a.name),
+      classes: (e.cssClasses ?? '').split(/\s+/).filter(Boolean),
+    };
   });
-  const relationships = db.getRelationships().map((r) => ({ from: byId.get(r.entityB) ?? r.entityB, to: byId.get(r.entityA) ?? r.entityA, label: decode(r.roleA) }));
+  const relationships = db
+    .getRelationships()
+    .map((r) => ({ from: byId.get(r.entityB) ?? r.entityB, to: byId.get(r.entityA) ?? r.entityA, label: decode(r.roleA) }));
   return { entities, relationships };
 }
 
@@ -49,7 +58,10 @@ export async function parseDot(dot: string): Promise<DotReading> {
   const result = viz.render(dot, { format: 'json0', engine: 'dot' });
   const messages = result.errors.map((e) => `${e.level ?? 'error'}: ${e.message.trim()}`);
   if (result.status === 'failure') return { nodes: [], edges: [], messages };
-  const graph = JSON.parse(result.output) as { objects?: { _gvid: number; name: string; nodes?: number[] }[]; edges?: { tail: number; head: number }[] };
+  const graph = JSON.parse(result.output) as {
+    objects?: { _gvid: number; name: string; nodes?: number[] }[];
+    edges?: { tail: number; head: number }[];
+  };
   const objects = graph.objects ?? [];
   const nodes = objects.filter((o) => !o.name.startsWith('cluster_'));
   const name = (gvid: number) => objects.find((o) => o._gvid === gvid)!.name;

@@ -33,12 +33,17 @@ for (const engine of engines) {
 
     it("draws exactly the catalog's declared foreign keys, once each, a partition's at its table (findings 1, 2)", async () => {
       const fks = model.relations.filter((r) => r.kind === 'foreign-key');
-      expect(fks.map((r) => `${r.from.schema}.${r.from.table} ${r.name}`).sort()).toEqual(await declaredForeignKeys(t.db, REAL_WORLD_SCHEMAS));
+      expect(fks.map((r) => `${r.from.schema}.${r.from.table} ${r.name}`).sort()).toEqual(
+        await declaredForeignKeys(t.db, REAL_WORLD_SCHEMAS),
+      );
       // The fixture has clones (a key into a partitioned table is copied per partition): devdb drew those before.
       expect(await allForeignKeyRows(t.db, REAL_WORLD_SCHEMAS)).toBeGreaterThan(fks.length);
       expect(fks.filter((r) => r.to.table === 'measurements').map((r) => r.from.table)).toEqual(['readings']);
       const declaredOnPartition = fks.find((r) => r.name === 'events_eu_end_fkey')!;
-      expect([declaredOnPartition.from, declaredOnPartition.to.table]).toEqual([{ schema: 'public', table: 'events', columns: ['end_id'], partition: 'events_eu' }, 'end']);
+      expect([declaredOnPartition.from, declaredOnPartition.to.table]).toEqual([
+        { schema: 'public', table: 'events', columns: ['end_id'], partition: 'events_eu' },
+        'end',
+      ]);
     });
 
     it('lists partitions inside their table, with bounds, and never as tables of their own', () => {
@@ -63,13 +68,27 @@ for (const engine of engines) {
       it(`writes Mermaid that Mermaid's parser reads as exactly the model's tables and drawable keys (${label}, finding 3)`, async () => {
         const m = which();
         const reading = await parseMermaid(await render(m, 'mermaid'));
-        const names = (x: SchemaModel['tables'][number]) => displayName(m, x) + (isView(x) ? ` (${x.kind})` : x.kind === 'partitioned table' ? ` (partitioned by ${x.partitionKey})` : '');
+        const names = (x: SchemaModel['tables'][number]) =>
+          displayName(m, x) + (isView(x) ? ` (${x.kind})` : x.kind === 'partitioned table' ? ` (partitioned by ${x.partitionKey})` : '');
         expect(reading.entities.map((e) => e.label).sort()).toEqual(m.tables.map(names).sort());
-        const labelOf = new Map(reading.entities.map((e) => [e.id, e.label.replace(/ \((view|materialized view|partitioned by .*)\)$/, '')]));
+        const labelOf = new Map(
+          reading.entities.map((e) => [e.id, e.label.replace(/ \((view|materialized view|partitioned by .*)\)$/, '')]),
+        );
         const drawn = reading.relationships.map((r) => `${labelOf.get(r.from)} -> ${labelOf.get(r.to)}`).sort();
-        expect(drawn).toEqual(drawable(m).map((r) => `${displayName(m, refOf(r.from))} -> ${displayName(m, refOf(r.to))}`).sort());
-        expect(drawn).toContain(`${displayName(m, { schema: 'public', name: 'user_profile' })} -> ${displayName(m, { schema: 'public', name: 'User Profile' })}`);
-        expect(reading.entities.filter((e) => e.classes.includes('view')).map((e) => e.label).sort()).toEqual(m.tables.filter(isView).map(names).sort());
+        expect(drawn).toEqual(
+          drawable(m)
+            .map((r) => `${displayName(m, refOf(r.from))} -> ${displayName(m, refOf(r.to))}`)
+            .sort(),
+        );
+        expect(drawn).toContain(
+          `${displayName(m, { schema: 'public', name: 'user_profile' })} -> ${displayName(m, { schema: 'public', name: 'User Profile' })}`,
+        );
+        expect(
+          reading.entities
+            .filter((e) => e.classes.includes('view'))
+            .map((e) => e.label)
+            .sort(),
+        ).toEqual(m.tables.filter(isView).map(names).sort());
       });
 
       it(`writes DOT that Graphviz reads with no warning, one node per table and one edge per drawable key (${label}, finding 7)`, async () => {
@@ -124,8 +143,14 @@ for (const engine of engines) {
     });
 
     it('refuses an unknown schema, or a partition named as a table, as usage errors (finding 9)', async () => {
-      await expect(erd(t.db, { format: 'text', schemas: ['public', 'nope'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('no schema "nope"') });
-      await expect(erd(t.db, { format: 'text', tables: ['measurements_2025'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('is a partition of measurements') });
+      await expect(erd(t.db, { format: 'text', schemas: ['public', 'nope'] })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('no schema "nope"'),
+      });
+      await expect(erd(t.db, { format: 'text', tables: ['measurements_2025'] })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('is a partition of measurements'),
+      });
       await expect(doctor(t.db, { schemas: ['nope'] })).rejects.toMatchObject({ code: 'E_USAGE' });
     });
 
@@ -134,7 +159,10 @@ for (const engine of engines) {
       const result = await erd(t.db, { format: 'text', schemas: ['reports'] });
       expect(result.content).toMatch(/^Schema reports: 0 tables and 1 view in 0 domains/);
       expect(result.tables).toEqual(['class_count']);
-      await expect(doctor(t.db, { schemas: ['reports'] })).rejects.toMatchObject({ code: 'E_NOT_FOUND', message: expect.stringContaining('has no tables to check (only 1 view') });
+      await expect(doctor(t.db, { schemas: ['reports'] })).rejects.toMatchObject({
+        code: 'E_NOT_FOUND',
+        message: expect.stringContaining('has no tables to check (only 1 view'),
+      });
     });
 
     it('prints control characters stored in names and comments escaped, in every text format (issue 15, finding 8)', async () => {

@@ -41,7 +41,7 @@ describe('renderer goldens from a hand-built model', () => {
     });
   }
 
-  it('covers every format: a golden for each (SVG, whose layout is Graphviz\'s, is checked well-formed in real-world.test.ts) and a file extension for each', () => {
+  it("covers every format: a golden for each (SVG, whose layout is Graphviz's, is checked well-formed in real-world.test.ts) and a file extension for each", () => {
     expect([...formats.map(([f]) => f), 'svg'].sort()).toEqual([...ERD_FORMATS].sort());
     expect(ERD_FORMATS.filter((f) => !Object.values(ERD_EXTENSIONS).includes(f))).toEqual([]);
   });

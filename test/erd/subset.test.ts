@@ -10,7 +10,13 @@ for (const engine of engines) {
     it('keeps the named table alone at depth 0 and widens one hop at a time, both directions', async () => {
       expect(await tables({ format: 'text', tables: ['preview_artifacts'], depth: 0 })).toEqual(['preview_artifacts']);
       expect(await tables({ format: 'text', tables: ['preview_artifacts'] })).toEqual(['preview_artifacts', 'preview_jobs']);
-      expect(await tables({ format: 'text', tables: ['preview_artifacts'], depth: 2 })).toEqual(['preview_artifacts', 'preview_jobs', 'projects', 'users', 'worker_nodes']);
+      expect(await tables({ format: 'text', tables: ['preview_artifacts'], depth: 2 })).toEqual([
+        'preview_artifacts',
+        'preview_jobs',
+        'projects',
+        'users',
+        'worker_nodes',
+      ]);
     });
 
     it('follows polymorphic links: tasks is one hop from comments', async () => {
@@ -18,8 +24,18 @@ for (const engine of engines) {
     });
 
     it('keeps whole domains with --domain, and narrows a neighbourhood to them', async () => {
-      expect(await tables({ format: 'text', domains: ['workers', 'previews'] })).toEqual(['preview_artifacts', 'preview_jobs', 'worker_heartbeats', 'worker_nodes']);
-      expect(await tables({ format: 'text', domains: ['tasks'], tables: ['tasks'] })).toEqual(['task_attachments', 'task_dependencies', 'task_label_links', 'tasks']);
+      expect(await tables({ format: 'text', domains: ['workers', 'previews'] })).toEqual([
+        'preview_artifacts',
+        'preview_jobs',
+        'worker_heartbeats',
+        'worker_nodes',
+      ]);
+      expect(await tables({ format: 'text', domains: ['tasks'], tables: ['tasks'] })).toEqual([
+        'task_attachments',
+        'task_dependencies',
+        'task_label_links',
+        'tasks',
+      ]);
     });
 
     it('draws no edge to a table left out, but still says where its keys point in text', async () => {
@@ -30,8 +46,14 @@ for (const engine of engines) {
     });
 
     it('refuses unknown tables and domains with the names to use instead', async () => {
-      await expect(erd(t.db, { format: 'text', tables: ['user'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('did you mean "users"') });
-      await expect(erd(t.db, { format: 'text', domains: ['billing'] })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('ai_docs, audit, comments') });
+      await expect(erd(t.db, { format: 'text', tables: ['user'] })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('did you mean "users"'),
+      });
+      await expect(erd(t.db, { format: 'text', domains: ['billing'] })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringContaining('ai_docs, audit, comments'),
+      });
       await expect(erd(t.db, { format: 'text', tables: ['tasks'], depth: -1 })).rejects.toMatchObject({ code: 'E_USAGE' });
     });
   });

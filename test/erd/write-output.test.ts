@@ -23,7 +23,9 @@ describe('writeOutput: erd --out never clobbers by accident', () => {
     const file = path.join(dir, 'erd.txt');
     fs.writeFileSync(file, 'mine\n');
     expect(outputTarget(file)).toBe('file');
-    expect(() => writeOutput(file, 'x\n', { replace: false })).toThrow(expect.objectContaining({ code: 'E_CONFLICT', message: `${file} already exists; pass --yes to replace it.` }));
+    expect(() => writeOutput(file, 'x\n', { replace: false })).toThrow(
+      expect.objectContaining({ code: 'E_CONFLICT', message: `${file} already exists; pass --yes to replace it.` }),
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('mine\n');
   });
 

@@ -71,7 +71,9 @@ for (const engine of engines) {
       expect(bad.stderr.trim()).toBe('Error: invalid: bad_checksum: its checksum does not match, so it was mistyped or cut short.');
       const malformed = await quietly(['verify', '--json'], 'hello');
       expect(malformed.code).toBe(1);
-      expect(parseJson(malformed)).toMatchObject({ error: { code: 'E_INVALID', details: { valid: false, reason: 'malformed', keyId: null } } });
+      expect(parseJson(malformed)).toMatchObject({
+        error: { code: 'E_INVALID', details: { valid: false, reason: 'malformed', keyId: null } },
+      });
       const empty = await quietly(['verify'], '  \n');
       expect(empty.code).toBe(2);
       expect(empty.stderr).toContain('No token given');
@@ -100,7 +102,9 @@ for (const engine of engines) {
       expect((await quietly(['verify'], body.token)).code).toBe(0);
       const again = await quietly(['rotate', String(body.previous.id)]);
       expect(again.code).toBe(1);
-      expect(again.stderr.trim()).toBe(`Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: rotate key ${body.key.id} instead.`);
+      expect(again.stderr.trim()).toBe(
+        `Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: rotate key ${body.key.id} instead.`,
+      );
 
       const graced = await keys(['rotate', String(body.key.id), '--grace', '2h']);
       expect(graced.code).toBe(0);
@@ -138,7 +142,9 @@ for (const engine of engines) {
       }
       const over = await quietly(['create', '--user', 'dave@example.com', '--name', 'three']);
       expect(over.code).toBe(1);
-      expect(over.stderr.trim()).toMatch(/^Error: dave@example.com already has 2 active API key\(s\) and the free tier allows 2: revoke one/);
+      expect(over.stderr.trim()).toMatch(
+        /^Error: dave@example.com already has 2 active API key\(s\) and the free tier allows 2: revoke one/,
+      );
       expect(over.stderr).not.toContain('    at ');
     });
   });

@@ -13,7 +13,12 @@ import { addUser } from './fixtures.js';
  * until the server reports both of them blocked on a lock, then lets go: the two really run
  * at the same moment, whatever the scheduler does.
  */
-async function raceBehindLock<T>(gate: Db, lockSql: string, params: unknown[], racers: (() => Promise<T>)[]): Promise<{ settled: PromiseSettledResult<T>[]; blocked: number }> {
+async function raceBehindLock<T>(
+  gate: Db,
+  lockSql: string,
+  params: unknown[],
+  racers: (() => Promise<T>)[],
+): Promise<{ settled: PromiseSettledResult<T>[]; blocked: number }> {
   let running: Promise<PromiseSettledResult<T>[]> | undefined;
   let blocked = 0;
   await gate.transaction(async (tx) => {
@@ -78,7 +83,12 @@ for (const engine of engines) {
       if (engine === 'postgres') {
         const gate = await openScratch(s);
         open.push(gate);
-        const race = await raceBehindLock(gate, "SELECT 1 FROM users WHERE email = 'alice@example.com' FOR NO KEY UPDATE", [], [create(a, 'x'), create(b, 'y')]);
+        const race = await raceBehindLock(
+          gate,
+          "SELECT 1 FROM users WHERE email = 'alice@example.com' FOR NO KEY UPDATE",
+          [],
+          [create(a, 'x'), create(b, 'y')],
+        );
         expect(race.blocked).toBe(2);
         settled = race.settled;
       } else {
@@ -97,7 +107,12 @@ for (const engine of engines) {
         const gate = await openScratch(s);
         open.push(gate);
         // The revocation holds the row while the verification reads the old, live row and then waits to stamp it.
-        const race = await raceBehindLock(gate, 'UPDATE api_keys SET revoked_at = created_at WHERE id = $1', [key.id], [() => verifyKey(b, token)]);
+        const race = await raceBehindLock(
+          gate,
+          'UPDATE api_keys SET revoked_at = created_at WHERE id = $1',
+          [key.id],
+          [() => verifyKey(b, token)],
+        );
         expect(race.blocked).toBe(1);
         result = (race.settled[0] as PromiseFulfilledResult<typeof result>).value;
       } else {

@@ -2,7 +2,10 @@ import type { Queryable } from '../../src/db/db.js';
 import { DevdbError } from '../../src/errors.js';
 
 export async function addUser(db: Queryable, email: string, tier: 'free' | 'pro' | 'premium' = 'free'): Promise<number> {
-  const [row] = await db.query<{ id: number }>("INSERT INTO users (email, password_hash, tier, created_at, updated_at) VALUES ($1, 'not-a-real-hash', $2, '2020-01-01', '2020-01-01') RETURNING id", [email, tier]);
+  const [row] = await db.query<{ id: number }>(
+    "INSERT INTO users (email, password_hash, tier, created_at, updated_at) VALUES ($1, 'not-a-real-hash', $2, '2020-01-01', '2020-01-01') RETURNING id",
+    [email, tier],
+  );
   return row!.id;
 }
 
@@ -12,11 +15,17 @@ export const DAY = 24 * HOUR;
 export const later = (from: Date, ms: number): Date => new Date(from.getTime() + ms);
 
 export async function counts(db: Queryable): Promise<{ keys: number; audit: number }> {
-  const [row] = await db.query<{ keys: number; audit: number }>('SELECT (SELECT count(*)::int FROM api_keys) AS keys, (SELECT count(*)::int FROM audit_logs) AS audit');
+  const [row] = await db.query<{ keys: number; audit: number }>(
+    'SELECT (SELECT count(*)::int FROM api_keys) AS keys, (SELECT count(*)::int FROM audit_logs) AS audit',
+  );
   return row!;
 }
 
-export async function auditRows(db: Queryable): Promise<{ event_type: string; user_id: number | null; entity_type: string | null; entity_id: number | null; data_json: Record<string, unknown> }[]> {
+export async function auditRows(
+  db: Queryable,
+): Promise<
+  { event_type: string; user_id: number | null; entity_type: string | null; entity_id: number | null; data_json: Record<string, unknown> }[]
+> {
   return db.query('SELECT event_type, user_id, entity_type, entity_id, data_json FROM audit_logs ORDER BY id');
 }
 
@@ -39,6 +48,7 @@ export async function rejection(promise: Promise<unknown>): Promise<DevdbError> 
     () => undefined,
     (error: unknown) => error,
   );
-  if (!(outcome instanceof DevdbError)) throw new Error(`expected a DevdbError, got ${outcome === undefined ? 'success' : String(outcome)}`);
+  if (!(outcome instanceof DevdbError))
+    throw new Error(`expected a DevdbError, got ${outcome === undefined ? 'success' : String(outcome)}`);
   return outcome;
 }

@@ -20,7 +20,8 @@ for (const engine of engines) {
     let s: Scratch;
     let token: string;
     let keyId: number;
-    const keys = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) => runCli(['keys', ...args, ...s.args], options);
+    const keys = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+      runCli(['keys', ...args, ...s.args], options);
 
     beforeAll(async () => {
       s = await scratch(engine);
@@ -31,7 +32,10 @@ for (const engine of engines) {
         await db.close();
       }
       const created = await keys(['create', '--user', 'carol@example.com', '--name', 'ci', '--json']);
-      ({ token, key: { id: keyId } } = parseJson<{ token: string; key: { id: number } }>(created));
+      ({
+        token,
+        key: { id: keyId },
+      } = parseJson<{ token: string; key: { id: number } }>(created));
       expect(token).toMatch(TOKEN_PATTERN);
     });
     afterAll(async () => {
@@ -61,7 +65,12 @@ for (const engine of engines) {
       // Every keys command, and how to hand it a live token; a new command must be added here (or to the two that print).
       const quiet: Record<string, (t: string) => { args: string[]; input?: string }[]> = {
         list: (t) => [{ args: ['list'] }, { args: ['list', '--json'] }, { args: ['list', '--user', t] }],
-        verify: (t) => [{ args: ['verify'], input: t }, { args: ['verify', '--json'], input: t }, { args: ['verify', t] }, { args: ['verify', `${t}x`] }],
+        verify: (t) => [
+          { args: ['verify'], input: t },
+          { args: ['verify', '--json'], input: t },
+          { args: ['verify', t] },
+          { args: ['verify', `${t}x`] },
+        ],
         revoke: (t) => [{ args: ['revoke', t, '--yes'] }, { args: ['revoke', t, '--yes', '--json'] }],
       };
       const printers = ['create', 'rotate'];
@@ -83,21 +92,31 @@ for (const engine of engines) {
     });
 
     it('an id too large for a key or user id is a usage error, not a bigint overflow', async () => {
-      for (const args of [['rotate', '99999999999999999999'], ['revoke', '99999999999999999999', '--yes'], ['list', '--user', '99999999999999999999']]) {
+      for (const args of [
+        ['rotate', '99999999999999999999'],
+        ['revoke', '99999999999999999999', '--yes'],
+        ['list', '--user', '99999999999999999999'],
+      ]) {
         const result = await keys(args);
         expect(result.code, args.join(' ')).toBe(2);
-        expect(result.stderr.trim()).toMatch(/^Error: 99999999999999999999 is too large to be a (key|user) id: ids run from 1 to 9007199254740991\.$/);
+        expect(result.stderr.trim()).toMatch(
+          /^Error: 99999999999999999999 is too large to be a (key|user) id: ids run from 1 to 9007199254740991\.$/,
+        );
       }
       const limit = await keys(['list', '--limit', '99999999999999999999']);
       expect(limit.code).toBe(2);
-      expect(limit.stderr).toMatch(/^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/);
+      expect(limit.stderr).toMatch(
+        /^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/,
+      );
     });
 
     it('rotate and revoke never take their key argument from piped stdin', async () => {
       for (const args of [['revoke', '--yes'], ['rotate']]) {
         const result = await keys(args, { input: `${keyId}\n` });
         expect(result.code, args[0]).toBe(2);
-        expect(result.stderr).toBe('Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n');
+        expect(result.stderr).toBe(
+          'Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n',
+        );
       }
       expect((await keys(['verify'], { input: token })).code).toBe(0);
     });
@@ -116,7 +135,10 @@ for (const engine of engines) {
       const created = await keys(['create', '--user', 'carol@example.com', '--name', hostile]);
       expect(created.code).toBe(0);
       const listed = await keys(['list', '--user', 'carol@example.com']);
-      const id = listed.stdout.split('\n').find((line) => line.includes('pwned'))!.split(/\s+/)[0]!;
+      const id = listed.stdout
+        .split('\n')
+        .find((line) => line.includes('pwned'))!
+        .split(/\s+/)[0]!;
       const rotated = await keys(['rotate', id]);
       const revoked = await keys(['revoke', id, '--yes']);
       for (const result of [created, listed, rotated, revoked]) {

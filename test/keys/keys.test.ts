@@ -26,13 +26,27 @@ for (const engine of engines) {
       const { key, token } = await createKey(t.db, { user: 'Alice@Example.com', name: '  ci  ', expiresInMs: 90 * DAY, now: T0 });
       expect(token).toMatch(TOKEN_PATTERN);
       expect(checksumOf(token.slice(0, -6))).toBe(token.slice(-6));
-      expect(key).toMatchObject({ userId: alice, userEmail: 'alice@example.com', name: 'ci', displayPrefix: token.slice(0, 14), state: 'active', lastUsedAt: null, revokedAt: null });
+      expect(key).toMatchObject({
+        userId: alice,
+        userEmail: 'alice@example.com',
+        name: 'ci',
+        displayPrefix: token.slice(0, 14),
+        state: 'active',
+        lastUsedAt: null,
+        revokedAt: null,
+      });
       expect(key.createdAt).toEqual(T0);
       expect(key.expiresAt).toEqual(later(T0, 90 * DAY));
       const [row] = await t.db.query<{ hashed_key: string }>('SELECT hashed_key FROM api_keys WHERE id = $1', [key.id]);
       expect(row!.hashed_key).toBe(createHash('sha256').update(token).digest('hex'));
       expect(await auditRows(t.db)).toEqual([
-        { event_type: 'api_key.created', user_id: alice, entity_type: 'api_key', entity_id: key.id, data_json: { name: 'ci', display_prefix: key.displayPrefix, expires_at: later(T0, 90 * DAY).toISOString() } },
+        {
+          event_type: 'api_key.created',
+          user_id: alice,
+          entity_type: 'api_key',
+          entity_id: key.id,
+          data_json: { name: 'ci', display_prefix: key.displayPrefix, expires_at: later(T0, 90 * DAY).toISOString() },
+        },
       ]);
     });
 
@@ -69,17 +83,26 @@ for (const engine of engines) {
       await expect(createKey(t.db, { user: String(alice), name: 'three', now: T0 })).rejects.toMatchObject({ code: 'E_QUOTA' });
       // Once 'two' expires there is room again.
       await createKey(t.db, { user: String(alice), name: 'three', now: later(T0, 2 * DAY) });
-      await expect(createKey(t.db, { user: String(alice), name: 'four', now: later(T0, 2 * DAY) })).rejects.toMatchObject({ code: 'E_QUOTA' });
-      const third = (await listKeys(t.db, { user: String(alice), states: ['active'], now: later(T0, 2 * DAY) })).keys.find((k) => k.name === 'three')!;
+      await expect(createKey(t.db, { user: String(alice), name: 'four', now: later(T0, 2 * DAY) })).rejects.toMatchObject({
+        code: 'E_QUOTA',
+      });
+      const third = (await listKeys(t.db, { user: String(alice), states: ['active'], now: later(T0, 2 * DAY) })).keys.find(
+        (k) => k.name === 'three',
+      )!;
       await revokeKey(t.db, { key: String(third.id), now: later(T0, 2 * DAY) });
       await createKey(t.db, { user: String(alice), name: 'four', now: later(T0, 2 * DAY) });
-      const states = Object.fromEntries((await listKeys(t.db, { user: String(alice), now: later(T0, 2 * DAY) })).keys.map((k) => [k.id, k.state]));
+      const states = Object.fromEntries(
+        (await listKeys(t.db, { user: String(alice), now: later(T0, 2 * DAY) })).keys.map((k) => [k.id, k.state]),
+      );
       expect(states[second.key.id]).toBe('expired');
       expect(states[first.key.id]).toBe('expired');
 
       await t.db.exec("UPDATE tier_limits SET max_active_api_keys = 0 WHERE tier = 'pro'");
       await addUser(t.db, 'bob@example.com', 'pro');
-      await expect(createKey(t.db, { user: 'bob@example.com', name: 'x', now: T0 })).rejects.toMatchObject({ code: 'E_QUOTA', details: { tier: 'pro', limit: 0 } });
+      await expect(createKey(t.db, { user: 'bob@example.com', name: 'x', now: T0 })).rejects.toMatchObject({
+        code: 'E_QUOTA',
+        details: { tier: 'pro', limit: 0 },
+      });
     });
 
     it('lists keys with their state and never their hash, filtered by user and state, with a limit', async () => {
@@ -127,7 +150,11 @@ for (const engine of engines) {
       expect(await verifyKey(t.db, old.token, { now: after })).toMatchObject({ valid: false, reason: 'expired', key: { id: old.key.id } });
       expect(await verifyKey(t.db, rotated.token, { now: after })).toMatchObject({ valid: true });
 
-      const events = (await auditRows(t.db)).map((r) => [r.event_type, r.entity_id, r.data_json.reason ?? r.data_json.replaced_by_key_id ?? r.data_json.replaced_key_id ?? null]);
+      const events = (await auditRows(t.db)).map((r) => [
+        r.event_type,
+        r.entity_id,
+        r.data_json.reason ?? r.data_json.replaced_by_key_id ?? r.data_json.replaced_key_id ?? null,
+      ]);
       expect(events).toEqual([
         ['api_key.created', old.key.id, null],
         ['api_key.rotated', old.key.id, rotated.key.id],
@@ -158,8 +185,14 @@ for (const engine of engines) {
       const expired = await createKey(t.db, { user: String(alice), name: 'e', expiresInMs: HOUR, now: T0 });
       const now = later(T0, 2 * HOUR);
       const before = await counts(t.db);
-      await expect(rotateKey(t.db, { key: String(revoked.key.id), now })).rejects.toMatchObject({ code: 'E_CONFLICT', details: { state: 'revoked' } });
-      await expect(rotateKey(t.db, { key: String(expired.key.id), now })).rejects.toMatchObject({ code: 'E_CONFLICT', details: { state: 'expired' } });
+      await expect(rotateKey(t.db, { key: String(revoked.key.id), now })).rejects.toMatchObject({
+        code: 'E_CONFLICT',
+        details: { state: 'revoked' },
+      });
+      await expect(rotateKey(t.db, { key: String(expired.key.id), now })).rejects.toMatchObject({
+        code: 'E_CONFLICT',
+        details: { state: 'expired' },
+      });
       expect(await counts(t.db)).toEqual(before);
 
       const live = await createKey(t.db, { user: String(alice), name: 'l', now });
@@ -189,7 +222,15 @@ for (const engine of engines) {
       expect(await verifyKey(t.db, rotated.token, { now: later(T0, HOUR) })).toMatchObject({ valid: true });
       await expect(revokeKey(t.db, { key: String(old.key.id), now: later(T0, 2 * HOUR) })).rejects.toMatchObject({ code: 'E_CONFLICT' });
       const revokes = (await auditRows(t.db)).filter((r) => r.event_type === 'api_key.revoked');
-      expect(revokes).toEqual([{ event_type: 'api_key.revoked', user_id: alice, entity_type: 'api_key', entity_id: old.key.id, data_json: { name: 'svc', display_prefix: old.key.displayPrefix, state_before: 'expiring' } }]);
+      expect(revokes).toEqual([
+        {
+          event_type: 'api_key.revoked',
+          user_id: alice,
+          entity_type: 'api_key',
+          entity_id: old.key.id,
+          data_json: { name: 'svc', display_prefix: old.key.displayPrefix, state_before: 'expiring' },
+        },
+      ]);
     });
 
     it('tells each reason a token is invalid, audits each failure, and moves last_used_at on success', async () => {

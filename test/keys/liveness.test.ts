@@ -20,7 +20,8 @@ for (const engine of engines) {
 
     it('list, the quota count, verify and rotate agree on every key at every clock, boundaries included', async () => {
       const user = await addUser(t.db, 'lena@example.com', 'premium');
-      const make = (name: string, expiresInMs?: number) => createKey(t.db, { user: String(user), name, now: T0, ...(expiresInMs ? { expiresInMs } : {}) });
+      const make = (name: string, expiresInMs?: number) =>
+        createKey(t.db, { user: String(user), name, now: T0, ...(expiresInMs ? { expiresInMs } : {}) });
       const forever = await make('forever');
       const hour = await make('one hour', HOUR);
       const week = await make('ten days', 10 * DAY);
@@ -28,9 +29,19 @@ for (const engine of engines) {
       await revokeKey(t.db, { key: String(revoked.key.id), now: later(T0, 1) });
       const rotated = await make('rotated');
       const successor = await rotateKey(t.db, { key: String(rotated.key.id), graceMs: 2 * HOUR, now: later(T0, 1) });
-      const tokens = new Map([forever, hour, week, revoked, rotated, { key: successor.key, token: successor.token }].map((k) => [k.key.id, k.token]));
+      const tokens = new Map(
+        [forever, hour, week, revoked, rotated, { key: successor.key, token: successor.token }].map((k) => [k.key.id, k.token]),
+      );
 
-      const clocks = [later(T0, 2), later(T0, HOUR - 1), later(T0, HOUR), later(T0, 2 * HOUR + 1), later(T0, 3 * DAY + 1), later(T0, 10 * DAY), later(T0, 11 * DAY)];
+      const clocks = [
+        later(T0, 2),
+        later(T0, HOUR - 1),
+        later(T0, HOUR),
+        later(T0, 2 * HOUR + 1),
+        later(T0, 3 * DAY + 1),
+        later(T0, 10 * DAY),
+        later(T0, 11 * DAY),
+      ];
       const expected: Record<string, KeyState[]> = {
         forever: ['active', 'active', 'active', 'active', 'active', 'active', 'active'],
         'one hour': ['expiring', 'expiring', 'expired', 'expired', 'expired', 'expired', 'expired'],
@@ -39,7 +50,8 @@ for (const engine of engines) {
       };
       for (const [i, now] of clocks.entries()) {
         const { keys } = await listKeys(t.db, { user: String(user), now });
-        for (const [name, states] of Object.entries(expected)) expect(keys.find((k) => k.name === name)?.state, `${name} at clock ${i}`).toBe(states[i]);
+        for (const [name, states] of Object.entries(expected))
+          expect(keys.find((k) => k.name === name)?.state, `${name} at clock ${i}`).toBe(states[i]);
         const live = keys.filter((k) => isLive(k.state));
         // The quota counts live keys that no rotation replaced.
         expect(await countActiveKeys(t.db, user, now), `count at clock ${i}`).toBe(live.filter((k) => k.replacedByKeyId === null).length);

@@ -17,7 +17,10 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
   it('two devdb migrate processes at once apply each migration exactly once', async () => {
     const [a, b] = await Promise.all([runCli(['migrate', '--json', ...s.args]), runCli(['migrate', '--json', ...s.args])]);
     expect([a.code, b.code]).toEqual([0, 0]);
-    const applied = [...parseJson<{ applied: { version: string }[] }>(a).applied, ...parseJson<{ applied: { version: string }[] }>(b).applied].map((m) => m.version);
+    const applied = [
+      ...parseJson<{ applied: { version: string }[] }>(a).applied,
+      ...parseJson<{ applied: { version: string }[] }>(b).applied,
+    ].map((m) => m.version);
     const db = await openPostgres(s.url!);
     try {
       const history = await db.query<{ version: string }>('select version from devdb_migrations order by version');
@@ -37,9 +40,13 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
       const error = (await migrateUp(waiter, { lockTimeoutMs: 300 }).catch((e: unknown) => e)) as DevdbError;
       expect(error.code).toBe('E_LOCK_TIMEOUT');
       expect(error.message).toMatch(
-        new RegExp(`^Another session has been migrating this database for over 0 s: server process ${pid} \\(application devdb, user \\w+, from [\\d.:a-f]+, state "idle" since \\d{4}-\\d\\d-\\d\\dT[^,]+, last query: SELECT pg_backend_pid\\(\\) AS pid\\)\\.`),
+        new RegExp(
+          `^Another session has been migrating this database for over 0 s: server process ${pid} \\(application devdb, user \\w+, from [\\d.:a-f]+, state "idle" since \\d{4}-\\d\\d-\\d\\dT[^,]+, last query: SELECT pg_backend_pid\\(\\) AS pid\\)\\.`,
+        ),
       );
-      expect(error.message).toContain(`raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${pid});`);
+      expect(error.message).toContain(
+        `raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${pid});`,
+      );
       expect(error.details).toMatchObject({ holder: { pid, state: 'idle' } });
       const cli = await runCli(['migrate', '--lock-timeout', '0', ...s.args]);
       expect(cli.code).toBe(1);

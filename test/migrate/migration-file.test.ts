@@ -6,7 +6,10 @@ const file = 'sql/migrations/20260101000000_add_things.sql';
 
 describe('parseMigration', () => {
   it('splits the up and down sections, remembers where up starts, and splits statements', () => {
-    const m = parseMigration(file, '-- adds things\n\n-- migrate:up\ncreate table things (id int);\ninsert into things values (1);\n\n-- migrate:down\ndrop table things;\n');
+    const m = parseMigration(
+      file,
+      '-- adds things\n\n-- migrate:up\ncreate table things (id int);\ninsert into things values (1);\n\n-- migrate:down\ndrop table things;\n',
+    );
     expect(m.version).toBe('20260101000000');
     expect(m.name).toBe('add_things');
     expect(m.up.sql.trim()).toBe('create table things (id int);\ninsert into things values (1);');
@@ -35,7 +38,11 @@ describe('parseMigration', () => {
 
   it.each([
     ['SQL without an up section', 'create table x ();', /no "-- migrate:up" line/],
-    ['SQL above the first section', '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nselect 1;', /_add_things\.sql:3: SQL before "-- migrate:up" would never run/],
+    [
+      'SQL above the first section',
+      '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nselect 1;',
+      /_add_things\.sql:3: SQL before "-- migrate:up" would never run/,
+    ],
     ['two up sections', '-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;', /second "-- migrate:up"/],
     ['an unknown option', '-- migrate:up transaction:maybe\nselect 1;', /unknown option "transaction:maybe"/],
   ])('rejects %s with a message naming the file', (_, text, message) => {
@@ -45,7 +52,9 @@ describe('parseMigration', () => {
   });
 
   it('rejects a file name without a version', () => {
-    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nselect 1;')).toThrowError(/starts with its version digits/);
+    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nselect 1;')).toThrowError(
+      /starts with its version digits/,
+    );
   });
 });
 

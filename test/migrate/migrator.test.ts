@@ -29,13 +29,17 @@ for (const engine of engines) {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const tables = async () =>
-      (await t.db.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' order by 1")).map((r) => r.name);
+      (await t.db.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' order by 1")).map(
+        (r) => r.name,
+      );
 
     it('applies pending migrations in order and records each with its checksum', async () => {
       const result = await migrateUp(t.db, { migrationsDir: dir });
       expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
-      const history = await t.db.query<{ version: string; checksum: string; duration_ms: number }>('select * from devdb_migrations order by version');
+      const history = await t.db.query<{ version: string; checksum: string; duration_ms: number }>(
+        'select * from devdb_migrations order by version',
+      );
       expect(history.map((h) => h.version)).toEqual(['001', '002', '003']);
       expect(history.every((h) => /^[0-9a-f]{64}$/.test(h.checksum) && h.duration_ms >= 0)).toBe(true);
       const again = await migrateUp(t.db, { migrationsDir: dir });
@@ -43,7 +47,10 @@ for (const engine of engines) {
     });
 
     it('leaves the first migration applied and nothing of a broken second one', async () => {
-      fs.writeFileSync(path.join(dir, '002_second.sql'), '-- migrate:up\ncreate table second (id int primary key);\ninsert into second values (1);\nselect * from\n  no_such_table;\n');
+      fs.writeFileSync(
+        path.join(dir, '002_second.sql'),
+        '-- migrate:up\ncreate table second (id int primary key);\ninsert into second values (1);\nselect * from\n  no_such_table;\n',
+      );
       const error = await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DevdbError);
       expect((error as DevdbError).code).toBe('E_MIGRATION_FAILED');
@@ -116,7 +123,7 @@ for (const engine of engines) {
         [
           '-- migrate:up transaction:false',
           'ALTER TABLE first ADD COLUMN x int;',
-          "CREATE INDEX CONCURRENTLY first_x_idx ON first (x) WHERE x <> 0; -- a comment; with a semicolon",
+          'CREATE INDEX CONCURRENTLY first_x_idx ON first (x) WHERE x <> 0; -- a comment; with a semicolon',
           'CREATE INDEX CONCURRENTLY second_x_idx ON second (id);',
           '-- migrate:down transaction:false',
           'DROP INDEX CONCURRENTLY second_x_idx;',
@@ -138,9 +145,13 @@ for (const engine of engines) {
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(error.code).toBe('E_MIGRATION_FAILED');
       expect(error.message).toContain(`${path.join(dir, '004_index.sql')}:5 (the statement that starts on this line`);
-      expect(error.message).toMatch(/these 2 ran before the error and stay in the database:\n  line 2: CREATE TABLE kept \(id int\);\n  line 3: CREATE INDEX CONCURRENTLY kept_x_idx/);
+      expect(error.message).toMatch(
+        /these 2 ran before the error and stay in the database:\n {2}line 2: CREATE TABLE kept \(id int\);\n {2}line 3: CREATE INDEX CONCURRENTLY kept_x_idx/,
+      );
       expect(error.message).not.toMatch(/Nothing/);
-      expect(error.details).toMatchObject({ kept: ['line 2: CREATE TABLE kept (id int);', 'line 3: CREATE INDEX CONCURRENTLY kept_x_idx ON kept (id);'] });
+      expect(error.details).toMatchObject({
+        kept: ['line 2: CREATE TABLE kept (id int);', 'line 3: CREATE INDEX CONCURRENTLY kept_x_idx ON kept (id);'],
+      });
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'kept', 'second', 'third']);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, pending: 1 });
     });
@@ -149,14 +160,19 @@ for (const engine of engines) {
       fs.writeFileSync(path.join(dir, '004_bad.sql'), '-- migrate:up\nCREATE TABLE four (id int);\nSELECT   no_such_function(1, 2);\n');
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       const file = path.join(dir, '004_bad.sql');
-      expect(error.message).toContain(`failed at ${file}:3:10: function no_such_function(integer, integer) does not exist (SQLSTATE 42883)`);
+      expect(error.message).toContain(
+        `failed at ${file}:3:10: function no_such_function(integer, integer) does not exist (SQLSTATE 42883)`,
+      );
       expect(error.message).toContain('\n  3 | SELECT   no_such_function(1, 2);\n    |          ^\n');
-      expect(error.message).toMatch(/\n  hint: No function matches the given name and argument types/);
+      expect(error.message).toMatch(/\n {2}hint: No function matches the given name and argument types/);
       expect(error.message).toContain('Nothing of this migration was kept (it ran in one transaction)');
       expect(error.details).toMatchObject({ file, line: 3, column: 10, sqlState: '42883' });
       expect(await tables()).not.toContain('four');
 
-      fs.writeFileSync(path.join(dir, '004_bad.sql'), '-- migrate:up\nCREATE TABLE four (id int PRIMARY KEY);\nINSERT INTO four VALUES (1);\nINSERT INTO four\n  VALUES (1);\n');
+      fs.writeFileSync(
+        path.join(dir, '004_bad.sql'),
+        '-- migrate:up\nCREATE TABLE four (id int PRIMARY KEY);\nINSERT INTO four VALUES (1);\nINSERT INTO four\n  VALUES (1);\n',
+      );
       const duplicate = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(duplicate.message).toContain(`${file}:4 (the statement that starts on this line; the server gave no position)`);
       expect(duplicate.message).toContain('\n  detail: Key (id)=(1) already exists.');
@@ -198,7 +214,9 @@ for (const engine of engines) {
 
     it("adopts dbmate's schema_migrations: status tells the truth, migrate applies only what is pending and keeps dbmate in step", async () => {
       // What dbmate leaves after applying 001 and 002.
-      await t.db.exec('CREATE TABLE schema_migrations (version varchar PRIMARY KEY); CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY);');
+      await t.db.exec(
+        'CREATE TABLE schema_migrations (version varchar PRIMARY KEY); CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY);',
+      );
       await t.db.exec("INSERT INTO schema_migrations VALUES ('001'), ('002')");
       const status = await migrationStatus(t.db, { migrationsDir: dir });
       expect(status.history).toBe('dbmate');
@@ -214,7 +232,8 @@ for (const engine of engines) {
       expect(result.applied.map((a) => a.version)).toEqual(['003']);
       expect(result.recorded).toEqual(['001', '002']);
       expect(notices.join('\n')).toMatch(/Adopted dbmate's history: 2 migration/);
-      const versions = async (table: string) => (await t.db.query<{ version: string }>(`SELECT version FROM ${table} ORDER BY 1`)).map((r) => r.version);
+      const versions = async (table: string) =>
+        (await t.db.query<{ version: string }>(`SELECT version FROM ${table} ORDER BY 1`)).map((r) => r.version);
       expect(await versions('devdb_migrations')).toEqual(['001', '002', '003']);
       expect(await versions('schema_migrations')).toEqual(['001', '002', '003']);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, pending: 0 });
@@ -224,8 +243,14 @@ for (const engine of engines) {
     });
 
     it('refuses a database with tables but no history, untouched, and migrates it after --baseline', async () => {
-      await t.db.exec('CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY); CREATE VIEW second_ids AS SELECT id FROM second;');
-      for (const run of [() => migrateUp(t.db, { migrationsDir: dir }), () => migrateUp(t.db, { migrationsDir: dir, dryRun: true }), () => setup(t.db, { migrationsDir: dir, seed: false })]) {
+      await t.db.exec(
+        'CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY); CREATE VIEW second_ids AS SELECT id FROM second;',
+      );
+      for (const run of [
+        () => migrateUp(t.db, { migrationsDir: dir }),
+        () => migrateUp(t.db, { migrationsDir: dir, dryRun: true }),
+        () => setup(t.db, { migrationsDir: dir, seed: false }),
+      ]) {
         const error = (await run().catch((e: unknown) => e)) as DevdbError;
         expect(error.code).toBe('E_FOREIGN_DATABASE');
         expect(error.message).toContain('3 table(s), view(s) or sequence(s) (public.first, public.second, public.second_ids)');
@@ -241,7 +266,10 @@ for (const engine of engines) {
       expect(result.recorded).toEqual(['001', '002']);
       expect(result.applied.map((a) => a.version)).toEqual(['003']);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3 });
-      await expect(migrateUp(t.db, { migrationsDir: dir, baseline: '002' })).rejects.toMatchObject({ code: 'E_USAGE', message: expect.stringMatching(/already has a migration history/) });
+      await expect(migrateUp(t.db, { migrationsDir: dir, baseline: '002' })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: expect.stringMatching(/already has a migration history/),
+      });
     });
 
     it("tables in schemas off the search path (Supabase's auth) do not make a database foreign", async () => {
@@ -256,9 +284,17 @@ for (const engine of engines) {
 
     it('an empty new migration: status says empty, migrate refuses it by name, setup and reset skip it', async () => {
       fs.writeFileSync(path.join(dir, '004_todo.sql'), '-- todo\n\n-- migrate:up\n\n\n-- migrate:down\n\n');
-      expect((await migrationStatus(t.db, { migrationsDir: dir })).migrations.map((m) => m.state)).toEqual(['pending', 'pending', 'pending', 'empty']);
+      expect((await migrationStatus(t.db, { migrationsDir: dir })).migrations.map((m) => m.state)).toEqual([
+        'pending',
+        'pending',
+        'pending',
+        'empty',
+      ]);
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
-      expect(error).toMatchObject({ code: 'E_MIGRATION_FILE', message: expect.stringContaining(`${path.join(dir, '004_todo.sql')}: no SQL under "-- migrate:up" yet`) });
+      expect(error).toMatchObject({
+        code: 'E_MIGRATION_FILE',
+        message: expect.stringContaining(`${path.join(dir, '004_todo.sql')}: no SQL under "-- migrate:up" yet`),
+      });
       expect(await tables()).toEqual([]);
       await expect(migrateUp(t.db, { migrationsDir: dir, to: '003' })).resolves.toMatchObject({ skipped: [] });
 
@@ -277,7 +313,9 @@ for (const engine of engines) {
       fs.rmSync(path.join(dir, '003_third.sql'));
       const error = (await migrateDown(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(error.code).toBe('E_MIGRATION_DRIFT');
-      expect(error.message).toContain(`Cannot revert 003_third: its file is gone from ${dir} (a branch switch?). Restore it (git log --all --oneline -- '${dir}/003*.sql' finds`);
+      expect(error.message).toContain(
+        `Cannot revert 003_third: its file is gone from ${dir} (a branch switch?). Restore it (git log --all --oneline -- '${dir}/003*.sql' finds`,
+      );
       expect(error.message).toContain('or run devdb reset --yes to rebuild');
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
     });
@@ -286,7 +324,9 @@ for (const engine of engines) {
       await migrateUp(t.db, { migrationsDir: dir });
       await t.db.exec('INSERT INTO first VALUES (1); CREATE TABLE mine (first_id int REFERENCES first (id)); INSERT INTO mine VALUES (1);');
       const plans: ResetPlan[] = [];
-      const error = (await resetSchema(t.db, { migrationsDir: dir, confirm: async (p) => void plans.push(p) }).catch((e: unknown) => e)) as DevdbError;
+      const error = (await resetSchema(t.db, { migrationsDir: dir, confirm: async (p) => void plans.push(p) }).catch(
+        (e: unknown) => e,
+      )) as DevdbError;
       expect(plans).toMatchObject([{ mode: 'revert', atomic: true, reasons: [] }]);
       expect(error.code).toBe('E_MIGRATION_FAILED');
       expect(error.message).toMatch(/^Migration 001_first \(down\) failed at .*001_first\.sql:4/);
@@ -311,7 +351,8 @@ for (const engine of engines) {
     it('reset rebuilds when an applied file is gone: back to the files, in one transaction', async () => {
       await migrateUp(t.db, { migrationsDir: dir });
       fs.rmSync(path.join(dir, '002_second.sql'));
-      const schemaRights = () => t.db.query("SELECT nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'");
+      const schemaRights = () =>
+        t.db.query("SELECT nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = 'public'");
       await t.db.exec('GRANT USAGE ON SCHEMA public TO PUBLIC');
       const rights = await schemaRights();
       const plans: ResetPlan[] = [];
@@ -326,9 +367,15 @@ for (const engine of engines) {
 
     it('reset with a transaction:false file goes step by step and, on failure, lists what it reverted and applied', async () => {
       await migrateUp(t.db, { migrationsDir: dir });
-      fs.writeFileSync(path.join(dir, '004_index.sql'), '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY third_x_idx ON third (id);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY third_x_idx;\n');
+      fs.writeFileSync(
+        path.join(dir, '004_index.sql'),
+        '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY third_x_idx ON third (id);\n-- migrate:down transaction:false\nDROP INDEX CONCURRENTLY third_x_idx;\n',
+      );
       await migrateUp(t.db, { migrationsDir: dir });
-      fs.writeFileSync(path.join(dir, '003_third.sql'), '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\nSELECT 1/0;\n-- migrate:down\nDROP TABLE third;\n');
+      fs.writeFileSync(
+        path.join(dir, '003_third.sql'),
+        '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\nSELECT 1/0;\n-- migrate:down\nDROP TABLE third;\n',
+      );
       const error = (await resetSchema(t.db, { migrationsDir: dir, allowDrift: true }).catch((e: unknown) => e)) as DevdbError;
       expect(error.message).toMatch(/^Migration 003_third \(up\) failed/);
       expect(error.message).toContain('reverted: 004_index, 003_third, 002_second, 001_first\n  applied: 001_first, 002_second');

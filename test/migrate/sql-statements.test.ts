@@ -36,7 +36,11 @@ describe('splitStatements', () => {
     ['a nested block comment', 'SELECT 1 /* a; /* b; */ c; */;SELECT 2;', ['SELECT 1 /* a; /* b; */ c; */;', 'SELECT 2;']],
     ['a -- inside a string', "SELECT '--;';SELECT 2;", ["SELECT '--;';", 'SELECT 2;']],
     ['a /* inside a string', "SELECT '/*';SELECT 2;", ["SELECT '/*';", 'SELECT 2;']],
-    ['$$ dollar quotes', 'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;SELECT 2;', ['CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;', 'SELECT 2;']],
+    [
+      '$$ dollar quotes',
+      'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;SELECT 2;',
+      ['CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;', 'SELECT 2;'],
+    ],
     [
       'tagged dollar quotes containing $$',
       "DO $body$ BEGIN RAISE NOTICE '$$;'; PERFORM $$;$$; END $body$;SELECT 2;",
@@ -45,13 +49,24 @@ describe('splitStatements', () => {
     ['a dollar quote with a non-ASCII tag', 'SELECT $é$;$é$;SELECT 2;', ['SELECT $é$;$é$;', 'SELECT 2;']],
     ['positional parameters, not dollar quotes', 'PREPARE p AS SELECT $1;SELECT 2;', ['PREPARE p AS SELECT $1;', 'SELECT 2;']],
     ['an identifier with a dollar sign', 'SELECT a$b$ FROM t;SELECT 2;', ['SELECT a$b$ FROM t;', 'SELECT 2;']],
-    ['parentheses (a rule with several actions)', 'CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);SELECT 2;', ['CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);', 'SELECT 2;']],
+    [
+      'parentheses (a rule with several actions)',
+      'CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);SELECT 2;',
+      ['CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);', 'SELECT 2;'],
+    ],
     [
       'a BEGIN ATOMIC routine body with CASE',
       'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN x > 0 THEN 1 END; END;SELECT 2;',
-      ['CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN x > 0 THEN 1 END; END;', 'SELECT 2;'],
+      [
+        'CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN x > 0 THEN 1 END; END;',
+        'SELECT 2;',
+      ],
     ],
-    ['a procedure body', 'CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;CALL p();', ['CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;', 'CALL p();']],
+    [
+      'a procedure body',
+      'CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;CALL p();',
+      ['CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;', 'CALL p();'],
+    ],
     ['a transaction block outside routines', 'BEGIN;SELECT 1;END;', ['BEGIN;', 'SELECT 1;', 'END;']],
     ['CASE ... END outside routines', 'SELECT CASE WHEN true THEN 1 END;SELECT 2;', ['SELECT CASE WHEN true THEN 1 END;', 'SELECT 2;']],
   ])('does not split inside %s', (_, sql, expected) => {
@@ -70,7 +85,8 @@ describe('splitStatements', () => {
   });
 
   it('loses and reorders nothing: every statement is a slice of the source at its offset', () => {
-    const sql = "CREATE TABLE t (x text DEFAULT 'a;b');\n-- c;\nCREATE INDEX CONCURRENTLY i1 ON t (x);\r\nCREATE INDEX CONCURRENTLY i2 ON t ((x || $$;$$));";
+    const sql =
+      "CREATE TABLE t (x text DEFAULT 'a;b');\n-- c;\nCREATE INDEX CONCURRENTLY i1 ON t (x);\r\nCREATE INDEX CONCURRENTLY i2 ON t ((x || $$;$$));";
     const statements = splitStatements(sql);
     expect(statements).toHaveLength(3);
     for (const s of statements) expect(sql.slice(s.offset, s.offset + s.text.length)).toBe(s.text);

@@ -16,7 +16,11 @@ export function extractExamples(markdown: string): ExampleBlock[] {
   const blocks: ExampleBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (lines[i]!.trim() !== '```sh') continue;
-    const previous = lines.slice(0, i).reverse().find((l) => l.trim() !== '') ?? '';
+    const previous =
+      lines
+        .slice(0, i)
+        .reverse()
+        .find((l) => l.trim() !== '') ?? '';
     const block: ExampleBlock = { line: i + 1, commands: [], skip: SKIP.exec(previous.trim())?.[1] ?? null };
     for (i++; i < lines.length && lines[i]!.trim() !== '```'; i++) {
       const command = lines[i]!.trim();
@@ -29,5 +33,7 @@ export function extractExamples(markdown: string): ExampleBlock[] {
 
 /** Relative links of a Markdown file: [text](target) and ![alt](target), without their #anchors. */
 export function relativeLinks(markdown: string): string[] {
-  return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!.split('#')[0]!).filter((target) => target !== '' && !/^[a-z]+:/i.test(target));
+  return [...markdown.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1]!.split('#')[0]!)
+    .filter((target) => target !== '' && !/^[a-z]+:/i.test(target));
 }

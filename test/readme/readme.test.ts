@@ -39,13 +39,22 @@ const promises: { example: RegExp; check: (run: Run) => void }[] = [
   { example: /^devdb seed --scale tiny --truncate --json/, check: (r) => expect(JSON.parse(r.stdout).tables.length).toBeGreaterThan(0) },
   { example: /^devdb migrate status +#/, check: (r) => expect(r.stdout).toMatch(/\d+ applied, 0 pending/) },
   { example: /^devdb migrate down --steps 2/, check: (r) => expect(r.stdout).toMatch(/Reverted 2 migration\(s\)/) },
-  { example: /^devdb migrate new "add invoices"/, check: (r) => expect(fs.readdirSync(path.join(r.cwd, 'sql/migrations')).some((f) => f.endsWith('_add_invoices.sql'))).toBe(true) },
-  { example: /^devdb keys create/, check: (r) => expect(fs.readFileSync(path.join(r.cwd, 'ci-token.txt'), 'utf8')).toMatch(/^devdb_[0-9A-Za-z]{36}\n$/) },
+  {
+    example: /^devdb migrate new "add invoices"/,
+    check: (r) => expect(fs.readdirSync(path.join(r.cwd, 'sql/migrations')).some((f) => f.endsWith('_add_invoices.sql'))).toBe(true),
+  },
+  {
+    example: /^devdb keys create/,
+    check: (r) => expect(fs.readFileSync(path.join(r.cwd, 'ci-token.txt'), 'utf8')).toMatch(/^devdb_[0-9A-Za-z]{36}\n$/),
+  },
   { example: /^devdb keys verify/, check: (r) => expect(r.stdout).toMatch(/^valid: /) },
   { example: /^devdb keys rotate 5/, check: (r) => expect(r.stdout).toMatch(/^devdb_[0-9A-Za-z]{36}\n$/) },
   { example: /^devdb keys revoke 6/, check: (r) => expect(r.stdout).toMatch(/^Revoked /) },
   { example: /^devdb erd --out erd\.svg/, check: (r) => expect(fs.readFileSync(path.join(r.cwd, 'erd.svg'), 'utf8')).toMatch(/<svg/) },
-  { example: /^devdb erd --format json/, check: (r) => expect(JSON.parse(fs.readFileSync(path.join(r.cwd, 'schema.json'), 'utf8')).tables.length).toBeGreaterThan(20) },
+  {
+    example: /^devdb erd --format json/,
+    check: (r) => expect(JSON.parse(fs.readFileSync(path.join(r.cwd, 'schema.json'), 'utf8')).tables.length).toBeGreaterThan(20),
+  },
   { example: /^devdb doctor +#/, check: (r) => expect(r.stdout).toMatch(/ 0 failed\.$/m) },
 ];
 
@@ -62,11 +71,22 @@ describe('README.md', () => {
 
   it('has a promise check for an example that exists (none left behind when an example changes)', () => {
     const commands = runnable.flatMap((b) => b.commands);
-    for (const { example } of promises) expect(commands.some((c) => example.test(c)), String(example)).toBe(true);
+    for (const { example } of promises)
+      expect(
+        commands.some((c) => example.test(c)),
+        String(example),
+      ).toBe(true);
   });
 
   it('links only to files in the repository, and so do docs/ and CONTRIBUTING.md', () => {
-    const files = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+    const files = [
+      'README.md',
+      'CONTRIBUTING.md',
+      ...fs
+        .readdirSync(path.join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
     for (const file of files) {
       const text = fs.readFileSync(path.join(root, file), 'utf8');
       expect(text, file).not.toMatch(/\.\.\/shared\//);
@@ -89,7 +109,9 @@ describe('README.md examples, run as written on the default seed', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-readme-'));
     shims = path.join(work, 'bin');
     fs.mkdirSync(shims);
-    fs.writeFileSync(path.join(shims, 'devdb'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(root, 'bin/run.js')}" "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(shims, 'devdb'), `#!/bin/sh\nexec "${process.execPath}" "${path.join(root, 'bin/run.js')}" "$@"\n`, {
+      mode: 0o755,
+    });
     if (postgresUrl) {
       const name = `devdb_readme_${process.pid}`;
       await admin(`CREATE DATABASE ${name}`);

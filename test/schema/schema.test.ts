@@ -20,7 +20,18 @@ const PLAN: Record<string, string[]> = {
   task_attachments: ['id', 'task_id', 'r2_key', 'external_url', 'uploaded_at'],
   comments: ['id', 'project_id', 'parent_id', 'entity_type', 'entity_id', 'author_id', 'body', 'is_starred', 'created_at', 'updated_at'],
   notifications: ['id', 'user_id', 'type', 'payload_json', 'is_read', 'created_at'],
-  preview_jobs: ['id', 'project_id', 'requested_by', 'tier', 'status', 'device_type', 'created_at', 'completed_at', 'worker_id', 'error_code'],
+  preview_jobs: [
+    'id',
+    'project_id',
+    'requested_by',
+    'tier',
+    'status',
+    'device_type',
+    'created_at',
+    'completed_at',
+    'worker_id',
+    'error_code',
+  ],
   preview_artifacts: ['id', 'job_id', 'r2_key', 'version', 'created_at'],
   ai_doc_jobs: ['id', 'project_id', 'file_path', 'requester_id', 'tier', 'status', 'created_at', 'completed_at'],
   ai_doc_history: ['id', 'job_id', 'summary', 'diff', 'snippet', 'created_at'],
@@ -29,7 +40,15 @@ const PLAN: Record<string, string[]> = {
   audit_logs: ['id', 'user_id', 'event_type', 'entity_type', 'entity_id', 'data_json', 'ip_address', 'created_at'],
   webhook_endpoints: ['id', 'project_id', 'url', 'event_types', 'is_active', 'created_at'],
   api_keys: ['id', 'user_id', 'name', 'hashed_key', 'created_at', 'last_used_at'],
-  tier_limits: ['tier', 'max_projects', 'max_members_per_project', 'max_tasks_per_project', 'max_preview_jobs_per_day', 'max_ai_doc_jobs_per_day', 'max_active_api_keys'],
+  tier_limits: [
+    'tier',
+    'max_projects',
+    'max_members_per_project',
+    'max_tasks_per_project',
+    'max_preview_jobs_per_day',
+    'max_ai_doc_jobs_per_day',
+    'max_active_api_keys',
+  ],
 };
 
 for (const engine of engines) {
@@ -43,7 +62,8 @@ for (const engine of engines) {
       const live = new Map<string, Set<string>>();
       // The search lexicons are derived from planned columns (src/search/entities.ts), not planned tables.
       const derived = new Set(ENTITIES.map((e) => e.lexicon));
-      for (const r of rows.filter((r) => !derived.has(r.table_name))) live.set(r.table_name, (live.get(r.table_name) ?? new Set()).add(r.column_name));
+      for (const r of rows.filter((r) => !derived.has(r.table_name)))
+        live.set(r.table_name, (live.get(r.table_name) ?? new Set()).add(r.column_name));
       expect([...live.keys()].sort()).toEqual(Object.keys(PLAN).sort());
       for (const [table, columns] of Object.entries(PLAN)) {
         expect([...live.get(table)!], table).toEqual(expect.arrayContaining([...columns, 'created_at']));
@@ -61,7 +81,9 @@ for (const engine of engines) {
     });
 
     it('has the trigram GIN indexes and the unread-notifications indexes', async () => {
-      const indexes = await t.db.query<{ indexname: string; indexdef: string }>("select indexname, indexdef from pg_indexes where schemaname = 'public'");
+      const indexes = await t.db.query<{ indexname: string; indexdef: string }>(
+        "select indexname, indexdef from pg_indexes where schemaname = 'public'",
+      );
       const def = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef ?? '';
       expect(def('projects_name_trgm_idx')).toMatch(/USING gin \(name gin_trgm_ops\)/);
       expect(def('tasks_title_trgm_idx')).toMatch(/USING gin \(title gin_trgm_ops\)/);
@@ -86,7 +108,9 @@ for (const engine of engines) {
       });
       await t.db.query("insert into users (id, email, password_hash) values (1, 'a@example.com', 'x')");
       await expect(
-        t.db.query("insert into api_keys (user_id, name, hashed_key, display_prefix) values (1, 'k', 'devdb_plaintexttoken', 'devdb_plain')"),
+        t.db.query(
+          "insert into api_keys (user_id, name, hashed_key, display_prefix) values (1, 'k', 'devdb_plaintexttoken', 'devdb_plain')",
+        ),
       ).rejects.toMatchObject({ code: '23514' });
     });
 
@@ -107,8 +131,9 @@ for (const engine of engines) {
       for (const sql of violations) await expect(t.db.query(sql), sql).rejects.toMatchObject({ code: '23514' });
     });
 
-    it('keeps updated_at current on edit and removes a task\'s comments with the task', async () => {
-      await t.db.exec(`insert into users (id, email, password_hash, created_at, updated_at) values (1, 'a@example.com', 'x', '2020-01-01', '2020-01-01');
+    it("keeps updated_at current on edit and removes a task's comments with the task", async () => {
+      await t.db
+        .exec(`insert into users (id, email, password_hash, created_at, updated_at) values (1, 'a@example.com', 'x', '2020-01-01', '2020-01-01');
         insert into projects (id, owner_id, name) values (1, 1, 'P');
         insert into tasks (id, project_id, title, created_by) values (1, 1, 'T', 1);
         insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'task', 1, 1, 'on the task'), (1, 'project', 1, 1, 'on the project');`);

@@ -34,7 +34,9 @@ for (const engine of engines) {
       const fuzzy = await runCli(['search', 'pipelune', '--in', 'tasks', '--explain', ...s.args]);
       expect(fuzzy.code).toBe(0);
       expect(fuzzy.stdout).toMatch(new RegExp(`^~ typo    task ${TASKS.deployment} · Login Service  Deployment pipeline flaky$`, 'm'));
-      expect(fuzzy.stdout).toContain('-- tasks: index plan (rarest word drives the trigram index); pipelune: ≤0 rows (0 as a whole word), typo → pipeline');
+      expect(fuzzy.stdout).toContain(
+        '-- tasks: index plan (rarest word drives the trigram index); pipelune: ≤0 rows (0 as a whole word), typo → pipeline',
+      );
       expect(fuzzy.stdout).toContain('-- tasks, classes 0,1, index: uses tasks_title_trgm_idx');
       expect(fuzzy.stdout).toContain('-- tasks, classes 4, index: uses tasks_title_trgm_idx');
       const short = await runCli(['search', 'ui', ...s.args]);
@@ -61,7 +63,9 @@ for (const engine of engines) {
     it('prints stored terminal escapes as visible text, never raw (issue 15, finding 8)', async () => {
       const db = await openScratch(s);
       try {
-        await db.query("INSERT INTO tasks (id, project_id, title, created_by) VALUES (90, 1, $1, 1)", ['Evil \u001B]0;owned\u0007 title \u001B[2J']);
+        await db.query('INSERT INTO tasks (id, project_id, title, created_by) VALUES (90, 1, $1, 1)', [
+          'Evil \u001B]0;owned\u0007 title \u001B[2J',
+        ]);
       } finally {
         await db.close();
       }

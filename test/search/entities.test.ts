@@ -18,12 +18,21 @@ describe('the search entity registry', () => {
 
   it('names, for each entity, a column, its trigram index, its recency index and its lexicon', async () => {
     for (const e of ENTITIES) {
-      const [column] = await t.db.query('SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2', [e.table, e.column]);
+      const [column] = await t.db.query('SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2', [
+        e.table,
+        e.column,
+      ]);
       expect(column, `${e.table}.${e.column}`).toBeDefined();
-      const indexes = await t.db.query<{ indexname: string; indexdef: string }>('SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1', [e.table]);
+      const indexes = await t.db.query<{ indexname: string; indexdef: string }>(
+        'SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1',
+        [e.table],
+      );
       expect(indexes.find((i) => i.indexname === e.index)?.indexdef, e.index).toMatch(new RegExp(`gin \\(${e.column} gin_trgm_ops\\)`));
       expect(indexes.find((i) => i.indexname === e.recencyIndex)?.indexdef, e.recencyIndex).toMatch(/btree \(id\)/);
-      const [lexicon] = await t.db.query('SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE $2', [e.lexicon, '%gin (word gin_trgm_ops)%']);
+      const [lexicon] = await t.db.query('SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE $2', [
+        e.lexicon,
+        '%gin (word gin_trgm_ops)%',
+      ]);
       expect(lexicon, `${e.lexicon} and its trigram index`).toBeDefined();
     }
   });

@@ -48,7 +48,11 @@ for (const engine of engines) {
       const result = await search(t.db, { term: typo, explain: true });
       expect(result.hits.map((h) => [h.kind, h.id, h.match])).toContainEqual(['comment', 777, 'typo']);
       expect(result.entities[2]!.words[0]!.corrections!.map((c) => c.word)).toContain(word);
-      expect(result.plans!.filter((p) => p.ranks[0] === 4).map((p) => [p.kind, p.read, p.indexUsed])).toContainEqual(['comment', 'index', true]);
+      expect(result.plans!.filter((p) => p.ranks[0] === 4).map((p) => [p.kind, p.read, p.indexUsed])).toContainEqual([
+        'comment',
+        'index',
+        true,
+      ]);
     });
   });
 }

@@ -66,6 +66,12 @@ export async function insertFixture(db: Queryable): Promise<void> {
     [COMMENTS.sql, PROJECTS.billing, 'project', PROJECTS.billing, "Someone typed '; DROP TABLE tasks; -- into the form"],
   ];
   for (const [id, project, type, entity, body] of comments) {
-    await db.query('INSERT INTO comments (id, project_id, entity_type, entity_id, author_id, body) VALUES ($1, $2, $3, $4, 1, $5)', [id, project, type, entity, body]);
+    await db.query('INSERT INTO comments (id, project_id, entity_type, entity_id, author_id, body) VALUES ($1, $2, $3, $4, 1, $5)', [
+      id,
+      project,
+      type,
+      entity,
+      body,
+    ]);
   }
 }

@@ -11,7 +11,11 @@ async function lexicons(db: Queryable): Promise<{ kept: unknown[]; recounted: un
   const recounted = [];
   for (const e of ENTITIES) {
     kept.push(await db.query(`SELECT '${e.kind}' AS kind, word, row_count::int AS n FROM ${e.lexicon} ORDER BY word`));
-    recounted.push(await db.query(`SELECT '${e.kind}' AS kind, w AS word, count(*)::int AS n FROM ${e.table}, search_words(${e.column}) AS w GROUP BY w ORDER BY w`));
+    recounted.push(
+      await db.query(
+        `SELECT '${e.kind}' AS kind, w AS word, count(*)::int AS n FROM ${e.table}, search_words(${e.column}) AS w GROUP BY w ORDER BY w`,
+      ),
+    );
   }
   return { kept, recounted };
 }
@@ -27,8 +31,12 @@ for (const engine of engines) {
     beforeEach(() => insertFixture(t.db));
 
     it('counts each word once per row, lower-cased, after inserts', async () => {
-      await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) VALUES (900, 1, 'Quokka QUOKKA zebrafish', 1), (901, 1, 'zebrafish-tank', 1)");
-      const rows = await t.db.query<{ word: string; n: number }>("SELECT word, row_count::int AS n FROM task_title_words WHERE word IN ('quokka', 'zebrafish', 'tank') ORDER BY word");
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) VALUES (900, 1, 'Quokka QUOKKA zebrafish', 1), (901, 1, 'zebrafish-tank', 1)",
+      );
+      const rows = await t.db.query<{ word: string; n: number }>(
+        "SELECT word, row_count::int AS n FROM task_title_words WHERE word IN ('quokka', 'zebrafish', 'tank') ORDER BY word",
+      );
       expect(rows).toEqual([
         { word: 'quokka', n: 1 },
         { word: 'tank', n: 1 },

@@ -27,7 +27,7 @@ function rng(seedValue: number): () => number {
 async function drawTerms(db: Db): Promise<string[]> {
   const next = rng(1001);
   const texts = await db.query<{ text: string }>(
-    "SELECT title AS text FROM tasks WHERE id % 37 = 0 UNION ALL SELECT body FROM comments WHERE id % 41 = 0 UNION ALL SELECT name FROM projects ORDER BY 1",
+    'SELECT title AS text FROM tasks WHERE id % 37 = 0 UNION ALL SELECT body FROM comments WHERE id % 41 = 0 UNION ALL SELECT name FROM projects ORDER BY 1',
   );
   const phrases = texts.map((t) => t.text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => w.length >= 2);
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
@@ -62,13 +62,18 @@ for (const engine of engines) {
         const result = await search(t.db, { term, tuning: TUNING });
         for (const e of result.entities) for (const s of e.steps) reads.add(s.read);
         for (const e of result.entities) reads.add(e.strategy);
-        expect(result.hits.map((h) => `${h.kind}:${h.id}:${h.rank}`), term).toEqual(await exhaustive(t.db, term, result));
+        expect(
+          result.hits.map((h) => `${h.kind}:${h.id}:${h.rank}`),
+          term,
+        ).toEqual(await exhaustive(t.db, term, result));
       }
       expect([...reads].sort()).toEqual(expect.arrayContaining(['index', 'recency', 'recency-budget', 'recency-budget, then index']));
     });
 
     it('finds a row inserted or updated after the seed, exactly and with a one-letter typo, first when it is the best match', async () => {
-      const [task] = await t.db.query<{ id: number }>("INSERT INTO tasks (project_id, title, created_by) VALUES (1, 'Quokka rollout checklist', 1) RETURNING id");
+      const [task] = await t.db.query<{ id: number }>(
+        "INSERT INTO tasks (project_id, title, created_by) VALUES (1, 'Quokka rollout checklist', 1) RETURNING id",
+      );
       for (const term of ['quokka rollout', 'quokka', 'qokka', 'quokkz rollout']) {
         expect((await search(t.db, { term })).hits[0], term).toMatchObject({ kind: 'task', id: task!.id });
       }

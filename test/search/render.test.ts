@@ -8,7 +8,15 @@ const result: SearchResult = {
   limit: 20,
   fuzzyRan: false,
   hits: [{ kind: 'task', id: 7, projectId: 1, projectName: 'Auth', match: 'phrase', rank: 0, text: 'Fix login bug', highlights: [[4, 9]] }],
-  entities: [{ kind: 'task', strategy: 'recency', drive: { word: 'login', rows: 12830 }, words: [{ word: 'login', rows: 12830, wholeRows: 12000 }], steps: [] }],
+  entities: [
+    {
+      kind: 'task',
+      strategy: 'recency',
+      drive: { word: 'login', rows: 12830 },
+      words: [{ word: 'login', rows: 12830, wholeRows: 12000 }],
+      steps: [],
+    },
+  ],
   notices: [],
 };
 

@@ -13,13 +13,20 @@ for (const engine of engines) {
 
     it('finds a word only where it is spelled, in the documented order: class, then kind, then newest', async () => {
       const result = await find('login');
-      expect(ids(result.hits)).toEqual([`project:${PROJECTS.login}`, `task:${TASKS.login}`, `task:${TASKS.loginBug}`, `comment:${COMMENTS.onProject}`]);
+      expect(ids(result.hits)).toEqual([
+        `project:${PROJECTS.login}`,
+        `task:${TASKS.login}`,
+        `task:${TASKS.loginBug}`,
+        `comment:${COMMENTS.onProject}`,
+      ]);
       expect(result.hits.every((h) => h.match === 'phrase' && h.rank === 0)).toBe(true);
     });
 
     it('ranks a phrase above the same words apart, whole words above parts of words, and exact above typos', async () => {
       expect((await find('login fix', { in: ['tasks'] })).hits.map((h) => [h.id, h.match, h.rank])).toEqual([[TASKS.loginBug, 'words', 2]]);
-      expect((await find('fix login', { in: ['tasks'] })).hits.map((h) => [h.id, h.match, h.rank])).toEqual([[TASKS.loginBug, 'phrase', 0]]);
+      expect((await find('fix login', { in: ['tasks'] })).hits.map((h) => [h.id, h.match, h.rank])).toEqual([
+        [TASKS.loginBug, 'phrase', 0],
+      ]);
       expect((await find('build', { in: ['tasks'] })).hits.map((h) => [h.id, h.rank])).toEqual([[TASKS.rebuild, 0]]);
       expect((await find('uild', { in: ['tasks'] })).hits.map((h) => [h.id, h.rank])).toEqual([[TASKS.rebuild, 1]]);
       const result = await find('deployment');
@@ -73,7 +80,11 @@ for (const engine of engines) {
 
     it('refuses more than 32 different words as a usage error, and takes 32', async () => {
       const words = Array.from({ length: 33 }, (_, i) => `w${i}x`);
-      await expect(find(words.join(' '))).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2, message: expect.stringContaining('at most 32') });
+      await expect(find(words.join(' '))).rejects.toMatchObject({
+        code: 'E_USAGE',
+        exitCode: 2,
+        message: expect.stringContaining('at most 32'),
+      });
       expect((await find(words.slice(0, 32).join(' '))).hits).toEqual([]);
       expect((await find(Array.from({ length: 300 }, () => 'login').join(' '))).hits.length).toBe(4);
     });
@@ -116,7 +127,9 @@ for (const engine of engines) {
     it('keeps to one project with --project, and to some tables with --in', async () => {
       expect(ids((await find('login', { projectId: PROJECTS.billing })).hits)).toEqual([`comment:${COMMENTS.onProject}`]);
       const comments = await find('login', { in: ['comments'] });
-      expect(comments.hits.map((h) => [h.kind, h.id, h.on])).toEqual([['comment', COMMENTS.onProject, { kind: 'project', id: PROJECTS.billing }]]);
+      expect(comments.hits.map((h) => [h.kind, h.id, h.on])).toEqual([
+        ['comment', COMMENTS.onProject, { kind: 'project', id: PROJECTS.billing }],
+      ]);
       expect(comments.entities.map((e) => e.kind)).toEqual(['comment']);
       await expect(find('login', { projectId: 999 })).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     });
@@ -132,8 +145,12 @@ for (const engine of engines) {
     });
 
     it('walks a common word newest first and stops when the page is full, ranked as if every match were scored', async () => {
-      await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 3, 'Alpha item ' || g, 1 FROM generate_series(1, 5000) g");
-      await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) SELECT 7000 + g, 3, 'Alphabet soup ' || g, 1 FROM generate_series(1, 5) g");
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 3, 'Alpha item ' || g, 1 FROM generate_series(1, 5000) g",
+      );
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) SELECT 7000 + g, 3, 'Alphabet soup ' || g, 1 FROM generate_series(1, 5) g",
+      );
       const result = await find('alpha', { in: ['tasks'], limit: 5, explain: true });
       expect(result.entities[0]).toMatchObject({ strategy: 'recency', drive: { word: 'alpha', rows: 5005 } });
       // The newest rows say "Alphabet", but whole words rank first.

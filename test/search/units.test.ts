@@ -65,7 +65,13 @@ describe('edit distances', () => {
 
   it('keeps one-typo corrections, whole words first, deterministically, at most eight', () => {
     const c = (word: string, rows: number, similarity: number) => ({ word, rows, similarity });
-    const picked = pickCorrections('Deploymnet', [c('deployments', 5, 0.6), c('deployment', 90, 0.5), c('redeployment', 3, 0.45), c('deploy', 500, 0.5), c('deploymnetx', 1, 0.9)]);
+    const picked = pickCorrections('Deploymnet', [
+      c('deployments', 5, 0.6),
+      c('deployment', 90, 0.5),
+      c('redeployment', 3, 0.45),
+      c('deploy', 500, 0.5),
+      c('deploymnetx', 1, 0.9),
+    ]);
     expect(picked).toEqual([
       { word: 'deployment', rows: 90, fit: 'whole' },
       { word: 'deployments', rows: 5, fit: 'part' },
@@ -73,7 +79,16 @@ describe('edit distances', () => {
     ]);
     const many = Array.from({ length: 20 }, (_, i) => c(`bugs${String.fromCharCode(97 + i)}`, i, 0.5));
     expect(pickCorrections('bugx', many)).toHaveLength(0); // four letters: whole words only
-    expect(pickCorrections('bugsx', many).map((p) => p.word)).toEqual(['bugst', 'bugss', 'bugsr', 'bugsq', 'bugsp', 'bugso', 'bugsn', 'bugsm']);
+    expect(pickCorrections('bugsx', many).map((p) => p.word)).toEqual([
+      'bugst',
+      'bugss',
+      'bugsr',
+      'bugsq',
+      'bugsp',
+      'bugso',
+      'bugsn',
+      'bugsm',
+    ]);
   });
 });
 
@@ -104,10 +119,17 @@ describe('plans', () => {
       { rank: 1, read: 'recency-budget', estimate: 1_000 },
     ]);
     const none = new Map([['sie', { inside: 49_000, whole: 0 }]]);
-    expect(planEntity(task, parseTerm('sie'), countWords(parseTerm('sie'), none)).steps.map((s) => s.read)).toEqual(['skip', 'recency-budget']);
-    expect(planEntity(task, parseTerm('login bug'), countWords(parseTerm('login bug'), counts)).steps.map((s) => s.read)).toEqual(Array(4).fill('recency-budget'));
+    expect(planEntity(task, parseTerm('sie'), countWords(parseTerm('sie'), none)).steps.map((s) => s.read)).toEqual([
+      'skip',
+      'recency-budget',
+    ]);
+    expect(planEntity(task, parseTerm('login bug'), countWords(parseTerm('login bug'), counts)).steps.map((s) => s.read)).toEqual(
+      Array(4).fill('recency-budget'),
+    );
     expect(planEntity(task, parseTerm('login'), countWords(parseTerm('login'), counts), { projectId: 3 }).strategy).toBe('index');
-    expect(planEntity(task, parseTerm('%'), countWords(parseTerm('%'), counts)).steps).toEqual([{ rank: 0, read: 'recency', estimate: null }]);
+    expect(planEntity(task, parseTerm('%'), countWords(parseTerm('%'), counts)).steps).toEqual([
+      { rank: 0, read: 'recency', estimate: null },
+    ]);
   });
 
   it('sizes the typo pass from the corrections', () => {

@@ -10,7 +10,7 @@ describe('mayWrite', () => {
     ['SELECT col_description(c.oid, 1) AS comment FROM pg_class c', false],
     ['WITH t AS (SELECT 1) SELECT * FROM t', false],
     ['WITH gone AS (DELETE FROM x RETURNING *) SELECT count(*) FROM gone', true],
-    ["UPDATE api_keys SET last_used_at = now() WHERE id = 1", true],
+    ['UPDATE api_keys SET last_used_at = now() WHERE id = 1', true],
     ['INSERT INTO audit_logs DEFAULT VALUES', true],
     ['CREATE INDEX CONCURRENTLY i ON t (c)', true],
     ['-- a comment first\nSELECT 1', true],
@@ -25,7 +25,10 @@ for (const engine of engines) {
     const reported: DevdbError[] = [];
     let guard: InterruptGuard;
     const fresh = () => {
-      guard = new InterruptGuard((error) => reported.push(error), () => {});
+      guard = new InterruptGuard(
+        (error) => reported.push(error),
+        () => {},
+      );
       return guard;
     };
     afterEach(() => guard.uninstall());
@@ -46,7 +49,12 @@ for (const engine of engines) {
           });
         })
         .catch((error: DevdbError) => error);
-      expect(outcome).toMatchObject({ code: 'E_INTERRUPTED', exitCode: 143, message: 'interrupted: nothing was changed', details: { signal: 'SIGTERM' } });
+      expect(outcome).toMatchObject({
+        code: 'E_INTERRUPTED',
+        exitCode: 143,
+        message: 'interrupted: nothing was changed',
+        details: { signal: 'SIGTERM' },
+      });
       expect(await t.db.query('SELECT n FROM guard_probe')).toEqual([]);
       expect(reported).toEqual([]);
     });
@@ -79,7 +87,9 @@ for (const engine of engines) {
           yield `${n}\n`;
         }
       }
-      const outcome = await g.around(() => g.wrap(t.db).transaction((tx) => tx.copyFrom('guard_probe', ['n'], rows()))).catch((error: DevdbError) => error);
+      const outcome = await g
+        .around(() => g.wrap(t.db).transaction((tx) => tx.copyFrom('guard_probe', ['n'], rows())))
+        .catch((error: DevdbError) => error);
       expect(outcome).toMatchObject({ code: 'E_INTERRUPTED', message: 'interrupted: nothing was changed' });
       expect(await t.db.query('SELECT count(*)::int AS n FROM guard_probe')).toEqual([{ n: 0 }]);
     });

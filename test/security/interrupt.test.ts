@@ -20,7 +20,10 @@ interface Interrupted {
 /** Runs devdb and sends `signal` once stdout matches `when`: in the middle of the work, not before or after it. */
 function interrupt(args: string[], signal: NodeJS.Signals, when: RegExp): Promise<Interrupted> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let sentAt = 0;
@@ -33,7 +36,9 @@ function interrupt(args: string[], signal: NodeJS.Signals, when: RegExp): Promis
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    child.on('close', (code, exitSignal) => resolve({ code, signal: exitSignal, stdout, stderr, exitMs: sentAt ? performance.now() - sentAt : -1 }));
+    child.on('close', (code, exitSignal) =>
+      resolve({ code, signal: exitSignal, stdout, stderr, exitMs: sentAt ? performance.now() - sentAt : -1 }),
+    );
   });
 }
 
@@ -104,7 +109,10 @@ describe('an interrupted seed on a terminal', () => {
     // script(1) gives devdb a terminal; the signal goes to devdb, script's child.
     const command = [process.execPath, bin, 'seed', '--scale', 'small', ...s.args].map((a) => `'${a}'`).join(' ');
     const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
-      const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('script', ['-qefc', command, '/dev/null'], {
+        env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
       let text = '';
       let sent = false;
       child.stdout.on('data', (d: Buffer) => {
@@ -128,7 +136,10 @@ describe('an interrupted seed on a terminal', () => {
 
 /** The process's state letter and CPU ticks so far, from /proc/<pid>/stat. */
 function cpu(pid: number): { state: string; ticks: number } {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  const fields = fs
+    .readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /s, '')
+    .split(' ');
   return { state: fields[0]!, ticks: Number(fields[11]) + Number(fields[12]) };
 }
 

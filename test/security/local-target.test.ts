@@ -33,8 +33,10 @@ describe('isLocalTarget', () => {
   });
 
   it('parses addresses strictly', () => {
-    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['127.attacker.example', '127.0.0.1.example', '1270.0.0.1', '127.0.0.256', '::2', 'localhost.example', '']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.255.254', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['127.attacker.example', '127.0.0.1.example', '1270.0.0.1', '127.0.0.256', '::2', 'localhost.example', ''])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });
 

@@ -46,7 +46,9 @@ describe('paths devdb cannot use', () => {
     });
     const under = await runCli(['migrate', 'status', '--data-dir', path.join(file, 'db')]);
     expect(under.code).toBe(2);
-    expect(under.stderr).toBe(`Error: Cannot create the embedded database folder ${path.join(file, 'db')}: ${file} is a file. Point --data-dir (or DEVDB_DATA_DIR) elsewhere.\n`);
+    expect(under.stderr).toBe(
+      `Error: Cannot create the embedded database folder ${path.join(file, 'db')}: ${file} is a file. Point --data-dir (or DEVDB_DATA_DIR) elsewhere.\n`,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('not a folder');
   });
 
@@ -71,7 +73,11 @@ describe('paths devdb cannot use', () => {
 
   it('any other path error names the path and the problem instead of "Unexpected error"', () => {
     const file = path.join(dir, 'a-file');
-    const failures = [() => fs.mkdirSync(file), () => fs.writeFileSync(path.join(file, 'out.md'), ''), () => fs.readFileSync(path.join(dir, 'missing'))];
+    const failures = [
+      () => fs.mkdirSync(file),
+      () => fs.writeFileSync(path.join(file, 'out.md'), ''),
+      () => fs.readFileSync(path.join(dir, 'missing')),
+    ];
     const reports = failures.map((fail) => {
       try {
         fail();
@@ -82,7 +88,11 @@ describe('paths devdb cannot use', () => {
     });
     expect(reports.map((r) => [r.code, r.exitCode, r.message])).toEqual([
       ['E_PATH', 1, `Cannot mkdir ${file}: something is already there (EEXIST). Check the path and its permissions, or choose another.`],
-      ['E_PATH', 1, `Cannot open ${file}/out.md: a part of the path is a file, not a folder (ENOTDIR). Check the path and its permissions, or choose another.`],
+      [
+        'E_PATH',
+        1,
+        `Cannot open ${file}/out.md: a part of the path is a file, not a folder (ENOTDIR). Check the path and its permissions, or choose another.`,
+      ],
       ['E_PATH', 1, `Cannot open ${dir}/missing: no such file or folder (ENOENT). Check the path and its permissions, or choose another.`],
     ]);
   });

@@ -27,7 +27,10 @@ describe('installOutputRedaction', () => {
     stream.write(Buffer.from(`postgres://u:p@ss@h/db ${leaked}\n`));
     stream.write(binary);
     stream.write(`${shown}\n`);
-    expect(chunks.map(String).slice(0, 2)).toEqual([`Error: No user ${leaked.slice(0, 14)}***\n`, `postgres://u:***@h/db ${leaked.slice(0, 14)}***\n`]);
+    expect(chunks.map(String).slice(0, 2)).toEqual([
+      `Error: No user ${leaked.slice(0, 14)}***\n`,
+      `postgres://u:***@h/db ${leaked.slice(0, 14)}***\n`,
+    ]);
     expect(chunks[2]).toEqual(binary);
     expect(chunks[3]).toBe(`${shown}\n`);
     expect(chunks).toHaveLength(4);

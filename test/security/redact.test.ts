@@ -55,5 +55,4 @@ describe('redactSecrets', () => {
   it('redactUrl is the same rule', () => {
     expect(redactUrl('postgres://leaky:Le@kyPw9Q@host/db')).toBe('postgres://leaky:***@host/db');
   });
-
 });

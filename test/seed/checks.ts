@@ -8,9 +8,13 @@ import { NOT_SEEDED } from '../../src/seed/registry.js';
 export async function digests(db: Queryable): Promise<Record<string, string>> {
   await db.exec("set timezone to 'UTC'");
   const out: Record<string, string> = {};
-  const tables = await db.query<{ t: string }>("select tablename::text as t from pg_tables where schemaname = current_schema() and tablename not like 'devdb\\_%' order by 1");
+  const tables = await db.query<{ t: string }>(
+    "select tablename::text as t from pg_tables where schemaname = current_schema() and tablename not like 'devdb\\_%' order by 1",
+  );
   for (const { t: table } of tables.filter(({ t }) => !(t in NOT_SEEDED))) {
-    const [row] = await db.query<{ d: string | null }>(`select md5(string_agg(t::text, E'\\n' order by t::text collate "C")) as d from "${table}" t`);
+    const [row] = await db.query<{ d: string | null }>(
+      `select md5(string_agg(t::text, E'\\n' order by t::text collate "C")) as d from "${table}" t`,
+    );
     out[table] = row?.d ?? 'empty';
   }
   return out;
@@ -18,7 +22,9 @@ export async function digests(db: Queryable): Promise<Record<string, string>> {
 
 /** The schema objects a seed must leave exactly as it found them. */
 export async function schemaShape(db: Queryable): Promise<string[]> {
-  const indexes = await db.query<{ d: string }>("select indexname || ': ' || indexdef as d from pg_indexes where schemaname = current_schema() order by 1");
+  const indexes = await db.query<{ d: string }>(
+    "select indexname || ': ' || indexdef as d from pg_indexes where schemaname = current_schema() order by 1",
+  );
   const constraints = await db.query<{ d: string }>(
     `select c.relname || '.' || k.conname || ' ' || k.contype::text || ' ' || k.convalidated::text || ': ' || pg_get_constraintdef(k.oid) as d
        from pg_constraint k join pg_class c on c.oid = k.conrelid

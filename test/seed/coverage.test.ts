@@ -12,11 +12,13 @@ describe(`seed coverage of the schema (${engine})`, () => {
   const t = useDatabase(engine);
 
   async function catalogTables(): Promise<string[]> {
-    const rows = await t.db.query<{ t: string }>("select tablename::text as t from pg_tables where schemaname = current_schema() and tablename not like 'devdb\\_%'");
+    const rows = await t.db.query<{ t: string }>(
+      "select tablename::text as t from pg_tables where schemaname = current_schema() and tablename not like 'devdb\\_%'",
+    );
     return rows.map((r) => r.t).sort();
   }
 
-  it('seeds every table of devdb\'s schema by hand, or lists it as not seeded with a reason', async () => {
+  it("seeds every table of devdb's schema by hand, or lists it as not seeded with a reason", async () => {
     const coverage = await seedCoverage(t.db);
     expect(coverage.problems).toEqual([]);
     expect([...coverage.handWritten, ...coverage.schemaDriven, ...Object.keys(coverage.notSeeded)].sort()).toEqual(await catalogTables());
@@ -28,7 +30,9 @@ describe(`seed coverage of the schema (${engine})`, () => {
 
   it('fails when a table is added halfway, and says what to do; a profile entry completes it', async () => {
     // A column the seed has no generator for, NOT NULL and without a default: neither seeded nor listed.
-    await t.db.exec('CREATE TABLE map_pins (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects (id), spot point NOT NULL)');
+    await t.db.exec(
+      'CREATE TABLE map_pins (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, project_id bigint NOT NULL REFERENCES projects (id), spot point NOT NULL)',
+    );
     const halfway = await seedCoverage(t.db);
     expect(halfway.problems).toEqual([
       'map_pins.spot (point, NOT NULL, no default) has no generator: give it values in the seed profile (tables.map_pins.values.spot), a default, or list map_pins in NOT_SEEDED (src/seed/registry.ts) with the reason.',
@@ -51,6 +55,8 @@ describe(`seed coverage of the schema (${engine})`, () => {
   it('fails when a hand-written generator writes a column the table no longer has', async () => {
     await t.db.exec('ALTER TABLE tasks DROP COLUMN due_date');
     const coverage = await seedCoverage(t.db);
-    expect(coverage.problems).toEqual(['the generator for tasks writes column due_date, which the table no longer has: update src/seed/tables/.']);
+    expect(coverage.problems).toEqual([
+      'the generator for tasks writes column due_date, which the table no longer has: update src/seed/tables/.',
+    ]);
   });
 });

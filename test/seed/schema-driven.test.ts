@@ -40,7 +40,8 @@ for (const engine of engines) {
       expect(await rowCount(t.db, 'select distinct priority from tasks')).toBe(5);
       // A defaulted column is left to its default unless the profile asks.
       expect(await rowCount(t.db, 'select 1 from projects where budget <> 0')).toBe(0);
-      for (const [name, sql] of Object.entries({ ...QUOTA_VIOLATIONS, ...CONSISTENCY_VIOLATIONS, ...GROWTH_VIOLATIONS })) expect(await rowCount(t.db, sql), name).toBe(0);
+      for (const [name, sql] of Object.entries({ ...QUOTA_VIOLATIONS, ...CONSISTENCY_VIOLATIONS, ...GROWTH_VIOLATIONS }))
+        expect(await rowCount(t.db, sql), name).toBe(0);
       expect(await rowCount(t.db, "select 1 from invoices where customer_email !~ '@example\\.(com|org|net)$'")).toBe(0);
     });
 
@@ -54,12 +55,15 @@ for (const engine of engines) {
       expect((await digests(t.db)).invoices).not.toBe(first.invoices);
     });
 
-    it('lets a profile shape a new table: rows per parent and a column\'s values', async () => {
+    it("lets a profile shape a new table: rows per parent and a column's values", async () => {
       await t.db.exec(GROWTH);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
       try {
         const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
-        profile.tables = { invoices: { parent: 'projects', rowsPerParent: [2, 2], values: { currency: ['EUR'] }, fill: ['budget'] }, projects: { values: { budget: [100, 250.5] } } };
+        profile.tables = {
+          invoices: { parent: 'projects', rowsPerParent: [2, 2], values: { currency: ['EUR'] }, fill: ['budget'] },
+          projects: { values: { budget: [100, 250.5] } },
+        };
         fs.writeFileSync(path.join(dir, 'shaped.json'), JSON.stringify(profile));
         await seed(t.db, { scale: 'tiny', profile: path.join(dir, 'shaped.json') });
       } finally {
@@ -80,7 +84,9 @@ for (const engine of engines) {
       await t.db.exec("ALTER TABLE projects ADD COLUMN code text NOT NULL CHECK (code ~ '^[A-Z]{3}$' AND length(code) > 5)");
       const error = await seed(t.db, { scale: 'tiny' }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'E_INVALID' });
-      expect((error as Error).message).toMatch(/^Cannot seed projects\.code: no generated value satisfies projects_code_check .*"tables": \{ "projects": \{ "values": \{ "code"/);
+      expect((error as Error).message).toMatch(
+        /^Cannot seed projects\.code: no generated value satisfies projects_code_check .*"tables": \{ "projects": \{ "values": \{ "code"/,
+      );
       expect(await rowCount(t.db, 'select 1 from users')).toBe(0);
     });
 
@@ -92,7 +98,9 @@ for (const engine of engines) {
       await t.db.exec('ALTER TABLE projects ADD CONSTRAINT projects_name_short CHECK (length(name) < 4) NOT VALID');
       const error = await seed(t.db, { scale: 'tiny', seed: 3, truncate: true }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'E_SQL', details: { table: 'projects', column: 'name', constraint: 'projects_name_short' } });
-      expect((error as Error).message).toMatch(/^Seeding failed \(table projects, column name, constraint projects_name_short, row \d+\): new row for relation "projects" violates check constraint "projects_name_short"/);
+      expect((error as Error).message).toMatch(
+        /^Seeding failed \(table projects, column name, constraint projects_name_short, row \d+\): new row for relation "projects" violates check constraint "projects_name_short"/,
+      );
       expect(await digests(t.db)).toEqual(before);
       await t.db.exec('ALTER TABLE projects DROP CONSTRAINT projects_name_short');
       expect(await schemaShape(t.db)).toEqual(shape);

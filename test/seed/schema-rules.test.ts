@@ -45,7 +45,14 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
 
 describe('sampleRegex', () => {
   it('draws strings that match the simple patterns CHECKs use, deterministically', () => {
-    const patterns = ['^[A-Z]{3}-\\d{4}$', '^(draft|sent|paid)$', '^[a-z][a-z0-9_.]*$', '^#[0-9a-fA-F]{6}$', '^INV-[0-9]{6}$', '^[A-Za-z0-9_]{8,32}$'];
+    const patterns = [
+      '^[A-Z]{3}-\\d{4}$',
+      '^(draft|sent|paid)$',
+      '^[a-z][a-z0-9_.]*$',
+      '^#[0-9a-fA-F]{6}$',
+      '^INV-[0-9]{6}$',
+      '^[A-Za-z0-9_]{8,32}$',
+    ];
     for (const source of patterns) {
       const rnd = new Random(1, source);
       for (let k = 0; k < 50; k++) {

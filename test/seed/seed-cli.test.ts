@@ -23,31 +23,48 @@ for (const engine of engines) {
     });
 
     // Each test spawns devdb three times; the embedded engine starts in each.
-    it('seeds with --json, refuses a second run without --truncate in one line, and replaces the data with it', { timeout: 180_000 }, async () => {
-      s = await scratch(engine);
-      const first = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--json', ...s.args]);
-      expect(first.code, first.stderr).toBe(0);
-      const result = parseJson<SeedJson>(first);
-      expect(result).toMatchObject({ seed: 5, scale: 'tiny', users: { free: 8, pro: 3, premium: 1 } });
-      expect(result.tables).toHaveLength(24);
-      expect(result.totalRows).toBe(result.tables.reduce((n, t) => n + t.rows, 0));
+    it(
+      'seeds with --json, refuses a second run without --truncate in one line, and replaces the data with it',
+      { timeout: 180_000 },
+      async () => {
+        s = await scratch(engine);
+        const first = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--json', ...s.args]);
+        expect(first.code, first.stderr).toBe(0);
+        const result = parseJson<SeedJson>(first);
+        expect(result).toMatchObject({ seed: 5, scale: 'tiny', users: { free: 8, pro: 3, premium: 1 } });
+        expect(result.tables).toHaveLength(24);
+        expect(result.totalRows).toBe(result.tables.reduce((n, t) => n + t.rows, 0));
 
-      const again = await runCli(['seed', '--scale', 'tiny', ...s.args]);
-      expect(again.code).toBe(1);
-      expect(again.stderr.trim().split('\n')).toHaveLength(1);
-      expect(again.stderr).toMatch(/^Error: The database already has data .*--truncate/);
+        const again = await runCli(['seed', '--scale', 'tiny', ...s.args]);
+        expect(again.code).toBe(1);
+        expect(again.stderr.trim().split('\n')).toHaveLength(1);
+        expect(again.stderr).toMatch(/^Error: The database already has data .*--truncate/);
 
-      const replaced = await runCli(['seed', '--scale', 'tiny', '--seed', '5', '--truncate', '--users', '4', '--tier', 'premium', ...s.args]);
-      expect(replaced.code, replaced.stderr).toBe(0);
-      // Not a terminal: each table once, as a plain line when it is loaded, then the total.
-      for (const table of result.tables) expect(replaced.stdout.match(new RegExp(`^${table.table}\\s`, 'gm')), table.table).toHaveLength(1);
-      expect(replaced.stdout).toMatch(/^users\s+4 rows\s+\d+ ms\s+[\d.]+k?\/s$/m);
-      expect(replaced.stdout).not.toMatch(/^table\s+rows\s+time/m);
-      expect(replaced.stdout).toMatch(/^total\s+[\d,]+ rows\s/m);
-      expect(replaced.stdout).toContain('users: 0 free, 0 pro, 4 premium');
-      expect(replaced.stdout).not.toContain('\r');
-      expect(replaced.stdout + replaced.stderr).not.toContain('devdb-dev-password');
-    });
+        const replaced = await runCli([
+          'seed',
+          '--scale',
+          'tiny',
+          '--seed',
+          '5',
+          '--truncate',
+          '--users',
+          '4',
+          '--tier',
+          'premium',
+          ...s.args,
+        ]);
+        expect(replaced.code, replaced.stderr).toBe(0);
+        // Not a terminal: each table once, as a plain line when it is loaded, then the total.
+        for (const table of result.tables)
+          expect(replaced.stdout.match(new RegExp(`^${table.table}\\s`, 'gm')), table.table).toHaveLength(1);
+        expect(replaced.stdout).toMatch(/^users\s+4 rows\s+\d+ ms\s+[\d.]+k?\/s$/m);
+        expect(replaced.stdout).not.toMatch(/^table\s+rows\s+time/m);
+        expect(replaced.stdout).toMatch(/^total\s+[\d,]+ rows\s/m);
+        expect(replaced.stdout).toContain('users: 0 free, 0 pro, 4 premium');
+        expect(replaced.stdout).not.toContain('\r');
+        expect(replaced.stdout + replaced.stderr).not.toContain('devdb-dev-password');
+      },
+    );
 
     it('setup migrates, seeds an empty database, and a second setup neither reseeds nor fails', { timeout: 180_000 }, async () => {
       s = await scratch(engine, { migrated: false });
@@ -83,7 +100,9 @@ describe('devdb seed usage', () => {
       fs.writeFileSync(path.join(dir, 'huge.json'), JSON.stringify(profile));
       const result = await runCli(['seed', '--profile', path.join(dir, 'huge.json'), '--data-dir', path.join(dir, 'db')]);
       expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toMatch(/^Error: Seed profile .*huge\.json: scales\.small\.users is 1000000000, above the maximum of 1000000; lower it\.$/);
+      expect(result.stderr.trim()).toMatch(
+        /^Error: Seed profile .*huge\.json: scales\.small\.users is 1000000000, above the maximum of 1000000; lower it\.$/,
+      );
       expect(fs.existsSync(path.join(dir, 'db'))).toBe(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -111,7 +130,9 @@ describe('devdb seed usage', () => {
   it('refuses to seed a server on another host without a terminal or --yes, before connecting', async () => {
     const result = await runCli(['seed', '--url', 'postgres://me:s3cret-pw@db.staging.invalid:5432/app']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toMatch(/^Error: Seeding postgres:\/\/me:\*\*\*@db\.staging\.invalid:5432\/app needs confirmation: pass --yes, or run the command in a terminal\.$/);
+    expect(result.stderr.trim()).toMatch(
+      /^Error: Seeding postgres:\/\/me:\*\*\*@db\.staging\.invalid:5432\/app needs confirmation: pass --yes, or run the command in a terminal\.$/,
+    );
     expect(result.stderr).not.toContain('s3cret-pw');
   });
 });

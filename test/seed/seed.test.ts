@@ -21,7 +21,8 @@ for (const engine of engines) {
       expect(result.tables.map((x) => x.table)).toEqual(SEEDED_TABLES);
       for (const table of result.tables) expect(table.rows, table.table).toBeGreaterThan(0);
       expect(result.users).toEqual({ free: 8, pro: 3, premium: 1 });
-      for (const table of SEEDED_TABLES) expect(await rowCount(t.db, `select 1 from "${table}"`), table).toBe(result.tables.find((x) => x.table === table)!.rows);
+      for (const table of SEEDED_TABLES)
+        expect(await rowCount(t.db, `select 1 from "${table}"`), table).toBe(result.tables.find((x) => x.table === table)!.rows);
       // Dropped for the load and restored: same definitions, every constraint validated.
       expect(await schemaShape(t.db)).toEqual(before);
       for (const [name, sql] of Object.entries(QUOTA_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
@@ -47,9 +48,21 @@ for (const engine of engines) {
       );
       expect(textColumns.length).toBeGreaterThan(20);
       for (const c of textColumns) {
-        expect(await rowCount(t.db, `select 1 from "${c.table_name}" where "${c.column_name}"::text ~* '(lorem|ipsum|dolor sit|consectetur)'`), `${c.table_name}.${c.column_name}`).toBe(0);
+        expect(
+          await rowCount(t.db, `select 1 from "${c.table_name}" where "${c.column_name}"::text ~* '(lorem|ipsum|dolor sit|consectetur)'`),
+          `${c.table_name}.${c.column_name}`,
+        ).toBe(0);
       }
-      const [p] = await t.db.query<{ unread: number; suspicious: number; failed_with_code: number; replies: number; project_comments: number; both_sources: number; distinct_titles: number; tasks: number }>(`
+      const [p] = await t.db.query<{
+        unread: number;
+        suspicious: number;
+        failed_with_code: number;
+        replies: number;
+        project_comments: number;
+        both_sources: number;
+        distinct_titles: number;
+        tasks: number;
+      }>(`
         select (select avg((not is_read)::int)::float8 from notifications) as unread,
                (select count(*)::int from sessions where suspicious) as suspicious,
                (select count(*)::int from preview_jobs where status = 'failed' and error_code ~ '^[A-Z]') as failed_with_code,
@@ -65,7 +78,9 @@ for (const engine of engines) {
       expect(p!.project_comments).toBeGreaterThan(0);
       expect(p!.both_sources).toBe(0);
       expect(p!.distinct_titles / p!.tasks).toBeGreaterThan(0.3);
-      expect(await rowCount(t.db, "select 1 from users where email !~ '@example\\.(com|org|net)$|@mail\\.example\\.com$|@acme\\.example$'")).toBe(0);
+      expect(
+        await rowCount(t.db, "select 1 from users where email !~ '@example\\.(com|org|net)$|@mail\\.example\\.com$|@acme\\.example$'"),
+      ).toBe(0);
       const statuses = await t.db.query<{ status: string }>('select distinct status::text as status from tasks order by 1');
       expect(statuses.map((s) => s.status)).toEqual(['cancelled', 'done', 'in_progress', 'in_review', 'todo']);
     });
@@ -84,21 +99,29 @@ for (const engine of engines) {
         expect(k.display_prefix).toMatch(/^devdb_[0-9A-Za-z]{8}$/);
       }
       const tokenLike = TOKEN_PATTERN.source.replace(/^\^|\$$/g, '');
-      for (const table of SEEDED_TABLES) expect(await rowCount(t.db, `select 1 from "${table}" t where t::text ~ $1`, [tokenLike]), table).toBe(0);
+      for (const table of SEEDED_TABLES)
+        expect(await rowCount(t.db, `select 1 from "${table}" t where t::text ~ $1`, [tokenLike]), table).toBe(0);
       // A rotation chain: the new key names the old one, whose grace period is over.
       expect(await rowCount(t.db, 'select 1 from api_keys where replaced_key_id is not null')).toBeGreaterThan(0);
-      expect(await rowCount(t.db, "select 1 from api_keys n join api_keys o on o.id = n.replaced_key_id where o.revoked_at is null and (o.expires_at is null or o.expires_at > '2026-11-01')")).toBe(0);
+      expect(
+        await rowCount(
+          t.db,
+          "select 1 from api_keys n join api_keys o on o.id = n.replaced_key_id where o.revoked_at is null and (o.expires_at is null or o.expires_at > '2026-11-01')",
+        ),
+      ).toBe(0);
     });
 
     it('leaves identity sequences past the seeded ids, so the application can insert', async () => {
       await seed(t.db, { scale: 'tiny' });
       const [max] = await t.db.query<{ id: number }>('select max(id)::int as id from users');
-      const [row] = await t.db.query<{ id: number }>("insert into users (email, password_hash) values ('new.user@example.com', 'x') returning id");
+      const [row] = await t.db.query<{ id: number }>(
+        "insert into users (email, password_hash) values ('new.user@example.com', 'x') returning id",
+      );
       expect(row!.id).toBe(max!.id + 1);
       const [comment] = await t.db.query<{ id: number }>(
         "insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'project', 1, 1, 'Looks good') returning id",
       );
-      expect(comment!.id).toBe((await rowCount(t.db, 'select 1 from comments')));
+      expect(comment!.id).toBe(await rowCount(t.db, 'select 1 from comments'));
     });
 
     it('refuses a database with data unless told to truncate, and changes nothing when it refuses', async () => {

@@ -54,7 +54,10 @@ describe('devdb start, status, url, stop', () => {
     expect(parseJson(await runCli(['status', ...args, '--json']))).toMatchObject({ running: true, url, pid, connections: 0 });
     expect(parseJson(await runCli(['start', ...args, '--json']))).toMatchObject({ url, pid, alreadyRunning: true });
 
-    await query(url, "INSERT INTO users (email, password_hash, tier, created_at, updated_at) VALUES ('alice@example.com', 'x', 'free', now(), now())");
+    await query(
+      url,
+      "INSERT INTO users (email, password_hash, tier, created_at, updated_at) VALUES ('alice@example.com', 'x', 'free', now(), now())",
+    );
     const app = postgres(url, { max: 5, onnotice: () => {} });
     try {
       // An app keeps its pool open while several devdb commands run: none of them finds the folder "in use".
@@ -86,7 +89,7 @@ describe('devdb start, status, url, stop', () => {
   it('recovers after kill -9: the crash leaves a lock file that is reported as stale, never trusted, and committed rows survive', async () => {
     const { s, url, pid } = await startServed();
     const args = ['--data-dir', s.dataDir!];
-    await query(url, "CREATE TABLE survivor (id int); INSERT INTO survivor VALUES (1), (2)");
+    await query(url, 'CREATE TABLE survivor (id int); INSERT INTO survivor VALUES (1), (2)');
     process.kill(pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fs.existsSync(path.join(s.dataDir!, LOCK_FILE))).toBe(true);
@@ -106,11 +109,17 @@ describe('devdb start, status, url, stop', () => {
     const s = await scratch('pglite');
     started.push(s);
     const blocker = net.createServer();
-    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)),
+    );
     try {
       const result = await runCli(['start', '--data-dir', s.dataDir!, '--port', String(port)]);
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toMatch(new RegExp(`^Error: Port ${port} on 127\\.0\\.0\\.1 is already in use by another program: choose another one, e\\.g\\. --port \\d+ \\(free right now\\)\\.$`));
+      expect(result.stderr.trim()).toMatch(
+        new RegExp(
+          `^Error: Port ${port} on 127\\.0\\.0\\.1 is already in use by another program: choose another one, e\\.g\\. --port \\d+ \\(free right now\\)\\.$`,
+        ),
+      );
       expect(parseJson(await runCli(['status', '--data-dir', s.dataDir!, '--json']))).toMatchObject({ running: false });
     } finally {
       blocker.close();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FrontendFramer, ReadyScanner, readyForQuery, renameStatements, rewriteCopyFromStdin, querySimple, startupMessage } from '../../src/server/protocol.js';
+import {
+  FrontendFramer,
+  ReadyScanner,
+  readyForQuery,
+  renameStatements,
+  rewriteCopyFromStdin,
+  querySimple,
+  startupMessage,
+} from '../../src/server/protocol.js';
 
 function typed(type: string, ...parts: (string | Buffer)[]): Buffer {
   const body = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(`${p}\0`) : p)));
@@ -31,15 +39,33 @@ describe('wire protocol pieces', () => {
     const params = Buffer.from([0, 0]);
     expect(cstrings(renameStatements(typed('P', 'p1', 'SELECT 1', params), rename)).slice(0, 2)).toEqual(['c1_p1', 'SELECT 1']);
     expect(cstrings(renameStatements(typed('P', '', 'SELECT 1', params), rename)).slice(0, 2)).toEqual(['', 'SELECT 1']);
-    expect(cstrings(renameStatements(typed('B', 'portal', 'p1', Buffer.from([0, 0, 0, 0, 0, 0])), rename)).slice(0, 2)).toEqual(['portal', 'c1_p1']);
-    expect(renameStatements(typed('D', Buffer.from('S'), 'p1'), rename).subarray(5).toString()).toBe('Sc1_p1\0');
-    expect(renameStatements(typed('D', Buffer.from('P'), 'portal'), rename).subarray(5).toString()).toBe('Pportal\0');
-    expect(renameStatements(typed('C', Buffer.from('S'), 'p1'), rename).subarray(5).toString()).toBe('Sc1_p1\0');
+    expect(cstrings(renameStatements(typed('B', 'portal', 'p1', Buffer.from([0, 0, 0, 0, 0, 0])), rename)).slice(0, 2)).toEqual([
+      'portal',
+      'c1_p1',
+    ]);
+    expect(
+      renameStatements(typed('D', Buffer.from('S'), 'p1'), rename)
+        .subarray(5)
+        .toString(),
+    ).toBe('Sc1_p1\0');
+    expect(
+      renameStatements(typed('D', Buffer.from('P'), 'portal'), rename)
+        .subarray(5)
+        .toString(),
+    ).toBe('Pportal\0');
+    expect(
+      renameStatements(typed('C', Buffer.from('S'), 'p1'), rename)
+        .subarray(5)
+        .toString(),
+    ).toBe('Sc1_p1\0');
   });
 
   it('rewrites COPY … FROM STDIN (simple and extended) to read the blob, and nothing else', () => {
     expect(cstrings(rewriteCopyFromStdin(querySimple('COPY "t" ("a") FROM STDIN'))!)[0]).toBe(`COPY "t" ("a") FROM '/dev/blob'`);
-    expect(cstrings(rewriteCopyFromStdin(typed('P', 's', 'copy t from stdin', Buffer.from([0, 0])))!).slice(0, 2)).toEqual(['s', `copy t FROM '/dev/blob'`]);
+    expect(cstrings(rewriteCopyFromStdin(typed('P', 's', 'copy t from stdin', Buffer.from([0, 0])))!).slice(0, 2)).toEqual([
+      's',
+      `copy t FROM '/dev/blob'`,
+    ]);
     expect(rewriteCopyFromStdin(querySimple("SELECT 'COPY t FROM STDIN'"))).toBeUndefined();
     expect(rewriteCopyFromStdin(querySimple('COPY t TO STDOUT'))).toBeUndefined();
   });

@@ -28,7 +28,9 @@ for (const engine of engines) {
       expect([empty.code, empty.stderr.trim()]).toEqual([2, 'Error: No SQL given: pass one statement as the argument, or on stdin.']);
       const bad = await runCli(['sql', 'SELEC 1', ...s.args]);
       expect(bad.code).toBe(1);
-      expect(bad.stderr.trim()).toMatch(/^Error: The database refused the statement: syntax error at or near "SELEC" \(SQLSTATE 42601\)\.$/);
+      expect(bad.stderr.trim()).toMatch(
+        /^Error: The database refused the statement: syntax error at or near "SELEC" \(SQLSTATE 42601\)\.$/,
+      );
     });
 
     it('runs psql on the same database when it is installed, and says how to get it when not', async () => {

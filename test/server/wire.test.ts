@@ -34,7 +34,8 @@ async function rawClient(url: string) {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const connect = (url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}) => postgres(url, { onnotice: () => {}, ...options });
+const connect = (url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}) =>
+  postgres(url, { onnotice: () => {}, ...options });
 
 describe('the served database (wire server over PGlite)', () => {
   let s: Scratch;
@@ -161,7 +162,7 @@ describe('the served database (wire server over PGlite)', () => {
     expect(after).toEqual(before);
   });
 
-  it('closes a leaving client\'s prepared statements (renamed per client while it is connected)', async () => {
+  it("closes a leaving client's prepared statements (renamed per client while it is connected)", async () => {
     const b = client({ max: 1 });
     const statements = async () => (await b`SELECT name FROM pg_prepared_statements ORDER BY name`.simple()).map((row) => String(row.name));
     const before = await statements();
@@ -202,7 +203,9 @@ describe('the served database (wire server over PGlite)', () => {
         inside = false;
       });
       await sleep(100);
-      await expect(withAdvisoryLock(second, 1234n, { timeoutMs: 200, purpose: 'testing', pollMs: 50 }, async () => inside)).rejects.toMatchObject({
+      await expect(
+        withAdvisoryLock(second, 1234n, { timeoutMs: 200, purpose: 'testing', pollMs: 50 }, async () => inside),
+      ).rejects.toMatchObject({
         code: 'E_LOCK_TIMEOUT',
       });
       await held;

@@ -15,13 +15,18 @@ export interface CliResult {
  */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string | undefined>; input?: string; cwd?: string; /** another devdb executable (an installed one) */ bin?: string } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    input?: string;
+    cwd?: string;
+    /** another devdb executable (an installed one) */ bin?: string;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '', NO_COLOR: '1' };
     for (const name of Object.keys(env)) if (name === 'DATABASE_URL' || name.startsWith('DEVDB_')) delete env[name];
     Object.assign(env, options.env);
-    const command = options.bin ? [options.bin, args] as const : [process.execPath, [bin, ...args]] as const;
+    const command = options.bin ? ([options.bin, args] as const) : ([process.execPath, [bin, ...args]] as const);
     const child = spawn(command[0], command[1], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

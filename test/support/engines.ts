@@ -100,7 +100,10 @@ export async function resetDatabase(db: Db, options: { migrated?: boolean } = {}
  * One open database for a test file on `engine`, put back to a clean state (empty or
  * migrated) before each test. Read `.db` inside tests and hooks.
  */
-export function useDatabase(engine: TestEngine, options: { migrated?: boolean; resetEach?: boolean } = {}): { readonly db: Db; readonly scratch: Scratch } {
+export function useDatabase(
+  engine: TestEngine,
+  options: { migrated?: boolean; resetEach?: boolean } = {},
+): { readonly db: Db; readonly scratch: Scratch } {
   let current: Db | undefined;
   let s: Scratch | undefined;
   beforeAll(async () => {

@@ -77,7 +77,10 @@ export default async function globalSetup(project: TestProject) {
   }
 
   project.provide('postgresUrl', url);
-  project.provide('testEngines', requested.filter((engine) => !skipped.some((s) => s.engine === engine)));
+  project.provide(
+    'testEngines',
+    requested.filter((engine) => !skipped.some((s) => s.engine === engine)),
+  );
   project.provide('skippedEngines', skipped);
   project.provide('pgliteTemplates', templates);
   return async () => {
@@ -89,7 +92,10 @@ function requestedEngines(list: string | undefined): TestEngine[] {
   if (!list || list.trim() === '') return [...TEST_ENGINES];
   const names = list.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => !(TEST_ENGINES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`DEVDB_TEST_ENGINES names unknown engine(s) ${unknown.join(', ')}: use a comma-separated list of ${TEST_ENGINES.join(', ')}.`);
+  if (unknown.length > 0)
+    throw new Error(
+      `DEVDB_TEST_ENGINES names unknown engine(s) ${unknown.join(', ')}: use a comma-separated list of ${TEST_ENGINES.join(', ')}.`,
+    );
   return names as TestEngine[];
 }
 

@@ -24,7 +24,10 @@ export interface InProcessResult<T> {
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The same environment rules as runCli: no DATABASE_URL or DEVDB_* from outside, no colour, no DEBUG. */
-export async function runInProcess<T = unknown>(args: string[], options: { env?: Record<string, string | undefined> } = {}): Promise<InProcessResult<T>> {
+export async function runInProcess<T = unknown>(
+  args: string[],
+  options: { env?: Record<string, string | undefined> } = {},
+): Promise<InProcessResult<T>> {
   const savedEnv = { ...process.env };
   const savedExitCode = process.exitCode;
   for (const name of Object.keys(process.env)) if (name === 'DATABASE_URL' || name.startsWith('DEVDB_')) delete process.env[name];

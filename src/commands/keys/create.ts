@@ -1,12 +1,21 @@
 import { Flags } from '@oclif/core';
 import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { checkKeyName, createKey, describeExpiry, describeKey, MAX_NAME_LENGTH, parseLifetime, searchUsers, type CreatedKey } from '../../keys/index.js';
+import {
+  checkKeyName,
+  createKey,
+  describeExpiry,
+  describeKey,
+  MAX_NAME_LENGTH,
+  parseLifetime,
+  searchUsers,
+  type CreatedKey,
+} from '../../keys/index.js';
 
 export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: true }> {
   static override summary = 'Create an API key for a user and print its token, once.';
   static override description =
-    'The token (devdb_ + 30 random base62 characters + a 6-character CRC32 checksum) goes to stdout alone, so it can be piped into a secret store; the messages go to stderr. Only its SHA-256 hash (HMAC-SHA-256 when DEVDB_API_KEY_PEPPER is set) is stored, so it cannot be shown again. The user\'s tier limits how many active keys they may hold.';
+    "The token (devdb_ + 30 random base62 characters + a 6-character CRC32 checksum) goes to stdout alone, so it can be piped into a secret store; the messages go to stderr. Only its SHA-256 hash (HMAC-SHA-256 when DEVDB_API_KEY_PEPPER is set) is stored, so it cannot be shown again. The user's tier limits how many active keys they may hold.";
   static override examples = [
     '<%= config.bin %> keys create --user alice@example.com --name ci --expires-in 90d',
     '<%= config.bin %> keys create --user 42 --name "staging deploy" --json',
@@ -29,11 +38,15 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
       const user = await valueOrAsk(flags.user, '--user', (p) =>
         p.search({
           message: 'Which user is the key for? (type part of an email)',
-          source: async (term) => (await searchUsers(db, term ?? '')).map((u) => ({ value: String(u.id), name: u.email, description: `${u.tier} tier` })),
+          source: async (term) =>
+            (await searchUsers(db, term ?? '')).map((u) => ({ value: String(u.id), name: u.email, description: `${u.tier} tier` })),
         }),
       );
       const name = await valueOrAsk(flags.name, '--name', (p) =>
-        p.input({ message: 'Name the key (where is it used?)', validate: (v) => v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH || `Use 1 to ${MAX_NAME_LENGTH} characters.` }),
+        p.input({
+          message: 'Name the key (where is it used?)',
+          validate: (v) => (v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH) || `Use 1 to ${MAX_NAME_LENGTH} characters.`,
+        }),
       );
       return createKey(db, { user, name, expiresInMs });
     });

@@ -11,7 +11,10 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   static override examples = ['<%= config.bin %> keys revoke 12', '<%= config.bin %> keys revoke devdb_AbCd1234 --yes --json'];
   static override args = {
     // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
-    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)', ignoreStdin: true }),
+    key: Args.string({
+      description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)',
+      ignoreStdin: true,
+    }),
   };
   static override flags = {
     ...databaseFlags,
@@ -25,11 +28,18 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
     const revoked = await this.withDatabase(flags, async (db) => {
       const ref = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
         const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring', 'expired'], limit: 200 });
-        return p.select({ message: 'Which key do you want to revoke?', choices: keys.map((k) => ({ value: String(k.id), name: `${describeKey(k)}, ${k.state}` })) });
+        return p.select({
+          message: 'Which key do you want to revoke?',
+          choices: keys.map((k) => ({ value: String(k.id), name: `${describeKey(k)}, ${k.state}` })),
+        });
       });
       if (!flags.yes) {
         const key = await findKey(db, ref);
-        await confirmUnless(`Revoke ${describeKey(key)}? Anything using it stops working now.`, { given: flags.yes, flag: '--yes', what: `Revoking ${describeKey(key)}` });
+        await confirmUnless(`Revoke ${describeKey(key)}? Anything using it stops working now.`, {
+          given: flags.yes,
+          flag: '--yes',
+          what: `Revoking ${describeKey(key)}`,
+        });
       }
       return revokeKey(db, { key: ref });
     });

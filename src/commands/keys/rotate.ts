@@ -20,8 +20,7 @@ const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
 
 export default class KeysRotate extends DevdbCommand<RotatedKey> {
   static override summary = 'Replace a key with a new one; the old one keeps working through a grace period.';
-  static override description =
-    `The new key has the same user and name, and the old key's lifetime unless --expires-in says otherwise. The old key stays valid for --grace (${formatDuration(DEFAULT_GRACE_MS)} by default; 0 ends it now) so deployments can switch over, then expires. Revoked and expired keys cannot be rotated, and a key is rotated once: two rotations at the same moment make exactly one new key.`;
+  static override description = `The new key has the same user and name, and the old key's lifetime unless --expires-in says otherwise. The old key stays valid for --grace (${formatDuration(DEFAULT_GRACE_MS)} by default; 0 ends it now) so deployments can switch over, then expires. Revoked and expired keys cannot be rotated, and a key is rotated once: two rotations at the same moment make exactly one new key.`;
   static override examples = [
     '<%= config.bin %> keys rotate 12',
     '<%= config.bin %> keys rotate devdb_AbCd1234 --grace 1h',
@@ -29,11 +28,16 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
   ];
   static override args = {
     // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
-    key: Args.string({ description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)', ignoreStdin: true }),
+    key: Args.string({
+      description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)',
+      ignoreStdin: true,
+    }),
   };
   static override flags = {
     ...databaseFlags,
-    grace: Flags.string({ description: `how long the old key stays valid, such as 24h, 30m or 0 (default: ${formatDuration(DEFAULT_GRACE_MS)})` }),
+    grace: Flags.string({
+      description: `how long the old key stays valid, such as 24h, 30m or 0 (default: ${formatDuration(DEFAULT_GRACE_MS)})`,
+    }),
     'expires-in': Flags.string({ description: 'lifetime of the new key, or "never" (default: the old key\'s lifetime)' }),
   };
 

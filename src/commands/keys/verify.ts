@@ -34,7 +34,8 @@ export default class KeysVerify extends DevdbCommand<{ valid: true; key: KeyReco
   async run(): Promise<{ valid: true; key: KeyRecord }> {
     const { args, flags } = await this.parse(KeysVerify);
     const token = (args.token !== undefined && args.token !== '-' ? args.token : await readToken()).trim();
-    if (token === '') throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
+    if (token === '')
+      throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
     const result = await this.withDatabase(flags, (db) => verifyKey(db, token));
     if (!result.valid) {
       const which = result.key ? ` (${describeKey(result.key)})` : '';

@@ -21,7 +21,11 @@ export default class MigrateDown extends DevdbCommand<RevertResult> {
         steps: flags.steps,
         onStep: (e) => e.phase === 'done' && this.log(`reverted ${e.version}_${e.name} (${Math.round(e.durationMs)} ms)`),
       });
-      this.log(result.reverted.length === 0 ? 'Nothing is applied: nothing to revert.' : `Reverted ${result.reverted.length} migration(s) in ${this.where(target)}.`);
+      this.log(
+        result.reverted.length === 0
+          ? 'Nothing is applied: nothing to revert.'
+          : `Reverted ${result.reverted.length} migration(s) in ${this.where(target)}.`,
+      );
       return result;
     });
   }

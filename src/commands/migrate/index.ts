@@ -36,9 +36,15 @@ export default class Migrate extends DevdbCommand<MigrateResult> {
       });
       if (result.dryRun) {
         for (const step of result.planned) this.log(`-- ${step.file}${step.transaction ? '' : ' (transaction:false)'}\n${step.sql}\n`);
-        this.log(result.planned.length === 0 ? 'Nothing to apply.' : `Would apply ${result.planned.length} migration(s) to ${this.where(target)}.`);
+        this.log(
+          result.planned.length === 0 ? 'Nothing to apply.' : `Would apply ${result.planned.length} migration(s) to ${this.where(target)}.`,
+        );
       } else {
-        this.log(result.applied.length === 0 ? `Already up to date: ${this.where(target)}.` : `Applied ${result.applied.length} migration(s) to ${this.where(target)}.`);
+        this.log(
+          result.applied.length === 0
+            ? `Already up to date: ${this.where(target)}.`
+            : `Applied ${result.applied.length} migration(s) to ${this.where(target)}.`,
+        );
       }
       return result;
     });

@@ -18,11 +18,21 @@ export const cascadeDepth: Rule = {
     const name = (end: Relation['from']) => displayName(model, refOf(end));
     return cascades.flatMap((r): Violation[] => {
       if (self(r)) {
-        return [{ object: r.name, problem: `${name(r.from)}.${r.from.columns.join(',')} cascades to its own table: an unbounded chain (a delete removes every descendant row)` }];
+        return [
+          {
+            object: r.name,
+            problem: `${name(r.from)}.${r.from.columns.join(',')} cascades to its own table: an unbounded chain (a delete removes every descendant row)`,
+          },
+        ];
       }
       const next = cascades.filter((n) => tableKey(refOf(n.to)) === tableKey(refOf(r.from)) && !self(n));
       if (next.length === 0) return [];
-      return [{ object: r.name, problem: `deleting a ${name(r.to)} row deletes ${name(r.from)} rows, which delete ${chain(model, next)}: two levels` }];
+      return [
+        {
+          object: r.name,
+          problem: `deleting a ${name(r.to)} row deletes ${name(r.from)} rows, which delete ${chain(model, next)}: two levels`,
+        },
+      ];
     });
   },
 };

@@ -11,12 +11,17 @@ export const createdAt: Rule = {
       const name = displayName(model, table);
       const alter = `ALTER TABLE ${qualifiedName(table)}`;
       const column = findColumn(table, 'created_at');
-      if (!column) return [{ object: name, problem: 'has no created_at column', fix: `${alter} ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();` }];
+      if (!column)
+        return [
+          { object: name, problem: 'has no created_at column', fix: `${alter} ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();` },
+        ];
       const object = `${name}.created_at`;
       const problems: Violation[] = [];
-      if (column.type !== 'timestamp with time zone') problems.push({ object, problem: `is ${column.type}, not timestamptz`, fix: `${alter} ALTER COLUMN created_at TYPE timestamptz;` });
+      if (column.type !== 'timestamp with time zone')
+        problems.push({ object, problem: `is ${column.type}, not timestamptz`, fix: `${alter} ALTER COLUMN created_at TYPE timestamptz;` });
       if (column.nullable) problems.push({ object, problem: 'is nullable', fix: `${alter} ALTER COLUMN created_at SET NOT NULL;` });
-      if (column.default === null) problems.push({ object, problem: 'has no default', fix: `${alter} ALTER COLUMN created_at SET DEFAULT now();` });
+      if (column.default === null)
+        problems.push({ object, problem: 'has no default', fix: `${alter} ALTER COLUMN created_at SET DEFAULT now();` });
       return problems;
     }),
 };

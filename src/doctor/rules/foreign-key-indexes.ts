@@ -1,4 +1,13 @@
-import { displayName, qualifiedName, quoteIdent, type ForeignKeyModel, type IndexModel, type PartitionModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import {
+  displayName,
+  qualifiedName,
+  quoteIdent,
+  type ForeignKeyModel,
+  type IndexModel,
+  type PartitionModel,
+  type SchemaModel,
+  type TableModel,
+} from '../../catalog/index.js';
 import type { Rule, Violation } from '../rule.js';
 
 /**
@@ -41,13 +50,25 @@ function check(model: SchemaModel, table: TableModel, fk: ForeignKeyModel): Viol
   const columns = `(${fk.columns.map(quoteIdent).join(', ')})`;
   const object = `${displayName(model, table)}.${fk.columns.join(',')}`;
   if (missing === 'table') {
-    return [{ object, problem: `foreign key ${fk.name} has no index starting with (${fk.columns.join(', ')})`, fix: `CREATE INDEX ON ${qualifiedName(table)} ${columns};` }];
+    return [
+      {
+        object,
+        problem: `foreign key ${fk.name} has no index starting with (${fk.columns.join(', ')})`,
+        fix: `CREATE INDEX ON ${qualifiedName(table)} ${columns};`,
+      },
+    ];
   }
   const names = missing.map((p) => p.name).join(', ');
   // One index on the partitioned table reaches every partition (and adopts matching ones).
   const on = fk.partition !== null ? qualifiedName(missing[0]!) : qualifiedName(table);
   const declared = fk.partition !== null ? ` (declared on partition ${fk.partition})` : '';
-  return [{ object, problem: `foreign key ${fk.name}${declared} has no index starting with (${fk.columns.join(', ')}) on partition ${names}`, fix: `CREATE INDEX ON ${on} ${columns};` }];
+  return [
+    {
+      object,
+      problem: `foreign key ${fk.name}${declared} has no index starting with (${fk.columns.join(', ')}) on partition ${names}`,
+      fix: `CREATE INDEX ON ${on} ${columns};`,
+    },
+  ];
 }
 
 export const foreignKeyIndexes: Rule = {

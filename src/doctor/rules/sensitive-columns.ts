@@ -1,4 +1,13 @@
-import { displayName, findTable, qualifiedName, quoteIdent, quoteLiteral, type ColumnModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import {
+  displayName,
+  findTable,
+  qualifiedName,
+  quoteIdent,
+  quoteLiteral,
+  type ColumnModel,
+  type SchemaModel,
+  type TableModel,
+} from '../../catalog/index.js';
 import { HASHED_SECRETS, PII_NAMES, PROTECTED_WORDS, SECRET_PHRASES, SECRET_WORDS, SENSITIVE_KINDS } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 
@@ -14,7 +23,10 @@ function looksSecret(column: ColumnModel): boolean {
 }
 
 function looksProtected(name: string): boolean {
-  return name.toLowerCase().split('_').some((w) => PROTECTED_WORDS.includes(w));
+  return name
+    .toLowerCase()
+    .split('_')
+    .some((w) => PROTECTED_WORDS.includes(w));
 }
 
 /** Marks the column, keeping what its comment already says. */
@@ -32,9 +44,22 @@ function checkColumn(model: SchemaModel, table: TableModel, column: ColumnModel)
   if (looksSecret(column)) {
     if (kind === 'hashed' || kind === 'encrypted') return [];
     if (kind === 'pii') return [{ object, problem: 'holds a secret but is marked pii: a secret must be stored hashed or encrypted' }];
-    if (looksProtected(column.name)) return [{ object, problem: 'looks hashed or encrypted but carries no sensitive: comment', fix: mark(table, column, /hash|digest|bcrypt|argon|scrypt/.test(column.name) ? 'hashed' : 'encrypted') }];
+    if (looksProtected(column.name))
+      return [
+        {
+          object,
+          problem: 'looks hashed or encrypted but carries no sensitive: comment',
+          fix: mark(table, column, /hash|digest|bcrypt|argon|scrypt/.test(column.name) ? 'hashed' : 'encrypted'),
+        },
+      ];
     const hashed = { ...column, name: `${column.name}_hash`, comment: null };
-    return [{ object, problem: `looks like a plaintext secret (${column.type}); store a hash (or ciphertext when the value must be read back) and mark it`, step: `Replace it with ${column.name}_hash holding a hash, then ${mark(table, hashed, 'hashed')}` }];
+    return [
+      {
+        object,
+        problem: `looks like a plaintext secret (${column.type}); store a hash (or ciphertext when the value must be read back) and mark it`,
+        step: `Replace it with ${column.name}_hash holding a hash, then ${mark(table, hashed, 'hashed')}`,
+      },
+    ];
   }
   if (kind === null && PII_NAMES.includes(column.name.toLowerCase())) {
     return [{ object, problem: 'looks like personal data but carries no sensitive: comment', fix: mark(table, column, 'pii') }];
@@ -51,7 +76,8 @@ export const sensitiveColumns: Rule = {
     const violations = model.tables.flatMap((table) => table.columns.flatMap((column) => checkColumn(model, table, column)));
     for (const { table, what } of HASHED_SECRETS) {
       const t = findTable(model, table);
-      if (t && !t.columns.some((c) => c.sensitive === 'hashed')) violations.push({ object: displayName(model, t), problem: `stores ${what} but no column is marked sensitive: hashed` });
+      if (t && !t.columns.some((c) => c.sensitive === 'hashed'))
+        violations.push({ object: displayName(model, t), problem: `stores ${what} but no column is marked sensitive: hashed` });
     }
     return violations;
   },

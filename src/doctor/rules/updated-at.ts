@@ -14,12 +14,33 @@ export const updatedAt: Rule = {
       const object = displayName(model, table);
       const column = findColumn(table, 'updated_at');
       if (!table.mutable) {
-        return column ? [{ object, problem: 'has updated_at but its comment has no @mutable tag', step: `Add @mutable to the COMMENT ON TABLE ${qualifiedName(table)}, or drop updated_at if its rows never change.` }] : [];
+        return column
+          ? [
+              {
+                object,
+                problem: 'has updated_at but its comment has no @mutable tag',
+                step: `Add @mutable to the COMMENT ON TABLE ${qualifiedName(table)}, or drop updated_at if its rows never change.`,
+              },
+            ]
+          : [];
       }
-      if (!column) return [{ object, problem: 'is @mutable but has no updated_at column', fix: `ALTER TABLE ${qualifiedName(table)} ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();` }];
+      if (!column)
+        return [
+          {
+            object,
+            problem: 'is @mutable but has no updated_at column',
+            fix: `ALTER TABLE ${qualifiedName(table)} ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now();`,
+          },
+        ];
       const problems: Violation[] = [];
-      if (column.type !== 'timestamp with time zone' || column.nullable) problems.push({ object: `${object}.updated_at`, problem: `is ${column.type}${column.nullable ? ', nullable' : ''}; expected timestamptz NOT NULL` });
-      const kept = table.triggers.some((t) => t.function === TRIGGER_FUNCTION && t.enabled && t.timing === 'before' && t.events.includes('update') && t.level === 'row');
+      if (column.type !== 'timestamp with time zone' || column.nullable)
+        problems.push({
+          object: `${object}.updated_at`,
+          problem: `is ${column.type}${column.nullable ? ', nullable' : ''}; expected timestamptz NOT NULL`,
+        });
+      const kept = table.triggers.some(
+        (t) => t.function === TRIGGER_FUNCTION && t.enabled && t.timing === 'before' && t.events.includes('update') && t.level === 'row',
+      );
       if (!kept) {
         problems.push({
           object,

@@ -40,7 +40,11 @@ export interface TableRules {
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)`;
 const OPS = ['>=', '<=', '<>', '>', '<', '='] as const;
 
-export function parseChecks(checks: readonly { name: string; definition: string }[], columns: readonly string[], subject?: string): TableRules {
+export function parseChecks(
+  checks: readonly { name: string; definition: string }[],
+  columns: readonly string[],
+  subject?: string,
+): TableRules {
   const rules: TableRules = { columns: new Map(), relations: [], unparsed: [] };
   const known = new Set(columns);
   const ruleOf = (column: string, constraint: string) => {
@@ -54,7 +58,11 @@ export function parseChecks(checks: readonly { name: string; definition: string 
     if (body === undefined) continue;
     for (const part of splitAnd(body)) {
       if (!readPart(stripParens(part), check.name)) {
-        rules.unparsed.push({ constraint: check.name, expression: part, columns: columns.filter((c) => new RegExp(`\\b${escape(c)}\\b`).test(part)) });
+        rules.unparsed.push({
+          constraint: check.name,
+          expression: part,
+          columns: columns.filter((c) => new RegExp(`\\b${escape(c)}\\b`).test(part)),
+        });
       }
     }
   }

@@ -108,7 +108,9 @@ export function schemaEstimate(t: SchemaTable, plan: Plan, estimates: Map<string
 export function* schemaRows(t: SchemaTable, ctx: GenContext, sources: Map<string, KeySource | null>, faker: Faker): Generator<string> {
   const { plan } = ctx;
   const rnd = new Random(plan.seed, `schema:${t.table}`);
-  const fns = new Map(t.values.map((spec) => [spec.name, columnValues(spec, new Random(plan.seed, `schema:${t.table}.${spec.name}`), faker)]));
+  const fns = new Map(
+    t.values.map((spec) => [spec.name, columnValues(spec, new Random(plan.seed, `schema:${t.table}.${spec.name}`), faker)]),
+  );
   const tierColumns = t.values.filter((v) => isTierColumn(v.facts.labels) && !v.values).map((v) => v.name);
   const others = t.foreignKeys.filter((k) => k !== t.parent).sort(byOwnership);
   const seen = t.uniqueSets.map(() => new Set<string>());
@@ -152,7 +154,12 @@ export function* schemaRows(t: SchemaTable, ctx: GenContext, sources: Map<string
  * A hand-written generator's rows with the columns added since appended to each line: the
  * generator keeps its bytes, the schema layer fills the rest of the same row.
  */
-export function withExtras(generator: TableGenerator, extras: Extras, sources: Map<string, KeySource | null>, faker: Faker): TableGenerator {
+export function withExtras(
+  generator: TableGenerator,
+  extras: Extras,
+  sources: Map<string, KeySource | null>,
+  faker: Faker,
+): TableGenerator {
   const relations = extras.rules.relations;
   const names = [...extras.foreignKeys.flatMap((k) => k.columns), ...extras.values.map((v) => v.name)];
   const projectAt = generator.columns.indexOf('project_id');
@@ -164,7 +171,9 @@ export function withExtras(generator: TableGenerator, extras: Extras, sources: M
     estimate: generator.estimate,
     *rows(ctx) {
       const rnd = new Random(ctx.plan.seed, `schema:${generator.table}`);
-      const fns = extras.values.map((spec) => [spec.name, columnValues(spec, new Random(ctx.plan.seed, `schema:${generator.table}.${spec.name}`), faker)] as const);
+      const fns = extras.values.map(
+        (spec) => [spec.name, columnValues(spec, new Random(ctx.plan.seed, `schema:${generator.table}.${spec.name}`), faker)] as const,
+      );
       for (const line of generator.rows(ctx)) {
         const fields = projectAt >= 0 || userAt >= 0 || related.length > 0 ? line.slice(0, -1).split('\t') : [];
         const owner: Owner = {};
@@ -192,9 +201,17 @@ export function withExtras(generator: TableGenerator, extras: Extras, sources: M
  * Makes `a >= b` (and >, <, <=) hold between two columns of one row by moving the column
  * that may move (never one a hand-written generator wrote) a little past the other.
  */
-function orderRelated(row: Map<string, Value>, relations: readonly Relation[], specs: SchemaTable['values'], rnd: Random, fixed: ReadonlySet<string> = new Set()): void {
+function orderRelated(
+  row: Map<string, Value>,
+  relations: readonly Relation[],
+  specs: SchemaTable['values'],
+  rnd: Random,
+  fixed: ReadonlySet<string> = new Set(),
+): void {
   for (const r of relations) {
-    const [move, anchor, after] = fixed.has(r.column) ? [r.other, r.column, r.op === '<' || r.op === '<='] : [r.column, r.other, r.op === '>' || r.op === '>='];
+    const [move, anchor, after] = fixed.has(r.column)
+      ? [r.other, r.column, r.op === '<' || r.op === '<=']
+      : [r.column, r.other, r.op === '>' || r.op === '>='];
     const strict = r.op === '>' || r.op === '<';
     const a = row.get(move);
     const b = row.get(anchor);

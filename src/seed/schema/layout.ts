@@ -58,7 +58,12 @@ export interface SeedLayout {
  * every other table not on the NOT_SEEDED list, in an order where every table comes after
  * the tables its foreign keys point at.
  */
-export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, profile: Profile, generators: readonly TableGenerator[]): SeedLayout {
+export function layoutSeed(
+  model: SchemaModel,
+  facts: Map<string, ColumnFacts>,
+  profile: Profile,
+  generators: readonly TableGenerator[],
+): SeedLayout {
   const problems: string[] = [];
   const byName = new Map(model.tables.map((t) => [t.name, t]));
   const hand = new Map(generators.map((g) => [g.table, g]));
@@ -67,22 +72,40 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
   const foreignKeys = foreignKeysOf(model);
   const rulesByTable = new Map<string, TableRules>();
 
-  for (const name of Object.keys(NOT_SEEDED)) if (!byName.has(name)) problems.push(`NOT_SEEDED lists ${name}, which is not a table of the schema: remove it from src/seed/registry.ts.`);
-  for (const name of Object.keys(profile.tables)) if (!byName.has(name)) problems.push(`the seed profile's tables.${name} names no table of the schema.`);
-  for (const g of generators) if (!byName.has(g.table)) problems.push(`the hand-written generator for ${g.table} has no table to fill: remove it from src/seed/tables.ts or restore the table.`);
+  for (const name of Object.keys(NOT_SEEDED))
+    if (!byName.has(name))
+      problems.push(`NOT_SEEDED lists ${name}, which is not a table of the schema: remove it from src/seed/registry.ts.`);
+  for (const name of Object.keys(profile.tables))
+    if (!byName.has(name)) problems.push(`the seed profile's tables.${name} names no table of the schema.`);
+  for (const g of generators)
+    if (!byName.has(g.table))
+      problems.push(
+        `the hand-written generator for ${g.table} has no table to fill: remove it from src/seed/tables.ts or restore the table.`,
+      );
 
   for (const table of model.tables) {
     if (table.name in NOT_SEEDED) continue;
     const tableProfile = profile.tables[table.name];
-    const rules = parseChecks(table.checks, table.columns.map((c) => c.name));
+    const rules = parseChecks(
+      table.checks,
+      table.columns.map((c) => c.name),
+    );
     rulesByTable.set(table.name, rules);
     const fks = foreignKeys.get(table.name) ?? [];
     const generator = hand.get(table.name);
-    const uniqueSingles = new Set(uniqueSets(table).filter((s) => s.length === 1).map((s) => s[0]!));
+    const uniqueSingles = new Set(
+      uniqueSets(table)
+        .filter((s) => s.length === 1)
+        .map((s) => s[0]!),
+    );
     const spec = (column: TableModel['columns'][number]): ColumnSpec | undefined => {
       const f = facts.get(`${table.name}.${column.name}`);
       if (!f) return undefined;
-      const domainRules = parseChecks(f.domainChecks.map((definition, i) => ({ name: `${f.domain}_check${i || ''}`, definition })), [column.name], column.name);
+      const domainRules = parseChecks(
+        f.domainChecks.map((definition, i) => ({ name: `${f.domain}_check${i || ''}`, definition })),
+        [column.name],
+        column.name,
+      );
       const own = rules.columns.get(column.name) ?? { patterns: [], constraints: [] };
       const extra = domainRules.columns.get(column.name);
       return {
@@ -90,7 +113,15 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
         name: column.name,
         facts: f,
         nullable: column.nullable && !f.domainNotNull,
-        rules: extra ? { ...own, ...extra, ...pickDefined(own), patterns: [...own.patterns, ...extra.patterns], constraints: [...own.constraints, ...extra.constraints] } : own,
+        rules: extra
+          ? {
+              ...own,
+              ...extra,
+              ...pickDefined(own),
+              patterns: [...own.patterns, ...extra.patterns],
+              constraints: [...own.constraints, ...extra.constraints],
+            }
+          : own,
         unique: uniqueSingles.has(column.name),
         values: tableProfile?.values[column.name],
       };
@@ -106,11 +137,14 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
         tableProfile?.fill.includes(column.name) === true ||
         tableProfile?.values[column.name] !== undefined);
     for (const column of Object.keys(tableProfile?.values ?? {})) {
-      if (!table.columns.some((c) => c.name === column)) problems.push(`the seed profile's tables.${table.name}.values.${column} names no column of ${table.name}.`);
+      if (!table.columns.some((c) => c.name === column))
+        problems.push(`the seed profile's tables.${table.name}.values.${column} names no column of ${table.name}.`);
     }
 
     if (generator) {
-      for (const c of generator.columns) if (!table.columns.some((x) => x.name === c)) problems.push(`the generator for ${table.name} writes column ${c}, which the table no longer has: update src/seed/tables/.`);
+      for (const c of generator.columns)
+        if (!table.columns.some((x) => x.name === c))
+          problems.push(`the generator for ${table.name} writes column ${c}, which the table no longer has: update src/seed/tables/.`);
       const added = table.columns.filter((c) => wanted(c, generator.columns));
       const values: ColumnSpec[] = [];
       const keys: ForeignKey[] = [];
@@ -122,7 +156,10 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
         }
         const s = spec(column);
         if (s && (s.values || generatesType(s.facts))) values.push(s);
-        else if (!column.nullable) problems.push(`${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}) or a default.`);
+        else if (!column.nullable)
+          problems.push(
+            `${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}) or a default.`,
+          );
       }
       if (values.length + keys.length > 0) extras.set(table.name, { table: table.name, values, foreignKeys: keys, rules });
       continue;
@@ -135,18 +172,26 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
       if (column.name === idColumn || (inFk.has(column.name) && !tableProfile?.values[column.name])) continue;
       const s = spec(column);
       if (s && (s.values || generatesType(s.facts))) values.push(s);
-      else if (!column.nullable) problems.push(`${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}), a default, or list ${table.name} in NOT_SEEDED (src/seed/registry.ts) with the reason.`);
+      else if (!column.nullable)
+        problems.push(
+          `${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}), a default, or list ${table.name} in NOT_SEEDED (src/seed/registry.ts) with the reason.`,
+        );
     }
-    const ownKeys = fks.filter((k) => k.columns.every((c) => columns.some((x) => x.name === c)) && !k.columns.some((c) => tableProfile?.values[c]));
+    const ownKeys = fks.filter(
+      (k) => k.columns.every((c) => columns.some((x) => x.name === c)) && !k.columns.some((c) => tableProfile?.values[c]),
+    );
     const wantedParent = tableProfile?.parent;
     const parent =
       (wantedParent ? ownKeys.find((k) => k.table === wantedParent) : undefined) ??
       ownKeys.find((k) => !k.nullable && k.table !== table.name && !(k.table in NOT_SEEDED)) ??
       null;
-    if (wantedParent && parent?.table !== wantedParent) problems.push(`the seed profile's tables.${table.name}.parent is ${wantedParent}, but no foreign key of ${table.name} points at it.`);
+    if (wantedParent && parent?.table !== wantedParent)
+      problems.push(`the seed profile's tables.${table.name}.parent is ${wantedParent}, but no foreign key of ${table.name} points at it.`);
     schemaTables.set(table.name, {
       table: table.name,
-      columns: columns.filter((c) => values.some((v) => v.name === c.name) || c.name === idColumn || ownKeys.some((k) => k.columns.includes(c.name))).map((c) => c.name),
+      columns: columns
+        .filter((c) => values.some((v) => v.name === c.name) || c.name === idColumn || ownKeys.some((k) => k.columns.includes(c.name)))
+        .map((c) => c.name),
       idColumn,
       values,
       foreignKeys: ownKeys,
@@ -158,10 +203,22 @@ export function layoutSeed(model: SchemaModel, facts: Map<string, ColumnFacts>, 
     });
   }
 
-  return { order: loadOrder(generators.filter((g) => byName.has(g.table)), schemaTables, extras, problems), extras, notSeeded: { ...NOT_SEEDED }, rules: rulesByTable, problems };
+  return {
+    order: loadOrder(
+      generators.filter((g) => byName.has(g.table)),
+      schemaTables,
+      extras,
+      problems,
+    ),
+    extras,
+    notSeeded: { ...NOT_SEEDED },
+    rules: rulesByTable,
+    problems,
+  };
 }
 
-const VOLATILE_DEFAULT = /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|gen_random_uuid|uuid_generate_v[14])\(|\b(CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME)\b/i;
+const VOLATILE_DEFAULT =
+  /\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|gen_random_uuid|uuid_generate_v[14])\(|\b(CURRENT_TIMESTAMP|CURRENT_DATE|CURRENT_TIME|LOCALTIMESTAMP|LOCALTIME)\b/i;
 
 function pickDefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -204,14 +261,22 @@ function idColumnOf(table: TableModel, facts: Map<string, ColumnFacts>): string 
  * Hand-written tables keep their order; a schema table goes in as soon as every table it
  * points at is in, and before the first hand-written table whose new columns point at it.
  */
-function loadOrder(generators: readonly TableGenerator[], schemaTables: Map<string, SchemaTable>, extras: Map<string, Extras>, problems: string[]): (TableGenerator | SchemaTable)[] {
+function loadOrder(
+  generators: readonly TableGenerator[],
+  schemaTables: Map<string, SchemaTable>,
+  extras: Map<string, Extras>,
+  problems: string[],
+): (TableGenerator | SchemaTable)[] {
   const order: (TableGenerator | SchemaTable)[] = [];
   const placed = new Set<string>();
   const handNames = new Set(generators.map((g) => g.table));
   const pending = new Set(schemaTables.keys());
-  const ready = (t: SchemaTable) => t.foreignKeys.every((k) => k.table === t.table || k.nullable || placed.has(k.table) || (!handNames.has(k.table) && !schemaTables.has(k.table)));
+  const ready = (t: SchemaTable) =>
+    t.foreignKeys.every(
+      (k) => k.table === t.table || k.nullable || placed.has(k.table) || (!handNames.has(k.table) && !schemaTables.has(k.table)),
+    );
   const placeReady = () => {
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       for (const name of [...pending].sort()) {
         const t = schemaTables.get(name)!;
@@ -227,13 +292,16 @@ function loadOrder(generators: readonly TableGenerator[], schemaTables: Map<stri
   for (const g of generators) {
     for (const k of extras.get(g.table)?.foreignKeys ?? []) {
       if (!placed.has(k.table) && (handNames.has(k.table) || schemaTables.has(k.table)) && k.table !== g.table) {
-        problems.push(`${g.table}'s new column ${k.columns.join(', ')} points at ${k.table}, which the seed loads later; make it nullable or seed ${k.table} by hand earlier.`);
+        problems.push(
+          `${g.table}'s new column ${k.columns.join(', ')} points at ${k.table}, which the seed loads later; make it nullable or seed ${k.table} by hand earlier.`,
+        );
       }
     }
     order.push(g);
     placed.add(g.table);
     placeReady();
   }
-  for (const name of pending) problems.push(`${name} cannot be ordered after the tables it points at (a cycle of NOT NULL foreign keys): make one of them nullable.`);
+  for (const name of pending)
+    problems.push(`${name} cannot be ordered after the tables it points at (a cycle of NOT NULL foreign keys): make one of them nullable.`);
   return order;
 }

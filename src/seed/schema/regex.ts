@@ -118,9 +118,9 @@ class Parser {
 
   private quantifier(): [number, number] {
     const c = this.src[this.pos];
-    if (c === '?') return this.pos++, [0, 1];
-    if (c === '*') return this.pos++, [0, 4];
-    if (c === '+') return this.pos++, [1, 4];
+    if (c === '?') return (this.pos++, [0, 1]);
+    if (c === '*') return (this.pos++, [0, 4]);
+    if (c === '+') return (this.pos++, [1, 4]);
     if (c === '{') {
       const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.pos));
       if (!m) throw new Unsupported();
@@ -145,7 +145,7 @@ function expandClass(body: string): string[] {
   if (body.startsWith('^')) throw new Unsupported();
   const out: string[] = [];
   for (let i = 0; i < body.length; i++) {
-    let c = body[i]!;
+    const c = body[i]!;
     if (c === '\\') {
       const e = body[++i]!;
       out.push(...escapeSet(e));
@@ -154,7 +154,19 @@ function expandClass(body: string): string[] {
     if (c === '[' && body.startsWith('[:', i)) {
       const end = body.indexOf(':]', i);
       const name = body.slice(i + 2, end);
-      out.push(...(name === 'digit' ? DIGITS : name === 'alpha' ? LOWER + LOWER.toUpperCase() : name === 'alnum' ? WORD.slice(0, -1) : name === 'lower' ? LOWER : name === 'upper' ? LOWER.toUpperCase() : ''));
+      out.push(
+        ...(name === 'digit'
+          ? DIGITS
+          : name === 'alpha'
+            ? LOWER + LOWER.toUpperCase()
+            : name === 'alnum'
+              ? WORD.slice(0, -1)
+              : name === 'lower'
+                ? LOWER
+                : name === 'upper'
+                  ? LOWER.toUpperCase()
+                  : ''),
+      );
       i = end + 1;
       continue;
     }
@@ -166,7 +178,6 @@ function expandClass(body: string): string[] {
     }
     // Whitespace is legal in a class but never what a seed value wants.
     if (c !== ' ') out.push(c);
-    c = '';
   }
   if (out.length === 0) throw new Unsupported();
   return out;

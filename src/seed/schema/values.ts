@@ -54,7 +54,9 @@ export function columnValues(spec: ColumnSpec, rnd: Random, faker: Faker): () =>
 }
 
 export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError {
-  const names = constraint ?? (spec.rules.constraints.length > 0 ? spec.rules.constraints.join(', ') : spec.unique ? 'its UNIQUE constraint' : 'its type');
+  const names =
+    constraint ??
+    (spec.rules.constraints.length > 0 ? spec.rules.constraints.join(', ') : spec.unique ? 'its UNIQUE constraint' : 'its type');
   return new DevdbError(
     'E_INVALID',
     `Cannot seed ${spec.table}.${spec.name}: no generated value satisfies ${names} after ${RETRIES} tries. Give the column its values in the seed profile: "tables": { "${spec.table}": { "values": { "${spec.name}": [ ... ] } } }.`,
@@ -98,11 +100,19 @@ function above(a: number | string, b: number | string, inclusive: boolean): bool
 function drawer(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) => Value {
   const { facts, rules } = spec;
   const nullChance = spec.nullable ? 0.1 : 0;
-  const orNull = (fn: (attempt: number) => Value) => (attempt: number) => (nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt));
+  const orNull = (fn: (attempt: number) => Value) => (attempt: number) =>
+    nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt);
   const list = spec.values ?? rules.oneOf ?? facts.labels;
-  if (list) return spec.values ? () => list[rnd.int(0, list.length - 1)] as Value : orNull(() => list[rnd.int(0, list.length - 1)] as Value);
+  if (list)
+    return spec.values ? () => list[rnd.int(0, list.length - 1)] as Value : orNull(() => list[rnd.int(0, list.length - 1)] as Value);
   if (facts.element) {
-    const element: ColumnSpec = { ...spec, facts: { ...facts, ...facts.element, element: null, domain: null, domainChecks: [], domainNotNull: false }, rules: { patterns: [], constraints: [] }, unique: false, values: undefined };
+    const element: ColumnSpec = {
+      ...spec,
+      facts: { ...facts, ...facts.element, element: null, domain: null, domainChecks: [], domainNotNull: false },
+      rules: { patterns: [], constraints: [] },
+      unique: false,
+      values: undefined,
+    };
     const one = drawer({ ...element, nullable: false }, rnd, faker);
     return orNull((attempt) => Array.from({ length: rnd.int(1, 3) }, () => one(attempt)));
   }
@@ -127,7 +137,12 @@ function scalar(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) 
     case 'money': {
       const scale = facts.scale ?? 2;
       const cap = facts.precision !== null ? 10 ** (facts.precision - scale) - 10 ** -scale : 1e9;
-      const [lo, hi] = numericBounds(spec, [-cap, cap], 10 ** -scale, /amount|price|total|cost|balance|fee/.test(name) ? [1, 500] : [0, 1000]);
+      const [lo, hi] = numericBounds(
+        spec,
+        [-cap, cap],
+        10 ** -scale,
+        /amount|price|total|cost|balance|fee/.test(name) ? [1, 500] : [0, 1000],
+      );
       return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
     }
     case 'date':
@@ -174,7 +189,9 @@ export function generatesType(facts: ColumnFacts): boolean {
   if (facts.labels) return true;
   const base = facts.element ? facts.element.base : facts.base;
   if (facts.element?.labels) return true;
-  return /^(bool|int[248]|numeric|float[48]|money|date|timestamp|timestamptz|time|timetz|interval|uuid|inet|cidr|json|jsonb|bytea|text|varchar|bpchar|citext|name)$/.test(base);
+  return /^(bool|int[248]|numeric|float[48]|money|date|timestamp|timestamptz|time|timetz|interval|uuid|inet|cidr|json|jsonb|bytea|text|varchar|bpchar|citext|name)$/.test(
+    base,
+  );
 }
 
 function typicalInt(name: string): [number, number] {
@@ -199,7 +216,8 @@ function numericBounds(spec: ColumnSpec, [typeLo, typeHi]: [number, number], ste
 }
 
 function timeBounds(rules: ColumnRules): [number, number] {
-  const parse = (b: { value: number | string } | undefined) => (typeof b?.value === 'string' && !Number.isNaN(Date.parse(b.value)) ? Date.parse(b.value) : undefined);
+  const parse = (b: { value: number | string } | undefined) =>
+    typeof b?.value === 'string' && !Number.isNaN(Date.parse(b.value)) ? Date.parse(b.value) : undefined;
   // Seeded time runs over the year before the reference date, as the hand-written tables' does.
   const from = parse(rules.min) ?? REF - 365 * DAY;
   const to = parse(rules.max) ?? REF - DAY;
@@ -215,7 +233,9 @@ function uuid(rnd: Random): string {
 }
 
 function jsonObject(rnd: Random, faker: Faker): Record<string, unknown> {
-  return rnd.chance(0.3) ? {} : { source: rnd.pick(['web', 'api', 'import', 'mobile']), note: faker.company.catchPhrase(), version: rnd.int(1, 5) };
+  return rnd.chance(0.3)
+    ? {}
+    : { source: rnd.pick(['web', 'api', 'import', 'mobile']), note: faker.company.catchPhrase(), version: rnd.int(1, 5) };
 }
 
 /** Text by the column's name (faker), then bent to its length and pattern rules. */
@@ -243,14 +263,25 @@ function text(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) =>
 
 function byName(name: string, length: number | undefined, rnd: Random, faker: Faker): () => string {
   const words = (min: number, max: number) => () => faker.word.words({ count: { min, max } });
-  if (/email/.test(name)) return () => `${faker.person.firstName().toLowerCase().replace(/[^a-z]/g, '')}.${faker.person.lastName().toLowerCase().replace(/[^a-z]/g, '')}@${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
+  if (/email/.test(name))
+    return () =>
+      `${faker.person
+        .firstName()
+        .toLowerCase()
+        .replace(/[^a-z]/g, '')}.${faker.person
+        .lastName()
+        .toLowerCase()
+        .replace(/[^a-z]/g, '')}@${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
   if (/^(first_?name|given_name)$/.test(name)) return () => faker.person.firstName();
   if (/^(last_?name|surname|family_name)$/.test(name)) return () => faker.person.lastName();
   if (/^(name|full_name|display_name|contact_name|author_name|customer_name)$/.test(name)) return () => faker.person.fullName();
   if (/company|organi[sz]ation|vendor|supplier/.test(name)) return () => faker.company.name();
   if (/(^|_)(url|website|homepage|link)$/.test(name)) return () => faker.internet.url();
   if (/phone|mobile|fax/.test(name)) return () => faker.phone.number({ style: 'international' });
-  if (/country/.test(name)) return length !== undefined && length <= 3 ? () => faker.location.countryCode(length === 3 ? 'alpha-3' : 'alpha-2') : () => faker.location.country();
+  if (/country/.test(name))
+    return length !== undefined && length <= 3
+      ? () => faker.location.countryCode(length === 3 ? 'alpha-3' : 'alpha-2')
+      : () => faker.location.country();
   if (/currency/.test(name)) return () => faker.finance.currencyCode();
   if (/city/.test(name)) return () => faker.location.city();
   if (/street|address/.test(name)) return () => faker.location.streetAddress();
@@ -258,11 +289,13 @@ function byName(name: string, length: number | undefined, rnd: Random, faker: Fa
   if (/state|region|province/.test(name) && length === 2) return () => faker.location.state({ abbreviated: true });
   if (/region/.test(name)) return () => rnd.pick(['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south']);
   if (/color|colour/.test(name)) return () => faker.color.rgb();
-  if (/slug|handle|username|login/.test(name)) return () => faker.helpers.slugify(faker.word.words({ count: { min: 1, max: 3 } })).toLowerCase();
+  if (/slug|handle|username|login/.test(name))
+    return () => faker.helpers.slugify(faker.word.words({ count: { min: 1, max: 3 } })).toLowerCase();
   if (/(^|_)(ip|ip_address)$/.test(name)) return () => faker.internet.ipv4();
   if (/code|sku|ref|reference/.test(name)) return () => `${faker.string.alpha({ length: 3, casing: 'upper' })}-${rnd.int(1000, 9999)}`;
   if (/title|subject|headline|summary/.test(name)) return () => faker.company.catchPhrase();
-  if (/description|body|content|notes?|comment|message|bio|text/.test(name)) return () => `${faker.hacker.phrase()} ${faker.company.catchPhrase()}.`;
+  if (/description|body|content|notes?|comment|message|bio|text/.test(name))
+    return () => `${faker.hacker.phrase()} ${faker.company.catchPhrase()}.`;
   if (/status|state|kind|type|category|plan|role|tier/.test(name)) return () => faker.word.adjective();
   if (/(^|_)(tag|label|keyword)s?$/.test(name)) return () => faker.word.noun();
   if (/name$/.test(name)) return () => faker.commerce.productName();

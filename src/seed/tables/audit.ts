@@ -14,7 +14,12 @@ export const auditLogs: TableGenerator = {
   columns: ['id', 'user_id', 'event_type', 'entity_type', 'entity_id', 'data_json', 'ip_address', 'created_at'],
   // One event per sign-up, login, project or invitation (team members), worker, webhook; keys add rotations and ends.
   estimate: (plan) =>
-    users.estimate(plan) + sessions.estimate(plan) + teamMembers.estimate(plan) + workerNodes.estimate(plan) + webhookEndpoints.estimate(plan) + Math.round(apiKeys.estimate(plan) * 1.5),
+    users.estimate(plan) +
+    sessions.estimate(plan) +
+    teamMembers.estimate(plan) +
+    workerNodes.estimate(plan) +
+    webhookEndpoints.estimate(plan) +
+    Math.round(apiKeys.estimate(plan) * 1.5),
   *rows(ctx) {
     // Array.prototype.sort is stable, so ties keep the order the generators noted them in.
     const events = ctx.audit.sort((a, b) => a.at - b.at);

@@ -46,7 +46,15 @@ export const comments: TableGenerator = {
       const r = ctx.plan.ranges[ctx.plan.userTier[ctx.plan.projectOwner[p - 1]! - 1]!];
       const members = ctx.plan.projectMembers[p - 1]!;
       const text: TextContext = { names: memberNames(ctx, p) };
-      yield* thread(p, 'project', p, ctx.plan.projectCreatedAt[p - 1]!, rnd.int(r.commentsPerProject[0], r.commentsPerProject[1]), members, text);
+      yield* thread(
+        p,
+        'project',
+        p,
+        ctx.plan.projectCreatedAt[p - 1]!,
+        rnd.int(r.commentsPerProject[0], r.commentsPerProject[1]),
+        members,
+        text,
+      );
       const first = ctx.plan.projectFirstTaskId[p - 1]!;
       for (let task = first; task < first + ctx.plan.projectTaskCount[p - 1]!; task++) {
         yield* thread(p, 'task', task, ctx.taskCreatedAt[task - 1]!, rnd.int(r.commentsPerTask[0], r.commentsPerTask[1]), members, text);

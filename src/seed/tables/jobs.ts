@@ -17,12 +17,23 @@ export const workerNodes: TableGenerator = {
     const rnd = new Random(ctx.plan.seed, 'worker_nodes');
     const { cpu, gpu } = ctx.plan.profile.scales[ctx.plan.scale].workers;
     let id = 0;
-    for (const [type, n] of [['cpu', cpu], ['gpu', gpu]] as const) {
+    for (const [type, n] of [
+      ['cpu', cpu],
+      ['gpu', gpu],
+    ] as const) {
       for (let k = 0; k < n; k++) {
         id++;
         ctx.workerIds[type].push(id);
         const created = REF - rnd.int(30, 400) * DAY;
-        ctx.audit.push({ at: created, userId: null, type: 'worker.registered', entityType: 'worker_node', entityId: id, data: `{"type": "${type}"}`, ip: null });
+        ctx.audit.push({
+          at: created,
+          userId: null,
+          type: 'worker.registered',
+          entityType: 'worker_node',
+          entityId: id,
+          data: `{"type": "${type}"}`,
+          ip: null,
+        });
         yield `${id}\t${type}-${rnd.pick(REGIONS)}-${String(id).padStart(3, '0')}${rnd.hex(3)}\t${type}\t${rnd.weighted(WORKER_STATUS)}\t${iso(created)}\t${iso(between(rnd, created, REF))}\n`;
       }
     }
@@ -37,14 +48,20 @@ export const workerHeartbeats: TableGenerator = {
     const rnd = new Random(ctx.plan.seed, 'worker_heartbeats');
     const beats = ctx.plan.profile.scales[ctx.plan.scale].heartbeatsPerWorker;
     let id = 0;
-    for (const [type, ids] of [['cpu', ctx.workerIds.cpu], ['gpu', ctx.workerIds.gpu]] as const) {
+    for (const [type, ids] of [
+      ['cpu', ctx.workerIds.cpu],
+      ['gpu', ctx.workerIds.gpu],
+    ] as const) {
       for (const node of ids) {
         // Every five minutes, oldest first; load drifts instead of jumping at random.
         let load = rnd.next();
         for (let k = beats; k >= 1; k--) {
           load = Math.min(1, Math.max(0, load + (rnd.next() - 0.5) * 0.2));
           const at = REF - k * 5 * MINUTE + rnd.int(0, 20_000);
-          const gpu = type === 'gpu' ? `, "gpu_util": ${(load * 0.9 + rnd.next() * 0.1).toFixed(3)}, "gpu_mem_mb": ${8000 + Math.round(load * 30000)}` : '';
+          const gpu =
+            type === 'gpu'
+              ? `, "gpu_util": ${(load * 0.9 + rnd.next() * 0.1).toFixed(3)}, "gpu_mem_mb": ${8000 + Math.round(load * 30000)}`
+              : '';
           const metrics = `{"cpu": ${load.toFixed(3)}, "mem_mb": ${1024 + Math.round(load * 6000)}, "queue_depth": ${Math.round(load * load * 40)}, "jobs_running": ${Math.round(load * 8)}${gpu}}`;
           yield `${++id}\t${node}\t${metrics}\t${iso(at)}\t${iso(at + rnd.int(5, 900))}\n`;
         }
@@ -90,7 +107,8 @@ function* userJobs(ctx: GenContext, rnd: Random, kind: JobKind): Generator<Job> 
         const completed = status === 'queued' || status === 'running' ? null : Math.min(REF, created + rnd.int(5_000, 10 * MINUTE));
         // A job runs on a project that already existed; with none yet, that request never happened.
         let project = mine[rnd.int(0, mine.length - 1)]!;
-        if (ctx.plan.projectCreatedAt[project - 1]! > created) project = mine.find((p) => ctx.plan.projectCreatedAt[p - 1]! <= created) ?? 0;
+        if (ctx.plan.projectCreatedAt[project - 1]! > created)
+          project = mine.find((p) => ctx.plan.projectCreatedAt[p - 1]! <= created) ?? 0;
         if (project > 0) yield { user: u, tier, project, created, status, completed };
       }
     }
@@ -101,7 +119,19 @@ const DEVICES = weights({ desktop: 55, mobile: 30, tablet: 15 });
 
 export const previewJobs: TableGenerator = {
   table: 'preview_jobs',
-  columns: ['id', 'project_id', 'requested_by', 'tier', 'status', 'device_type', 'created_at', 'updated_at', 'completed_at', 'worker_id', 'error_code'],
+  columns: [
+    'id',
+    'project_id',
+    'requested_by',
+    'tier',
+    'status',
+    'device_type',
+    'created_at',
+    'updated_at',
+    'completed_at',
+    'worker_id',
+    'error_code',
+  ],
   estimate: (plan) => jobEstimate(plan, 'previewJobsPerDay'),
   *rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'preview_jobs');
@@ -110,7 +140,10 @@ export const previewJobs: TableGenerator = {
     for (const job of userJobs(ctx, rnd, 'previewJobsPerDay')) {
       id++;
       const device = rnd.weighted(DEVICES);
-      const worker = job.status === 'queued' || workers.length === 0 || (job.status === 'cancelled' && rnd.chance(0.5)) ? NULL : String(rnd.pick(workers));
+      const worker =
+        job.status === 'queued' || workers.length === 0 || (job.status === 'cancelled' && rnd.chance(0.5))
+          ? NULL
+          : String(rnd.pick(workers));
       const error = job.status === 'failed' ? rnd.pick(PREVIEW_ERRORS) : NULL;
       if (job.status === 'succeeded') ctx.previewDone.push({ id, at: job.completed!, project: job.project, device });
       const updated = job.completed ?? job.created;

@@ -22,10 +22,24 @@ export const webhookEndpoints: TableGenerator = {
         id++;
         const at = between(rnd, created, REF - HOUR);
         const events = rnd.sample(WEBHOOK_EVENTS.length, rnd.int(1, 4)).map((i) => WEBHOOK_EVENTS[i]);
-        const host = rnd.pick(['hooks.acme.example', 'api.example.com', 'ci.example.org', 'automation.example.net', 'hooks.zapier.example']);
+        const host = rnd.pick([
+          'hooks.acme.example',
+          'api.example.com',
+          'ci.example.org',
+          'automation.example.net',
+          'hooks.zapier.example',
+        ]);
         // The secret as the application stores it: AES-GCM nonce (12) + ciphertext (32) + tag (16).
         const secret = `\\\\x${rnd.hex(60)}`;
-        ctx.audit.push({ at, userId: owner, type: 'webhook.created', entityType: 'webhook_endpoint', entityId: id, data: `{"project_id": ${p}}`, ip: null });
+        ctx.audit.push({
+          at,
+          userId: owner,
+          type: 'webhook.created',
+          entityType: 'webhook_endpoint',
+          entityId: id,
+          data: `{"project_id": ${p}}`,
+          ip: null,
+        });
         yield `${id}\t${p}\thttps://${host}/devdb/${p}/${rnd.hex(6)}\t{${events.join(',')}}\t${rnd.chance(0.85) ? 't' : 'f'}\t${secret}\t${iso(at)}\t${iso(between(rnd, at, REF))}\n`;
       }
     }
@@ -44,7 +58,18 @@ function keyEstimate(plan: Plan): number {
  */
 export const apiKeys: TableGenerator = {
   table: 'api_keys',
-  columns: ['id', 'user_id', 'name', 'hashed_key', 'created_at', 'last_used_at', 'display_prefix', 'expires_at', 'revoked_at', 'replaced_key_id'],
+  columns: [
+    'id',
+    'user_id',
+    'name',
+    'hashed_key',
+    'created_at',
+    'last_used_at',
+    'display_prefix',
+    'expires_at',
+    'revoked_at',
+    'replaced_key_id',
+  ],
   estimate: keyEstimate,
   *rows(ctx) {
     const rnd = new Random(ctx.plan.seed, 'api_keys');
@@ -73,7 +98,15 @@ export const apiKeys: TableGenerator = {
           // A retired key: revoked, or expired at the end of its lifetime.
           const revoked = rnd.chance(0.5);
           const end = between(rnd, created + DAY, REF - DAY);
-          ctx.audit.push({ at: end, userId: u, type: revoked ? 'api_key.revoked' : 'api_key.expired', entityType: 'api_key', entityId: ++id, data: `{"display_prefix": "${key.displayPrefix}"}`, ip: null });
+          ctx.audit.push({
+            at: end,
+            userId: u,
+            type: revoked ? 'api_key.revoked' : 'api_key.expired',
+            entityType: 'api_key',
+            entityId: ++id,
+            data: `{"display_prefix": "${key.displayPrefix}"}`,
+            ip: null,
+          });
           yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used === NULL ? NULL : iso(Math.min(end, between(rnd, created, end)))}\t${key.displayPrefix}\t${revoked ? NULL : iso(end)}\t${revoked ? iso(end) : NULL}\t${NULL}\n`;
           continue;
         }
@@ -83,13 +116,37 @@ export const apiKeys: TableGenerator = {
           const old = newKey();
           const oldId = ++id;
           const oldCreated = between(rnd, userCreated + HOUR, created);
-          ctx.audit.push({ at: created, userId: u, type: 'api_key.rotated', entityType: 'api_key', entityId: oldId, data: `{"display_prefix": "${old.displayPrefix}"}`, ip: null });
+          ctx.audit.push({
+            at: created,
+            userId: u,
+            type: 'api_key.rotated',
+            entityType: 'api_key',
+            entityId: oldId,
+            data: `{"display_prefix": "${old.displayPrefix}"}`,
+            ip: null,
+          });
           yield `${oldId}\t${u}\t${name}\t${old.hash}\t${iso(oldCreated)}\t${iso(created)}\t${old.displayPrefix}\t${iso(created + DAY)}\t${NULL}\t${NULL}\n`;
-          ctx.audit.push({ at: created, userId: u, type: 'api_key.created', entityType: 'api_key', entityId: ++id, data: `{"display_prefix": "${key.displayPrefix}"}`, ip: null });
+          ctx.audit.push({
+            at: created,
+            userId: u,
+            type: 'api_key.created',
+            entityType: 'api_key',
+            entityId: ++id,
+            data: `{"display_prefix": "${key.displayPrefix}"}`,
+            ip: null,
+          });
           yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used}\t${key.displayPrefix}\t${expires}\t${NULL}\t${oldId}\n`;
           continue;
         }
-        ctx.audit.push({ at: created, userId: u, type: 'api_key.created', entityType: 'api_key', entityId: ++id, data: `{"display_prefix": "${key.displayPrefix}"}`, ip: null });
+        ctx.audit.push({
+          at: created,
+          userId: u,
+          type: 'api_key.created',
+          entityType: 'api_key',
+          entityId: ++id,
+          data: `{"display_prefix": "${key.displayPrefix}"}`,
+          ip: null,
+        });
         yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used}\t${key.displayPrefix}\t${expires}\t${NULL}\t${NULL}\n`;
       }
     }

@@ -81,7 +81,16 @@ export const teamMembers: TableGenerator = {
         const invited = owner ? projectCreated : between(rnd, Math.max(projectCreated, ctx.plan.userCreatedAt[user - 1]!), REF - DAY);
         const joined = owner ? invited : between(rnd, invited, Math.min(REF, invited + 3 * DAY));
         const role = owner ? 'owner' : rnd.weighted(ROLES);
-        if (!owner) ctx.audit.push({ at: joined, userId: members[0]!, type: 'team_member.added', entityType: 'project', entityId: p, data: `{"member_id": ${user}, "role": "${role}"}`, ip: null });
+        if (!owner)
+          ctx.audit.push({
+            at: joined,
+            userId: members[0]!,
+            type: 'team_member.added',
+            entityType: 'project',
+            entityId: p,
+            data: `{"member_id": ${user}, "role": "${role}"}`,
+            ip: null,
+          });
         yield `${++id}\t${p}\t${user}\t${role}\t${iso(joined)}\t${iso(invited)}\t${iso(between(rnd, joined, REF))}\n`;
       }
     }

@@ -54,7 +54,10 @@ export const tasks: TableGenerator = {
 };
 
 /** Calls `fn(taskId, created)` for every task of every project, with its tier's ranges. */
-function* eachTask<T>(ctx: GenContext, fn: (task: number, project: number, created: number, r: GenContext['plan']['ranges']['free']) => Iterable<T>): Generator<T> {
+function* eachTask<T>(
+  ctx: GenContext,
+  fn: (task: number, project: number, created: number, r: GenContext['plan']['ranges']['free']) => Iterable<T>,
+): Generator<T> {
   for (let p = 1; p <= ctx.plan.projectCount; p++) {
     const r = ctx.plan.ranges[tierOf(ctx, p)];
     const first = ctx.plan.projectFirstTaskId[p - 1]!;
@@ -122,7 +125,13 @@ export const taskAttachments: TableGenerator = {
             .replace('{id}', rnd.hex(10))
             .replace('{slug}', rnd.pick(['web-app', 'api', 'design-system', 'mobile']))
             .replace('{n}', String(rnd.int(100, 9999)));
-          const name = url.includes('figma') ? 'Design mockups' : url.includes('github') ? 'Pull request' : url.includes('loom') ? 'Walkthrough video' : 'Spec document';
+          const name = url.includes('figma')
+            ? 'Design mockups'
+            : url.includes('github')
+              ? 'Pull request'
+              : url.includes('loom')
+                ? 'Walkthrough video'
+                : 'Spec document';
           yield `${id}\t${task}\t${name}\t${NULL}\t${NULL}\t${NULL}\t${url}\t${iso(at)}\t${iso(at)}\n`;
         }
       }

@@ -14,7 +14,15 @@ export const users: TableGenerator = {
       const created = userCreatedAt[i]!;
       const updated = rnd.chance(0.3) ? between(rnd, created, REF) : created;
       const id = i + 1;
-      ctx.audit.push({ at: created, userId: id, type: 'user.signed_up', entityType: 'user', entityId: id, data: `{"tier": "${userTier[i]}"}`, ip: ctx.people.sessionIps[i]![0] ?? null });
+      ctx.audit.push({
+        at: created,
+        userId: id,
+        type: 'user.signed_up',
+        entityType: 'user',
+        entityId: id,
+        data: `{"tier": "${userTier[i]}"}`,
+        ip: ctx.people.sessionIps[i]![0] ?? null,
+      });
       yield `${id}\t${text(ctx.people.email[i]!)}\t${ctx.passwordHash}\t${userTier[i]}\t${iso(created)}\t${iso(updated)}\n`;
     }
   },
@@ -56,8 +64,26 @@ export const sessions: TableGenerator = {
         const lastSeen = between(rnd, created, Math.min(REF, created + 14 * DAY));
         const suspicious = rnd.chance(0.04);
         const agent = suspicious ? rnd.pick(SUSPICIOUS_AGENTS) : rnd.pick(BROWSERS).replaceAll('{v}', String(rnd.int(0, 5)));
-        if (suspicious) ctx.audit.push({ at: created + MINUTE, userId: i + 1, type: 'session.flagged', entityType: 'session', entityId: id, data: '{"reason": "unusual_user_agent"}', ip });
-        else ctx.audit.push({ at: created, userId: i + 1, type: 'user.logged_in', entityType: 'session', entityId: id, data: '{"method": "password"}', ip });
+        if (suspicious)
+          ctx.audit.push({
+            at: created + MINUTE,
+            userId: i + 1,
+            type: 'session.flagged',
+            entityType: 'session',
+            entityId: id,
+            data: '{"reason": "unusual_user_agent"}',
+            ip,
+          });
+        else
+          ctx.audit.push({
+            at: created,
+            userId: i + 1,
+            type: 'user.logged_in',
+            entityType: 'session',
+            entityId: id,
+            data: '{"method": "password"}',
+            ip,
+          });
         yield `${id}\t${i + 1}\t${ip}\t${text(agent)}\t${iso(created)}\t${iso(lastSeen)}\t${suspicious ? 't' : 'f'}\n`;
       }
     }
