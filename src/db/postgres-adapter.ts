@@ -34,7 +34,7 @@ export async function openPostgres(url: string): Promise<Db> {
     },
   });
   try {
-    await sql`select 1`;
+    await sql`SELECT 1`;
   } catch (error) {
     await sql.end({ timeout: 0 });
     throw connectionError(error, url);

@@ -19,24 +19,24 @@ export interface DeferredObject {
  */
 export async function dropDeferrable(tx: Queryable, tables: readonly string[]): Promise<DeferredObject[]> {
   const indexes = await tx.query<{ table: string; name: string; def: string }>(
-    `select c.relname as "table", ic.relname as name, pg_get_indexdef(i.indexrelid) as def
-       from pg_index i
-       join pg_class c on c.oid = i.indrelid
-       join pg_class ic on ic.oid = i.indexrelid
-      where c.relnamespace = current_schema()::regnamespace
-        and c.relname = any($1::text[])
-        and not exists (select 1 from pg_constraint k where k.conindid = i.indexrelid)
-      order by 1, 2`,
+    `SELECT c.relname AS "table", ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+       FROM pg_index i
+       JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_class ic ON ic.oid = i.indexrelid
+      WHERE c.relnamespace = current_schema()::regnamespace
+        AND c.relname = ANY($1::text[])
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+      ORDER BY 1, 2`,
     [tables],
   );
   const keys = await tx.query<{ table: string; name: string; def: string }>(
-    `select c.relname as "table", k.conname as name, pg_get_constraintdef(k.oid) as def
-       from pg_constraint k
-       join pg_class c on c.oid = k.conrelid
-      where k.contype = 'f'
-        and c.relnamespace = current_schema()::regnamespace
-        and c.relname = any($1::text[])
-      order by 1, 2`,
+    `SELECT c.relname AS "table", k.conname AS name, pg_get_constraintdef(k.oid) AS def
+       FROM pg_constraint k
+       JOIN pg_class c ON c.oid = k.conrelid
+      WHERE k.contype = 'f'
+        AND c.relnamespace = current_schema()::regnamespace
+        AND c.relname = ANY($1::text[])
+      ORDER BY 1, 2`,
     [tables],
   );
   const deferred: DeferredObject[] = [

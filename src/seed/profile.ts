@@ -195,7 +195,7 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
 export type TierLimits = Record<Tier, Record<string, number>>;
 
 export async function readTierLimits(db: Queryable): Promise<TierLimits> {
-  const rows = await db.query('select * from tier_limits');
+  const rows = await db.query('SELECT * FROM tier_limits');
   const limits = Object.fromEntries(rows.map((r) => [r.tier, r])) as unknown as TierLimits;
   for (const t of TIERS) {
     if (!limits[t])
