@@ -103,6 +103,18 @@ export abstract class DevdbCommand<T> extends Command {
     );
   }
 
+  /**
+   * The embedded folder the server commands (start, stop, status, url) work on: --data-dir, then
+   * DEVDB_DATA_DIR, the config file, ./.devdb. DATABASE_URL is left out: it is often this very server's URL.
+   */
+  protected localDataDir(flag: string | undefined): string {
+    const settings = this.settings();
+    const { DATABASE_URL: _serverUrl, ...env } = settings.env;
+    const target = resolveTarget({ dataDir: flag, configDataDir: configuredDataDir(settings) }, env, settings.cwd);
+    if (target.engine !== 'pglite') throw new Error('unreachable: without a URL the target is the embedded engine');
+    return target.dataDir;
+  }
+
   protected migrationsDir(flags: { 'migrations-dir'?: string | undefined }): MigrationsDir {
     return migrationsDirOf(this.settings(), flags['migrations-dir']);
   }

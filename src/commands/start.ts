@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
-import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { dataDirFlag } from '../cli/server-flags.js';
+import { portOf } from '../config/index.js';
 import {
   exposureWarning,
   DEFAULT_HOST,
@@ -25,7 +26,12 @@ export default class Start extends DevdbCommand<StartResult> {
   ];
   static override flags = {
     ...dataDirFlag,
-    port: Flags.integer({ char: 'p', description: 'TCP port to listen on', default: DEFAULT_PORT, min: 1, max: 65_535 }),
+    port: Flags.integer({
+      char: 'p',
+      description: `TCP port to listen on (default: $DEVDB_PORT, "port" in devdb.config.json, or ${DEFAULT_PORT})`,
+      min: 1,
+      max: 65_535,
+    }),
     host: Flags.string({
       description: 'address to listen on; anything but loopback is reachable from other machines (no password!)',
       default: DEFAULT_HOST,
@@ -45,10 +51,10 @@ export default class Start extends DevdbCommand<StartResult> {
 
   async run(): Promise<StartResult> {
     const { flags } = await this.parse(Start);
-    const dataDir = localDataDir(flags['data-dir']);
+    const dataDir = this.localDataDir(flags['data-dir']);
     const options = {
       dataDir,
-      port: flags.port,
+      port: portOf(this.settings(), flags.port) ?? DEFAULT_PORT,
       host: flags.host,
       sessionWaitMs: flags['session-wait-timeout'] * 1000,
       idleInTransactionMs: flags['idle-in-transaction-timeout'] * 1000,

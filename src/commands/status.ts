@@ -1,6 +1,6 @@
 import { DevdbCommand } from '../cli/base-command.js';
 import { formatMs } from '../cli/progress.js';
-import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { dataDirFlag } from '../cli/server-flags.js';
 import { serverStatus, type ServerStatus } from '../server/index.js';
 
 export default class Status extends DevdbCommand<ServerStatus> {
@@ -10,7 +10,7 @@ export default class Status extends DevdbCommand<ServerStatus> {
 
   async run(): Promise<ServerStatus> {
     const { flags } = await this.parse(Status);
-    const status = await serverStatus(localDataDir(flags['data-dir']));
+    const status = await serverStatus(this.localDataDir(flags['data-dir']));
     const size = `${(status.sizeBytes / 1024 / 1024).toFixed(1)} MiB on disk`;
     if (status.running) {
       this.log(

@@ -1,5 +1,5 @@
 import { DevdbCommand } from '../cli/base-command.js';
-import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { dataDirFlag } from '../cli/server-flags.js';
 import { stopServer } from '../server/index.js';
 
 export default class Stop extends DevdbCommand<{ stopped: boolean; pid: number | null; dataDir: string }> {
@@ -9,7 +9,7 @@ export default class Stop extends DevdbCommand<{ stopped: boolean; pid: number |
 
   async run(): Promise<{ stopped: boolean; pid: number | null; dataDir: string }> {
     const { flags } = await this.parse(Stop);
-    const dataDir = localDataDir(flags['data-dir']);
+    const dataDir = this.localDataDir(flags['data-dir']);
     const result = await stopServer(dataDir);
     this.log(result.stopped ? `Stopped the server for ${dataDir} (pid ${result.pid}).` : `No server was running for ${dataDir}.`);
     return { ...result, dataDir };

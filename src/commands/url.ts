@@ -1,5 +1,5 @@
 import { DevdbCommand } from '../cli/base-command.js';
-import { dataDirFlag, localDataDir } from '../cli/server-flags.js';
+import { dataDirFlag } from '../cli/server-flags.js';
 import { serverUrl } from '../server/index.js';
 
 export default class Url extends DevdbCommand<{ url: string }> {
@@ -9,7 +9,7 @@ export default class Url extends DevdbCommand<{ url: string }> {
 
   async run(): Promise<{ url: string }> {
     const { flags } = await this.parse(Url);
-    const url = await serverUrl(localDataDir(flags['data-dir']));
+    const url = await serverUrl(this.localDataDir(flags['data-dir']));
     this.log(url);
     return { url };
   }

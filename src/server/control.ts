@@ -57,7 +57,9 @@ export async function startServer(options: StartOptions): Promise<StartResult> {
   const args = [bin, 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port), '--host', options.host];
   if (options.sessionWaitMs !== undefined) args.push('--session-wait-timeout', String(options.sessionWaitMs / 1000));
   if (options.idleInTransactionMs !== undefined) args.push('--idle-in-transaction-timeout', String(options.idleInTransactionMs / 1000));
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, DATABASE_URL: '' } });
+  // The served folder is named by --data-dir; a DATABASE_URL (perhaps this very server's) must not redirect the child.
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env });
   fs.closeSync(log);
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
