@@ -30,8 +30,8 @@ interface Run {
 
 /** What the comment of an example promises, beyond exiting 0. */
 const promises: { example: RegExp; check: (run: Run) => void }[] = [
-  { example: /^devdb search "login page"/, check: (r) => expect(r.stdout).toMatch(/^[1-9]\d* results? for "login page"/m) },
-  { example: /^devdb search invoise/, check: (r) => expect(r.stdout).toMatch(/~/) },
+  { example: /^devdb search "login bug"/, check: (r) => expect(r.stdout).toMatch(/^[1-9]\d* results? for "login bug"/m) },
+  { example: /^devdb search deploymnet/, check: (r) => expect(r.stdout).toMatch(/^~ typo /m) },
   { example: /^devdb search ui /, check: (r) => expect(r.stderr).toMatch(/^note: /m) },
   { example: /^devdb search checkout --explain/, check: (r) => expect(r.stdout).toMatch(/trgm_idx/) },
   { example: /^devdb search invoice --json/, check: (r) => expect(JSON.parse(r.stdout).hits.length).toBeGreaterThan(0) },

@@ -193,8 +193,8 @@ describe('the served database (wire server over PGlite)', () => {
     // DATABASE_URL=$(devdb url) reaches the same server by URL: still known as served, with the same locks.
     const second = await openDb({ engine: 'postgres', url });
     try {
-      expect(first.capabilities).toEqual({ inProcess: false, sharedSession: true });
-      expect(second.capabilities).toEqual({ inProcess: false, sharedSession: true });
+      expect(first.capabilities).toMatchObject({ inProcess: false, sharedSession: true });
+      expect(second.capabilities).toMatchObject({ inProcess: false, sharedSession: true });
       expect(second.location).toBe(`${s.dataDir} (served at ${url})`);
       let inside = false;
       const held = withAdvisoryLock(first, 1234n, { timeoutMs: 5_000, purpose: 'testing' }, async () => {
@@ -209,7 +209,9 @@ describe('the served database (wire server over PGlite)', () => {
         code: 'E_LOCK_TIMEOUT',
       });
       await held;
-      // And the real thing: two concurrent migrations apply each file once.
+      // And the real thing: two concurrent migrations apply each file once, on a schema of their own
+      // (the earlier tests' tables would make it a foreign database, which migrate refuses untouched).
+      await first.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
       const [x, y] = await Promise.all([migrateUp(first), migrateUp(second)]);
       expect(x.applied.length + y.applied.length).toBeGreaterThan(0);
       expect(x.applied.length === 0 || y.applied.length === 0).toBe(true);
