@@ -39,7 +39,7 @@ for (const engine of engines) {
       const outcome = await g
         .around(async () => {
           const db = g.wrap(t.db);
-          expect(db.engine).toBe(engine);
+          expect(db.engine).toBe(t.db.engine);
           expect(db.location).toBe(t.db.location);
           await db.query('SELECT 1');
           await db.transaction(async (tx) => {

@@ -127,7 +127,7 @@ describe('an interrupted seed on a terminal', () => {
       child.on('close', (code) => resolve({ code, text }));
     });
     expect(output.code).toBe(130);
-    expect(output.text).toMatch(/\r\x1b\[2K\x1b\[\?25hinterrupted: nothing was changed\r\n$/);
+    expect(output.text).toMatch(/\r\x1b\[2K\x1b\[\?25h(\r?\x1b\[2K)?interrupted: nothing was changed\r\n$/);
     // Nothing of the last bar is left on the line the message is written to.
     const afterLastBar = output.text.slice(output.text.lastIndexOf('/~'));
     expect(afterLastBar).toContain('\r\x1b[2K');

@@ -65,16 +65,11 @@ for (const engine of engines) {
       expect(row!.n).toBe(0);
     });
 
-    it('ends at once when the server cancels the load mid-COPY, and rolls it back', async () => {
+    // Only a real server has a second session to cancel from: the embedded engine is one process's,
+    // and served PGlite runs one client's transaction at a time (the canceller would wait for the load).
+    it.runIf(engine === 'postgres')('ends at once when the server cancels the load mid-COPY, and rolls it back', async () => {
       await target(t.db);
-      let other: Db;
-      try {
-        other = await openScratch(t.scratch);
-      } catch (error) {
-        // The embedded engine has no other session to cancel from: one process holds the folder.
-        expect(error).toMatchObject({ code: 'E_DATA_DIR_IN_USE' });
-        return;
-      }
+      const other = await openScratch(t.scratch);
       try {
         const [me] = await t.db.query<{ pid: number }>('select pg_backend_pid() as pid');
         async function* slow(): AsyncGenerator<string> {
