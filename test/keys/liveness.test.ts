@@ -65,7 +65,8 @@ for (const engine of engines) {
       const end = later(T0, HOUR);
       for (const key of (await listKeys(t.db, { user: String(user), now: end })).keys) {
         const rotation = rotateKey(t.db, { key: String(key.id), now: end, graceMs: 0 });
-        if (isLive(key.state) && key.replacedByKeyId === null) await expect(rotation).resolves.toBeTruthy();
+        if (isLive(key.state) && key.replacedByKeyId === null)
+          await expect(rotation).resolves.toMatchObject({ previous: { id: key.id }, token: expect.stringMatching(/^devdb_/) });
         else await expect(rotation, `${key.name} (${key.state})`).rejects.toMatchObject({ code: 'E_CONFLICT' });
       }
     });
