@@ -1,4 +1,6 @@
-import type { Queryable } from '../../src/db/db.js';
+import { expect } from 'vitest';
+import type { Db, Queryable } from '../../src/db/db.js';
+import { engines, openScratch, scratch } from '../support/engines.js';
 import { NOT_SEEDED } from '../../src/seed/registry.js';
 
 /**
@@ -80,3 +82,26 @@ export const CONSISTENCY_VIOLATIONS: Record<string, string> = {
   memberNotInProject: `select j.id from preview_jobs j where not exists (select 1 from team_members m where m.project_id = j.project_id and m.user_id = j.requested_by)`,
   ownerIsMember: `select p.id from projects p where not exists (select 1 from team_members m where m.project_id = p.id and m.user_id = p.owner_id and m.role = 'owner')`,
 };
+
+/**
+ * Runs `load` on a fresh migrated database of every engine and expects the same digests from each.
+ * Fails, rather than passing on one engine, when the matrix lacks PGlite or PostgreSQL.
+ */
+export async function expectSameBytesOnEveryEngine(load: (db: Db) => Promise<unknown>): Promise<Record<string, string>> {
+  expect(engines, 'both engines must run for this comparison').toEqual(expect.arrayContaining(['pglite', 'postgres']));
+  const results: Record<string, string>[] = [];
+  for (const engine of engines) {
+    const s = await scratch(engine);
+    let db: Db | undefined;
+    try {
+      db = await openScratch(s);
+      await load(db);
+      results.push(await digests(db));
+    } finally {
+      await db?.close();
+      await s.dispose();
+    }
+  }
+  for (const [i, result] of results.entries()) expect(result, engines[i]).toEqual(results[0]);
+  return results[0]!;
+}
