@@ -106,11 +106,12 @@ describe('an interrupted seed on a terminal', () => {
   });
 
   it('erases its half-drawn progress bar and shows the cursor before the one line', async () => {
-    // script(1) gives devdb a terminal; the signal goes to devdb, script's child.
-    const command = [process.execPath, bin, 'seed', '--scale', 'small', ...s.args].map((a) => `'${a}'`).join(' ');
+    // script(1) gives devdb a terminal; the signal goes to devdb, script's child. `exec` makes the
+    // shell script(1) runs (dash in CI, where SHELL is unset) become devdb instead of waiting on it.
+    const command = ['exec', ...[process.execPath, bin, 'seed', '--scale', 'small', ...s.args].map((a) => `'${a}'`)].join(' ');
     const output = await new Promise<{ code: number | null; text: string }>((resolve, reject) => {
       const child = spawn('script', ['-qefc', command, '/dev/null'], {
-        env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', NO_COLOR: '1' },
+        env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', NO_COLOR: '1', SHELL: '/bin/sh' },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let text = '';
@@ -120,6 +121,10 @@ describe('an interrupted seed on a terminal', () => {
         if (!sent && /\[[#-]{24}\] [\d,]+\/~/.test(text)) {
           sent = true;
           const [devdb] = fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/);
+          if (fs.readlinkSync(`/proc/${devdb}/exe`) !== fs.realpathSync(process.execPath)) {
+            reject(new Error(`script(1)'s child ${devdb} is not node: the signal would miss devdb`));
+            return;
+          }
           process.kill(Number(devdb), 'SIGINT');
         }
       });
