@@ -46,8 +46,10 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
   const pwfile = path.join(dir, 'pw');
   fs.writeFileSync(pwfile, TEST_PASSWORD);
   if (asRoot) execFileSync('chown', ['-R', 'postgres:', dir]);
+  // runuser lives in /usr/sbin, which a minimal PATH (env -i, some CI images) leaves out.
+  const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => fs.existsSync(p)) ?? 'runuser';
   const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+    const [file, argv] = asRoot ? [runuser, ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
     execFileSync(file as string, argv as string[], { stdio: 'pipe' });
   };
   const port = await freePort();
