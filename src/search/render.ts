@@ -22,9 +22,22 @@ export function renderResult(result: SearchResult, color: boolean): string[] {
 }
 
 function summarize(e: EntitySummary): string {
-  const drive = e.drive ? `"${escapeControlChars(e.drive.word)}" in ≤${e.drive.rows.toLocaleString('en-US')} rows` : 'no countable word';
-  return `${e.kind}s: ${e.strategy === 'index' ? 'index' : 'newest first'}, ${drive}`;
+  return `${e.kind}s: ${e.strategy === 'index' ? 'index' : 'newest first'}, ${e.drive ? describeDrive(e, e.drive) : 'no countable word'}`;
 }
+
+/**
+ * The word that chose the plan, with the lexicon's count (an upper bound, hence ≤). A word in no
+ * row says so plainly, and names the corrections its typo pass searched for instead.
+ */
+function describeDrive(e: EntitySummary, drive: NonNullable<EntitySummary['drive']>): string {
+  const word = `"${escapeControlChars(drive.word)}"`;
+  if (drive.rows > 0) return `${word} in ≤${rows(drive.rows)}`;
+  const fixes = e.words.find((w) => w.word === drive.word)?.corrections ?? [];
+  if (fixes.length === 0) return `${word} in no row`;
+  return `${word} in no row, read as ${fixes.map((c) => `"${escapeControlChars(c.word)}" (≤${rows(c.rows)})`).join(', ')}`;
+}
+
+const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
 
 function renderHit(hit: SearchHit, color: boolean): string {
   const project = escapeControlChars(hit.projectName);

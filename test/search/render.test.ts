@@ -33,6 +33,32 @@ describe('renderResult', () => {
     expect(renderResult(result, false)).toContain('1 result for "login" (tasks: newest first, "login" in ≤12,830 rows)');
   });
 
+  it('says when the word is in no row, and which corrections the typo pass read instead', () => {
+    const typo: SearchResult = {
+      ...result,
+      term: 'deploymnet',
+      entities: [
+        {
+          kind: 'task',
+          strategy: 'index',
+          drive: { word: 'deploymnet', rows: 0 },
+          words: [{ word: 'deploymnet', rows: 0, wholeRows: 0, corrections: [{ word: 'deployment', rows: 412, fit: 'whole' }] }],
+          steps: [],
+        },
+        {
+          kind: 'comment',
+          strategy: 'index',
+          drive: { word: 'zzqx', rows: 0 },
+          words: [{ word: 'zzqx', rows: 0, wholeRows: 0 }],
+          steps: [],
+        },
+      ],
+    };
+    expect(renderResult(typo, false).at(-1)).toBe(
+      '1 result for "deploymnet" (tasks: index, "deploymnet" in no row, read as "deployment" (≤412 rows); comments: index, "zzqx" in no row)',
+    );
+  });
+
   it('escapes control characters of stored text before colouring it, keeping the highlight on the right letters', () => {
     const evil: SearchResult = {
       ...result,
