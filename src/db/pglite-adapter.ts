@@ -7,6 +7,7 @@ import type { CopySource, Db, Queryable, Row } from './db.js';
 import { DbError, present, serverOffset } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
+import { QueryableDb } from './queryable-db.js';
 import { removeOrphanedFiles } from './pglite-orphans.js';
 
 /** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
@@ -82,29 +83,16 @@ function queryable(runner: PgliteRunner): Queryable {
   };
 }
 
-class PgliteDb implements Db {
+class PgliteDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: true, sharedSession: false, indexBuildMemory: '64MB' };
-  private readonly base: Queryable;
 
   constructor(
     private readonly pg: PGlite,
     readonly location: string,
     private readonly lock: DataDirLock | undefined,
   ) {
-    this.base = queryable(pg);
-  }
-
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.base.query<T>(text, params);
-  }
-
-  exec(text: string): Promise<void> {
-    return this.base.exec(text);
-  }
-
-  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
-    return this.base.copyFrom(table, columns, source);
+    super(queryable(pg));
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

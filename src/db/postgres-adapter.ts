@@ -3,6 +3,7 @@ import { DevdbError } from '../errors.js';
 import { DbError, present, serverOffset } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
+import { QueryableDb } from './queryable-db.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import { ipv6HostOptions } from './url-host.js';
@@ -57,28 +58,15 @@ function queryable(sql: Sql): Queryable {
   };
 }
 
-class PostgresDb implements Db {
+class PostgresDb extends QueryableDb implements Db {
   readonly engine = 'postgres' as const;
   readonly capabilities = { inProcess: false, sharedSession: false, indexBuildMemory: '256MB' };
-  private readonly base: Queryable;
 
   constructor(
     private readonly sql: postgres.Sql,
     readonly location: string,
   ) {
-    this.base = queryable(sql);
-  }
-
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.base.query<T>(text, params);
-  }
-
-  exec(text: string): Promise<void> {
-    return this.base.exec(text);
-  }
-
-  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
-    return this.base.copyFrom(table, columns, source);
+    super(queryable(sql));
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
-import type { CopySource, Db, Queryable, Row, SessionLocks } from './db.js';
+import type { Db, Queryable, SessionLocks } from './db.js';
 import { LockChannel } from './lock-channel.js';
+import { QueryableDb } from './queryable-db.js';
 import { openPostgres } from './postgres-adapter.js';
 
 /**
@@ -16,7 +17,7 @@ export function wrapServed(inner: Db, dataDir: string, url: string): Db {
   return new ServedDb(inner, `${dataDir} (served at ${url})`, dataDir);
 }
 
-class ServedDb implements Db {
+class ServedDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: false, sharedSession: true, indexBuildMemory: '64MB' };
   readonly sessionLocks: SessionLocks;
@@ -27,6 +28,7 @@ class ServedDb implements Db {
     readonly location: string,
     dataDir: string,
   ) {
+    super(inner);
     this.sessionLocks = {
       tryLock: async (key) => {
         this.channel ??= (await LockChannel.open(dataDir)).channel;
@@ -36,18 +38,6 @@ class ServedDb implements Db {
         await this.channel?.request({ op: 'unlock', key: key.toString() });
       },
     };
-  }
-
-  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.inner.query<T>(text, params);
-  }
-
-  exec(text: string): Promise<void> {
-    return this.inner.exec(text);
-  }
-
-  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
-    return this.inner.copyFrom(table, columns, source);
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
