@@ -1,21 +1,13 @@
-import { Args } from '@oclif/core';
-import { confirmUnless, refuseUnanswerable, refuseUnconfirmable, valueOrAsk, yesFlag } from '../../cli/ask.js';
+import { confirmUnless, refuseUnconfirmable, yesFlag } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { describeKey, findKey, revokeKey, selectKeys, type KeyRecord } from '../../keys/index.js';
-
-const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
+import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
+import { describeKey, findKey, revokeKey, type KeyRecord } from '../../keys/index.js';
 
 export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   static override summary = 'Revoke a key now: it stops working at once, grace period or not.';
   static override description = 'Asks first on a terminal; elsewhere it needs --yes. A revoked key cannot be brought back or rotated.';
   static override examples = ['<%= config.bin %> keys revoke 12', '<%= config.bin %> keys revoke devdb_AbCd1234 --yes --json'];
-  static override args = {
-    // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
-    key: Args.string({
-      description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)',
-      ignoreStdin: true,
-    }),
-  };
+  static override args = keyArgument;
   static override flags = {
     ...databaseFlags,
     ...yesFlag('revoke'),
@@ -23,15 +15,13 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
 
   async run(): Promise<KeyRecord> {
     const { args, flags } = await this.parse(KeysRevoke);
-    refuseUnanswerable(args.key, KEY_ARGUMENT);
+    refuseMissingKey(args.key);
     refuseUnconfirmable({ given: flags.yes, flag: '--yes', what: 'Revoking a key' });
     const revoked = await this.withDatabase(flags, async (db) => {
-      const ref = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
-        const { keys } = await selectKeys(db, { now: new Date(), states: ['active', 'expiring', 'expired'], limit: 200 });
-        return p.select({
-          message: 'Which key do you want to revoke?',
-          choices: keys.map((k) => ({ value: String(k.id), name: `${describeKey(k)}, ${k.state}` })),
-        });
+      const ref = await keyOrPick(db, args.key, {
+        verb: 'revoke',
+        states: ['active', 'expiring', 'expired'],
+        label: (k) => `${describeKey(k)}, ${k.state}`,
       });
       if (!flags.yes) {
         const key = await findKey(db, ref);

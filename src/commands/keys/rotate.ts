@@ -1,6 +1,6 @@
-import { Args, Flags } from '@oclif/core';
-import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
+import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
 import {
   DEFAULT_GRACE_MS,
   describeExpiry,
@@ -12,11 +12,8 @@ import {
   parseDuration,
   parseLifetime,
   rotateKey,
-  selectKeys,
   type RotatedKey,
 } from '../../keys/index.js';
-
-const KEY_ARGUMENT = 'the key argument (an id or display prefix)';
 
 export default class KeysRotate extends DevdbCommand<RotatedKey> {
   static override summary = 'Replace a key with a new one; the old one keeps working through a grace period.';
@@ -26,13 +23,7 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     '<%= config.bin %> keys rotate devdb_AbCd1234 --grace 1h',
     '<%= config.bin %> keys rotate 12 --grace 0 --expires-in 30d --json',
   ];
-  static override args = {
-    // ignoreStdin: a left-out argument is picked on a terminal or refused, never read from whatever is piped in.
-    key: Args.string({
-      description: 'the key id or display prefix (see devdb keys list; picked from a list on a terminal)',
-      ignoreStdin: true,
-    }),
-  };
+  static override args = keyArgument;
   static override flags = {
     ...databaseFlags,
     grace: Flags.string({
@@ -45,14 +36,12 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     const { args, flags } = await this.parse(KeysRotate);
     const graceMs = flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace');
     const expiresInMs = flags['expires-in'] === undefined ? undefined : parseLifetime(flags['expires-in']);
-    refuseUnanswerable(args.key, KEY_ARGUMENT);
+    refuseMissingKey(args.key);
     const rotated = await this.withDatabase(flags, async (db) => {
-      const key = await valueOrAsk(args.key, KEY_ARGUMENT, async (p) => {
-        const { keys } = await selectKeys(db, { now: new Date(), states: KEY_STATES.filter(isLive), limit: 200 });
-        return p.select({
-          message: 'Which key do you want to rotate?',
-          choices: keys.filter((k) => k.replacedByKeyId === null).map((k) => ({ value: String(k.id), name: describeKey(k) })),
-        });
+      const key = await keyOrPick(db, args.key, {
+        verb: 'rotate',
+        states: KEY_STATES.filter(isLive),
+        offer: (k) => k.replacedByKeyId === null,
       });
       return rotateKey(db, { key, graceMs, expiresInMs });
     });
