@@ -84,6 +84,17 @@ export const apiKeys: TableGenerator = {
       }
     };
     let id = 0;
+    // Each key event the seed makes up goes to the audit log as the keys commands would write it.
+    const audit = (at: number, userId: number, type: string, keyId: number, displayPrefix: string) =>
+      ctx.audit.push({
+        at,
+        userId,
+        type,
+        entityType: 'api_key',
+        entityId: keyId,
+        data: `{"display_prefix": "${displayPrefix}"}`,
+        ip: null,
+      });
     for (let u = 1; u <= ctx.plan.userCount; u++) {
       const r = ctx.plan.ranges[ctx.plan.userTier[u - 1]!].apiKeys;
       const userCreated = ctx.plan.userCreatedAt[u - 1]!;
@@ -98,15 +109,7 @@ export const apiKeys: TableGenerator = {
           // A retired key: revoked, or expired at the end of its lifetime.
           const revoked = rnd.chance(0.5);
           const end = between(rnd, created + DAY, REF - DAY);
-          ctx.audit.push({
-            at: end,
-            userId: u,
-            type: revoked ? 'api_key.revoked' : 'api_key.expired',
-            entityType: 'api_key',
-            entityId: ++id,
-            data: `{"display_prefix": "${key.displayPrefix}"}`,
-            ip: null,
-          });
+          audit(end, u, revoked ? 'api_key.revoked' : 'api_key.expired', ++id, key.displayPrefix);
           yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used === NULL ? NULL : iso(Math.min(end, between(rnd, created, end)))}\t${key.displayPrefix}\t${revoked ? NULL : iso(end)}\t${revoked ? iso(end) : NULL}\t${NULL}\n`;
           continue;
         }
@@ -116,37 +119,13 @@ export const apiKeys: TableGenerator = {
           const old = newKey();
           const oldId = ++id;
           const oldCreated = between(rnd, userCreated + HOUR, created);
-          ctx.audit.push({
-            at: created,
-            userId: u,
-            type: 'api_key.rotated',
-            entityType: 'api_key',
-            entityId: oldId,
-            data: `{"display_prefix": "${old.displayPrefix}"}`,
-            ip: null,
-          });
+          audit(created, u, 'api_key.rotated', oldId, old.displayPrefix);
           yield `${oldId}\t${u}\t${name}\t${old.hash}\t${iso(oldCreated)}\t${iso(created)}\t${old.displayPrefix}\t${iso(created + DAY)}\t${NULL}\t${NULL}\n`;
-          ctx.audit.push({
-            at: created,
-            userId: u,
-            type: 'api_key.created',
-            entityType: 'api_key',
-            entityId: ++id,
-            data: `{"display_prefix": "${key.displayPrefix}"}`,
-            ip: null,
-          });
+          audit(created, u, 'api_key.created', ++id, key.displayPrefix);
           yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used}\t${key.displayPrefix}\t${expires}\t${NULL}\t${oldId}\n`;
           continue;
         }
-        ctx.audit.push({
-          at: created,
-          userId: u,
-          type: 'api_key.created',
-          entityType: 'api_key',
-          entityId: ++id,
-          data: `{"display_prefix": "${key.displayPrefix}"}`,
-          ip: null,
-        });
+        audit(created, u, 'api_key.created', ++id, key.displayPrefix);
         yield `${id}\t${u}\t${name}\t${key.hash}\t${iso(created)}\t${used}\t${key.displayPrefix}\t${expires}\t${NULL}\t${NULL}\n`;
       }
     }
