@@ -65,3 +65,28 @@ export function serverOffset(value: string | undefined): number | undefined {
 export function present(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
+
+/** The server's error fields as a driver hands them over: text, empty when not sent. */
+export type WireErrorFields = { [K in Exclude<keyof DbErrorFields, 'code' | 'message'>]?: string | undefined };
+
+/** A driver's server error as a DbError: empty fields dropped, offsets made numbers. */
+export function fromWire(code: string, message: string, wire: WireErrorFields, cause: unknown): DbError {
+  return new DbError(
+    {
+      code,
+      message,
+      severity: present(wire.severity),
+      position: serverOffset(wire.position),
+      detail: present(wire.detail),
+      hint: present(wire.hint),
+      where: present(wire.where),
+      schema: present(wire.schema),
+      table: present(wire.table),
+      column: present(wire.column),
+      constraint: present(wire.constraint),
+      internalPosition: serverOffset(wire.internalPosition),
+      internalQuery: present(wire.internalQuery),
+    },
+    { cause },
+  );
+}

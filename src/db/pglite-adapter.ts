@@ -4,7 +4,7 @@ import { messages, PGlite, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DevdbError } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
-import { DbError, present, serverOffset } from './db-error.js';
+import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
@@ -111,24 +111,8 @@ class PgliteDb extends QueryableDb implements Db {
 /** PGlite's server error as devdb's DbError; anything else passes unchanged. */
 export function toDbError(error: unknown): unknown {
   if (!(error instanceof messages.DatabaseError) || error.code === undefined) return error;
-  return new DbError(
-    {
-      code: error.code,
-      message: error.message,
-      severity: present(error.severity),
-      position: serverOffset(error.position),
-      detail: present(error.detail),
-      hint: present(error.hint),
-      where: present(error.where),
-      schema: present(error.schema),
-      table: present(error.table),
-      column: present(error.column),
-      constraint: present(error.constraint),
-      internalPosition: serverOffset(error.internalPosition),
-      internalQuery: present(error.internalQuery),
-    },
-    { cause: error },
-  );
+  // PGlite's DatabaseError carries the fields under the names DbError uses.
+  return fromWire(error.code, error.message, error, error);
 }
 
 function rethrow(error: unknown): never {

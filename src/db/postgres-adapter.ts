@@ -1,6 +1,6 @@
 import postgres from 'postgres';
 import { DevdbError } from '../errors.js';
-import { DbError, present, serverOffset } from './db-error.js';
+import { fromWire } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
@@ -81,23 +81,19 @@ class PostgresDb extends QueryableDb implements Db {
 /** postgres.js's server error as devdb's DbError; anything else (a socket error) passes unchanged. */
 export function toDbError(error: unknown): unknown {
   if (!(error instanceof postgres.PostgresError)) return error;
-  return new DbError(
+  return fromWire(
+    error.code,
+    error.message,
     {
-      code: error.code,
-      message: error.message,
-      severity: present(error.severity),
-      position: serverOffset(error.position),
-      detail: present(error.detail),
-      hint: present(error.hint),
-      where: present(error.where),
-      schema: present(error.schema_name),
-      table: present(error.table_name),
-      column: present(error.column_name),
-      constraint: present(error.constraint_name),
-      internalPosition: serverOffset(error.internal_position),
-      internalQuery: present(error.internal_query),
+      ...error,
+      schema: error.schema_name,
+      table: error.table_name,
+      column: error.column_name,
+      constraint: error.constraint_name,
+      internalPosition: error.internal_position,
+      internalQuery: error.internal_query,
     },
-    { cause: error },
+    error,
   );
 }
 
