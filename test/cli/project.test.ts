@@ -99,7 +99,8 @@ describe('"did you mean" for a mistyped command', () => {
     const result = await runInTerminal(['sead'], { cwd: project, answers: [{ when: /\(Y\/n\)/, type: 'n\r' }] });
     expect(result.output).toMatch(/sead.* is not a devdb command/);
     expect(result.output).toMatch(/Did you mean .*seed.*\?/);
-    expect(result.code).toBe(127);
+    expect(result.output).toMatch(/Error: Run devdb help for the list of commands\.\r?\n$/);
+    expect(result.code).toBe(2);
     expect(listing(project)).toEqual([]);
   });
 });
