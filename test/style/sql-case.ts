@@ -125,7 +125,6 @@ export interface SourceString {
   line: number;
   /** The string's value; a template's ${…} parts each become the placeholder x. */
   text: string;
-  node: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | ts.TemplateExpression;
 }
 
 /** Every string literal and template of a TypeScript or JavaScript source. */
@@ -137,18 +136,15 @@ export function stringsOf(file: string, source: string): SourceString[] {
     let text: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
     else if (ts.isTemplateExpression(node)) text = node.head.text + node.templateSpans.map((span) => `x${span.literal.text}`).join('');
-    if (text !== undefined) {
-      const line = tree.getLineAndCharacterOfPosition(node.getStart(tree)).line + 1;
-      out.push({ line, text, node: node as SourceString['node'] });
-    }
+    if (text !== undefined) out.push({ line: tree.getLineAndCharacterOfPosition(node.getStart(tree)).line + 1, text });
     ts.forEachChild(node, visit);
   };
   visit(tree);
   return out;
 }
 
-export const ROOT = path.resolve(import.meta.dirname, '../..');
-export const SCANNED_DIRS = ['test', 'src', 'bench', 'scripts', 'sql'];
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SCANNED_DIRS = ['test', 'src', 'bench', 'scripts', 'sql'];
 const CODE = new Set(['.ts', '.js', '.mjs', '.cjs', '.mts', '.cts']);
 // Files that hold no SQL the project writes: the ERD goldens (.json/.txt/.dot/.mmd/.md, rendered output whose 'set null'
 // is a relationship label). Any other extension fails the guard, so a new kind of file is looked at, not skipped.
@@ -190,8 +186,12 @@ export function scan(): Scan {
     if (NOT_SQL.has(ext) || file === GUARD_TEST) continue;
     const source = fs.readFileSync(path.join(ROOT, file), 'utf8');
     if (ext === '.sql') {
-      const words = lowerCaseKeywords(source).map((k) => k.word);
-      if (words.length > 0) result.findings.push({ file, line: 1, words });
+      const byLine = new Map<number, string[]>();
+      for (const k of lowerCaseKeywords(source)) {
+        const line = source.slice(0, k.index).split('\n').length;
+        byLine.set(line, [...(byLine.get(line) ?? []), k.word]);
+      }
+      for (const [line, words] of byLine) result.findings.push({ file, line, words });
       continue;
     }
     if (!CODE.has(ext)) {
