@@ -43,32 +43,32 @@ interface RawType {
 }
 
 const FACTS_QUERY = `
-with recursive cols as (
-  select c.relname::text as "table", a.attname::text as "column", a.attnum as position, a.atttypid as typid, a.atttypmod as typmod
-    from pg_class c
-    join pg_namespace n on n.oid = c.relnamespace
-    join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
-   where n.nspname = $1 and c.relkind in ('r', 'p')
+WITH RECURSIVE cols AS (
+  SELECT c.relname::text AS "table", a.attname::text AS "column", a.attnum AS position, a.atttypid AS typid, a.atttypmod AS typmod
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
 ),
-types(oid) as (
-  select distinct typid from cols
-  union
-  select x.oid from types t join pg_type p on p.oid = t.oid
-    cross join lateral (values (p.typelem), (p.typbasetype)) as x(oid)
-   where x.oid <> 0
+types(oid) AS (
+  SELECT DISTINCT typid FROM cols
+  UNION
+  SELECT x.oid FROM types t JOIN pg_type p ON p.oid = t.oid
+    CROSS JOIN LATERAL (VALUES (p.typelem), (p.typbasetype)) AS x(oid)
+   WHERE x.oid <> 0
 )
-select json_build_object(
-  'columns', (select coalesce(json_agg(json_build_object('table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) order by "table", position), '[]'::json) from cols),
+SELECT json_build_object(
+  'columns', (SELECT coalesce(json_agg(json_build_object('table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) ORDER BY "table", position), '[]'::json) FROM cols),
   'types', (
-    select coalesce(json_agg(json_build_object(
+    SELECT coalesce(json_agg(json_build_object(
       'oid', p.oid::int, 'name', p.typname::text, 'kind', p.typtype::text, 'category', p.typcategory::text,
       'element', p.typelem::int, 'base', p.typbasetype::int, 'typmod', p.typtypmod, 'notNull', p.typnotnull,
-      'labels', (select json_agg(e.enumlabel::text order by e.enumsortorder) from pg_enum e where e.enumtypid = p.oid),
-      'checks', (select json_agg(pg_get_constraintdef(k.oid, true) order by k.conname) from pg_constraint k where k.contypid = p.oid and k.contype = 'c')
+      'labels', (SELECT json_agg(e.enumlabel::text ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = p.oid),
+      'checks', (SELECT json_agg(pg_get_constraintdef(k.oid, true) ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = p.oid AND k.contype = 'c')
     )), '[]'::json)
-    from types t join pg_type p on p.oid = t.oid
+    FROM types t JOIN pg_type p ON p.oid = t.oid
   )
-) as facts`;
+) AS facts`;
 
 /** Facts for every column of every table in `schema`, keyed `table.column`. */
 export async function columnFacts(db: Queryable, schema = 'public'): Promise<Map<string, ColumnFacts>> {

@@ -9,10 +9,10 @@ for (const engine of engines) {
 
     it('keeps composite key columns in declaration order, not column order', async () => {
       await t.db.exec(`
-        create table parent (a int, b int, primary key (b, a));
-        create table child (id int primary key, x int not null, y int not null,
-          constraint child_parent_fk foreign key (y, x) references parent (b, a) on delete cascade on update restrict);
-        create index child_yx_idx on child (y, x);
+        CREATE TABLE parent (a int, b int, PRIMARY KEY (b, a));
+        CREATE TABLE child (id int PRIMARY KEY, x int NOT NULL, y int NOT NULL,
+          CONSTRAINT child_parent_fk FOREIGN KEY (y, x) REFERENCES parent (b, a) ON DELETE CASCADE ON UPDATE RESTRICT);
+        CREATE INDEX child_yx_idx ON child (y, x);
       `);
       const model = await introspect(t.db);
       expect(findTable(model, 'parent')!.primaryKey).toEqual({ name: 'parent_pkey', columns: ['b', 'a'] });
@@ -33,12 +33,12 @@ for (const engine of engines) {
 
     it('calls a foreign key one-to-one when its columns are unique, and optional when nullable', async () => {
       await t.db.exec(`
-        create table account (id int primary key);
-        create table profile (account_id int primary key references account (id));
-        create table badge (id int primary key, account_id int unique references account (id) on delete set null);
-        create table login (id int primary key, account_id int not null references account (id));
-        create table scoped (id int primary key, account_id int references account (id));
-        create unique index scoped_partial_uq on scoped (account_id) where id > 0;
+        CREATE TABLE account (id int PRIMARY KEY);
+        CREATE TABLE profile (account_id int PRIMARY KEY REFERENCES account (id));
+        CREATE TABLE badge (id int PRIMARY KEY, account_id int UNIQUE REFERENCES account (id) ON DELETE SET NULL);
+        CREATE TABLE login (id int PRIMARY KEY, account_id int NOT NULL REFERENCES account (id));
+        CREATE TABLE scoped (id int PRIMARY KEY, account_id int REFERENCES account (id));
+        CREATE UNIQUE INDEX scoped_partial_uq ON scoped (account_id) WHERE id > 0;
       `);
       const model = await introspect(t.db);
       const rel = (table: string) => model.relations.find((r) => r.from.table === table)!;
@@ -51,24 +51,24 @@ for (const engine of engines) {
 
     it('leaves out devdb bookkeeping and other schemas, lists partitions inside their table, and reads tags, indexes and triggers', async () => {
       await t.db.exec(`
-        create table devdb_state (id int primary key);
-        create schema other;
-        create table other.elsewhere (id int primary key);
-        create table item (
-          id int primary key,
-          owner_id int references other.elsewhere (id),
+        CREATE TABLE devdb_state (id int PRIMARY KEY);
+        CREATE SCHEMA other;
+        CREATE TABLE other.elsewhere (id int PRIMARY KEY);
+        CREATE TABLE item (
+          id int PRIMARY KEY,
+          owner_id int REFERENCES other.elsewhere (id),
           code text,
           note text,
-          updated_at timestamptz not null default now()
+          updated_at timestamptz NOT NULL DEFAULT now()
         );
-        comment on table item is 'Things. @domain stock @mutable';
-        comment on column item.code is 'sensitive: pii';
-        comment on column item.note is 'Free text, shown to admins.';
-        create index item_owner_idx on item (owner_id desc, code) include (note) where code is not null;
-        create function touch() returns trigger language plpgsql as $$ begin return new; end $$;
-        create trigger item_touch before update on item for each row execute function touch();
-        create table log (at date not null) partition by range (at);
-        create table log_2026 partition of log for values from ('2026-01-01') to ('2027-01-01');
+        COMMENT ON TABLE item IS 'Things. @domain stock @mutable';
+        COMMENT ON COLUMN item.code IS 'sensitive: pii';
+        COMMENT ON COLUMN item.note IS 'Free text, shown to admins.';
+        CREATE INDEX item_owner_idx ON item (owner_id DESC, code) INCLUDE (note) WHERE code IS NOT NULL;
+        CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+        CREATE TRIGGER item_touch BEFORE UPDATE ON item FOR EACH ROW EXECUTE FUNCTION touch();
+        CREATE TABLE log (at date NOT NULL) PARTITION BY RANGE (at);
+        CREATE TABLE log_2026 PARTITION OF log FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
       `);
       const model = await introspect(t.db);
       expect(model.tables.map((x) => x.name)).toEqual(['item', 'log']);
@@ -113,12 +113,12 @@ for (const engine of engines) {
 
     it('reads @polymorphic declarations, and says why one cannot be read', async () => {
       await t.db.exec(`
-        create type target_kind as enum ('post', 'photo');
-        create table post (id int primary key);
-        create table photo (id int primary key);
-        create table reaction (id int primary key, target_type target_kind not null, target_id int not null, other_id int);
-        comment on column reaction.target_id is '@polymorphic target_type post=post.id photo=photo.id';
-        comment on column reaction.other_id is '@polymorphic post=post.id';
+        CREATE TYPE target_kind AS ENUM ('post', 'photo');
+        CREATE TABLE post (id int PRIMARY KEY);
+        CREATE TABLE photo (id int PRIMARY KEY);
+        CREATE TABLE reaction (id int PRIMARY KEY, target_type target_kind NOT NULL, target_id int NOT NULL, other_id int);
+        COMMENT ON COLUMN reaction.target_id IS '@polymorphic target_type post=post.id photo=photo.id';
+        COMMENT ON COLUMN reaction.other_id IS '@polymorphic post=post.id';
       `);
       const model = await introspect(t.db);
       expect(model.enums).toEqual([{ schema: 'public', name: 'target_kind', values: ['post', 'photo'] }]);

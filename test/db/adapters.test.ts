@@ -9,8 +9,8 @@ for (const engine of engines) {
 
     it('returns the same JavaScript values for the types devdb uses', async () => {
       const [row] = await t.db.query(
-        `select 42::int8 as big, 7::int4 as int, 'x'::text as text, true as bool, '{"a":[1]}'::jsonb as json,
-                '2026-01-02T03:04:05Z'::timestamptz as ts, null::text as nothing, '{a,b}'::text[] as arr, '10.1.2.3'::inet as ip`,
+        `SELECT 42::int8 AS big, 7::int4 AS int, 'x'::text AS text, true AS bool, '{"a":[1]}'::jsonb AS json,
+                '2026-01-02T03:04:05Z'::timestamptz AS ts, NULL::text AS nothing, '{a,b}'::text[] AS arr, '10.1.2.3'::inet AS ip`,
       );
       expect(row).toEqual({
         big: 42,
@@ -26,35 +26,35 @@ for (const engine of engines) {
     });
 
     it('binds json parameters alike: a string as JSON text, anything else encoded', async () => {
-      const [row] = await t.db.query('select $1::jsonb as text, $2::jsonb as object, $3::json as array', ['{"x":1}', { y: 'z' }, [1, 2]]);
+      const [row] = await t.db.query('SELECT $1::jsonb AS text, $2::jsonb AS object, $3::json AS array', ['{"x":1}', { y: 'z' }, [1, 2]]);
       expect(row).toEqual({ text: { x: 1 }, object: { y: 'z' }, array: [1, 2] });
     });
 
     it('binds parameters as values, never as SQL', async () => {
       const evil = "'); drop table x; --";
-      const [row] = await t.db.query<{ v: string }>('select $1::text as v', [evil]);
+      const [row] = await t.db.query<{ v: string }>('SELECT $1::text AS v', [evil]);
       expect(row!.v).toBe(evil);
     });
 
     it('runs several statements in one exec', async () => {
-      await t.db.exec('create table a (id int); create table b (id int); insert into a values (1), (2);');
-      expect(await t.db.query('select id from a order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+      await t.db.exec('CREATE TABLE a (id int); CREATE TABLE b (id int); INSERT INTO a VALUES (1), (2);');
+      expect(await t.db.query('SELECT id FROM a ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
     });
 
     it('rolls a transaction back when its function throws', async () => {
-      await t.db.exec('create table r (id int primary key)');
+      await t.db.exec('CREATE TABLE r (id int PRIMARY KEY)');
       await expect(
         t.db.transaction(async (tx) => {
-          await tx.query('insert into r values (1)');
+          await tx.query('INSERT INTO r VALUES (1)');
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
-      await t.db.transaction((tx) => tx.query('insert into r values (2)'));
-      expect(await t.db.query('select id from r')).toEqual([{ id: 2 }]);
+      await t.db.transaction((tx) => tx.query('INSERT INTO r VALUES (2)'));
+      expect(await t.db.query('SELECT id FROM r')).toEqual([{ id: 2 }]);
     });
 
     it('copies rows with every special character intact, inside and outside a transaction', async () => {
-      await t.db.exec('create table c (id int, body text, tags text[], data jsonb)');
+      await t.db.exec('CREATE TABLE c (id int, body text, tags text[], data jsonb)');
       const tricky = 'tab\there, newline\nthere, backslash \\ and "quotes", émoji 🚀, \\N literally';
       const rows = [
         [1, tricky, ['a b', 'c"d', 'e\\f'], { k: 'v\tw' }],
@@ -70,7 +70,7 @@ for (const engine of engines) {
           })(),
         ),
       );
-      const back = await t.db.query('select id, body, tags, data from c order by id');
+      const back = await t.db.query('SELECT id, body, tags, data FROM c ORDER BY id');
       expect(back).toEqual([
         { id: 1, body: tricky, tags: ['a b', 'c"d', 'e\\f'], data: { k: 'v\tw' } },
         { id: 2, body: null, tags: [], data: {} },
@@ -79,12 +79,12 @@ for (const engine of engines) {
     });
 
     it('copies from an async source in many chunks', async () => {
-      await t.db.exec('create table many (id int, v text)');
+      await t.db.exec('CREATE TABLE many (id int, v text)');
       async function* source() {
         for (let i = 0; i < 50; i++) yield Array.from({ length: 200 }, (_, j) => copyRow([i * 200 + j, `v${j}`])).join('');
       }
       await t.db.copyFrom('many', ['id', 'v'], source());
-      expect(await t.db.query('select count(*) as n, sum(id) as s from many')).toEqual([{ n: 10000, s: (9999 * 10000) / 2 }]);
+      expect(await t.db.query('SELECT count(*) AS n, sum(id) AS s FROM many')).toEqual([{ n: 10000, s: (9999 * 10000) / 2 }]);
     });
   });
 }
@@ -100,7 +100,7 @@ describe('embedded data directory', () => {
       });
       await first.close();
       const second = await openPglite({ dataDir: s.dataDir });
-      expect(await second.query('select 1 as one')).toEqual([{ one: 1 }]);
+      expect(await second.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
       await second.close();
     } finally {
       await s.dispose();

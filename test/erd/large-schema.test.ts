@@ -8,12 +8,12 @@ const TABLES = 150;
 
 /** Each table references the one before it: a long chain, so every neighbourhood is known. */
 function chainSchema(): string {
-  const parts = ['create table t000 (id bigint primary key);'];
+  const parts = ['CREATE TABLE t000 (id bigint PRIMARY KEY);'];
   for (let i = 1; i < TABLES; i++) {
     const name = `t${String(i).padStart(3, '0')}`;
     const parent = `t${String(i - 1).padStart(3, '0')}`;
-    parts.push(`create table ${name} (id bigint primary key, parent_id bigint not null references ${parent} (id), note text);`);
-    parts.push(`comment on table ${name} is 'Link ${i}. @domain d${i % 7}';`);
+    parts.push(`CREATE TABLE ${name} (id bigint PRIMARY KEY, parent_id bigint NOT NULL REFERENCES ${parent} (id), note text);`);
+    parts.push(`COMMENT ON TABLE ${name} IS 'Link ${i}. @domain d${i % 7}';`);
   }
   return parts.join('\n');
 }

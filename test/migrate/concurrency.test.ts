@@ -23,7 +23,7 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
     ].map((m) => m.version);
     const db = await openPostgres(s.url!);
     try {
-      const history = await db.query<{ version: string }>('select version from devdb_migrations order by version');
+      const history = await db.query<{ version: string }>('SELECT version FROM devdb_migrations ORDER BY version');
       expect(applied.sort()).toEqual(history.map((h) => h.version));
       expect(new Set(applied).size).toBe(applied.length);
     } finally {
@@ -35,7 +35,7 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
     const holder = await openPostgres(s.url!);
     const waiter = await openPostgres(s.url!);
     try {
-      await holder.query('select pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]);
       const [{ pid }] = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
       const error = (await migrateUp(waiter, { lockTimeoutMs: 300 }).catch((e: unknown) => e)) as DevdbError;
       expect(error.code).toBe('E_LOCK_TIMEOUT');
@@ -53,7 +53,7 @@ describe.runIf(postgresUrl)('concurrent migrations on the real server', () => {
       expect(cli.stderr).toContain(`Error: Another session has been migrating this database for over 0 s: server process ${pid} (`);
 
       const waiting = migrateUp(waiter, { lockTimeoutMs: 30_000 });
-      setTimeout(() => void holder.query('select pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]), 300);
+      setTimeout(() => void holder.query('SELECT pg_advisory_unlock($1::bigint)', [MIGRATION_LOCK_KEY.toString()]), 300);
       expect((await waiting).applied.length).toBeGreaterThan(0);
     } finally {
       await holder.close();

@@ -8,20 +8,20 @@ describe('parseMigration', () => {
   it('splits the up and down sections, remembers where up starts, and splits statements', () => {
     const m = parseMigration(
       file,
-      '-- adds things\n\n-- migrate:up\ncreate table things (id int);\ninsert into things values (1);\n\n-- migrate:down\ndrop table things;\n',
+      '-- adds things\n\n-- migrate:up\nCREATE TABLE things (id int);\nINSERT INTO things VALUES (1);\n\n-- migrate:down\nDROP TABLE things;\n',
     );
     expect(m.version).toBe('20260101000000');
     expect(m.name).toBe('add_things');
-    expect(m.up.sql.trim()).toBe('create table things (id int);\ninsert into things values (1);');
+    expect(m.up.sql.trim()).toBe('CREATE TABLE things (id int);\nINSERT INTO things VALUES (1);');
     expect(m.up.startLine).toBe(4);
     expect(m.up.transaction).toBe(true);
-    expect(m.up.statements.map((s) => s.text)).toEqual(['create table things (id int);', 'insert into things values (1);']);
-    expect(m.down?.sql.trim()).toBe('drop table things;');
+    expect(m.up.statements.map((s) => s.text)).toEqual(['CREATE TABLE things (id int);', 'INSERT INTO things VALUES (1);']);
+    expect(m.down?.sql.trim()).toBe('DROP TABLE things;');
     expect(isEmptyMigration(m)).toBe(false);
   });
 
   it('reads transaction:false on a section', () => {
-    const m = parseMigration(file, '-- migrate:up transaction:false\ncreate index concurrently i on t (x);\n');
+    const m = parseMigration(file, '-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY i ON t (x);\n');
     expect(m.up.transaction).toBe(false);
     expect(m.down).toBeUndefined();
   });
@@ -37,14 +37,14 @@ describe('parseMigration', () => {
   });
 
   it.each([
-    ['SQL without an up section', 'create table x ();', /no "-- migrate:up" line/],
+    ['SQL without an up section', 'CREATE TABLE x ();', /no "-- migrate:up" line/],
     [
       'SQL above the first section',
-      '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nselect 1;',
+      '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nSELECT 1;',
       /_add_things\.sql:3: SQL before "-- migrate:up" would never run/,
     ],
-    ['two up sections', '-- migrate:up\nselect 1;\n-- migrate:up\nselect 2;', /second "-- migrate:up"/],
-    ['an unknown option', '-- migrate:up transaction:maybe\nselect 1;', /unknown option "transaction:maybe"/],
+    ['two up sections', '-- migrate:up\nSELECT 1;\n-- migrate:up\nSELECT 2;', /second "-- migrate:up"/],
+    ['an unknown option', '-- migrate:up transaction:maybe\nSELECT 1;', /unknown option "transaction:maybe"/],
   ])('rejects %s with a message naming the file', (_, text, message) => {
     expect(() => parseMigration(file, text)).toThrowError(message);
     expect(() => parseMigration(file, text)).toThrowError(DevdbError);
@@ -52,7 +52,7 @@ describe('parseMigration', () => {
   });
 
   it('rejects a file name without a version', () => {
-    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nselect 1;')).toThrowError(
+    expect(() => parseMigration('sql/migrations/add_things.sql', '-- migrate:up\nSELECT 1;')).toThrowError(
       /starts with its version digits/,
     );
   });
@@ -78,7 +78,7 @@ describe('parseFileName follows dbmate (^(\\d+).*\\.sql$)', () => {
 });
 
 describe('checksum', () => {
-  const text = '-- migrate:up\ncreate table t (id int);\n\n-- migrate:down\ndrop table t;\n';
+  const text = '-- migrate:up\nCREATE TABLE t (id int);\n\n-- migrate:down\nDROP TABLE t;\n';
 
   it('ignores CRLF line endings, trailing blanks and trailing empty lines', () => {
     expect(checksum(text.replaceAll('\n', '\r\n'))).toBe(checksum(text));

@@ -8,9 +8,9 @@ import { setup } from '../../src/setup/setup.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const THREE = {
-  '001_first.sql': '-- migrate:up\ncreate table first (id int primary key);\n-- migrate:down\ndrop table first;\n',
-  '002_second.sql': '-- migrate:up\ncreate table second (id int primary key);\n-- migrate:down\ndrop table second;\n',
-  '003_third.sql': '-- migrate:up\ncreate table third (id int primary key);\n-- migrate:down\ndrop table third;\n',
+  '001_first.sql': '-- migrate:up\nCREATE TABLE first (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE first;\n',
+  '002_second.sql': '-- migrate:up\nCREATE TABLE second (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE second;\n',
+  '003_third.sql': '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE third;\n',
 };
 
 function writeDir(files: Record<string, string>): string {
@@ -29,7 +29,7 @@ for (const engine of engines) {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     const tables = async () =>
-      (await t.db.query<{ name: string }>("select tablename as name from pg_tables where schemaname = 'public' order by 1")).map(
+      (await t.db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map(
         (r) => r.name,
       );
 
@@ -38,7 +38,7 @@ for (const engine of engines) {
       expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
       const history = await t.db.query<{ version: string; checksum: string; duration_ms: number }>(
-        'select * from devdb_migrations order by version',
+        'SELECT * FROM devdb_migrations ORDER BY version',
       );
       expect(history.map((h) => h.version)).toEqual(['001', '002', '003']);
       expect(history.every((h) => /^[0-9a-f]{64}$/.test(h.checksum) && h.duration_ms >= 0)).toBe(true);
@@ -49,7 +49,7 @@ for (const engine of engines) {
     it('leaves the first migration applied and nothing of a broken second one', async () => {
       fs.writeFileSync(
         path.join(dir, '002_second.sql'),
-        '-- migrate:up\ncreate table second (id int primary key);\ninsert into second values (1);\nselect * from\n  no_such_table;\n',
+        '-- migrate:up\nCREATE TABLE second (id int PRIMARY KEY);\nINSERT INTO second VALUES (1);\nSELECT * FROM\n  no_such_table;\n',
       );
       const error = await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DevdbError);
@@ -65,7 +65,7 @@ for (const engine of engines) {
       await migrateUp(t.db, { migrationsDir: dir, to: '001' });
       const dry = await migrateUp(t.db, { migrationsDir: dir, dryRun: true });
       expect(dry.planned.map((p) => p.version)).toEqual(['002', '003']);
-      expect(dry.planned[0]!.sql).toContain('create table second');
+      expect(dry.planned[0]!.sql).toContain('CREATE TABLE second');
       expect(await tables()).toEqual(['devdb_migrations', 'first']);
       await expect(migrateUp(t.db, { migrationsDir: dir, to: '999' })).rejects.toMatchObject({ code: 'E_USAGE' });
     });
@@ -104,7 +104,7 @@ for (const engine of engines) {
     });
 
     it('refuses to revert a migration without a down section, and changes nothing', async () => {
-      fs.writeFileSync(path.join(dir, '002_second.sql'), '-- migrate:up\ncreate table second (id int);\n');
+      fs.writeFileSync(path.join(dir, '002_second.sql'), '-- migrate:up\nCREATE TABLE second (id int);\n');
       await migrateUp(t.db, { migrationsDir: dir });
       await expect(migrateDown(t.db, { migrationsDir: dir, steps: 2 })).rejects.toMatchObject({ code: 'E_MIGRATION_FILE' });
       expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
@@ -384,11 +384,11 @@ for (const engine of engines) {
 
     it('resets to a clean schema: data gone, every migration applied again', async () => {
       await migrateUp(t.db, { migrationsDir: dir });
-      await t.db.query('insert into first values (1)');
+      await t.db.query('INSERT INTO first VALUES (1)');
       const result = await resetSchema(t.db, { migrationsDir: dir });
       expect(result.reverted).toHaveLength(3);
       expect(result.applied).toHaveLength(3);
-      expect(await t.db.query('select * from first')).toEqual([]);
+      expect(await t.db.query('SELECT * FROM first')).toEqual([]);
     });
   });
 }

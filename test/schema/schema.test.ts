@@ -57,7 +57,7 @@ for (const engine of engines) {
 
     it('has every planned table and column, and created_at on every table', async () => {
       const rows = await t.db.query<{ table_name: string; column_name: string }>(
-        "select table_name, column_name from information_schema.columns where table_schema = 'public' and table_name not like 'devdb\\_%'",
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE 'devdb\\_%'",
       );
       const live = new Map<string, Set<string>>();
       // The search lexicons are derived from planned columns (src/search/entities.ts), not planned tables.
@@ -82,7 +82,7 @@ for (const engine of engines) {
 
     it('has the trigram GIN indexes and the unread-notifications indexes', async () => {
       const indexes = await t.db.query<{ indexname: string; indexdef: string }>(
-        "select indexname, indexdef from pg_indexes where schemaname = 'public'",
+        "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'",
       );
       const def = (name: string) => indexes.find((i) => i.indexname === name)?.indexdef ?? '';
       expect(def('projects_name_trgm_idx')).toMatch(/USING gin \(name gin_trgm_ops\)/);
@@ -94,9 +94,9 @@ for (const engine of engines) {
 
     it('marks the sensitive columns and stores no API key in plaintext', async () => {
       const marked = await t.db.query<{ col: string; note: string }>(
-        `select c.relname || '.' || a.attname as col, d.description as note
-           from pg_description d join pg_class c on c.oid = d.objoid join pg_attribute a on a.attrelid = c.oid and a.attnum = d.objsubid
-          where d.description like 'sensitive:%' order by 1`,
+        `SELECT c.relname || '.' || a.attname AS col, d.description AS note
+           FROM pg_description d JOIN pg_class c ON c.oid = d.objoid JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+          WHERE d.description LIKE 'sensitive:%' ORDER BY 1`,
       );
       expect(Object.fromEntries(marked.map((m) => [m.col, m.note]))).toMatchObject({
         'users.email': 'sensitive: pii',
@@ -106,46 +106,46 @@ for (const engine of engines) {
         'audit_logs.ip_address': 'sensitive: pii',
         'webhook_endpoints.secret_ciphertext': 'sensitive: encrypted',
       });
-      await t.db.query("insert into users (id, email, password_hash) values (1, 'a@example.com', 'x')");
+      await t.db.query("INSERT INTO users (id, email, password_hash) VALUES (1, 'a@example.com', 'x')");
       await expect(
         t.db.query(
-          "insert into api_keys (user_id, name, hashed_key, display_prefix) values (1, 'k', 'devdb_plaintexttoken', 'devdb_plain')",
+          "INSERT INTO api_keys (user_id, name, hashed_key, display_prefix) VALUES (1, 'k', 'devdb_plaintexttoken', 'devdb_plain')",
         ),
       ).rejects.toMatchObject({ code: '23514' });
     });
 
     it('enforces the rules the plan implies with CHECK constraints', async () => {
-      await t.db.exec(`insert into users (id, email, password_hash) values (1, 'a@example.com', 'x');
-        insert into projects (id, owner_id, name) values (1, 1, 'P');
-        insert into tasks (id, project_id, title, created_by) values (1, 1, 'T', 1);`);
+      await t.db.exec(`INSERT INTO users (id, email, password_hash) VALUES (1, 'a@example.com', 'x');
+        INSERT INTO projects (id, owner_id, name) VALUES (1, 1, 'P');
+        INSERT INTO tasks (id, project_id, title, created_by) VALUES (1, 1, 'T', 1);`);
       const violations = [
-        "insert into task_attachments (task_id, file_name, r2_key, external_url) values (1, 'f', 'k', 'https://x.io/f')",
-        "insert into task_attachments (task_id, file_name) values (1, 'f')",
-        'insert into task_dependencies (task_id, depends_on_task_id) values (1, 1)',
-        "insert into project_tags (project_id, name, color) values (1, 't', 'red')",
-        "insert into webhook_endpoints (project_id, url, event_types, secret_ciphertext) values (1, 'not a url', '{task.created}', '\\x00')",
-        "insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'project', 99, 1, 'hi')",
-        "insert into preview_jobs (project_id, requested_by, tier, status, device_type) values (1, 1, 'free', 'failed', 'mobile')",
-        "insert into users (email, password_hash) values ('Not@Lower.Case', 'x')",
+        "INSERT INTO task_attachments (task_id, file_name, r2_key, external_url) VALUES (1, 'f', 'k', 'https://x.io/f')",
+        "INSERT INTO task_attachments (task_id, file_name) VALUES (1, 'f')",
+        'INSERT INTO task_dependencies (task_id, depends_on_task_id) VALUES (1, 1)',
+        "INSERT INTO project_tags (project_id, name, color) VALUES (1, 't', 'red')",
+        "INSERT INTO webhook_endpoints (project_id, url, event_types, secret_ciphertext) VALUES (1, 'not a url', '{task.created}', '\\x00')",
+        "INSERT INTO comments (project_id, entity_type, entity_id, author_id, body) VALUES (1, 'project', 99, 1, 'hi')",
+        "INSERT INTO preview_jobs (project_id, requested_by, tier, status, device_type) VALUES (1, 1, 'free', 'failed', 'mobile')",
+        "INSERT INTO users (email, password_hash) VALUES ('Not@Lower.Case', 'x')",
       ];
       for (const sql of violations) await expect(t.db.query(sql), sql).rejects.toMatchObject({ code: '23514' });
     });
 
     it("keeps updated_at current on edit and removes a task's comments with the task", async () => {
       await t.db
-        .exec(`insert into users (id, email, password_hash, created_at, updated_at) values (1, 'a@example.com', 'x', '2020-01-01', '2020-01-01');
-        insert into projects (id, owner_id, name) values (1, 1, 'P');
-        insert into tasks (id, project_id, title, created_by) values (1, 1, 'T', 1);
-        insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'task', 1, 1, 'on the task'), (1, 'project', 1, 1, 'on the project');`);
-      await t.db.query("update users set tier = 'pro' where id = 1");
-      const [user] = await t.db.query<{ updated_at: Date }>('select updated_at from users where id = 1');
+        .exec(`INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES (1, 'a@example.com', 'x', '2020-01-01', '2020-01-01');
+        INSERT INTO projects (id, owner_id, name) VALUES (1, 1, 'P');
+        INSERT INTO tasks (id, project_id, title, created_by) VALUES (1, 1, 'T', 1);
+        INSERT INTO comments (project_id, entity_type, entity_id, author_id, body) VALUES (1, 'task', 1, 1, 'on the task'), (1, 'project', 1, 1, 'on the project');`);
+      await t.db.query("UPDATE users SET tier = 'pro' WHERE id = 1");
+      const [user] = await t.db.query<{ updated_at: Date }>('SELECT updated_at FROM users WHERE id = 1');
       expect(user!.updated_at.getFullYear()).toBeGreaterThan(2020);
-      await t.db.query('delete from tasks where id = 1');
-      expect(await t.db.query('select body from comments')).toEqual([{ body: 'on the project' }]);
+      await t.db.query('DELETE FROM tasks WHERE id = 1');
+      expect(await t.db.query('SELECT body FROM comments')).toEqual([{ body: 'on the project' }]);
     });
 
     it('holds a quota row for every tier', async () => {
-      const tiers = await t.db.query<{ tier: string }>('select tier::text as tier from tier_limits order by tier_limits.tier');
+      const tiers = await t.db.query<{ tier: string }>('SELECT tier::text AS tier FROM tier_limits ORDER BY tier_limits.tier');
       expect(tiers.map((r) => r.tier)).toEqual(['free', 'pro', 'premium']);
     });
   });

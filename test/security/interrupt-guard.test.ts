@@ -6,6 +6,7 @@ import { engines, useDatabase } from '../support/engines.js';
 describe('mayWrite', () => {
   it.each([
     ['SELECT 1', false],
+    // sql-case: lower and mixed case on purpose, mayWrite reads keywords whatever their case
     ['  select id FROM api_keys WHERE id = $1 FOR UPDATE', false],
     ['SELECT col_description(c.oid, 1) AS comment FROM pg_class c', false],
     ['WITH t AS (SELECT 1) SELECT * FROM t', false],

@@ -47,7 +47,7 @@ for (const engine of engines) {
           const error = await settlesWithin(load, 20_000).catch((e: unknown) => e);
           expect(error).toMatchObject({ code: failure.code });
           expect((error as Error).message).toMatch(failure.message);
-          const [row] = await t.db.query<{ n: number }>('select count(*)::int as n from copy_target');
+          const [row] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM copy_target');
           expect(row!.n).toBe(0);
         });
       }
@@ -61,7 +61,7 @@ for (const engine of engines) {
       }
       const load = t.db.transaction((tx) => tx.copyFrom('copy_target', ['id', 'v'], failing()));
       await expect(settlesWithin(load, 20_000)).rejects.toThrow('interrupted while generating');
-      const [row] = await t.db.query<{ n: number }>('select count(*)::int as n from copy_target');
+      const [row] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM copy_target');
       expect(row!.n).toBe(0);
     });
 
@@ -72,18 +72,18 @@ for (const engine of engines) {
         await target(t.db);
         const other = await openScratch(t.scratch);
         try {
-          const [me] = await t.db.query<{ pid: number }>('select pg_backend_pid() as pid');
+          const [me] = await t.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
           async function* slow(): AsyncGenerator<string> {
             for (let i = 1; ; i++) {
               yield `${i}\t1\n`;
-              if (i === 10) await other.query('select pg_cancel_backend($1)', [me!.pid]);
+              if (i === 10) await other.query('SELECT pg_cancel_backend($1)', [me!.pid]);
               await new Promise((resolve) => setTimeout(resolve, 5));
             }
           }
           const load = t.db.transaction((tx) => tx.copyFrom('copy_target', ['id', 'v'], slow()));
           const error = await settlesWithin(load, 20_000).catch((e: unknown) => e);
           expect(error).toMatchObject({ code: '57014' });
-          const [row] = await t.db.query<{ n: number }>('select count(*)::int as n from copy_target');
+          const [row] = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM copy_target');
           expect(row!.n).toBe(0);
         } finally {
           await other.close();

@@ -13,7 +13,7 @@ describe(`seed coverage of the schema (${engine})`, () => {
 
   async function catalogTables(): Promise<string[]> {
     const rows = await t.db.query<{ t: string }>(
-      "select tablename::text as t from pg_tables where schemaname = current_schema() and tablename not like 'devdb\\_%'",
+      "SELECT tablename::text AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'devdb\\_%'",
     );
     return rows.map((r) => r.t).sort();
   }

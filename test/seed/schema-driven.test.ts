@@ -10,11 +10,11 @@ const GROWTH = fs.readFileSync(path.join(import.meta.dirname, 'fixtures/growth.s
 
 /** Offenders against what the growth migration's columns mean (beyond what the server checks). */
 const GROWTH_VIOLATIONS: Record<string, string> = {
-  issuerIsMember: `select i.id from invoices i where not exists (select 1 from team_members m where m.project_id = i.project_id and m.user_id = i.issued_by)`,
-  badNumber: `select id from invoices where number !~ '^INV-[0-9]{6}$'`,
-  futureClose: `select id from tasks where closed_at > '2026-11-01'::timestamptz + interval '1 day'`,
-  emptyTags: `select id from invoices where cardinality(tags) = 0`,
-  notAnObject: `select id from invoices where jsonb_typeof(metadata) <> 'object'`,
+  issuerIsMember: `SELECT i.id FROM invoices i WHERE NOT EXISTS (SELECT 1 FROM team_members m WHERE m.project_id = i.project_id AND m.user_id = i.issued_by)`,
+  badNumber: `SELECT id FROM invoices WHERE number !~ '^INV-[0-9]{6}$'`,
+  futureClose: `SELECT id FROM tasks WHERE closed_at > '2026-11-01'::timestamptz + interval '1 day'`,
+  emptyTags: `SELECT id FROM invoices WHERE cardinality(tags) = 0`,
+  notAnObject: `SELECT id FROM invoices WHERE jsonb_typeof(metadata) <> 'object'`,
 };
 
 for (const engine of engines) {
@@ -34,14 +34,14 @@ for (const engine of engines) {
       expect(order.indexOf('invoice_lines')).toBeGreaterThan(order.indexOf('invoices'));
       // Every constraint, restored after the load, holds (the restore validates each key).
       expect(await schemaShape(t.db)).toEqual(before);
-      expect(await rowCount(t.db, 'select 1 from tasks where priority not between 1 and 5')).toBe(0);
-      expect(await rowCount(t.db, "select distinct region from projects where region in ('eu', 'us', 'apac')")).toBeGreaterThan(1);
-      expect(await rowCount(t.db, 'select distinct priority from tasks')).toBe(5);
+      expect(await rowCount(t.db, 'SELECT 1 FROM tasks WHERE priority NOT BETWEEN 1 AND 5')).toBe(0);
+      expect(await rowCount(t.db, "SELECT DISTINCT region FROM projects WHERE region IN ('eu', 'us', 'apac')")).toBeGreaterThan(1);
+      expect(await rowCount(t.db, 'SELECT DISTINCT priority FROM tasks')).toBe(5);
       // A defaulted column is left to its default unless the profile asks.
-      expect(await rowCount(t.db, 'select 1 from projects where budget <> 0')).toBe(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM projects WHERE budget <> 0')).toBe(0);
       for (const [name, sql] of Object.entries({ ...QUOTA_VIOLATIONS, ...CONSISTENCY_VIOLATIONS, ...GROWTH_VIOLATIONS }))
         expect(await rowCount(t.db, sql), name).toBe(0);
-      expect(await rowCount(t.db, "select 1 from invoices where customer_email !~ '@example\\.(com|org|net)$'")).toBe(0);
+      expect(await rowCount(t.db, "SELECT 1 FROM invoices WHERE customer_email !~ '@example\\.(com|org|net)$'")).toBe(0);
     });
 
     it('gives the same bytes for the same seed, including the new tables', async () => {
@@ -69,8 +69,8 @@ for (const engine of engines) {
         fs.rmSync(dir, { recursive: true, force: true });
       }
       const [counts] = await t.db.query<{ invoices: number; projects: number; currencies: number; budgets: number }>(
-        `select (select count(*)::int from invoices) as invoices, (select count(*)::int from projects) as projects,
-                (select count(distinct currency)::int from invoices) as currencies, (select count(*)::int from projects where budget in (100, 250.5)) as budgets`,
+        `SELECT (SELECT count(*)::int FROM invoices) AS invoices, (SELECT count(*)::int FROM projects) AS projects,
+                (SELECT count(DISTINCT currency)::int FROM invoices) AS currencies, (SELECT count(*)::int FROM projects WHERE budget IN (100, 250.5)) AS budgets`,
       );
       // (project_id, issued_on, currency) is UNIQUE: a collision is dropped, never loaded.
       expect(counts!.invoices).toBeGreaterThan(counts!.projects * 2 - 3);
@@ -86,7 +86,7 @@ for (const engine of engines) {
       expect((error as Error).message).toMatch(
         /^Cannot seed projects\.code: no generated value satisfies projects_code_check .*"tables": \{ "projects": \{ "values": \{ "code"/,
       );
-      expect(await rowCount(t.db, 'select 1 from users')).toBe(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM users')).toBe(0);
     });
 
     it('reports a CHECK the server rejects with the table, the column and the constraint, leaving the database as it was', async () => {

@@ -22,7 +22,7 @@ for (const engine of engines) {
       for (const table of result.tables) expect(table.rows, table.table).toBeGreaterThan(0);
       expect(result.users).toEqual({ free: 8, pro: 3, premium: 1 });
       for (const table of SEEDED_TABLES)
-        expect(await rowCount(t.db, `select 1 from "${table}"`), table).toBe(result.tables.find((x) => x.table === table)!.rows);
+        expect(await rowCount(t.db, `SELECT 1 FROM "${table}"`), table).toBe(result.tables.find((x) => x.table === table)!.rows);
       // Dropped for the load and restored: same definitions, every constraint validated.
       expect(await schemaShape(t.db)).toEqual(before);
       for (const [name, sql] of Object.entries(QUOTA_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
@@ -42,14 +42,14 @@ for (const engine of engines) {
     it('writes real-looking text, no lorem ipsum, with believable proportions', async () => {
       await seed(t.db, { scale: 'tiny', users: 30 });
       const textColumns = await t.db.query<{ table_name: string; column_name: string }>(
-        `select table_name, column_name from information_schema.columns
-          where table_schema = current_schema() and data_type in ('text', 'jsonb') and table_name = any($1::text[])`,
+        `SELECT table_name, column_name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND data_type IN ('text', 'jsonb') AND table_name = ANY($1::text[])`,
         [SEEDED_TABLES],
       );
       expect(textColumns.length).toBeGreaterThan(20);
       for (const c of textColumns) {
         expect(
-          await rowCount(t.db, `select 1 from "${c.table_name}" where "${c.column_name}"::text ~* '(lorem|ipsum|dolor sit|consectetur)'`),
+          await rowCount(t.db, `SELECT 1 FROM "${c.table_name}" WHERE "${c.column_name}"::text ~* '(lorem|ipsum|dolor sit|consectetur)'`),
           `${c.table_name}.${c.column_name}`,
         ).toBe(0);
       }
@@ -63,14 +63,14 @@ for (const engine of engines) {
         distinct_titles: number;
         tasks: number;
       }>(`
-        select (select avg((not is_read)::int)::float8 from notifications) as unread,
-               (select count(*)::int from sessions where suspicious) as suspicious,
-               (select count(*)::int from preview_jobs where status = 'failed' and error_code ~ '^[A-Z]') as failed_with_code,
-               (select count(*)::int from comments where parent_id is not null) as replies,
-               (select count(*)::int from comments where entity_type = 'project') as project_comments,
-               (select count(*)::int from task_attachments where (r2_key is null) = (external_url is null)) as both_sources,
-               (select count(distinct title)::int from tasks) as distinct_titles,
-               (select count(*)::int from tasks) as tasks`);
+        SELECT (SELECT avg((NOT is_read)::int)::float8 FROM notifications) AS unread,
+               (SELECT count(*)::int FROM sessions WHERE suspicious) AS suspicious,
+               (SELECT count(*)::int FROM preview_jobs WHERE status = 'failed' AND error_code ~ '^[A-Z]') AS failed_with_code,
+               (SELECT count(*)::int FROM comments WHERE parent_id IS NOT NULL) AS replies,
+               (SELECT count(*)::int FROM comments WHERE entity_type = 'project') AS project_comments,
+               (SELECT count(*)::int FROM task_attachments WHERE (r2_key IS NULL) = (external_url IS NULL)) AS both_sources,
+               (SELECT count(DISTINCT title)::int FROM tasks) AS distinct_titles,
+               (SELECT count(*)::int FROM tasks) AS tasks`);
       expect(p!.unread).toBeGreaterThan(0.05);
       expect(p!.unread).toBeLessThan(0.6);
       expect(p!.failed_with_code).toBeGreaterThan(0);
@@ -79,20 +79,20 @@ for (const engine of engines) {
       expect(p!.both_sources).toBe(0);
       expect(p!.distinct_titles / p!.tasks).toBeGreaterThan(0.3);
       expect(
-        await rowCount(t.db, "select 1 from users where email !~ '@example\\.(com|org|net)$|@mail\\.example\\.com$|@acme\\.example$'"),
+        await rowCount(t.db, "SELECT 1 FROM users WHERE email !~ '@example\\.(com|org|net)$|@mail\\.example\\.com$|@acme\\.example$'"),
       ).toBe(0);
-      const statuses = await t.db.query<{ status: string }>('select distinct status::text as status from tasks order by 1');
+      const statuses = await t.db.query<{ status: string }>('SELECT DISTINCT status::text AS status FROM tasks ORDER BY 1');
       expect(statuses.map((s) => s.status)).toEqual(['cancelled', 'done', 'in_progress', 'in_review', 'todo']);
     });
 
     it('stores one scrypt hash that verifies the development password, and API keys as SHA-256 only', async () => {
       await seed(t.db, { scale: 'tiny' });
-      const hashes = await t.db.query<{ password_hash: string }>('select distinct password_hash from users');
+      const hashes = await t.db.query<{ password_hash: string }>('SELECT DISTINCT password_hash FROM users');
       expect(hashes).toHaveLength(1);
       expect(hashes[0]!.password_hash).toMatch(/^\$scrypt\$ln=17,r=8,p=1\$/);
       expect(await verifyPassword(DEFAULT_SEED_PASSWORD, hashes[0]!.password_hash)).toBe(true);
       expect(await verifyPassword('wrong password', hashes[0]!.password_hash)).toBe(false);
-      const keys = await t.db.query<{ hashed_key: string; display_prefix: string }>('select hashed_key, display_prefix from api_keys');
+      const keys = await t.db.query<{ hashed_key: string; display_prefix: string }>('SELECT hashed_key, display_prefix FROM api_keys');
       expect(keys.length).toBeGreaterThan(0);
       for (const k of keys) {
         expect(k.hashed_key).toMatch(/^[0-9a-f]{64}$/);
@@ -100,28 +100,28 @@ for (const engine of engines) {
       }
       const tokenLike = TOKEN_PATTERN.source.replace(/^\^|\$$/g, '');
       for (const table of SEEDED_TABLES)
-        expect(await rowCount(t.db, `select 1 from "${table}" t where t::text ~ $1`, [tokenLike]), table).toBe(0);
+        expect(await rowCount(t.db, `SELECT 1 FROM "${table}" t WHERE t::text ~ $1`, [tokenLike]), table).toBe(0);
       // A rotation chain: the new key names the old one, whose grace period is over.
-      expect(await rowCount(t.db, 'select 1 from api_keys where replaced_key_id is not null')).toBeGreaterThan(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM api_keys WHERE replaced_key_id IS NOT NULL')).toBeGreaterThan(0);
       expect(
         await rowCount(
           t.db,
-          "select 1 from api_keys n join api_keys o on o.id = n.replaced_key_id where o.revoked_at is null and (o.expires_at is null or o.expires_at > '2026-11-01')",
+          "SELECT 1 FROM api_keys n JOIN api_keys o ON o.id = n.replaced_key_id WHERE o.revoked_at IS NULL AND (o.expires_at IS NULL OR o.expires_at > '2026-11-01')",
         ),
       ).toBe(0);
     });
 
     it('leaves identity sequences past the seeded ids, so the application can insert', async () => {
       await seed(t.db, { scale: 'tiny' });
-      const [max] = await t.db.query<{ id: number }>('select max(id)::int as id from users');
+      const [max] = await t.db.query<{ id: number }>('SELECT max(id)::int AS id FROM users');
       const [row] = await t.db.query<{ id: number }>(
-        "insert into users (email, password_hash) values ('new.user@example.com', 'x') returning id",
+        "INSERT INTO users (email, password_hash) VALUES ('new.user@example.com', 'x') RETURNING id",
       );
       expect(row!.id).toBe(max!.id + 1);
       const [comment] = await t.db.query<{ id: number }>(
-        "insert into comments (project_id, entity_type, entity_id, author_id, body) values (1, 'project', 1, 1, 'Looks good') returning id",
+        "INSERT INTO comments (project_id, entity_type, entity_id, author_id, body) VALUES (1, 'project', 1, 1, 'Looks good') RETURNING id",
       );
-      expect(comment!.id).toBe(await rowCount(t.db, 'select 1 from comments'));
+      expect(comment!.id).toBe(await rowCount(t.db, 'SELECT 1 FROM comments'));
     });
 
     it('refuses a database with data unless told to truncate, and changes nothing when it refuses', async () => {
@@ -175,7 +175,7 @@ for (const engine of engines) {
     it('seeds only the tiers asked for, and refuses a profile above a tier limit before touching anything', async () => {
       const result = await seed(t.db, { scale: 'tiny', users: 5, tiers: ['pro'] });
       expect(result.users).toEqual({ free: 0, pro: 5, premium: 0 });
-      expect(await rowCount(t.db, "select 1 from users where tier <> 'pro'")).toBe(0);
+      expect(await rowCount(t.db, "SELECT 1 FROM users WHERE tier <> 'pro'")).toBe(0);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
       try {
         const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
@@ -184,7 +184,7 @@ for (const engine of engines) {
         const error = await seed(t.db, { profile: path.join(dir, 'greedy.json'), truncate: true }).catch((e: unknown) => e);
         expect(error).toMatchObject({ code: 'E_INVALID' });
         expect((error as Error).message).toContain('tiers.free.projects goes up to 4 but tier_limits.max_projects for free is 3');
-        expect(await rowCount(t.db, 'select 1 from users')).toBe(5);
+        expect(await rowCount(t.db, 'SELECT 1 FROM users')).toBe(5);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }

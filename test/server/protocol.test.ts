@@ -62,8 +62,10 @@ describe('wire protocol pieces', () => {
 
   it('rewrites COPY … FROM STDIN (simple and extended) to read the blob, and nothing else', () => {
     expect(cstrings(rewriteCopyFromStdin(querySimple('COPY "t" ("a") FROM STDIN'))!)[0]).toBe(`COPY "t" ("a") FROM '/dev/blob'`);
+    // sql-case: lower case on purpose, the rewrite must recognise COPY … FROM STDIN whatever its case
     expect(cstrings(rewriteCopyFromStdin(typed('P', 's', 'copy t from stdin', Buffer.from([0, 0])))!).slice(0, 2)).toEqual([
       's',
+      // sql-case: the rewrite keeps the statement as the client wrote it, and replaces only FROM STDIN
       `copy t FROM '/dev/blob'`,
     ]);
     expect(rewriteCopyFromStdin(querySimple("SELECT 'COPY t FROM STDIN'"))).toBeUndefined();
