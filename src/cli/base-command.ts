@@ -6,7 +6,7 @@ import { checkDataDir } from '../db/data-dir-check.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
 import { describeTarget, resolveTarget, type Target } from '../db/target.js';
-import { showSecret } from '../util/redact.js';
+import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
 import { InterruptGuard } from './interrupt.js';
@@ -84,6 +84,18 @@ export abstract class DevdbCommand<T> extends Command {
       this.exit(report.exitCode);
     }
     return super.finally(error);
+  }
+
+  /**
+   * The command's whole life, --json output included (oclif writes it after finally): a token it
+   * showed on purpose is redacted again afterwards, should the same process run another command.
+   */
+  override async _run<T>(): Promise<T> {
+    try {
+      return await super._run<T>();
+    } finally {
+      forgetShownSecrets();
+    }
   }
 
   /**

@@ -28,6 +28,11 @@ export function showSecret(token: string): string {
   return token;
 }
 
+/** Ends what showSecret allowed, once the command that printed the tokens is done with its output. */
+export function forgetShownSecrets(): void {
+  shownTokens.clear();
+}
+
 /** `text` with every secret devdb recognizes replaced, but the tokens registered with showSecret. */
 export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTokens): string {
   return text

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TOKEN_PATTERN } from '../../src/keys/token.js';
 import type { StatusResult } from '../../src/migrate/migrator.js';
 import { engines, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
@@ -124,3 +125,35 @@ for (const engine of engines) {
     });
   });
 }
+
+describe('a token shown on purpose, in-process', () => {
+  let s: Scratch;
+  beforeAll(async () => {
+    s = await scratch(engines[0]!);
+  });
+  afterAll(() => s.dispose());
+
+  it('is printed by the command that made it (text and --json) and redacted again by the next command in the same process', async () => {
+    for (const json of [false, true]) {
+      const email = `erin-${json ? 'json' : 'text'}@example.com`;
+      expect((await runInProcess(['sql', `INSERT INTO users (email, password_hash) VALUES ('${email}', 'x')`, ...s.args])).code).toBe(0);
+      const created = await runInProcess<{ token: string }>([
+        'keys',
+        'create',
+        '--user',
+        email,
+        '--name',
+        'ci',
+        ...(json ? ['--json'] : []),
+        ...s.args,
+      ]);
+      expect(created.code).toBe(0);
+      const token = json ? (JSON.parse(created.stdout) as { token: string }).token : created.stdout.trim();
+      expect(token).toMatch(TOKEN_PATTERN);
+      const next = await runInProcess(['keys', 'list', '--user', token, ...s.args]);
+      expect(next.code).toBe(1);
+      expect(next.stderr).toContain(`${token.slice(0, 14)}***`);
+      expect(next.stderr).not.toContain(token.slice(14));
+    }
+  });
+});
