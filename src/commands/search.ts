@@ -1,6 +1,16 @@
 import { Args, Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { DEFAULT_LIMIT, ENTITIES, MAX_LIMIT, renderPlans, renderResult, search, type SearchResult } from '../search/index.js';
+import {
+  checkSearchOptions,
+  DEFAULT_LIMIT,
+  ENTITIES,
+  MAX_LIMIT,
+  renderPlans,
+  renderResult,
+  search,
+  type SearchOptions,
+  type SearchResult,
+} from '../search/index.js';
 
 export default class Search extends DevdbCommand<SearchResult> {
   static override summary = 'Ranked, typo-tolerant search over project names, task titles and comment bodies.';
@@ -35,20 +45,19 @@ export default class Search extends DevdbCommand<SearchResult> {
 
   async run(): Promise<SearchResult> {
     const { args, flags } = await this.parse(Search);
-    const threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
-    const result = await this.withDatabase(
-      flags,
-      (db) =>
-        search(db, {
-          term: args.term,
-          in: flags.in.split(','),
-          projectId: flags.project,
-          limit: flags.limit,
-          threshold,
-          explain: flags.explain,
-        }),
-      { create: false, needs: { by: 'search', tables: ENTITIES.map((e) => e.table) } },
-    );
+    const options: SearchOptions = {
+      term: args.term,
+      in: flags.in.split(','),
+      projectId: flags.project,
+      limit: flags.limit,
+      threshold: flags.threshold === undefined ? undefined : Number(flags.threshold),
+      explain: flags.explain,
+    };
+    checkSearchOptions(options);
+    const result = await this.withDatabase(flags, (db) => search(db, options), {
+      create: false,
+      needs: { by: 'search', tables: ENTITIES.map((e) => e.table) },
+    });
     if (flags.explain) for (const line of renderPlans(result)) this.log(line);
     for (const notice of result.notices) this.logToStderr(`note: ${notice}`);
     for (const line of renderResult(result, this.color())) this.log(line);

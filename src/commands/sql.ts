@@ -1,7 +1,7 @@
 import { Args } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { renderTable } from '../cli/table.js';
-import { MAX_SQL_BYTES, cellText, runSql, type SqlResult } from '../sql/index.js';
+import { MAX_SQL_BYTES, cellText, checkStatement, runSql, type SqlResult } from '../sql/index.js';
 import { escapeControlChars } from '../util/control-chars.js';
 
 export default class Sql extends DevdbCommand<SqlResult> {
@@ -16,8 +16,9 @@ export default class Sql extends DevdbCommand<SqlResult> {
 
   async run(): Promise<SqlResult> {
     const { args, flags } = await this.parse(Sql);
-    const text = args.statement ?? (await readStdin());
-    const result = await this.withDatabase(flags, (db) => runSql(db, text));
+    const statement = checkStatement(args.statement ?? (await readStdin()));
+    // A database to look at, not one to make: a mistyped --data-dir is "No database here", not a new folder.
+    const result = await this.withDatabase(flags, (db) => runSql(db, statement), { create: false });
     if (result.columns.length > 0) {
       this.log(
         renderTable(

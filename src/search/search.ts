@@ -68,11 +68,18 @@ export interface SearchResult {
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
+/** Every option checked and parsed, without the database: a usage error (exit 2) comes before anything is opened. */
+export function checkSearchOptions(options: SearchOptions) {
+  return {
+    term: parseTerm(options.term, checkThreshold(options.threshold)),
+    entities: pickEntities(options.in),
+    limit: checkLimit(options.limit ?? DEFAULT_LIMIT),
+    projectId: options.projectId === undefined ? undefined : checkProjectId(options.projectId),
+  };
+}
+
 export async function search(db: Db, options: SearchOptions): Promise<SearchResult> {
-  const term = parseTerm(options.term, checkThreshold(options.threshold));
-  const entities = pickEntities(options.in);
-  const limit = checkLimit(options.limit ?? DEFAULT_LIMIT);
-  const projectId = options.projectId === undefined ? undefined : checkProjectId(options.projectId);
+  const { term, entities, limit, projectId } = checkSearchOptions(options);
   const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
   const shape = { limit, projectId, budget: tuning.scanBudget };
 

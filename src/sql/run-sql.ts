@@ -10,8 +10,8 @@ export interface SqlResult {
   rowCount: number;
 }
 
-/** Runs one statement (parameters are not taken: this is the user's own SQL) and returns its rows. */
-export async function runSql(db: Db, text: string): Promise<SqlResult> {
+/** The statement to run, trimmed; none, or too much, is a usage error before any database is opened. */
+export function checkStatement(text: string): string {
   const statement = text.trim();
   if (statement === '') throw new DevdbError('E_USAGE', 'No SQL given: pass one statement as the argument, or on stdin.');
   if (Buffer.byteLength(statement) > MAX_SQL_BYTES) {
@@ -20,7 +20,12 @@ export async function runSql(db: Db, text: string): Promise<SqlResult> {
       `The SQL is over ${MAX_SQL_BYTES / 1024 / 1024} MiB: run big scripts with psql (devdb psql) or a migration.`,
     );
   }
-  const rows = await db.query(statement);
+  return statement;
+}
+
+/** Runs one statement (parameters are not taken: this is the user's own SQL) and returns its rows. */
+export async function runSql(db: Db, text: string): Promise<SqlResult> {
+  const rows = await db.query(checkStatement(text));
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return { columns, rows, rowCount: rows.length };
 }

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_PATTERN } from '../../src/keys/token.js';
 import type { StatusResult } from '../../src/migrate/migrator.js';
@@ -42,6 +44,29 @@ describe('flag parsing, in-process', () => {
     }
     const refused = await runInProcess(['seed', '--url', 'postgres://me@db.staging.invalid:5432/app']);
     expect(refused.stderr).toMatch(/needs confirmation: pass --yes, or run the command in a terminal/);
+  });
+});
+
+describe('usage errors come before any database is opened, in-process', () => {
+  const missing = '/nonexistent/devdb-never-created';
+  it.each([
+    [
+      ['search', '', '--data-dir', missing],
+      2,
+      'Error: The search term is empty: give the words to look for, e.g. devdb search "login bug".\n',
+    ],
+    [['search', 'login', '--limit', '0', '--data-dir', missing], 2, 'Error: --limit must be a whole number from 1 to 1000 (got 0).\n'],
+    [['sql', '  ', '--data-dir', missing], 2, 'Error: No SQL given: pass one statement as the argument, or on stdin.\n'],
+  ])('devdb %j exits %i with the usage error, not "No database here"', async (args, code, stderr) => {
+    expect(await runInProcess(args)).toMatchObject({ code, stderr });
+  });
+
+  it('devdb sql never makes a database in a mistyped folder', async () => {
+    const typo = path.join(os.tmpdir(), `devdb-typo-${process.pid}`);
+    const r = await runInProcess(['sql', 'SELECT 1', '--data-dir', typo]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: No database here \(/);
+    expect(fs.existsSync(typo)).toBe(false);
   });
 });
 
