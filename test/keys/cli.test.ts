@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
 import { runCli, parseJson, type CliResult } from '../support/cli.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { runInProcess } from '../support/run-command.js';
 import { addUser } from './fixtures.js';
 
 interface JsonKey {
@@ -11,18 +12,64 @@ interface JsonKey {
   expiresAt: string | null;
 }
 
+/**
+ * Port 1 refuses at once: a command that got as far as opening a database would fail with exit 1 ("Could not
+ * connect"), so a usage error here shows the check runs before any database is opened, the same on every engine.
+ */
+const NOWHERE = ['--url', 'postgres://devdb@127.0.0.1:1/devdb'];
+
+describe('devdb keys before any database is opened', () => {
+  const keys = (args: string[]) => runInProcess(['keys', ...args, ...NOWHERE]);
+
+  it('revoke needs --yes without a terminal: exit 2 and one line, as the shell sees it', async () => {
+    const refused = await runCli(['keys', 'revoke', 'devdb_AbCd1234', ...NOWHERE]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('Error: Revoking a key needs confirmation: pass --yes, or run the command in a terminal.\n');
+  });
+
+  it('verify with only blanks on stdin is a usage error', async () => {
+    const empty = await runCli(['keys', 'verify', ...NOWHERE], { input: '  \n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe(
+      'Error: No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.\n',
+    );
+  });
+
+  it('missing flags and arguments without a terminal, and a bad duration, are usage errors', async () => {
+    const noName = await keys(['create', '--user', 'dave@example.com']);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr.trim()).toBe('Error: Missing --name: pass it, or run the command in a terminal to be asked for it.');
+    const noUser = await keys(['create', '--name', 'x']);
+    expect(noUser.code).toBe(2);
+    expect(noUser.stderr.trim()).toBe('Error: Missing --user: pass it, or run the command in a terminal to be asked for it.');
+    const noKey = await keys(['rotate']);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toMatch(/^Error: Missing the key argument/);
+    const badDuration = await keys(['create', '--user', 'dave@example.com', '--name', 'x', '--expires-in', '3 months']);
+    expect(badDuration.code).toBe(2);
+    expect(badDuration.stderr).toContain('--expires-in takes a duration like 90d');
+  });
+});
+
 for (const engine of engines) {
   describe(`devdb keys on ${engine}`, () => {
     let s: Scratch;
-    /** Every token create and rotate printed so far. */
+    /**
+     * Every token create and rotate printed so far. They are printed in this process, which registers them with
+     * showSecret for good, so in-process runs would print them unredacted: quietly then checks that a command does not
+     * print them at all, not merely that redaction hides them.
+     */
     const tokens: string[] = [];
-    const keys = (args: string[], input?: string) => runCli(['keys', ...args, ...s.args], input === undefined ? {} : { input });
-    /** Runs a command that must never print a token, and checks right away that it printed none of them. */
-    const quietly = async (args: string[], input?: string): Promise<CliResult> => {
-      const result = await keys(args, input);
-      for (const token of tokens) expect(result.stdout + result.stderr, `keys ${args.join(' ')}`).not.toContain(randomPartOf(token));
+    const keys = (args: string[]) => runInProcess(['keys', ...args, ...s.args]);
+    /** Piped stdin needs a real process. */
+    const piped = (args: string[], input: string) => runCli(['keys', ...args, ...s.args], { input });
+    /** Checks right away that a command that must never print a token printed none of them. */
+    const quietly = async (run: Promise<CliResult>, what: string): Promise<CliResult> => {
+      const result = await run;
+      for (const token of tokens) expect(result.stdout + result.stderr, what).not.toContain(randomPartOf(token));
       return result;
     };
+    const quiet = (args: string[]) => quietly(keys(args), `keys ${args.join(' ')}`);
 
     beforeAll(async () => {
       s = await scratch(engine);
@@ -56,38 +103,35 @@ for (const engine of engines) {
 
     it('verify reads the token from stdin or "-", says valid, and never echoes it', async () => {
       const [token] = tokens;
-      const piped = await quietly(['verify'], `${token}\n`);
-      expect(piped.code).toBe(0);
-      expect(piped.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of carol@example.com, expires /);
-      const dash = await quietly(['verify', '-', '--json'], token!);
+      const fromPipe = await quietly(piped(['verify'], `${token}\n`), 'keys verify < token');
+      expect(fromPipe.code).toBe(0);
+      expect(fromPipe.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of carol@example.com, expires /);
+      const dash = await quietly(piped(['verify', '-', '--json'], token!), 'keys verify - --json < token');
       expect(parseJson<{ valid: boolean; key: { lastUsedAt: string | null } }>(dash)).toMatchObject({ valid: true });
       expect(parseJson<{ key: { lastUsedAt: string | null } }>(dash).key.lastUsedAt).not.toBeNull();
     });
 
-    it('verify fails with exit 1 and the reason; no token is a usage error', async () => {
+    it('verify fails with exit 1 and the reason', async () => {
       const token = tokens[0]!;
-      const bad = await quietly(['verify'], token.slice(0, 20) + (token[20] === 'x' ? 'y' : 'x') + token.slice(21));
+      const bad = await quiet(['verify', token.slice(0, 20) + (token[20] === 'x' ? 'y' : 'x') + token.slice(21)]);
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim()).toBe('Error: invalid: bad_checksum: its checksum does not match, so it was mistyped or cut short.');
-      const malformed = await quietly(['verify', '--json'], 'hello');
+      const malformed = await quiet(['verify', '--json', 'hello']);
       expect(malformed.code).toBe(1);
       expect(parseJson(malformed)).toMatchObject({
         error: { code: 'E_INVALID', details: { valid: false, reason: 'malformed', keyId: null } },
       });
-      const empty = await quietly(['verify'], '  \n');
-      expect(empty.code).toBe(2);
-      expect(empty.stderr).toContain('No token given');
     });
 
     it('list shows keys and states, never a token or a hash', async () => {
-      const text = await quietly(['list', '--user', 'carol@example.com']);
+      const text = await quiet(['list', '--user', 'carol@example.com']);
       expect(text.code).toBe(0);
       expect(text.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+NAME\s+PREFIX\s+STATE\s+CREATED\s+LAST USED\s+EXPIRES\s+NOTE$/);
       expect(text.stdout).toContain(tokens[0]!.slice(0, 14));
-      const json = parseJson<{ keys: Record<string, unknown>[]; total: number }>(await quietly(['list', '--json', '--state', 'active']));
+      const json = parseJson<{ keys: Record<string, unknown>[]; total: number }>(await quiet(['list', '--json', '--state', 'active']));
       expect(json.total).toBe(2);
       expect(JSON.stringify(json)).not.toMatch(/hash|[0-9a-f]{64}/i);
-      const none = await quietly(['list', '--user', 'dave@example.com']);
+      const none = await quiet(['list', '--user', 'dave@example.com']);
       expect(none.stdout.trim()).toBe('No API keys for dave@example.com. Create one with devdb keys create.');
     });
 
@@ -98,9 +142,9 @@ for (const engine of engines) {
       const body = parseJson<{ token: string; previous: JsonKey; key: JsonKey }>(rotated);
       tokens.push(body.token);
       expect(body.previous.state).toBe('expired');
-      expect((await quietly(['verify'], old)).stderr).toContain('invalid: expired');
-      expect((await quietly(['verify'], body.token)).code).toBe(0);
-      const again = await quietly(['rotate', String(body.previous.id)]);
+      expect((await quiet(['verify', old])).stderr).toContain('invalid: expired');
+      expect((await quiet(['verify', body.token])).code).toBe(0);
+      const again = await quiet(['rotate', String(body.previous.id)]);
       expect(again.code).toBe(1);
       expect(again.stderr.trim()).toBe(
         `Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: rotate key ${body.key.id} instead.`,
@@ -112,35 +156,23 @@ for (const engine of engines) {
       expect(graced.stderr).toContain(`The old key ${body.key.displayPrefix} keeps working until`);
     });
 
-    it('revoke needs --yes without a terminal, then ends the key at once', async () => {
+    it('revoke ends the key at once, and refuses a whole token as its argument', async () => {
       const target = tokens[0]!.slice(0, 14);
-      const refused = await quietly(['revoke', target]);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr.trim()).toBe('Error: Revoking a key needs confirmation: pass --yes, or run the command in a terminal.');
-      expect((await quietly(['verify'], tokens[0])).code).toBe(0);
-      const revoked = await quietly(['revoke', target, '--yes']);
+      expect((await quiet(['verify', tokens[0]!])).code).toBe(0);
+      const revoked = await quiet(['revoke', target, '--yes']);
       expect(revoked.code).toBe(0);
       expect(revoked.stdout).toContain(`Revoked key`);
-      expect((await quietly(['verify'], tokens[0])).stderr).toContain('invalid: revoked');
-      const whole = await quietly(['revoke', tokens[0]!, '--yes']);
+      expect((await quiet(['verify', tokens[0]!])).stderr).toContain('invalid: revoked');
+      const whole = await quiet(['revoke', tokens[0]!, '--yes']);
       expect(whole.code).toBe(2);
     });
 
-    it('missing flags without a terminal are usage errors; the quota is a failure', async () => {
-      const noName = await quietly(['create', '--user', 'dave@example.com']);
-      expect(noName.code).toBe(2);
-      expect(noName.stderr.trim()).toBe('Error: Missing --name: pass it, or run the command in a terminal to be asked for it.');
-      expect((await quietly(['create', '--name', 'x'])).code).toBe(2);
-      expect((await quietly(['rotate'])).code).toBe(2);
-      const badDuration = await quietly(['create', '--user', 'dave@example.com', '--name', 'x', '--expires-in', '3 months']);
-      expect(badDuration.code).toBe(2);
-      expect(badDuration.stderr).toContain('--expires-in takes a duration like 90d');
-
+    it('the tier quota is a failure in one line', async () => {
       for (const name of ['one', 'two']) {
         const made = await keys(['create', '--user', 'dave@example.com', '--name', name]);
         tokens.push(made.stdout.trim());
       }
-      const over = await quietly(['create', '--user', 'dave@example.com', '--name', 'three']);
+      const over = await quiet(['create', '--user', 'dave@example.com', '--name', 'three']);
       expect(over.code).toBe(1);
       expect(over.stderr.trim()).toMatch(
         /^Error: dave@example.com already has 2 active API key\(s\) and the free tier allows 2: revoke one/,
