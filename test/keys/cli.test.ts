@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
+import { generateToken, randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
 import { runCli, parseJson, type CliResult } from '../support/cli.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
@@ -27,7 +27,13 @@ describe('devdb keys before any database is opened', () => {
     expect(refused.stderr).toBe('Error: Revoking a key needs confirmation: pass --yes, or run the command in a terminal.\n');
   });
 
-  it('verify with only blanks on stdin is a usage error', async () => {
+  it('verify "-" reads its token from stdin; only blanks there are a usage error', async () => {
+    const { token } = generateToken();
+    const read = await runCli(['keys', 'verify', '-', ...NOWHERE], { input: `${token}\n` });
+    // It read a token and went on to the database.
+    expect(read.code).toBe(1);
+    expect(read.stderr).toMatch(/^Error: Could not connect to postgres:\/\/devdb@127\.0\.0\.1:1\/devdb/);
+    expect(read.stderr).not.toContain(randomPartOf(token));
     const empty = await runCli(['keys', 'verify', ...NOWHERE], { input: '  \n' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe(
@@ -101,14 +107,14 @@ for (const engine of engines) {
       tokens.push(body.token);
     });
 
-    it('verify reads the token from stdin or "-", says valid, and never echoes it', async () => {
+    it('verify reads the token from stdin, says valid, updates last use, and never echoes it', async () => {
       const [token] = tokens;
       const fromPipe = await quietly(piped(['verify'], `${token}\n`), 'keys verify < token');
       expect(fromPipe.code).toBe(0);
       expect(fromPipe.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of carol@example.com, expires /);
-      const dash = await quietly(piped(['verify', '-', '--json'], token!), 'keys verify - --json < token');
-      expect(parseJson<{ valid: boolean; key: { lastUsedAt: string | null } }>(dash)).toMatchObject({ valid: true });
-      expect(parseJson<{ key: { lastUsedAt: string | null } }>(dash).key.lastUsedAt).not.toBeNull();
+      const json = await quiet(['verify', token!, '--json']);
+      expect(parseJson<{ valid: boolean; key: { lastUsedAt: string | null } }>(json)).toMatchObject({ valid: true });
+      expect(parseJson<{ key: { lastUsedAt: string | null } }>(json).key.lastUsedAt).not.toBeNull();
     });
 
     it('verify fails with exit 1 and the reason', async () => {
@@ -147,7 +153,8 @@ for (const engine of engines) {
       const again = await quiet(['rotate', String(body.previous.id)]);
       expect(again.code).toBe(1);
       expect(again.stderr.trim()).toBe(
-        `Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: rotate key ${body.key.id} instead.`,
+        `Error: Key ${body.previous.id} (${body.previous.displayPrefix}) was already rotated to key ${body.key.id}: ` +
+          `rotate key ${body.key.id} instead.`,
       );
 
       const graced = await keys(['rotate', String(body.key.id), '--grace', '2h']);

@@ -65,7 +65,7 @@ describe('keys hardening before any database is opened', () => {
     );
   });
 
-  it('rotate and revoke never take their key argument from piped stdin', async () => {
+  it('rotate and revoke never take their key argument from piped stdin; verify reads its token there, and never prints it', async () => {
     for (const args of [['revoke', '--yes'], ['rotate']]) {
       const result = await runCli(['keys', ...args, ...NOWHERE], { input: '1\n' });
       expect(result.code, args[0]).toBe(2);
@@ -73,18 +73,11 @@ describe('keys hardening before any database is opened', () => {
         'Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n',
       );
     }
-    // verify does read the pipe: with the token read, it goes on to the database.
-    const verify = await runCli(['keys', 'verify', ...NOWHERE], { input: token });
-    expect(verify.code).toBe(1);
-    expect(verify.stderr).toMatch(/^Error: Could not connect to postgres:\/\/devdb@127\.0\.0\.1:1\/devdb/);
-  });
-
-  it('verify does not print a token it read from stdin (text, --json)', async () => {
     for (const json of [[], ['--json']]) {
       const result = await runCli(['keys', 'verify', ...json, ...NOWHERE], { input: token });
       // It read the token and went on to the database: the failure to connect is what is left to print.
-      expect(result.code).toBe(1);
-      expect(result.stdout + result.stderr).toContain('Could not connect');
+      expect(result.code, json.join('')).toBe(1);
+      expect(result.stdout + result.stderr).toContain('Could not connect to postgres://devdb@127.0.0.1:1/devdb');
       expect(result.stdout + result.stderr).not.toContain(secretOf(token));
     }
   });
