@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKey, type CreatedKey } from '../../src/keys/index.js';
 import { generateToken, randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
 import { runCli, parseJson, type CliResult } from '../support/cli.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
-import { addUser } from './fixtures.js';
+import { addUser, DAY } from './fixtures.js';
 
 interface JsonKey {
   id: number;
@@ -61,14 +62,13 @@ for (const engine of engines) {
   describe(`devdb keys on ${engine}`, () => {
     let s: Scratch;
     /**
-     * Every token create and rotate printed so far. They are printed in this process, which registers them with
-     * showSecret for good, so in-process runs would print them unredacted: quietly then checks that a command does not
-     * print them at all, not merely that redaction hides them.
+     * Each test's own keys, made through the library: keys create in this process would register their tokens with
+     * showSecret, and in-process runs would then print them unredacted where a real process redacts them.
      */
+    const fixture: Record<'verified' | 'invalid' | 'listed' | 'rotated' | 'revoked', CreatedKey> = {} as never;
+    /** Every token that exists, for quietly; tokens that create and rotate print are added as they are printed. */
     const tokens: string[] = [];
     const keys = (args: string[]) => runInProcess(['keys', ...args, ...s.args]);
-    /** Piped stdin needs a real process. */
-    const piped = (args: string[], input: string) => runCli(['keys', ...args, ...s.args], { input });
     /** Checks right away that a command that must never print a token printed none of them. */
     const quietly = async (run: Promise<CliResult>, what: string): Promise<CliResult> => {
       const result = await run;
@@ -81,11 +81,29 @@ for (const engine of engines) {
       s = await scratch(engine);
       const db = await openScratch(s);
       try {
-        await addUser(db, 'carol@example.com', 'pro');
-        await addUser(db, 'dave@example.com', 'free');
+        for (const [user, tier] of [
+          ['carol@example.com', 'pro'],
+          ['vera@example.com', 'pro'],
+          ['lisa@example.com', 'pro'],
+          ['nobody@example.com', 'pro'],
+          ['rob@example.com', 'pro'],
+          ['dave@example.com', 'free'],
+        ] as const)
+          await addUser(db, user, tier);
+        const make = (user: string, name: string, expiresInMs: number | null = null) => createKey(db, { user, name, expiresInMs });
+        fixture.verified = await make('vera@example.com', 'ci', 90 * DAY);
+        fixture.invalid = await make('vera@example.com', 'typo');
+        fixture.listed = await make('lisa@example.com', 'ci', 90 * DAY);
+        await make('lisa@example.com', 'deploy');
+        fixture.rotated = await make('rob@example.com', 'deploy');
+        fixture.revoked = await make('rob@example.com', 'old');
+        // dave is on the free tier: two active keys is his quota.
+        await make('dave@example.com', 'one');
+        await make('dave@example.com', 'two');
       } finally {
         await db.close();
       }
+      tokens.push(...Object.values(fixture).map((k) => k.token));
     });
     afterAll(async () => {
       await s.dispose();
@@ -108,17 +126,18 @@ for (const engine of engines) {
     });
 
     it('verify reads the token from stdin, says valid, updates last use, and never echoes it', async () => {
-      const [token] = tokens;
-      const fromPipe = await quietly(piped(['verify'], `${token}\n`), 'keys verify < token');
+      const { token } = fixture.verified;
+      // Piped stdin needs a real process.
+      const fromPipe = await quietly(runCli(['keys', 'verify', ...s.args], { input: `${token}\n` }), 'keys verify < token');
       expect(fromPipe.code).toBe(0);
-      expect(fromPipe.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of carol@example.com, expires /);
-      const json = await quiet(['verify', token!, '--json']);
+      expect(fromPipe.stdout).toMatch(/^valid: key \d+ "ci" \(devdb_\w{8}\) of vera@example.com, expires /);
+      const json = await quiet(['verify', token, '--json']);
       expect(parseJson<{ valid: boolean; key: { lastUsedAt: string | null } }>(json)).toMatchObject({ valid: true });
       expect(parseJson<{ key: { lastUsedAt: string | null } }>(json).key.lastUsedAt).not.toBeNull();
     });
 
     it('verify fails with exit 1 and the reason', async () => {
-      const token = tokens[0]!;
+      const { token } = fixture.invalid;
       const bad = await quiet(['verify', token.slice(0, 20) + (token[20] === 'x' ? 'y' : 'x') + token.slice(21)]);
       expect(bad.code).toBe(1);
       expect(bad.stderr.trim()).toBe('Error: invalid: bad_checksum: its checksum does not match, so it was mistyped or cut short.');
@@ -130,19 +149,21 @@ for (const engine of engines) {
     });
 
     it('list shows keys and states, never a token or a hash', async () => {
-      const text = await quiet(['list', '--user', 'carol@example.com']);
+      const text = await quiet(['list', '--user', 'lisa@example.com']);
       expect(text.code).toBe(0);
       expect(text.stdout.split('\n')[0]).toMatch(/^ID\s+USER\s+NAME\s+PREFIX\s+STATE\s+CREATED\s+LAST USED\s+EXPIRES\s+NOTE$/);
-      expect(text.stdout).toContain(tokens[0]!.slice(0, 14));
-      const json = parseJson<{ keys: Record<string, unknown>[]; total: number }>(await quiet(['list', '--json', '--state', 'active']));
+      expect(text.stdout).toContain(fixture.listed.key.displayPrefix);
+      const json = parseJson<{ keys: Record<string, unknown>[]; total: number }>(
+        await quiet(['list', '--json', '--user', 'lisa@example.com', '--state', 'active']),
+      );
       expect(json.total).toBe(2);
       expect(JSON.stringify(json)).not.toMatch(/hash|[0-9a-f]{64}/i);
-      const none = await quiet(['list', '--user', 'dave@example.com']);
-      expect(none.stdout.trim()).toBe('No API keys for dave@example.com. Create one with devdb keys create.');
+      const none = await quiet(['list', '--user', 'nobody@example.com']);
+      expect(none.stdout.trim()).toBe('No API keys for nobody@example.com. Create one with devdb keys create.');
     });
 
     it('rotate prints the new token; with --grace 0 the old one stops working', async () => {
-      const old = tokens[1]!;
+      const old = fixture.rotated.token;
       const rotated = await keys(['rotate', old.slice(0, 14), '--grace', '0', '--json']);
       expect(rotated.code).toBe(0);
       const body = parseJson<{ token: string; previous: JsonKey; key: JsonKey }>(rotated);
@@ -164,21 +185,17 @@ for (const engine of engines) {
     });
 
     it('revoke ends the key at once, and refuses a whole token as its argument', async () => {
-      const target = tokens[0]!.slice(0, 14);
-      expect((await quiet(['verify', tokens[0]!])).code).toBe(0);
-      const revoked = await quiet(['revoke', target, '--yes']);
+      const { token, key } = fixture.revoked;
+      expect((await quiet(['verify', token])).code).toBe(0);
+      const revoked = await quiet(['revoke', key.displayPrefix, '--yes']);
       expect(revoked.code).toBe(0);
       expect(revoked.stdout).toContain(`Revoked key`);
-      expect((await quiet(['verify', tokens[0]!])).stderr).toContain('invalid: revoked');
-      const whole = await quiet(['revoke', tokens[0]!, '--yes']);
+      expect((await quiet(['verify', token])).stderr).toContain('invalid: revoked');
+      const whole = await quiet(['revoke', token, '--yes']);
       expect(whole.code).toBe(2);
     });
 
     it('the tier quota is a failure in one line', async () => {
-      for (const name of ['one', 'two']) {
-        const made = await keys(['create', '--user', 'dave@example.com', '--name', name]);
-        tokens.push(made.stdout.trim());
-      }
       const over = await quiet(['create', '--user', 'dave@example.com', '--name', 'three']);
       expect(over.code).toBe(1);
       expect(over.stderr.trim()).toMatch(
