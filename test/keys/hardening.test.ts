@@ -13,7 +13,7 @@ const secretOf = (token: string) => token.slice(14);
 /**
  * The same command three ways: plain, --json, and with DEBUG's stack traces. In-process runs print what the
  * real process prints in all three (the DEBUG stack differs only in its file paths, source-mapped in a real
- * process), so the leak checks run in-process; one case per describe runs as a real process.
+ * process), so the leak checks run in-process, and one of them runs again as a real process.
  */
 const MODES: { name: string; args: string[]; env: Record<string, string> }[] = [
   { name: 'text', args: [], env: {} },
