@@ -1,85 +1,157 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_PATTERN } from '../../src/keys/token.js';
-import { parseJson, runCli, type CliResult } from '../support/cli.js';
+import { createKey } from '../../src/keys/index.js';
+import { generateToken, TOKEN_PATTERN } from '../../src/keys/token.js';
+import { runCli, type CliResult } from '../support/cli.js';
 import { engines, openScratch, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+import { runInProcess } from '../support/run-command.js';
 import { addUser } from './fixtures.js';
 
 /** What must never appear: a token past its 14-character display prefix, which listings show anyway. */
 const secretOf = (token: string) => token.slice(14);
 
-/** The same command three ways: plain, --json, and with DEBUG's stack traces. */
+/**
+ * The same command three ways: plain, --json, and with DEBUG's stack traces. In-process runs print what the
+ * real process prints in all three (the DEBUG stack differs only in its file paths, source-mapped in a real
+ * process), so the leak checks run in-process, and one of them runs again as a real process.
+ */
 const MODES: { name: string; args: string[]; env: Record<string, string> }[] = [
   { name: 'text', args: [], env: {} },
   { name: '--json', args: ['--json'], env: {} },
   { name: 'DEBUG', args: [], env: { DEBUG: '1' } },
 ];
 
+/** A failure that names the token only by its redacted prefix; in DEBUG mode the stack must be there, or DEBUG was not on. */
+function expectRedactedFailure(result: CliResult, mode: (typeof MODES)[number], token: string, code: number): void {
+  expect(result.code, mode.name).toBe(code);
+  expect(result.stdout + result.stderr, mode.name).not.toContain(secretOf(token));
+  expect(result.stdout + result.stderr, mode.name).toContain(`${token.slice(0, 14)}***`);
+  if (mode.name === 'DEBUG') expect(result.stderr, 'DEBUG prints the stack').toMatch(/^ {4}at /m);
+}
+
+/**
+ * Port 1 refuses at once: a command that got as far as opening a database would fail with exit 1 ("Could not
+ * connect"), so a usage error here shows the check runs before any database is opened, the same on every engine.
+ */
+const NOWHERE = ['--url', 'postgres://devdb@127.0.0.1:1/devdb'];
+
+describe('keys hardening before any database is opened', () => {
+  const { token } = generateToken();
+  const keys = (args: string[], env: Record<string, string> = {}) => runInProcess(['keys', ...args, ...NOWHERE], { env });
+
+  // Finding 2 of issue 15: each of these echoed the whole token on stderr.
+  const leaks: [string, (t: string) => string[]][] = [
+    ['keys create --expires-in $T', (t) => ['create', '--user', 'carol@example.com', '--name', 'x', '--expires-in', t]],
+    ['keys rotate --grace $T', (t) => ['rotate', '1', '--grace', t]],
+    ['keys verify --token=$T', (t) => ['verify', `--token=${t}`]],
+  ];
+  it.each(leaks)('%s is a usage error that does not print the token (text, --json, DEBUG)', async (_label, args) => {
+    for (const mode of MODES) expectRedactedFailure(await keys([...args(token), ...mode.args], mode.env), mode, token, 2);
+  });
+
+  it('does not print the token from a real process either, DEBUG stack included', async () => {
+    const result = await runCli(['keys', 'rotate', '1', '--grace', token, ...NOWHERE], { env: { DEBUG: '1' } });
+    expectRedactedFailure(result, MODES[2]!, token, 2);
+    expect(result.stderr.split('\n')[0]).toBe(
+      `Error: --grace takes a duration like 90d, 24h, 1h30m or 2w (units s, m, h, d, w), not "${token.slice(0, 14)}***".`,
+    );
+  });
+
+  it('a --limit too large is a usage error, not a bigint overflow', async () => {
+    const limit = await keys(['list', '--limit', '99999999999999999999']);
+    expect(limit.code).toBe(2);
+    expect(limit.stderr).toMatch(
+      /^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/,
+    );
+  });
+
+  it('rotate and revoke never take their key argument from piped stdin; verify reads its token there, and never prints it', async () => {
+    for (const args of [['revoke', '--yes'], ['rotate']]) {
+      const result = await runCli(['keys', ...args, ...NOWHERE], { input: '1\n' });
+      expect(result.code, args[0]).toBe(2);
+      expect(result.stderr).toBe(
+        'Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n',
+      );
+    }
+    for (const json of [[], ['--json']]) {
+      const result = await runCli(['keys', 'verify', ...json, ...NOWHERE], { input: token });
+      // It read the token and went on to the database: the failure to connect is what is left to print.
+      expect(result.code, json.join('')).toBe(1);
+      expect(result.stdout + result.stderr).toContain('Could not connect to postgres://devdb@127.0.0.1:1/devdb');
+      expect(result.stdout + result.stderr).not.toContain(secretOf(token));
+    }
+  });
+
+  it('verify refuses more than 4 KiB of stdin at once, with a usage error', async () => {
+    const started = performance.now();
+    const result = await runCli(['keys', 'verify', ...NOWHERE], { input: `${token}\n${'x'.repeat(16 * 1024 * 1024)}` });
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe('Error: stdin holds more than 4096 bytes, too much for a token: pipe only that.');
+    expect(result.stderr).not.toContain(secretOf(token));
+    expect(performance.now() - started).toBeLessThan(30_000);
+  });
+});
+
 for (const engine of engines) {
   describe(`keys hardening on ${engine}`, () => {
     let s: Scratch;
     let token: string;
     let keyId: number;
-    const keys = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
-      runCli(['keys', ...args, ...s.args], options);
+    const keys = (args: string[], env: Record<string, string> = {}) => runInProcess(['keys', ...args, ...s.args], { env });
 
     beforeAll(async () => {
       s = await scratch(engine);
       const db = await openScratch(s);
       try {
         await addUser(db, 'carol@example.com', 'pro');
+        // Made through the library, not the CLI: keys create in this process would register its token with showSecret,
+        // and every later in-process run would then print it in full where a real process redacts it.
+        ({
+          token,
+          key: { id: keyId },
+        } = await createKey(db, { user: 'carol@example.com', name: 'ci' }));
       } finally {
         await db.close();
       }
-      const created = await keys(['create', '--user', 'carol@example.com', '--name', 'ci', '--json']);
-      ({
-        token,
-        key: { id: keyId },
-      } = parseJson<{ token: string; key: { id: number } }>(created));
-      expect(token).toMatch(TOKEN_PATTERN);
     });
     afterAll(async () => {
       await s.dispose();
     });
 
-    // Finding 2 of issue 15: each of these echoed the whole token on stderr.
+    // Finding 2 of issue 15: each of these echoed the whole token on stderr. These fail once the database is open.
     const leaks: [string, (t: string) => string[], number][] = [
       ['keys list --user $T', (t) => ['list', '--user', t], 1],
       ['keys create --user $T', (t) => ['create', '--user', t, '--name', 'x'], 1],
-      ['keys create --expires-in $T', (t) => ['create', '--user', 'carol@example.com', '--name', 'x', '--expires-in', t], 2],
-      ['keys rotate --grace $T', (t) => ['rotate', '1', '--grace', t], 2],
       ['keys revoke "DEVDB_TOKEN=$T"', (t) => ['revoke', `DEVDB_TOKEN=${t}`, '--yes'], 2],
       ['keys rotate "Bearer $T"', (t) => ['rotate', `Bearer ${t}`], 2],
-      ['keys verify --token=$T', (t) => ['verify', `--token=${t}`], 2],
     ];
     it.each(leaks)('%s fails without printing the token (text, --json, DEBUG)', async (_label, args, code) => {
-      for (const mode of MODES) {
-        const result = await keys([...args(token), ...mode.args], { env: mode.env });
-        expect(result.code, mode.name).toBe(code);
-        expect(result.stdout + result.stderr, mode.name).not.toContain(secretOf(token));
-        expect(result.stdout + result.stderr, mode.name).toContain(`${token.slice(0, 14)}***`);
-      }
+      for (const mode of MODES) expectRedactedFailure(await keys([...args(token), ...mode.args], mode.env), mode, token, code);
     });
 
     it('no keys command but create and rotate prints a token, wherever the token is passed', async () => {
+      expect(token).toMatch(TOKEN_PATTERN);
       // Every keys command, and how to hand it a live token; a new command must be added here (or to the two that print).
-      const quiet: Record<string, (t: string) => { args: string[]; input?: string }[]> = {
-        list: (t) => [{ args: ['list'] }, { args: ['list', '--json'] }, { args: ['list', '--user', t] }],
+      // verify prints the same whether the token came as its argument or on stdin; the piped token has its own case above.
+      const quiet: Record<string, (t: string) => string[][]> = {
+        list: (t) => [['list'], ['list', '--json'], ['list', '--user', t]],
         verify: (t) => [
-          { args: ['verify'], input: t },
-          { args: ['verify', '--json'], input: t },
-          { args: ['verify', t] },
-          { args: ['verify', `${t}x`] },
+          ['verify', t],
+          ['verify', t, '--json'],
+          ['verify', `${t}x`],
         ],
-        revoke: (t) => [{ args: ['revoke', t, '--yes'] }, { args: ['revoke', t, '--yes', '--json'] }],
+        revoke: (t) => [
+          ['revoke', t, '--yes'],
+          ['revoke', t, '--yes', '--json'],
+        ],
       };
       const printers = ['create', 'rotate'];
       const commands = fs.readdirSync(new URL('../../src/commands/keys/', import.meta.url)).map((f) => f.replace(/\.ts$/, ''));
       expect(commands.sort()).toEqual([...printers, ...Object.keys(quiet)].sort());
       for (const [name, cases] of Object.entries(quiet)) {
-        for (const c of cases(token)) {
-          const result = await keys(c.args, c.input === undefined ? {} : { input: c.input });
-          expect(result.stdout + result.stderr, `keys ${name} ${c.args.join(' ')}`).not.toContain(secretOf(token));
+        for (const args of cases(token)) {
+          const result = await keys(args);
+          expect(result.stdout + result.stderr, `keys ${name} ${args.join(' ')}`).not.toContain(secretOf(token));
         }
       }
       // The two that print do so once, on stdout, and only their own new token.
@@ -103,31 +175,6 @@ for (const engine of engines) {
           /^Error: 99999999999999999999 is too large to be a (key|user) id: ids run from 1 to 9007199254740991\.$/,
         );
       }
-      const limit = await keys(['list', '--limit', '99999999999999999999']);
-      expect(limit.code).toBe(2);
-      expect(limit.stderr).toMatch(
-        /^Error: Parsing --limit; Expected an integer less than or equal to 10000 but received: 99999999999999999999\. See --help\.\n$/,
-      );
-    });
-
-    it('rotate and revoke never take their key argument from piped stdin', async () => {
-      for (const args of [['revoke', '--yes'], ['rotate']]) {
-        const result = await keys(args, { input: `${keyId}\n` });
-        expect(result.code, args[0]).toBe(2);
-        expect(result.stderr).toBe(
-          'Error: Missing the key argument (an id or display prefix): pass it, or run the command in a terminal to be asked for it.\n',
-        );
-      }
-      expect((await keys(['verify'], { input: token })).code).toBe(0);
-    });
-
-    it('verify refuses more than 4 KiB of stdin at once, with a usage error', async () => {
-      const started = performance.now();
-      const result = await keys(['verify'], { input: `${token}\n${'x'.repeat(16 * 1024 * 1024)}` });
-      expect(result.code).toBe(2);
-      expect(result.stderr.trim()).toBe('Error: stdin holds more than 4096 bytes, too much for a token: pipe only that.');
-      expect(result.stderr).not.toContain(secretOf(token));
-      expect(performance.now() - started).toBeLessThan(30_000);
     });
 
     it('stored names with terminal escapes are printed escaped by create, list, rotate and revoke', async () => {
@@ -156,10 +203,11 @@ describe.runIf(postgresUrl)('a password with an unencoded @', () => {
     const server = new URL(postgresUrl);
     const url = `postgres://leaky:Le@kyPw9Q@${server.host}/devdb_no_such_db`;
     for (const mode of MODES) {
-      const result: CliResult = await runCli(['migrate', 'status', '--url', url, ...mode.args], { env: mode.env });
+      const result = await runInProcess(['migrate', 'status', '--url', url, ...mode.args], { env: mode.env });
       expect(result.code, mode.name).toBe(1);
       expect(result.stdout + result.stderr, mode.name).not.toMatch(/kyPw9Q|Le@ky/);
       expect(result.stdout + result.stderr, mode.name).toContain(`leaky:***@${server.host}`);
+      if (mode.name === 'DEBUG') expect(result.stderr, 'DEBUG prints the stack').toMatch(/^ {4}at /m);
     }
   });
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/describe-error.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
+import { runInProcess } from '../support/run-command.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 const NOBODY = 65534;
@@ -39,12 +40,12 @@ describe('paths devdb cannot use', () => {
 
   it('--data-dir at a file, or under one, is a usage error in one line', async () => {
     const file = path.join(dir, 'a-file');
-    const at = await runCli(['keys', 'list', '--data-dir', file]);
+    const at = await runInProcess(['keys', 'list', '--data-dir', file]);
     expect({ code: at.code, stderr: at.stderr }).toEqual({
       code: 2,
       stderr: `Error: The embedded database folder ${file} is a file: point --data-dir (or DEVDB_DATA_DIR) at a folder; a missing one is created.\n`,
     });
-    const under = await runCli(['migrate', 'status', '--data-dir', path.join(file, 'db')]);
+    const under = await runInProcess(['migrate', 'status', '--data-dir', path.join(file, 'db')]);
     expect(under.code).toBe(2);
     expect(under.stderr).toBe(
       `Error: Cannot create the embedded database folder ${path.join(file, 'db')}: ${file} is a file. Point --data-dir (or DEVDB_DATA_DIR) elsewhere.\n`,
