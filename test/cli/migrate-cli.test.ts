@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openPglite } from '../../src/db/pglite-adapter.js';
 import { parseJson, runCli } from '../support/cli.js';
 import { engines, postgresUrl, scratch, type Scratch, type TestEngine } from '../support/engines.js';
@@ -74,6 +74,8 @@ describe('devdb setup and reset', () => {
   // Spawned: the embedded default is ./.devdb of the working directory, and runInProcess cannot set one.
   it('sets up the embedded default in ./.devdb of the working directory, twice without harm', async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-cwd-'));
+    // An empty embedded folder, copied: creating one from nothing (PGlite's initdb, seconds) is covered in project.test.ts.
+    fs.cpSync(inject('pgliteTemplates').empty, path.join(cwd, '.devdb'), { recursive: true });
     try {
       const first = await runCli(['setup', '--json'], { cwd });
       expect(first.code).toBe(0);
