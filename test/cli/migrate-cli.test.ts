@@ -136,7 +136,8 @@ describe('migration errors and foreign databases through the CLI', () => {
         expect(result.stdout).toContain('applied 1_ok');
         const lines = result.stderr.trimEnd().split('\n');
         expect(lines[0]).toBe(
-          `Error: Migration 2_bad (up) failed at ${path.join(dir, '2_bad.sql')}:3:3: function nope(integer) does not exist (SQLSTATE 42883)`,
+          `Error: Migration 2_bad (up) failed at ${path.join(dir, '2_bad.sql')}:3:3: ` +
+            'function nope(integer) does not exist (SQLSTATE 42883)',
         );
         expect(lines.slice(1, 3)).toEqual(['  3 |   nope(1);', '    |   ^']);
         expect(lines[3]).toMatch(/^ {2}hint: No function matches/);

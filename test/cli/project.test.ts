@@ -61,7 +61,9 @@ describe('a project with its own migrations', () => {
 
 describe('a folder with no migrations and no database', () => {
   it('read-only commands exit 1 with "no database here" and create nothing', async () => {
-    const noDatabase = `Error: No database here (${path.join(project, '.devdb')}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n`;
+    const noDatabase =
+      `Error: No database here (${path.join(project, '.devdb')}): ` +
+      'run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n';
     // The default folder is ./.devdb of the working directory: that takes a real process started there.
     const spawned = await runCli(['search', 'login'], { cwd: project });
     expect(spawned.code).toBe(1);
