@@ -74,8 +74,9 @@ describe('devdb setup and reset', () => {
   // Spawned: the embedded default is ./.devdb of the working directory, and runInProcess cannot set one.
   it('sets up the embedded default in ./.devdb of the working directory, twice without harm', async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-cwd-'));
-    // An empty embedded folder, copied: creating one from nothing (PGlite's initdb, seconds) is covered in project.test.ts.
-    fs.cpSync(inject('pgliteTemplates').empty, path.join(cwd, '.devdb'), { recursive: true });
+    // A migrated embedded folder, copied: what this test adds is where setup looks. Creating a folder from nothing is covered
+    // in project.test.ts, and setup migrating devdb's schema on each engine in seed-cli.test.ts.
+    fs.cpSync(inject('pgliteTemplates').migrated, path.join(cwd, '.devdb'), { recursive: true });
     try {
       const first = await runCli(['setup', '--json'], { cwd });
       expect(first.code).toBe(0);
