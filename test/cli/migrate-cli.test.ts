@@ -67,6 +67,16 @@ for (const engine of engines) {
   });
 }
 
+// Spawned: --exit-code sets the exit code without an error, and scripts read it from a real process.
+describe('migrate status --exit-code in a real process', () => {
+  it('exits 1 while migrations are pending', () =>
+    onScratch('pglite', false, async (s) => {
+      const pending = await runCli(['migrate', 'status', '--exit-code', ...s.args]);
+      expect(pending.code).toBe(1);
+      expect(pending.stdout).toMatch(new RegExp(`\\n0 applied, ${migrationCount} pending, 0 empty, 0 changed, 0 missing\\n$`));
+    }));
+});
+
 describe('devdb setup and reset', () => {
   // Spawned: the embedded default is ./.devdb of the working directory, and runInProcess cannot set one.
   it('sets up the embedded default in ./.devdb of the working directory, twice without harm', async () => {
