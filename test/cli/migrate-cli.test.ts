@@ -79,22 +79,20 @@ describe('migrate status --exit-code in a real process', () => {
 });
 
 describe('devdb setup and reset', () => {
-  // Spawned: the embedded default is ./.devdb of the working directory, and runInProcess cannot set one.
-  it('sets up the embedded default in ./.devdb of the working directory, twice without harm', async () => {
+  // Spawned: the embedded default is ./.devdb of the working directory, and runInProcess cannot set one. Running setup
+  // twice without harm is covered on every engine in seed-cli.test.ts.
+  it("sets up ./.devdb of the working directory, and seeds devdb's schema there when the folder has no migrations", async () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-cwd-'));
     // A migrated embedded folder, copied: what this test adds is where setup looks. Creating a folder from nothing is covered
     // in project.test.ts, and setup migrating devdb's schema on each engine in seed-cli.test.ts.
     fs.cpSync(inject('pgliteTemplates').migrated, path.join(cwd, '.devdb'), { recursive: true });
     try {
-      const first = await runCli(['setup', '--json'], { cwd });
-      expect(first.code).toBe(0);
-      const result = parseJson<{ engine: string; location: string }>(first);
+      const setup = await runCli(['setup', '--json'], { cwd });
+      expect(setup.code, setup.stderr).toBe(0);
+      const result = parseJson<{ engine: string; location: string; seeded: { scale: string } | null }>(setup);
       expect(result.engine).toBe('pglite');
       expect(fs.realpathSync(result.location)).toBe(fs.realpathSync(path.join(cwd, '.devdb')));
-      const second = await runCli(['setup'], { cwd });
-      expect(second.code).toBe(0);
-      expect(second.stdout).toContain('already up to date');
-      expect(second.stdout).toContain('not seeded again');
+      expect(result.seeded).toMatchObject({ scale: 'small' });
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
