@@ -2,13 +2,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { defaultMigrationsDir } from '../../src/paths.js';
 import { parseJson, runCli } from '../support/cli.js';
 import { engines, openScratch, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+import { runInProcess } from '../support/run-command.js';
 import { runInTerminal } from '../support/terminal.js';
 
-// devdb run as a user runs it: from a project folder that is not devdb's (issue 13 items 1, 5 and 6).
+// devdb run as a user runs it: from a project folder that is not devdb's (issue 13 items 1, 5 and 6). What depends on the
+// working directory is spawned with runCli (runInProcess has no cwd, and the test process must not chdir); the rest runs
+// in-process (test/support/run-command.ts).
 
 const WIDGETS = '-- migrate:up\nCREATE TABLE widgets (id int PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE widgets;\n';
 const listing = (dir: string) => fs.readdirSync(dir, { recursive: true }).map(String).sort();
@@ -20,7 +23,9 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
 describe('a project with its own migrations', () => {
-  it("setup creates ./.devdb, applies the project's migrations (not devdb's), says what it does on stderr, and does not seed", async () => {
+  it("setup uses ./.devdb, applies the project's migrations (not devdb's), says what it does on stderr, and does not seed", async () => {
+    // An empty embedded folder, copied: creating one from nothing (PGlite's initdb, seconds) is the next test's subject.
+    fs.cpSync(inject('pgliteTemplates').empty, path.join(project, '.devdb'), { recursive: true });
     fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
     fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_widgets.sql'), WIDGETS);
     const setup = await runCli(['setup', '--json'], { cwd: project });
@@ -56,12 +61,18 @@ describe('a project with its own migrations', () => {
 
 describe('a folder with no migrations and no database', () => {
   it('read-only commands exit 1 with "no database here" and create nothing', async () => {
+    const noDatabase =
+      `Error: No database here (${path.join(project, '.devdb')}): ` +
+      'run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n';
+    // The default folder is ./.devdb of the working directory: that takes a real process started there.
+    const spawned = await runCli(['search', 'login'], { cwd: project });
+    expect(spawned.code).toBe(1);
+    expect(spawned.stderr).toBe(noDatabase);
+    // Every read-only command refuses the same way: in-process, given that folder.
     for (const args of [['search', 'login'], ['keys', 'list'], ['doctor'], ['erd'], ['migrate', 'status']]) {
-      const result = await runCli(args, { cwd: project });
+      const result = await runInProcess([...args, '--data-dir', path.join(project, '.devdb')]);
       expect(result.code, args.join(' ')).toBe(1);
-      expect(result.stderr).toBe(
-        `Error: No database here (${path.join(project, '.devdb')}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.\n`,
-      );
+      expect(result.stderr, args.join(' ')).toBe(noDatabase);
     }
     expect(listing(project)).toEqual([]);
   });
@@ -76,6 +87,7 @@ describe('a folder with no migrations and no database', () => {
 });
 
 describe('environment and .env', () => {
+  // Also this file's real-process check: a usage error's exit code and one line as the shell sees them.
   it('a blank DATABASE_URL (a missing CI secret) is a usage error, not the embedded default', async () => {
     const result = await runCli(['migrate', 'status'], { cwd: project, env: { DATABASE_URL: '' } });
     expect(result.code).toBe(2);
@@ -120,12 +132,12 @@ for (const engine of engines) {
     afterAll(() => s.dispose());
 
     it('search and keys list name the tables they need and what is missing, and change nothing', async () => {
-      const search = await runCli(['search', 'login', ...s.args]);
+      const search = await runInProcess(['search', 'login', ...s.args]);
       expect(search.code).toBe(1);
       expect(search.stderr).toBe(
         "Error: This database's schema is not devdb's: search reads projects, tasks, comments, and tasks, comments are missing. Point --url or --data-dir at a devdb database, or run devdb setup on an empty one.\n",
       );
-      const keys = await runCli(['keys', 'list', '--json', ...s.args]);
+      const keys = await runInProcess(['keys', 'list', '--json', ...s.args]);
       expect(keys.code).toBe(1);
       expect(parseJson<{ error: { code: string } }>(keys).error.code).toBe('E_NO_DATABASE');
     });
@@ -157,7 +169,7 @@ describe.runIf(postgresUrl)('IPv6 URLs', () => {
     const url = new URL(s.url!);
     url.hostname = '[::1]';
     url.port = String((proxy.address() as net.AddressInfo).port);
-    const result = await runCli(['migrate', 'status', '--json', '--url', url.toString()]);
+    const result = await runInProcess(['migrate', 'status', '--json', '--url', url.toString()]);
     expect(result.code, result.stderr).toBe(0);
     expect(parseJson<{ counts: { pending: number } }>(result).counts.pending).toBe(0);
   });

@@ -6,6 +6,7 @@ import { parseMigration } from '../../src/migrate/migration-file.js';
 import { headerComment, MAX_SLUG_BYTES, migrationSlug, newMigration } from '../../src/migrate/new-migration.js';
 import { loadMigrations } from '../../src/migrate/migration-source.js';
 import { parseJson, runCli } from '../support/cli.js';
+import { runInProcess } from '../support/run-command.js';
 
 describe('migrate new', () => {
   let dir: string;
@@ -82,7 +83,7 @@ describe('migrate new', () => {
       ['x'.repeat(300), 'x'.repeat(MAX_SLUG_BYTES)],
       ['evil\nDROP TABLE users;', 'evil_drop_table_users'],
     ] as const) {
-      const result = await runCli(['migrate', 'new', name, '--migrations-dir', dir, '--json']);
+      const result = await runInProcess(['migrate', 'new', name, '--migrations-dir', dir, '--json']);
       expect(result.code, result.stderr).toBe(0);
       const created = parseJson<{ file: string; name: string }>(result);
       expect(created.name).toBe(slug);
@@ -91,6 +92,7 @@ describe('migrate new', () => {
     expect(fs.readdirSync(dir)).toHaveLength(4);
   });
 
+  // Spawned: the real binary, its exit code and its JSON on stdout as a script sees them.
   it('is reachable from the CLI with --migrations-dir, and answers in JSON', async () => {
     const result = await runCli(['migrate', 'new', 'create invoices', '--migrations-dir', dir, '--json']);
     expect(result.code).toBe(0);
