@@ -21,12 +21,12 @@ describe('migrate new', () => {
     const text = fs.readFileSync(result.file, 'utf8');
     expect(text).toContain('-- migrate:up');
     expect(text).toContain('-- migrate:down');
-    const filled = text.replace('-- migrate:up\n', '-- migrate:up\nalter table users add column avatar text;\n');
-    expect(parseMigration(result.file, filled).up.sql.trim()).toBe('alter table users add column avatar text;');
+    const filled = text.replace('-- migrate:up\n', '-- migrate:up\nALTER TABLE users ADD COLUMN avatar text;\n');
+    expect(parseMigration(result.file, filled).up.sql.trim()).toBe('ALTER TABLE users ADD COLUMN avatar text;');
   });
 
   it('never reuses or goes below the newest version, even when the clock is behind', async () => {
-    fs.writeFileSync(path.join(dir, '20300101000000_future.sql'), '-- migrate:up\nselect 1;\n');
+    fs.writeFileSync(path.join(dir, '20300101000000_future.sql'), '-- migrate:up\nSELECT 1;\n');
     const result = await newMigration('next', { migrationsDir: dir, now: new Date('2026-01-01T00:00:00Z') });
     expect(result.version).toBe('20300101000001');
   });
