@@ -7,8 +7,8 @@ import type { Db } from '../../src/db/db.js';
 import { openDb } from '../../src/db/open.js';
 import { openPglite } from '../../src/db/pglite-adapter.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { migrateUp } from '../../src/migrate/migrator.js';
 import { serve } from '../../src/server/index.js';
+import { resetDatabase } from './reset.js';
 import { MIGRATED_TEMPLATE_DB, withDatabase, type TestEngine } from './global-setup.js';
 
 export type { TestEngine } from './global-setup.js';
@@ -90,11 +90,7 @@ export async function openScratch(s: Scratch): Promise<Db> {
   return openPostgres(s.url!);
 }
 
-/** Drops everything in the public schema (and devdb's history), then migrates when asked. */
-export async function resetDatabase(db: Db, options: { migrated?: boolean } = {}): Promise<void> {
-  await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-  if (options.migrated ?? true) await migrateUp(db);
-}
+export { resetDatabase } from './reset.js';
 
 /**
  * One open database for a test file on `engine`, put back to a clean state (empty or
