@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLock, LOCK_FILE, lockHolder } from '../../src/db/data-dir-lock.js';
 import { openPglite } from '../../src/db/pglite-adapter.js';
+import { outputOf, type CliResult } from '../support/cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const folders: string[] = [];
@@ -24,16 +25,8 @@ function plantStaleLock(
   fs.writeFileSync(path.join(dir, LOCK_FILE), content);
 }
 
-function runTs(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runTs(script: string, args: string[]): Promise<CliResult> {
+  return outputOf(spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 }
 
 afterEach(() => {

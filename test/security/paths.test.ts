@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/describe-error.js';
-import type { CliResult } from '../support/cli.js';
+import { outputOf, type CliResult } from '../support/cli.js';
 import { runInProcess } from '../support/run-command.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -14,16 +14,8 @@ const NOBODY = 65534;
 /** devdb as a user who cannot write to a 0555 folder: root can, so root runs it as nobody. */
 function runUnprivileged(args: string[]): Promise<CliResult> {
   const asNobody = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, HOME: os.tmpdir(), DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' };
-    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...asNobody });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const env = { ...process.env, HOME: os.tmpdir(), DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' };
+  return outputOf(spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...asNobody }));
 }
 
 describe('paths devdb cannot use', () => {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
@@ -22,21 +23,27 @@ export function runCli(
     /** another devdb executable (an installed one) */ bin?: string;
   } = {},
 ): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '', NO_COLOR: '1' };
+  for (const name of Object.keys(env)) if (name === 'DATABASE_URL' || name.startsWith('DEVDB_')) delete env[name];
+  Object.assign(env, options.env);
+  const command = options.bin ? ([options.bin, args] as const) : ([process.execPath, [bin, ...args]] as const);
+  const child = spawn(command[0], command[1], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = outputOf(child);
+  // A command that refuses oversized stdin closes it early; the rest of the input is simply not read.
+  child.stdin.on('error', () => {});
+  child.stdin.end(options.input ?? '');
+  return result;
+}
+
+/** What a spawned process wrote to stdout and stderr, and its exit code, once it has closed. */
+export function outputOf(child: ChildProcessByStdio<Writable | null, Readable, Readable>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, DEBUG: '', NO_COLOR: '1' };
-    for (const name of Object.keys(env)) if (name === 'DATABASE_URL' || name.startsWith('DEVDB_')) delete env[name];
-    Object.assign(env, options.env);
-    const command = options.bin ? ([options.bin, args] as const) : ([process.execPath, [bin, ...args]] as const);
-    const child = spawn(command[0], command[1], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
-    // A command that refuses oversized stdin closes it early; the rest of the input is simply not read.
-    child.stdin.on('error', () => {});
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
   });
 }
 
