@@ -22,9 +22,10 @@ const hook: Hook<'command_not_found'> = async function (options) {
   }
   const nearest = nearestCommand(options.id, this.config);
   const hint = nearest ? ` Did you mean ${toConfiguredId(nearest, this.config)}?` : '';
-  process.stderr.write(
-    `Error: "${typed}" is not a ${this.config.bin} command.${hint} Run ${this.config.bin} help for the list of commands.\n`,
-  );
+  const message = `"${typed}" is not a ${this.config.bin} command.${hint} Run ${this.config.bin} help for the list of commands.`;
+  // With --json, the error every command gives under --json: { error: { code, message } } on stdout.
+  if (options.argv?.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'E_USAGE', message } }, null, 2)}\n`);
+  else process.stderr.write(`Error: ${message}\n`);
   return this.exit(ExitCode.usage);
 };
 
@@ -39,7 +40,8 @@ function nearestCommand(id: string, config: Parameters<Hook<'command_not_found'>
     .flatMap((c) => [c.id, ...c.aliases])
     .map((command) => {
       const typed = words.slice(0, command.split(':').length).join(':');
-      return { command, typed, distance: editDistance(typed, command) };
+      // Case is no typo worth a miss: commands are lower case, `KEYS list` is keys list.
+      return { command, typed, distance: editDistance(typed.toLowerCase(), command) };
     });
   // Among the near ones, the command of more words wins: `migrate stauts` is migrate status, not migrate.
   const [best] = candidates
