@@ -6,7 +6,8 @@ import { drawable } from './subset.js';
 /**
  * A Mermaid `erDiagram`, which GitHub and GitLab render in Markdown. Crow's-foot ends carry
  * the cardinality; polymorphic links are dotted (non-identifying) and name their discriminator.
- * Views are dashed (classDef), partitions are listed inside their table with their bounds.
+ * Views are dashed (classDef), partitions and keys over several columns are listed inside their
+ * table, and a key into a schema that was not read ends at a stub entity (classDef external).
  *
  * Mermaid's grammar (erDiagram.jison) decides the quoting: an entity name is a bare word unless
  * it is a keyword of the lexer (class, style, end, one, many, to, ...; case-insensitive) or
