@@ -6,7 +6,8 @@ import { byText, tableKey, type ExternalTable, type Relation, type TableModel } 
  * carry its own foreign key (pg_dump of pagila declares payment's three keys on each of its six
  * partitions: 18 constraints); they are one relationship of the partitioned table, so keys with
  * the same columns, target and actions become one, marked with the partitions that declare it.
- * A key declared on the table itself already covers every partition and absorbs the rest.
+ * A key declared on the table itself already covers every partition and absorbs the rest (and a
+ * key the table declares twice over is one relationship too).
  */
 export function mergePartitionKeys(relations: readonly Relation[]): Relation[] {
   const merged = new Map<string, Relation>();
