@@ -31,6 +31,7 @@ export const HISTORY_TABLES: readonly HistoryTableShape[] = [
     schema: 'supabase_migrations',
     name: 'schema_migrations',
     columns: ['version'],
+    // sql-case: column names, not statements
     optional: ['statements', 'name', 'created_by', 'idempotency_key', 'rollback'],
   },
   { tool: 'Supabase', schema: 'supabase_migrations', name: 'seed_files', columns: ['path', 'hash'] },
