@@ -124,6 +124,11 @@ SELECT json_build_object(
         FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
         JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
       ),
+      'refTypes', (
+        SELECT json_agg(format_type(a.atttypid, a.atttypmod) ORDER BY k.ord)
+        FROM unnest(con.confkey) WITH ORDINALITY k(attnum, ord)
+        JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+      ),
       'onDelete', con.confdeltype::text,
       'onUpdate', con.confupdtype::text,
       'definition', CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
@@ -244,6 +249,8 @@ export interface CatalogConstraint {
   /** The partition a foreign key names, when it names one rather than its table. */
   refPartition: string | null;
   refColumns: string[] | null;
+  /** The referenced columns' types, for a stub of a table the model does not read. */
+  refTypes: string[] | null;
   onDelete: string;
   onUpdate: string;
   definition: string | null;

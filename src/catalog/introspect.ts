@@ -1,6 +1,8 @@
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
 import { parsePolymorphic, sensitiveKind, tableTags } from './annotations.js';
+import { historyTool } from './history-tables.js';
+import { externalTables, mergePartitionKeys } from './relations.js';
 import {
   CATALOG_QUERY,
   type Catalog,
@@ -12,6 +14,7 @@ import {
 import {
   byText,
   tableKey,
+  type HistoryTableRef,
   type IndexModel,
   type OnDelete,
   type PartitionModel,
@@ -60,7 +63,9 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
     (a: T, b: T) =>
       order(a.schema) - order(b.schema) || byText(name(a), name(b));
   const tables = new Map<string, TableModel>();
-  const rows = catalog.tables.filter((t) => views || t.kind === 'r' || t.kind === 'p');
+  const historyTables = findHistoryTables(catalog);
+  const history = new Set(historyTables.map(tableKey));
+  const rows = catalog.tables.filter((t) => (views || t.kind === 'r' || t.kind === 'p') && !history.has(tableKey(t)));
   for (const t of rows.sort(byRef((x) => x.name))) {
     const tags = tableTags(t.comment);
     tables.set(tableKey(t), {
@@ -141,6 +146,7 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
       relations.push(foreignKey(con, table, owner?.partition.name ?? null));
     }
   }
+  const keys = mergePartitionKeys(relations);
   for (const index of [...catalog.indexes].sort((a, b) => byRef<typeof a>((x) => x.table)(a, b) || byText(a.name, b.name))) {
     if (index.partition) partitions.get(tableKey({ schema: index.schema, name: index.table }))?.partition.indexes.push(toIndex(index));
     else get(index.schema, index.table)?.indexes.push(toIndex(index));
@@ -149,18 +155,35 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
     get(trigger.schema, trigger.table)?.triggers.push(toTrigger(trigger));
   }
   // Cardinality needs the indexes, which come after the keys.
-  for (const r of relations) r.cardinality = isUnique(get(r.from.schema, r.from.table)!, r.from.columns) ? 'one-to-one' : 'one-to-many';
+  for (const r of keys) r.cardinality = isUnique(get(r.from.schema, r.from.table)!, r.from.columns) ? 'one-to-one' : 'one-to-many';
 
-  for (const declaration of polymorphic) relations.push(...polymorphicRelations(declaration));
-  relations.sort((a, b) => order(a.from.schema) - order(b.from.schema) || byText(a.from.table, b.from.table) || byText(a.name, b.name));
+  for (const declaration of polymorphic) keys.push(...polymorphicRelations(declaration));
+  keys.sort((a, b) => order(a.from.schema) - order(b.from.schema) || byText(a.from.table, b.from.table) || byText(a.name, b.name));
 
   return {
     schemas,
     tables: [...tables.values()],
-    relations,
+    relations: keys,
+    externals: externalTables(keys, tables, catalog.constraints),
     polymorphic,
     enums: [...catalog.enums].sort(byRef((x) => x.name)),
+    historyTables: historyTables.sort(byRef((x) => x.name)),
   };
+}
+
+/** The migration tools' history tables among the plain tables read (src/catalog/history-tables.ts). */
+function findHistoryTables(catalog: Catalog): HistoryTableRef[] {
+  const columns = new Map<string, { name: string }[]>();
+  for (const c of catalog.columns) {
+    const key = tableKey({ schema: c.schema, name: c.table });
+    columns.set(key, [...(columns.get(key) ?? []), c]);
+  }
+  const found: HistoryTableRef[] = [];
+  for (const t of catalog.tables.filter((x) => x.kind === 'r')) {
+    const tool = historyTool({ schema: t.schema, name: t.name, columns: columns.get(tableKey(t)) ?? [] });
+    if (tool !== null) found.push({ schema: t.schema, name: t.name, tool });
+  }
+  return found;
 }
 
 function toIndex(index: CatalogIndex): IndexModel {
@@ -220,8 +243,13 @@ function foreignKey(con: CatalogConstraint, table: TableModel, partition: string
   return {
     name: con.name,
     kind: 'foreign-key',
-    from: { schema: table.schema, table: table.name, columns, partition },
-    to: { schema: con.refSchema ?? '', table: con.refTable ?? '', columns: con.refColumns ?? [], partition: con.refPartition },
+    from: { schema: table.schema, table: table.name, columns, partitions: partition === null ? [] : [partition] },
+    to: {
+      schema: con.refSchema ?? '',
+      table: con.refTable ?? '',
+      columns: con.refColumns ?? [],
+      partitions: con.refPartition === null ? [] : [con.refPartition],
+    },
     cardinality: 'one-to-many',
     optional: columns.some((c) => table.columns.find((col) => col.name === c)?.nullable ?? false),
     onDelete: actions[con.onDelete] ?? 'no action',
@@ -235,8 +263,8 @@ function polymorphicRelations(declaration: PolymorphicDeclaration): Relation[] {
   return declaration.targets.map((target) => ({
     name: `${declaration.table}.${declaration.column}[${target.value}]`,
     kind: 'polymorphic' as const,
-    from: { schema: declaration.schema, table: declaration.table, columns: [declaration.column], partition: null },
-    to: { schema: declaration.schema, table: target.table, columns: [target.column], partition: null },
+    from: { schema: declaration.schema, table: declaration.table, columns: [declaration.column], partitions: [] },
+    to: { schema: declaration.schema, table: target.table, columns: [target.column], partitions: [] },
     cardinality: 'one-to-many' as const,
     // The discriminator picks one target per row, so every target is optional for a row.
     optional: true,

@@ -112,14 +112,16 @@ export interface RelationEnd {
   table: string;
   columns: string[];
   /**
-   * The partition the key was declared on (from) or names (to), when it is one partition of
-   * `table` rather than the table: the relation is drawn at the table and marked.
+   * The partitions of `table` the key was declared on (from) or names (to), when those are
+   * partitions rather than the table; empty otherwise. Keys declared alike on several partitions
+   * (pagila declares each of payment's keys on every partition) are one relationship, drawn once
+   * at the table and marked with the partitions.
    */
-  partition: string | null;
+  partitions: string[];
 }
 
 export interface Relation {
-  /** The constraint name, or `table.column[value]` for a polymorphic target. */
+  /** The constraint name (the first by name when partitions declare it alike), or `table.column[value]` for a polymorphic target. */
   name: string;
   kind: 'foreign-key' | 'polymorphic';
   /** The referencing (child) side. */
@@ -158,14 +160,35 @@ export interface EnumModel {
   values: string[];
 }
 
+/**
+ * A table a foreign key points into that the model did not read (another schema, such as
+ * Supabase's `auth.users`): drawn as a stub with the columns the keys name.
+ */
+export interface ExternalTable {
+  schema: string;
+  name: string;
+  columns: { name: string; type: string }[];
+}
+
+/** A migration tool's history table (src/catalog/history-tables.ts), left out of the model. */
+export interface HistoryTableRef {
+  schema: string;
+  name: string;
+  tool: string;
+}
+
 export interface SchemaModel {
   /** The schemas read, in the order asked for; the first is where bare table names are looked up. */
   schemas: string[];
   /** Tables, partitioned tables, views and materialized views, by schema then name. */
   tables: TableModel[];
   relations: Relation[];
+  /** The tables outside `tables` that relations point to, by schema then name. */
+  externals: ExternalTable[];
   polymorphic: PolymorphicDeclaration[];
   enums: EnumModel[];
+  /** Migration-history tables found in the schemas read and left out of `tables`. */
+  historyTables: HistoryTableRef[];
 }
 
 /** A table (or a relation end) is named by its schema and its name; neither alone is unique. */

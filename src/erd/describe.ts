@@ -3,6 +3,7 @@ import {
   byText,
   columnDescription,
   displayName,
+  getTable,
   isView,
   refOf,
   sameTable,
@@ -25,20 +26,52 @@ const shortTypes: Record<string, string> = {
   'bit varying': 'varbit',
 };
 
+/**
+ * A type as `format_type` spells it, with the long SQL-standard names shortened to the aliases
+ * PostgreSQL itself accepts (`timestamptz(3)`, `varchar(20)[]`); modifiers such as
+ * `numeric(4,2)` are kept exactly as PostgreSQL prints them.
+ */
 export function shortType(type: string): string {
-  const match = /^([a-z ]+?)(\(.*\))?(\[\])?$/.exec(type);
+  // format_type writes a precision inside the name: `timestamp(3) with time zone`.
+  const match = /^([a-z]+(?: [a-z]+)*?)(\([^)]*\))?((?: [a-z]+)*)((?:\[\])*)$/.exec(type);
   if (!match) return type;
-  return `${shortTypes[match[1]!] ?? match[1]}${match[2] ?? ''}${match[3] ?? ''}`;
+  const [, head, modifier = '', tail = '', array = ''] = match;
+  const name = `${head}${tail}`;
+  const short = shortTypes[name];
+  return short ? `${short}${modifier}${array}` : type;
 }
 
 export type KeyMark = 'PK' | 'FK' | 'UK';
 
+/**
+ * A column's marks: PK for each column of the primary key, FK for each column of a foreign key,
+ * UK only when the column alone is unique. A unique key over several columns says nothing about
+ * one of them, so it is listed as a key of the table instead (`compositeKeys`).
+ */
 export function columnKeys(table: TableModel, column: string): KeyMark[] {
   const keys: KeyMark[] = [];
   if (table.primaryKey?.columns.includes(column)) keys.push('PK');
   if (table.foreignKeys.some((k) => k.columns.includes(column))) keys.push('FK');
-  if (table.uniqueKeys.some((u) => u.columns.includes(column))) keys.push('UK');
+  if (table.uniqueKeys.some((u) => u.columns.length === 1 && u.columns[0] === column)) keys.push('UK');
   return keys;
+}
+
+export interface CompositeKey {
+  kind: 'primary key' | 'unique';
+  name: string;
+  columns: string[];
+}
+
+/** The table's keys over several columns: `primary key (a, b)`, `unique (a, b)`. */
+export function compositeKeys(table: TableModel): CompositeKey[] {
+  return [
+    ...(table.primaryKey && table.primaryKey.columns.length > 1 ? [{ kind: 'primary key' as const, ...table.primaryKey }] : []),
+    ...table.uniqueKeys.filter((u) => u.columns.length > 1).map((u) => ({ kind: 'unique' as const, ...u })),
+  ];
+}
+
+export function keyLabel(key: CompositeKey): string {
+  return `${key.kind} (${key.columns.join(', ')})`;
 }
 
 /** Relationships in which `table` is the child, in constraint-name order. */
@@ -62,13 +95,26 @@ export function cardinalityLabel(r: Relation): string {
   return r.cardinality === 'one-to-one' ? '1:1' : '1:N';
 }
 
+/**
+ * Where a key lives when partitions, not the table, declare it (`partition m_2025`,
+ * `each of its 6 partitions`, `partitions a, b`), and which partitions it names; null for the table.
+ */
+export function partitionMarks(model: SchemaModel, r: Relation): { on: string | null; to: string | null } {
+  const list = (names: readonly string[]) =>
+    names.length === 0 ? null : names.length === 1 ? `partition ${names[0]}` : `partitions ${names.join(', ')}`;
+  const leaves = getTable(model, refOf(r.from))?.partitions.filter((p) => p.leaf) ?? [];
+  const everyLeaf = leaves.length > 1 && leaves.every((p) => r.from.partitions.includes(p.name));
+  return { on: everyLeaf ? `each of its ${leaves.length} partitions` : list(r.from.partitions), to: list(r.to.partitions) };
+}
+
 /** `1:N, on delete cascade, declared on partition m_2025`: what a reader needs besides the two ends. */
-export function relationNote(r: Relation): string {
+export function relationNote(model: SchemaModel, r: Relation): string {
   if (r.kind === 'polymorphic') return `polymorphic, when ${r.discriminator!.column} = '${r.discriminator!.value}'`;
   const parts = [cardinalityLabel(r)];
   if (r.onDelete !== 'no action') parts.push(`on delete ${r.onDelete}`);
-  if (r.from.partition !== null) parts.push(`declared on partition ${r.from.partition}`);
-  if (r.to.partition !== null) parts.push(`to partition ${r.to.partition}`);
+  const marks = partitionMarks(model, r);
+  if (marks.on !== null) parts.push(`declared on ${marks.on}`);
+  if (marks.to !== null) parts.push(`to ${marks.to}`);
   return parts.join(', ');
 }
 
@@ -132,6 +178,15 @@ export function summaryLine(model: SchemaModel): string {
   const tables = plural(model.tables.length - views, 'table') + (partitioned > 0 ? ` (${partitioned} partitioned)` : '');
   const shown = views > 0 ? `${tables} and ${plural(views, 'view')}` : tables;
   return `${shown} in ${plural(domains, 'domain')}, ${plural(fks, 'foreign key')}, ${plural(poly, 'polymorphic link')}`;
+}
+
+/** The heading under which diagrams and references show the tables of schemas that were not read. */
+export const EXTERNAL_HEADING = 'external tables (in schemas not read)';
+
+/** `Left out (migration history): schema_migrations (dbmate)`, or null when nothing was. */
+export function leftOutNote(model: SchemaModel): string | null {
+  if (model.historyTables.length === 0) return null;
+  return `Left out (migration history): ${model.historyTables.map((h) => `${displayName(model, h)} (${h.tool})`).join(', ')}`;
 }
 
 export function schemaTitle(model: SchemaModel): string {

@@ -1,28 +1,9 @@
 import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
-import { displayName, introspect, type SchemaModel } from '../catalog/index.js';
-import { renderDot } from './render-dot.js';
-import { renderMarkdown } from './render-markdown.js';
-import { renderMermaid } from './render-mermaid.js';
-import { renderText } from './render-text.js';
+import { displayName, introspect } from '../catalog/index.js';
+import { ERD_EXTENSIONS, ERD_FORMATS, render, type ErdFormat } from './formats.js';
 import { subsetModel, type SubsetOptions } from './subset.js';
-
-export const ERD_FORMATS = ['text', 'mermaid', 'dot', 'svg', 'json', 'markdown'] as const;
-export type ErdFormat = (typeof ERD_FORMATS)[number];
-
-/** The file extensions each format is written under; `--out` picks the format from them. */
-export const ERD_EXTENSIONS: Readonly<Record<string, ErdFormat>> = {
-  '.txt': 'text',
-  '.mmd': 'mermaid',
-  '.mermaid': 'mermaid',
-  '.dot': 'dot',
-  '.gv': 'dot',
-  '.svg': 'svg',
-  '.json': 'json',
-  '.md': 'markdown',
-  '.markdown': 'markdown',
-};
 
 /**
  * --format when given, else what the --out extension asks for (`--out docs/erd.svg` needs no
@@ -72,23 +53,4 @@ export async function erd(db: Queryable, options: ErdOptions): Promise<ErdResult
     relations: model.relations.length,
     content: await render(model, options.format),
   };
-}
-
-export async function render(model: SchemaModel, format: ErdFormat): Promise<string> {
-  switch (format) {
-    case 'text':
-      return renderText(model);
-    case 'mermaid':
-      return renderMermaid(model);
-    case 'dot':
-      return renderDot(model);
-    case 'svg': {
-      const { renderSvg } = await import('./render-svg.js');
-      return renderSvg(model);
-    }
-    case 'json':
-      return JSON.stringify(model, null, 2) + '\n';
-    case 'markdown':
-      return renderMarkdown(model);
-  }
 }

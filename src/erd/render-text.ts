@@ -1,11 +1,15 @@
-import { displayName, refOf, type SchemaModel, type TableModel } from '../catalog/index.js';
+import { displayName, refOf, type ExternalTable, type SchemaModel, type TableModel, type TableRef } from '../catalog/index.js';
 import {
   byDomain,
   columnDefault,
   columnKeys,
   columnNote,
+  compositeKeys,
+  EXTERNAL_HEADING,
   incoming,
+  keyLabel,
   kindNote,
+  leftOutNote,
   outgoing,
   printable,
   relationNote,
@@ -22,12 +26,32 @@ import {
 export function renderText(source: SchemaModel): string {
   const model = printable(source);
   const out: string[] = [`${schemaTitle(model)}: ${summaryLine(model)}`];
+  const left = leftOutNote(model);
+  if (left) out.push(left);
   for (const group of byDomain(model)) {
     const count = `${group.tables.length} table${group.tables.length === 1 ? '' : 's'}`;
     out.push('', `== ${group.label} (${count}) ==`);
     for (const table of group.tables) out.push('', ...tableBlock(model, table));
   }
+  if (model.externals.length > 0) {
+    out.push('', `== ${EXTERNAL_HEADING} (${model.externals.length}) ==`);
+    for (const external of model.externals) out.push('', ...externalBlock(model, external));
+  }
   return out.join('\n') + '\n';
+}
+
+/** A table of another schema that keys point to: the columns they name, and who points there. */
+function externalBlock(model: SchemaModel, external: ExternalTable): string[] {
+  const rows = external.columns.map((c) => [c.name, shortType(c.type)]);
+  return [
+    `${displayName(model, external)} [external]`,
+    ...align(rows).map((line) => `  ${line}`),
+    ...wrap('  referenced by: ', referencedBy(model, external)),
+  ];
+}
+
+function referencedBy(model: SchemaModel, table: TableRef): string[] {
+  return incoming(model, table).map((r) => `${displayName(model, refOf(r.from))}.${r.from.columns.join(',')} (${relationNote(model, r)})`);
 }
 
 function tableBlock(model: SchemaModel, table: TableModel): string[] {
@@ -42,7 +66,7 @@ function tableBlock(model: SchemaModel, table: TableModel): string[] {
     .join(' ');
   const references = new Map<string, string>();
   for (const r of outgoing(model, table)) {
-    const target = `-> ${displayName(model, refOf(r.to))}.${r.to.columns.join(', ')} (${relationNote(r)})`;
+    const target = `-> ${displayName(model, refOf(r.to))}.${r.to.columns.join(', ')} (${relationNote(model, r)})`;
     const key = r.from.columns.length === 1 ? r.from.columns[0]! : '';
     if (key) references.set(key, [references.get(key), target].filter(Boolean).join(' '));
   }
@@ -55,13 +79,12 @@ function tableBlock(model: SchemaModel, table: TableModel): string[] {
     [references.get(c.name), columnNote(c)].filter(Boolean).join('  '),
   ]);
   const lines = [title, ...align(rows).map((line) => `  ${line}`)];
-  const composite = [
-    ...(table.primaryKey && table.primaryKey.columns.length > 1 ? [`primary key (${table.primaryKey.columns.join(', ')})`] : []),
-    ...table.uniqueKeys.filter((u) => u.columns.length > 1).map((u) => `unique (${u.columns.join(', ')})`),
-  ];
+  const composite = compositeKeys(table).map(keyLabel);
   if (composite.length > 0) lines.push(`  keys: ${composite.join('; ')}`);
   for (const r of outgoing(model, table).filter((r) => r.from.columns.length > 1)) {
-    lines.push(`  (${r.from.columns.join(', ')}) -> ${displayName(model, refOf(r.to))}.(${r.to.columns.join(', ')}) (${relationNote(r)})`);
+    lines.push(
+      `  (${r.from.columns.join(', ')}) -> ${displayName(model, refOf(r.to))}.(${r.to.columns.join(', ')}) (${relationNote(model, r)})`,
+    );
   }
   const partitions = table.partitions.map((p) => [
     'partition',
@@ -71,10 +94,8 @@ function tableBlock(model: SchemaModel, table: TableModel): string[] {
       .join(' '),
   ]);
   if (partitions.length > 0) lines.push(...align(partitions).map((line) => `  ${line}`));
-  const referencedBy = incoming(model, table).map(
-    (r) => `${displayName(model, refOf(r.from))}.${r.from.columns.join(',')} (${relationNote(r)})`,
-  );
-  if (referencedBy.length > 0) lines.push(...wrap('  referenced by: ', referencedBy));
+  const back = referencedBy(model, table);
+  if (back.length > 0) lines.push(...wrap('  referenced by: ', back));
   return lines;
 }
 

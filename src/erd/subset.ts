@@ -33,21 +33,30 @@ export function subsetModel(model: SchemaModel, options: SubsetOptions): SchemaM
   return restrict(model, keep);
 }
 
-/** The model cut down to the tables whose keys are in `keep`. */
+/** The model cut down to the tables whose keys are in `keep`, with the external tables they still point to. */
 export function restrict(model: SchemaModel, keep: ReadonlySet<string>): SchemaModel {
+  const relations = model.relations.filter((r) => keep.has(tableKey(refOf(r.from))));
+  const targets = new Set(relations.map((r) => tableKey(refOf(r.to))));
   return {
     schemas: model.schemas,
     tables: model.tables.filter((t) => keep.has(tableKey(t))),
-    relations: model.relations.filter((r) => keep.has(tableKey(refOf(r.from)))),
+    relations,
+    externals: model.externals.filter((e) => targets.has(tableKey(e))),
     polymorphic: model.polymorphic.filter((p) => keep.has(tableKey({ schema: p.schema, name: p.table }))),
     enums: model.enums,
+    historyTables: model.historyTables,
   };
 }
 
-/** The relationships a diagram can draw: both tables are in it. */
+/**
+ * The relationships a diagram can draw: the child is in it, and the parent is too or is an
+ * external stub (a table of a schema that was not read). A parent left out by --table or
+ * --domain is not drawn: the text formats still name it.
+ */
 export function drawable(model: SchemaModel): SchemaModel['relations'] {
   const names = new Set(model.tables.map(tableKey));
-  return model.relations.filter((r) => names.has(tableKey(refOf(r.from))) && names.has(tableKey(refOf(r.to))));
+  const ends = new Set([...names, ...model.externals.map(tableKey)]);
+  return model.relations.filter((r) => names.has(tableKey(refOf(r.from))) && ends.has(tableKey(refOf(r.to))));
 }
 
 /** `name` in the first schema read that has it, or `schema.name`; anything else is a usage error. */

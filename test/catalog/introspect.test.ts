@@ -20,8 +20,8 @@ for (const engine of engines) {
         {
           name: 'child_parent_fk',
           kind: 'foreign-key',
-          from: { schema: 'public', table: 'child', columns: ['y', 'x'], partition: null },
-          to: { schema: 'public', table: 'parent', columns: ['b', 'a'], partition: null },
+          from: { schema: 'public', table: 'child', columns: ['y', 'x'], partitions: [] },
+          to: { schema: 'public', table: 'parent', columns: ['b', 'a'], partitions: [] },
           cardinality: 'one-to-many',
           optional: false,
           onDelete: 'cascade',
@@ -81,7 +81,7 @@ for (const engine of engines) {
         ['note', null],
         ['updated_at', null],
       ]);
-      expect(model.relations[0]!.to).toEqual({ schema: 'other', table: 'elsewhere', columns: ['id'], partition: null });
+      expect(model.relations[0]!.to).toEqual({ schema: 'other', table: 'elsewhere', columns: ['id'], partitions: [] });
       expect(findTable(model, 'log')!.partitions.map((p) => [p.name, p.bound, p.leaf])).toEqual([
         ['log_2026', "FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", true],
       ]);

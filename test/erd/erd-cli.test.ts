@@ -59,7 +59,7 @@ describe('devdb erd refuses before opening a database', () => {
 // one (a spawned PGlite CLI boots PGlite, twice as slow).
 const terminalEngine = engines.find((engine) => engine !== 'pglite') ?? engines[0]!;
 
-describe(`devdb erd on a terminal (${terminalEngine})`, () => {
+describe(`devdb erd on a terminal and through pipes (${terminalEngine})`, () => {
   let s: Scratch;
   let out: string;
   beforeAll(async () => {
@@ -81,6 +81,17 @@ describe(`devdb erd on a terminal (${terminalEngine})`, () => {
     const yes = await runInTerminal(['erd', ...s.args, '--out', file], { answers: answer('y\r') });
     expect(yes.output).toContain(`Wrote markdown to ${file}`);
     expect([yes.code, fs.readFileSync(file, 'utf8').startsWith('# Schema public')]).toEqual([0, true]);
+  });
+
+  it('writes --out - to standard output, never to a file named "-" (issue 25)', async () => {
+    const mermaid = await runCli(['erd', ...s.args, '--out', '-', '--format', 'mermaid', '--table', 'worker_nodes', '--depth', '0'], {
+      cwd: out,
+    });
+    expect([mermaid.code, mermaid.stderr]).toEqual([0, '']);
+    expect(mermaid.stdout).toMatch(/^erDiagram\n {2}worker_nodes \{/);
+    const text = await runCli(['erd', ...s.args, '--out', '-', '--table', 'worker_nodes', '--depth', '0'], { cwd: out });
+    expect(text.stdout).toMatch(/^Schema public: 1 table in 1 domain/);
+    expect(fs.readdirSync(out).filter((f) => f === '-')).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { ERD_EXTENSIONS, type ErdFormat } from '../../src/erd/index.js';
 
 export const GOLDEN_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'golden');
 
@@ -23,4 +24,16 @@ export function expectGolden(name: string, content: string, dir = GOLDEN_DIR): v
   if (expected === undefined)
     throw new Error(`No golden file ${file}: run UPDATE_GOLDEN=1 npx vitest run test/erd, review the new file, and run again without it.`);
   expect(content).toBe(expected);
+}
+
+/** Formats without renderer goldens, and why (test/erd/formats-registry.test.ts holds every other format to having them). */
+export const WITHOUT_GOLDEN: Partial<Record<ErdFormat, string>> = {
+  svg: "its layout is Graphviz's: test/erd/svg-layout.test.ts checks every text fits, real-world.test.ts that it is well-formed",
+};
+
+/** A golden's file extension: the format's first --out extension (`model-one-schema.mmd`). */
+export function goldenExtension(format: ErdFormat): string {
+  return Object.entries(ERD_EXTENSIONS)
+    .find(([, f]) => f === format)![0]
+    .slice(1);
 }

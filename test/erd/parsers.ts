@@ -1,5 +1,6 @@
 import { instance } from '@viz-js/viz';
 import mermaid from 'mermaid';
+import { graphvizProblems } from '../../src/erd/render-svg.js';
 
 /**
  * The real parsers every ERD format is checked with: Mermaid's own (the `mermaid` package, whose
@@ -48,7 +49,7 @@ export async function parseMermaid(text: string): Promise<MermaidReading> {
 export interface DotReading {
   nodes: string[];
   edges: { tail: string; head: string }[];
-  /** Graphviz's warnings and errors; a label it cannot read is a warning and an empty box. */
+  /** Graphviz's warnings and errors (but the one about widths it has no table for); a label it cannot read is a warning and an empty box. */
   messages: string[];
 }
 
@@ -56,7 +57,7 @@ export async function parseDot(dot: string): Promise<DotReading> {
   const viz = await instance();
   // json0: the graph without drawing operations (xdot text in 'json' can carry stray bytes from the wasm heap).
   const result = viz.render(dot, { format: 'json0', engine: 'dot' });
-  const messages = result.errors.map((e) => `${e.level ?? 'error'}: ${e.message.trim()}`);
+  const messages = graphvizProblems(result.errors);
   if (result.status === 'failure') return { nodes: [], edges: [], messages };
   const graph = JSON.parse(result.output) as {
     objects?: { _gvid: number; name: string; nodes?: number[] }[];
