@@ -6,3 +6,4 @@ export { DEFAULT_SCHEMA, introspect, type IntrospectOptions } from './introspect
 export { columnDescription, sensitiveKind, tableTags, type TableTags } from './annotations.js';
 export { qualifiedName, quoteIdent, quoteLiteral } from './quote-ident.js';
 export * from './model.js';
+export { HISTORY_TABLES, historyToolOf, type HistoryTableShape, type HistoryTool } from './history-tables.js';
