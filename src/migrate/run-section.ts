@@ -3,31 +3,115 @@ import type { Queryable } from '../db/db.js';
 import { recordApplied, recordReverted, type HistoryTables } from './history.js';
 import type { MigrationFile, MigrationSection } from './migration-file.js';
 import { StatementFailure } from './sql-error.js';
+import { transactionControl } from './sql-statements.js';
 
 export type Direction = 'up' | 'down';
 
+/** What every section of one run shares: where the history is, and the search_path to put back after each file. */
+export interface RunContext {
+  tables: HistoryTables;
+  searchPath: string;
+}
+
+/** The session's search_path when the run starts: each file starts from it, whatever the one before set. */
+export async function runContext(q: Queryable, tables: HistoryTables): Promise<RunContext> {
+  const [row] = await q.query<{ path: string }>("SELECT current_setting('search_path') AS path");
+  return { tables, searchPath: row!.path };
+}
+
+/**
+ * Whether the caller runs the section inside a transaction of its own: yes, unless it is
+ * `transaction:false` or it ends transactions itself (its COMMIT would end the caller's too).
+ */
+export function runsInTransaction(section: MigrationSection): boolean {
+  return section.transaction && !section.controlsTransactions;
+}
+
 /**
  * Sends a section's statements one at a time (so the failing one is known, and so
- * transaction:false files can hold several CREATE INDEX CONCURRENTLY), then records the result.
- * Throws StatementFailure; the caller decides what the failure left behind.
+ * transaction:false files can hold several CREATE INDEX CONCURRENTLY), then records the result
+ * and puts search_path back as it was. Throws StatementFailure, which says what stays.
  */
 export async function runSection(
   q: Queryable,
-  tables: HistoryTables,
+  context: RunContext,
   file: MigrationFile,
   section: MigrationSection,
   direction: Direction,
 ): Promise<number> {
   const started = performance.now();
+  const record = async () => {
+    const durationMs = performance.now() - started;
+    if (direction === 'up')
+      await recordApplied(q, context.tables, { version: file.version, name: file.name, checksum: file.checksum, durationMs });
+    else await recordReverted(q, context.tables, file.version);
+    return durationMs;
+  };
+  if (section.controlsTransactions) return runControlling(q, context, file, section, direction, record);
   for (const [index, statement] of section.statements.entries()) {
     try {
       await q.exec(statement.text);
     } catch (error) {
-      throw new StatementFailure(error, file, section, direction, index);
+      if (!section.transaction) await restoreSearchPath(q, context);
+      const kept = section.transaction ? [] : section.statements.slice(0, index).map((_, i) => i);
+      throw new StatementFailure(error, file, section, direction, index, kept);
     }
   }
-  const durationMs = performance.now() - started;
-  if (direction === 'up') await recordApplied(q, tables, { version: file.version, name: file.name, checksum: file.checksum, durationMs });
-  else await recordReverted(q, tables, file.version);
+  const durationMs = await record();
+  await restoreSearchPath(q, context);
   return durationMs;
+}
+
+/**
+ * A section with its own BEGIN / COMMIT / ROLLBACK, run as PostgreSQL runs such SQL sent as one
+ * query (the way dbmate and golang-migrate send it): statements outside the file's own blocks
+ * share one implicit transaction, which the file's COMMIT also ends (or, with transaction:false,
+ * each runs on its own). So what a failure leaves is known: whatever a COMMIT ended before it.
+ */
+async function runControlling(
+  q: Queryable,
+  context: RunContext,
+  file: MigrationFile,
+  section: MigrationSection,
+  direction: Direction,
+  record: () => Promise<number>,
+): Promise<number> {
+  let open = false; // a transaction block is open on the session, the file's or the implicit one
+  let pending: number[] = []; // statements run in the open block, not committed yet
+  const kept: number[] = [];
+  for (const [index, statement] of section.statements.entries()) {
+    const control = transactionControl(statement);
+    try {
+      if (control === 'begin') {
+        if (!open) await q.exec(statement.text);
+        open = true;
+      } else if (control) {
+        await q.exec(statement.text);
+        if (control === 'commit') kept.push(...pending);
+        pending = [];
+        open = false;
+      } else {
+        if (!open && section.transaction) {
+          await q.exec('BEGIN');
+          open = true;
+        }
+        await q.exec(statement.text);
+        (open ? pending : kept).push(index);
+      }
+    } catch (error) {
+      if (open) await q.exec('ROLLBACK');
+      await restoreSearchPath(q, context);
+      throw new StatementFailure(error, file, section, direction, index, kept);
+    }
+  }
+  // The history row goes in the last block, so the file's last statements and its record commit together.
+  if (!open) await q.exec('BEGIN');
+  const durationMs = await record();
+  await q.exec('COMMIT');
+  await restoreSearchPath(q, context);
+  return durationMs;
+}
+
+async function restoreSearchPath(q: Queryable, context: RunContext): Promise<void> {
+  await q.query("SELECT set_config('search_path', $1, false)", [context.searchPath]);
 }

@@ -28,10 +28,13 @@ for (const engine of engines) {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    // dbmate's schema_migrations, which devdb keeps beside its own history in a project's folder, is checked where it is the point.
     const tables = async () =>
-      (await t.db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map(
-        (r) => r.name,
-      );
+      (
+        await t.db.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY 1",
+        )
+      ).map((r) => r.name);
 
     it('applies pending migrations in order and records each with its checksum', async () => {
       const result = await migrateUp(t.db, { migrationsDir: dir });
@@ -99,8 +102,14 @@ for (const engine of engines) {
     it('reverts the latest migrations with their down sections', async () => {
       await migrateUp(t.db, { migrationsDir: dir });
       expect((await migrateDown(t.db, { migrationsDir: dir })).reverted.map((r) => r.version)).toEqual(['003']);
-      expect((await migrateDown(t.db, { migrationsDir: dir, steps: 5 })).reverted.map((r) => r.version)).toEqual(['002', '001']);
+      await expect(migrateDown(t.db, { migrationsDir: dir, steps: 5 })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: '--steps 5 is more than the 2 migration(s) applied: pass --steps 2 or fewer, or --all to revert every one.',
+      });
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second']);
+      expect((await migrateDown(t.db, { migrationsDir: dir, all: true })).reverted.map((r) => r.version)).toEqual(['002', '001']);
       expect(await tables()).toEqual(['devdb_migrations']);
+      expect((await migrateDown(t.db, { migrationsDir: dir, steps: 5 })).reverted).toEqual([]);
     });
 
     it('refuses to revert a migration without a down section, and changes nothing', async () => {
@@ -146,7 +155,7 @@ for (const engine of engines) {
       expect(error.code).toBe('E_MIGRATION_FAILED');
       expect(error.message).toContain(`${path.join(dir, '004_index.sql')}:5 (the statement that starts on this line`);
       expect(error.message).toMatch(
-        /these 2 ran before the error and stay in the database:\n {2}line 2: CREATE TABLE kept \(id int\);\n {2}line 3: CREATE INDEX CONCURRENTLY kept_x_idx/,
+        /these 2 statement\(s\) ran before the error and stay in the database:\n {2}line 2: CREATE TABLE kept \(id int\);\n {2}line 3: CREATE INDEX CONCURRENTLY kept_x_idx/,
       );
       expect(error.message).not.toMatch(/Nothing/);
       expect(error.details).toMatchObject({
@@ -225,7 +234,7 @@ for (const engine of engines) {
         ['002', 'applied', 'dbmate'],
         ['003', 'pending', null],
       ]);
-      expect(await tables()).toEqual(['first', 'schema_migrations', 'second']);
+      expect(await tables()).toEqual(['first', 'second']);
 
       const notices: string[] = [];
       const result = await migrateUp(t.db, { migrationsDir: dir, onNotice: (n) => notices.push(n) });
@@ -293,7 +302,9 @@ for (const engine of engines) {
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(error).toMatchObject({
         code: 'E_MIGRATION_FILE',
-        message: expect.stringContaining(`${path.join(dir, '004_todo.sql')}: no SQL under "-- migrate:up" yet`),
+        message: expect.stringContaining(
+          `${path.join(dir, '004_todo.sql')}: still what devdb migrate new wrote, with no SQL under "-- migrate:up"`,
+        ),
       });
       expect(await tables()).toEqual([]);
       await expect(migrateUp(t.db, { migrationsDir: dir, to: '003' })).resolves.toMatchObject({ skipped: [] });
@@ -303,7 +314,9 @@ for (const engine of engines) {
       const result = await setup(t.db, { migrationsDir: dir, seed: false, onNotice: (n) => notices.push(n) });
       expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
       expect(result.skipped).toEqual(['004']);
-      expect(notices).toEqual([`Skipped ${path.join(dir, '004_todo.sql')}: it has no SQL under "-- migrate:up" yet (it stays pending).`]);
+      expect(notices).toEqual([
+        `Skipped ${path.join(dir, '004_todo.sql')}: it is still what migrate new wrote, with no SQL yet (it stays pending).`,
+      ]);
       expect((await resetSchema(t.db, { migrationsDir: dir })).skipped).toEqual(['004']);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, empty: 1 });
     });

@@ -27,7 +27,7 @@ export default class Migrate extends DevdbCommand<MigrateResult> {
     const { flags } = await this.parse(Migrate);
     return this.withDatabase(flags, async (db, target) => {
       const result = await migrateUp(db, {
-        ...migrationOptions(flags, this.migrationsDir(flags).dir),
+        ...migrationOptions(flags, this.migrationsDir(flags)),
         to: flags.to,
         dryRun: flags['dry-run'],
         baseline: flags.baseline,
