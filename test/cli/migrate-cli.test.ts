@@ -183,6 +183,39 @@ describe('migration errors and foreign databases through the CLI', () => {
     }));
 });
 
+describe('migrate down takes a sane --steps, and asks first about a database elsewhere', () => {
+  it('a --steps past the number applied is a usage error that changes nothing; --all reverts every one', () =>
+    onScratch('pglite', true, async (s) => {
+      const huge = await runInProcess(['migrate', 'down', '--steps', '99999999999999999999', ...s.args]);
+      expect(huge.code).toBe(2);
+      expect(huge.stderr).toMatch(
+        new RegExp(`is more than the ${migrationCount} migration\\(s\\) applied: pass --steps ${migrationCount} or fewer, or --all`),
+      );
+      expect(parseJson<StatusJson>(await runInProcess(['migrate', 'status', '--json', ...s.args])).counts.applied).toBe(migrationCount);
+      const both = await runInProcess(['migrate', 'down', '--steps', '2', '--all', ...s.args]);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/cannot also be provided/);
+      const all = await runInProcess<{ reverted: unknown[] }>(['migrate', 'down', '--all', ...s.args]);
+      expect(all.code).toBe(0);
+      expect(all.result?.reverted).toHaveLength(migrationCount);
+    }));
+
+  it('refuses to revert on a host that is not this machine without a terminal or --yes, before connecting', async () => {
+    const result = await runInProcess(['migrate', 'down', '--steps', '3', '--url', 'postgres://me:hunter2@db.example.com:5432/app']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^Error: Reverting migrations in postgres:\/\/me:\*\*\*@db\.example\.com:5432\/app needs confirmation: pass --yes, or run the command in a terminal\.\n$/,
+    );
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('status says how the folder is applied', () =>
+    onScratch('pglite', true, async (s) => {
+      const status = await runInProcess(['migrate', 'status', ...s.args]);
+      expect(status.stdout).toContain('Folder: dbmate files, applied in file-name order.\n');
+    }));
+});
+
 // All of these fail in the CLI layer or at the connection, before any engine is opened: one run, not one per engine.
 describe('bad input gets one line and the right exit code', () => {
   const oneLine = (text: string) => text.trim().split('\n').length === 1;

@@ -1,23 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
-import { migrateDown, migrateUp, migrationStatus, resetSchema, type ResetPlan } from '../../src/migrate/index.js';
+import { migrateDown, migrateUp, migrationStatus, resetSchema, type DownPlan, type ResetPlan } from '../../src/migrate/index.js';
 import { setup } from '../../src/setup/setup.js';
 import { engines, useDatabase } from '../support/engines.js';
+import { writeDir } from './folders.js';
 
 const THREE = {
   '001_first.sql': '-- migrate:up\nCREATE TABLE first (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE first;\n',
   '002_second.sql': '-- migrate:up\nCREATE TABLE second (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE second;\n',
   '003_third.sql': '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE third;\n',
 };
-
-function writeDir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-mig-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
 
 for (const engine of engines) {
   describe(`migrator on ${engine}`, () => {
@@ -110,6 +104,25 @@ for (const engine of engines) {
       expect((await migrateDown(t.db, { migrationsDir: dir, all: true })).reverted.map((r) => r.version)).toEqual(['002', '001']);
       expect(await tables()).toEqual(['devdb_migrations']);
       expect((await migrateDown(t.db, { migrationsDir: dir, steps: 5 })).reverted).toEqual([]);
+    });
+
+    it('migrate down asks with the migrations it would revert, latest first, and a no changes nothing', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      const asked: DownPlan[] = [];
+      const stop = async (plan: DownPlan) => {
+        asked.push(plan);
+        throw new DevdbError('E_NOT_CONFIRMED', 'no');
+      };
+      await expect(migrateDown(t.db, { migrationsDir: dir, steps: 2, confirm: stop })).rejects.toMatchObject({ code: 'E_NOT_CONFIRMED' });
+      expect(asked).toEqual([
+        {
+          migrations: [
+            { version: '003', name: 'third' },
+            { version: '002', name: 'second' },
+          ],
+        },
+      ]);
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
     });
 
     it('refuses to revert a migration without a down section, and changes nothing', async () => {
