@@ -17,7 +17,17 @@ const CONTROL_NAMES = [
 
 class RolledBack extends Error {}
 
+const readmeRow = fs
+  .readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  .split('\n')
+  .find((line) => line.startsWith('| embedded (PGlite'))!;
+
 describe('the PGlite extension list', () => {
+  it("is the README's, name for name", () => {
+    const listed = /every contrib bundle PGlite ships: ([^.(]+)/.exec(readmeRow)![1]!.split(', ').map((name) => name.trim());
+    expect(listed).toEqual(CONTROL_NAMES);
+  });
+
   it('is every contrib bundle the installed package exports, but the one it cannot load safely', () => {
     const exported = fs
       .readdirSync(contrib)
@@ -31,6 +41,11 @@ describe('the PGlite extension list', () => {
 for (const engine of engines.filter((e) => e !== 'postgres')) {
   describe(`PGlite extensions on ${engine}`, () => {
     const t = useDatabase(engine, { migrated: false });
+
+    it("is the PostgreSQL version the README names", async () => {
+      const [row] = await t.db.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+      expect(readmeRow).toContain(`| ${row!.version} |`);
+    });
 
     it('CREATE EXTENSION works for each, and their functions answer (compiled on first use)', async () => {
       const available = await t.db.query<{ name: string }>('SELECT name FROM pg_available_extensions ORDER BY 1');
