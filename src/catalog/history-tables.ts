@@ -5,6 +5,12 @@
  */
 export type HistoryTool = 'devdb' | 'dbmate' | 'golang-migrate';
 
+/** devdb's own history table. */
+export const DEVDB_HISTORY = 'devdb_migrations';
+
+/** The name dbmate and golang-migrate both give their history table (told apart by its columns). */
+export const SCHEMA_MIGRATIONS = 'schema_migrations';
+
 export interface HistoryTableShape {
   tool: HistoryTool;
   table: string;
@@ -15,7 +21,7 @@ export interface HistoryTableShape {
 export const HISTORY_TABLES: readonly HistoryTableShape[] = [
   {
     tool: 'devdb',
-    table: 'devdb_migrations',
+    table: DEVDB_HISTORY,
     columns: [
       { name: 'version', type: 'text' },
       { name: 'name', type: 'text' },
@@ -25,11 +31,11 @@ export const HISTORY_TABLES: readonly HistoryTableShape[] = [
     ],
   },
   // dbmate: `create table if not exists schema_migrations (version varchar primary key)`.
-  { tool: 'dbmate', table: 'schema_migrations', columns: [{ name: 'version', type: 'character varying' }] },
+  { tool: 'dbmate', table: SCHEMA_MIGRATIONS, columns: [{ name: 'version', type: 'character varying' }] },
   // golang-migrate's postgres driver: one row, the current version and whether it failed half-way.
   {
     tool: 'golang-migrate',
-    table: 'schema_migrations',
+    table: SCHEMA_MIGRATIONS,
     columns: [
       { name: 'version', type: 'bigint' },
       { name: 'dirty', type: 'boolean' },

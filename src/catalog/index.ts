@@ -6,4 +6,11 @@ export { DEFAULT_SCHEMA, introspect, type IntrospectOptions } from './introspect
 export { columnDescription, sensitiveKind, tableTags, type TableTags } from './annotations.js';
 export { qualifiedName, quoteIdent, quoteLiteral } from './quote-ident.js';
 export * from './model.js';
-export { HISTORY_TABLES, historyToolOf, type HistoryTableShape, type HistoryTool } from './history-tables.js';
+export {
+  DEVDB_HISTORY,
+  HISTORY_TABLES,
+  historyToolOf,
+  SCHEMA_MIGRATIONS,
+  type HistoryTableShape,
+  type HistoryTool,
+} from './history-tables.js';

@@ -1,14 +1,8 @@
-import { historyToolOf } from '../catalog/history-tables.js';
+import { DEVDB_HISTORY, historyToolOf, SCHEMA_MIGRATIONS } from '../catalog/history-tables.js';
 import { qualifiedName } from '../catalog/quote-ident.js';
 import type { Queryable } from '../db/db.js';
 import type { MigrationFile } from './migration-file.js';
 import { compareVersions } from './migration-source.js';
-
-/** devdb's bookkeeping table; the `devdb_` prefix keeps it out of the ERD and the doctor. */
-export const HISTORY_TABLE = 'devdb_migrations';
-
-/** dbmate's history table (`version varchar primary key`), and golang-migrate's (`version bigint, dirty boolean`). */
-export const DBMATE_TABLE = 'schema_migrations';
 
 export type HistorySource = 'devdb' | 'dbmate' | 'golang-migrate';
 
@@ -45,8 +39,8 @@ export function hasHistory(t: HistoryTables): boolean {
   return t.devdb || otherTool(t) !== undefined;
 }
 
-export const devdbTable = (t: HistoryTables) => qualifiedName({ schema: t.schema, name: HISTORY_TABLE });
-export const otherTable = (t: HistoryTables) => qualifiedName({ schema: t.schema, name: DBMATE_TABLE });
+export const devdbTable = (t: HistoryTables) => qualifiedName({ schema: t.schema, name: DEVDB_HISTORY });
+export const otherTable = (t: HistoryTables) => qualifiedName({ schema: t.schema, name: SCHEMA_MIGRATIONS });
 
 export async function historyTables(db: Queryable): Promise<HistoryTables> {
   const [row] = await db.query<{ schema: string; devdb: boolean; columns: { name: string; type: string }[] | null }>(
@@ -61,10 +55,10 @@ export async function historyTables(db: Queryable): Promise<HistoryTables> {
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid
               WHERE n.nspname = s.schema AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped) AS columns
        FROM s`,
-    [HISTORY_TABLE, DBMATE_TABLE],
+    [DEVDB_HISTORY, SCHEMA_MIGRATIONS],
   );
   const columns = row!.columns;
-  const tool = columns ? historyToolOf(DBMATE_TABLE, columns) : undefined;
+  const tool = columns ? historyToolOf(SCHEMA_MIGRATIONS, columns) : undefined;
   return {
     schema: row!.schema,
     devdb: row!.devdb,

@@ -21,4 +21,3 @@ export { MIGRATION_STATES, planMigrations, type MigrationState, type MigrationSt
 export { parseFileName, parseGolangMigration, parseMigration, type MigrationFile } from './migration-file.js';
 export type { FolderFormat } from './migration-source.js';
 export { splitStatements, type SqlStatement } from './sql-statements.js';
-export { HISTORY_TABLE, DBMATE_TABLE } from './history.js';

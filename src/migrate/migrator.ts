@@ -2,7 +2,6 @@ import type { Db, Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
 import { apply } from './apply.js';
 import {
-  DBMATE_TABLE,
   foreignRelations,
   hasHistory,
   historyTables,
@@ -165,7 +164,7 @@ function noticeRecorded(plan: UpPlan, options: MigrateOptions): void {
   const tools = [...new Set(plan.history.applied.filter((a) => a.source !== 'devdb').map((a) => a.source))];
   if (plan.adopt.length > 0)
     options.onNotice?.(
-      `Adopted ${tools.join(' and ')}'s history: ${plan.adopt.length} migration(s) from ${DBMATE_TABLE} recorded in devdb_migrations (${DBMATE_TABLE} is kept in step).`,
+      `Adopted ${tools.join(' and ')}'s history: ${plan.adopt.length} migration(s) from schema_migrations recorded in devdb_migrations (schema_migrations is kept in step).`,
     );
   if (plan.history.revertedElsewhere.length > 0)
     options.onNotice?.(

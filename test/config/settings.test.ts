@@ -80,7 +80,9 @@ describe('the config file', () => {
 
   it('refuses unknown keys, wrong types, bad JSON and two places at once, as configuration errors', () => {
     write('devdb.config.json', JSON.stringify({ migrationDir: 'x' }));
-    expect(() => readProjectConfig(dir)).toThrow(/unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, dbmateHistory/);
+    expect(() => readProjectConfig(dir)).toThrow(
+      /unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, dbmateHistory/,
+    );
     write('devdb.config.json', JSON.stringify({ dbmateHistory: 'no' }));
     expect(() => readProjectConfig(dir)).toThrow(/"dbmateHistory" must be true or false \(got "no"\)/);
     write('devdb.config.json', JSON.stringify({ port: 70000 }));

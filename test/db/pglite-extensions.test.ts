@@ -24,7 +24,10 @@ const readmeRow = fs
 
 describe('the PGlite extension list', () => {
   it("is the README's, name for name", () => {
-    const listed = /every contrib bundle PGlite ships: ([^.(]+)/.exec(readmeRow)![1]!.split(', ').map((name) => name.trim());
+    const listed = /every contrib bundle PGlite ships: ([^.(]+)/
+      .exec(readmeRow)![1]!
+      .split(', ')
+      .map((name) => name.trim());
     expect(listed).toEqual(CONTROL_NAMES);
   });
 
@@ -42,7 +45,7 @@ for (const engine of engines.filter((e) => e !== 'postgres')) {
   describe(`PGlite extensions on ${engine}`, () => {
     const t = useDatabase(engine, { migrated: false });
 
-    it("is the PostgreSQL version the README names", async () => {
+    it('is the PostgreSQL version the README names', async () => {
       const [row] = await t.db.query<{ version: string }>("SELECT current_setting('server_version') AS version");
       expect(readmeRow).toContain(`| ${row!.version} |`);
     });

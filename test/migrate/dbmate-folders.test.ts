@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { historyToolOf } from '../../src/catalog/index.js';
 import { DevdbError } from '../../src/errors.js';
+import { createOtherHistory } from '../../src/migrate/history.js';
 import { migrateDown, migrateUp, migrationStatus, resetSchema, type ResetPlan } from '../../src/migrate/index.js';
 import { setup } from '../../src/setup/setup.js';
 import { engines, useDatabase } from '../support/engines.js';
@@ -193,6 +195,25 @@ for (const engine of engines) {
       await expect(migrationStatus(t.db, { migrationsDir: twins })).rejects.toThrow(
         /Two migrations share version 1: .*1_again\.sql and .*1_b\.sql; rename one/,
       );
+    });
+
+    it('the history tables devdb creates have the shapes src/catalog/history-tables.ts lists (what the ERD and the doctor leave out)', async () => {
+      await migrateUp(t.db, { migrationsDir: folder({ '1_a.sql': up('SELECT 1;') }) });
+      await t.db.exec('CREATE SCHEMA app');
+      await createOtherHistory(t.db, { schema: 'app', devdb: false, schemaMigrations: 'none' }, 'golang-migrate');
+      const shape = async (schema: string, table: string) =>
+        historyToolOf(
+          table,
+          await t.db.query<{ name: string; type: string }>(
+            'SELECT attname AS name, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
+            [`${schema}.${table}`],
+          ),
+        );
+      expect([
+        await shape('public', 'devdb_migrations'),
+        await shape('public', 'schema_migrations'),
+        await shape('app', 'schema_migrations'),
+      ]).toEqual(['devdb', 'dbmate', 'golang-migrate']);
     });
 
     it('the dbmate fixture folder: a second schema, partitions, an extension, and every file applied and reverted', async () => {
