@@ -13,13 +13,13 @@ import {
   readHistory,
   type HistoryTables,
 } from './history.js';
-import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
+import { isEmptyMigration } from './migration-file.js';
 import { dirOf, keepsDbmateHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
 import { readMigrationSource } from './migration-source.js';
 import { prepareHistory } from './prepare-history.js';
 import { foreignDatabaseError, refuseDirty, skippedNotice } from './refusals.js';
 import { latestFirstOf, revertible } from './revert.js';
-import { runContext, runSection, runsInTransaction } from './run-section.js';
+import { runContext, runSection, runsInTransaction, type SectionStep } from './run-section.js';
 import { createdSchemas } from './schemas-created.js';
 import { keptMessage, migrationError, StatementFailure } from './sql-error.js';
 
@@ -56,12 +56,6 @@ export interface ResetResult {
   skipped: string[];
 }
 
-interface Step {
-  file: MigrationFile;
-  section: MigrationSection;
-  direction: 'up' | 'down';
-}
-
 /**
  * Brings the database back to the files' state, data dropped: in one transaction when every
  * section allows it (a failure changes nothing), otherwise step by step, and a failure then
@@ -84,7 +78,7 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
     const downs =
       mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
-    const steps: Step[] = [
+    const steps: SectionStep[] = [
       ...downs,
       ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
     ];
@@ -111,9 +105,9 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
         record: [],
       });
     };
-    const step = async (q: Queryable, s: Step) => {
+    const step = async (q: Queryable, s: SectionStep) => {
       options.onStep?.({ phase: 'start', direction: s.direction, version: s.file.version, name: s.file.name });
-      const durationMs = await runSection(q, context, s.file, s.section, s.direction);
+      const durationMs = await runSection(q, context, s);
       options.onStep?.({ phase: 'done', direction: s.direction, version: s.file.version, name: s.file.name, durationMs });
       (s.direction === 'down' ? done.reverted : done.applied).push({
         version: s.file.version,

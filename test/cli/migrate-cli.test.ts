@@ -74,7 +74,11 @@ describe('migrate status --exit-code in a real process', () => {
     onScratch(postgresUrl ? 'postgres' : 'pglite', false, async (s) => {
       const pending = await runCli(['migrate', 'status', '--exit-code', ...s.args]);
       expect(pending.code).toBe(1);
-      expect(pending.stdout).toMatch(new RegExp(`\\n0 applied, ${migrationCount} pending, 0 empty, 0 changed, 0 missing\\n$`));
+      expect(pending.stdout).toMatch(
+        new RegExp(
+          `\\n0 applied, ${migrationCount} pending, 0 empty, 0 changed, 0 missing\\nFolder: dbmate files, applied in file-name order\\.\\n$`,
+        ),
+      );
     }));
 });
 

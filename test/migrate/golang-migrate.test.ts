@@ -94,13 +94,16 @@ for (const engine of engines) {
       expect(await golangState()).toEqual([{ version: 10, dirty: false }]);
     });
 
-    it('adopts in the transaction of the run it belongs to: a run that fails on its first file records nothing', async () => {
+    it.each([
+      ['of several statements (one transaction)', 'CREATE TABLE audit (id int);\nSELECT 1/0;\n', 2],
+      ['of one statement (run on its own)', 'SELECT 1/0;\n', 1],
+    ])("adopts in the transaction that records the run's first file: a first file %s that fails records nothing", async (_, sql, line) => {
       await builtByGolangMigrate(2);
       const dir = copyFixture(FIXTURES.golang);
       copies.push(dir);
-      fs.writeFileSync(path.join(dir, '000003_audit.up.sql'), 'CREATE TABLE audit (id int);\nSELECT 1/0;\n');
+      fs.writeFileSync(path.join(dir, '000003_audit.up.sql'), sql);
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
-      expect(error.message).toMatch(/^Migration 3_audit \(up\) failed at .*000003_audit\.up\.sql:2/);
+      expect(error.message).toMatch(new RegExp(`^Migration 3_audit \\(up\\) failed at .*000003_audit\\.up\\.sql:${line} `));
       expect(await tablesIn(t.db, 'public')).toEqual(['schema_migrations', 'sessions', 'users']);
       expect(await golangState()).toEqual([{ version: 2, dirty: false }]);
     });
