@@ -81,7 +81,7 @@ export function migrationNotes(file: MigrationFile): string[] {
   if (file.up.controlsTransactions)
     notes.push('commits by itself (its own BEGIN/COMMIT): what it commits stays if a later statement fails');
   if (file.up.statements.some((s) => SETS_SEARCH_PATH.test(s.text)))
-    notes.push('changes search_path: devdb puts it back after this file (dbmate keeps it for the files after)');
+    notes.push('changes search_path: devdb puts it back after this file (dbmate and golang-migrate keep it for the files after)');
   if (!file.down) notes.push('no down section: migrate down cannot revert it, and reset rebuilds instead');
   else if (file.down.statements.length === 0)
     notes.push('empty down section: migrate down reverts it as a no-op, and reset rebuilds instead');

@@ -41,7 +41,7 @@ describe('the PGlite extension list', () => {
   });
 });
 
-for (const engine of engines.filter((e) => e !== 'postgres')) {
+for (const engine of engines.filter((e) => e === 'pglite' || e === 'served')) {
   describe(`PGlite extensions on ${engine}`, () => {
     const t = useDatabase(engine, { migrated: false });
 
