@@ -102,12 +102,12 @@ async function runOutsideTransaction(q: Queryable, context: RunContext, step: Se
   for (const [index, statement] of section.statements.entries()) {
     const control = transactionControl(statement);
     try {
-      if (control === 'begin') {
+      if (control === 'opens') {
         if (!open) await q.exec(statement.text);
         open = true;
       } else if (control) {
         await q.exec(statement.text);
-        if (control === 'commit') kept.push(...pending);
+        if (control === 'commits') kept.push(...pending);
         pending = [];
         open = false;
       } else {

@@ -139,7 +139,7 @@ function quotedEnd(sql: string, open: number, quote: string, backslash: boolean)
 }
 
 /** How a statement ends or starts a transaction block, if it does: what a file that commits by itself is made of. */
-export type TransactionControl = 'begin' | 'commit' | 'rollback';
+export type TransactionControl = 'opens' | 'commits' | 'discards';
 
 /**
  * BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK / ABORT as whole statements. ROLLBACK TO a
@@ -152,9 +152,9 @@ export function transactionControl(statement: SqlStatement): TransactionControl 
     .split(/[\s;]+/)
     .filter((word) => word !== 'WORK' && word !== 'TRANSACTION');
   const [first = '', second = ''] = words;
-  if (first === 'BEGIN' || first === 'START') return 'begin';
+  if (first === 'BEGIN' || first === 'START') return 'opens';
   if (second === 'PREPARED' || second === 'TO') return undefined;
-  if (first === 'COMMIT' || first === 'END') return 'commit';
-  if (first === 'ROLLBACK' || first === 'ABORT') return 'rollback';
+  if (first === 'COMMIT' || first === 'END') return 'commits';
+  if (first === 'ROLLBACK' || first === 'ABORT') return 'discards';
   return undefined;
 }

@@ -86,7 +86,7 @@ describe.skipIf(missing.length > 0)(
       expect(seen).toMatchObject({ history: 'dbmate', counts: { applied: files, pending: 0 } });
 
       // dbmate rollback on devdb's database: devdb says so, and applies it again.
-      const rollback = dbmate(byDevdb.url!, dir, 'rollback');
+      const rollback = dbmate(byDevdb.url!, dir, 'rollback'); // sql-case: dbmate's command, not SQL
       expect(rollback.status, rollback.output).toBe(0);
       const afterRollback = (await devdb<StatusResult>('migrate', 'status', ...byDevdb.args)).result!;
       const last = afterRollback.migrations.at(-1)!;

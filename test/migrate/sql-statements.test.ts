@@ -95,14 +95,14 @@ describe('splitStatements', () => {
 
 describe('transactionControl', () => {
   it.each([
-    ['BEGIN;', 'begin'],
-    ['begin transaction isolation level serializable;', 'begin'],
-    ['START TRANSACTION;', 'begin'],
-    ['COMMIT;', 'commit'],
-    ['commit work', 'commit'],
-    ['END;', 'commit'],
-    ['ROLLBACK;', 'rollback'],
-    ['ABORT;', 'rollback'],
+    ['BEGIN;', 'opens'],
+    ['begin transaction isolation level serializable;', 'opens'],
+    ['START TRANSACTION;', 'opens'],
+    ['COMMIT;', 'commits'],
+    ['commit work', 'commits'],
+    ['END;', 'commits'],
+    ['ROLLBACK;', 'discards'],
+    ['ABORT;', 'discards'],
     ['ROLLBACK TO SAVEPOINT s;', undefined],
     ['ROLLBACK WORK TO s;', undefined],
     ['COMMIT PREPARED $$x$$;', undefined],
