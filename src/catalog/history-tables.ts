@@ -1,13 +1,25 @@
 /**
  * The tables migration tools keep their history in. They are the tools' bookkeeping, not the
- * project's schema: the ERD does not draw them and the doctor does not hold them to the plan
- * (a dbmate `schema_migrations` told to grow `created_at` is advice nobody can take).
+ * project's schema: the ERD does not draw them, the doctor does not hold them to the plan (a dbmate
+ * `schema_migrations` told to grow `created_at` is advice nobody can take), and the seed leaves them
+ * alone. The migrator reads and keeps in step the three it knows (devdb, dbmate, golang-migrate),
+ * found by their exact column types.
  *
  * A table is recognised by its name AND its columns: every column the tool creates must be
  * there, and no column the tool never creates, so a project's own table that happens to be
  * called `schema_migrations` (or `migrations`) but holds other columns stays in the diagram.
  * Names are compared as stored (`SequelizeMeta` is mixed case because Sequelize quotes it).
  */
+
+/** The tools whose history devdb's migrator reads and writes. */
+export type HistoryTool = 'devdb' | 'dbmate' | 'golang-migrate';
+
+/** devdb's own history table. */
+export const DEVDB_HISTORY = 'devdb_migrations';
+
+/** The name dbmate and golang-migrate both give their history table (told apart by its columns). */
+export const SCHEMA_MIGRATIONS = 'schema_migrations';
+
 export interface HistoryTableShape {
   /** Who writes it, for people: `dbmate`, `golang-migrate`, ... */
   tool: string;
@@ -18,13 +30,21 @@ export interface HistoryTableShape {
   columns: readonly string[];
   /** Columns only some versions create. */
   optional?: readonly string[];
+  /** For the tools the migrator reads: each column's type as format_type prints it, in column order. */
+  types?: readonly string[];
 }
 
 export const HISTORY_TABLES: readonly HistoryTableShape[] = [
-  { tool: 'devdb', name: 'devdb_migrations', columns: ['version', 'name', 'checksum', 'applied_at', 'duration_ms'] },
-  // dbmate and Rails create the same table: version varchar PRIMARY KEY.
-  { tool: 'dbmate', name: 'schema_migrations', columns: ['version'] },
-  { tool: 'golang-migrate', name: 'schema_migrations', columns: ['version', 'dirty'] },
+  {
+    tool: 'devdb',
+    name: DEVDB_HISTORY,
+    columns: ['version', 'name', 'checksum', 'applied_at', 'duration_ms'],
+    types: ['text', 'text', 'text', 'timestamp with time zone', 'integer'],
+  },
+  // dbmate and Rails create the same table: `create table if not exists schema_migrations (version varchar primary key)`.
+  { tool: 'dbmate', name: SCHEMA_MIGRATIONS, columns: ['version'], types: ['character varying'] },
+  // golang-migrate's postgres driver: one row, the current version and whether it failed half-way.
+  { tool: 'golang-migrate', name: SCHEMA_MIGRATIONS, columns: ['version', 'dirty'], types: ['bigint', 'boolean'] },
   { tool: 'Ecto', name: 'schema_migrations', columns: ['version', 'inserted_at'] },
   {
     tool: 'Supabase',
@@ -102,4 +122,20 @@ export function historyTool(table: { schema: string; name: string; columns: read
       [...names].every((c) => s.columns.includes(c) || (s.optional?.includes(c) ?? false)),
   );
   return shape?.tool ?? null;
+}
+
+/**
+ * Which of the migrator's tools keeps `table`, from its name and its columns (name and format_type,
+ * in order); undefined for a table of the project. A type modifier (`varchar(255)`) is ignored.
+ */
+export function historyToolOf(table: string, columns: readonly { name: string; type: string }[]): HistoryTool | undefined {
+  const bare = (type: string) => type.replace(/\(.*\)$/, '');
+  const shape = HISTORY_TABLES.find(
+    (s) =>
+      s.types !== undefined &&
+      s.name === table &&
+      s.columns.length === columns.length &&
+      s.columns.every((name, i) => name === columns[i]!.name && s.types![i] === bare(columns[i]!.type)),
+  );
+  return shape?.tool as HistoryTool | undefined;
 }

@@ -5,5 +5,13 @@
 export { DEFAULT_SCHEMA, introspect, type IntrospectOptions } from './introspect.js';
 export { columnDescription, sensitiveKind, tableTags, type TableTags } from './annotations.js';
 export { qualifiedName, quoteIdent, quoteLiteral } from './quote-ident.js';
-export { HISTORY_TABLES, historyTool, type HistoryTableShape } from './history-tables.js';
 export * from './model.js';
+export {
+  DEVDB_HISTORY,
+  HISTORY_TABLES,
+  historyTool,
+  historyToolOf,
+  SCHEMA_MIGRATIONS,
+  type HistoryTableShape,
+  type HistoryTool,
+} from './history-tables.js';

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import type { MigrationsDir } from '../config/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../migrate/index.js';
 
 export const migrationsDirFlag = {
@@ -29,6 +30,11 @@ export const baselineFlag = {
 };
 
 /** The migrate core's options from the flags, with the folder the project's configuration chose (DevdbCommand.migrationsDir). */
-export function migrationOptions(flags: { 'lock-timeout': number; 'allow-drift': boolean }, migrationsDir: string) {
-  return { migrationsDir, lockTimeoutMs: flags['lock-timeout'] * 1000, allowDrift: flags['allow-drift'] };
+export function migrationOptions(flags: { 'lock-timeout': number; 'allow-drift': boolean }, migrations: MigrationsDir) {
+  return {
+    migrationsDir: migrations.dir,
+    dbmateHistory: migrations.dbmateHistory,
+    lockTimeoutMs: flags['lock-timeout'] * 1000,
+    allowDrift: flags['allow-drift'],
+  };
 }

@@ -7,7 +7,7 @@ import { reset, type ResetResult } from '../setup/setup.js';
 export default class Reset extends DevdbCommand<ResetResult> {
   static override summary = "Drop everything devdb created (data included) and migrate again: back to the files' state.";
   static override description =
-    'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, it has no down section, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) is dropped with everything in it and migrated again. Asks first on a terminal; --yes answers for scripts.';
+    'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, its down section is missing or empty, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) and every schema a migration creates are dropped with everything in them and migrated again (the question lists them). Asks first on a terminal; --yes answers for scripts.';
   static override examples = [
     '<%= config.bin %> reset',
     '<%= config.bin %> reset --yes',
@@ -27,13 +27,13 @@ export default class Reset extends DevdbCommand<ResetResult> {
     refuseUnconfirmable(confirmation);
     return this.withDatabase(flags, async (db) => {
       const result = await reset(db, {
-        ...migrationOptions(flags, this.migrationsDir(flags).dir),
+        ...migrationOptions(flags, this.migrationsDir(flags)),
         confirm: (plan) => confirmUnless(question(plan, this.where(target)), confirmation),
         onNotice: (message) => this.log(message),
       });
       const how =
         result.plan.mode === 'rebuild'
-          ? `Rebuilt schema ${result.plan.schema} and applied`
+          ? `Rebuilt schema(s) ${result.plan.schemas.join(', ')} and applied`
           : `Reverted ${result.reverted.length} and applied`;
       this.log(`${how} ${result.applied.length} migration(s) in the ${this.where(target)}.`);
       return result;
@@ -48,5 +48,6 @@ function question(plan: ResetPlan, where: string): string {
     plan.drops.length === 0
       ? ''
       : ` (${plan.drops.length} tables, views and sequences: ${plan.drops.slice(0, 8).join(', ')}${plan.drops.length > 8 ? ', ...' : ''})`;
-  return `Reset the ${where}? ${plan.reasons.join('; ')} cannot be reverted, so schema ${plan.schema} will be dropped with everything in it${drops}, your own tables included, and migrated again.`;
+  const schemas = plan.schemas.length === 1 ? `schema ${plan.schemas[0]}` : `schemas ${plan.schemas.join(', ')}`;
+  return `Reset the ${where}? ${plan.reasons.join('; ')} cannot be reverted, so ${schemas} will be dropped with everything in them${drops}, your own tables included, and migrated again.`;
 }

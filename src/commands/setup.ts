@@ -47,7 +47,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
             ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed }
             : false;
         const result = await setup(db, {
-          ...migrationOptions(flags, migrations.dir),
+          ...migrationOptions(flags, migrations),
           baseline: flags.baseline,
           onNotice: (message) => this.log(message),
           onStep: progress.onStep,

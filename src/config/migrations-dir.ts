@@ -13,6 +13,8 @@ export interface MigrationsDir {
   source: MigrationsDirSource;
   /** True when these are devdb's own schema files (the bundled Phase C schema), wherever they were found. */
   bundledSchema: boolean;
+  /** "dbmateHistory" from the config file: whether devdb keeps dbmate's schema_migrations (undefined: the migrator decides). */
+  dbmateHistory?: boolean | undefined;
 }
 
 /**

@@ -21,8 +21,12 @@ export function loadProjectSettings(env: NodeJS.ProcessEnv = process.env, cwd: s
   return { cwd, env: withEnvFile(env, cwd), config, configFile: file };
 }
 
+/** The migrations folder, with the config file's dbmateHistory choice for it (undefined leaves the migrator's default). */
 export function migrationsDirOf(settings: ProjectSettings, flag: string | undefined): MigrationsDir {
-  return resolveMigrationsDir(flag, settings.env, settings.cwd, settings.config.migrationsDir);
+  return {
+    ...resolveMigrationsDir(flag, settings.env, settings.cwd, settings.config.migrationsDir),
+    dbmateHistory: settings.config.dbmateHistory,
+  };
 }
 
 /** --profile, then DEVDB_SEED_PROFILE, then the config file; undefined leaves the seed's own default. */

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { messages, PGlite, type Transaction } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DevdbError } from '../errors.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { fromWire } from './db-error.js';
@@ -9,6 +8,7 @@ import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
 import { removeOrphanedFiles } from './pglite-orphans.js';
+import { compileOnFirstUse, PGLITE_EXTENSIONS } from './pglite-extensions.js';
 
 /** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
 const COPY_SLICE_BYTES = 32 * 1024 * 1024;
@@ -39,7 +39,7 @@ export async function openPgliteEngine(
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
     if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
-    pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { pg_trgm } });
+    pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { ...PGLITE_EXTENSIONS, compileOnFirstUse } });
     if (pgdata) await removeOrphanedFiles(pg, pgdata);
   } catch (error) {
     await lock?.release();

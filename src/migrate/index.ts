@@ -4,6 +4,8 @@ export {
   migrateDown,
   migrateUp,
   migrationStatus,
+  type DownOptions,
+  type DownPlan,
   type MigrateOptions,
   type MigrateResult,
   type MigrationOptions,
@@ -16,6 +18,6 @@ export {
 export { resetSchema, type ResetMode, type ResetOptions, type ResetPlan, type ResetResult } from './reset.js';
 export { newMigration, migrationSlug, type NewMigrationResult } from './new-migration.js';
 export { MIGRATION_STATES, planMigrations, type MigrationState, type MigrationStatusEntry } from './status.js';
-export { parseFileName, parseMigration, type MigrationFile } from './migration-file.js';
+export { parseFileName, parseGolangMigration, parseMigration, type MigrationFile } from './migration-file.js';
+export type { FolderFormat } from './migration-source.js';
 export { splitStatements, type SqlStatement } from './sql-statements.js';
-export { HISTORY_TABLE, DBMATE_TABLE } from './history.js';

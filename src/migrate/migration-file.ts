@@ -1,26 +1,36 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
-import { splitStatements, type SqlStatement } from './sql-statements.js';
+import { splitStatements, transactionControl } from './sql-statements.js';
+import type { SqlStatement } from './sql-statements.js';
+import { isUntouchedTemplate, normalizeText } from './template.js';
 
 export interface MigrationSection {
+  /** The file the section is in (a golang-migrate migration has one file per direction). */
+  file: string;
   sql: string;
   /** 1-based line of the file where `sql` starts, to map server error positions back. */
   startLine: number;
+  /** false: the statements run one at a time outside a transaction (dbmate's `transaction:false`). */
   transaction: boolean;
   /** `sql` split into statements, each run on its own (offsets into `sql`). */
   statements: SqlStatement[];
+  /** The SQL has its own BEGIN / COMMIT / ROLLBACK: what it commits stays, whatever fails after. */
+  controlsTransactions: boolean;
 }
 
 export interface MigrationFile {
+  /** The digits exactly as the file name has them (dbmate), or the number they make (golang-migrate). */
   version: string;
   name: string;
-  /** Path as given (relative paths stay relative, for messages). */
+  /** Path as given (relative paths stay relative, for messages); the up file of a golang-migrate pair. */
   file: string;
   checksum: string;
-  /** Empty when the file has no statement under "-- migrate:up" yet (a fresh `migrate new`). */
   up: MigrationSection;
+  /** undefined when the file has no down section (it cannot be reverted); a down without statements reverts as a no-op. */
   down: MigrationSection | undefined;
+  /** Still exactly what `migrate new` wrote: not applied (migrate refuses it, setup and reset skip it). */
+  empty: boolean;
 }
 
 /**
@@ -37,24 +47,20 @@ export function parseFileName(basename: string): { version: string; name: string
 }
 
 export function isEmptyMigration(file: MigrationFile): boolean {
-  return file.up.statements.length === 0;
+  return file.empty;
 }
+
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/;
 
 /**
  * SHA-256 of the text with line endings unified and trailing blanks dropped, so a checkout
  * with CRLF or an editor that trims whitespace does not look like drift.
  */
-export function checksum(text: string): string {
-  const normalized = text
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((line) => line.replace(/[ \t]+$/, ''))
-    .join('\n')
-    .replace(/\n+$/, '');
-  return createHash('sha256').update(normalized).digest('hex');
+export function checksum(...texts: string[]): string {
+  return createHash('sha256').update(texts.map(normalizeText).join('\0')).digest('hex');
 }
 
+/** A dbmate-format file: `-- migrate:up` and `-- migrate:down` sections in one file. */
 export function parseMigration(file: string, text: string): MigrationFile {
   const parsed = parseFileName(path.basename(file));
   if (!parsed) {
@@ -76,31 +82,66 @@ export function parseMigration(file: string, text: string): MigrationFile {
     sections.set(kind, { options: options.trim(), start: index + 1, end: lines.length });
     current = kind;
   });
-  const section = (kind: 'up' | 'down'): MigrationSection | undefined => {
-    const found = sections.get(kind);
-    if (!found) return undefined;
-    const transaction = parseOptions(file, found.start, found.options);
-    const sql = lines.slice(found.start, found.end).join('\n');
-    return { sql, startLine: found.start + 1, transaction, statements: splitStatements(sql) };
-  };
-  if (!sections.has('up') && splitStatements(text).length > 0) {
-    throw new DevdbError('E_MIGRATION_FILE', `${file}: no "-- migrate:up" line; put the statements to apply under one.`);
-  }
+  const up = sections.get('up');
+  // dbmate refuses a file without an up section, even an empty one: it is not a migration yet.
+  if (!up) throw new DevdbError('E_MIGRATION_FILE', `${file}: no "-- migrate:up" line; put the statements to apply under one.`);
+  const down = sections.get('down');
+  if (down && down.start < up.start)
+    throw new DevdbError(
+      'E_MIGRATION_FILE',
+      `${file}:${down.start}: "-- migrate:down" comes before "-- migrate:up"; put the up section first.`,
+    );
   // Like dbmate, refuse SQL above the first section rather than silently not running it.
-  const firstMarker = Math.min(...[...sections.values()].map((found) => found.start - 1));
-  const [stray] = splitStatements(lines.slice(0, firstMarker).join('\n'));
+  const [stray] = splitStatements(lines.slice(0, up.start - 1).join('\n'));
   if (stray) {
-    const line = lines.slice(0, firstMarker).join('\n').slice(0, stray.offset).split('\n').length;
+    const line = lines
+      .slice(0, up.start - 1)
+      .join('\n')
+      .slice(0, stray.offset)
+      .split('\n').length;
     throw new DevdbError('E_MIGRATION_FILE', `${file}:${line}: SQL before "-- migrate:up" would never run; move it under that line.`);
   }
-  const down = section('down');
+  const section = (found: { options: string; start: number; end: number }): MigrationSection =>
+    makeSection(file, lines.slice(found.start, found.end).join('\n'), found.start + 1, parseOptions(file, found.start, found.options));
   return {
     ...parsed,
     file,
     checksum: checksum(text),
-    up: section('up') ?? { sql: '', startLine: 1, transaction: true, statements: [] },
-    down: down && down.statements.length > 0 ? down : undefined,
+    up: section(up),
+    down: down && section(down),
+    empty: isUntouchedTemplate(text, 'dbmate'),
   };
+}
+
+/**
+ * A golang-migrate pair, `N_name.up.sql` and `N_name.down.sql`: plain SQL, sent as one query.
+ * PostgreSQL runs a query of several statements as one transaction and a single statement on
+ * its own (so `CREATE INDEX CONCURRENTLY` works alone in a file): devdb runs them the same way.
+ */
+export function parseGolangMigration(
+  version: string,
+  name: string,
+  up: { file: string; text: string },
+  down: { file: string; text: string } | undefined,
+): MigrationFile {
+  const section = (part: { file: string; text: string }): MigrationSection => {
+    const made = makeSection(part.file, part.text.replace(/\r\n?/g, '\n'), 1, true);
+    return { ...made, transaction: made.statements.length > 1 };
+  };
+  return {
+    version,
+    name,
+    file: up.file,
+    checksum: checksum(up.text, down?.text ?? ''),
+    up: section(up),
+    down: down && section(down),
+    empty: isUntouchedTemplate(up.text, 'golang-migrate'),
+  };
+}
+
+function makeSection(file: string, sql: string, startLine: number, transaction: boolean): MigrationSection {
+  const statements = splitStatements(sql);
+  return { file, sql, startLine, transaction, statements, controlsTransactions: statements.some((s) => transactionControl(s)) };
 }
 
 function parseOptions(file: string, line: number, options: string): boolean {

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { Db } from '../db/db.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
+import type { MigrationSource } from './migration-source.js';
 import type { Direction } from './run-section.js';
 
 export interface MigrationOptions {
@@ -9,10 +11,28 @@ export interface MigrationOptions {
   allowDrift?: boolean | undefined;
   /** How long to wait for another session that is migrating the same database. */
   lockTimeoutMs?: number | undefined;
+  /**
+   * Keep dbmate's `schema_migrations` beside devdb's history (created when missing), so dbmate
+   * reads the same state. Default: on for a project's dbmate-format folder, off for devdb's
+   * bundled schema and golang-migrate folders. An existing dbmate table is kept in step either way.
+   */
+  dbmateHistory?: boolean | undefined;
   /** Called before and after each migration runs. */
   onStep?: ((event: StepEvent) => void) | undefined;
   /** Things worth a line that are not errors: an empty migration skipped, a dbmate history adopted. */
   onNotice?: ((message: string) => void) | undefined;
+}
+
+export interface MigrateOptions extends MigrationOptions {
+  to?: string | undefined;
+  dryRun?: boolean | undefined;
+  /** On a database with tables but no history: record the files up to this version as applied first. */
+  baseline?: string | undefined;
+  /**
+   * What to do with an empty pending migration (still what `migrate new` wrote): `migrate` refuses
+   * it, naming the file; `setup` skips it with a notice.
+   */
+  empty?: 'refuse' | 'skip' | undefined;
 }
 
 export type StepEvent =
@@ -37,4 +57,9 @@ export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T
 
 export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
   return options.migrationsDir ?? defaultMigrationsDir;
+}
+
+/** Whether this run creates dbmate's table where there is none (see MigrationOptions.dbmateHistory). */
+export function keepsDbmateHistory(options: MigrationOptions, source: MigrationSource): boolean {
+  return options.dbmateHistory ?? (source.format === 'dbmate' && path.resolve(dirOf(options)) !== path.resolve(defaultMigrationsDir));
 }

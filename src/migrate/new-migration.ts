@@ -2,12 +2,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { usageError } from '../errors.js';
 import { defaultMigrationsDir } from '../paths.js';
-import { compareVersions, newestVersion } from './migration-source.js';
+import { compareVersions, folderVersions } from './migration-source.js';
+import { dbmateTemplate, golangTemplate } from './template.js';
 
 export interface NewMigrationResult {
   version: string;
   name: string;
+  /** The file written (the up file of a golang-migrate pair). */
   file: string;
+  /** The down file of a golang-migrate pair; null in a dbmate folder, where one file holds both sections. */
+  downFile: string | null;
 }
 
 /** A slug's longest UTF-8 length: with the 14-digit version and `.sql`, far below the usual 255-byte name limit. */
@@ -38,12 +42,11 @@ export function migrationSlug(name: string): string {
   return slug;
 }
 
-/** The name as a one-line SQL comment: control characters and line breaks cannot end the comment. */
-export function headerComment(name: string): string {
-  return `-- ${name.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim()}`;
-}
-
-/** Writes `<UTC timestamp>_<slug>.sql` with both sections, after the newest existing version. */
+/**
+ * Writes `<UTC timestamp>_<slug>.sql` with both sections, after the newest existing version; in a
+ * golang-migrate folder, the `.up.sql` and `.down.sql` pair, numbered as the folder is (the next
+ * number at the same width for sequences, a timestamp otherwise).
+ */
 export async function newMigration(
   name: string,
   options: { migrationsDir?: string | undefined; now?: Date } = {},
@@ -55,11 +58,20 @@ export async function newMigration(
     );
   const dir = options.migrationsDir ?? defaultMigrationsDir;
   await fs.mkdir(dir, { recursive: true });
-  const latest = await newestVersion(dir);
-  let version = BigInt((options.now ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 14));
-  if (latest !== undefined && compareVersions(version.toString(), latest) <= 0) version = BigInt(latest) + 1n;
-  const file = path.join(dir, `${version}_${slug}.sql`);
-  const body = `${headerComment(name)}\n\n-- migrate:up\n\n\n-- migrate:down\n\n`;
-  await fs.writeFile(file, body, { flag: 'wx' });
-  return { version: version.toString(), name: slug, file };
+  const { format, versions } = await folderVersions(dir);
+  const latest = versions.at(-1);
+  const timestamp = (options.now ?? new Date()).toISOString().replace(/\D/g, '').slice(0, 14);
+  // golang-migrate's -seq folders number 1, 2, 3 (zero-padded): a timestamp there would jump far ahead of them.
+  const sequence = format === 'golang-migrate' && latest !== undefined && latest.length < timestamp.length;
+  let version = sequence ? (BigInt(latest) + 1n).toString().padStart(latest.length, '0') : timestamp;
+  if (latest !== undefined && compareVersions(version, latest) <= 0) version = (BigInt(latest) + 1n).toString();
+  if (format === 'dbmate') {
+    const file = path.join(dir, `${version}_${slug}.sql`);
+    await fs.writeFile(file, dbmateTemplate(name), { flag: 'wx' });
+    return { version, name: slug, file, downFile: null };
+  }
+  const [file, downFile] = ['up', 'down'].map((direction) => path.join(dir, `${version}_${slug}.${direction}.sql`)) as [string, string];
+  await fs.writeFile(file, golangTemplate(name), { flag: 'wx' });
+  await fs.writeFile(downFile, golangTemplate(name), { flag: 'wx' });
+  return { version, name: slug, file, downFile };
 }

@@ -1,19 +1,32 @@
+import { quoteIdent } from '../catalog/quote-ident.js';
 import { DbError } from '../db/db-error.js';
 import type { Db, Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
-import { DBMATE_TABLE, ensureHistory, foreignRelations, historyTables, HISTORY_TABLE, readHistory, type HistoryTables } from './history.js';
-import { isEmptyMigration, type MigrationFile, type MigrationSection } from './migration-file.js';
-import { compareVersions, loadMigrations } from './migration-source.js';
-import { dirOf, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
-import { foreignDatabaseError, skippedNotice } from './refusals.js';
-import { revertible } from './revert.js';
-import { runSection } from './run-section.js';
-import { migrationError, StatementFailure } from './sql-error.js';
+import {
+  createOtherHistory,
+  devdbTable,
+  foreignRelations,
+  hasHistory,
+  historyTables,
+  otherTable,
+  otherTool,
+  readHistory,
+  type HistoryTables,
+} from './history.js';
+import { isEmptyMigration } from './migration-file.js';
+import { dirOf, keepsDbmateHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { readMigrationSource } from './migration-source.js';
+import { prepareHistory } from './prepare-history.js';
+import { foreignDatabaseError, refuseDirty, skippedNotice } from './refusals.js';
+import { latestFirstOf, revertible } from './revert.js';
+import { runContext, runSection, runsInTransaction, type SectionStep } from './run-section.js';
+import { createdSchemas } from './schemas-created.js';
+import { keptMessage, migrationError, StatementFailure } from './sql-error.js';
 
 /**
- * revert: every applied migration is undone with its down section (exactly what devdb created).
- * rebuild: some cannot be (file gone, no down section, edited): the schema that holds devdb's
- * history is dropped with everything in it and created again.
+ * revert: every applied migration is undone with its down section (exactly what its migrations created).
+ * rebuild: some cannot be (file gone, no or an empty down section, edited): every schema the
+ * migrations create, and the one that holds the history, is dropped with everything in it.
  */
 export type ResetMode = 'revert' | 'rebuild';
 
@@ -21,11 +34,13 @@ export interface ResetPlan {
   mode: ResetMode;
   /** Why revert is impossible (rebuild only). */
   reasons: string[];
-  /** The schema rebuild drops. */
+  /** The schema that holds the history: rebuild drops it and creates it again with its owner and grants. */
   schema: string;
-  /** What rebuild drops in it (relations, schema-qualified). */
+  /** Every schema rebuild drops: the history's, and each one a migration creates that is there now. */
+  schemas: string[];
+  /** What rebuild drops in them (relations, schema-qualified). */
   drops: string[];
-  /** Whether the whole reset runs in one transaction (false when a section is transaction:false). */
+  /** Whether the whole reset runs in one transaction (false when a section is transaction:false or commits by itself). */
   atomic: boolean;
 }
 
@@ -41,12 +56,6 @@ export interface ResetResult {
   skipped: string[];
 }
 
-interface Step {
-  file: MigrationFile;
-  section: MigrationSection;
-  direction: 'up' | 'down';
-}
-
 /**
  * Brings the database back to the files' state, data dropped: in one transaction when every
  * section allows it (a failure changes nothing), otherwise step by step, and a failure then
@@ -54,49 +63,56 @@ interface Step {
  */
 export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<ResetResult> {
   const dir = dirOf(options);
-  const files = await loadMigrations(dir);
+  const source = await readMigrationSource(dir);
+  const { files } = source;
   return locked(db, options, async () => {
     const found = await historyTables(db);
-    if (!found.devdb && !found.dbmate) {
-      const foreign = await foreignRelations(db);
+    if (!hasHistory(found)) {
+      const foreign = await foreignRelations(db, found);
       if (foreign.length > 0) throw foreignDatabaseError(foreign);
     }
-    const history = await readHistory(db, found);
-    const targets = [...history].sort((a, b) => compareVersions(b.version, a.version)).map((h) => revertible(h, files, dir, options));
+    const history = await readHistory(db, found, files);
+    refuseDirty(history, files);
+    const targets = latestFirstOf(history.applied, files, source.format).map((h) => revertible(h, files, dir, options, 'irreversible'));
     const reasons = targets.flatMap((t) => ('kind' in t ? [`${t.label} (${t.kind})`] : []));
     const mode: ResetMode = reasons.length === 0 ? 'revert' : 'rebuild';
     const downs =
       mode === 'revert' ? targets.flatMap((t) => ('kind' in t ? [] : [{ file: t.file, section: t.down, direction: 'down' as const }])) : [];
-    const steps: Step[] = [
+    const steps: SectionStep[] = [
       ...downs,
       ...files.filter((f) => !isEmptyMigration(f)).map((f) => ({ file: f, section: f.up, direction: 'up' as const })),
     ];
-    const { schema, quoted } = await historySchema(db);
+    const schemas = mode === 'rebuild' ? await existingSchemas(db, [found.schema, ...createdSchemas(files)]) : [found.schema];
     const plan: ResetPlan = {
       mode,
       reasons,
-      schema,
-      drops: mode === 'rebuild' ? (await foreignRelations(db)).filter((r) => r.startsWith(`${quoted}.`)) : [],
-      atomic: steps.every((s) => s.section.transaction),
+      schema: found.schema,
+      schemas,
+      drops: mode === 'rebuild' ? (await relationsIn(db, schemas)).filter((r) => !historyNames(found).includes(r)) : [],
+      atomic: steps.every((s) => runsInTransaction(s.section)),
     };
     await options.confirm?.(plan);
     for (const f of files.filter(isEmptyMigration)) options.onNotice?.(skippedNotice(f));
     const skipped = files.filter(isEmptyMigration).map((f) => f.version);
 
     const done: { reverted: MigrationStep[]; applied: MigrationStep[] } = { reverted: [], applied: [] };
-    const tables: HistoryTables = { ...found, devdb: true };
+    const context = await runContext(db, found);
     const prepare = async (q: Queryable) => {
-      if (mode === 'rebuild') await rebuildSchema(q, schema, quoted, found);
-      await ensureHistory(q);
+      if (mode === 'rebuild') await rebuildSchemas(q, plan, found);
+      context.tables = await prepareHistory(q, found, {
+        keepDbmate: keepsDbmateHistory(options, source),
+        forget: mode === 'rebuild' ? [] : history.revertedElsewhere,
+        record: [],
+      });
     };
-    const step = async (q: Queryable, s: Step) => {
+    const step = async (q: Queryable, s: SectionStep) => {
       options.onStep?.({ phase: 'start', direction: s.direction, version: s.file.version, name: s.file.name });
-      const durationMs = await runSection(q, tables, s.file, s.section, s.direction);
+      const durationMs = await runSection(q, context, s);
       options.onStep?.({ phase: 'done', direction: s.direction, version: s.file.version, name: s.file.name, durationMs });
       (s.direction === 'down' ? done.reverted : done.applied).push({
         version: s.file.version,
         name: s.file.name,
-        file: s.file.file,
+        file: s.section.file,
         durationMs: Math.round(durationMs),
       });
     };
@@ -109,62 +125,95 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
           })
       : async () => {
           await db.transaction(prepare);
-          for (const s of steps) await (s.section.transaction ? db.transaction((tx) => step(tx, s)) : step(db, s));
+          for (const s of steps) await (runsInTransaction(s.section) ? db.transaction((tx) => step(tx, s)) : step(db, s));
         };
     try {
       await run();
     } catch (error) {
-      // In one transaction, nothing the steps did is left: report it so.
-      const kept = plan.atomic ? { reverted: [], applied: [] } : done;
-      const details = {
-        reset: { mode, atomic: plan.atomic, reverted: kept.reverted.map((r) => r.version), applied: kept.applied.map((a) => a.version) },
-      };
-      if (error instanceof StatementFailure) throw migrationError(error, resetOutcome(plan, done), details);
-      if (!(error instanceof DbError)) throw error;
-      const what = mode === 'rebuild' ? `rebuilding schema ${schema}` : 'preparing the history table';
-      throw new DevdbError(
-        'E_MIGRATION_FAILED',
-        `Reset failed while ${what}: ${error.message} (SQLSTATE ${error.code}).\n${resetOutcome(plan, done)}`,
-        { cause: error, details },
-      );
+      throw resetError(error, plan, done);
     }
     return { plan, ...done, skipped };
   });
 }
 
-function resetOutcome(plan: ResetPlan, done: { reverted: MigrationStep[]; applied: MigrationStep[] }): string {
+function resetError(error: unknown, plan: ResetPlan, done: { reverted: MigrationStep[]; applied: MigrationStep[] }): unknown {
+  // In one transaction, nothing the steps did is left: report it so.
+  const kept = plan.atomic ? { reverted: [], applied: [] } : done;
+  const details = {
+    reset: {
+      mode: plan.mode,
+      atomic: plan.atomic,
+      reverted: kept.reverted.map((r) => r.version),
+      applied: kept.applied.map((a) => a.version),
+    },
+  };
+  if (error instanceof StatementFailure) return migrationError(error, resetOutcome(plan, done, error), details);
+  if (!(error instanceof DbError)) return error;
+  const what = plan.mode === 'rebuild' ? `rebuilding schema(s) ${plan.schemas.join(', ')}` : 'preparing the history table';
+  return new DevdbError(
+    'E_MIGRATION_FAILED',
+    `Reset failed while ${what}: ${error.message} (SQLSTATE ${error.code}).\n${resetOutcome(plan, done)}`,
+    {
+      cause: error,
+      details,
+    },
+  );
+}
+
+function resetOutcome(plan: ResetPlan, done: { reverted: MigrationStep[]; applied: MigrationStep[] }, failure?: StatementFailure): string {
   if (plan.atomic)
     return 'Nothing was changed: the reset ran in one transaction, which was rolled back. Fix the cause and run devdb reset again.';
   const list = (steps: MigrationStep[]) => (steps.length === 0 ? 'none' : steps.map((s) => `${s.version}_${s.name}`).join(', '));
   return [
-    'The reset ran step by step (a file is transaction:false), so the steps before the error stay done:',
-    plan.mode === 'rebuild' ? `  dropped and recreated schema ${plan.schema}` : `  reverted: ${list(done.reverted)}`,
+    'The reset ran step by step (a file runs outside a transaction or commits by itself), so the steps before the error stay done:',
+    plan.mode === 'rebuild' ? `  dropped and recreated schema(s) ${plan.schemas.join(', ')}` : `  reverted: ${list(done.reverted)}`,
     `  applied: ${list(done.applied)}`,
+    ...(failure && !runsInTransaction(failure.section) ? [keptMessage(failure)] : []),
     'Fix the cause and run devdb reset again.',
   ].join('\n');
 }
 
-/** The schema devdb's history table lives in (where the migrations ran), the current one on a new database. */
-async function historySchema(db: Queryable): Promise<{ schema: string; quoted: string }> {
-  const [row] = await db.query<{ schema: string; quoted: string }>(
-    `SELECT s AS schema, format('%I', s) AS quoted
-       FROM coalesce((SELECT n.nspname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)), current_schema(), 'public') AS s`,
-    [HISTORY_TABLE],
-  );
-  return row!;
+/** The history tables, which a rebuild puts back: not among what the question says it drops. */
+const historyNames = (t: HistoryTables) => [devdbTable(t), ...(otherTool(t) ? [otherTable(t)] : [])];
+
+/** Which of these schemas the database has, in the order given, each once. */
+async function existingSchemas(db: Queryable, names: string[]): Promise<string[]> {
+  const rows = await db.query<{ name: string }>('SELECT nspname::text AS name FROM pg_namespace WHERE nspname = ANY ($1::text[])', [names]);
+  const present = new Set(rows.map((r) => r.name));
+  return [...new Set(names)].filter((n) => present.has(n));
 }
 
-/** Drops the schema with everything in it and creates it again with the same owner and privileges. */
-async function rebuildSchema(q: Queryable, schema: string, quoted: string, found: HistoryTables): Promise<void> {
+/** Tables, views and sequences in these schemas, schema-qualified: what the question lists before a rebuild drops them. */
+async function relationsIn(db: Queryable, schemas: string[]): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND n.nspname = ANY ($1::text[])
+        AND c.oid NOT IN (SELECT objid FROM pg_depend WHERE classid = 'pg_class'::regclass AND deptype IN ('e', 'i', 'a'))
+      ORDER BY n.nspname, c.relname`,
+    [schemas],
+  );
+  return rows.map((r) => r.name);
+}
+
+/**
+ * Drops the schemas with everything in them, then creates the history's schema again with the
+ * same owner and privileges (the migrations create the others), and the other tool's history
+ * table if there was one.
+ */
+async function rebuildSchemas(q: Queryable, plan: ResetPlan, found: HistoryTables): Promise<void> {
   const grants = await q.query<{ sql: string }>(
     `SELECT format('GRANT %s ON SCHEMA %I TO %s', a.privilege_type, n.nspname, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END) AS sql
        FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
       WHERE n.nspname = $1 AND a.grantee <> n.nspowner`,
-    [schema],
+    [plan.schema],
   );
-  const [owner] = await q.query<{ name: string }>('SELECT nspowner::regrole::text AS name FROM pg_namespace WHERE nspname = $1', [schema]);
-  await q.exec(`DROP SCHEMA ${quoted} CASCADE`);
-  await q.exec(`CREATE SCHEMA ${quoted} AUTHORIZATION ${owner!.name}`);
+  const [owner] = await q.query<{ name: string }>('SELECT nspowner::regrole::text AS name FROM pg_namespace WHERE nspname = $1', [
+    plan.schema,
+  ]);
+  await q.exec(`DROP SCHEMA ${plan.schemas.map(quoteIdent).join(', ')} CASCADE`);
+  await q.exec(`CREATE SCHEMA ${quoteIdent(plan.schema)} AUTHORIZATION ${owner!.name}`);
   for (const grant of grants) await q.exec(grant.sql);
-  if (found.dbmate) await q.exec(`CREATE TABLE ${DBMATE_TABLE} (version varchar PRIMARY KEY)`);
+  const other = otherTool(found);
+  if (other) await createOtherHistory(q, found, other);
 }

@@ -11,6 +11,8 @@ export class StatementFailure extends Error {
     readonly direction: 'up' | 'down',
     /** Index of the failing statement in `section.statements`. */
     readonly index: number,
+    /** Indexes of the statements that ran before it and stay committed (none when the section ran in one transaction). */
+    readonly kept: number[],
   ) {
     super(error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -37,13 +39,32 @@ export function locate(failure: StatementFailure): FailureLocation {
   return { line, column: position === undefined ? undefined : [...before.slice(lineStart)].length + 1 };
 }
 
-/** What ran of a section before its failing statement: line and first words of each, for the message. */
-export function statementsBefore(failure: StatementFailure): string[] {
-  return failure.section.statements.slice(0, failure.index).map((s) => {
+/** The statements a failed section left committed: line and first words of each, for the message. */
+export function statementsKept(failure: StatementFailure): string[] {
+  return failure.kept.map((index) => {
+    const s = failure.section.statements[index]!;
     const line = failure.section.startLine + countNewlines(failure.section.sql.slice(0, s.offset));
     const head = s.text.split('\n')[0]!.trim();
     return `line ${line}: ${head.length > 70 ? `${head.slice(0, 67)}...` : head}`;
   });
+}
+
+/** What a failed section left behind, said as it is for each way a section runs. */
+export function keptMessage(failure: StatementFailure): string {
+  const { section } = failure;
+  const kept = statementsKept(failure);
+  if (!section.controlsTransactions && section.transaction)
+    return 'Nothing of this migration was kept (it ran in one transaction); fix the file and run again.';
+  const how = section.controlsTransactions
+    ? 'it commits by itself (its own BEGIN and COMMIT)'
+    : 'it runs outside a transaction (transaction:false, or a golang-migrate file of one statement), one statement at a time';
+  if (kept.length === 0)
+    return `Nothing of this migration was kept: ${section.controlsTransactions ? 'nothing it ran was committed before the error' : 'nothing ran before the error'}; fix the file and run again.`;
+  return [
+    `Kept: ${how}, so these ${kept.length} statement(s) ran before the error and stay in the database:`,
+    ...kept.map((s) => `  ${s}`),
+    'The migration is not recorded as applied: make those statements safe to run again (IF NOT EXISTS) or undo them, then run again.',
+  ].join('\n');
 }
 
 /**
@@ -55,7 +76,7 @@ export function migrationError(failure: StatementFailure, outcome: string, detai
   const { migration, section, direction, error } = failure;
   const db = error instanceof DbError ? error : undefined;
   const { line, column } = locate(failure);
-  const where = `${migration.file}:${line}${column === undefined ? '' : `:${column}`}`;
+  const where = `${section.file}:${line}${column === undefined ? '' : `:${column}`}`;
   const reason = `${failure.message}${db ? ` (SQLSTATE ${db.code})` : ''}`;
   const text = section.sql.split('\n')[line - section.startLine] ?? '';
   const gutter = String(line);
@@ -73,7 +94,7 @@ export function migrationError(failure: StatementFailure, outcome: string, detai
     details: {
       version: migration.version,
       direction,
-      file: migration.file,
+      file: section.file,
       line,
       column: column ?? null,
       sqlState: db?.code ?? null,

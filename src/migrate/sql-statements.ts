@@ -137,3 +137,24 @@ function quotedEnd(sql: string, open: number, quote: string, backslash: boolean)
   }
   return sql.length;
 }
+
+/** How a statement ends or starts a transaction block, if it does: what a file that commits by itself is made of. */
+export type TransactionControl = 'opens' | 'commits' | 'discards';
+
+/**
+ * BEGIN / START TRANSACTION, COMMIT / END, ROLLBACK / ABORT as whole statements. ROLLBACK TO a
+ * savepoint and the two-phase PREPARED forms are not: they leave the transaction block as it is.
+ */
+export function transactionControl(statement: SqlStatement): TransactionControl | undefined {
+  const words = statement.text
+    .replace(/;\s*$/, '')
+    .toUpperCase()
+    .split(/[\s;]+/)
+    .filter((word) => word !== 'WORK' && word !== 'TRANSACTION');
+  const [first = '', second = ''] = words;
+  if (first === 'BEGIN' || first === 'START') return 'opens';
+  if (second === 'PREPARED' || second === 'TO') return undefined;
+  if (first === 'COMMIT' || first === 'END') return 'commits';
+  if (first === 'ROLLBACK' || first === 'ABORT') return 'discards';
+  return undefined;
+}

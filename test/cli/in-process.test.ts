@@ -125,7 +125,9 @@ for (const engine of engines) {
       const text = await runInProcess(['migrate', 'status', ...s.args]);
       expect(text.code).toBe(0);
       expect(text.stdout.split('\n')[0]).toMatch(/^VERSION\s+NAME\s+STATE\s+APPLIED AT$/);
-      expect(text.stdout).toMatch(/\n\d+ applied, 0 pending, 0 empty, 0 changed, 0 missing\n$/);
+      expect(text.stdout).toMatch(
+        /\n\d+ applied, 0 pending, 0 empty, 0 changed, 0 missing\nFolder: dbmate files, applied in file-name order\.\n$/,
+      );
       const json = await runInProcess<StatusResult>(['migrate', 'status', '--json', ...s.args]);
       expect(json.result?.counts.pending).toBe(0);
       expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(json.result)));
@@ -140,7 +142,7 @@ for (const engine of engines) {
     });
 
     it("search on a database without devdb's tables says so instead of failing on a missing relation", async () => {
-      await runInProcess(['migrate', 'down', '--steps', '100', ...s.args]);
+      await runInProcess(['migrate', 'down', '--all', ...s.args]);
       const r = await runInProcess(['search', 'login', ...s.args]);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(

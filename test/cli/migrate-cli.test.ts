@@ -74,7 +74,11 @@ describe('migrate status --exit-code in a real process', () => {
     onScratch(postgresUrl ? 'postgres' : 'pglite', false, async (s) => {
       const pending = await runCli(['migrate', 'status', '--exit-code', ...s.args]);
       expect(pending.code).toBe(1);
-      expect(pending.stdout).toMatch(new RegExp(`\\n0 applied, ${migrationCount} pending, 0 empty, 0 changed, 0 missing\\n$`));
+      expect(pending.stdout).toMatch(
+        new RegExp(
+          `\\n0 applied, ${migrationCount} pending, 0 empty, 0 changed, 0 missing\\nFolder: dbmate files, applied in file-name order\\.\\n$`,
+        ),
+      );
     }));
 });
 
@@ -180,6 +184,39 @@ describe('migration errors and foreign databases through the CLI', () => {
       } finally {
         await check.close();
       }
+    }));
+});
+
+describe('migrate down takes a sane --steps, and asks first about a database elsewhere', () => {
+  it('a --steps past the number applied is a usage error that changes nothing; --all reverts every one', () =>
+    onScratch('pglite', true, async (s) => {
+      const huge = await runInProcess(['migrate', 'down', '--steps', '99999999999999999999', ...s.args]);
+      expect(huge.code).toBe(2);
+      expect(huge.stderr).toMatch(
+        new RegExp(`is more than the ${migrationCount} migration\\(s\\) applied: pass --steps ${migrationCount} or fewer, or --all`),
+      );
+      expect(parseJson<StatusJson>(await runInProcess(['migrate', 'status', '--json', ...s.args])).counts.applied).toBe(migrationCount);
+      const both = await runInProcess(['migrate', 'down', '--steps', '2', '--all', ...s.args]);
+      expect(both.code).toBe(2);
+      expect(both.stderr).toMatch(/cannot also be provided/);
+      const all = await runInProcess<{ reverted: unknown[] }>(['migrate', 'down', '--all', ...s.args]);
+      expect(all.code).toBe(0);
+      expect(all.result?.reverted).toHaveLength(migrationCount);
+    }));
+
+  it('refuses to revert on a host that is not this machine without a terminal or --yes, before connecting', async () => {
+    const result = await runInProcess(['migrate', 'down', '--steps', '3', '--url', 'postgres://me:hunter2@db.example.com:5432/app']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^Error: Reverting migrations in postgres:\/\/me:\*\*\*@db\.example\.com:5432\/app needs confirmation: pass --yes, or run the command in a terminal\.\n$/,
+    );
+    expect(result.stderr).not.toContain('hunter2');
+  });
+
+  it('status says how the folder is applied', () =>
+    onScratch('pglite', true, async (s) => {
+      const status = await runInProcess(['migrate', 'status', ...s.args]);
+      expect(status.stdout).toContain('Folder: dbmate files, applied in file-name order.\n');
     }));
 });
 

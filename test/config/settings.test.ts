@@ -80,7 +80,11 @@ describe('the config file', () => {
 
   it('refuses unknown keys, wrong types, bad JSON and two places at once, as configuration errors', () => {
     write('devdb.config.json', JSON.stringify({ migrationDir: 'x' }));
-    expect(() => readProjectConfig(dir)).toThrow(/unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port/);
+    expect(() => readProjectConfig(dir)).toThrow(
+      /unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, dbmateHistory/,
+    );
+    write('devdb.config.json', JSON.stringify({ dbmateHistory: 'no' }));
+    expect(() => readProjectConfig(dir)).toThrow(/"dbmateHistory" must be true or false \(got "no"\)/);
     write('devdb.config.json', JSON.stringify({ port: 70000 }));
     expect(() => readProjectConfig(dir)).toThrow(/"port" must be a port number from 1 to 65535 \(got 70000\)/);
     write('devdb.config.json', JSON.stringify({ dataDir: '  ' }));
@@ -126,6 +130,8 @@ describe('lookup order: flags, environment, .env, config file, defaults', () => 
       source: 'flag',
     });
     expect(() => migrationsDirOf(loadProjectSettings({}, dir), '')).toThrow(/--migrations-dir is set but blank/);
+    write('devdb.config.json', JSON.stringify({ dbmateHistory: false }));
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dbmateHistory: false });
   });
 
   it("for the seed profile and the port, leaving the capability's own default when nothing is set", () => {

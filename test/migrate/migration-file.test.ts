@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
 import { checksum, isEmptyMigration, parseFileName, parseMigration } from '../../src/migrate/migration-file.js';
+import { dbmateTemplate } from '../../src/migrate/template.js';
 
 const file = 'sql/migrations/20260101000000_add_things.sql';
 
@@ -27,17 +28,42 @@ describe('parseMigration', () => {
   });
 
   it.each([
-    ['an empty up section (a fresh migrate new)', '-- x\n\n-- migrate:up\n\n\n-- migrate:down\n\n'],
-    ['an up section with comments only', '-- migrate:up\n-- to do\n/* later */\n-- migrate:down\n'],
-    ['an empty file', ''],
-  ])('parses %s as an empty migration, not an error', (_, text) => {
+    ['as migrate new wrote it', dbmateTemplate('add things')],
+    ['as migrate new wrote it, with CRLF and trailing blanks from an editor', dbmateTemplate('add things').replaceAll('\n', '  \r\n')],
+  ])('a file still %s is empty (never applied)', (_, text) => {
     const m = parseMigration(file, text);
     expect(isEmptyMigration(m)).toBe(true);
-    expect(m.down).toBeUndefined();
+    expect(m.up.statements).toEqual([]);
+    expect(m.down?.statements).toEqual([]);
+  });
+
+  it.each([
+    ['an up section with comments only', '-- migrate:up\n-- CREATE VIEW v AS SELECT 1;\n/* later */\n-- migrate:down\n'],
+    ["dbmate's own template", '-- migrate:up\n\n\n-- migrate:down\n\n'],
+    ['the template with one line changed', dbmateTemplate('add things').replace('-- migrate:down', '-- later\n-- migrate:down')],
+  ])('%s is a no-op migration, not an empty one, as dbmate applies it', (_, text) => {
+    const m = parseMigration(file, text);
+    expect(isEmptyMigration(m)).toBe(false);
+    expect(m.up.statements).toEqual([]);
+  });
+
+  it('tells a down section without statements (a no-op revert) from no down section (irreversible)', () => {
+    expect(parseMigration(file, '-- migrate:up\nSELECT 1;\n-- migrate:down\n-- nothing to undo\n').down?.statements).toEqual([]);
+    expect(parseMigration(file, '-- migrate:up\nSELECT 1;\n').down).toBeUndefined();
+  });
+
+  it('marks a section that commits by itself', () => {
+    const m = parseMigration(file, '-- migrate:up\nBEGIN;\nCREATE TABLE x (id int);\nCOMMIT;\nCREATE TABLE y (id int);\n');
+    expect(m.up.controlsTransactions).toBe(true);
+    expect(
+      parseMigration(file, '-- migrate:up\nCREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END;\n').up.controlsTransactions,
+    ).toBe(false);
   });
 
   it.each([
     ['SQL without an up section', 'CREATE TABLE x ();', /no "-- migrate:up" line/],
+    ['an empty file (dbmate refuses it too)', '', /no "-- migrate:up" line/],
+    ['a down section before the up section', '-- migrate:down\nSELECT 2;\n-- migrate:up\nSELECT 1;', /comes before "-- migrate:up"/],
     [
       'SQL above the first section',
       '-- header\n\nCREATE TABLE x ();\n-- migrate:up\nSELECT 1;',

@@ -1,23 +1,17 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DevdbError } from '../../src/errors.js';
-import { migrateDown, migrateUp, migrationStatus, resetSchema, type ResetPlan } from '../../src/migrate/index.js';
+import { migrateDown, migrateUp, migrationStatus, resetSchema, type DownPlan, type ResetPlan } from '../../src/migrate/index.js';
 import { setup } from '../../src/setup/setup.js';
 import { engines, useDatabase } from '../support/engines.js';
+import { writeDir } from './folders.js';
 
 const THREE = {
   '001_first.sql': '-- migrate:up\nCREATE TABLE first (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE first;\n',
   '002_second.sql': '-- migrate:up\nCREATE TABLE second (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE second;\n',
   '003_third.sql': '-- migrate:up\nCREATE TABLE third (id int PRIMARY KEY);\n-- migrate:down\nDROP TABLE third;\n',
 };
-
-function writeDir(files: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-mig-'));
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-  return dir;
-}
 
 for (const engine of engines) {
   describe(`migrator on ${engine}`, () => {
@@ -28,10 +22,13 @@ for (const engine of engines) {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    // dbmate's schema_migrations, which devdb keeps beside its own history in a project's folder, is checked where it is the point.
     const tables = async () =>
-      (await t.db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).map(
-        (r) => r.name,
-      );
+      (
+        await t.db.query<{ name: string }>(
+          "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations' ORDER BY 1",
+        )
+      ).map((r) => r.name);
 
     it('applies pending migrations in order and records each with its checksum', async () => {
       const result = await migrateUp(t.db, { migrationsDir: dir });
@@ -99,8 +96,33 @@ for (const engine of engines) {
     it('reverts the latest migrations with their down sections', async () => {
       await migrateUp(t.db, { migrationsDir: dir });
       expect((await migrateDown(t.db, { migrationsDir: dir })).reverted.map((r) => r.version)).toEqual(['003']);
-      expect((await migrateDown(t.db, { migrationsDir: dir, steps: 5 })).reverted.map((r) => r.version)).toEqual(['002', '001']);
+      await expect(migrateDown(t.db, { migrationsDir: dir, steps: 5 })).rejects.toMatchObject({
+        code: 'E_USAGE',
+        message: '--steps 5 is more than the 2 migration(s) applied: pass --steps 2 or fewer, or --all to revert every one.',
+      });
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second']);
+      expect((await migrateDown(t.db, { migrationsDir: dir, all: true })).reverted.map((r) => r.version)).toEqual(['002', '001']);
       expect(await tables()).toEqual(['devdb_migrations']);
+      expect((await migrateDown(t.db, { migrationsDir: dir, steps: 5 })).reverted).toEqual([]);
+    });
+
+    it('migrate down asks with the migrations it would revert, latest first, and a no changes nothing', async () => {
+      await migrateUp(t.db, { migrationsDir: dir });
+      const asked: DownPlan[] = [];
+      const stop = async (plan: DownPlan) => {
+        asked.push(plan);
+        throw new DevdbError('E_NOT_CONFIRMED', 'no');
+      };
+      await expect(migrateDown(t.db, { migrationsDir: dir, steps: 2, confirm: stop })).rejects.toMatchObject({ code: 'E_NOT_CONFIRMED' });
+      expect(asked).toEqual([
+        {
+          migrations: [
+            { version: '003', name: 'third' },
+            { version: '002', name: 'second' },
+          ],
+        },
+      ]);
+      expect(await tables()).toEqual(['devdb_migrations', 'first', 'second', 'third']);
     });
 
     it('refuses to revert a migration without a down section, and changes nothing', async () => {
@@ -146,7 +168,7 @@ for (const engine of engines) {
       expect(error.code).toBe('E_MIGRATION_FAILED');
       expect(error.message).toContain(`${path.join(dir, '004_index.sql')}:5 (the statement that starts on this line`);
       expect(error.message).toMatch(
-        /these 2 ran before the error and stay in the database:\n {2}line 2: CREATE TABLE kept \(id int\);\n {2}line 3: CREATE INDEX CONCURRENTLY kept_x_idx/,
+        /these 2 statement\(s\) ran before the error and stay in the database:\n {2}line 2: CREATE TABLE kept \(id int\);\n {2}line 3: CREATE INDEX CONCURRENTLY kept_x_idx/,
       );
       expect(error.message).not.toMatch(/Nothing/);
       expect(error.details).toMatchObject({
@@ -225,7 +247,7 @@ for (const engine of engines) {
         ['002', 'applied', 'dbmate'],
         ['003', 'pending', null],
       ]);
-      expect(await tables()).toEqual(['first', 'schema_migrations', 'second']);
+      expect(await tables()).toEqual(['first', 'second']);
 
       const notices: string[] = [];
       const result = await migrateUp(t.db, { migrationsDir: dir, onNotice: (n) => notices.push(n) });
@@ -293,7 +315,9 @@ for (const engine of engines) {
       const error = (await migrateUp(t.db, { migrationsDir: dir }).catch((e: unknown) => e)) as DevdbError;
       expect(error).toMatchObject({
         code: 'E_MIGRATION_FILE',
-        message: expect.stringContaining(`${path.join(dir, '004_todo.sql')}: no SQL under "-- migrate:up" yet`),
+        message: expect.stringContaining(
+          `${path.join(dir, '004_todo.sql')}: still what devdb migrate new wrote, with no SQL under "-- migrate:up"`,
+        ),
       });
       expect(await tables()).toEqual([]);
       await expect(migrateUp(t.db, { migrationsDir: dir, to: '003' })).resolves.toMatchObject({ skipped: [] });
@@ -303,7 +327,9 @@ for (const engine of engines) {
       const result = await setup(t.db, { migrationsDir: dir, seed: false, onNotice: (n) => notices.push(n) });
       expect(result.applied.map((a) => a.version)).toEqual(['001', '002', '003']);
       expect(result.skipped).toEqual(['004']);
-      expect(notices).toEqual([`Skipped ${path.join(dir, '004_todo.sql')}: it has no SQL under "-- migrate:up" yet (it stays pending).`]);
+      expect(notices).toEqual([
+        `Skipped ${path.join(dir, '004_todo.sql')}: it is still what migrate new wrote, with no SQL yet (it stays pending).`,
+      ]);
       expect((await resetSchema(t.db, { migrationsDir: dir })).skipped).toEqual(['004']);
       expect((await migrationStatus(t.db, { migrationsDir: dir })).counts).toMatchObject({ applied: 3, empty: 1 });
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitStatements } from '../../src/migrate/sql-statements.js';
+import { splitStatements, transactionControl } from '../../src/migrate/sql-statements.js';
 
 const texts = (sql: string) => splitStatements(sql).map((s) => s.text);
 
@@ -90,5 +90,27 @@ describe('splitStatements', () => {
     const statements = splitStatements(sql);
     expect(statements).toHaveLength(3);
     for (const s of statements) expect(sql.slice(s.offset, s.offset + s.text.length)).toBe(s.text);
+  });
+});
+
+describe('transactionControl', () => {
+  it.each([
+    ['BEGIN;', 'opens'],
+    ['begin transaction isolation level serializable;', 'opens'],
+    ['START TRANSACTION;', 'opens'],
+    ['COMMIT;', 'commits'],
+    ['commit work', 'commits'],
+    ['END;', 'commits'],
+    ['ROLLBACK;', 'discards'],
+    ['ABORT;', 'discards'],
+    ['ROLLBACK TO SAVEPOINT s;', undefined],
+    ['ROLLBACK WORK TO s;', undefined],
+    ['COMMIT PREPARED $$x$$;', undefined],
+    ['SAVEPOINT s;', undefined],
+    ["DO $$ BEGIN RAISE NOTICE 'x'; END $$;", undefined],
+    ['CREATE FUNCTION f() RETURNS int BEGIN ATOMIC SELECT 1; END;', undefined],
+  ])('%s is %s', (sql, expected) => {
+    const [statement] = splitStatements(sql);
+    expect(transactionControl(statement!)).toBe(expected);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppliedMigration } from '../../src/migrate/history.js';
 import { parseMigration, type MigrationFile } from '../../src/migrate/migration-file.js';
 import { planMigrations } from '../../src/migrate/status.js';
+import { dbmateTemplate } from '../../src/migrate/template.js';
 
 const file = (name: string, up = 'SELECT 1;'): MigrationFile => parseMigration(`m/${name}`, `-- migrate:up\n${up}\n`);
 const devdb = (f: MigrationFile, checksum = f.checksum): AppliedMigration => ({
@@ -18,24 +19,28 @@ describe('planMigrations', () => {
   const b = file('2_b.sql');
   const c = file('10_c.sql');
 
-  it('nothing applied: everything pending, in numeric order', () => {
-    const plan = planMigrations([a, c, b], []);
+  it('nothing applied: everything pending, in file-name order as dbmate sorts them (10_c before 1_a and 2_b)', () => {
+    const plan = planMigrations([a, c, b], [], 'dbmate');
     expect(plan.entries.map((e) => [e.version, e.state])).toEqual([
+      ['10', 'pending'],
       ['1', 'pending'],
       ['2', 'pending'],
-      ['10', 'pending'],
     ]);
     expect(plan.drifted).toEqual([]);
   });
 
-  it('applied, changed, missing and pending side by side, entries in version order', () => {
+  it('golang-migrate folders go in version order', () => {
+    expect(planMigrations([a, c, b], [], 'golang-migrate').entries.map((e) => e.version)).toEqual(['1', '2', '10']);
+  });
+
+  it('applied, changed, missing and pending side by side, entries in the folder order (a missing one by its version)', () => {
     const gone: AppliedMigration = { version: '5', name: 'gone', checksum: 'x', appliedAt: new Date(0), source: 'devdb' };
-    const plan = planMigrations([a, b, c], [devdb(a), devdb(b, 'edited'), gone]);
+    const plan = planMigrations([a, b, c], [devdb(a), devdb(b, 'edited'), gone], 'dbmate');
     expect(plan.entries.map((e) => [e.version, e.state])).toEqual([
+      ['10', 'pending'],
       ['1', 'applied'],
       ['2', 'changed'],
       ['5', 'missing'],
-      ['10', 'pending'],
     ]);
     expect(plan.pending).toEqual([c]);
     expect(plan.drifted.map((e) => e.version)).toEqual(['2', '5']);
@@ -43,7 +48,7 @@ describe('planMigrations', () => {
   });
 
   it('a version dbmate recorded counts as applied (it keeps no checksum), and as missing without its file', () => {
-    const plan = planMigrations([a, b], [dbmate('1'), dbmate('7')]);
+    const plan = planMigrations([a, b], [dbmate('1'), dbmate('7')], 'dbmate');
     expect(plan.entries.map((e) => [e.version, e.state, e.recordedBy])).toEqual([
       ['1', 'applied', 'dbmate'],
       ['2', 'pending', null],
@@ -54,13 +59,22 @@ describe('planMigrations', () => {
 
   it('matches history by the exact version text, as dbmate does', () => {
     const padded = file('001_a.sql');
-    expect(planMigrations([padded], [dbmate('1')]).entries.map((e) => e.state)).toEqual(['pending', 'missing']);
+    expect(planMigrations([padded], [dbmate('1')], 'dbmate').entries.map((e) => e.state)).toEqual(['pending', 'missing']);
   });
 
-  it('an empty pending file is "empty"; once applied, it is plain applied', () => {
-    const empty = file('3_todo.sql', '');
-    expect(planMigrations([a, empty], [devdb(a)]).entries.map((e) => e.state)).toEqual(['applied', 'empty']);
-    expect(planMigrations([a, empty], [devdb(a)]).pending).toEqual([empty]);
-    expect(planMigrations([empty], [devdb(empty)]).entries.map((e) => e.state)).toEqual(['applied']);
+  it('a file still as migrate new wrote it is "empty"; once applied, it is plain applied', () => {
+    const empty = parseMigration('m/3_todo.sql', dbmateTemplate('to do'));
+    expect(planMigrations([a, empty], [devdb(a)], 'dbmate').entries.map((e) => e.state)).toEqual(['applied', 'empty']);
+    expect(planMigrations([a, empty], [devdb(a)], 'dbmate').pending).toEqual([empty]);
+    expect(planMigrations([empty], [devdb(empty)], 'dbmate').entries.map((e) => e.state)).toEqual(['applied']);
+  });
+
+  it('a file with no statement that migrate new did not write is pending, noted as a no-op', () => {
+    const comments = file('3_view.sql', '-- CREATE VIEW v AS SELECT 1;');
+    const [entry] = planMigrations([comments], [], 'dbmate').entries;
+    expect(entry).toMatchObject({
+      state: 'pending',
+      notes: ['no statement to apply: applied as a no-op, as dbmate does', expect.stringMatching(/^no down section/)],
+    });
   });
 });

@@ -13,7 +13,7 @@ export default class MigrateNew extends DevdbCommand<NewMigrationResult> {
   async run(): Promise<NewMigrationResult> {
     const { args, flags } = await this.parse(MigrateNew);
     const result = await newMigration(args.name, { migrationsDir: writableMigrationsDir(this.migrationsDir(flags), process.cwd()) });
-    this.log(`Created ${result.file}`);
+    this.log(`Created ${result.file}${result.downFile ? ` and ${result.downFile}` : ''}`);
     return result;
   }
 }
