@@ -20,13 +20,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../src/db/db.js';
-import { quoteIdent } from '../src/db/copy.js';
 import { openPglite } from '../src/db/pglite-adapter.js';
 import { openPostgres } from '../src/db/postgres-adapter.js';
 import { migrateUp } from '../src/migrate/migrator.js';
 import { dropDeferrable, restoreDeferred } from '../src/seed/deferred-indexes.js';
 import { SCALES, seed, type Scale, type SeedEvent, type SeedResult } from '../src/seed/index.js';
 import { GENERATORS, SEEDED_TABLES } from '../src/seed/tables.js';
+import { quoteIdent } from '../src/util/sql-text.js';
 import { withDatabase } from '../test/support/global-setup.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 
@@ -156,7 +156,10 @@ async function largeAgainstCeiling(db: Db) {
       await rolledBack(db, async (tx) => {
         await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')} RESTART IDENTITY`);
         await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
-        const deferred = await dropDeferrable(tx, SEEDED_TABLES);
+        const deferred = await dropDeferrable(
+          tx,
+          SEEDED_TABLES.map((name) => ({ schema: 'public', name })),
+        );
         let t = performance.now();
         for (const g of GENERATORS)
           await tx.exec(
@@ -219,7 +222,10 @@ async function trigramComparison(db: Db) {
           );
           await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')}`);
           // Everything but the trigram indexes is off in both modes, as in the seed.
-          await dropDeferrable(tx, tables);
+          await dropDeferrable(
+            tx,
+            tables.map((name) => ({ schema: 'public', name })),
+          );
           const t = performance.now();
           if (mode === 'rebuild after') {
             await copyIn(tx);
