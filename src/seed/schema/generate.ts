@@ -156,8 +156,15 @@ export function* schemaRows(
         }
         // A required key with nothing to point at: the row cannot exist.
         if (missing) break;
-        for (const fk of t.laterKeys) for (const c of fk.columns) row.set(c, fk.nullable ? null : placeholders.get(c)!.next());
-        for (const [name, fn] of fns) row.set(name, fn.next());
+        for (const fk of t.laterKeys) for (const c of fk.columns) row.set(c, fk.nullable ? null : (placeholders.get(c)!.next() ?? null));
+        let exhausted = false;
+        for (const [name, fn] of fns) {
+          const value = fn.next();
+          if (value === undefined) exhausted = true;
+          row.set(name, value ?? null);
+        }
+        // A unique column with no new value left: the table has all the rows it can hold.
+        if (exhausted) break;
         if (t.placement) row.set(t.placement.column, placedValue(t.placement, rnd));
         if (owner.user !== undefined && world.owners) for (const c of tierColumns) row.set(c, world.owners.tierOf(owner.user));
         cohereTimes(row, t, after, rnd);
@@ -246,7 +253,7 @@ export function withExtras(
           const key = index === null ? null : source!.at(index);
           fk.columns.forEach((c, i) => row.set(c, key ? (key[i] ?? null) : null));
         }
-        for (const [name, fn] of fns) row.set(name, fn.next());
+        for (const [name, fn] of fns) row.set(name, fn.next() ?? null);
         if (related.length > 0) {
           const all = new Map<string, Value>(generator.columns.map((c, i) => [c, fields[i] === '\\N' ? null : fields[i]!]));
           for (const [c, v] of row) all.set(c, v);

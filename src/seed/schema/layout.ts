@@ -1,5 +1,5 @@
 import { factKey, type ColumnFacts } from '../../catalog/column-facts.js';
-import { displayName, tableKey, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import { tableKey, type SchemaModel, type TableModel } from '../../catalog/index.js';
 import { qualifiedName, quoteLiteral, type QualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import type { Profile, TableProfile } from '../profile.js';
@@ -115,8 +115,9 @@ export interface LayoutInput {
 export function layoutSeed(input: LayoutInput): SeedLayout {
   const { model, profile } = input;
   const problems: string[] = [];
-  const labelOf = (t: QualifiedName) => displayName(model, t);
   const first = model.schemas[0]!;
+  // Bare in the first schema (where unqualified names resolve), `schema.table` in the others.
+  const labelOf = (t: QualifiedName) => (t.schema === first ? t.name : `${t.schema}.${t.name}`);
   const tables = model.tables.filter((t) => t.kind === 'table' || t.kind === 'partitioned table');
   const byLabel = new Map(tables.map((t) => [labelOf(t), t]));
   const hand = new Map(input.generators.map((g) => [g.table, g]));
@@ -287,6 +288,8 @@ function schemaTable(c: TableContext): SchemaTable {
     updateTriggers: table.triggers.filter((x) => x.enabled && x.events.includes('update')).map((x) => x.name),
   };
   entry.placement = placement(table, entry, problems);
+  // The partition decides a partition key's moment, not the row's other times.
+  if (entry.placement) entry.times = entry.times.filter((x) => x.column !== entry.placement!.column);
   return entry;
 }
 

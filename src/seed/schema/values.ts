@@ -1,6 +1,6 @@
-import type { Faker } from '@faker-js/faker';
 import type { ColumnFacts } from '../../catalog/column-facts.js';
 import { DevdbError } from '../../errors.js';
+import type { Faker } from '@faker-js/faker';
 import type { ProfileValue } from '../profile.js';
 import type { Random } from '../random.js';
 import { DAY, REF, iso, isoDate } from '../time.js';
@@ -34,10 +34,14 @@ export interface ValueContext {
   passwordHash: string;
 }
 
-/** One column's values: `next()` draws one valid value per call; `label` says how, for `seed --dry-run`. */
+/**
+ * One column's values: `next()` draws one valid value per call, or undefined when a unique
+ * column has run out of new values (the row is then left out, as a colliding composite key is);
+ * `label` says how, for `seed --dry-run`.
+ */
 export interface ColumnGenerator {
   label: string;
-  next(): Value;
+  next(): Value | undefined;
 }
 
 const RETRIES = 25;
@@ -62,10 +66,12 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
   return {
     label: describeColumn(spec),
     next() {
+      let collided = false;
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         let value = draw(attempt);
         if (value === null) return null;
         if (seen && seen.has(key(value))) {
+          collided = true;
           // Past the first tries, a suffix keeps a unique text or number column unique.
           if (attempt < 5 || spec.values || spec.rules.oneOf || spec.facts.labels) continue;
           value = typeof value === 'number' ? value + seen.size : typeof value === 'string' ? uniqueSuffix(value, seen.size, spec) : value;
@@ -74,6 +80,8 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
         seen?.add(key(value));
         return value;
       }
+      // Every new value was taken (two-letter codes, a short list): fewer rows, not a failed seed.
+      if (collided) return undefined;
       throw unsatisfiable(spec);
     },
   };
@@ -108,6 +116,20 @@ export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError
 
 const key = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
 
+const compiled = new Map<string, RegExp>();
+/** A CHECK's pattern, compiled once per run rather than once per value. */
+function regex(p: { source: string; flags: string }): RegExp {
+  const id = `${p.flags}/${p.source}`;
+  let re = compiled.get(id);
+  if (!re) compiled.set(id, (re = new RegExp(p.source, p.flags)));
+  return re;
+}
+
+/** Length in characters as PostgreSQL counts them (code points), without copying an ASCII string. */
+function length(s: string): number {
+  return /[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length;
+}
+
 function uniqueSuffix(value: string, n: number, spec: ColumnSpec): string {
   const max = spec.rules.maxLength ?? spec.facts.length ?? Infinity;
   const suffix = `-${n}`;
@@ -124,12 +146,12 @@ export function satisfies(value: Value, spec: ColumnSpec): boolean {
   if (typeof value !== 'boolean' && r.min && !above(value, r.min.value, r.min.inclusive)) return false;
   if (typeof value !== 'boolean' && r.max && !above(r.max.value, value, r.max.inclusive)) return false;
   if (typeof value === 'string') {
-    const length = [...value].length;
-    if (r.minLength !== undefined && length < r.minLength) return false;
-    if (r.maxLength !== undefined && length > r.maxLength) return false;
-    if (spec.facts.length !== null && length > spec.facts.length) return false;
+    const chars = length(value);
+    if (r.minLength !== undefined && chars < r.minLength) return false;
+    if (r.maxLength !== undefined && chars > r.maxLength) return false;
+    if (spec.facts.length !== null && chars > spec.facts.length) return false;
     if (r.lowerCase && value !== value.toLowerCase()) return false;
-    for (const p of r.patterns) if (!new RegExp(p.source, p.flags).test(value)) return false;
+    for (const p of r.patterns) if (!regex(p).test(value)) return false;
   }
   return true;
 }
@@ -231,7 +253,8 @@ const moments: TypeGenerator = {
 };
 
 const texts: TypeGenerator = {
-  label: (spec) => namedFor(spec.name.toLowerCase(), textLength(spec).fixed ?? textLength(spec).max)?.name ?? 'words',
+  label: (spec) =>
+    namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), textLength(spec).fixed ?? textLength(spec).max)?.name ?? 'words',
   make: (spec, rnd, ctx) => text(spec, rnd, ctx),
 };
 
@@ -275,11 +298,11 @@ const TYPES: Record<string, TypeGenerator> = {
   ),
   interval: fixed('interval in days', (_spec, rnd) => () => `${rnd.int(1, 90)} days`),
   uuid: fixed('uuid v4', (_spec, rnd) => () => uuid(rnd)),
-  inet: fixed('IPv4 address', (_spec, _rnd, ctx) => () => ctx.faker.internet.ipv4()),
+  inet: fixed('IPv4 address', (_spec, rnd) => () => `${rnd.int(1, 223)}.${rnd.int(0, 255)}.${rnd.int(0, 255)}.${rnd.int(1, 254)}`),
   cidr: fixed('IPv4 network', (_spec, rnd) => () => `10.${rnd.int(0, 255)}.${rnd.int(0, 255)}.0/24`),
   macaddr: fixed('MAC address', (_spec, rnd) => () => Array.from({ length: 6 }, () => rnd.hex(1)).join(':')),
-  json: fixed('JSON object', (_spec, rnd, ctx) => () => JSON.stringify(jsonObject(rnd, ctx.faker))),
-  jsonb: fixed('JSON object', (_spec, rnd, ctx) => () => JSON.stringify(jsonObject(rnd, ctx.faker))),
+  json: fixed('JSON object', (_spec, rnd, ctx) => jsonObjects(rnd, ctx)),
+  jsonb: fixed('JSON object', (_spec, rnd, ctx) => jsonObjects(rnd, ctx)),
   bytea: fixed('16 random bytes', (_spec, rnd) => () => `\\x${rnd.hex(16)}`),
   text: texts,
   varchar: texts,
@@ -372,10 +395,10 @@ function uuid(rnd: Random): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-function jsonObject(rnd: Random, faker: Faker): Record<string, unknown> {
-  return rnd.chance(0.3)
-    ? {}
-    : { source: rnd.pick(['web', 'api', 'import', 'mobile']), note: faker.company.catchPhrase(), version: rnd.int(1, 5) };
+function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
+  const note = NAMED.title!.make(rnd, ctx, undefined);
+  return () =>
+    rnd.chance(0.3) ? '{}' : JSON.stringify({ source: rnd.pick(['web', 'api', 'import', 'mobile']), note: note(), version: rnd.int(1, 5) });
 }
 
 function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number | undefined; min: number } {
@@ -390,19 +413,19 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const { rules } = spec;
   const { fixed: fixedLength, max, min } = textLength(spec);
   const maxLength = max ?? Infinity;
-  const chosen = named ?? namedFor(spec.name.toLowerCase(), fixedLength ?? max) ?? NAMED.words!;
+  const chosen = named ?? namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), fixedLength ?? max) ?? NAMED.words!;
   const base = chosen.make(rnd, ctx, fixedLength ?? max);
   return (attempt) => {
     let value = attempt < 3 || rules.patterns.length === 0 ? base() : undefined;
-    if (value !== undefined && rules.patterns.some((p) => !new RegExp(p.source, p.flags).test(value!))) value = undefined;
+    if (value !== undefined && rules.patterns.some((p) => !regex(p).test(value!))) value = undefined;
     if (value === undefined) {
       const pattern = rules.patterns[0];
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
     }
     if (rules.lowerCase) value = value.toLowerCase();
-    if ([...value].length > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
-    while ([...value].length < min) value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${ctx.faker.word.noun()}`;
-    if ([...value].length > maxLength) value = [...value].slice(0, maxLength).join('');
+    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
+    while (length(value) < min) value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${ctx.faker.word.noun()}`;
+    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('');
     return value;
   };
 }
