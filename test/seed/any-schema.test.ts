@@ -86,7 +86,7 @@ for (const engine of engines) {
       expect(result.tables.map((x) => x.table).sort()).toEqual(TABLES);
       for (const table of result.tables) expect(table.rows, table.table).toBeGreaterThan(0);
       const order = result.tables.map((x) => x.table);
-      for (const [parent, child] of [
+      for (const [parent, child] of <[string, string][]>[
         ['customers', 'sales.orders'],
         ['sales.orders', 'sales.order_items'],
         ['sales.payments', 'sales.refunds'],
