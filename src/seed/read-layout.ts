@@ -1,6 +1,5 @@
 import { columnFacts } from '../catalog/column-facts.js';
-import { introspect } from '../catalog/index.js';
-import { holdsProductSchema } from '../catalog/product-schema.js';
+import { holdsProductSchema, introspect } from '../catalog/index.js';
 import type { Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import type { Profile } from './profile.js';
