@@ -1,13 +1,4 @@
-import {
-  displayName,
-  findTable,
-  qualifiedName,
-  quoteIdent,
-  quoteLiteral,
-  type ColumnModel,
-  type SchemaModel,
-  type TableModel,
-} from '../../catalog/index.js';
+import { displayName, findTable, type ColumnModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
 import { HASHED_SECRETS, PII_NAMES, SENSITIVE_KINDS } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
 import { looksProtected, looksSecret, mark } from './secrets.js';
