@@ -1,10 +1,11 @@
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { Db } from '../db/db.js';
-import { defaultMigrationsDir } from '../paths.js';
+import { projectMigrationsDir } from '../config/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
 import type { Direction } from './run-section.js';
 
 export interface MigrationOptions {
+  /** Default: the project's folder as the CLI resolves it (DEVDB_MIGRATIONS_DIR, devdb.config.json, ./sql/migrations, else devdb's own). */
   migrationsDir?: string | undefined;
   allowDrift?: boolean | undefined;
   /** How long to wait for another session that is migrating the same database. */
@@ -35,6 +36,7 @@ export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T
   );
 }
 
+/** The folder given, else the project's as the CLI resolves it (a library call in a project follows that project). */
 export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
-  return options.migrationsDir ?? defaultMigrationsDir;
+  return options.migrationsDir ?? projectMigrationsDir();
 }

@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
 import { foreignRelations, readHistory, type HistoryTables } from './history.js';
 import { isEmptyMigration, type MigrationFile } from './migration-file.js';
-import type { MigrationOptions } from './migration-options.js';
+import { bundledSchemaTrap } from './bundled-schema.js';
+import { dirOf, type MigrationOptions } from './migration-options.js';
 import type { MigrateOptions } from './migrator.js';
 import type { MigrationPlan } from './status.js';
 
@@ -46,6 +47,8 @@ export function foreignDatabaseError(found: string[]): DevdbError {
 
 export function assertNoDrift(plan: MigrationPlan, options: MigrationOptions): void {
   if (plan.drifted.length === 0 || options.allowDrift) return;
+  const trap = bundledSchemaTrap(plan, dirOf(options));
+  if (trap) throw trap;
   const list = plan.drifted
     .map((e) =>
       e.state === 'changed'
