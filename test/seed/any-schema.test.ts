@@ -216,3 +216,41 @@ describe("seeding someone else's schema across engines", () => {
     expect(Object.keys(digest)).toHaveLength(22);
   });
 });
+
+/** Names read from the catalog that SQL must quote: a dot, a quote, reserved words, mixed case, a space. */
+const AWKWARD = `
+  DROP SCHEMA IF EXISTS "My App" CASCADE;
+  CREATE SCHEMA "My App";
+  CREATE TABLE "My App"."a.b" (id serial PRIMARY KEY, "Select" text NOT NULL, "end" int NOT NULL CHECK ("end" BETWEEN 1 AND 9));
+  CREATE TABLE "My App"."Order" (
+    "Id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "a.b id" int NOT NULL REFERENCES "My App"."a.b" (id),
+    "user" text NOT NULL,
+    "say ""hi""" text,
+    "CreatedAt" timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX ON "My App"."Order" ("a.b id");
+  CREATE TABLE a (id int PRIMARY KEY);
+`;
+
+for (const engine of engines) {
+  describe(`seeding tables whose names need quoting (${engine})`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it('fills "a.b" (one name, not a schema and a table), "Order" and reserved or quoted columns, with sequences moved', async () => {
+      await t.db.exec(AWKWARD);
+      const result = await seed(t.db, { scale: 'tiny', schemas: ['My App'] });
+      expect(result.tables.map((x) => [x.table, x.rows > 0])).toEqual([
+        ['a.b', true],
+        ['Order', true],
+      ]);
+      expect(await rowCount(t.db, 'SELECT 1 FROM a')).toBe(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM "My App"."Order" o JOIN "My App"."a.b" x ON x.id = o."a.b id"')).toBe(
+        result.tables[1]!.rows,
+      );
+      await t.db.exec(`INSERT INTO "My App"."a.b" ("Select", "end") VALUES ('x', 1)`);
+      const again = await seed(t.db, { scale: 'tiny', schemas: ['My App'], truncate: true });
+      expect(again.totalRows).toBe(result.totalRows);
+    });
+  });
+}
