@@ -10,6 +10,7 @@ import { escapeControlChars } from '../util/control-chars.js';
 import {
   DEFAULT_SCALE,
   DEFAULT_SEED,
+  GENERATOR_NAMES,
   LIMITS,
   SCALES,
   TIERS,
@@ -33,6 +34,7 @@ export default class Seed extends DevdbCommand<SeedResult | SeedPlan> {
   static override description = [
     'On your own schema, every table of the schemas your migrations create gets rows from the live catalog, parents before children: types, enums, domains, arrays, ranges, CHECKs, UNIQUE and foreign keys (cycles, composite keys, partitions) are kept, and values follow column names (emails, names, URLs, money, created_at before updated_at). A seed file (./devdb.seed.json, or --profile) sets row counts, values, generators and tables to leave empty; --dry-run prints the plan.',
     "On devdb's own schema it generates users on the free, pro and premium tiers with their projects, teams, tasks, threaded comments, notifications, jobs, workers, webhooks, API keys (hashes only) and audit trail, within each tier's quotas (tier_limits); tables and columns your migrations add are filled from the live schema. The same --seed and --scale give identical rows on every engine.",
+    `A seed file's "generators" may name: ${GENERATOR_NAMES.join(', ')}.`,
     'Everything loads with COPY in one transaction: if anything fails the database is left as it was, and what cannot be generated is named before anything is written. A database that already has data is refused unless --truncate is given. Password-hash columns get the development password documented in the README (or $DEVDB_SEED_PASSWORD).',
   ].join('\n\n');
   static override examples = [
