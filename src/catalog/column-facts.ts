@@ -59,7 +59,7 @@ types(oid) AS (
    WHERE x.oid <> 0
 )
 SELECT json_build_object(
-  'columns', (SELECT coalesce(json_agg(json_build_object('schema', schema, 'table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) ORDER BY schema, "table", position), '[]'::json) FROM cols),
+  'columns', (SELECT coalesce(json_agg(json_build_object('schema', "schema", 'table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) ORDER BY "schema", "table", position), '[]'::json) FROM cols),
   'types', (
     SELECT coalesce(json_agg(json_build_object(
       'oid', p.oid::int, 'name', p.typname::text, 'kind', p.typtype::text, 'category', p.typcategory::text,
