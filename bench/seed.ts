@@ -11,6 +11,9 @@
  * - trigram: on the medium rows, loading comments and tasks with their trigram GIN indexes kept
  *   (fastupdate on, a large pending list) against dropping them and building them after.
  *
+ * - foreign schema (server): bench/foreign-schema.ts, devdb against drizzle-seed on someone else's
+ *   22-table schema at medium scale ($BENCH_FOREIGN=0 leaves it out).
+ *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
  * else a throwaway server started like the test suite's. $BENCH_SCALES picks scales
  * (default tiny,small,medium,large); $BENCH_RUNS repeats the small scales (default 1).
@@ -20,13 +23,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Db } from '../src/db/db.js';
-import { quoteIdent } from '../src/db/copy.js';
 import { openPglite } from '../src/db/pglite-adapter.js';
 import { openPostgres } from '../src/db/postgres-adapter.js';
 import { migrateUp } from '../src/migrate/migrator.js';
 import { dropDeferrable, restoreDeferred } from '../src/seed/deferred-indexes.js';
 import { SCALES, seed, type Scale, type SeedEvent, type SeedResult } from '../src/seed/index.js';
 import { GENERATORS, SEEDED_TABLES } from '../src/seed/tables.js';
+import { quoteIdent } from '../src/util/sql-text.js';
+import { foreignSchemaCase } from './foreign-schema.js';
 import { withDatabase } from '../test/support/global-setup.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 
@@ -117,6 +121,7 @@ async function main() {
     }
     report.scales = byScale;
     if (scales.includes('large')) report.large = await largeAgainstCeiling(await fresh('postgres'));
+    if (process.env.BENCH_FOREIGN !== '0') report.foreignSchema = await foreignSchemaCase(admin, url);
     report.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
     console.log(JSON.stringify(report, null, 2));
   } finally {
@@ -156,7 +161,10 @@ async function largeAgainstCeiling(db: Db) {
       await rolledBack(db, async (tx) => {
         await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')} RESTART IDENTITY`);
         await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
-        const deferred = await dropDeferrable(tx, SEEDED_TABLES);
+        const deferred = await dropDeferrable(
+          tx,
+          SEEDED_TABLES.map((name) => ({ schema: 'public', name })),
+        );
         let t = performance.now();
         for (const g of GENERATORS)
           await tx.exec(
@@ -219,7 +227,10 @@ async function trigramComparison(db: Db) {
           );
           await tx.exec(`TRUNCATE ${SEEDED_TABLES.map(quoteIdent).join(', ')}`);
           // Everything but the trigram indexes is off in both modes, as in the seed.
-          await dropDeferrable(tx, tables);
+          await dropDeferrable(
+            tx,
+            tables.map((name) => ({ schema: 'public', name })),
+          );
           const t = performance.now();
           if (mode === 'rebuild after') {
             await copyIn(tx);

@@ -1,5 +1,5 @@
 /** devdb as a library: every capability is a function over a `Db`. */
-export type { CopySource, Db, Engine, Queryable, Row } from './db/db.js';
+export type { CopySource, CopyTarget, Db, Engine, Queryable, Row } from './db/db.js';
 export { openDb, withDb } from './db/open.js';
 export { resolveTarget, describeTarget, type Target } from './db/target.js';
 export { isLocalTarget } from './db/local-target.js';

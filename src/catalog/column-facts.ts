@@ -7,6 +7,7 @@ import type { Queryable } from '../db/db.js';
  * layer generates values from these; a separate query so the ERD's one stays as it is.
  */
 export interface ColumnFacts {
+  schema: string;
   table: string;
   column: string;
   /** The base type's name after domains are unwrapped (`int4`, `varchar`, `timestamptz`, an enum's name). */
@@ -19,7 +20,7 @@ export interface ColumnFacts {
   precision: number | null;
   scale: number | null;
   /** For an array, the facts of one element (its base, length, labels). */
-  element: Omit<ColumnFacts, 'table' | 'column' | 'element' | 'domain' | 'domainChecks' | 'domainNotNull'> | null;
+  element: Omit<ColumnFacts, 'schema' | 'table' | 'column' | 'element' | 'domain' | 'domainChecks' | 'domainNotNull'> | null;
   /** Enum labels in their order, or null. */
   labels: string[] | null;
   /** The outermost domain's name, when the column's type is a domain. */
@@ -44,11 +45,11 @@ interface RawType {
 
 const FACTS_QUERY = `
 WITH RECURSIVE cols AS (
-  SELECT c.relname::text AS "table", a.attname::text AS "column", a.attnum AS position, a.atttypid AS typid, a.atttypmod AS typmod
+  SELECT n.nspname::text AS schema, c.relname::text AS "table", a.attname::text AS "column", a.attnum AS position, a.atttypid AS typid, a.atttypmod AS typmod
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-   WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+   WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p')
 ),
 types(oid) AS (
   SELECT DISTINCT typid FROM cols
@@ -58,7 +59,7 @@ types(oid) AS (
    WHERE x.oid <> 0
 )
 SELECT json_build_object(
-  'columns', (SELECT coalesce(json_agg(json_build_object('table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) ORDER BY "table", position), '[]'::json) FROM cols),
+  'columns', (SELECT coalesce(json_agg(json_build_object('schema', "schema", 'table', "table", 'column', "column", 'type', typid::int, 'typmod', typmod) ORDER BY "schema", "table", position), '[]'::json) FROM cols),
   'types', (
     SELECT coalesce(json_agg(json_build_object(
       'oid', p.oid::int, 'name', p.typname::text, 'kind', p.typtype::text, 'category', p.typcategory::text,
@@ -70,22 +71,26 @@ SELECT json_build_object(
   )
 ) AS facts`;
 
-/** Facts for every column of every table in `schema`, keyed `table.column`. */
-export async function columnFacts(db: Queryable, schema = 'public'): Promise<Map<string, ColumnFacts>> {
-  const [row] = await db.query<{ facts: { columns: { table: string; column: string; type: number; typmod: number }[]; types: RawType[] } }>(
-    FACTS_QUERY,
-    [schema],
-  );
+/** The key of one column in columnFacts' map: no two columns of different tables share one. */
+export function factKey(ref: { schema: string; name: string }, column: string): string {
+  return JSON.stringify([ref.schema, ref.name, column]);
+}
+
+/** Facts for every column of every table in `schemas`, keyed by factKey. */
+export async function columnFacts(db: Queryable, schemas: readonly string[]): Promise<Map<string, ColumnFacts>> {
+  const [row] = await db.query<{
+    facts: { columns: { schema: string; table: string; column: string; type: number; typmod: number }[]; types: RawType[] };
+  }>(FACTS_QUERY, [schemas]);
   const types = new Map(row!.facts.types.map((t) => [t.oid, t]));
   const out = new Map<string, ColumnFacts>();
   for (const c of row!.facts.columns) {
     const facts = resolve(types, c.type, c.typmod);
-    out.set(`${c.table}.${c.column}`, { table: c.table, column: c.column, ...facts });
+    out.set(factKey({ schema: c.schema, name: c.table }, c.column), { schema: c.schema, table: c.table, column: c.column, ...facts });
   }
   return out;
 }
 
-function resolve(types: Map<number, RawType>, oid: number, typmod: number): Omit<ColumnFacts, 'table' | 'column'> {
+function resolve(types: Map<number, RawType>, oid: number, typmod: number): Omit<ColumnFacts, 'schema' | 'table' | 'column'> {
   let t = types.get(oid)!;
   let domain: string | null = null;
   const domainChecks: string[] = [];

@@ -5,6 +5,7 @@
 export { DEFAULT_SCHEMA, introspect, type IntrospectOptions } from './introspect.js';
 export { columnDescription, sensitiveKind, tableTags, type TableTags } from './annotations.js';
 export { qualifiedName, quoteIdent, quoteLiteral } from './quote-ident.js';
+export { holdsProductSchema } from './product-schema.js';
 export * from './model.js';
 export {
   DEVDB_HISTORY,

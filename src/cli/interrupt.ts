@@ -1,4 +1,4 @@
-import type { CopySource, Db, Queryable, Row } from '../db/db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row } from '../db/db.js';
 import { DevdbError, ExitCode } from '../errors.js';
 
 /**
@@ -144,7 +144,7 @@ export class InterruptGuard {
         await this.checkpoint();
         return settle(text, q.exec(text));
       },
-      copyFrom: async (table: string, columns: readonly string[], source: CopySource) => {
+      copyFrom: async (table: CopyTarget, columns: readonly string[], source: CopySource) => {
         await this.checkpoint();
         return settle('COPY', q.copyFrom(table, columns, this.checked(source)));
       },

@@ -56,7 +56,8 @@ export default class Search extends DevdbCommand<SearchResult> {
     checkSearchOptions(options);
     const result = await this.withDatabase(flags, (db) => search(db, options), {
       create: false,
-      needs: { by: 'search', tables: ENTITIES.map((e) => e.table) },
+      // The lexicons too: a schema with its own projects, tasks and comments is still not devdb's.
+      needs: { by: 'search', tables: ENTITIES.flatMap((e) => [e.table, e.lexicon]) },
     });
     if (flags.explain) for (const line of renderPlans(result)) this.log(line);
     for (const notice of result.notices) this.logToStderr(`note: ${notice}`);

@@ -44,7 +44,11 @@ export default class Setup extends DevdbCommand<SetupResult> {
         progress.migrating(migrations.dir);
         const seed =
           flags.seed && !remote && migrations.bundledSchema
-            ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed }
+            ? {
+                profile: seedProfileOf(this.settings(), undefined),
+                password: this.settings().env.DEVDB_SEED_PASSWORD || undefined,
+                onProgress: progress.onSeed,
+              }
             : false;
         const result = await setup(db, {
           ...migrationOptions(flags, migrations),
@@ -65,7 +69,9 @@ export default class Setup extends DevdbCommand<SetupResult> {
         } else if (result.seedSkipped === 'has data') {
           this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
         } else if (flags.seed && !migrations.bundledSchema) {
-          this.log(`Not seeded: the migrations in ${migrations.dir} are this project's own, and devdb seeds its bundled schema only.`);
+          this.log(
+            `Not seeded: the migrations in ${migrations.dir} are this project's own; devdb seed fills them (devdb seed --dry-run shows how).`,
+          );
         } else if (flags.seed && remote) {
           this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
         }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
 import { readProjectConfig, type ProjectConfig } from './config-file.js';
@@ -29,12 +30,22 @@ export function migrationsDirOf(settings: ProjectSettings, flag: string | undefi
   };
 }
 
-/** --profile, then DEVDB_SEED_PROFILE, then the config file; undefined leaves the seed's own default. */
+/** The project's own seed file, read when nothing names a profile. */
+export const SEED_FILE = 'devdb.seed.json';
+
+/** --profile, then DEVDB_SEED_PROFILE, then the config file, then ./devdb.seed.json; undefined leaves the seed's own default. */
 export function seedProfileOf(settings: ProjectSettings, flag: string | undefined): string | undefined {
   if (flag !== undefined) return notBlank(flag, '--profile');
   const fromEnv = settings.env.DEVDB_SEED_PROFILE;
   if (fromEnv !== undefined) return notBlank(fromEnv, 'DEVDB_SEED_PROFILE');
-  return settings.config.seedProfile;
+  if (settings.config.seedProfile !== undefined) return settings.config.seedProfile;
+  const own = path.join(settings.cwd, SEED_FILE);
+  return fs.existsSync(own) ? own : undefined;
+}
+
+/** The project's migrations folder as the CLI resolves it without a flag: what the library uses when it is given none. */
+export function projectMigrationsDir(): string {
+  return migrationsDirOf(loadProjectSettings(), undefined).dir;
 }
 
 /** --port, then DEVDB_PORT, then the config file; undefined leaves the server's own default. */

@@ -1,13 +1,8 @@
-/** Quotes an identifier, schema-qualified or not (`public.tasks` → `"public"."tasks"`). */
-export function quoteIdent(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
-}
+import { quoteIdent, relationName, type QualifiedName } from '../util/sql-text.js';
 
-export function copyStatement(table: string, columns: readonly string[], from: string): string {
-  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${from}`;
+/** `COPY table (columns) FROM ...`: a bare table name is one identifier (a dot in it is part of the name). */
+export function copyStatement(table: string | QualifiedName, columns: readonly string[], from: string): string {
+  return `COPY ${relationName(table)} (${columns.map(quoteIdent).join(', ')}) FROM ${from}`;
 }
 
 /**

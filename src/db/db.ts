@@ -6,6 +6,9 @@ export type Engine = 'pglite' | 'postgres';
 
 export type Row = Record<string, unknown>;
 
+/** The table a COPY fills: a bare name (one identifier, dots included) or a schema and a name. */
+export type CopyTarget = string | { schema: string; name: string };
+
 /** Chunks of COPY text format (tab-separated, `\N` for NULL, one row per line). */
 export type CopySource = Iterable<string> | AsyncIterable<string>;
 
@@ -15,7 +18,7 @@ export interface Queryable {
   /** Several statements in one round trip, without parameters (migration files). */
   exec(text: string): Promise<void>;
   /** Streams rows in COPY text format into `table (columns)`: the fast path for bulk loads. */
-  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void>;
+  copyFrom(table: CopyTarget, columns: readonly string[], source: CopySource): Promise<void>;
 }
 
 /** What differs between the ways devdb reaches a database, named by what differs rather than by engine. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { messages, PGlite, type Transaction } from '@electric-sql/pglite';
 import { DevdbError } from '../errors.js';
-import type { CopySource, Db, Queryable, Row } from './db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row } from './db.js';
 import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
@@ -63,7 +63,7 @@ function queryable(runner: PgliteRunner): Queryable {
     async exec(text: string) {
       await runner.exec(text).catch(rethrow);
     },
-    async copyFrom(table: string, columns: readonly string[], source: CopySource) {
+    async copyFrom(table: CopyTarget, columns: readonly string[], source: CopySource) {
       const statement = copyStatement(table, columns, "'/dev/blob'");
       let parts: string[] = [];
       let size = 0;

@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { DevdbError } from '../errors.js';
 import { fromWire } from './db-error.js';
-import type { CopySource, Db, Queryable, Row } from './db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
@@ -52,7 +52,7 @@ function queryable(sql: Sql): Queryable {
     async exec(text: string) {
       await sql.unsafe(text).simple().catch(rethrow);
     },
-    async copyFrom(table: string, columns: readonly string[], source: CopySource) {
+    async copyFrom(table: CopyTarget, columns: readonly string[], source: CopySource) {
       await copyIn(sql, copyStatement(table, columns, 'STDIN'), source).catch(rethrow);
     },
   };

@@ -1,4 +1,4 @@
-import type { CopySource, Queryable, Row } from './db.js';
+import type { CopySource, CopyTarget, Queryable, Row } from './db.js';
 
 /**
  * The statement methods every Db shares: each adapter runs them on the Queryable it built over its
@@ -15,7 +15,7 @@ export abstract class QueryableDb {
     return this.statements.exec(text);
   }
 
-  copyFrom(table: string, columns: readonly string[], source: CopySource): Promise<void> {
+  copyFrom(table: CopyTarget, columns: readonly string[], source: CopySource): Promise<void> {
     return this.statements.copyFrom(table, columns, source);
   }
 }

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { introspect, isView } from '../catalog/index.js';
+import { holdsProductSchema, introspect, isView } from '../catalog/index.js';
 import { DevdbError, usageError } from '../errors.js';
 import type { RuleResult } from './rule.js';
 import { RULES } from './rules.js';
@@ -12,21 +12,36 @@ export interface DoctorOptions {
   /** The schemas to check (default public). */
   schemas?: readonly string[] | undefined;
   allSchemas?: boolean | undefined;
+  /** Holds the schema to devdb's product plan too, whatever it is (default: only devdb's own product schema). */
+  plan?: boolean | undefined;
 }
 
 export interface DoctorResult {
+  /** True when every rule that applies passes. */
   ok: boolean;
   schemas: string[];
+  /**
+   * `applied` on devdb's own product schema (or with `plan`); `skipped` on any other schema,
+   * which is held to the rules every schema shares only.
+   */
+  planRules: 'applied' | 'skipped';
   /** Tables checked (partitioned tables count once, their partitions inside them). */
   tables: number;
   /** Views and materialized views found, which the rules do not cover. */
   views: number;
   passed: number;
   failed: number;
+  /** Product-plan rules not applied to this schema. */
+  skipped: number;
   rules: RuleResult[];
 }
 
-/** Holds the live schema to the plan's rules; read-only, so it is safe on any database. */
+/**
+ * Holds the live schema to the rules that apply to it: the ones every schema shares (primary
+ * keys, foreign-key indexes, cascades, plaintext secrets, declared polymorphic links) always, and
+ * devdb's product plan (tags, domains, relationships, search indexes) on devdb's own product
+ * schema or when asked. Read-only, so it is safe on any database.
+ */
 export async function doctor(db: Queryable, options: DoctorOptions = {}): Promise<DoctorResult> {
   const ids = RULES.map((r) => r.id);
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
@@ -45,17 +60,23 @@ export async function doctor(db: Queryable, options: DoctorOptions = {}): Promis
       `${where} has no tables to check${what}; pass --schema with the schema that holds your tables, or run devdb migrate up first.`,
     );
   }
+  const planRules = options.plan || holdsProductSchema(model) ? 'applied' : 'skipped';
   const rules = selected.map((rule): RuleResult => {
-    const violations = rule.check(model);
+    // A rule named with --only runs: asking for it by name is asking for it here.
+    const applies = rule.scope === 'any' || planRules === 'applied' || options.only?.includes(rule.id) === true;
+    const violations = applies ? rule.check(model) : [];
     return {
       id: rule.id,
       title: rule.title,
       plan: rule.plan,
-      status: violations.length === 0 ? 'pass' : 'fail',
+      scope: rule.scope,
+      status: !applies ? 'skipped' : violations.length === 0 ? 'pass' : 'fail',
       violations,
       hint: rule.hint,
     };
   });
   const failed = rules.filter((r) => r.status === 'fail').length;
-  return { ok: failed === 0, schemas: model.schemas, tables: model.tables.length, views, passed: rules.length - failed, failed, rules };
+  const passed = rules.filter((r) => r.status === 'pass').length;
+  const skipped = rules.length - failed - passed;
+  return { ok: failed === 0, schemas: model.schemas, planRules, tables: model.tables.length, views, passed, failed, skipped, rules };
 }

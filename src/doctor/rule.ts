@@ -16,8 +16,14 @@ export interface Violation {
 export interface Rule {
   id: string;
   title: string;
-  /** Where the plan asks for it (phase-c-schema-plan.md). */
+  /** Where the plan asks for it (shared/spec/phase-c-schema-plan.md). */
   plan: string;
+  /**
+   * `any`: a rule every schema is fairly held to (keys, indexes, cascades, secrets). `product`:
+   * devdb's own product plan (its tags, domains, relationships and search indexes), applied only
+   * to devdb's product schema, or when `--plan` (or `--only`) asks for it.
+   */
+  scope: 'any' | 'product';
   hint: string;
   /** Reads tables only: views have no keys, defaults or triggers of their own to hold to the plan. */
   check(model: SchemaModel): Violation[];
@@ -27,7 +33,9 @@ export interface RuleResult {
   id: string;
   title: string;
   plan: string;
-  status: 'pass' | 'fail';
+  scope: Rule['scope'];
+  /** `skipped`: a product-plan rule on a schema that is not devdb's product (see DoctorResult.planRules). */
+  status: 'pass' | 'fail' | 'skipped';
   violations: Violation[];
   hint: string;
 }

@@ -5,6 +5,7 @@ import { domains } from './rules/domains.js';
 import { foreignKeyIndexes } from './rules/foreign-key-indexes.js';
 import { planRelationships } from './rules/plan-relationships.js';
 import { polymorphicRelations } from './rules/polymorphic-relations.js';
+import { plaintextSecrets } from './rules/plaintext-secrets.js';
 import { primaryKeys } from './rules/primary-keys.js';
 import { sensitiveColumns } from './rules/sensitive-columns.js';
 import { trigramIndexes } from './rules/trigram-indexes.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   updatedAt,
   foreignKeyIndexes,
   cascadeDepth,
+  plaintextSecrets,
   sensitiveColumns,
   trigramIndexes,
   unreadNotificationsIndex,

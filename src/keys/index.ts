@@ -11,3 +11,4 @@ export { describeExpiry, describeKey, formatTime, keyRow, KEY_TABLE_HEADERS } fr
 export { formatDuration, parseDuration, parseLifetime } from './duration.js';
 export { searchUsers, type KeyOwner } from './users.js';
 export { TOKEN_PATTERN, checkTokenShape, hashToken } from './token.js';
+export { KEY_TABLES } from './required-tables.js';

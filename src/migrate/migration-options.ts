@@ -1,12 +1,14 @@
 import path from 'node:path';
 import { withAdvisoryLock } from '../db/advisory-lock.js';
 import type { Db } from '../db/db.js';
+import { projectMigrationsDir } from '../config/index.js';
 import { defaultMigrationsDir } from '../paths.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, MIGRATION_LOCK_KEY } from './defaults.js';
 import type { MigrationSource } from './migration-source.js';
 import type { Direction } from './run-section.js';
 
 export interface MigrationOptions {
+  /** Default: the project's folder as the CLI resolves it (DEVDB_MIGRATIONS_DIR, devdb.config.json, ./sql/migrations, else devdb's own). */
   migrationsDir?: string | undefined;
   allowDrift?: boolean | undefined;
   /** How long to wait for another session that is migrating the same database. */
@@ -55,8 +57,9 @@ export function locked<T>(db: Db, options: MigrationOptions, fn: () => Promise<T
   );
 }
 
+/** The folder given, else the project's as the CLI resolves it (a library call in a project follows that project). */
 export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string {
-  return options.migrationsDir ?? defaultMigrationsDir;
+  return options.migrationsDir ?? projectMigrationsDir();
 }
 
 /** Whether this run creates dbmate's table where there is none (see MigrationOptions.dbmateHistory). */

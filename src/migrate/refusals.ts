@@ -2,7 +2,8 @@ import type { Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
 import { foreignRelations, hasHistory, otherTable, type History, type HistoryTables } from './history.js';
 import { isEmptyMigration, type MigrationFile } from './migration-file.js';
-import type { MigrateOptions, MigrationOptions } from './migration-options.js';
+import { bundledSchemaTrap } from './bundled-schema.js';
+import { dirOf, type MigrateOptions, type MigrationOptions } from './migration-options.js';
 import type { MigrationPlan } from './status.js';
 
 /** The files to run and the empty ones left out (setup), or the refusal that names them (migrate). */
@@ -57,6 +58,8 @@ export function foreignDatabaseError(found: string[]): DevdbError {
 
 export function assertNoDrift(plan: MigrationPlan, options: MigrationOptions): void {
   if (plan.drifted.length === 0 || options.allowDrift) return;
+  const trap = bundledSchemaTrap(plan, dirOf(options));
+  if (trap) throw trap;
   const list = plan.drifted
     .map((e) =>
       e.state === 'changed'

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import { loadProfile } from './profile.js';
-import { readLayoutUnchecked } from './seed.js';
+import { readLayout } from './read-layout.js';
 
 export interface SeedCoverage {
   handWritten: string[];
@@ -11,10 +11,12 @@ export interface SeedCoverage {
 }
 
 /** Which table of the live schema the seed fills how, and what it cannot fill. */
-export async function seedCoverage(db: Queryable, profileName?: string): Promise<SeedCoverage> {
-  const layout = await readLayoutUnchecked(db, loadProfile(profileName));
-  const handWritten: string[] = [];
-  const schemaDriven: string[] = [];
-  for (const entry of layout.order) ('idColumn' in entry ? schemaDriven : handWritten).push(entry.table);
-  return { handWritten, schemaDriven, notSeeded: layout.notSeeded, problems: layout.problems };
+export async function seedCoverage(db: Queryable, profileName?: string, schemas: readonly string[] = ['public']): Promise<SeedCoverage> {
+  const layout = await readLayout(db, loadProfile(profileName), schemas);
+  return {
+    handWritten: layout.order.filter((e) => e.kind === 'hand').map((e) => e.label),
+    schemaDriven: layout.order.filter((e) => e.kind === 'schema').map((e) => e.label),
+    notSeeded: layout.notSeeded,
+    problems: layout.problems,
+  };
 }

@@ -1,10 +1,10 @@
 import type { Queryable } from '../db/db.js';
-import { quoteIdent } from '../db/copy.js';
+import { qualifiedName, quoteIdent, type QualifiedName } from '../util/sql-text.js';
 
 /** A secondary index or foreign key taken off for the load, with the exact SQL that restores it. */
 export interface DeferredObject {
   kind: 'index' | 'foreign key';
-  table: string;
+  table: QualifiedName;
   name: string;
   restore: string;
 }
@@ -17,40 +17,43 @@ export interface DeferredObject {
  * restored exactly; the caller runs drop, load and restore in ONE transaction, so an
  * interrupted seed rolls back to the schema it started with.
  */
-export async function dropDeferrable(tx: Queryable, tables: readonly string[]): Promise<DeferredObject[]> {
-  const indexes = await tx.query<{ table: string; name: string; def: string }>(
-    `SELECT c.relname AS "table", ic.relname AS name, pg_get_indexdef(i.indexrelid) AS def
+export async function dropDeferrable(tx: Queryable, tables: readonly QualifiedName[]): Promise<DeferredObject[]> {
+  if (tables.length === 0) return [];
+  const oids = tables.map(qualifiedName);
+  // Keys and indexes declared on the tables themselves: a partitioned table's clones on its partitions go and come back with them.
+  const indexes = await tx.query<{ schema: string; table: string; name: string; def: string }>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS "table", ic.relname::text AS name, pg_get_indexdef(i.indexrelid) AS def
        FROM pg_index i
        JOIN pg_class c ON c.oid = i.indrelid
+       JOIN pg_namespace n ON n.oid = c.relnamespace
        JOIN pg_class ic ON ic.oid = i.indexrelid
-      WHERE c.relnamespace = current_schema()::regnamespace
-        AND c.relname = ANY($1::text[])
+      WHERE i.indrelid = ANY($1::text[]::regclass[])
         AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
-      ORDER BY 1, 2`,
-    [tables],
+      ORDER BY 1, 2, 3`,
+    [oids],
   );
-  const keys = await tx.query<{ table: string; name: string; def: string }>(
-    `SELECT c.relname AS "table", k.conname AS name, pg_get_constraintdef(k.oid) AS def
+  const keys = await tx.query<{ schema: string; table: string; name: string; def: string }>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS "table", k.conname::text AS name, pg_get_constraintdef(k.oid) AS def
        FROM pg_constraint k
        JOIN pg_class c ON c.oid = k.conrelid
-      WHERE k.contype = 'f'
-        AND c.relnamespace = current_schema()::regnamespace
-        AND c.relname = ANY($1::text[])
-      ORDER BY 1, 2`,
-    [tables],
+       JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE k.contype = 'f' AND k.conparentid = 0
+        AND k.conrelid = ANY($1::text[]::regclass[])
+      ORDER BY 1, 2, 3`,
+    [oids],
   );
   const deferred: DeferredObject[] = [
-    ...indexes.map((i) => ({ kind: 'index' as const, table: i.table, name: i.name, restore: `${i.def};` })),
+    ...indexes.map((i) => ({ kind: 'index' as const, table: { schema: i.schema, name: i.table }, name: i.name, restore: `${i.def};` })),
     ...keys.map((k) => ({
       kind: 'foreign key' as const,
-      table: k.table,
+      table: { schema: k.schema, name: k.table },
       name: k.name,
-      restore: `ALTER TABLE ${quoteIdent(k.table)} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};`,
+      restore: `ALTER TABLE ${qualifiedName({ schema: k.schema, name: k.table })} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};`,
     })),
   ];
   const drops = [
-    ...keys.map((k) => `ALTER TABLE ${quoteIdent(k.table)} DROP CONSTRAINT ${quoteIdent(k.name)};`),
-    ...indexes.map((i) => `DROP INDEX ${quoteIdent(i.name)};`),
+    ...keys.map((k) => `ALTER TABLE ${qualifiedName({ schema: k.schema, name: k.table })} DROP CONSTRAINT ${quoteIdent(k.name)};`),
+    ...indexes.map((i) => `DROP INDEX ${qualifiedName({ schema: i.schema, name: i.name })};`),
   ];
   if (drops.length > 0) await tx.exec(drops.join('\n'));
   return deferred;

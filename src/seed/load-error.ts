@@ -1,5 +1,5 @@
 import { DevdbError, sqlState } from '../errors.js';
-import type { SeedLayout } from './schema/layout.js';
+import type { LayoutEntry } from './schema/layout.js';
 
 /** The fields both drivers put on a server error, under either driver's name. */
 interface ServerError {
@@ -17,14 +17,15 @@ interface ServerError {
  * column field, COPY's `column x` context, or the columns its constraint names), and what to
  * do about it. Errors devdb raised itself (an unsatisfiable column) pass through.
  */
-export function loadError(error: unknown, table: string, layout: SeedLayout): unknown {
+export function loadError(error: unknown, entry: LayoutEntry): unknown {
+  const table = entry.label;
   if (error instanceof DevdbError) return error;
   const e = (error ?? {}) as ServerError;
   const code = sqlState(error);
   if (!code) return error;
   const constraint = e.constraint ?? e.constraint_name;
   let column = e.column ?? e.column_name ?? /, column ([^:]+):/.exec(e.where ?? '')?.[1];
-  if (!column && constraint) column = columnsOf(constraint, table, layout).join(', ') || undefined;
+  if (!column && constraint) column = columnsOf(constraint, entry).join(', ') || undefined;
   const line = /, line (\d+)/.exec(e.where ?? '')?.[1];
   const where = [
     `table ${table}`,
@@ -38,7 +39,7 @@ export function loadError(error: unknown, table: string, layout: SeedLayout): un
     code === '57014' || code.startsWith('08') || code === '57P01'
       ? 'the load was cancelled or lost its connection; nothing was kept, run the seed again'
       : column
-        ? `nothing was kept; give ${table}.${column.split(', ')[0]} its values in the seed profile (tables.${table}.values) or fix the constraint`
+        ? `nothing was kept; give ${table}.${column.split(', ')[0]} its values in the seed file (tables.${table}.values) or fix the constraint`
         : 'nothing was kept';
   return new DevdbError('E_SQL', `Seeding failed (${where}): ${e.message ?? String(error)}${e.detail ? ` (${e.detail})` : ''}; ${hint}.`, {
     cause: error,
@@ -47,9 +48,8 @@ export function loadError(error: unknown, table: string, layout: SeedLayout): un
 }
 
 /** The columns a CHECK of the table mentions, as the layout read them. */
-function columnsOf(constraint: string, table: string, layout: SeedLayout): string[] {
-  const rules = layout.rules.get(table);
-  if (!rules) return [];
+function columnsOf(constraint: string, entry: LayoutEntry): string[] {
+  const rules = entry.rules;
   const named = [...rules.columns].filter(([, r]) => r.constraints.includes(constraint)).map(([c]) => c);
   const unparsed = rules.unparsed.filter((u) => u.constraint === constraint).flatMap((u) => u.columns);
   const related = rules.relations.filter((r) => r.constraint === constraint).flatMap((r) => [r.column, r.other]);

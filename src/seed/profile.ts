@@ -5,6 +5,7 @@ import { DevdbError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 
 import { DEFAULT_PROFILE, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
+import { GENERATOR_NAMES } from './schema/named.js';
 
 export type { Scale, Tier };
 
@@ -36,6 +37,8 @@ export type TierProfile = Record<(typeof TIER_KEYS)[number], Range>;
 
 export interface ScaleProfile {
   users: number;
+  /** Rows of a table without a parent in a schema devdb has no generators for (a table's `rows` wins). */
+  rows: number;
   /** Multiplies the ranges that grow with time (tasks, notifications, job days): 1 at full size. */
   content: number;
   workers: { cpu: number; gpu: number };
@@ -56,17 +59,24 @@ export interface Profile {
 export type ProfileValue = string | number | boolean | null;
 
 export interface TableProfile {
+  /** Left empty by the seed (and so are the tables whose required keys point only at it). */
+  empty: boolean;
   /** The table whose rows the count is per (one of its foreign keys' targets); default: picked from its keys. */
   parent?: string | undefined;
   /** Rows per parent row, [min, max]. */
   rowsPerParent?: Range | undefined;
   /** Rows of a table without a parent. */
   rows?: number | undefined;
-  /** The values a column takes, drawn uniformly. */
+  /** The values a column takes, drawn uniformly (one value: every row gets it). */
   values: Record<string, ProfileValue[]>;
+  /** A named text generator per column (GENERATOR_NAMES: email, fullName, url, ...). */
+  generators: Record<string, string>;
   /** Columns with a default that are filled anyway (default: a default is left to the database). */
   fill: string[];
 }
+
+/** What a `tables` entry of a profile (or a project's devdb.seed.json) may say. */
+const TABLE_KEYS = ['empty', 'rows', 'parent', 'rowsPerParent', 'values', 'generators', 'fill'];
 
 /** The profile range that each tier_limits column caps. */
 const CAPPED_BY: Partial<Record<keyof TierProfile, string>> = {
@@ -101,7 +111,34 @@ export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Profile {
       `Cannot read seed profile ${file} (${why}): use one of ${known.join(', ') || 'the profiles in seeds/'} or a path to a JSON profile.`,
     );
   }
-  return validateProfile(raw, isPath ? path.basename(file, '.json') : nameOrPath, file);
+  return validateProfile(isPath ? overDefault(raw) : raw, isPath ? path.basename(file, '.json') : nameOrPath, file);
+}
+
+/**
+ * A profile file says only what it changes: a project's seed file may hold nothing but
+ * `tables`, or one scale's `rows`. What it leaves out comes from devdb's default profile.
+ */
+function overDefault(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const base = JSON.parse(fs.readFileSync(path.join(seedsDir, `${DEFAULT_PROFILE}.json`), 'utf8')) as Record<string, unknown>;
+  const own = raw as Record<string, unknown>;
+  const merged: Record<string, unknown> = { ...base, ...own, description: own.description ?? '' };
+  for (const key of ['scales', 'tiers'] as const) merged[key] = mergeTwoLevels(base[key], own[key]);
+  return merged;
+}
+
+function mergeTwoLevels(base: unknown, own: unknown): unknown {
+  if (!isObject(own) || !isObject(base)) return own ?? base;
+  return Object.fromEntries(
+    [...new Set([...Object.keys(base), ...Object.keys(own)])].map((k) => [
+      k,
+      isObject(base[k]) && isObject(own[k]) ? { ...base[k], ...own[k] } : (own[k] ?? base[k]),
+    ]),
+  );
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function validateProfile(raw: unknown, name: string, file: string): Profile {
@@ -141,6 +178,7 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
           s,
           {
             users: count(sc.users, `scales.${s}.users`, LIMITS.users),
+            rows: count(sc.rows, `scales.${s}.rows`, LIMITS.tableRows),
             content: content as number,
             workers: {
               cpu: count(workers.cpu, `scales.${s}.workers.cpu`, LIMITS.workers),
@@ -161,9 +199,17 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
       Object.entries(root.tables === undefined ? {} : obj(root.tables, 'tables')).map(([name, v]) => {
         const where = `tables.${name}`;
         const entry = obj(v, where);
-        const unknown = Object.keys(entry).filter((k) => !['parent', 'rowsPerParent', 'rows', 'values', 'fill'].includes(k));
-        if (unknown.length > 0) fail(`${where} has unknown keys (${unknown.join(', ')}); use parent, rowsPerParent, rows, values, fill`);
+        const unknown = Object.keys(entry).filter((k) => !TABLE_KEYS.includes(k));
+        if (unknown.length > 0) fail(`${where} has unknown keys (${unknown.join(', ')}); use ${TABLE_KEYS.join(', ')}`);
         if (entry.parent !== undefined && typeof entry.parent !== 'string') fail(`${where}.parent must be a table name`);
+        if (entry.empty !== undefined && typeof entry.empty !== 'boolean') fail(`${where}.empty must be true or false`);
+        const generators = Object.entries(entry.generators === undefined ? {} : obj(entry.generators, `${where}.generators`)).map(
+          ([column, name]) => {
+            if (typeof name !== 'string' || !GENERATOR_NAMES.includes(name))
+              fail(`${where}.generators.${column} must be one of ${GENERATOR_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
+            return [column, name as string] as const;
+          },
+        );
         const values = Object.entries(entry.values === undefined ? {} : obj(entry.values, `${where}.values`)).map(([column, list]) => {
           const ok =
             Array.isArray(list) && list.length > 0 && list.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x));
@@ -173,11 +219,13 @@ function validateProfile(raw: unknown, name: string, file: string): Profile {
         const fill = entry.fill === undefined ? [] : entry.fill;
         if (!Array.isArray(fill) || !fill.every((c) => typeof c === 'string')) fail(`${where}.fill must be a list of column names`);
         const table: TableProfile = {
+          empty: entry.empty === true,
           parent: entry.parent as string | undefined,
           rowsPerParent:
             entry.rowsPerParent === undefined ? undefined : range(entry.rowsPerParent, `${where}.rowsPerParent`, LIMITS.rowsPerParent),
           rows: entry.rows === undefined ? undefined : count(entry.rows, `${where}.rows`, LIMITS.tableRows),
           values: Object.fromEntries(values),
+          generators: Object.fromEntries(generators),
           fill: fill as string[],
         };
         return [name, table] as const;

@@ -1,46 +1,54 @@
 import os from 'node:os';
 import v8 from 'node:v8';
-import type { Faker } from '@faker-js/faker';
-import { columnFacts } from '../catalog/column-facts.js';
-import { introspect } from '../catalog/index.js';
 import type { Db, Queryable } from '../db/db.js';
-import { quoteIdent } from '../db/copy.js';
 import { DevdbError } from '../errors.js';
+import { qualifiedName, quoteIdent, quoteLiteral, type QualifiedName } from '../util/sql-text.js';
 import type { GenContext, TableGenerator } from './context.js';
+import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
 import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
+import { loadError } from './load-error.js';
 import { DEFAULT_SEED_PASSWORD, hashPassword } from './password.js';
 import { makePeople } from './people.js';
-import { makePlan } from './plan.js';
-import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
-import { checkProfileAgainstLimits, loadProfile, readTierLimits } from './profile.js';
-import { GENERATORS, SEEDED_TABLES } from './tables.js';
-import { loadError } from './load-error.js';
-import type { Plan } from './plan.js';
-import type { Profile } from './profile.js';
+import { makePlan, type Plan } from './plan.js';
+import { checkProfileAgainstLimits, loadProfile, readTierLimits, type Profile } from './profile.js';
 import { Random } from './random.js';
+import { checkedLayout, readLayout } from './read-layout.js';
 import { NOT_SEEDED } from './registry.js';
-import { keySources, schemaEstimate, schemaRows, withExtras, type Loaded } from './schema/generate.js';
-import { layoutSeed, type SchemaTable, type SeedLayout } from './schema/layout.js';
+import { keySources, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
+import type { LayoutEntry, SeedLayout, SeedMode } from './schema/layout.js';
+import { fillLaterKeys } from './schema/later-keys.js';
+import { planOwners } from './schema/owners.js';
+import { describeColumn, probeColumn, type ColumnSpec } from './schema/values.js';
+import { seedSchemas } from './schemas.js';
+import { GENERATORS, SEEDED_TABLES } from './tables.js';
 import { REFERENCE_DATE } from './time.js';
+
+export type SeedStep = 'truncate' | 'password' | 'drop indexes' | 'later keys' | 'restore indexes' | 'sequences' | 'analyze';
 
 export type SeedEvent =
   | { kind: 'plan'; tables: { table: string; estimate: number }[] }
   | { kind: 'rows'; table: string; rows: number; estimate: number }
   | { kind: 'table'; table: string; rows: number; ms: number }
-  | { kind: 'step'; step: 'truncate' | 'password' | 'drop indexes' | 'restore indexes' | 'sequences' | 'analyze'; ms: number };
+  | { kind: 'step'; step: SeedStep; ms: number };
 
 export interface SeedOptions {
   /** Same seed and scale, same bytes in every table, on either engine. */
   seed?: number | undefined;
   scale?: Scale | undefined;
-  /** Overrides the scale's number of users (the rest follows per user). */
+  /** Overrides the scale's number of users (devdb's product schema; the rest follows per user). */
   users?: number | undefined;
   /** Only these tiers (default: the profile's mix of all three). */
   tiers?: readonly Tier[] | undefined;
   /** Empties every seeded table first, in the same transaction as the load. */
   truncate?: boolean | undefined;
-  /** A profile name in seeds/ or a path to a JSON profile (default: "default"). */
+  /** A profile name in seeds/ or a path to a JSON seed file (default: "default"). */
   profile?: string | undefined;
+  /** The schemas to fill (default: the search path's first and those the project's migrations create). */
+  schemas?: readonly string[] | undefined;
+  /** The project's migrations, read for the schemas they create (default: resolved as the CLI does). */
+  migrationsDir?: string | undefined;
+  /** The development password every seeded account signs in with (default: devdb-dev-password). */
+  password?: string | undefined;
   /**
    * 'defer' (default) takes secondary indexes and foreign keys off for the load and restores
    * them in the same transaction; 'keep' loads with them in place (for comparison in benches).
@@ -58,63 +66,312 @@ export interface SeededTable {
 export interface SeedResult {
   engine: Db['engine'];
   location: string;
+  /** `product`: devdb's own schema with its hand-written generators; `schema`: any other, from its catalog. */
+  mode: SeedMode;
+  schemas: string[];
   seed: number;
   scale: Scale;
   profile: string;
-  users: Record<Tier, number>;
+  /** Users per tier (devdb's product schema), or null on any other schema. */
+  users: Record<Tier, number> | null;
   truncated: boolean;
   tables: SeededTable[];
+  /** Tables left empty on purpose, with the reason. */
+  emptied: { table: string; reason: string }[];
   totalRows: number;
   /** Wall time of the whole seed: hashing, load, index builds, analyze and commit. */
   elapsedMs: number;
   rowsPerSecond: number;
-  /** A seeded account to sign in with (with the development password, see the README). */
-  sampleLogin: string;
+  /** A seeded account to sign in with (with the development password, see the README), on devdb's product schema. */
+  sampleLogin: string | null;
+}
+
+/** What `seed --dry-run` shows: every table with its count and how each column is filled, and what stays empty. */
+export interface SeedPlan {
+  mode: SeedMode;
+  schemas: string[];
+  seed: number;
+  scale: Scale;
+  profile: string;
+  tables: {
+    table: string;
+    rows: number;
+    by: 'hand-written' | 'schema';
+    parent: string | null;
+    columns: { column: string; generator: string }[];
+  }[];
+  emptied: { table: string; reason: string }[];
+  notSeeded: Record<string, string>;
+  totalRows: number;
 }
 
 /** COPY chunks of about this many characters: small enough to sit in the socket buffer, so the server parses one while the next is generated. */
 const CHUNK_CHARS = 64 * 1024;
 
 /**
- * Fills every table of the schema with realistic, tier-aware data, deterministically, in ONE
- * transaction: on any failure (or Ctrl-C) the database is left exactly as it was. Tables
- * with a hand-written generator get its rows (and the schema layer fills any column added
- * since); every other table is generated from the live catalog. A database that already
- * holds data is refused unless `truncate` is set (appending would break determinism and
- * collide with the explicit ids).
+ * Fills every table of the schema with realistic data, deterministically, in ONE transaction:
+ * on any failure (or Ctrl-C) the database is left exactly as it was. On devdb's own product
+ * schema the hand-written, tier-aware generators fill their tables (and the schema layer any
+ * column added since); on any other schema every table is generated from the live catalog.
+ * A database that already holds data is refused unless `truncate` is set (appending would
+ * break determinism and collide with the explicit ids). The run is four steps: prepare
+ * (read the schema, plan, refuse what cannot be filled), load (COPY, keys off), index
+ * (later keys, indexes and keys back, sequences) and analyze.
  */
 export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResult> {
   const started = performance.now();
+  const emit = options.onProgress ?? (() => {});
+  const run = await prepare(db, options);
+  emit({ kind: 'plan', tables: run.loaders.map((l) => ({ table: l.entry.label, estimate: l.estimate })) });
+  const targets: QualifiedName[] = [...run.loaders.map((l) => l.entry.ref), ...run.layout.emptied.map((e) => e.ref)];
+  const nonEmpty = await nonEmptyTables(db, targets);
+  if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
+  // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
+  const hashing = run.needsPassword
+    ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed))
+    : Promise.resolve('');
+  hashing.catch(() => {});
+  const ctx = run.plan ? await productContext(run.plan) : null;
+
+  const tables = await db.transaction(async (tx) => {
+    await takeSeedLock(tx);
+    // Checked again under the lock: another seed may have committed since the first look.
+    const present = await nonEmptyTables(tx, targets);
+    if (present.length > 0 && !options.truncate) throw hasData(present);
+    if (present.length > 0)
+      await timed(emit, 'truncate', () => tx.exec(`TRUNCATE ${targets.map(qualifiedName).join(', ')} RESTART IDENTITY;`));
+    // Index builds and the foreign-key validation joins are the parts that benefit.
+    await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
+    const deferred = (options.indexes ?? 'defer') === 'defer' ? await timed(emit, 'drop indexes', () => dropDeferrable(tx, targets)) : [];
+    run.world.values.passwordHash = await hashing;
+    if (ctx) ctx.passwordHash = run.world.values.passwordHash;
+    const done = await load(tx, run, ctx, emit);
+    await timed(emit, 'later keys', () => fillAllLaterKeys(tx, run, done.loaded));
+    await timed(emit, 'restore indexes', () => restoreDeferred(tx, deferred));
+    await timed(emit, 'sequences', () => resetSequences(tx, run.loaders));
+    await timed(emit, 'analyze', () => tx.exec(`ANALYZE ${targets.map(qualifiedName).join(', ')};`));
+    return done.tables;
+  });
+
+  const elapsedMs = performance.now() - started;
+  const totalRows = tables.reduce((n, t) => n + t.rows, 0);
+  return {
+    engine: db.engine,
+    location: db.location,
+    mode: run.layout.mode,
+    schemas: run.layout.schemas,
+    seed: run.seed,
+    scale: run.scale,
+    profile: run.profile.name,
+    users: run.plan?.usersByTier ?? null,
+    truncated: options.truncate === true,
+    tables,
+    emptied: run.layout.emptied.map((e) => ({ table: e.label, reason: e.reason })),
+    totalRows,
+    elapsedMs,
+    rowsPerSecond: Math.round(totalRows / (elapsedMs / 1000)),
+    sampleLogin: ctx?.people.email[0] ?? null,
+  };
+}
+
+/** The plan `seed --dry-run` prints: reads the schema, writes nothing. */
+export async function planSeed(db: Db, options: SeedOptions = {}): Promise<SeedPlan> {
+  const run = await prepare(db, options);
+  return {
+    mode: run.layout.mode,
+    schemas: run.layout.schemas,
+    seed: run.seed,
+    scale: run.scale,
+    profile: run.profile.name,
+    tables: run.loaders.map(({ entry, estimate }) => ({
+      table: entry.label,
+      rows: estimate,
+      by: entry.kind === 'hand' ? ('hand-written' as const) : ('schema' as const),
+      parent: entry.kind === 'schema' ? (entry.parent?.targetLabel ?? null) : null,
+      columns: columnsOf(entry),
+    })),
+    emptied: run.layout.emptied.map((e) => ({ table: e.label, reason: e.reason })),
+    notSeeded: run.layout.notSeeded,
+    totalRows: run.loaders.reduce((n, l) => n + l.estimate, 0),
+  };
+}
+
+function columnsOf(entry: LayoutEntry): { column: string; generator: string }[] {
+  const described = (specs: readonly ColumnSpec[]) => specs.map((s) => ({ column: s.name, generator: describeColumn(s) }));
+  if (entry.kind === 'hand') {
+    const own = entry.generator.columns.map((column) => ({ column, generator: `devdb's ${entry.label} generator` }));
+    const keys = (entry.extras?.foreignKeys ?? []).flatMap((k) =>
+      k.columns.map((column) => ({ column, generator: `key → ${k.targetLabel}` })),
+    );
+    return [...own, ...keys, ...described(entry.extras?.values ?? [])];
+  }
+  const id = entry.idColumn ? [{ column: entry.idColumn, generator: 'numbered 1..n' }] : [];
+  const keys = [...entry.foreignKeys, ...entry.laterKeys].flatMap((k) =>
+    k.columns.map((column) => ({
+      column,
+      generator: `key → ${k.targetLabel}${k === entry.parent ? ` (${entry.rowsPerParent.join('-')} per row)` : ''}${entry.laterKeys.includes(k) ? ' (set after the load: a cycle)' : ''}`,
+    })),
+  );
+  return [...id, ...keys, ...described(entry.values)];
+}
+
+/** One table's way in, with its planned count. */
+interface Loader {
+  entry: LayoutEntry;
+  estimate: number;
+  idColumn: string | null;
+  birthColumn: string | null;
+  /** Its rows, generated once the tables its keys point at are loaded. */
+  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<{ generator: TableGenerator; births: number[] | null }>;
+}
+
+/** Everything decided before the transaction opens. */
+interface Run {
+  seed: number;
+  scale: Scale;
+  profile: Profile;
+  layout: SeedLayout;
+  plan: Plan | null;
+  world: SchemaWorld;
+  loaders: Loader[];
+  needsPassword: boolean;
+}
+
+/** Step 1, prepare: options, profile, the schema's layout, the plan and its size; every refusal happens here, before anything is written. */
+async function prepare(db: Db, options: SeedOptions): Promise<Run> {
   const seedValue = options.seed ?? DEFAULT_SEED;
   const scale = options.scale ?? DEFAULT_SCALE;
   validateOptions(seedValue, scale, options);
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
-  const emit = options.onProgress ?? (() => {});
+  const schemas = options.schemas?.length
+    ? [...options.schemas]
+    : await seedSchemas(db, options.migrationsDir ?? (await projectMigrations()));
+  const layout = await readLayout(db, profile, schemas);
+  if (layout.mode === 'product') {
+    await requireProductTables(db);
+    checkProfileAgainstLimits(profile, await readTierLimits(db));
+  } else if (layout.order.length === 0 && layout.problems.length === 0) {
+    throw new DevdbError(
+      'E_NOT_FOUND',
+      `There are no tables to seed in ${schemas.join(', ')}: run devdb migrate first (or name the schema with --schema).`,
+    );
+  }
+  const faker = await schemaFaker();
+  const world: SchemaWorld = { seed: seedValue, rootRows: profile.scales[scale].rows, owners: null, values: { faker, passwordHash: '' } };
+  probeColumns(layout, world, seedValue);
+  checkedLayout(layout);
 
-  await requireSchema(db);
-  checkProfileAgainstLimits(profile, await readTierLimits(db));
-  const layout = await readLayout(db, profile);
-  const loaders = layout.order.map((entry) => loaderOf(entry, layout));
-  const planOptions = { seed: seedValue, scale, users: options.users, tiers: options.tiers };
-  // Sized on a sample of users first: a plan for a billion users would not fit in memory to be refused.
-  const users = options.users ?? profile.scales[scale].users;
-  const sample = Math.min(users, 1000);
-  checkSize(profile.name, scale, (totalEstimate(loaders, makePlan(profile, { ...planOptions, users: sample })) * users) / sample);
-  const plan = makePlan(profile, planOptions);
-  const estimates = estimatesOf(loaders, plan);
-  const tableNames = loaders.map((l) => l.table);
-  emit({ kind: 'plan', tables: tableNames.map((table) => ({ table, estimate: estimates.get(table)! })) });
+  let plan: Plan | null = null;
+  if (layout.mode === 'product') {
+    const planOptions = { seed: seedValue, scale, users: options.users, tiers: options.tiers };
+    // Sized on a sample of users first: a plan for a billion users would not fit in memory to be refused.
+    const users = options.users ?? profile.scales[scale].users;
+    const sample = Math.min(users, 1000);
+    const sampled = makePlan(profile, { ...planOptions, users: sample });
+    checkSize(profile.name, scale, (total(estimatesOf(layout, sampled, { ...world, rootRows: sampled.userCount })) * users) / sample);
+    plan = makePlan(profile, planOptions);
+    world.rootRows = plan.userCount;
+    world.owners = planOwners(plan, layout.schemas[0]!);
+  }
+  const estimates = estimatesOf(layout, plan, world);
+  if (!plan) checkSize(profile.name, scale, total(estimates));
+  const loaders = layout.order.map((entry) => loaderOf(entry, estimates.get(entry.key)!, world, faker));
+  const needsPassword =
+    layout.mode === 'product' ||
+    layout.order.some((e) => e.kind === 'schema' && e.values.some((v) => describeColumn(v) === 'passwordHash'));
+  return { seed: seedValue, scale, profile, layout, plan, world, loaders, needsPassword };
+}
 
-  const nonEmpty = await nonEmptyTables(db, tableNames);
-  if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
-  // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
-  let step = performance.now();
-  const hashing = hashPassword(process.env.DEVDB_SEED_PASSWORD || DEFAULT_SEED_PASSWORD, seedValue).then((hash) => {
-    emit({ kind: 'step', step: 'password', ms: performance.now() - step });
-    return hash;
-  });
-  hashing.catch(() => {});
-  const ctx: GenContext = {
+/** The project's migrations folder as the CLI resolves it (loaded only when the caller named none). */
+async function projectMigrations(): Promise<string> {
+  const { projectMigrationsDir } = await import('../config/index.js');
+  return projectMigrationsDir();
+}
+
+function probeColumns(layout: SeedLayout, world: SchemaWorld, seed: number): void {
+  for (const entry of layout.order) {
+    const specs = entry.kind === 'schema' ? entry.values : (entry.extras?.values ?? []);
+    for (const spec of specs) {
+      if (describeColumn(spec) === 'passwordHash') continue;
+      const problem = probeColumn(spec, new Random(seed, `probe:${entry.label}.${spec.name}`), world.values);
+      if (problem) layout.problems.push(problem);
+    }
+  }
+}
+
+function estimatesOf(layout: SeedLayout, plan: Plan | null, world: Pick<SchemaWorld, 'rootRows'>): Map<string, number> {
+  const estimates = new Map<string, number>();
+  for (const entry of layout.order)
+    estimates.set(entry.key, entry.kind === 'hand' ? Math.round(entry.generator.estimate(plan!)) : schemaEstimate(entry, world, estimates));
+  return estimates;
+}
+
+const total = (estimates: Map<string, number>) => [...estimates.values()].reduce((a, b) => a + b, 0);
+
+function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld, faker: SchemaWorld['values']['faker']): Loader {
+  if (entry.kind === 'hand') {
+    const { generator, extras } = entry;
+    return {
+      entry,
+      estimate,
+      idColumn: generator.columns.includes('id') ? 'id' : null,
+      birthColumn: generator.columns.includes('created_at') ? 'created_at' : null,
+      async prepare(tx, loaded) {
+        if (!extras) return { generator, births: null };
+        const sources = await keySources(tx, extras.foreignKeys, loaded);
+        reseed(faker, world.seed, entry.label);
+        return { generator: withExtras(generator, extras, entry.rules.relations, sources, world), births: null };
+      },
+    };
+  }
+  const birthColumn = entry.times[0]?.role === 'birth' ? entry.times[0].column : null;
+  return {
+    entry,
+    estimate,
+    idColumn: entry.idColumn,
+    birthColumn,
+    async prepare(tx, loaded) {
+      const sources = await keySources(tx, entry.foreignKeys, loaded);
+      reseed(faker, world.seed, entry.label);
+      const births = entry.idColumn && birthColumn ? [] : null;
+      return {
+        generator: {
+          table: entry.label,
+          columns: entry.columns,
+          estimate: () => estimate,
+          rows: () => schemaRows(entry, world, sources, births),
+        },
+        births,
+      };
+    },
+  };
+}
+
+/** Step 2, load: every table by COPY, in order, each generated once the tables it points at are in. */
+async function load(
+  tx: Queryable,
+  run: Run,
+  ctx: GenContext | null,
+  emit: (e: SeedEvent) => void,
+): Promise<{ tables: SeededTable[]; loaded: Loaded }> {
+  const tables: SeededTable[] = [];
+  const loaded: Loaded = new Map();
+  for (const loader of run.loaders) {
+    const { generator, births } = await loader.prepare(tx, loaded, ctx);
+    const result = await loadTable(tx, loader, generator, ctx, emit);
+    loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
+    tables.push(result);
+  }
+  return { tables, loaded };
+}
+
+/** Step 3 begins: the keys of cycles, now that every table is loaded. */
+async function fillAllLaterKeys(tx: Queryable, run: Run, loaded: Loaded): Promise<void> {
+  for (const { entry } of run.loaders) if (entry.kind === 'schema') await fillLaterKeys(tx, entry, loaded, run.seed);
+}
+
+async function productContext(plan: Plan): Promise<GenContext> {
+  return {
     plan,
     people: await makePeople(plan),
     passwordHash: '',
@@ -124,125 +381,24 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     docDone: [],
     audit: [],
   };
-  const faker = await schemaFaker();
-
-  const tables = await db.transaction(async (tx) => {
-    await takeSeedLock(tx);
-    // Checked again under the lock: another seed may have committed since the first look.
-    const present = await nonEmptyTables(tx, tableNames);
-    if (present.length > 0 && !options.truncate) throw hasData(present);
-    if (present.length > 0) {
-      step = performance.now();
-      await tx.exec(`TRUNCATE ${tableNames.map(quoteIdent).join(', ')} RESTART IDENTITY;`);
-      emit({ kind: 'step', step: 'truncate', ms: performance.now() - step });
-    }
-    // Index builds and the foreign-key validation joins are the parts that benefit.
-    await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
-    step = performance.now();
-    const deferred = (options.indexes ?? 'defer') === 'defer' ? await dropDeferrable(tx, tableNames) : [];
-    emit({ kind: 'step', step: 'drop indexes', ms: performance.now() - step });
-
-    ctx.passwordHash = await hashing;
-    const done: SeededTable[] = [];
-    const loaded: Loaded = new Map();
-    for (const loader of loaders) {
-      const generator = await loader.prepare(tx, loaded, faker, seedValue);
-      const result = await loadTable(tx, generator, ctx, estimates.get(loader.table)!, emit, layout);
-      loaded.set(loader.table, { rows: result.rows, idColumn: loader.idColumn });
-      done.push(result);
-    }
-
-    step = performance.now();
-    await restoreDeferred(tx, deferred);
-    emit({ kind: 'step', step: 'restore indexes', ms: performance.now() - step });
-    step = performance.now();
-    await resetSequences(tx, tableNames);
-    emit({ kind: 'step', step: 'sequences', ms: performance.now() - step });
-    step = performance.now();
-    await tx.exec(`ANALYZE ${tableNames.map(quoteIdent).join(', ')};`);
-    emit({ kind: 'step', step: 'analyze', ms: performance.now() - step });
-    return done;
-  });
-
-  const elapsedMs = performance.now() - started;
-  const totalRows = tables.reduce((n, t) => n + t.rows, 0);
-  return {
-    engine: db.engine,
-    location: db.location,
-    seed: seedValue,
-    scale,
-    profile: profile.name,
-    users: plan.usersByTier,
-    truncated: options.truncate === true,
-    tables,
-    totalRows,
-    elapsedMs,
-    rowsPerSecond: Math.round(totalRows / (elapsedMs / 1000)),
-    sampleLogin: ctx.people.email[0] ?? '',
-  };
 }
 
-/** Who fills which table of the live schema, refused in one line when some table cannot be filled. */
-export async function readLayout(db: Queryable, profile: Profile): Promise<SeedLayout> {
-  const layout = await readLayoutUnchecked(db, profile);
-  if (layout.problems.length > 0) {
-    const more = layout.problems.length > 1 ? ` (and ${layout.problems.length - 1} more: see devdb seed --json details)` : '';
-    throw new DevdbError('E_INVALID', `The seed cannot fill this schema: ${layout.problems[0]}${more}`, {
-      details: { problems: layout.problems },
-    });
-  }
-  return layout;
-}
-
-export async function readLayoutUnchecked(db: Queryable, profile: Profile): Promise<SeedLayout> {
-  return layoutSeed(await introspect(db), await columnFacts(db), profile, GENERATORS);
-}
-
-/** One table's way in: a hand-written generator (with any added columns) or the schema layer's rows. */
-interface Loader {
-  table: string;
-  idColumn: string | null;
-  estimate(plan: Plan, earlier: Map<string, number>): number;
-  prepare(tx: Queryable, loaded: Loaded, faker: Faker, seed: number): Promise<TableGenerator>;
-}
-
-function loaderOf(entry: SeedLayout['order'][number], layout: SeedLayout): Loader {
-  if ('rows' in entry && typeof entry.rows === 'function') {
-    const generator = entry as TableGenerator;
-    const extras = layout.extras.get(generator.table);
-    return {
-      table: generator.table,
-      idColumn: generator.columns.includes('id') ? 'id' : null,
-      estimate: (plan) => Math.round(generator.estimate(plan)),
-      async prepare(tx, loaded, faker, seed) {
-        if (!extras) return generator;
-        reseed(faker, seed, generator.table);
-        return withExtras(generator, extras, await keySources(tx, extras.foreignKeys, loaded), faker);
-      },
-    };
-  }
-  const table = entry as SchemaTable;
-  return {
-    table: table.table,
-    idColumn: table.idColumn,
-    estimate: (plan, earlier) => schemaEstimate(table, plan, earlier),
-    async prepare(tx, loaded, faker, seed) {
-      const sources = await keySources(tx, table.foreignKeys, loaded);
-      reseed(faker, seed, table.table);
-      return { table: table.table, columns: table.columns, estimate: () => 0, rows: (ctx) => schemaRows(table, ctx, sources, faker) };
-    },
-  };
+async function timed<T>(emit: (e: SeedEvent) => void, step: SeedStep, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await fn();
+  emit({ kind: 'step', step, ms: performance.now() - started });
+  return result;
 }
 
 /** The schema layer's faker, reseeded per table, so one table's values never depend on another's. */
-async function schemaFaker(): Promise<Faker> {
+async function schemaFaker(): Promise<SchemaWorld['values']['faker']> {
   const { Faker: FakerClass, en, base } = await import('@faker-js/faker');
   const faker = new FakerClass({ locale: [en, base] });
   faker.setDefaultRefDate(REFERENCE_DATE);
   return faker;
 }
 
-function reseed(faker: Faker, seed: number, table: string): void {
+function reseed(faker: SchemaWorld['values']['faker'], seed: number, table: string): void {
   faker.seed([seed, new Random(seed, `faker:${table}`).nextUint32()]);
 }
 
@@ -271,20 +427,8 @@ function hasData(tables: string[]): DevdbError {
   return new DevdbError(
     'E_CONFLICT',
     `The database already has data (${tables.slice(0, 3).join(', ')}${tables.length > 3 ? ', ...' : ''}): pass --truncate to replace it, or devdb reset for a clean schema.`,
-    {
-      details: { nonEmptyTables: tables },
-    },
+    { details: { nonEmptyTables: tables } },
   );
-}
-
-function estimatesOf(loaders: readonly Loader[], plan: Plan): Map<string, number> {
-  const estimates = new Map<string, number>();
-  for (const l of loaders) estimates.set(l.table, l.estimate(plan, estimates));
-  return estimates;
-}
-
-function totalEstimate(loaders: readonly Loader[], plan: Plan): number {
-  return [...estimatesOf(loaders, plan).values()].reduce((a, b) => a + b, 0);
 }
 
 /** About the memory one planned row costs while it is generated (plan arrays, audit events, COPY chunks). */
@@ -296,7 +440,7 @@ function checkSize(profile: string, scale: string, rows: number): void {
   if (rows > LIMITS.totalRows || rows * BYTES_PER_ROW > memory) {
     throw new DevdbError(
       'E_USAGE',
-      `Seed profile ${profile} at scale ${scale} plans ~${Math.round(rows).toLocaleString('en-US')} rows, above what this run allows (${LIMITS.totalRows.toLocaleString('en-US')} rows, and about ${Math.round(memory / BYTES_PER_ROW).toLocaleString('en-US')} for this machine's memory); lower --users or the profile's ranges.`,
+      `Seed profile ${profile} at scale ${scale} plans ~${Math.round(rows).toLocaleString('en-US')} rows, above what this run allows (${LIMITS.totalRows.toLocaleString('en-US')} rows, and about ${Math.round(memory / BYTES_PER_ROW).toLocaleString('en-US')} for this machine's memory); lower --users or the seed file's counts.`,
     );
   }
 }
@@ -315,56 +459,67 @@ function validateOptions(seedValue: number, scale: string, options: SeedOptions)
   }
 }
 
-async function requireSchema(db: Queryable): Promise<void> {
+/** devdb's product schema, migrated part way: its generators need every table. */
+async function requireProductTables(db: Queryable): Promise<void> {
   const rows = await db.query<{ table: string }>(
     `SELECT t AS "table" FROM unnest($1::text[]) AS t WHERE to_regclass(quote_ident(t)) IS NULL`,
     [[...SEEDED_TABLES, ...Object.keys(NOT_SEEDED)]],
   );
   if (rows.length > 0) {
+    const names = rows.slice(0, 3).map((r) => r.table);
     throw new DevdbError(
       'E_CONFLICT',
-      `The database is missing devdb's tables (${rows
-        .slice(0, 3)
-        .map((r) => r.table)
-        .join(', ')}${rows.length > 3 ? ', ...' : ''}): run devdb migrate (or devdb setup) first.`,
+      `The database holds part of devdb's schema, without ${names.join(', ')}${rows.length > 3 ? ', ...' : ''}: run devdb migrate (or devdb setup) first.`,
     );
   }
 }
 
 /** True when any table devdb's generators seed holds a row (setup seeds only an empty database). */
 export async function hasSeedableData(db: Queryable): Promise<boolean> {
-  return (await nonEmptyTables(db, SEEDED_TABLES)).length > 0;
+  return (
+    (
+      await nonEmptyTables(
+        db,
+        GENERATORS.map((g) => g.table),
+      )
+    ).length > 0
+  );
 }
 
-async function nonEmptyTables(db: Queryable, tables: readonly string[]): Promise<string[]> {
+async function nonEmptyTables(db: Queryable, tables: readonly (string | QualifiedName)[]): Promise<string[]> {
+  if (tables.length === 0) return [];
   const sql = tables
-    .map((t) => `SELECT '${t.replaceAll("'", "''")}' AS "table" WHERE EXISTS (SELECT 1 FROM ${quoteIdent(t)})`)
+    .map((t) => {
+      const name = typeof t === 'string' ? { schema: 'public', name: t } : t;
+      return `SELECT ${quoteLiteral(typeof t === 'string' ? t : qualifiedName(t))} AS "table" WHERE EXISTS (SELECT 1 FROM ${qualifiedName(name)})`;
+    })
     .join(' UNION ALL ');
   return (await db.query<{ table: string }>(sql)).map((r) => r.table);
 }
 
 async function loadTable(
   tx: Queryable,
+  loader: Loader,
   generator: TableGenerator,
-  ctx: GenContext,
-  estimate: number,
+  ctx: GenContext | null,
   emit: (e: SeedEvent) => void,
-  layout: SeedLayout,
 ): Promise<SeededTable> {
   const started = performance.now();
+  const { label, ref } = loader.entry;
+  const estimate = loader.estimate;
   let rows = 0;
   // The bar's clock starts with the table, not with its first chunk (rates were too high).
-  emit({ kind: 'rows', table: generator.table, rows: 0, estimate });
+  emit({ kind: 'rows', table: label, rows: 0, estimate });
   async function* chunks(): AsyncGenerator<string> {
     let buffer = '';
     let pending = 0;
-    for (const line of generator.rows(ctx)) {
+    for (const line of generator.rows(ctx!)) {
       buffer += line;
       pending++;
       if (buffer.length >= CHUNK_CHARS) {
         yield buffer;
         rows += pending;
-        emit({ kind: 'rows', table: generator.table, rows, estimate });
+        emit({ kind: 'rows', table: label, rows, estimate });
         buffer = '';
         pending = 0;
       }
@@ -372,30 +527,26 @@ async function loadTable(
     if (pending > 0) {
       yield buffer;
       rows += pending;
-      emit({ kind: 'rows', table: generator.table, rows, estimate });
+      emit({ kind: 'rows', table: label, rows, estimate });
     }
   }
   try {
-    await tx.copyFrom(generator.table, generator.columns, chunks());
+    await tx.copyFrom(ref, generator.columns, chunks());
   } catch (error) {
-    throw loadError(error, generator.table, layout);
+    throw loadError(error, loader.entry);
   }
   const ms = performance.now() - started;
-  emit({ kind: 'table', table: generator.table, rows, ms });
-  return { table: generator.table, rows, ms };
+  emit({ kind: 'table', table: label, rows, ms });
+  return { table: label, rows, ms };
 }
 
-/** Explicit ids leave each identity sequence at 1: move it past the highest value so inserts work. */
-async function resetSequences(tx: Queryable, tables: readonly string[]): Promise<void> {
-  const identities = await tx.query<{ table: string; column: string }>(
-    `SELECT c.relname AS "table", a.attname AS "column" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-      WHERE c.relnamespace = current_schema()::regnamespace AND c.relname = ANY($1::text[])
-        AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> '' ORDER BY 1, 2`,
-    [tables],
+/** Explicit ids leave each identity or serial sequence at 1: move it past the highest value so inserts work. */
+async function resetSequences(tx: Queryable, loaders: readonly Loader[]): Promise<void> {
+  const statements = loaders.flatMap(({ entry }) =>
+    entry.sequences.map(({ column, sequence }) => {
+      const col = quoteIdent(column);
+      return `SELECT setval(${sequence}, coalesce(max(${col}), 1), max(${col}) IS NOT NULL) FROM ${qualifiedName(entry.ref)}`;
+    }),
   );
-  const statements = identities.map(({ table, column }) => {
-    const [t, c] = [quoteIdent(table), quoteIdent(column)];
-    return `SELECT setval(pg_get_serial_sequence('${t.replaceAll("'", "''")}', '${column.replaceAll("'", "''")}'), coalesce(max(${c}), 1), max(${c}) IS NOT NULL) FROM ${t}`;
-  });
   if (statements.length > 0) await tx.query(statements.join(' UNION ALL '));
 }

@@ -146,7 +146,7 @@ for (const engine of engines) {
       const r = await runInProcess(['search', 'login', ...s.args]);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
-        'Error: No devdb schema in this database: search reads projects, tasks, comments. Run devdb setup first (or point --url or --data-dir at a devdb database).\n',
+        'Error: No devdb schema in this database: search reads projects, project_name_words, tasks, task_title_words, comments, comment_body_words. Run devdb setup first (or point --url or --data-dir at a devdb database).\n',
       );
       expect((await runInProcess(['migrate', ...s.args])).code).toBe(0);
     });

@@ -135,7 +135,7 @@ for (const engine of engines) {
       const search = await runInProcess(['search', 'login', ...s.args]);
       expect(search.code).toBe(1);
       expect(search.stderr).toBe(
-        "Error: This database's schema is not devdb's: search reads projects, tasks, comments, and tasks, comments are missing. Point --url or --data-dir at a devdb database, or run devdb setup on an empty one.\n",
+        "Error: This database's schema is not devdb's: search reads projects, project_name_words, tasks, task_title_words, comments, comment_body_words, and project_name_words, tasks, task_title_words, comments, comment_body_words are missing. Point --url or --data-dir at a devdb database, or run devdb setup on an empty one.\n",
       );
       const keys = await runInProcess(['keys', 'list', '--json', ...s.args]);
       expect(keys.code).toBe(1);

@@ -34,7 +34,7 @@ for (const engine of engines) {
 
       it('suggests quoted, schema-qualified SQL that runs, after which each rule passes', async () => {
         await t.db.exec(BROKEN_SQL);
-        const ran = await applyFixes(t.db, { schemas: ['App'] });
+        const ran = await applyFixes(t.db, { schemas: ['App'], plan: true });
         expect([...ran.keys()].sort()).toEqual([...FIXED_IN_FIXTURE].sort());
         const all = [...ran.values()].flat();
         expect(all).toEqual(
@@ -48,7 +48,7 @@ for (const engine of engines) {
             'CREATE TRIGGER "Album_set_updated_at" BEFORE UPDATE ON "App"."Album" FOR EACH ROW EXECUTE FUNCTION set_updated_at();',
           ]),
         );
-        const after = await doctor(t.db, { schemas: ['App'] });
+        const after = await doctor(t.db, { schemas: ['App'], plan: true });
         for (const id of FIXED_IN_FIXTURE) expect([id, after.rules.find((r) => r.id === id)!.violations]).toEqual([id, []]);
       });
     });

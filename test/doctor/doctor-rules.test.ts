@@ -70,18 +70,16 @@ for (const engine of engines) {
       expect(problems(result, 'cascade-depth')).toContain('unbounded');
     });
 
-    it('fails sensitive-columns on a plaintext secret column', async () => {
+    it('fails plaintext-secrets on a plaintext secret column', async () => {
       await t.db.exec('ALTER TABLE users ADD COLUMN secret text');
       const result = await doctor(t.db);
-      expectOnly(result, 'sensitive-columns', 'users.secret');
-      expect(problems(result, 'sensitive-columns')).toContain('plaintext secret');
+      expectOnly(result, 'plaintext-secrets', 'users.secret');
+      expect(problems(result, 'plaintext-secrets')).toContain('plaintext secret');
     });
 
-    it('fails sensitive-columns on a misspelt kind, a secret marked pii and unmarked personal data', async () => {
+    it('fails sensitive-columns on a misspelt kind and unmarked personal data, and plaintext-secrets on a secret marked pii', async () => {
       await t.db.exec(`
         COMMENT ON COLUMN users.password_hash IS 'sensitive: hash';
-        ALTER TABLE webhook_endpoints ADD COLUMN signing_token text;
-        COMMENT ON COLUMN webhook_endpoints.signing_token IS 'sensitive: pii';
         ALTER TABLE user_profiles ADD COLUMN phone text;
       `);
       const result = await doctor(t.db);
@@ -91,7 +89,14 @@ for (const engine of engines) {
           .find((r) => r.id === 'sensitive-columns')!
           .violations.map((v) => v.object)
           .sort(),
-      ).toEqual(['user_profiles.phone', 'users', 'users.password_hash', 'webhook_endpoints.signing_token']);
+      ).toEqual(['user_profiles.phone', 'users', 'users.password_hash']);
+      await t.db.exec(`
+        ALTER TABLE webhook_endpoints ADD COLUMN signing_token text;
+        COMMENT ON COLUMN webhook_endpoints.signing_token IS 'sensitive: pii';
+      `);
+      expect(problems(await doctor(t.db, { only: ['plaintext-secrets'] }), 'plaintext-secrets')).toContain(
+        'webhook_endpoints.signing_token',
+      );
     });
 
     it('does not flag counts, marked hashes or ciphertexts', async () => {

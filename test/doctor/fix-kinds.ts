@@ -11,6 +11,8 @@ export const FIX_KINDS: Record<string, 'sql' | 'step' | 'none'> = {
   'foreign-key-indexes': 'sql',
   // Which link stops cascading depends on the data's lifecycle.
   'cascade-depth': 'none',
+  // Replacing a plaintext column with a hash (and the code that writes it) is the author's work.
+  'plaintext-secrets': 'step',
   'sensitive-columns': 'sql',
   'trigram-indexes': 'sql',
   'unread-notifications-index': 'sql',

@@ -5,7 +5,7 @@ import { FIX_KINDS, FIXED_IN_FIXTURE, FIXED_IN_PRODUCT } from './fix-kinds.js';
 
 const RULES_DIR = new URL('../../src/doctor/rules/', import.meta.url);
 /** Files in src/doctor/rules that rules share, and that hold no rule themselves. */
-const HELPERS = ['required-index.ts'];
+const HELPERS = ['required-index.ts', 'secrets.ts'];
 
 function isRule(value: unknown): value is Rule {
   return (

@@ -162,7 +162,7 @@ for (const engine of engines) {
       const result = await runInProcess(['doctor', ...s.args]);
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('PASS  foreign-key-indexes');
-      expect(result.stdout).toMatch(/\n11 rules on 28 tables in public: 11 passed, 0 failed\.\n$/);
+      expect(result.stdout).toMatch(/\n12 rules on 28 tables in public: 12 passed, 0 failed\.\n$/);
     });
 
     it('fails the doctor with exit 1 and the offending object in --json once a rule breaks', async () => {

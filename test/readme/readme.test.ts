@@ -36,7 +36,20 @@ const promises: { example: RegExp; check: (run: Run) => void }[] = [
   { example: /^devdb search checkout --explain/, check: (r) => expect(r.stdout).toMatch(/trgm_idx/) },
   { example: /^devdb search invoice --json/, check: (r) => expect(JSON.parse(r.stdout).hits.length).toBeGreaterThan(0) },
   { example: /^devdb seed --truncate/, check: (r) => expect(r.stdout).toMatch(/seed 42, scale small/) },
-  { example: /^devdb seed --scale tiny --truncate --json/, check: (r) => expect(JSON.parse(r.stdout).tables.length).toBeGreaterThan(0) },
+  {
+    example: /^devdb seed --scale tiny --truncate --json/,
+    // "~3k rows"
+    check: (r) => expect(JSON.parse(r.stdout).totalRows).toBeGreaterThan(2500),
+  },
+  {
+    example: /^devdb seed --scale tiny --truncate --json/,
+    check: (r) => expect(JSON.parse(r.stdout).totalRows).toBeLessThan(3500),
+  },
+  {
+    example: /^devdb seed --dry-run --json > plan\.json/,
+    check: (r) => expect(JSON.parse(fs.readFileSync(path.join(r.cwd, 'plan.json'), 'utf8')).tables.length).toBeGreaterThan(20),
+  },
+  { example: /^devdb seed --dry-run +#/, check: (r) => expect(r.stdout).toMatch(/rows in \d+ tables, nothing written\./) },
   { example: /^devdb migrate status +#/, check: (r) => expect(r.stdout).toMatch(/\d+ applied, 0 pending/) },
   { example: /^devdb migrate down --steps 2/, check: (r) => expect(r.stdout).toMatch(/Reverted 2 migration\(s\)/) },
   {

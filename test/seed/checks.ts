@@ -2,22 +2,30 @@ import { expect } from 'vitest';
 import type { Db, Queryable } from '../../src/db/db.js';
 import { engines, openScratch, scratch } from '../support/engines.js';
 import { NOT_SEEDED } from '../../src/seed/registry.js';
+import { qualifiedName } from '../../src/util/sql-text.js';
 
 /**
  * One digest per seeded table of the schema (devdb's bookkeeping and NOT_SEEDED aside), independent of physical
  * row order and of the session's time zone: tables a test's migration adds are included.
  */
-export async function digests(db: Queryable): Promise<Record<string, string>> {
+export async function digests(db: Queryable, schemas?: readonly string[]): Promise<Record<string, string>> {
   await db.exec("SET timezone TO 'UTC'");
   const out: Record<string, string> = {};
-  const tables = await db.query<{ t: string }>(
-    "SELECT tablename::text AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'devdb\\_%' ORDER BY 1",
+  // Partitioned tables count once, as their root (pg_tables lists partitions too).
+  const tables = await db.query<{ s: string; t: string }>(
+    `SELECT schemaname::text AS s, tablename::text AS t FROM pg_tables p
+      WHERE schemaname = ANY(coalesce($1::text[], ARRAY[current_schema()::text])) AND tablename NOT LIKE 'devdb\\_%'
+        AND NOT EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = format('%I.%I', p.schemaname, p.tablename)::regclass)
+      UNION SELECT n.nspname::text, c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind = 'p' AND n.nspname = ANY(coalesce($1::text[], ARRAY[current_schema()::text]))
+      ORDER BY 1, 2`,
+    [schemas ?? null],
   );
-  for (const { t: table } of tables.filter(({ t }) => !(t in NOT_SEEDED))) {
+  for (const { s: schema, t: table } of tables.filter(({ t }) => schemas || !(t in NOT_SEEDED))) {
     const [row] = await db.query<{ d: string | null }>(
-      `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C")) AS d FROM "${table}" t`,
+      `SELECT md5(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C")) AS d FROM ${qualifiedName({ schema, name: table })} t`,
     );
-    out[table] = row?.d ?? 'empty';
+    out[schemas ? `${schema}.${table}` : table] = row?.d ?? 'empty';
   }
   return out;
 }
@@ -87,16 +95,19 @@ export const CONSISTENCY_VIOLATIONS: Record<string, string> = {
  * Runs `load` on a fresh migrated database of every engine and expects the same digests from each.
  * Fails, rather than passing on one engine, when the matrix lacks PGlite or PostgreSQL.
  */
-export async function expectSameBytesOnEveryEngine(load: (db: Db) => Promise<unknown>): Promise<Record<string, string>> {
+export async function expectSameBytesOnEveryEngine(
+  load: (db: Db) => Promise<unknown>,
+  options: { migrated?: boolean; schemas?: readonly string[] } = {},
+): Promise<Record<string, string>> {
   expect(engines, 'both engines must run for this comparison').toEqual(expect.arrayContaining(['pglite', 'postgres']));
   const results: Record<string, string>[] = [];
   for (const engine of engines) {
-    const s = await scratch(engine);
+    const s = await scratch(engine, { migrated: options.migrated ?? true });
     let db: Db | undefined;
     try {
       db = await openScratch(s);
       await load(db);
-      results.push(await digests(db));
+      results.push(await digests(db, options.schemas));
     } finally {
       await db?.close();
       await s.dispose();

@@ -35,7 +35,7 @@ describe(`seed coverage of the schema (${engine})`, () => {
     );
     const halfway = await seedCoverage(t.db);
     expect(halfway.problems).toEqual([
-      'map_pins.spot (point, NOT NULL, no default) has no generator: give it values in the seed profile (tables.map_pins.values.spot), a default, or list map_pins in NOT_SEEDED (src/seed/registry.ts) with the reason.',
+      'map_pins.spot (point, NOT NULL, no default) has no generator: give it values in the seed file (tables.map_pins.values.spot), a default, or leave map_pins empty ("empty": true in the seed file).',
     ]);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
     try {

@@ -60,8 +60,8 @@ for (const engine of engines) {
       try {
         const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
         profile.tables = {
-          invoices: { parent: 'projects', rowsPerParent: [2, 2], values: { currency: ['EUR'] }, fill: ['budget'] },
-          projects: { values: { budget: [100, 250.5] } },
+          invoices: { parent: 'projects', rowsPerParent: [2, 2], values: { currency: ['EUR'] } },
+          projects: { values: { budget: [100, 250.5] }, fill: ['budget'] },
         };
         fs.writeFileSync(path.join(dir, 'shaped.json'), JSON.stringify(profile));
         await seed(t.db, { scale: 'tiny', profile: path.join(dir, 'shaped.json') });
@@ -79,13 +79,16 @@ for (const engine of engines) {
       expect(counts!.budgets).toBe(counts!.projects);
     });
 
-    it('names the table, column and constraint of a CHECK no generated value can satisfy, and changes nothing', async () => {
+    it('names the table, column and constraint of a CHECK no generated value can satisfy, before anything is written', async () => {
       await t.db.exec("ALTER TABLE projects ADD COLUMN code text NOT NULL CHECK (code ~ '^[A-Z]{3}$' AND length(code) > 5)");
-      const error = await seed(t.db, { scale: 'tiny' }).catch((e: unknown) => e);
+      const events: string[] = [];
+      const error = await seed(t.db, { scale: 'tiny', onProgress: (e) => events.push(e.kind) }).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'E_INVALID' });
       expect((error as Error).message).toMatch(
-        /^Cannot seed projects\.code: no generated value satisfies projects_code_check .*"tables": \{ "projects": \{ "values": \{ "code"/,
+        /^The seed cannot fill this schema: Cannot seed projects\.code: no generated value satisfies projects_code_check .*"tables": \{ "projects": \{ "values": \{ "code".*Nothing was written\.$/,
       );
+      // Refused while preparing: no table was started.
+      expect(events).toEqual([]);
       expect(await rowCount(t.db, 'SELECT 1 FROM users')).toBe(0);
     });
 

@@ -10,6 +10,7 @@ import {
   parseLifetime,
   searchUsers,
   type CreatedKey,
+  KEY_TABLES,
 } from '../../keys/index.js';
 
 export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: true }> {
@@ -34,22 +35,26 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
     if (flags.name !== undefined) checkKeyName(flags.name);
     refuseUnanswerable(flags.user, '--user');
     refuseUnanswerable(flags.name, '--name');
-    const created = await this.withDatabase(flags, async (db) => {
-      const user = await valueOrAsk(flags.user, '--user', (p) =>
-        p.search({
-          message: 'Which user is the key for? (type part of an email)',
-          source: async (term) =>
-            (await searchUsers(db, term ?? '')).map((u) => ({ value: String(u.id), name: u.email, description: `${u.tier} tier` })),
-        }),
-      );
-      const name = await valueOrAsk(flags.name, '--name', (p) =>
-        p.input({
-          message: 'Name the key (where is it used?)',
-          validate: (v) => (v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH) || `Use 1 to ${MAX_NAME_LENGTH} characters.`,
-        }),
-      );
-      return createKey(db, { user, name, expiresInMs });
-    });
+    const created = await this.withDatabase(
+      flags,
+      async (db) => {
+        const user = await valueOrAsk(flags.user, '--user', (p) =>
+          p.search({
+            message: 'Which user is the key for? (type part of an email)',
+            source: async (term) =>
+              (await searchUsers(db, term ?? '')).map((u) => ({ value: String(u.id), name: u.email, description: `${u.tier} tier` })),
+          }),
+        );
+        const name = await valueOrAsk(flags.name, '--name', (p) =>
+          p.input({
+            message: 'Name the key (where is it used?)',
+            validate: (v) => (v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH) || `Use 1 to ${MAX_NAME_LENGTH} characters.`,
+          }),
+        );
+        return createKey(db, { user, name, expiresInMs });
+      },
+      { needs: { by: 'keys create', tables: KEY_TABLES } },
+    );
     this.logToStderr(`Created ${describeKey(created.key)}, ${describeExpiry(created.key, new Date())}.`);
     this.log(this.showSecret(created.token));
     this.logToStderr('Copy the token now: it will not be shown again (devdb stores only its hash).');

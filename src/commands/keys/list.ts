@@ -10,6 +10,7 @@ import {
   keyRow,
   listKeys,
   type KeyList,
+  KEY_TABLES,
 } from '../../keys/index.js';
 
 export default class KeysList extends DevdbCommand<KeyList> {
@@ -32,7 +33,7 @@ export default class KeysList extends DevdbCommand<KeyList> {
     const now = new Date();
     const list = await this.withDatabase(flags, (db) => listKeys(db, { user: flags.user, states: flags.state, limit: flags.limit, now }), {
       create: false,
-      needs: { by: 'keys list', tables: ['api_keys', 'users'] },
+      needs: { by: 'keys list', tables: KEY_TABLES },
     });
     const whose = list.user ? ` for ${list.user.email}` : '';
     if (list.keys.length === 0) {

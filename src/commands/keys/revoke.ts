@@ -1,7 +1,7 @@
 import { confirmUnless, refuseUnconfirmable, yesFlag } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
-import { describeKey, findKey, revokeKey, type KeyRecord } from '../../keys/index.js';
+import { KEY_TABLES, describeKey, findKey, revokeKey, type KeyRecord } from '../../keys/index.js';
 
 export default class KeysRevoke extends DevdbCommand<KeyRecord> {
   static override summary = 'Revoke a key now: it stops working at once, grace period or not.';
@@ -17,22 +17,26 @@ export default class KeysRevoke extends DevdbCommand<KeyRecord> {
     const { args, flags } = await this.parse(KeysRevoke);
     refuseMissingKey(args.key);
     refuseUnconfirmable({ given: flags.yes, flag: '--yes', what: 'Revoking a key' });
-    const revoked = await this.withDatabase(flags, async (db) => {
-      const ref = await keyOrPick(db, args.key, {
-        verb: 'revoke',
-        states: ['active', 'expiring', 'expired'],
-        label: (k) => `${describeKey(k)}, ${k.state}`,
-      });
-      if (!flags.yes) {
-        const key = await findKey(db, ref);
-        await confirmUnless(`Revoke ${describeKey(key)}? Anything using it stops working now.`, {
-          given: flags.yes,
-          flag: '--yes',
-          what: `Revoking ${describeKey(key)}`,
+    const revoked = await this.withDatabase(
+      flags,
+      async (db) => {
+        const ref = await keyOrPick(db, args.key, {
+          verb: 'revoke',
+          states: ['active', 'expiring', 'expired'],
+          label: (k) => `${describeKey(k)}, ${k.state}`,
         });
-      }
-      return revokeKey(db, { key: ref });
-    });
+        if (!flags.yes) {
+          const key = await findKey(db, ref);
+          await confirmUnless(`Revoke ${describeKey(key)}? Anything using it stops working now.`, {
+            given: flags.yes,
+            flag: '--yes',
+            what: `Revoking ${describeKey(key)}`,
+          });
+        }
+        return revokeKey(db, { key: ref });
+      },
+      { needs: { by: 'keys revoke', tables: KEY_TABLES } },
+    );
     this.log(`Revoked ${describeKey(revoked)}: it no longer works.`);
     return revoked;
   }

@@ -13,6 +13,7 @@ import {
   parseLifetime,
   rotateKey,
   type RotatedKey,
+  KEY_TABLES,
 } from '../../keys/index.js';
 
 export default class KeysRotate extends DevdbCommand<RotatedKey> {
@@ -37,14 +38,18 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     const graceMs = flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace');
     const expiresInMs = flags['expires-in'] === undefined ? undefined : parseLifetime(flags['expires-in']);
     refuseMissingKey(args.key);
-    const rotated = await this.withDatabase(flags, async (db) => {
-      const key = await keyOrPick(db, args.key, {
-        verb: 'rotate',
-        states: KEY_STATES.filter(isLive),
-        offer: (k) => k.replacedByKeyId === null,
-      });
-      return rotateKey(db, { key, graceMs, expiresInMs });
-    });
+    const rotated = await this.withDatabase(
+      flags,
+      async (db) => {
+        const key = await keyOrPick(db, args.key, {
+          verb: 'rotate',
+          states: KEY_STATES.filter(isLive),
+          offer: (k) => k.replacedByKeyId === null,
+        });
+        return rotateKey(db, { key, graceMs, expiresInMs });
+      },
+      { needs: { by: 'keys rotate', tables: KEY_TABLES } },
+    );
     const now = new Date();
     this.logToStderr(`Rotated key ${rotated.previous.id} to ${describeKey(rotated.key)}, ${describeExpiry(rotated.key, now)}.`);
     this.log(this.showSecret(rotated.token));

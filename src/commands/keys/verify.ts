@@ -3,7 +3,7 @@ import { valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { readStdin } from '../../cli/read-stdin.js';
 import { DevdbError, usageError } from '../../errors.js';
-import { describeExpiry, describeKey, verifyKey, type InvalidReason, type KeyRecord } from '../../keys/index.js';
+import { KEY_TABLES, describeExpiry, describeKey, verifyKey, type InvalidReason, type KeyRecord } from '../../keys/index.js';
 
 /** A token is 42 characters; a few KiB leaves room for a trailing newline or a stray header, and no more. */
 const MAX_STDIN_BYTES = 4096;
@@ -36,7 +36,7 @@ export default class KeysVerify extends DevdbCommand<{ valid: true; key: KeyReco
     const token = (args.token !== undefined && args.token !== '-' ? args.token : await readToken()).trim();
     if (token === '')
       throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
-    const result = await this.withDatabase(flags, (db) => verifyKey(db, token));
+    const result = await this.withDatabase(flags, (db) => verifyKey(db, token), { needs: { by: 'keys verify', tables: KEY_TABLES } });
     if (!result.valid) {
       const which = result.key ? ` (${describeKey(result.key)})` : '';
       throw new DevdbError('E_INVALID', `invalid: ${result.reason}${which}: ${REASONS[result.reason]}.`, {

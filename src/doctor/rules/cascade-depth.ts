@@ -11,6 +11,7 @@ export const cascadeDepth: Rule = {
   id: 'cascade-depth',
   title: 'No delete cascades through more than one level (ON DELETE SET NULL is not a delete cascade)',
   plan: 'C.2 Normalization & Structure: cascades limited to safe operations (no multi-level cascades)',
+  scope: 'any',
   hint: 'Keep ON DELETE CASCADE for leaf tables; make the upper link NO ACTION/RESTRICT and delete the children explicitly, or SET NULL where the child outlives its parent.',
   check: (model) => {
     const cascades = model.relations.filter((r) => r.kind === 'foreign-key' && r.onDelete === 'cascade');

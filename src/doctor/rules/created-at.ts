@@ -5,6 +5,7 @@ export const createdAt: Rule = {
   id: 'created-at',
   title: 'Every table records created_at (timestamptz, not null, with a default)',
   plan: 'C.2 Normalization & Structure',
+  scope: 'product',
   hint: 'Every product table holds entities (link tables record when the link was made), so every table says when each row was born; timestamptz keeps it unambiguous across time zones.',
   check: (model) =>
     model.tables.flatMap((table): Violation[] => {

@@ -8,6 +8,7 @@ export const domains: Rule = {
   id: 'domains',
   title: "Every table names one of the plan's domains with @domain in its comment",
   plan: 'C.3 Planned PostgreSQL Tables',
+  scope: 'product',
   hint: `The ERD groups tables by domain; the domains are ${PLAN_DOMAINS.join(', ')}.`,
   check: (model) =>
     model.tables.flatMap((t): Violation[] => {

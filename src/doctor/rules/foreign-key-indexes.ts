@@ -75,6 +75,7 @@ export const foreignKeyIndexes: Rule = {
   id: 'foreign-key-indexes',
   title: 'Every foreign key has an index whose leading columns are its columns, on every partition',
   plan: 'C.2 Indexing',
+  scope: 'any',
   hint: 'Without one, every delete or key update of a parent row scans the whole child table, and joins from parent to children cannot use an index.',
   check: (model) => model.tables.flatMap((table) => table.foreignKeys.flatMap((fk) => check(model, table, fk))),
 };

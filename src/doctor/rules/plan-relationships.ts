@@ -39,6 +39,7 @@ export const planRelationships: Rule = {
   id: 'plan-relationships',
   title: "Every relationship of the plan's ERD is present, with its cardinality",
   plan: 'C.6 High-Level ERD',
+  scope: 'product',
   hint: 'The backend is written against these relationships; a missing foreign key lets orphans in, a missing @polymorphic declaration hides a link from the ERD and the doctor.',
   check: (model) => PLAN_RELATIONSHIPS.flatMap((p) => check(model, p)),
 };

@@ -60,6 +60,7 @@ export const polymorphicRelations: Rule = {
   id: 'polymorphic-relations',
   title: "Declared polymorphic links point at real keys, match the discriminator's values and are indexed",
   plan: 'C.6 High-Level ERD (Tasks → Comments, polymorphic)',
+  scope: 'any',
   hint: "Declare each link in the id column's comment: @polymorphic <discriminator> <value>=<table>.<key> ...; the discriminator should be an enum of exactly those values.",
   check: (model) => model.polymorphic.flatMap((p) => check(model, p)),
 };

@@ -1,39 +1,7 @@
-import {
-  displayName,
-  findTable,
-  qualifiedName,
-  quoteIdent,
-  quoteLiteral,
-  type ColumnModel,
-  type SchemaModel,
-  type TableModel,
-} from '../../catalog/index.js';
-import { HASHED_SECRETS, PII_NAMES, PROTECTED_WORDS, SECRET_PHRASES, SECRET_WORDS, SENSITIVE_KINDS } from '../plan.js';
+import { displayName, findTable, type ColumnModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import { HASHED_SECRETS, PII_NAMES, SENSITIVE_KINDS } from '../plan.js';
 import type { Rule, Violation } from '../rule.js';
-
-/** Only a string or bytes can hold a secret: `max_active_api_keys integer` is a count. */
-function canHoldSecret(type: string): boolean {
-  return /^(text|character varying|character|bytea|citext|jsonb?)\b/.test(type);
-}
-
-function looksSecret(column: ColumnModel): boolean {
-  if (!canHoldSecret(column.type)) return false;
-  const lower = column.name.toLowerCase();
-  return lower.split('_').some((w) => SECRET_WORDS.includes(w)) || SECRET_PHRASES.some((p) => lower.includes(p));
-}
-
-function looksProtected(name: string): boolean {
-  return name
-    .toLowerCase()
-    .split('_')
-    .some((w) => PROTECTED_WORDS.includes(w));
-}
-
-/** Marks the column, keeping what its comment already says. */
-function mark(table: TableModel, column: ColumnModel, kind: string): string {
-  const comment = [column.comment?.trim(), `sensitive: ${kind}`].filter(Boolean).join(' ');
-  return `COMMENT ON COLUMN ${qualifiedName(table)}.${quoteIdent(column.name)} IS ${quoteLiteral(comment)};`;
-}
+import { looksProtected, looksSecret, mark } from './secrets.js';
 
 function checkColumn(model: SchemaModel, table: TableModel, column: ColumnModel): Violation[] {
   const object = `${displayName(model, table)}.${column.name}`;
@@ -43,7 +11,6 @@ function checkColumn(model: SchemaModel, table: TableModel, column: ColumnModel)
   }
   if (looksSecret(column)) {
     if (kind === 'hashed' || kind === 'encrypted') return [];
-    if (kind === 'pii') return [{ object, problem: 'holds a secret but is marked pii: a secret must be stored hashed or encrypted' }];
     if (looksProtected(column.name))
       return [
         {
@@ -52,14 +19,8 @@ function checkColumn(model: SchemaModel, table: TableModel, column: ColumnModel)
           fix: mark(table, column, /hash|digest|bcrypt|argon|scrypt/.test(column.name) ? 'hashed' : 'encrypted'),
         },
       ];
-    const hashed = { ...column, name: `${column.name}_hash`, comment: null };
-    return [
-      {
-        object,
-        problem: `looks like a plaintext secret (${column.type}); store a hash (or ciphertext when the value must be read back) and mark it`,
-        step: `Replace it with ${column.name}_hash holding a hash, then ${mark(table, hashed, 'hashed')}`,
-      },
-    ];
+    // A plaintext secret (marked pii or not) is the plaintext-secrets rule's, on any schema.
+    return [];
   }
   if (kind === null && PII_NAMES.includes(column.name.toLowerCase())) {
     return [{ object, problem: 'looks like personal data but carries no sensitive: comment', fix: mark(table, column, 'pii') }];
@@ -69,8 +30,9 @@ function checkColumn(model: SchemaModel, table: TableModel, column: ColumnModel)
 
 export const sensitiveColumns: Rule = {
   id: 'sensitive-columns',
-  title: 'Sensitive columns carry a sensitive: hashed|encrypted|pii comment and no column holds a plaintext secret',
+  title: 'Sensitive columns carry a sensitive: hashed|encrypted|pii comment',
   plan: 'C.2 Security',
+  scope: 'product',
   hint: 'Passwords and API keys are stored as hashes, secrets that must be read back (webhook signing) as ciphertext; marking each sensitive column tells backups, exports and seeds what to protect.',
   check: (model) => {
     const violations = model.tables.flatMap((table) => table.columns.flatMap((column) => checkColumn(model, table, column)));

@@ -8,6 +8,7 @@ export const updatedAt: Rule = {
   id: 'updated-at',
   title: 'Tables whose rows change (@mutable) have updated_at kept by a set_updated_at trigger, and only they have updated_at',
   plan: 'C.2 Normalization & Structure',
+  scope: 'product',
   hint: 'A BEFORE UPDATE ... FOR EACH ROW trigger keeps updated_at honest whatever the writer forgets; an updated_at on a table not tagged @mutable means the tag or the column is wrong.',
   check: (model) =>
     model.tables.flatMap((table): Violation[] => {

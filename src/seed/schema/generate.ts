@@ -1,152 +1,216 @@
-import type { Faker } from '@faker-js/faker';
-import { copyValue, quoteIdent } from '../../db/copy.js';
+import { copyValue } from '../../db/copy.js';
 import type { Queryable } from '../../db/db.js';
-import type { GenContext, TableGenerator } from '../context.js';
-import { TIERS } from '../defaults.js';
-import type { Plan } from '../plan.js';
+import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
+import type { TableGenerator } from '../context.js';
 import { Random } from '../random.js';
 import { DAY, REF, iso, isoDate } from '../time.js';
 import type { Relation } from './checks.js';
 import type { Extras, ForeignKey, SchemaTable } from './layout.js';
-import { columnValues, type Value } from './values.js';
+import type { Owners, Owner } from './owners.js';
+import { placedValue } from './partitions.js';
+import { columnGenerator, satisfies, timeFormat, type ColumnGenerator, type ColumnSpec, type Value, type ValueContext } from './values.js';
 
-/** Where the values of a foreign key come from: ids 1..n, or the target's keys read back. */
+/** Where the values of a foreign key come from: ids 1..n, or the target's keys read back; with each row's birth when known. */
 export interface KeySource {
   count: number;
   at(index: number): Value[];
+  /** When the target row was created (ms), so a child is never older than its parent. */
+  birth(index: number): number | undefined;
 }
 
-/** Rows loaded so far, and which of them are numbered 1..n by an integer id column. */
-export type Loaded = Map<string, { rows: number; idColumn: string | null }>;
+/** What a loaded table hands to the tables after it. */
+export interface LoadedTable {
+  rows: number;
+  /** The integer column numbered 1..n, when there is one: keys to it need no query. */
+  idColumn: string | null;
+  /** The birth of row i (by id - 1) when the table has an id and a created_at-like column. */
+  births: number[] | null;
+  /** The column read back with keys as a row's birth. */
+  birthColumn: string | null;
+}
+
+export type Loaded = Map<string, LoadedTable>;
+
+/** What a schema table's rows are drawn from besides the catalog: the seed, the scale, and (devdb's product) who owns what. */
+export interface SchemaWorld {
+  seed: number;
+  /** Rows of a table without a parent (the seed file's `rows` wins). */
+  rootRows: number;
+  /** The product plan's owners (members of the row's project, its user's tier), or null on any other schema. */
+  owners: Owners | null;
+  values: ValueContext;
+}
 
 const KEY_SAMPLE = 100_000;
 
 /** One source per foreign key, read once the tables it points at are loaded (same transaction). */
-export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loaded: Loaded): Promise<Map<string, KeySource | null>> {
-  const out = new Map<string, KeySource | null>();
+export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loaded: Loaded): Promise<Map<string, KeySource>> {
+  const out = new Map<string, KeySource>();
   for (const k of keys) {
-    const target = loaded.get(k.table);
+    const target = loaded.get(k.target);
     if (target && k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
-      out.set(k.name, { count: target.rows, at: (i) => [i + 1] });
+      const births = target.births;
+      out.set(k.name, { count: target.rows, at: (i) => [i + 1], birth: (i) => births?.[i] });
       continue;
     }
-    // Any other key (reference data such as tier_limits included): read it back, in an order both
-    // engines agree on. A seeded table not loaded yet is empty here, so its nullable keys stay NULL.
+    // Any other key (reference data, a composite or text key): read it back, in an order both engines
+    // agree on. A seeded table not loaded yet is empty here, so its nullable keys stay NULL.
     const cols = k.refColumns.map(quoteIdent);
-    const rows = await tx.query<{ k: Value[] }>(
-      `SELECT json_build_array(${cols.join(', ')}) AS k FROM ${quoteIdent(k.table)} ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
+    const birth = target?.birthColumn ? `(extract(epoch FROM ${quoteIdent(target.birthColumn)}) * 1000)::float8` : 'NULL::float8';
+    const rows = await tx.query<{ k: Value[] | string; b: number | null }>(
+      `SELECT json_build_array(${cols.join(', ')}) AS k, ${birth} AS b FROM ${qualifiedName(k.targetRef)}
+        WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')}
+        ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
     );
     const values = rows.map((r) => (typeof r.k === 'string' ? (JSON.parse(r.k) as Value[]) : r.k));
-    out.set(k.name, { count: values.length, at: (i) => values[i]! });
+    out.set(k.name, { count: values.length, at: (i) => values[i]!, birth: (i) => rows[i]!.b ?? undefined });
   }
   return out;
 }
 
-/** The project a task belongs to (tasks are numbered project by project). */
-function projectOfTask(plan: Plan, task: number): number {
-  let lo = 0;
-  let hi = plan.projectCount - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (plan.projectFirstTaskId[mid]! <= task) lo = mid;
-    else hi = mid - 1;
+/** Draws which target row a key points at: any, or each at most once when the key is unique. */
+class KeyPicker {
+  private order: number[] | null = null;
+  private next = 0;
+  constructor(
+    private readonly key: ForeignKey,
+    private readonly source: KeySource | undefined,
+    private readonly rnd: Random,
+  ) {}
+
+  /** An index into the source, or null when it has none (left). */
+  pick(): number | null {
+    const count = this.source?.count ?? 0;
+    if (count === 0) return null;
+    if (!this.key.unique) return this.rnd.int(0, count - 1);
+    this.order ??= shuffled(count, this.rnd);
+    return this.next < this.order.length ? this.order[this.next++]! : null;
   }
-  return lo + 1;
 }
 
-/** The facts a row knows about whose it is, so its other keys and its tier agree with them. */
-interface Owner {
-  project?: number;
-  user?: number;
-}
-
-/**
- * Picks a value for one foreign key, in the tier's world where the target is a table the
- * plan knows: a user of the row's project (a member), a project of the row's user, a task of
- * the row's project. Other targets get any of their rows.
- */
-function pickKey(k: ForeignKey, source: KeySource | null | undefined, owner: Owner, plan: Plan, rnd: Random): Value[] | null {
-  if (!source || source.count === 0) return null;
-  const id = k.refColumns.length === 1 && k.refColumns[0] === 'id';
-  if (id && k.table === 'users' && owner.project) {
-    const members = plan.projectMembers[owner.project - 1]!;
-    return [members[rnd.int(0, members.length - 1)]!];
+/** 0..n-1 in an order drawn from `rnd`. */
+export function shuffled(n: number, rnd: Random): number[] {
+  const out = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rnd.int(0, i);
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
-  if (id && k.table === 'projects' && owner.user) {
-    const mine = plan.userProjects[owner.user - 1]!;
-    if (mine.length > 0) return [mine[rnd.int(0, mine.length - 1)]!];
-  }
-  if (id && k.table === 'tasks' && owner.project) {
-    const count = plan.projectTaskCount[owner.project - 1]!;
-    if (count > 0) return [plan.projectFirstTaskId[owner.project - 1]! + rnd.int(0, count - 1)];
-  }
-  return source.at(rnd.int(0, source.count - 1));
+  return out;
 }
 
-function learn(owner: Owner, k: ForeignKey, key: Value[] | null, plan: Plan): void {
-  if (!key || k.refColumns.length !== 1 || k.refColumns[0] !== 'id' || typeof key[0] !== 'number') return;
-  if (k.table === 'projects') owner.project ??= key[0];
-  if (k.table === 'users') owner.user ??= key[0];
-  if (k.table === 'tasks') owner.project ??= projectOfTask(plan, key[0]);
+export function schemaEstimate(t: SchemaTable, world: Pick<SchemaWorld, 'rootRows'>, estimates: Map<string, number>): number {
+  if (!t.parent) return t.rows ?? world.rootRows;
+  const perParent = (t.rowsPerParent[0] + t.rowsPerParent[1]) / 2;
+  return Math.round((estimates.get(t.parent.target) ?? world.rootRows) * perParent);
 }
 
-/** Keys to the plan's own tables first: they decide the owner the others follow. */
-const KEY_ORDER = ['projects', 'tasks', 'users'];
-const byOwnership = (a: ForeignKey, b: ForeignKey) => rank(a) - rank(b);
-const rank = (k: ForeignKey) => (KEY_ORDER.includes(k.table) ? KEY_ORDER.indexOf(k.table) : KEY_ORDER.length);
-
-function isTierColumn(labels: string[] | null): boolean {
-  return labels !== null && labels.length === TIERS.length && TIERS.every((t) => labels.includes(t));
-}
-
-export function schemaEstimate(t: SchemaTable, plan: Plan, estimates: Map<string, number>): number {
-  if (!t.parent) return t.rows ?? plan.userCount;
-  return Math.round((estimates.get(t.parent.table) ?? 0) * ((t.rowsPerParent[0] + t.rowsPerParent[1]) / 2));
-}
-
-/** The rows of a table the schema layer fills entirely, as COPY text. */
-export function* schemaRows(t: SchemaTable, ctx: GenContext, sources: Map<string, KeySource | null>, faker: Faker): Generator<string> {
-  const { plan } = ctx;
-  const rnd = new Random(plan.seed, `schema:${t.table}`);
-  const fns = new Map(
-    t.values.map((spec) => [spec.name, columnValues(spec, new Random(plan.seed, `schema:${t.table}.${spec.name}`), faker)]),
+/** The rows of a table the schema layer fills entirely, as COPY text; `births` collects each row's created_at. */
+export function* schemaRows(
+  t: SchemaTable,
+  world: SchemaWorld,
+  sources: Map<string, KeySource>,
+  births: number[] | null,
+): Generator<string> {
+  const rnd = new Random(world.seed, `schema:${t.label}`);
+  const stream = (name: string) => new Random(world.seed, `schema:${t.label}.${name}`);
+  const fns = new Map(t.values.map((spec) => [spec.name, columnGenerator(spec, stream(spec.name), world.values)]));
+  const placeholders = new Map(
+    t.placeholders.map((spec) => [spec.name, columnGenerator({ ...spec, unique: false }, stream(spec.name), world.values)]),
   );
-  const tierColumns = t.values.filter((v) => isTierColumn(v.facts.labels) && !v.values).map((v) => v.name);
-  const others = t.foreignKeys.filter((k) => k !== t.parent).sort(byOwnership);
+  const tierColumns = world.owners ? t.values.filter((v) => world.owners!.isTierColumn(v) && !v.values).map((v) => v.name) : [];
+  const others = t.foreignKeys.filter((k) => k !== t.parent);
+  if (world.owners) others.sort(world.owners.byOwnership);
+  const pickers = new Map(others.map((k) => [k.name, new KeyPicker(k, sources.get(k.name), rnd)]));
   const seen = t.uniqueSets.map(() => new Set<string>());
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
+  const birthColumn = t.times[0]?.role === 'birth' ? t.times[0].column : null;
   let id = 0;
   for (let p = 0; p < parents; p++) {
-    const parentKey = t.parent && parentSource ? parentSource.at(p) : null;
-    const n = t.parent ? rnd.int(t.rowsPerParent[0], t.rowsPerParent[1]) : (t.rows ?? plan.userCount);
+    const n = t.parent ? rnd.int(t.rowsPerParent[0], t.rowsPerParent[1]) : (t.rows ?? world.rootRows);
     for (let k = 0; k < n; k++) {
       for (let attempt = 0; attempt < 10; attempt++) {
         const row = new Map<string, Value>();
         const owner: Owner = {};
-        if (t.idColumn) row.set(t.idColumn, id + 1);
-        if (t.parent && parentKey) {
-          t.parent.columns.forEach((c, i) => row.set(c, parentKey[i] ?? null));
-          learn(owner, t.parent, parentKey, plan);
-        }
-        for (const fk of others) {
-          let key: Value[] | null;
-          if (fk.table === t.table) key = fk.nullable ? (id > 0 && rnd.chance(0.5) ? [rnd.int(1, id)] : null) : [id + 1];
-          else key = fk.nullable && rnd.chance(0.1) ? null : pickKey(fk, sources.get(fk.name), owner, plan, rnd);
+        let after = -Infinity;
+        const setKey = (fk: ForeignKey, source: KeySource | undefined, index: number | null) => {
+          const key = index === null ? null : source!.at(index);
           fk.columns.forEach((c, i) => row.set(c, key ? (key[i] ?? null) : null));
-          learn(owner, fk, key, plan);
+          if (index !== null) after = Math.max(after, source!.birth(index) ?? -Infinity);
+          world.owners?.learn(owner, fk, key);
+        };
+        if (t.idColumn) row.set(t.idColumn, id + 1);
+        if (t.parent) setKey(t.parent, parentSource, p);
+        let missing = false;
+        for (const fk of others) {
+          const source = sources.get(fk.name);
+          if (fk.target === t.key) {
+            // Into its own table, by the id it numbers: an earlier row, or (NOT NULL) the row itself.
+            row.set(fk.columns[0]!, fk.nullable ? (id > 0 && rnd.chance(0.5) ? rnd.int(1, id) : null) : id + 1);
+            continue;
+          }
+          const index =
+            fk.nullable && rnd.chance(0.1) ? null : (world.owners?.pick(fk, source, owner, rnd) ?? pickers.get(fk.name)!.pick());
+          if (index === null && !fk.nullable) missing = true;
+          setKey(fk, source, index);
         }
-        for (const [name, fn] of fns) row.set(name, fn());
-        if (owner.user) for (const c of tierColumns) row.set(c, plan.userTier[owner.user - 1]!);
+        // A required key with nothing to point at: the row cannot exist.
+        if (missing) break;
+        for (const fk of t.laterKeys) for (const c of fk.columns) row.set(c, fk.nullable ? null : (placeholders.get(c)!.next() ?? null));
+        let exhausted = false;
+        for (const [name, fn] of fns) {
+          const value = fn.next();
+          if (value === undefined) exhausted = true;
+          row.set(name, value ?? null);
+        }
+        // A unique column with no new value left: the table has all the rows it can hold.
+        if (exhausted) break;
+        if (t.placement) row.set(t.placement.column, placedValue(t.placement, rnd));
+        if (owner.user !== undefined && world.owners) for (const c of tierColumns) row.set(c, world.owners.tierOf(owner.user));
+        cohereTimes(row, t, after, rnd);
         orderRelated(row, t.rules.relations, t.values, rnd);
         const keys = t.uniqueSets.map((set) => set.map((c) => String(row.get(c))).join('\u0001'));
         if (keys.some((key, i) => seen[i]!.has(key))) continue;
         keys.forEach((key, i) => seen[i]!.add(key));
         id++;
+        if (births && birthColumn) births.push(Date.parse(String(row.get(birthColumn))));
         yield t.columns.map((c) => copyValue(row.get(c) ?? null)).join('\t') + '\n';
         break;
       }
     }
+  }
+}
+
+/**
+ * Time that reads right: a row is born after every row it points at (a comment after its
+ * task), and its other moments come after its birth (`updated_at`, `shipped_at`), some
+ * ahead of it (`expires_at`). A moved value that would break its column's CHECK stays.
+ */
+function cohereTimes(row: Map<string, Value>, t: SchemaTable, after: number, rnd: Random): void {
+  if (t.times.length === 0) return;
+  const spec = (c: string) => t.values.find((v) => v.name === c)!;
+  const move = (column: string, base: string, ms: number) => {
+    const value = timeFormat(base)(ms);
+    if (satisfies(value, spec(column))) row.set(column, value);
+  };
+  let anchor = after;
+  const first = t.times[0]!;
+  if (first.role === 'birth') {
+    const value = row.get(first.column);
+    let born = value === null || value === undefined ? NaN : Date.parse(String(value));
+    if (!Number.isNaN(born) && born < after) {
+      born = Math.max(after, Math.min(REF - DAY, after + rnd.int(0, 30) * DAY + rnd.int(0, DAY)));
+      move(first.column, first.base, born);
+    }
+    if (!Number.isNaN(born)) anchor = born;
+  }
+  if (anchor === -Infinity) return;
+  for (const time of t.times) {
+    if (time.role === 'birth' || time.role === 'date of birth') continue;
+    const value = row.get(time.column);
+    if (value === null || value === undefined || Date.parse(String(value)) >= anchor) continue;
+    const ms = time.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
+    move(time.column, time.base, ms);
   }
 }
 
@@ -157,23 +221,25 @@ export function* schemaRows(t: SchemaTable, ctx: GenContext, sources: Map<string
 export function withExtras(
   generator: TableGenerator,
   extras: Extras,
-  sources: Map<string, KeySource | null>,
-  faker: Faker,
+  rules: Relation[],
+  sources: Map<string, KeySource>,
+  world: SchemaWorld,
 ): TableGenerator {
-  const relations = extras.rules.relations;
   const names = [...extras.foreignKeys.flatMap((k) => k.columns), ...extras.values.map((v) => v.name)];
   const projectAt = generator.columns.indexOf('project_id');
   const userAt = generator.columns.indexOf(generator.columns.includes('user_id') ? 'user_id' : 'owner_id');
-  const related = relations.filter((r) => names.includes(r.column) || names.includes(r.other));
+  const related = rules.filter((r) => names.includes(r.column) || names.includes(r.other));
   return {
     table: generator.table,
     columns: [...generator.columns, ...names],
     estimate: generator.estimate,
     *rows(ctx) {
-      const rnd = new Random(ctx.plan.seed, `schema:${generator.table}`);
-      const fns = extras.values.map(
-        (spec) => [spec.name, columnValues(spec, new Random(ctx.plan.seed, `schema:${generator.table}.${spec.name}`), faker)] as const,
-      );
+      const rnd = new Random(world.seed, `schema:${generator.table}`);
+      const fns: [string, ColumnGenerator][] = extras.values.map((spec) => [
+        spec.name,
+        columnGenerator(spec, new Random(world.seed, `schema:${generator.table}.${spec.name}`), world.values),
+      ]);
+      const pickers = new Map(extras.foreignKeys.map((k) => [k.name, new KeyPicker(k, sources.get(k.name), rnd)]));
       for (const line of generator.rows(ctx)) {
         const fields = projectAt >= 0 || userAt >= 0 || related.length > 0 ? line.slice(0, -1).split('\t') : [];
         const owner: Owner = {};
@@ -181,10 +247,13 @@ export function withExtras(
         if (userAt >= 0 && fields[userAt] !== '\\N') owner.user = Number(fields[userAt]);
         const row = new Map<string, Value>();
         for (const fk of extras.foreignKeys) {
-          const key = fk.nullable && rnd.chance(0.1) ? null : pickKey(fk, sources.get(fk.name), owner, ctx.plan, rnd);
+          const source = sources.get(fk.name);
+          const index =
+            fk.nullable && rnd.chance(0.1) ? null : (world.owners?.pick(fk, source, owner, rnd) ?? pickers.get(fk.name)!.pick());
+          const key = index === null ? null : source!.at(index);
           fk.columns.forEach((c, i) => row.set(c, key ? (key[i] ?? null) : null));
         }
-        for (const [name, fn] of fns) row.set(name, fn());
+        for (const [name, fn] of fns) row.set(name, fn.next() ?? null);
         if (related.length > 0) {
           const all = new Map<string, Value>(generator.columns.map((c, i) => [c, fields[i] === '\\N' ? null : fields[i]!]));
           for (const [c, v] of row) all.set(c, v);
@@ -204,7 +273,7 @@ export function withExtras(
 function orderRelated(
   row: Map<string, Value>,
   relations: readonly Relation[],
-  specs: SchemaTable['values'],
+  specs: readonly ColumnSpec[],
   rnd: Random,
   fixed: ReadonlySet<string> = new Set(),
 ): void {

@@ -1,220 +1,363 @@
-import type { ColumnFacts } from '../../catalog/column-facts.js';
-import type { SchemaModel, TableModel } from '../../catalog/index.js';
+import { factKey, type ColumnFacts } from '../../catalog/column-facts.js';
+import { tableKey, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import { qualifiedName, quoteLiteral, type QualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
-import type { Profile } from '../profile.js';
-import { NOT_SEEDED } from '../registry.js';
+import type { Profile, TableProfile } from '../profile.js';
 import { parseChecks, type TableRules } from './checks.js';
-import { generatesType, type ColumnSpec } from './values.js';
+import { loadOrder } from './order.js';
+import { placement, type Placement } from './partitions.js';
+import { generatesType, timeRole, type ColumnSpec, type TimeRole } from './values.js';
 
 /** A foreign key as the seed uses it: which columns point at which key of which table. */
 export interface ForeignKey {
   name: string;
   columns: string[];
-  table: string;
+  /** The target table's key (tableKey), its name as people read it, and its schema and name. */
+  target: string;
+  targetLabel: string;
+  targetRef: QualifiedName;
   refColumns: string[];
   nullable: boolean;
+  /** The referencing columns are unique: each target row is pointed at once at most. */
+  unique: boolean;
+}
+
+interface Seeded {
+  /** tableKey of the table: what maps of tables are keyed by. */
+  key: string;
+  /** How people name it: bare in the first schema, `schema.table` elsewhere. */
+  label: string;
+  ref: QualifiedName;
+  rules: TableRules;
+  /** Columns written with explicit values whose sequence (identity, serial) must move past them. */
+  sequences: { column: string; sequence: string }[];
 }
 
 /** A table the schema-driven layer fills entirely. */
-export interface SchemaTable {
-  table: string;
+export interface SchemaTable extends Seeded {
+  kind: 'schema';
   /** Columns written by COPY, in this order. */
   columns: string[];
-  /** The integer key it numbers 1..n itself (an identity or integer primary key), if any. */
+  /** The integer key it numbers 1..n itself (an identity, serial or integer primary key), if any. */
   idColumn: string | null;
   values: ColumnSpec[];
+  /** Keys filled in the row, from targets loaded before it. */
   foreignKeys: ForeignKey[];
+  /** Keys of a cycle, whose targets load after it: NULL (or a placeholder) in COPY, set once they are in. */
+  laterKeys: ForeignKey[];
+  /** Values of the key columns' types: what a NOT NULL later key holds until its target is loaded (keys are off meanwhile). */
+  placeholders: ColumnSpec[];
   /** The foreign key whose target's rows the count is per; null for a fixed count. */
   parent: ForeignKey | null;
   rowsPerParent: readonly [number, number];
+  /** Rows of a table without a parent: the profile's, or null for the scale's. */
   rows: number | null;
-  /** UNIQUE column sets of two or more columns (single ones are kept by their column). */
+  /** Column sets that must be unique besides single value columns (composite keys, unique foreign keys). */
   uniqueSets: string[][];
-  rules: TableRules;
+  /** Time columns and what each means to the row (created_at first, then after it). */
+  times: { column: string; role: TimeRole; base: string }[];
+  /** Where rows must land so a partition takes them. */
+  placement: Placement | null;
+  /** The primary key, by which later keys are set after the load. */
+  rowKey: string[] | null;
+  /** Enabled triggers that run on UPDATE, held off while later keys are set (so no clock reaches the rows). */
+  updateTriggers: string[];
 }
 
-/** A hand-written table with columns its generator does not know, filled alongside. */
+/** A table with a hand-written generator (devdb's product), and the columns added since. */
+export interface HandTable extends Seeded {
+  kind: 'hand';
+  generator: TableGenerator;
+  extras: Extras | null;
+}
+
+/** A hand-written table's columns its generator does not know, filled alongside. */
 export interface Extras {
-  table: string;
   values: ColumnSpec[];
   foreignKeys: ForeignKey[];
-  rules: TableRules;
 }
 
+export type LayoutEntry = HandTable | SchemaTable;
+
+/** Which schema this is: devdb's own product (hand-written generators) or anyone else's. */
+export type SeedMode = 'product' | 'schema';
+
 export interface SeedLayout {
-  /** Every seeded table in load order: a string is a hand-written table, an object the schema layer's. */
-  order: (TableGenerator | SchemaTable)[];
-  extras: Map<string, Extras>;
+  mode: SeedMode;
+  schemas: string[];
+  /** Every seeded table in load order. */
+  order: LayoutEntry[];
+  /** Tables the seed leaves as they are (reference data the migrations insert), by label, with the reason. */
   notSeeded: Record<string, string>;
-  /** Every seeded table's CHECKs as read, for naming the column of a violated one. */
-  rules: Map<string, TableRules>;
-  /** What keeps a table from being seeded, one line each (the coverage test lists these). */
+  /** Tables the seed empties and leaves empty (the seed file's `empty`, or a required key into one), with the reason. */
+  emptied: { label: string; ref: QualifiedName; reason: string }[];
+  /** What keeps a table from being seeded, one line each, found before anything is written. */
   problems: string[];
+}
+
+export interface LayoutInput {
+  model: SchemaModel;
+  facts: Map<string, ColumnFacts>;
+  profile: Profile;
+  mode: SeedMode;
+  /** Hand-written generators (the product's), in their load order. */
+  generators: readonly TableGenerator[];
+  /** Tables of the first schema the seed leaves alone, with the reason (the product's reference data). */
+  notSeeded: Readonly<Record<string, string>>;
 }
 
 /**
  * Decides, from the live catalog, who fills what: hand-written generators for the tables
  * they know (with the schema layer filling any column added since), the schema layer for
- * every other table not on the NOT_SEEDED list, in an order where every table comes after
- * the tables its foreign keys point at.
+ * every other table, in an order where a table comes after the tables its keys point at
+ * (a cycle is cut at a key filled once its target is in).
  */
-export function layoutSeed(
-  model: SchemaModel,
-  facts: Map<string, ColumnFacts>,
-  profile: Profile,
-  generators: readonly TableGenerator[],
-): SeedLayout {
+export function layoutSeed(input: LayoutInput): SeedLayout {
+  const { model, profile } = input;
   const problems: string[] = [];
-  const byName = new Map(model.tables.map((t) => [t.name, t]));
-  const hand = new Map(generators.map((g) => [g.table, g]));
-  const extras = new Map<string, Extras>();
-  const schemaTables = new Map<string, SchemaTable>();
-  const foreignKeys = foreignKeysOf(model);
-  const rulesByTable = new Map<string, TableRules>();
+  const first = model.schemas[0]!;
+  // Bare in the first schema (where unqualified names resolve), `schema.table` in the others.
+  const labelOf = (t: QualifiedName) => (t.schema === first ? t.name : `${t.schema}.${t.name}`);
+  const tables = model.tables.filter((t) => t.kind === 'table' || t.kind === 'partitioned table');
+  const byLabel = new Map(tables.map((t) => [labelOf(t), t]));
+  const hand = new Map(input.generators.map((g) => [g.table, g]));
+  const notSeeded: Record<string, string> = {};
+  const emptied = new Map<string, { label: string; ref: QualifiedName; reason: string }>();
 
-  for (const name of Object.keys(NOT_SEEDED))
-    if (!byName.has(name))
+  for (const name of Object.keys(input.notSeeded))
+    if (!byLabel.has(name))
       problems.push(`NOT_SEEDED lists ${name}, which is not a table of the schema: remove it from src/seed/registry.ts.`);
   for (const name of Object.keys(profile.tables))
-    if (!byName.has(name)) problems.push(`the seed profile's tables.${name} names no table of the schema.`);
-  for (const g of generators)
-    if (!byName.has(g.table))
+    if (!byLabel.has(name))
+      problems.push(`the seed file's tables.${name} names no table of the schema (${[...byLabel.keys()].slice(0, 5).join(', ')}, ...).`);
+  for (const g of input.generators)
+    if (!byLabel.has(g.table))
       problems.push(
         `the hand-written generator for ${g.table} has no table to fill: remove it from src/seed/tables.ts or restore the table.`,
       );
 
-  for (const table of model.tables) {
-    if (table.name in NOT_SEEDED) continue;
-    const tableProfile = profile.tables[table.name];
-    const rules = parseChecks(
-      table.checks,
-      table.columns.map((c) => c.name),
-    );
-    rulesByTable.set(table.name, rules);
-    const fks = foreignKeys.get(table.name) ?? [];
-    const generator = hand.get(table.name);
-    const uniqueSingles = new Set(
-      uniqueSets(table)
-        .filter((s) => s.length === 1)
-        .map((s) => s[0]!),
-    );
-    const spec = (column: TableModel['columns'][number]): ColumnSpec | undefined => {
-      const f = facts.get(`${table.name}.${column.name}`);
-      if (!f) return undefined;
-      const domainRules = parseChecks(
-        f.domainChecks.map((definition, i) => ({ name: `${f.domain}_check${i || ''}`, definition })),
-        [column.name],
-        column.name,
-      );
-      const own = rules.columns.get(column.name) ?? { patterns: [], constraints: [] };
-      const extra = domainRules.columns.get(column.name);
-      return {
-        table: table.name,
-        name: column.name,
-        facts: f,
-        nullable: column.nullable && !f.domainNotNull,
-        rules: extra
-          ? {
-              ...own,
-              ...extra,
-              ...pickDefined(own),
-              patterns: [...own.patterns, ...extra.patterns],
-              constraints: [...own.constraints, ...extra.constraints],
-            }
-          : own,
-        unique: uniqueSingles.has(column.name),
-        values: tableProfile?.values[column.name],
-      };
-    };
-    const inFk = new Set(fks.flatMap((k) => k.columns));
-    // Left to the database: generated columns, and defaults (identities included) unless the profile
-    // asks, except the clock's and chance's (now(), gen_random_uuid()): the same seed gives the same rows.
-    const wanted = (column: TableModel['columns'][number], known: readonly string[]) =>
-      !known.includes(column.name) &&
-      column.generated === null &&
-      ((column.default === null && column.identity === null) ||
-        (column.default !== null && VOLATILE_DEFAULT.test(column.default)) ||
-        tableProfile?.fill.includes(column.name) === true ||
-        tableProfile?.values[column.name] !== undefined);
-    for (const column of Object.keys(tableProfile?.values ?? {})) {
-      if (!table.columns.some((c) => c.name === column))
-        problems.push(`the seed profile's tables.${table.name}.values.${column} names no column of ${table.name}.`);
-    }
-
-    if (generator) {
-      for (const c of generator.columns)
-        if (!table.columns.some((x) => x.name === c))
-          problems.push(`the generator for ${table.name} writes column ${c}, which the table no longer has: update src/seed/tables/.`);
-      const added = table.columns.filter((c) => wanted(c, generator.columns));
-      const values: ColumnSpec[] = [];
-      const keys: ForeignKey[] = [];
-      for (const column of added) {
-        const fk = fks.find((k) => k.columns.length === 1 && k.columns[0] === column.name);
-        if (fk && !tableProfile?.values[column.name]) {
-          keys.push(fk);
-          continue;
-        }
-        const s = spec(column);
-        if (s && (s.values || generatesType(s.facts))) values.push(s);
-        else if (!column.nullable)
-          problems.push(
-            `${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}) or a default.`,
-          );
-      }
-      if (values.length + keys.length > 0) extras.set(table.name, { table: table.name, values, foreignKeys: keys, rules });
+  const keys = foreignKeysOf(model, labelOf);
+  const entries: LayoutEntry[] = [];
+  for (const table of tables) {
+    const label = labelOf(table);
+    const reason = table.schema === first ? input.notSeeded[table.name] : undefined;
+    const tableProfile = profile.tables[label];
+    if (reason !== undefined) {
+      notSeeded[label] = reason;
       continue;
     }
-
-    const idColumn = idColumnOf(table, facts);
-    const columns = table.columns.filter((c) => c.name === idColumn || wanted(c, []));
-    const values: ColumnSpec[] = [];
-    for (const column of columns) {
-      if (column.name === idColumn || (inFk.has(column.name) && !tableProfile?.values[column.name])) continue;
-      const s = spec(column);
-      if (s && (s.values || generatesType(s.facts))) values.push(s);
-      else if (!column.nullable)
-        problems.push(
-          `${table.name}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed profile (tables.${table.name}.values.${column.name}), a default, or list ${table.name} in NOT_SEEDED (src/seed/registry.ts) with the reason.`,
-        );
+    if (tableProfile?.empty) {
+      emptied.set(tableKey(table), { label, ref: table, reason: 'the seed file says "empty": true' });
+      continue;
     }
-    const ownKeys = fks.filter(
-      (k) => k.columns.every((c) => columns.some((x) => x.name === c)) && !k.columns.some((c) => tableProfile?.values[c]),
-    );
-    const wantedParent = tableProfile?.parent;
-    const parent =
-      (wantedParent ? ownKeys.find((k) => k.table === wantedParent) : undefined) ??
-      ownKeys.find((k) => !k.nullable && k.table !== table.name && !(k.table in NOT_SEEDED)) ??
-      null;
-    if (wantedParent && parent?.table !== wantedParent)
-      problems.push(`the seed profile's tables.${table.name}.parent is ${wantedParent}, but no foreign key of ${table.name} points at it.`);
-    schemaTables.set(table.name, {
-      table: table.name,
-      columns: columns
-        .filter((c) => values.some((v) => v.name === c.name) || c.name === idColumn || ownKeys.some((k) => k.columns.includes(c.name)))
-        .map((c) => c.name),
-      idColumn,
-      values,
-      foreignKeys: ownKeys,
-      parent,
-      rowsPerParent: tableProfile?.rowsPerParent ?? [0, 3],
-      rows: tableProfile?.rows ?? null,
-      uniqueSets: uniqueSets(table).filter((s) => s.length > 1),
-      rules,
-    });
+    const context: TableContext = {
+      table,
+      label,
+      profile: tableProfile,
+      facts: input.facts,
+      keys: keys.get(tableKey(table)) ?? [],
+      problems,
+    };
+    const generator = table.schema === first ? hand.get(table.name) : undefined;
+    entries.push(generator ? handTable(context, generator) : schemaTable(context));
   }
-
+  // A table whose required key points at a table left empty cannot have rows: it is empty too, and says why.
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const entry of entries) {
+      if (entry.kind !== 'schema' || emptied.has(entry.key)) continue;
+      const blocked = entry.foreignKeys.find((k) => !k.nullable && emptied.has(k.target) && k.target !== entry.key);
+      if (!blocked) continue;
+      emptied.set(entry.key, {
+        label: entry.label,
+        ref: entry.ref,
+        reason: `its key ${blocked.name} needs rows of ${blocked.targetLabel}, which is left empty`,
+      });
+      changed = true;
+    }
+  }
   return {
+    mode: input.mode,
+    schemas: model.schemas,
+    // Hand-written tables in their generators' order: later ones read facts earlier ones noted.
     order: loadOrder(
-      generators.filter((g) => byName.has(g.table)),
-      schemaTables,
-      extras,
+      entries
+        .filter((e) => !emptied.has(e.key))
+        .sort((a, b) =>
+          a.kind === 'hand' && b.kind === 'hand' ? input.generators.indexOf(a.generator) - input.generators.indexOf(b.generator) : 0,
+        ),
       problems,
     ),
-    extras,
-    notSeeded: { ...NOT_SEEDED },
-    rules: rulesByTable,
+    notSeeded,
+    emptied: [...emptied.values()],
     problems,
   };
+}
+
+interface TableContext {
+  table: TableModel;
+  label: string;
+  profile: TableProfile | undefined;
+  facts: Map<string, ColumnFacts>;
+  keys: ForeignKey[];
+  problems: string[];
+}
+
+type Column = TableModel['columns'][number];
+
+function handTable(c: TableContext, generator: TableGenerator): HandTable {
+  const { table, label, problems } = c;
+  const rules = rulesOf(table);
+  for (const column of generator.columns)
+    if (!table.columns.some((x) => x.name === column))
+      problems.push(`the generator for ${label} writes column ${column}, which the table no longer has: update src/seed/tables/.`);
+  const values: ColumnSpec[] = [];
+  const foreignKeys: ForeignKey[] = [];
+  for (const column of table.columns.filter((x) => wanted(x, c.profile) && !generator.columns.includes(x.name))) {
+    const fk = c.keys.find((k) => k.columns.length === 1 && k.columns[0] === column.name);
+    if (fk && !c.profile?.values[column.name]) foreignKeys.push(fk);
+    else addValue(c, rules, column, values, 'a default');
+  }
+  const extras = values.length + foreignKeys.length > 0 ? { values, foreignKeys } : null;
+  const sequences = sequencesOf(table, generator.columns);
+  return { kind: 'hand', key: tableKey(table), label, ref: table, rules, sequences, generator, extras };
+}
+
+function schemaTable(c: TableContext): SchemaTable {
+  const { table, label, problems } = c;
+  const rules = rulesOf(table);
+  const profile = c.profile;
+  for (const column of [...Object.keys(profile?.values ?? {}), ...Object.keys(profile?.generators ?? {}), ...(profile?.fill ?? [])])
+    if (!table.columns.some((x) => x.name === column))
+      problems.push(`the seed file's tables.${label} names column ${column}, which ${label} does not have.`);
+  const idColumn = idColumnOf(table, c.facts);
+  const written = table.columns.filter((x) => x.name === idColumn || wanted(x, profile));
+  const fixed = (name: string) => profile?.values[name] !== undefined || profile?.generators[name] !== undefined;
+  // A key the seed file gives values to is filled like any column.
+  const ownKeys = c.keys.filter((k) => k.columns.every((x) => written.some((w) => w.name === x)) && !k.columns.some(fixed));
+  const inKey = new Set(ownKeys.flatMap((k) => k.columns));
+  const values: ColumnSpec[] = [];
+  const remedy = `a default, or leave ${label} empty ("empty": true in the seed file)`;
+  for (const column of written) if (column.name !== idColumn && !inKey.has(column.name)) addValue(c, rules, column, values, remedy);
+  const wantedParent = profile?.parent;
+  const parent =
+    (wantedParent ? ownKeys.find((k) => k.targetLabel === wantedParent) : undefined) ??
+    ownKeys.find((k) => !k.nullable && k.target !== tableKey(table)) ??
+    null;
+  if (wantedParent && parent?.targetLabel !== wantedParent)
+    problems.push(`the seed file's tables.${label}.parent is ${wantedParent}, but no foreign key of ${label} points at it.`);
+  const uniques = uniqueSets(table);
+  const specs = new Set(values.map((v) => v.name));
+  const times = values
+    .filter((v) => ['date', 'timestamp', 'timestamptz'].includes(v.facts.base) && !v.values && !v.rules.oneOf)
+    .flatMap((v) => {
+      const role = timeRole(v.name);
+      return role ? [{ column: v.name, role, base: v.facts.base }] : [];
+    });
+  const entry: SchemaTable = {
+    kind: 'schema',
+    key: tableKey(table),
+    label,
+    ref: table,
+    rules,
+    sequences: sequencesOf(
+      table,
+      written.map((x) => x.name),
+    ),
+    columns: written.filter((x) => specs.has(x.name) || x.name === idColumn || inKey.has(x.name)).map((x) => x.name),
+    idColumn,
+    values,
+    foreignKeys: ownKeys,
+    laterKeys: [],
+    placeholders: [...inKey].flatMap((name) => {
+      const spec = specOf(
+        c,
+        rules,
+        table.columns.find((x) => x.name === name)!,
+      );
+      return spec && generatesType(spec.facts) ? [{ ...spec, nullable: false, values: undefined, generator: undefined }] : [];
+    }),
+    parent,
+    // One row per parent at most when the parent's key is unique (a profile row of its user).
+    rowsPerParent: profile?.rowsPerParent ?? (parent?.unique ? [1, 1] : [0, 3]),
+    rows: profile?.rows ?? null,
+    uniqueSets: uniques.filter((s) => s.length > 1 || inKey.has(s[0]!)),
+    times: [...times.filter((t) => t.role === 'birth').slice(0, 1), ...times.filter((t) => t.role !== 'birth')],
+    placement: null,
+    rowKey: table.primaryKey?.columns ?? null,
+    updateTriggers: table.triggers.filter((x) => x.enabled && x.events.includes('update')).map((x) => x.name),
+  };
+  entry.placement = placement(table, entry, problems);
+  // The partition decides a partition key's moment, not the row's other times.
+  if (entry.placement) entry.times = entry.times.filter((x) => x.column !== entry.placement!.column);
+  return entry;
+}
+
+/** Adds the column's value spec, or the problem that keeps it from being filled (a NOT NULL column no generator fits). */
+function addValue(c: TableContext, rules: TableRules, column: Column, values: ColumnSpec[], remedy: string): void {
+  const spec = specOf(c, rules, column);
+  if (spec && (spec.values || spec.generator || generatesType(spec.facts))) values.push(spec);
+  else if (!column.nullable || spec?.nullable === false)
+    c.problems.push(
+      `${c.label}.${column.name} (${column.type}, NOT NULL, no default) has no generator: give it values in the seed file (tables.${c.label}.values.${column.name}), ${remedy}.`,
+    );
+}
+
+export function specOf(
+  c: Pick<TableContext, 'table' | 'label' | 'profile' | 'facts'>,
+  rules: TableRules,
+  column: Column,
+): ColumnSpec | undefined {
+  const f = c.facts.get(factKey(c.table, column.name));
+  if (!f) return undefined;
+  const domainRules = parseChecks(
+    f.domainChecks.map((definition, i) => ({ name: `${f.domain}_check${i || ''}`, definition })),
+    [column.name],
+    column.name,
+  );
+  const own = rules.columns.get(column.name) ?? { patterns: [], constraints: [] };
+  const extra = domainRules.columns.get(column.name);
+  return {
+    table: c.label,
+    name: column.name,
+    facts: f,
+    nullable: column.nullable && !f.domainNotNull,
+    rules: extra
+      ? {
+          ...own,
+          ...extra,
+          ...pickDefined(own),
+          patterns: [...own.patterns, ...extra.patterns],
+          constraints: [...own.constraints, ...extra.constraints],
+        }
+      : own,
+    unique: uniqueSets(c.table).some((s) => s.length === 1 && s[0] === column.name),
+    values: c.profile?.values[column.name],
+    generator: c.profile?.generators[column.name],
+  };
+}
+
+function rulesOf(table: TableModel): TableRules {
+  return parseChecks(
+    table.checks,
+    table.columns.map((x) => x.name),
+  );
+}
+
+/**
+ * Left to the database: generated columns, and defaults (identities and serials included)
+ * unless the seed file asks, except the clock's and chance's (now(), gen_random_uuid()): the
+ * same seed must give the same rows.
+ */
+function wanted(column: Column, profile: TableProfile | undefined): boolean {
+  return (
+    column.generated === null &&
+    ((column.default === null && column.identity === null) ||
+      (column.default !== null && VOLATILE_DEFAULT.test(column.default)) ||
+      profile?.fill.includes(column.name) === true ||
+      profile?.values[column.name] !== undefined ||
+      profile?.generators[column.name] !== undefined)
+  );
 }
 
 const VOLATILE_DEFAULT =
@@ -224,19 +367,49 @@ function pickDefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function foreignKeysOf(model: SchemaModel): Map<string, ForeignKey[]> {
+function foreignKeysOf(model: SchemaModel, labelOf: (t: QualifiedName) => string): Map<string, ForeignKey[]> {
   const out = new Map<string, ForeignKey[]>();
+  const tables = new Map(model.tables.map((t) => [tableKey(t), t]));
   for (const r of model.relations) {
     if (r.kind !== 'foreign-key') continue;
-    const list = out.get(r.from.table) ?? [];
-    list.push({ name: r.name, columns: r.from.columns, table: r.to.table, refColumns: r.to.columns, nullable: r.optional });
-    out.set(r.from.table, list);
+    const from = { schema: r.from.schema, name: r.from.table };
+    const to = { schema: r.to.schema, name: r.to.table };
+    const list = out.get(tableKey(from)) ?? [];
+    const table = tables.get(tableKey(from));
+    list.push({
+      name: r.name,
+      columns: r.from.columns,
+      target: tableKey(to),
+      targetLabel: labelOf(to),
+      targetRef: to,
+      refColumns: r.to.columns,
+      nullable: r.optional,
+      unique: table !== undefined && uniqueSets(table).some((s) => s.every((c) => r.from.columns.includes(c))),
+    });
+    out.set(tableKey(from), list);
   }
   return out;
 }
 
-/** Column sets that must be unique: UNIQUE constraints and unique indexes without a predicate or expression. */
-function uniqueSets(table: TableModel): string[][] {
+/** The sequence behind each written column that has one: `pg_get_serial_sequence` finds identities and serials, a plain `nextval` default names its own. */
+function sequencesOf(table: TableModel, written: readonly string[]): { column: string; sequence: string }[] {
+  return table.columns.flatMap((c) => {
+    if (!written.includes(c.name)) return [];
+    if (c.identity !== null || /^nextval\(/.test(c.default ?? ''))
+      return [
+        {
+          column: c.name,
+          sequence:
+            /^nextval\(('(?:[^']|'')+'::regclass)\)$/.exec(c.default ?? '')?.[1] ??
+            `pg_get_serial_sequence(${quoteLiteral(qualifiedName(table))}, ${quoteLiteral(c.name)})`,
+        },
+      ];
+    return [];
+  });
+}
+
+/** Column sets that must be unique: the primary key, UNIQUE constraints, unique indexes without a predicate or expression. */
+export function uniqueSets(table: TableModel): string[][] {
   const sets = new Map<string, string[]>();
   for (const k of table.uniqueKeys) sets.set(k.columns.join(','), k.columns);
   for (const i of table.indexes) {
@@ -248,60 +421,11 @@ function uniqueSets(table: TableModel): string[][] {
   return [...sets.values()];
 }
 
-/** The single integer column the seed numbers itself: an identity, or an integer primary key. */
+/** The single integer column the seed numbers itself: an identity, or an integer primary key (serial included). */
 function idColumnOf(table: TableModel, facts: Map<string, ColumnFacts>): string | null {
   const identity = table.columns.find((c) => c.identity !== null);
   if (identity) return identity.name;
   const pk = table.primaryKey?.columns;
-  if (pk?.length === 1 && /^int[248]$/.test(facts.get(`${table.name}.${pk[0]}`)?.base ?? '')) return pk[0]!;
+  if (pk?.length === 1 && /^int[248]$/.test(facts.get(factKey(table, pk[0]!))?.base ?? '')) return pk[0]!;
   return null;
-}
-
-/**
- * Hand-written tables keep their order; a schema table goes in as soon as every table it
- * points at is in, and before the first hand-written table whose new columns point at it.
- */
-function loadOrder(
-  generators: readonly TableGenerator[],
-  schemaTables: Map<string, SchemaTable>,
-  extras: Map<string, Extras>,
-  problems: string[],
-): (TableGenerator | SchemaTable)[] {
-  const order: (TableGenerator | SchemaTable)[] = [];
-  const placed = new Set<string>();
-  const handNames = new Set(generators.map((g) => g.table));
-  const pending = new Set(schemaTables.keys());
-  const ready = (t: SchemaTable) =>
-    t.foreignKeys.every(
-      (k) => k.table === t.table || k.nullable || placed.has(k.table) || (!handNames.has(k.table) && !schemaTables.has(k.table)),
-    );
-  const placeReady = () => {
-    for (let progress = true; progress;) {
-      progress = false;
-      for (const name of [...pending].sort()) {
-        const t = schemaTables.get(name)!;
-        if (!ready(t)) continue;
-        order.push(t);
-        placed.add(name);
-        pending.delete(name);
-        progress = true;
-      }
-    }
-  };
-  placeReady();
-  for (const g of generators) {
-    for (const k of extras.get(g.table)?.foreignKeys ?? []) {
-      if (!placed.has(k.table) && (handNames.has(k.table) || schemaTables.has(k.table)) && k.table !== g.table) {
-        problems.push(
-          `${g.table}'s new column ${k.columns.join(', ')} points at ${k.table}, which the seed loads later; make it nullable or seed ${k.table} by hand earlier.`,
-        );
-      }
-    }
-    order.push(g);
-    placed.add(g.table);
-    placeReady();
-  }
-  for (const name of pending)
-    problems.push(`${name} cannot be ordered after the tables it points at (a cycle of NOT NULL foreign keys): make one of them nullable.`);
-  return order;
 }

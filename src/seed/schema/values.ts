@@ -1,14 +1,16 @@
-import type { Faker } from '@faker-js/faker';
 import type { ColumnFacts } from '../../catalog/column-facts.js';
 import { DevdbError } from '../../errors.js';
+import type { Faker } from '@faker-js/faker';
 import type { ProfileValue } from '../profile.js';
 import type { Random } from '../random.js';
 import { DAY, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
+import { NAMED, namedFor, type NamedGenerator } from './named.js';
 import { sampleRegex } from './regex.js';
 
 /** What the schema-driven layer knows about one column it fills. */
 export interface ColumnSpec {
+  /** The table as people name it (`orders`, or `sales.orders` outside the first schema). */
   table: string;
   name: string;
   facts: ColumnFacts;
@@ -16,41 +18,89 @@ export interface ColumnSpec {
   rules: ColumnRules;
   /** The column alone is UNIQUE (a composite key is checked by the table). */
   unique: boolean;
-  /** The profile's value set, when it gives one. */
+  /** The profile's value set, when it gives one (one value: a fixed value). */
   values: ProfileValue[] | undefined;
+  /** The profile's named generator (seed file "generators"), when it names one. */
+  generator: string | undefined;
 }
 
 /** A value in JS form: copyValue turns it into COPY text (null is NULL, arrays become `{...}`). */
 export type Value = string | number | boolean | null | Value[];
 
-const INT_RANGE: Record<string, [number, number]> = { int2: [-32768, 32767], int4: [-2147483648, 2147483647], int8: [-(2 ** 53), 2 ** 53] };
-const RETRIES = 25;
+/** What a column's values may draw on besides their own random stream. */
+export interface ValueContext {
+  faker: Faker;
+  /** The development password's hash, made once per run when some column asks for it. */
+  passwordHash: string;
+}
 
 /**
- * A function that draws one valid value of the column per call: from the profile's values,
- * the CHECK's list or the enum's labels when there are any, otherwise from the column's
- * name (faker, for realism) and type, shaped to the ranges, lengths and patterns of its
- * CHECKs. A drawn value that still breaks a rule is drawn again a bounded number of times,
- * then the column is reported with the constraint and the profile entry that would fix it.
+ * One column's values: `next()` draws one valid value per call, or undefined when a unique
+ * column has run out of new values (the row is then left out, as a colliding composite key is);
+ * `label` says how, for `seed --dry-run`.
  */
-export function columnValues(spec: ColumnSpec, rnd: Random, faker: Faker): () => Value {
-  const draw = drawer(spec, rnd, faker);
+export interface ColumnGenerator {
+  label: string;
+  next(): Value | undefined;
+}
+
+const RETRIES = 25;
+
+type Draw = (attempt: number) => Value;
+/** One supported base type: how its values are drawn, and what `--dry-run` calls that. */
+interface TypeGenerator {
+  label: (spec: ColumnSpec) => string;
+  make: (spec: ColumnSpec, rnd: Random, ctx: ValueContext) => Draw;
+}
+
+/**
+ * A function that draws one valid value of the column per call: from the profile's values or
+ * named generator, the CHECK's list or the enum's labels when there are any, otherwise from
+ * the column's name (faker, for realism) and type, shaped to the ranges, lengths and patterns
+ * of its CHECKs. A drawn value that still breaks a rule is drawn again a bounded number of
+ * times, then the column is reported with the constraint and the profile entry that fixes it.
+ */
+export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext): ColumnGenerator {
+  const draw = drawer(spec, rnd, ctx);
   const seen = spec.unique ? new Set<string>() : undefined;
-  return () => {
-    for (let attempt = 0; attempt < RETRIES; attempt++) {
-      let value = draw(attempt);
-      if (value === null) return null;
-      if (seen && seen.has(key(value))) {
-        // Past the first tries, a suffix keeps a unique text or number column unique.
-        if (attempt < 5 || spec.values || spec.rules.oneOf || spec.facts.labels) continue;
-        value = typeof value === 'number' ? value + seen.size : typeof value === 'string' ? uniqueSuffix(value, seen.size, spec) : value;
+  return {
+    label: describeColumn(spec),
+    next() {
+      let collided = false;
+      for (let attempt = 0; attempt < RETRIES; attempt++) {
+        let value = draw(attempt);
+        if (value === null) return null;
+        if (seen && seen.has(key(value))) {
+          collided = true;
+          // Past the first tries, a suffix keeps a unique text or number column unique.
+          if (attempt < 5 || spec.values || spec.rules.oneOf || spec.facts.labels) continue;
+          value = typeof value === 'number' ? value + seen.size : typeof value === 'string' ? uniqueSuffix(value, seen.size, spec) : value;
+        }
+        if (!satisfies(value, spec) || (seen && seen.has(key(value)))) continue;
+        seen?.add(key(value));
+        return value;
       }
-      if (!satisfies(value, spec) || (seen && seen.has(key(value)))) continue;
-      seen?.add(key(value));
-      return value;
-    }
-    throw unsatisfiable(spec);
+      // Every new value was taken (two-letter codes, a short list): fewer rows, not a failed seed.
+      if (collided) return undefined;
+      throw unsatisfiable(spec);
+    },
   };
+}
+
+/**
+ * Draws a few values with a throwaway stream before anything is written: a column whose
+ * rules no value can meet (`CHECK (n > 10 AND n < 5)`, a pattern the sampler cannot follow)
+ * is named here, with its table and constraint, instead of failing halfway through a load.
+ */
+export function probeColumn(spec: ColumnSpec, rnd: Random, ctx: ValueContext): string | null {
+  try {
+    const generator = columnGenerator({ ...spec, unique: false }, rnd, ctx);
+    for (let i = 0; i < 5; i++) generator.next();
+    return null;
+  } catch (error) {
+    if (error instanceof DevdbError) return error.message;
+    throw error;
+  }
 }
 
 export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError {
@@ -59,12 +109,26 @@ export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError
     (spec.rules.constraints.length > 0 ? spec.rules.constraints.join(', ') : spec.unique ? 'its UNIQUE constraint' : 'its type');
   return new DevdbError(
     'E_INVALID',
-    `Cannot seed ${spec.table}.${spec.name}: no generated value satisfies ${names} after ${RETRIES} tries. Give the column its values in the seed profile: "tables": { "${spec.table}": { "values": { "${spec.name}": [ ... ] } } }.`,
+    `Cannot seed ${spec.table}.${spec.name}: no generated value satisfies ${names} after ${RETRIES} tries. Give the column its values in the seed file: "tables": { "${spec.table}": { "values": { "${spec.name}": [ ... ] } } }.`,
     { details: { table: spec.table, column: spec.name, constraint: names } },
   );
 }
 
 const key = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
+
+const compiled = new Map<string, RegExp>();
+/** A CHECK's pattern, compiled once per run rather than once per value. */
+function regex(p: { source: string; flags: string }): RegExp {
+  const id = `${p.flags}/${p.source}`;
+  let re = compiled.get(id);
+  if (!re) compiled.set(id, (re = new RegExp(p.source, p.flags)));
+  return re;
+}
+
+/** Length in characters as PostgreSQL counts them (code points), without copying an ASCII string. */
+function length(s: string): number {
+  return /[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length;
+}
 
 function uniqueSuffix(value: string, n: number, spec: ColumnSpec): string {
   const max = spec.rules.maxLength ?? spec.facts.length ?? Infinity;
@@ -82,12 +146,12 @@ export function satisfies(value: Value, spec: ColumnSpec): boolean {
   if (typeof value !== 'boolean' && r.min && !above(value, r.min.value, r.min.inclusive)) return false;
   if (typeof value !== 'boolean' && r.max && !above(r.max.value, value, r.max.inclusive)) return false;
   if (typeof value === 'string') {
-    const length = [...value].length;
-    if (r.minLength !== undefined && length < r.minLength) return false;
-    if (r.maxLength !== undefined && length > r.maxLength) return false;
-    if (spec.facts.length !== null && length > spec.facts.length) return false;
+    const chars = length(value);
+    if (r.minLength !== undefined && chars < r.minLength) return false;
+    if (r.maxLength !== undefined && chars > r.maxLength) return false;
+    if (spec.facts.length !== null && chars > spec.facts.length) return false;
     if (r.lowerCase && value !== value.toLowerCase()) return false;
-    for (const p of r.patterns) if (!new RegExp(p.source, p.flags).test(value)) return false;
+    for (const p of r.patterns) if (!regex(p).test(value)) return false;
   }
   return true;
 }
@@ -97,111 +161,210 @@ function above(a: number | string, b: number | string, inclusive: boolean): bool
   return inclusive ? x >= y : x > y;
 }
 
-function drawer(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) => Value {
-  const { facts, rules } = spec;
-  const nullChance = spec.nullable ? 0.1 : 0;
-  const orNull = (fn: (attempt: number) => Value) => (attempt: number) =>
-    nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt);
-  const list = spec.values ?? rules.oneOf ?? facts.labels;
-  if (list)
-    return spec.values ? () => list[rnd.int(0, list.length - 1)] as Value : orNull(() => list[rnd.int(0, list.length - 1)] as Value);
-  if (facts.element) {
-    const element: ColumnSpec = {
-      ...spec,
-      facts: { ...facts, ...facts.element, element: null, domain: null, domainChecks: [], domainNotNull: false },
-      rules: { patterns: [], constraints: [] },
-      unique: false,
-      values: undefined,
-    };
-    const one = drawer({ ...element, nullable: false }, rnd, faker);
-    return orNull((attempt) => Array.from({ length: rnd.int(1, 3) }, () => one(attempt)));
-  }
-  return orNull(scalar(spec, rnd, faker));
+/** How a column is filled, in a few words (`enum order_status`, `email`, `int4 in [1, 5]`). */
+export function describeColumn(spec: ColumnSpec): string {
+  if (spec.values) return spec.values.length === 1 ? `fixed ${JSON.stringify(spec.values[0])}` : `one of ${spec.values.length} values`;
+  if (spec.generator) return spec.generator;
+  if (spec.rules.oneOf) return `one of ${spec.rules.oneOf.length} values (CHECK)`;
+  if (spec.facts.labels) return `enum ${spec.facts.base}`;
+  if (spec.facts.element) return `array of ${describeColumn(elementSpec(spec))}`;
+  return TYPES[spec.facts.base]?.label(spec) ?? spec.facts.base;
 }
 
-function scalar(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) => Value {
+function drawer(spec: ColumnSpec, rnd: Random, ctx: ValueContext): Draw {
   const { facts, rules } = spec;
-  const name = spec.name.toLowerCase();
-  switch (facts.base) {
-    case 'bool':
-      return () => rnd.chance(/^(is|has)_/.test(name) ? 0.3 : 0.5);
-    case 'int2':
-    case 'int4':
-    case 'int8': {
-      const [lo, hi] = numericBounds(spec, INT_RANGE[facts.base]!, 1, typicalInt(name));
-      return () => rnd.int(lo, hi);
-    }
-    case 'numeric':
-    case 'float4':
-    case 'float8':
-    case 'money': {
-      const scale = facts.scale ?? 2;
-      const cap = facts.precision !== null ? 10 ** (facts.precision - scale) - 10 ** -scale : 1e9;
-      const [lo, hi] = numericBounds(
-        spec,
-        [-cap, cap],
-        10 ** -scale,
-        /amount|price|total|cost|balance|fee/.test(name) ? [1, 500] : [0, 1000],
-      );
-      return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
-    }
-    case 'date':
-    case 'timestamp':
-    case 'timestamptz': {
-      const [from, to] = timeBounds(rules);
-      const format = facts.base === 'date' ? isoDate : facts.base === 'timestamp' ? (ms: number) => iso(ms).slice(0, -1) : iso;
-      return () => format(from + Math.floor(rnd.next() * (to - from)));
-    }
-    case 'time':
-    case 'timetz':
-      return () => `${String(rnd.int(7, 19)).padStart(2, '0')}:${rnd.pick(['00', '15', '30', '45'])}:00`;
-    case 'interval':
-      return () => `${rnd.int(1, 90)} days`;
-    case 'uuid':
-      return () => uuid(rnd);
-    case 'inet':
-    case 'cidr':
-      return () => faker.internet.ipv4();
-    case 'json':
-    case 'jsonb':
-      return () => JSON.stringify(jsonObject(rnd, faker));
-    case 'bytea':
-      return () => `\\x${rnd.hex(16)}`;
-    case 'text':
-    case 'varchar':
-    case 'bpchar':
-    case 'citext':
-    case 'name':
-      return text(spec, rnd, faker);
-    default:
-      return () => {
-        throw new DevdbError(
-          'E_INVALID',
-          `Cannot seed ${spec.table}.${spec.name}: devdb does not generate values of type ${facts.base}. Give the column its values in the seed profile ("tables": { "${spec.table}": { "values": { "${spec.name}": [ ... ] } } }), or a default.`,
-          { details: { table: spec.table, column: spec.name, type: facts.base } },
-        );
-      };
+  const nullChance = spec.nullable ? 0.1 : 0;
+  const orNull =
+    (fn: Draw): Draw =>
+    (attempt) =>
+      nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt);
+  if (spec.values) {
+    const list = spec.values;
+    return () => list[rnd.int(0, list.length - 1)] as Value;
   }
+  if (spec.generator) return orNull(text(spec, rnd, ctx, NAMED[spec.generator]!));
+  const list = rules.oneOf ?? facts.labels;
+  if (list) return orNull(() => list[rnd.int(0, list.length - 1)] as Value);
+  if (facts.element) {
+    const one = drawer({ ...elementSpec(spec), nullable: false }, rnd, ctx);
+    return orNull((attempt) => Array.from({ length: rnd.int(1, 3) }, () => one(attempt)));
+  }
+  const type = TYPES[facts.base];
+  if (!type) {
+    return () => {
+      throw new DevdbError(
+        'E_INVALID',
+        `Cannot seed ${spec.table}.${spec.name}: devdb does not generate values of type ${facts.base}. Give the column its values in the seed file ("tables": { "${spec.table}": { "values": { "${spec.name}": [ ... ] } } }), or a default.`,
+        { details: { table: spec.table, column: spec.name, type: facts.base } },
+      );
+    };
+  }
+  return orNull(type.make(spec, rnd, ctx));
+}
+
+function elementSpec(spec: ColumnSpec): ColumnSpec {
+  const { facts } = spec;
+  return {
+    ...spec,
+    facts: { ...facts, ...facts.element!, element: null, domain: null, domainChecks: [], domainNotNull: false },
+    rules: { patterns: [], constraints: [] },
+    unique: false,
+    values: undefined,
+    generator: undefined,
+  };
 }
 
 /** True when this layer can make values of the column's type without a profile's help. */
 export function generatesType(facts: ColumnFacts): boolean {
-  if (facts.labels) return true;
-  const base = facts.element ? facts.element.base : facts.base;
-  if (facts.element?.labels) return true;
-  return /^(bool|int[248]|numeric|float[48]|money|date|timestamp|timestamptz|time|timetz|interval|uuid|inet|cidr|json|jsonb|bytea|text|varchar|bpchar|citext|name)$/.test(
-    base,
-  );
+  if (facts.labels || facts.element?.labels) return true;
+  return (facts.element ? facts.element.base : facts.base) in TYPES;
+}
+
+const INT_RANGE: Record<string, [number, number]> = { int2: [-32768, 32767], int4: [-2147483648, 2147483647], int8: [-(2 ** 53), 2 ** 53] };
+
+const integers: TypeGenerator = {
+  label: (spec) => {
+    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(spec.name.toLowerCase()));
+    return `${spec.facts.base} in [${lo}, ${hi}]`;
+  },
+  make: (spec, rnd) => {
+    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(spec.name.toLowerCase()));
+    return () => rnd.int(lo, hi);
+  },
+};
+
+const decimals: TypeGenerator = {
+  label: (spec) => `${spec.facts.base} in [${decimalBounds(spec).join(', ')}]`,
+  make: (spec, rnd) => {
+    const scale = spec.facts.scale ?? 2;
+    const [lo, hi] = decimalBounds(spec);
+    return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
+  },
+};
+
+const moments: TypeGenerator = {
+  label: (spec) => `${spec.facts.base} (${timeRole(spec.name) ?? 'the seeded year'})`,
+  make: (spec, rnd) => {
+    const format = timeFormat(spec.facts.base);
+    if (timeRole(spec.name) === 'date of birth') return () => format(REF - rnd.int(18 * 365, 80 * 365) * DAY);
+    const [from, to] = timeBounds(spec.rules);
+    return () => format(from + Math.floor(rnd.next() * (to - from)));
+  },
+};
+
+const texts: TypeGenerator = {
+  label: (spec) =>
+    namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), textLength(spec).fixed ?? textLength(spec).max)?.name ?? 'words',
+  make: (spec, rnd, ctx) => text(spec, rnd, ctx),
+};
+
+/** A range of the element's values: `[lo,hi)`, lower end first, sometimes empty of an upper bound. */
+function range(element: 'int' | 'numeric' | 'date' | 'timestamp' | 'timestamptz'): TypeGenerator {
+  return {
+    label: (spec) => `${spec.facts.base} (ordered bounds)`,
+    make: (_spec, rnd) => () => {
+      if (element === 'int' || element === 'numeric') {
+        const lo = rnd.int(0, 900);
+        const hi = lo + rnd.int(1, 100);
+        return element === 'int' ? `[${lo},${hi})` : `[${lo}.${rnd.int(0, 99)},${hi}.${rnd.int(0, 99)})`;
+      }
+      const from = REF - rnd.int(2, 365) * DAY;
+      const to = from + rnd.int(1, 30) * DAY;
+      const format = timeFormat(element);
+      return `[${JSON.stringify(format(from))},${JSON.stringify(format(to))})`;
+    },
+  };
+}
+
+const fixed = (label: string, make: TypeGenerator['make']): TypeGenerator => ({ label: () => label, make });
+
+/** Every base type the schema layer generates, and how: the one list (generatesType reads it too). */
+const TYPES: Record<string, TypeGenerator> = {
+  bool: fixed('boolean', (spec, rnd) => () => rnd.chance(/^(is|has)_/.test(spec.name.toLowerCase()) ? 0.3 : 0.5)),
+  int2: integers,
+  int4: integers,
+  int8: integers,
+  numeric: decimals,
+  float4: decimals,
+  float8: decimals,
+  money: decimals,
+  date: moments,
+  timestamp: moments,
+  timestamptz: moments,
+  time: fixed('time of day', (_spec, rnd) => () => `${String(rnd.int(7, 19)).padStart(2, '0')}:${rnd.pick(['00', '15', '30', '45'])}:00`),
+  timetz: fixed(
+    'time of day',
+    (_spec, rnd) => () => `${String(rnd.int(7, 19)).padStart(2, '0')}:${rnd.pick(['00', '15', '30', '45'])}:00+00`,
+  ),
+  interval: fixed('interval in days', (_spec, rnd) => () => `${rnd.int(1, 90)} days`),
+  uuid: fixed('uuid v4', (_spec, rnd) => () => uuid(rnd)),
+  inet: fixed('IPv4 address', (_spec, rnd) => () => `${rnd.int(1, 223)}.${rnd.int(0, 255)}.${rnd.int(0, 255)}.${rnd.int(1, 254)}`),
+  cidr: fixed('IPv4 network', (_spec, rnd) => () => `10.${rnd.int(0, 255)}.${rnd.int(0, 255)}.0/24`),
+  macaddr: fixed('MAC address', (_spec, rnd) => () => Array.from({ length: 6 }, () => rnd.hex(1)).join(':')),
+  json: fixed('JSON object', (_spec, rnd, ctx) => jsonObjects(rnd, ctx)),
+  jsonb: fixed('JSON object', (_spec, rnd, ctx) => jsonObjects(rnd, ctx)),
+  bytea: fixed('16 random bytes', (_spec, rnd) => () => `\\x${rnd.hex(16)}`),
+  text: texts,
+  varchar: texts,
+  bpchar: texts,
+  citext: texts,
+  name: texts,
+  int4range: range('int'),
+  int8range: range('int'),
+  numrange: range('numeric'),
+  daterange: range('date'),
+  tsrange: range('timestamp'),
+  tstzrange: range('timestamptz'),
+};
+
+/**
+ * What a time column means to its row: its birth (`created_at`), a moment after it
+ * (`updated_at`, `shipped_at`), one that may lie ahead (`expires_at`, `due_date`), or a
+ * date of birth. The row generator orders them (src/seed/schema/generate.ts).
+ */
+export type TimeRole = 'birth' | 'later' | 'ahead' | 'date of birth';
+
+export function timeRole(column: string): TimeRole | null {
+  const name = column.toLowerCase();
+  if (/birth|(^|_)dob$/.test(name)) return 'date of birth';
+  if (
+    /^(created|inserted|registered|signed_up|joined|opened)(_at|_on|_date|_time)?$|^(creation|created)_(date|time)$|^createdat$/.test(name)
+  )
+    return 'birth';
+  if (/expir|(^|_)due(_|$)|deadline|scheduled|valid_(until|to)|(^|_)ends?_(at|on)$|renew/.test(name)) return 'ahead';
+  if (/(_at|_on|_date|_time)$|^(updated|modified|changed|last_)/.test(name)) return 'later';
+  return null;
+}
+
+export function timeFormat(base: string): (ms: number) => string {
+  return base === 'date' ? isoDate : base === 'timestamp' ? (ms: number) => iso(ms).slice(0, -1) : iso;
 }
 
 function typicalInt(name: string): [number, number] {
   if (/year/.test(name)) return [2015, 2026];
   if (/age/.test(name)) return [18, 80];
+  if (/cents|price|amount|total|cost/.test(name)) return [100, 50_000];
   if (/priority|rank|level|rating|score|stars/.test(name)) return [1, 5];
   if (/position|order|sort|seq|index/.test(name)) return [0, 100];
-  if (/count|quantity|qty|number|size|total/.test(name)) return [0, 250];
+  if (/count|quantity|qty|number|size/.test(name)) return [0, 250];
   if (/percent|pct/.test(name)) return [0, 100];
   return [1, 1000];
+}
+
+function decimalBounds(spec: ColumnSpec): [number, number] {
+  const { facts } = spec;
+  const scale = facts.scale ?? 2;
+  const cap = facts.precision !== null ? 10 ** (facts.precision - scale) - 10 ** -scale : 1e9;
+  const name = spec.name.toLowerCase();
+  const typical: [number, number] = /amount|price|total|cost|balance|fee|salary|revenue/.test(name)
+    ? [1, 500]
+    : /^(lat|latitude)$/.test(name)
+      ? [-90, 90]
+      : /^(lng|lon|long|longitude)$/.test(name)
+        ? [-180, 180]
+        : [0, 1000];
+  const [lo, hi] = numericBounds(spec, [-cap, cap], 10 ** -scale, typical);
+  return [Number(lo.toFixed(scale)), Number(hi.toFixed(scale))];
 }
 
 function numericBounds(spec: ColumnSpec, [typeLo, typeHi]: [number, number], step: number, typical: [number, number]): [number, number] {
@@ -232,73 +395,37 @@ function uuid(rnd: Random): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-function jsonObject(rnd: Random, faker: Faker): Record<string, unknown> {
-  return rnd.chance(0.3)
-    ? {}
-    : { source: rnd.pick(['web', 'api', 'import', 'mobile']), note: faker.company.catchPhrase(), version: rnd.int(1, 5) };
+function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
+  const note = NAMED.title!.make(rnd, ctx, undefined);
+  return () =>
+    rnd.chance(0.3) ? '{}' : JSON.stringify({ source: rnd.pick(['web', 'api', 'import', 'mobile']), note: note(), version: rnd.int(1, 5) });
 }
 
-/** Text by the column's name (faker), then bent to its length and pattern rules. */
-function text(spec: ColumnSpec, rnd: Random, faker: Faker): (attempt: number) => Value {
+function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number | undefined; min: number } {
   const { rules, facts } = spec;
-  const name = spec.name.toLowerCase();
-  const fixed = facts.base === 'bpchar' ? (facts.length ?? 1) : undefined;
-  const maxLength = Math.min(rules.maxLength ?? Infinity, facts.length ?? Infinity);
-  const minLength = Math.max(rules.minLength ?? 0, fixed ?? 0, 1);
-  const base = byName(name, fixed ?? (Number.isFinite(maxLength) ? maxLength : undefined), rnd, faker);
+  const fixedLength = facts.base === 'bpchar' ? (facts.length ?? 1) : undefined;
+  const max = Math.min(rules.maxLength ?? Infinity, facts.length ?? Infinity);
+  return { fixed: fixedLength, max: Number.isFinite(max) ? max : undefined, min: Math.max(rules.minLength ?? 0, fixedLength ?? 0, 1) };
+}
+
+/** Text by the column's name (faker) or the profile's named generator, then bent to its length and pattern rules. */
+function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGenerator): Draw {
+  const { rules } = spec;
+  const { fixed: fixedLength, max, min } = textLength(spec);
+  const maxLength = max ?? Infinity;
+  const chosen = named ?? namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), fixedLength ?? max) ?? NAMED.words!;
+  const base = chosen.make(rnd, ctx, fixedLength ?? max);
   return (attempt) => {
     let value = attempt < 3 || rules.patterns.length === 0 ? base() : undefined;
-    if (value !== undefined && rules.patterns.some((p) => !new RegExp(p.source, p.flags).test(value!))) value = undefined;
+    if (value !== undefined && rules.patterns.some((p) => !regex(p).test(value!))) value = undefined;
     if (value === undefined) {
       const pattern = rules.patterns[0];
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
     }
     if (rules.lowerCase) value = value.toLowerCase();
-    if ([...value].length > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
-    while ([...value].length < minLength) value += fixed ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${faker.word.noun()}`;
-    if ([...value].length > maxLength) value = [...value].slice(0, maxLength).join('');
+    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
+    while (length(value) < min) value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${ctx.faker.word.noun()}`;
+    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('');
     return value;
   };
-}
-
-function byName(name: string, length: number | undefined, rnd: Random, faker: Faker): () => string {
-  const words = (min: number, max: number) => () => faker.word.words({ count: { min, max } });
-  if (/email/.test(name))
-    return () =>
-      `${faker.person
-        .firstName()
-        .toLowerCase()
-        .replace(/[^a-z]/g, '')}.${faker.person
-        .lastName()
-        .toLowerCase()
-        .replace(/[^a-z]/g, '')}@${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
-  if (/^(first_?name|given_name)$/.test(name)) return () => faker.person.firstName();
-  if (/^(last_?name|surname|family_name)$/.test(name)) return () => faker.person.lastName();
-  if (/^(name|full_name|display_name|contact_name|author_name|customer_name)$/.test(name)) return () => faker.person.fullName();
-  if (/company|organi[sz]ation|vendor|supplier/.test(name)) return () => faker.company.name();
-  if (/(^|_)(url|website|homepage|link)$/.test(name)) return () => faker.internet.url();
-  if (/phone|mobile|fax/.test(name)) return () => faker.phone.number({ style: 'international' });
-  if (/country/.test(name))
-    return length !== undefined && length <= 3
-      ? () => faker.location.countryCode(length === 3 ? 'alpha-3' : 'alpha-2')
-      : () => faker.location.country();
-  if (/currency/.test(name)) return () => faker.finance.currencyCode();
-  if (/city/.test(name)) return () => faker.location.city();
-  if (/street|address/.test(name)) return () => faker.location.streetAddress();
-  if (/zip|postal|postcode/.test(name)) return () => faker.location.zipCode();
-  if (/state|region|province/.test(name) && length === 2) return () => faker.location.state({ abbreviated: true });
-  if (/region/.test(name)) return () => rnd.pick(['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south']);
-  if (/color|colour/.test(name)) return () => faker.color.rgb();
-  if (/slug|handle|username|login/.test(name))
-    return () => faker.helpers.slugify(faker.word.words({ count: { min: 1, max: 3 } })).toLowerCase();
-  if (/(^|_)(ip|ip_address)$/.test(name)) return () => faker.internet.ipv4();
-  if (/code|sku|ref|reference/.test(name)) return () => `${faker.string.alpha({ length: 3, casing: 'upper' })}-${rnd.int(1000, 9999)}`;
-  if (/title|subject|headline|summary/.test(name)) return () => faker.company.catchPhrase();
-  if (/description|body|content|notes?|comment|message|bio|text/.test(name))
-    return () => `${faker.hacker.phrase()} ${faker.company.catchPhrase()}.`;
-  if (/status|state|kind|type|category|plan|role|tier/.test(name)) return () => faker.word.adjective();
-  if (/(^|_)(tag|label|keyword)s?$/.test(name)) return () => faker.word.noun();
-  if (/name$/.test(name)) return () => faker.commerce.productName();
-  if (length !== undefined && length <= 4) return () => faker.string.alpha({ length, casing: 'upper' });
-  return words(2, 4);
 }

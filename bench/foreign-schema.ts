@@ -1,0 +1,159 @@
+/**
+ * The foreign-schema case of `npm run bench:seed`: someone else's 22-table schema in two schemas
+ * (test/seed/fixtures/shop.sql: cycles, partitions, composite keys, domains, enums, ranges) on the
+ * PostgreSQL server, seeded by devdb at medium scale and, in the same run on a fresh copy of the
+ * same schema, by drizzle-seed (its Drizzle schema generated from the database by `drizzle-kit
+ * pull`, as a user of it would). Rows/s is rows loaded over wall time, each run's own count; every
+ * table's row count is reported, so an empty table shows. @snaplet/seed is not run: see
+ * docs/decisions.md (Seeding someone else's schema).
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Db } from '../src/db/db.js';
+import { openPostgres } from '../src/db/postgres-adapter.js';
+import { seed } from '../src/seed/index.js';
+import { qualifiedName } from '../src/util/sql-text.js';
+import { withDatabase } from '../test/support/global-setup.js';
+
+const SHOP = fs.readFileSync(path.join(import.meta.dirname, '../test/seed/fixtures/shop.sql'), 'utf8');
+const SCHEMAS = ['public', 'sales'];
+/** The same schema with its domains, its range and its inet spelled as base types: what drizzle-kit pulls and drizzle-seed takes. */
+const PLAIN = SHOP.replace(/^CREATE DOMAIN .*\n/gm, '')
+  .replaceAll(' email_address ', ' text ')
+  .replaceAll(' money_amount ', ' numeric(12, 2) ')
+  .replace('valid_during tstzrange', 'valid_during text')
+  .replace('ip inet', 'ip text');
+/** drizzle-seed's rows per table: devdb's medium count for a table without a parent. */
+const DRIZZLE_COUNT = 4000;
+
+interface Outcome {
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  emptyTables: string[];
+  tables: Record<string, number>;
+}
+
+async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const tables = await db.query<{ s: string; t: string }>(
+    `SELECT n.nspname::text AS s, c.relname::text AS t FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ANY($1::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1, 2`,
+    [SCHEMAS],
+  );
+  const out: Record<string, number> = {};
+  for (const { s, t } of tables) {
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName({ schema: s, name: t })}`);
+    out[`${s}.${t}`] = row!.n;
+  }
+  return out;
+}
+
+function outcome(tables: Record<string, number>, ms: number): Outcome {
+  const rows = Object.values(tables).reduce((a, b) => a + b, 0);
+  return {
+    rows,
+    seconds: Number((ms / 1000).toFixed(2)),
+    rowsPerSecond: Math.round(rows / (ms / 1000)),
+    emptyTables: Object.entries(tables)
+      .filter(([, n]) => n === 0)
+      .map(([t]) => t),
+    tables,
+  };
+}
+
+export async function foreignSchemaCase(admin: Db, url: string): Promise<Record<string, unknown>> {
+  const made: string[] = [];
+  const fresh = async (sql: string): Promise<{ db: Db; url: string }> => {
+    const name = `devdb_bench_shop_${randomBytes(4).toString('hex')}`;
+    await admin.exec(`CREATE DATABASE ${name}`);
+    made.push(name);
+    const dbUrl = withDatabase(url, name);
+    const db = await openPostgres(dbUrl);
+    await db.exec(sql);
+    return { db, url: dbUrl };
+  };
+  const devdbSeed = async (sql: string): Promise<Outcome> => {
+    const target = await fresh(sql);
+    try {
+      const result = await seed(target.db, { scale: 'medium', schemas: SCHEMAS });
+      return outcome(await tableCounts(target.db), result.elapsedMs);
+    } finally {
+      await target.db.close();
+    }
+  };
+  try {
+    const report: Record<string, unknown> = { schema: `test/seed/fixtures/shop.sql: 22 tables in ${SCHEMAS.join(', ')}` };
+    for (const [variant, sql] of [
+      ['as written', SHOP],
+      ['domains, the range and inet written as base types', PLAIN],
+    ] as const) {
+      const devdb = await devdbSeed(sql);
+      const drizzle = await drizzleSeed(fresh, sql);
+      const peer = typeof drizzle.rowsPerSecond === 'number' && !drizzle.failed ? drizzle.rowsPerSecond : null;
+      report[variant] = {
+        devdb,
+        'drizzle-seed': drizzle,
+        '@snaplet/seed': { ran: false, why: "not installed: see docs/decisions.md (Seeding someone else's schema)" },
+        devdbOverFastestPeer: peer ? Number((devdb.rowsPerSecond / peer).toFixed(2)) : null,
+      };
+    }
+    return report;
+  } finally {
+    for (const name of made) await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+/** drizzle-seed as its users run it: a schema pulled from the database by drizzle-kit, then seed(db, schema, { count }). */
+async function drizzleSeed(fresh: (sql: string) => Promise<{ db: Db; url: string }>, sql: string): Promise<Record<string, unknown>> {
+  const target = await fresh(sql);
+  // Inside the repository, so the generated schema.ts resolves drizzle-orm from its node_modules.
+  const cache = path.join(import.meta.dirname, '../node_modules/.cache');
+  fs.mkdirSync(cache, { recursive: true });
+  const out = fs.mkdtempSync(path.join(cache, 'devdb-bench-drizzle-'));
+  try {
+    // A config file: drizzle-kit pull reads one schema from its flags, several from schemaFilter.
+    const config = { dialect: 'postgresql', out, dbCredentials: { url: target.url }, schemaFilter: SCHEMAS };
+    fs.writeFileSync(path.join(out, 'drizzle.config.mjs'), `export default ${JSON.stringify(config)};`);
+    execFileSync(
+      process.execPath,
+      [path.join(import.meta.dirname, '../node_modules/drizzle-kit/bin.cjs'), 'pull', '--config=drizzle.config.mjs'],
+      {
+        stdio: 'pipe',
+        cwd: out,
+      },
+    );
+    const pulled = fs.readFileSync(path.join(out, 'schema.ts'), 'utf8');
+    const unknown = pulled.match(/unknown\("[^"]*"\)/g) ?? [];
+    if (unknown.length > 0)
+      return {
+        ran: false,
+        why: `drizzle-kit pull types ${unknown.length} columns as unknown (domains and ranges: ${[...new Set(unknown)].join(', ')}), and the pulled schema does not load`,
+      };
+    const schema = (await import(pathToFileURL(path.join(out, 'schema.ts')).href)) as Record<string, unknown>;
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const postgres = (await import('postgres')).default;
+    const { seed: drizzleSeedFn } = await import('drizzle-seed');
+    const client = postgres(target.url, { max: 1, onnotice: () => {} });
+    try {
+      const started = performance.now();
+      try {
+        await drizzleSeedFn(drizzle(client), schema, { count: DRIZZLE_COUNT, seed: 42 });
+      } catch (error) {
+        return {
+          ran: true,
+          failed: (error as Error).message.split('\n')[0],
+          ...outcome(await tableCounts(target.db), performance.now() - started),
+        };
+      }
+      return { ran: true, count: DRIZZLE_COUNT, ...outcome(await tableCounts(target.db), performance.now() - started) };
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await target.db.close();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}

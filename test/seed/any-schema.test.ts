@@ -1,0 +1,256 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Queryable } from '../../src/db/db.js';
+import { planSeed, seed, type SeedResult } from '../../src/seed/index.js';
+import { verifyPassword } from '../../src/seed/password.js';
+import { engines, useDatabase } from '../support/engines.js';
+import { digests, expectSameBytesOnEveryEngine, rowCount } from './checks.js';
+
+// The reset between tests rebuilds public only: the fixture's other schema goes first.
+const SHOP = `DROP SCHEMA IF EXISTS sales CASCADE;\n${fs.readFileSync(path.join(import.meta.dirname, 'fixtures/shop.sql'), 'utf8')}`;
+const SCHEMAS = ['public', 'sales'];
+const TABLES = [
+  'addresses',
+  'audit_trail',
+  'categories',
+  'countries',
+  'coupons',
+  'customer_profiles',
+  'customers',
+  'product_tags',
+  'products',
+  'reviews',
+  'sales.events',
+  'sales.invoice_notes',
+  'sales.invoices',
+  'sales.order_items',
+  'sales.orders',
+  'sales.payments',
+  'sales.refunds',
+  'staff',
+  'stock',
+  'teams',
+  'warehouses',
+  'wishlists',
+];
+
+/** What the shop's rows must mean beyond what its constraints check; each query returns offenders. */
+const SHOP_VIOLATIONS: Record<string, string> = {
+  orderBeforeCustomer: 'SELECT o.id FROM sales.orders o JOIN customers c ON c.id = o.customer_id WHERE o.created_at < c.created_at',
+  refundBeforePayment: 'SELECT r.id FROM sales.refunds r JOIN sales.payments p ON p.id = r.payment_id WHERE r.created_at < p.created_at',
+  updatedBeforeCreated: 'SELECT id FROM customers WHERE updated_at < created_at',
+  futureCreation:
+    "SELECT id FROM customers WHERE created_at > '2026-11-01' UNION ALL SELECT id FROM sales.orders WHERE created_at > '2026-11-01'",
+  twoProfiles: 'SELECT customer_id FROM customer_profiles GROUP BY 1 HAVING count(*) > 1',
+  twoPayments: 'SELECT order_id FROM sales.payments GROUP BY 1 HAVING count(*) > 1',
+  teamWithoutLead: 'SELECT id FROM teams WHERE lead_id IS NULL OR NOT EXISTS (SELECT 1 FROM staff s WHERE s.id = lead_id)',
+  realEmails: "SELECT id FROM customers WHERE email !~ '@example\\.(com|org|net)$'",
+  clockedStaff: "SELECT id FROM staff WHERE updated_at > '2026-11-01'",
+  unsortedRange: 'SELECT code FROM coupons WHERE isempty(valid_during) OR lower(valid_during) IS NULL',
+};
+
+async function withSeedFile(content: object, fn: (file: string) => Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-seedfile-'));
+  try {
+    const file = path.join(dir, 'devdb.seed.json');
+    fs.writeFileSync(file, JSON.stringify(content));
+    await fn(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every foreign key of both schemas, as declared and validated. */
+async function foreignKeys(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ d: string }>(
+    `SELECT conrelid::regclass::text || ' ' || conname || ' ' || convalidated::text || ' ' || pg_get_constraintdef(oid) AS d
+       FROM pg_constraint WHERE contype = 'f' AND connamespace IN ('public'::regnamespace, 'sales'::regnamespace) ORDER BY 1`,
+  );
+  return rows.map((r) => r.d);
+}
+
+const rows = (result: SeedResult) => Object.fromEntries(result.tables.map((t) => [t.table, t.rows]));
+
+for (const engine of engines) {
+  describe(`seeding someone else's schema on ${engine}`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it('fills all 22 tables of both schemas in key order, with every key, CHECK, cycle and partition kept', async () => {
+      await t.db.exec(SHOP);
+      const keysBefore = await foreignKeys(t.db);
+      const result = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS });
+      expect(result.mode).toBe('schema');
+      expect(result.users).toBeNull();
+      expect(result.tables.map((x) => x.table).sort()).toEqual(TABLES);
+      for (const table of result.tables) expect(table.rows, table.table).toBeGreaterThan(0);
+      const order = result.tables.map((x) => x.table);
+      for (const [parent, child] of <[string, string][]>[
+        ['customers', 'sales.orders'],
+        ['sales.orders', 'sales.order_items'],
+        ['sales.payments', 'sales.refunds'],
+        ['sales.invoices', 'sales.invoice_notes'],
+        ['categories', 'products'],
+      ])
+        expect(order.indexOf(child), `${child} after ${parent}`).toBeGreaterThan(order.indexOf(parent));
+      // The foreign keys were off for the load and came back validated: every reference resolves.
+      expect(await foreignKeys(t.db)).toEqual(keysBefore);
+      expect(keysBefore.length).toBeGreaterThan(25);
+      for (const [name, sql] of Object.entries(SHOP_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
+      // The cycle: staff.team_id (nullable) was set after teams loaded, for most staff.
+      expect(await rowCount(t.db, 'SELECT 1 FROM staff WHERE team_id IS NOT NULL')).toBeGreaterThan(
+        result.tables.find((x) => x.table === 'staff')!.rows / 2,
+      );
+      // Both partitions took rows; a self-reference points at an earlier row.
+      expect(await rowCount(t.db, 'SELECT DISTINCT tableoid FROM sales.events')).toBe(2);
+      expect(await rowCount(t.db, 'SELECT 1 FROM categories WHERE parent_id >= id')).toBe(0);
+      // Generated columns are PostgreSQL's; serial and identity sequences move past the seeded ids.
+      expect(await rowCount(t.db, 'SELECT 1 FROM products WHERE search_name IS DISTINCT FROM lower(name)')).toBe(0);
+      await t.db.exec(
+        "INSERT INTO categories (name, slug) VALUES ('New', 'new-one'); INSERT INTO sales.refunds (payment_id, amount) SELECT id, 1 FROM sales.payments LIMIT 1",
+      );
+      const [staff] = await t.db.query<{ password_hash: string }>('SELECT password_hash FROM staff LIMIT 1');
+      expect(await verifyPassword('devdb-dev-password', staff!.password_hash)).toBe(true);
+    });
+
+    it('gives the same bytes for the same seed, and other bytes for another seed', async () => {
+      await t.db.exec(SHOP);
+      await seed(t.db, { scale: 'tiny', seed: 3, schemas: SCHEMAS });
+      const first = await digests(t.db, SCHEMAS);
+      await seed(t.db, { scale: 'tiny', seed: 3, schemas: SCHEMAS, truncate: true });
+      expect(await digests(t.db, SCHEMAS)).toEqual(first);
+      await seed(t.db, { scale: 'tiny', seed: 4, schemas: SCHEMAS, truncate: true });
+      expect((await digests(t.db, SCHEMAS))['public.customers']).not.toBe(first['public.customers']);
+    });
+
+    it('follows a seed file: counts per table and per parent, fixed values, named generators, tables left empty', async () => {
+      await t.db.exec(SHOP);
+      await withSeedFile(
+        {
+          tables: {
+            countries: { rows: 5, values: { name: ['France', 'Japan', 'Chile', 'Kenya', 'Canada'] } },
+            customers: { rows: 7 },
+            'sales.orders': { rowsPerParent: [2, 2], values: { status: ['paid'] } },
+            staff: { generators: { last_name: 'company' } },
+            audit_trail: { empty: true },
+            wishlists: { empty: true },
+          },
+        },
+        async (file) => {
+          const result = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS, profile: file });
+          expect(rows(result).countries).toBe(5);
+          expect(rows(result).customers).toBe(7);
+          expect(rows(result)['sales.orders']).toBe(14);
+          expect(result.emptied.map((e) => e.table).sort()).toEqual(['audit_trail', 'wishlists']);
+        },
+      );
+      expect(await rowCount(t.db, "SELECT 1 FROM sales.orders WHERE status <> 'paid'")).toBe(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM audit_trail UNION ALL SELECT 1 FROM wishlists')).toBe(0);
+      expect(await rowCount(t.db, "SELECT 1 FROM countries WHERE name NOT IN ('France', 'Japan', 'Chile', 'Kenya', 'Canada')")).toBe(0);
+      expect(await rowCount(t.db, "SELECT 1 FROM staff WHERE last_name ~ ' (Inc|LLC|Group|and|-)'")).toBeGreaterThan(0);
+    });
+
+    it('refuses a seed file that names what the schema does not have, before anything is written', async () => {
+      await t.db.exec(SHOP);
+      await withSeedFile({ tables: { customer: { rows: 3 }, customers: { values: { nickname: ['x'] } } } }, async (file) => {
+        const error = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS, profile: file }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'E_INVALID' });
+        expect((error as Error).message).toMatch(
+          /^The seed cannot fill this schema: the seed file's tables\.customer names no table of the schema/,
+        );
+        expect((error as { details: { problems: string[] } }).details.problems).toContain(
+          "the seed file's tables.customers names column nickname, which customers does not have.",
+        );
+      });
+      expect(await rowCount(t.db, 'SELECT 1 FROM customers')).toBe(0);
+    });
+
+    it('names an impossible CHECK and an unknown type with their table and column, and writes nothing', async () => {
+      await t.db.exec(SHOP);
+      await t.db.exec("ALTER TABLE sales.orders ADD COLUMN channel text NOT NULL CHECK (channel ~ '^[a-z]{3}$' AND length(channel) > 5)");
+      const impossible = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS }).catch((e: unknown) => e);
+      expect((impossible as Error).message).toMatch(
+        /^The seed cannot fill this schema: Cannot seed sales\.orders\.channel: no generated value satisfies orders_channel_check .*Nothing was written\.$/,
+      );
+      await t.db.exec('ALTER TABLE sales.orders DROP COLUMN channel; ALTER TABLE warehouses ADD COLUMN spot point NOT NULL');
+      const unknown = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS }).catch((e: unknown) => e);
+      expect((unknown as Error).message).toMatch(
+        /^The seed cannot fill this schema: warehouses\.spot \(point, NOT NULL, no default\) has no generator/,
+      );
+      expect(await digests(t.db, SCHEMAS)).toEqual(Object.fromEntries(TABLES.map((x) => [x.includes('.') ? x : `public.${x}`, 'empty'])));
+    });
+
+    it('prints the plan with --dry-run: tables, counts, parents and generators, and writes nothing', async () => {
+      await t.db.exec(SHOP);
+      const plan = await planSeed(t.db, { scale: 'small', schemas: SCHEMAS });
+      expect(plan.mode).toBe('schema');
+      expect(plan.tables).toHaveLength(22);
+      const customers = plan.tables.find((x) => x.table === 'customers')!;
+      expect(customers.rows).toBe(100);
+      expect(customers.columns).toEqual(
+        expect.arrayContaining([
+          { column: 'id', generator: 'numbered 1..n' },
+          { column: 'email', generator: 'email' },
+          { column: 'full_name', generator: 'fullName' },
+          { column: 'referred_by', generator: 'key → customers' },
+        ]),
+      );
+      const staff = plan.tables.find((x) => x.table === 'staff')!;
+      expect(staff.columns).toContainEqual({ column: 'team_id', generator: 'key → teams (set after the load: a cycle)' });
+      expect(plan.tables.find((x) => x.table === 'sales.orders')!.parent).toBe('customers');
+      expect(await rowCount(t.db, 'SELECT 1 FROM customers')).toBe(0);
+    });
+  });
+}
+
+describe("seeding someone else's schema across engines", () => {
+  it('writes byte-identical tables on PGlite and PostgreSQL for one seed', async () => {
+    const digest = await expectSameBytesOnEveryEngine(
+      async (db) => {
+        await db.exec(SHOP);
+        await seed(db, { scale: 'tiny', seed: 9, schemas: SCHEMAS });
+      },
+      { migrated: false, schemas: SCHEMAS },
+    );
+    expect(Object.keys(digest)).toHaveLength(22);
+  });
+});
+
+/** Names read from the catalog that SQL must quote: a dot, a quote, reserved words, mixed case, a space. */
+const AWKWARD = `
+  DROP SCHEMA IF EXISTS "My App" CASCADE;
+  CREATE SCHEMA "My App";
+  CREATE TABLE "My App"."a.b" (id serial PRIMARY KEY, "Select" text NOT NULL, "end" int NOT NULL CHECK ("end" BETWEEN 1 AND 9));
+  CREATE TABLE "My App"."Order" (
+    "Id" bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    "a.b id" int NOT NULL REFERENCES "My App"."a.b" (id),
+    "user" text NOT NULL,
+    "say ""hi""" text,
+    "CreatedAt" timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX ON "My App"."Order" ("a.b id");
+  CREATE TABLE a (id int PRIMARY KEY);
+`;
+
+for (const engine of engines) {
+  describe(`seeding tables whose names need quoting (${engine})`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it('fills "a.b" (one name, not a schema and a table), "Order" and reserved or quoted columns, with sequences moved', async () => {
+      await t.db.exec(AWKWARD);
+      const result = await seed(t.db, { scale: 'tiny', schemas: ['My App'] });
+      expect(result.tables.map((x) => [x.table, x.rows > 0])).toEqual([
+        ['a.b', true],
+        ['Order', true],
+      ]);
+      expect(await rowCount(t.db, 'SELECT 1 FROM a')).toBe(0);
+      expect(await rowCount(t.db, 'SELECT 1 FROM "My App"."Order" o JOIN "My App"."a.b" x ON x.id = o."a.b id"')).toBe(
+        result.tables[1]!.rows,
+      );
+      await t.db.exec(`INSERT INTO "My App"."a.b" ("Select", "end") VALUES ('x', 1)`);
+      const again = await seed(t.db, { scale: 'tiny', schemas: ['My App'], truncate: true });
+      expect(again.totalRows).toBe(result.totalRows);
+    });
+  });
+}
