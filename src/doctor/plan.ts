@@ -1,9 +1,11 @@
 import { ENTITIES } from '../search/entities.js';
 
 /**
- * What the plan (phase-c-schema-plan.md) asks of the schema, as data: the domains of C.3, the
+ * What the product's schema plan asks of the schema, as data: the domains of C.3, the
  * relationships of C.6, the search and partial indexes of C.2/C.4, the secrets of C.2 Security.
- * This is the plan, not a copy of the schema; the rules compare it with the live catalog.
+ * The plan itself is `../shared/spec/phase-c-schema-plan.md`, the team's shared folder checked out
+ * beside this repository (not inside it). This is the plan, not a copy of the schema; the rules
+ * compare it with the live catalog.
  */
 export const PLAN_DOMAINS = [
   'users',

@@ -16,7 +16,7 @@ export interface Violation {
 export interface Rule {
   id: string;
   title: string;
-  /** Where the plan asks for it (shared/spec/phase-c-schema-plan.md). */
+  /** The section of the product's schema plan that asks for it (`../shared/spec/phase-c-schema-plan.md`, beside the repository). */
   plan: string;
   /**
    * `any`: a rule every schema is fairly held to (keys, indexes, cascades, secrets). `product`:
