@@ -9,4 +9,13 @@
 export { CONFIG_FILE, CONFIG_KEYS, PACKAGE_JSON_KEY, readProjectConfig, type ProjectConfig } from './config-file.js';
 export { ENV_FILE, isDevdbVariable, readEnvFile, withEnvFile } from './env-file.js';
 export { PROJECT_MIGRATIONS_DIR, notBlank, resolveMigrationsDir, writableMigrationsDir, type MigrationsDir } from './migrations-dir.js';
-export { configuredDataDir, loadProjectSettings, migrationsDirOf, portOf, seedProfileOf, type ProjectSettings } from './settings.js';
+export {
+  apiKeyPepperOf,
+  configuredDataDir,
+  loadProjectSettings,
+  migrationsDirOf,
+  portOf,
+  seedPasswordOf,
+  seedProfileOf,
+  type ProjectSettings,
+} from './settings.js';
