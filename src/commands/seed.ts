@@ -3,7 +3,7 @@ import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { confirmUnless, yesFlag } from '../cli/ask.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
-import { seedProfileOf } from '../config/index.js';
+import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import { DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, loadProfile, scaleRowCounts, type SeedResult } from '../seed/index.js';
 
@@ -70,11 +70,12 @@ export default class Seed extends DevdbCommand<SeedResult> {
     // A bad profile is a usage error before any database is opened (or an embedded one created).
     const profile = seedProfileOf(this.settings(), flags.profile);
     loadProfile(profile);
+    const secrets = { password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) };
     const { seed } = await import('../seed/seed.js');
     // A terminal gets a live bar per table and the summary table at the end; a pipe gets each
     // table once, as a line when it is loaded, then the total.
     const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
-    const progress = createProgress({ tty, write: (t) => process.stderr.write(t), line: (t) => this.log(t) });
+    const progress = createProgress({ tty, line: (t) => this.log(t) });
     try {
       const result = await this.withDatabase(flags, (db) =>
         seed(db, {
@@ -84,6 +85,7 @@ export default class Seed extends DevdbCommand<SeedResult> {
           tiers: flags.tier,
           truncate: flags.truncate,
           profile,
+          ...secrets,
           onProgress: (e) => {
             if (e.kind === 'rows') progress.update(e.table, e.rows, e.estimate);
             else if (e.kind === 'table') {

@@ -46,6 +46,10 @@ export interface SeedOptions {
    * them in the same transaction; 'keep' loads with them in place (for comparison in benches).
    */
   indexes?: 'defer' | 'keep' | undefined;
+  /** Every seeded user's password (default: DEFAULT_SEED_PASSWORD, documented in the README). */
+  password?: string | undefined;
+  /** The API key pepper, so seeded key hashes are made as devdb keys makes them (default: none, plain SHA-256). */
+  pepper?: string | undefined;
   onProgress?: ((event: SeedEvent) => void) | undefined;
 }
 
@@ -109,7 +113,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
   // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
   let step = performance.now();
-  const hashing = hashPassword(process.env.DEVDB_SEED_PASSWORD || DEFAULT_SEED_PASSWORD, seedValue).then((hash) => {
+  const hashing = hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, seedValue).then((hash) => {
     emit({ kind: 'step', step: 'password', ms: performance.now() - step });
     return hash;
   });
@@ -118,6 +122,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     plan,
     people: await makePeople(plan),
     passwordHash: '',
+    pepper: options.pepper,
     taskCreatedAt: new Float64Array(plan.taskCount),
     workerIds: { cpu: [], gpu: [] },
     previewDone: [],

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
+import { apiKeyPepperOf } from '../../config/index.js';
 import {
   DEFAULT_GRACE_MS,
   describeExpiry,
@@ -37,13 +38,14 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     const graceMs = flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace');
     const expiresInMs = flags['expires-in'] === undefined ? undefined : parseLifetime(flags['expires-in']);
     refuseMissingKey(args.key);
+    const pepper = apiKeyPepperOf(this.settings());
     const rotated = await this.withDatabase(flags, async (db) => {
       const key = await keyOrPick(db, args.key, {
         verb: 'rotate',
         states: KEY_STATES.filter(isLive),
         offer: (k) => k.replacedByKeyId === null,
       });
-      return rotateKey(db, { key, graceMs, expiresInMs });
+      return rotateKey(db, { key, graceMs, expiresInMs, pepper });
     });
     const now = new Date();
     this.logToStderr(`Rotated key ${rotated.previous.id} to ${describeKey(rotated.key)}, ${describeExpiry(rotated.key, now)}.`);
