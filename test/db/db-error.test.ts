@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/describe-error.js';
-import { DbError } from '../../src/db/db-error.js';
-import { sqlState } from '../../src/errors.js';
+import { DbError, sqlState } from '../../src/db/db-error.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const failure = (p: Promise<unknown>) =>
