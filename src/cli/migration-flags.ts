@@ -1,5 +1,4 @@
 import { Flags } from '@oclif/core';
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../migrate/index.js';
 
 export const migrationsDirFlag = {
   'migrations-dir': Flags.string({
@@ -8,12 +7,7 @@ export const migrationsDirFlag = {
   }),
 };
 
-export const lockFlags = {
-  'lock-timeout': Flags.integer({
-    description: 'seconds to wait for another session that is migrating the same database',
-    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
-    min: 0,
-  }),
+export const driftFlag = {
   'allow-drift': Flags.boolean({
     description: 'go on although an applied migration was edited or its file is gone',
     default: false,

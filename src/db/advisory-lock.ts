@@ -82,16 +82,23 @@ function timeoutError(holder: LockHolder | undefined, options: AdvisoryLockOptio
       `Another session has been ${options.purpose} ${waited}: wait for it to finish, or raise --lock-timeout.`,
     );
   }
+  return new DevdbError('E_LOCK_TIMEOUT', `Another session has been ${options.purpose} ${waited}: ${sessionAdvice(holder)}`, {
+    details: { holder },
+  });
+}
+
+/**
+ * The session that holds a lock, and the three ways out: "server process 123 (application psql, ...).
+ * Wait for it, raise --lock-timeout, or ... pg_terminate_backend(123);". `holds` names what it holds.
+ */
+export function sessionAdvice(holder: LockHolder, holds?: string): string {
   const who = [
     holder.application ? `application ${holder.application}` : undefined,
     holder.user ? `user ${holder.user}` : undefined,
     holder.client ? `from ${holder.client}` : undefined,
     holder.state ? `state "${holder.state}"${holder.since ? ` since ${holder.since}` : ''}` : undefined,
+    holds ? `holding ${holds}` : undefined,
     holder.query ? `last query: ${holder.query.replace(/\s+/g, ' ').trim()}` : undefined,
   ].filter(Boolean);
-  return new DevdbError(
-    'E_LOCK_TIMEOUT',
-    `Another session has been ${options.purpose} ${waited}: server process ${holder.pid} (${who.join(', ')}). Wait for it, raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${holder.pid});`,
-    { details: { holder } },
-  );
+  return `server process ${holder.pid} (${who.join(', ')}). Wait for it, raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${holder.pid});`;
 }

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
+import { driftFlag, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
 import { migrateDown, type RevertResult } from '../../migrate/index.js';
 
 export default class MigrateDown extends DevdbCommand<RevertResult> {
@@ -9,7 +9,7 @@ export default class MigrateDown extends DevdbCommand<RevertResult> {
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
-    ...lockFlags,
+    ...driftFlag,
     steps: Flags.integer({ description: 'how many of the latest applied migrations to revert', default: 1, min: 1 }),
   };
 
