@@ -37,18 +37,23 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
     }),
     'all-schemas': Flags.boolean({ description: "read every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
     views: Flags.boolean({ description: 'draw views and materialized views (--no-views leaves them out)', default: true, allowNo: true }),
-    out: Flags.string({ char: 'o', description: 'write to this file instead of standard output (format from its extension)' }),
+    out: Flags.string({
+      char: 'o',
+      description: 'write to this file instead of standard output (format from its extension); - is standard output',
+    }),
     ...yesFlag('replace an existing --out file'),
   };
 
   async run(): Promise<ErdCommandResult> {
     const { flags } = await this.parse(Erd);
-    const format = chooseFormat(flags.format, flags.out);
-    const replace = flags.out !== undefined && outputTarget(flags.out) === 'file';
+    // `-` is standard output, as for most tools that write files.
+    const out = flags.out === '-' ? undefined : flags.out;
+    const format = chooseFormat(flags.format, out);
+    const replace = out !== undefined && outputTarget(out) === 'file';
     if (replace) {
-      const confirmation = { given: flags.yes, flag: '--yes', what: `Replacing ${flags.out}` };
+      const confirmation = { given: flags.yes, flag: '--yes', what: `Replacing ${out}` };
       refuseUnconfirmable(confirmation);
-      await confirmUnless(`${flags.out} exists. Replace it?`, confirmation);
+      await confirmUnless(`${out} exists. Replace it?`, confirmation);
     }
     const result = await this.withDatabase(
       flags,
@@ -65,10 +70,10 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
       { create: false },
     );
     const { content, ...summary } = result;
-    if (flags.out) {
-      writeOutput(flags.out, content, { replace });
-      this.log(`Wrote ${format} to ${flags.out}: ${summary.tables.length} tables, ${summary.relations} relationships.`);
-      return { ...summary, out: flags.out };
+    if (out) {
+      writeOutput(out, content, { replace });
+      this.log(`Wrote ${format} to ${out}: ${summary.tables.length} tables, ${summary.relations} relationships.`);
+      return { ...summary, out };
     }
     if (!this.jsonEnabled()) process.stdout.write(content);
     return { ...summary, out: null, content };
