@@ -171,6 +171,8 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    // this.exit(code) from a command is an exit, not a failure: it ends with that code and says nothing.
+    if ((error as { code?: unknown }).code === 'EEXIT') throw error;
     // Once interrupted, whatever the unwinding threw (a rollback, a wrapped error) is the interruption.
     const report = describeError(this.interrupts?.signal ? this.interrupts.error() : error);
     this.report(report);

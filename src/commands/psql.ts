@@ -14,7 +14,10 @@ export default class Psql extends DevdbCommand<{ exitCode: number }> {
 
   async run(): Promise<{ exitCode: number }> {
     const { flags, argv } = await this.parse(Psql);
-    const exitCode = await runPsql(this.target(flags), argv as string[], this.settings().env);
+    // What follows -- goes to psql as typed: oclif's parse moves the dash-words of a non-strict argv ahead of the others.
+    const separator = this.argv.indexOf('--');
+    const psqlArgs = separator === -1 ? (argv as string[]) : this.argv.slice(separator + 1);
+    const exitCode = await runPsql(this.target(flags), psqlArgs, this.settings().env);
     if (exitCode !== 0) this.exit(exitCode);
     return { exitCode };
   }

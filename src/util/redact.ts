@@ -30,9 +30,14 @@ const TOKEN = /devdb_([0-9A-Za-z]{8})[0-9A-Za-z]{12,}/g;
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
 /** The names under which secrets are written: password, sslpassword, PGPASSWORD, passwd, DEVDB_API_KEY_PEPPER, client_secret. */
 const SECRET_KEY = String.raw`[A-Za-z_]*(?:password|passwd|pepper|secret)`;
-/** A single- or double-quoted value with backslash escapes (libpq, shells, dotenv), or an unquoted one up to whitespace or `&`. */
-const VALUE = String.raw`'(?:[^'\\]|\\[\s\S])*'|"(?:[^"\\]|\\[\s\S])*"|[^\s&]+`;
-const ASSIGNMENT = new RegExp(String.raw`\b(${SECRET_KEY}\s*=\s*)(?:${VALUE})`, 'gi');
+/**
+ * A value as libpq, shells and dotenv write it: a run of single-quoted parts (libpq lets a backslash
+ * escape a quote in them, a shell does not), double-quoted parts, backslash-escaped characters and
+ * unquoted characters (a quote that is never closed among them), up to whitespace or `&` (the next
+ * URL parameter). `'it'\''s'` (a shell's quote in quotes) is one value. In doubt it takes more.
+ */
+const VALUE = String.raw`(?:'(?:[^'\\]|\\[\s\S])*'|'[^']*'|"(?:[^"\\]|\\[\s\S])*"|\\[\s\S]|[^\s&])+`;
+const ASSIGNMENT = new RegExp(String.raw`\b(${SECRET_KEY}\s*=\s*)${VALUE}`, 'gi');
 const JSON_MEMBER = new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi');
 /** CREATE ROLE … PASSWORD 'x', as a server may quote a session's last statement. */
 const SQL_PASSWORD = /\b(PASSWORD\s+)'(?:[^']|'')*'/gi;
