@@ -1,4 +1,5 @@
 import { adviceFor, sqlState } from '../db/db-error.js';
+import { lostConnectionFault } from '../db/driver-faults.js';
 import { DevdbError, ExitCode, type ErrorCode } from '../errors.js';
 import { escapeTerminalControls } from '../util/control-chars.js';
 import { redactSecrets } from '../util/redact.js';
@@ -27,6 +28,9 @@ export function describeError(error: unknown): ErrorReport {
 }
 
 function describe(error: unknown): ErrorReport {
+  // A socket error that reached here untranslated is still a lost connection (the only sockets are databases').
+  const lost = lostConnectionFault(error);
+  if (lost) return describe(lost);
   if (error instanceof DevdbError) {
     return { code: error.code, message: error.message, exitCode: error.exitCode, ...(error.details ? { details: error.details } : {}) };
   }

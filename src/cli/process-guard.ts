@@ -1,4 +1,4 @@
-import { isDroppedTypeQueryRejection, lostConnectionFault } from '../db/driver-faults.js';
+import { isDroppedTypeQueryRejection } from '../db/driver-faults.js';
 import { registerSecret, registerUrlSecrets } from '../util/redact.js';
 import { describeError } from './describe-error.js';
 import { installOutputRedaction } from './redact-output.js';
@@ -34,7 +34,7 @@ export function guardProcess(argv: readonly string[] = process.argv.slice(2), en
 }
 
 function crash(error: unknown, argv: readonly string[], env: NodeJS.ProcessEnv): never {
-  const report = describeError(lostConnectionFault(error) ?? error);
+  const report = describeError(error);
   if (argv.includes('--json'))
     process.stdout.write(`${JSON.stringify({ error: { code: report.code, message: report.message } }, null, 2)}\n`);
   else process.stderr.write(`Error: ${report.message}\n`);

@@ -1,7 +1,10 @@
 import { DevdbError } from '../errors.js';
 
+/** What postgres.js (and Node's sockets under it) call a connection that broke while in use. */
+const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+
 /**
- * Two faults of postgres.js that escape every promise devdb holds, told apart from any other
+ * Faults of postgres.js that escape every promise devdb holds, told apart from any other
  * unhandled error so that the process can end in the line they deserve (src/cli/process-guard.ts):
  *
  * - It runs a query for the server's array types on each new connection and drops its promise
@@ -11,6 +14,7 @@ import { DevdbError } from '../errors.js';
  * - It batches small writes for the next turn of the event loop; when the server goes away in
  *   between (it crashed or was killed mid-seed), the batch is written to a socket it has already
  *   dropped, and a TypeError is thrown from a timer. That is a lost connection.
+ * - A socket error it no longer listens for (ECONNRESET after the connection was given up) is one too.
  */
 export function isDroppedTypeQueryRejection(reason: unknown): boolean {
   if (!(reason instanceof Error) || reason.name !== 'PostgresError') return false;
@@ -18,8 +22,10 @@ export function isDroppedTypeQueryRejection(reason: unknown): boolean {
   return typeof query === 'string' && /from pg_catalog\.pg_type a\b/.test(query) && /\btyparray\b/.test(query);
 }
 
-/** The lost-connection error for a write postgres.js made after its socket was gone; undefined for any other error. */
+/** The lost-connection error for a broken connection or a write made after it; undefined for any other error. */
 export function lostConnectionFault(error: unknown): DevdbError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && CONNECTION_LOST.has(code)) return connectionLost(code, error);
   if (!(error instanceof TypeError) || !/reading 'write'/.test(error.message)) return undefined;
   if (!/\bnextWrite\b/.test(error.stack ?? '') || !/postgres[\\/]src[\\/]connection\.js/.test(error.stack ?? '')) return undefined;
   return connectionLost('CONNECTION_CLOSED', error);

@@ -4,7 +4,7 @@ import { fromWire, type DbError } from './db-error.js';
 import type { CopySource, Db, Queryable, Row, StatementResult } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
-import { connectionLost } from './driver-faults.js';
+import { lostConnectionFault } from './driver-faults.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import type { PgEnv } from './target.js';
@@ -152,18 +152,12 @@ class PostgresDb extends QueryableDb implements Db {
   }
 }
 
-/** What postgres.js (and Node under it) call a connection that broke while in use. */
-const CONNECTION_LOST = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
-
 /**
  * postgres.js's server error as devdb's DbError; a connection that broke mid-command (the server
  * stopped or crashed) as one line saying so; anything else passes unchanged.
  */
 export function toDbError(error: unknown): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (!(error instanceof postgres.PostgresError)) {
-    return typeof code === 'string' && CONNECTION_LOST.has(code) ? connectionLost(code, error) : error;
-  }
+  if (!(error instanceof postgres.PostgresError)) return lostConnectionFault(error) ?? error;
   return fromWire(
     error.code,
     error.message,

@@ -1,0 +1,200 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateToken } from '../../src/keys/token.js';
+import { serve, type RunningServer } from '../../src/server/index.js';
+import { outputOf, parseJson, runCli, type CliResult } from '../support/cli.js';
+import { engines, scratch, type Scratch } from '../support/engines.js';
+import { runInProcess } from '../support/run-command.js';
+
+/**
+ * Issue 25: every error a database can raise at any point of any command ends as one line with the
+ * SQLSTATE and what to do, never an uncaught stack; and every wait is bounded.
+ */
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+/** The commands that open a database, each as a user would run it. */
+const COMMANDS: string[][] = [
+  ['keys', 'verify', generateToken().token],
+  ['search', 'login'],
+  ['keys', 'list'],
+  ['sql', 'SELECT 1'],
+  ['migrate', 'status'],
+  ['erd'],
+  ['doctor'],
+  ['migrate'],
+  ['keys', 'create', '--user', '1', '--name', 'busy'],
+  ['seed', '--truncate', '--scale', 'tiny'],
+];
+
+function expectOneLine(result: CliResult, pattern: RegExp, context: string): void {
+  expect(result.code, `${context}\n${result.stderr}`).toBe(1);
+  expect(result.stderr, context).toMatch(pattern);
+  expect(result.stderr.trimEnd().split('\n'), `${context}: one line`).toHaveLength(1);
+  expect(result.stderr, `${context}: no stack`).not.toMatch(/^\s+at /m);
+}
+
+describe.skipIf(!engines.includes('served'))('a served database held by another client (served engine)', () => {
+  let dataDir: string;
+  let server: RunningServer;
+  let holder: postgres.ReservedSql;
+  let client: postgres.Sql;
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-busy-'));
+    fs.cpSync(inject('pgliteTemplates').migrated, dataDir, { recursive: true });
+    // A short session wait, so that each command gives up in a second.
+    server = await serve({ dataDir, port: 0, host: '127.0.0.1', sessionWaitMs: 1000 });
+    client = postgres(server.info.url, { max: 1, onnotice: () => {} });
+    holder = await client.reserve();
+    await holder`BEGIN`;
+    await holder`SELECT 1`;
+  });
+  afterAll(async () => {
+    if (holder) {
+      await holder`ROLLBACK`.catch(() => {});
+      holder.release();
+    }
+    await client?.end({ timeout: 1 });
+    await server?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const BUSY =
+    /^Error: Another client holds the served database \(SQLSTATE 55P03\): try again when it has finished, or use the native engine/;
+
+  it.each(COMMANDS)('%s … ends in one line that says so, exit 1', async (...args) => {
+    const result = await runCli([...args, '--data-dir', dataDir]);
+    expectOneLine(result, BUSY, args.join(' '));
+  });
+
+  it('also when DATABASE_URL is the served URL (the first query fails: postgres.js drops a copy of its error, #1192)', async () => {
+    const result = await runCli(['keys', 'list'], { env: { DATABASE_URL: server.info.url } });
+    expectOneLine(result, BUSY, 'DATABASE_URL');
+    const json = await runCli(['keys', 'list', '--json'], { env: { DATABASE_URL: server.info.url } });
+    expect(parseJson(json)).toMatchObject({ error: { code: 'E_LOCK_TIMEOUT', details: { sqlState: '55P03' } } });
+  });
+});
+
+describe.skipIf(!engines.includes('postgres'))('a lock another session holds on a server (postgres engine)', () => {
+  let s: Scratch;
+  let client: postgres.Sql;
+  let holder: postgres.ReservedSql;
+  let holderPid: number;
+
+  beforeAll(async () => {
+    s = await scratch('postgres');
+    client = postgres(s.url!, { max: 1, onnotice: () => {} });
+    holder = await client.reserve();
+    await holder`BEGIN`;
+    await holder`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`;
+    const [row] = await holder<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+    holderPid = row!.pid;
+  });
+  afterAll(async () => {
+    if (holder) {
+      await holder`ROLLBACK`.catch(() => {});
+      holder.release();
+    }
+    await client?.end({ timeout: 1 });
+    await s?.dispose();
+  });
+
+  it('every wait is bounded by --lock-timeout, one default for all (lock_timeout on the session)', async () => {
+    const setting = async (args: string[]) =>
+      (await runInProcess<{ rows: { lock_timeout: string }[] }>(['sql', '--json', 'SHOW lock_timeout', ...args, ...s.args])).result?.rows[0]
+        ?.lock_timeout;
+    expect(await setting([])).toBe('1min');
+    expect(await setting(['--lock-timeout', '7'])).toBe('7s');
+  });
+
+  // On a real server, migrate and seed waited forever behind another session's lock on a table they touch.
+  it.each([
+    ['seed', '--truncate', '--scale', 'tiny'],
+    ['sql', 'SELECT count(*) FROM users'],
+    ['keys', 'create', '--user', '1', '--name', 'waits'],
+  ])('%s … gives up after --lock-timeout, naming the session that holds the lock and how to end it', async (...args) => {
+    const result = await runInProcess([...args, '--lock-timeout', '1', ...s.args]);
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^Error: Waited for over 1 s for a lock another session holds: server process ${holderPid} \\(.*holding AccessExclusiveLock on users.*\\)\\. Wait for it, raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend\\(${holderPid}\\);\\n$`,
+      ),
+    );
+  });
+
+  it('--json carries the holder', async () => {
+    const result = await runInProcess(['keys', 'list', '--json', '--lock-timeout', '1', ...s.args]);
+    expect(parseJson(result)).toMatchObject({
+      error: { code: 'E_LOCK_TIMEOUT', details: { sqlState: '55P03', holder: { pid: holderPid, holds: 'AccessExclusiveLock on users' } } },
+    });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a seed and calls `kill` once it has loaded its first table, mid-transaction. */
+async function seedUntilKilled(args: string[], kill: () => Promise<void>): Promise<CliResult> {
+  const child = spawn(process.execPath, [bin, 'seed', '--truncate', '--scale', 'medium', ...args], {
+    env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const result = outputOf(child);
+  let killed = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (!killed && /^users\s+[\d,]+ rows/m.test(chunk.toString())) {
+      killed = true;
+      void kill();
+    }
+  });
+  const outcome = await result;
+  expect(killed, `the seed got to its first table\n${outcome.stderr}`).toBe(true);
+  return outcome;
+}
+
+describe('the server going away in the middle of a seed', () => {
+  // A seed whose server died crashed with "Cannot read properties of undefined (reading 'write')".
+  it.skipIf(!engines.includes('served'))('served: the server is killed (kill -9): one line, exit 1', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-dies-'));
+    try {
+      fs.cpSync(inject('pgliteTemplates').migrated, dataDir, { recursive: true });
+      const started = await runCli(['start', '--port', String(await freePort()), '--data-dir', dataDir, '--json']);
+      expect(started.code, started.stderr).toBe(0);
+      const { pid } = parseJson<{ pid: number }>(started);
+      const result = await seedUntilKilled(['--data-dir', dataDir], async () => {
+        process.kill(pid, 'SIGKILL');
+      });
+      expectOneLine(result, /^Error: The connection to the database was lost \(\w+\): check that the server is still running/, 'kill -9');
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!engines.includes('postgres'))('postgres: its backend is terminated: one line with the SQLSTATE, exit 1', async () => {
+    const s = await scratch('postgres');
+    const admin = postgres(s.url!, { max: 1, onnotice: () => {} });
+    try {
+      const result = await seedUntilKilled(s.args, async () => {
+        await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'devdb' AND datname = current_database()`;
+      });
+      expectOneLine(result, /^Error: .*(SQLSTATE 57P01|connection to the database was lost)/, 'pg_terminate_backend');
+    } finally {
+      await admin.end({ timeout: 1 });
+      await s.dispose();
+    }
+  });
+});
