@@ -6,7 +6,8 @@ import { describeError } from '../../src/cli/describe-error.js';
 import { DevdbError } from '../../src/errors.js';
 import { exposureWarning, listenAddress, serve } from '../../src/server/index.js';
 import { parseJson, runCli } from '../support/cli.js';
-import { engines, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+import { addUser } from '../keys/fixtures.js';
+import { engines, openScratch, postgresUrl, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
 
 /** Issues 20 and 25: what the CLI is given (names, flag values, files, --host) cannot fool it or flood the terminal. */
@@ -103,6 +104,28 @@ describe('files given as input', () => {
     const result = await runInProcess(['keys', 'verify', 'devdb_x', ...nowhere], { env: { DEVDB_API_KEY_PEPPER: '' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^Error: DEVDB_API_KEY_PEPPER is set but blank/);
+  });
+
+  // The pepper is read by src/config and passed to keys create and verify (keys/token.ts read process.env itself).
+  it.skipIf(!engines.includes('pglite'))('the pepper of DEVDB_API_KEY_PEPPER is the one keys create and keys verify use', async () => {
+    const s = await scratch('pglite');
+    try {
+      const db = await openScratch(s);
+      try {
+        await addUser(db, 'pepper@example.com');
+      } finally {
+        await db.close();
+      }
+      const pepper = { DEVDB_API_KEY_PEPPER: 'kitchen-secret' };
+      const created = await runInProcess(['keys', 'create', '--user', 'pepper@example.com', '--name', 'ci', ...s.args], { env: pepper });
+      expect(created.code, created.stderr).toBe(0);
+      const token = created.stdout.trim();
+      expect((await runInProcess(['keys', 'verify', token, ...s.args], { env: pepper })).code).toBe(0);
+      const without = await runInProcess(['keys', 'verify', token, ...s.args]);
+      expect([without.code, without.stderr]).toEqual([1, expect.stringMatching(/^Error: invalid: unknown/)]);
+    } finally {
+      await s.dispose();
+    }
   });
 
   // Settings are read once and passed down: .env's libpq variables reach the driver without going through process.env.
