@@ -124,7 +124,8 @@ export class InterruptGuard {
     try {
       return await use();
     } finally {
-      this.open--;
+      // Closed: nothing of it is left to cancel.
+      if (--this.open === 0) this.guarded.clear();
     }
   }
 
@@ -137,10 +138,6 @@ export class InterruptGuard {
       await this.checkpoint();
       const call = () => db.run(text);
       return this.settle(text, true, inProcess ? this.defaultSignals(call) : call());
-    };
-    const close = async (): Promise<void> => {
-      this.guarded.delete(db);
-      await db.close();
     };
     const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       await this.checkpoint();
@@ -160,7 +157,7 @@ export class InterruptGuard {
         if (committing) this.committing--;
       }
     };
-    const overrides: Partial<Db> = { ...guarded, transaction, run, close };
+    const overrides: Partial<Db> = { ...guarded, transaction, run };
     return new Proxy(db, {
       get(target, property) {
         if (Object.hasOwn(overrides, property)) return overrides[property as keyof Db];

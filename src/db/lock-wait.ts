@@ -1,5 +1,5 @@
 import { DevdbError } from '../errors.js';
-import { sessionAdvice, type LockHolder } from './advisory-lock.js';
+import { SESSION_COLUMNS, sessionAdvice, sessionOf, type LockHolder, type SessionRow } from './advisory-lock.js';
 import { sqlState, type DbError } from './db-error.js';
 import type { Db, Queryable, Row } from './db.js';
 
@@ -53,18 +53,8 @@ export async function lockWaitError(error: DbError, waitedMs: number, open: () =
 }
 
 async function findBlocker(db: Queryable): Promise<Blocker | undefined> {
-  const rows = await db.query<{
-    pid: number;
-    state: string | null;
-    application: string | null;
-    user: string | null;
-    client: string | null;
-    since: Date | null;
-    query: string | null;
-    locks: { mode: string; relation: string }[];
-  }>(
-    `SELECT a.pid, a.state, nullif(a.application_name, '') AS application, a.usename::text AS user, host(a.client_addr) AS client,
-            a.state_change AS since, left(a.query, 80) AS query,
+  const rows = await db.query<SessionRow & { locks: { mode: string; relation: string }[] }>(
+    `SELECT ${SESSION_COLUMNS},
             json_agg(json_build_object('mode', l.mode, 'relation', l.relation::regclass::text)) AS locks
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid()
@@ -78,10 +68,9 @@ async function findBlocker(db: Queryable): Promise<Blocker | undefined> {
   if (!strongest) return undefined;
   const top = MODES[strength(strongest)];
   const relations = [...new Set(strongest.locks.filter((l) => l.mode === top).map((l) => l.relation))];
-  const { locks: _locks, since, ...session } = strongest;
+  const { locks: _locks, ...session } = strongest;
   return {
-    ...session,
-    since: since ? new Date(since).toISOString() : null,
+    ...sessionOf(session),
     holds: `${top} on ${relations.slice(0, 3).join(', ')}${relations.length > 3 ? ', ...' : ''}`,
   };
 }

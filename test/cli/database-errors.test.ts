@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateToken } from '../../src/keys/token.js';
 import { serve, type RunningServer } from '../../src/server/index.js';
 import { outputOf, parseJson, runCli, type CliResult } from '../support/cli.js';
+import { freePort } from '../support/postgres-server.js';
 import { engines, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
 
@@ -32,6 +32,23 @@ const COMMANDS: string[][] = [
   ['seed', '--truncate', '--scale', 'tiny'],
 ];
 
+/** A connection of its own, inside a transaction that ran `statement`, until `end`. */
+async function holdTransaction(url: string, statement: string): Promise<{ pid: number; end(): Promise<void> }> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const reserved = await client.reserve();
+  await reserved`BEGIN`;
+  await reserved.unsafe(statement);
+  const [row] = await reserved<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
+  return {
+    pid: row!.pid,
+    async end() {
+      await reserved`ROLLBACK`.catch(() => {});
+      reserved.release();
+      await client.end({ timeout: 1 });
+    },
+  };
+}
+
 function expectOneLine(result: CliResult, pattern: RegExp, context: string): void {
   expect(result.code, `${context}\n${result.stderr}`).toBe(1);
   expect(result.stderr, context).toMatch(pattern);
@@ -42,25 +59,17 @@ function expectOneLine(result: CliResult, pattern: RegExp, context: string): voi
 describe.skipIf(!engines.includes('served'))('a served database held by another client (served engine)', () => {
   let dataDir: string;
   let server: RunningServer;
-  let holder: postgres.ReservedSql;
-  let client: postgres.Sql;
+  let holder: Awaited<ReturnType<typeof holdTransaction>> | undefined;
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-busy-'));
     fs.cpSync(inject('pgliteTemplates').migrated, dataDir, { recursive: true });
     // A short session wait, so that each command gives up in a second.
     server = await serve({ dataDir, port: 0, host: '127.0.0.1', sessionWaitMs: 1000 });
-    client = postgres(server.info.url, { max: 1, onnotice: () => {} });
-    holder = await client.reserve();
-    await holder`BEGIN`;
-    await holder`SELECT 1`;
+    holder = await holdTransaction(server.info.url, 'SELECT 1');
   });
   afterAll(async () => {
-    if (holder) {
-      await holder`ROLLBACK`.catch(() => {});
-      holder.release();
-    }
-    await client?.end({ timeout: 1 });
+    await holder?.end();
     await server?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
@@ -83,25 +92,16 @@ describe.skipIf(!engines.includes('served'))('a served database held by another 
 
 describe.skipIf(!engines.includes('postgres'))('a lock another session holds on a server (postgres engine)', () => {
   let s: Scratch;
-  let client: postgres.Sql;
-  let holder: postgres.ReservedSql;
+  let holder: Awaited<ReturnType<typeof holdTransaction>> | undefined;
   let holderPid: number;
 
   beforeAll(async () => {
     s = await scratch('postgres');
-    client = postgres(s.url!, { max: 1, onnotice: () => {} });
-    holder = await client.reserve();
-    await holder`BEGIN`;
-    await holder`LOCK TABLE users IN ACCESS EXCLUSIVE MODE`;
-    const [row] = await holder<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
-    holderPid = row!.pid;
+    holder = await holdTransaction(s.url!, 'LOCK TABLE users IN ACCESS EXCLUSIVE MODE');
+    holderPid = holder.pid;
   });
   afterAll(async () => {
-    if (holder) {
-      await holder`ROLLBACK`.catch(() => {});
-      holder.release();
-    }
-    await client?.end({ timeout: 1 });
+    await holder?.end();
     await s?.dispose();
   });
 
@@ -135,17 +135,6 @@ describe.skipIf(!engines.includes('postgres'))('a lock another session holds on 
     });
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs a seed and calls `kill` once it has loaded its first table, mid-transaction. */
 async function seedUntilKilled(args: string[], kill: () => Promise<void>): Promise<CliResult> {

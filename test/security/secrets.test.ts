@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { generateToken, randomPartOf } from '../../src/keys/token.js';
 import { escapeControlChars } from '../../src/util/control-chars.js';
 import { forgetRegisteredSecrets, redactSecrets, registerSecret, registerUrlSecrets } from '../../src/util/redact.js';
+import { freePort } from '../support/postgres-server.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { engines, postgresUrl } from '../support/engines.js';
 
@@ -139,17 +139,6 @@ interface Login {
 }
 
 const postgres = engines.includes('postgres');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!postgres)('no output path of the CLI shows a password or token (postgres engine)', () => {
   const logins: Login[] = [];
