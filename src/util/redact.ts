@@ -28,8 +28,13 @@ import { escapeControlChars } from './control-chars.js';
 const TOKEN = /devdb_([0-9A-Za-z]{8})[0-9A-Za-z]{12,}/g;
 /** scheme://userinfo@ where userinfo runs to the last `@` before whitespace; only userinfo with a `:` has a password. */
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)(\S*)@/gi;
-/** The names under which secrets are written: password, sslpassword, PGPASSWORD, passwd, DEVDB_API_KEY_PEPPER, client_secret. */
-const SECRET_KEY = String.raw`[A-Za-z_]*(?:password|passwd|pepper|secret)`;
+/**
+ * The word that ends the names under which secrets are written: password (sslpassword, PGPASSWORD),
+ * passwd, pepper (DEVDB_API_KEY_PEPPER), secret (client_secret). Matched alone: what comes before it
+ * stays as it is, and a pattern that starts with the word is fast on long output.
+ */
+const SECRET_KEY = String.raw`(?:password|passwd|pepper|secret)`;
+const SECRET_WORD = new RegExp(SECRET_KEY, 'i');
 /**
  * A value as libpq, shells and dotenv write it: a run of single-quoted parts (libpq lets a backslash
  * escape a quote in them, a shell does not), double-quoted parts, backslash-escaped characters and
@@ -37,8 +42,8 @@ const SECRET_KEY = String.raw`[A-Za-z_]*(?:password|passwd|pepper|secret)`;
  * URL parameter). `'it'\''s'` (a shell's quote in quotes) is one value. In doubt it takes more.
  */
 const VALUE = String.raw`(?:'(?:[^'\\]|\\[\s\S])*'|'[^']*'|"(?:[^"\\]|\\[\s\S])*"|\\[\s\S]|[^\s&])+`;
-const ASSIGNMENT = new RegExp(String.raw`\b(${SECRET_KEY}\s*=\s*)${VALUE}`, 'gi');
-const JSON_MEMBER = new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi');
+const ASSIGNMENT = new RegExp(String.raw`(${SECRET_KEY}\s*=\s*)${VALUE}`, 'gi');
+const JSON_MEMBER = new RegExp(String.raw`(${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'gi');
 /** CREATE ROLE … PASSWORD 'x', as a server may quote a session's last statement. */
 const SQL_PASSWORD = /\b(PASSWORD\s+)'(?:[^']|'')*'/gi;
 
@@ -74,7 +79,7 @@ export function registerSecret(secret: string): void {
     .sort((a, b) => b.length - a.length)
     .map(escapeRegExp)
     .join('|');
-  registered = new RegExp(String.raw`(:)(?:${alternatives})(?=@)|(\b${SECRET_KEY}\s*=\s*['"]?)(?:${alternatives})`, 'gi');
+  registered = new RegExp(String.raw`(:)(?:${alternatives})(?=@)|(${SECRET_KEY}\s*=\s*['"]?)(?:${alternatives})`, 'gi');
 }
 
 /** The secrets in a URL: its userinfo password and its `password` / `sslpassword` parameters, as written and as parsed. */
@@ -106,12 +111,17 @@ export function forgetRegisteredSecrets(): void {
 export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTokens): string {
   let out = text;
   if (registered) out = out.replace(registered, (_match, colon?: string, key?: string) => `${colon ?? key ?? ''}${REDACTED}`);
-  return out
-    .replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`))
-    .replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
+  // Each rule runs only where its anchor is: output of megabytes (an ERD as JSON) holds few of them.
+  if (out.includes('devdb_'))
+    out = out.replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`));
+  if (out.includes('://')) {
+    out = out.replace(URL_USERINFO, (match: string, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
-      return colon === -1 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
-    })
+      return colon === -1 ? match : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+    });
+  }
+  if (!SECRET_WORD.test(out)) return out;
+  return out
     .replace(JSON_MEMBER, (_match, key: string) => `${key}"${REDACTED}"`)
     .replace(ASSIGNMENT, (_match, key: string) => `${key}${REDACTED}`)
     .replace(SQL_PASSWORD, (_match, keyword: string) => `${keyword}'${REDACTED}'`);
