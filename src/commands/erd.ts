@@ -39,14 +39,14 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
     views: Flags.boolean({ description: 'draw views and materialized views (--no-views leaves them out)', default: true, allowNo: true }),
     out: Flags.string({
       char: 'o',
-      description: 'write to this file instead of standard output (format from its extension); - is standard output',
+      description: 'write to this file instead of standard output (format from its extension; - is standard output)',
     }),
     ...yesFlag('replace an existing --out file'),
   };
 
   async run(): Promise<ErdCommandResult> {
     const { flags } = await this.parse(Erd);
-    // `-` is standard output, as for most tools that write files.
+    // `--out -` is standard output, as for most tools that take a file, never a file named `-`.
     const out = flags.out === '-' ? undefined : flags.out;
     const format = chooseFormat(flags.format, out);
     const replace = out !== undefined && outputTarget(out) === 'file';

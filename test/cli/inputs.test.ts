@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { describeError } from '../../src/cli/describe-error.js';
 import { DevdbError } from '../../src/errors.js';
 import { exposureWarning, listenAddress, serve } from '../../src/server/index.js';
 import { parseJson, runCli } from '../support/cli.js';
 import { addUser } from '../keys/fixtures.js';
-import { engines, openScratch, postgresUrl, scratch, type Scratch } from '../support/engines.js';
+import { engines, openScratch, postgresUrl, scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
 
 /** Issues 20 and 25: what the CLI is given (names, flag values, files, --host) cannot fool it or flood the terminal. */
@@ -141,25 +141,6 @@ describe('files given as input', () => {
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
-  });
-});
-
-describe.skipIf(!engines.includes('pglite'))('devdb erd --out -', () => {
-  let s: Scratch;
-  beforeAll(async () => {
-    s = await scratch('pglite');
-  });
-  afterAll(async () => {
-    await s.dispose();
-  });
-
-  // It wrote a file named "-".
-  it('writes to standard output, as - means for most tools', async () => {
-    const cwd = process.cwd();
-    const result = await runInProcess(['erd', '--out', '-', '--format', 'mermaid', ...s.args]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^erDiagram\n/);
-    expect(fs.existsSync(path.join(cwd, '-'))).toBe(false);
   });
 });
 

@@ -56,7 +56,6 @@ const promises: { example: RegExp; check: (run: Run) => void }[] = [
     check: (r) => expect(JSON.parse(fs.readFileSync(path.join(r.cwd, 'schema.json'), 'utf8')).tables.length).toBeGreaterThan(20),
   },
   { example: /^devdb doctor +#/, check: (r) => expect(r.stdout).toMatch(/ 0 failed\.$/m) },
-  { example: /^devdb erd --format mermaid --out -/, check: (r) => expect(r.stdout).toMatch(/^erDiagram\n/) },
 ];
 
 describe('README.md', () => {
