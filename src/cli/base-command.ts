@@ -1,12 +1,12 @@
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from '@oclif/core';
-import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
+import { loadProjectSettings, migrationsDirOf, projectTarget, type MigrationsDir, type ProjectSettings } from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
-import { describeTarget, resolveTarget, type Target } from '../db/target.js';
+import { describeTarget, type Target } from '../db/target.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
@@ -117,12 +117,7 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected target(flags: DatabaseFlags): Target {
-    const settings = this.settings();
-    return resolveTarget(
-      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) },
-      settings.env,
-      settings.cwd,
-    );
+    return projectTarget({ url: flags.url, dataDir: flags['data-dir'] }, this.settings());
   }
 
   /**
@@ -130,9 +125,8 @@ export abstract class DevdbCommand<T> extends Command {
    * DEVDB_DATA_DIR, the config file, ./.devdb. DATABASE_URL is left out: it is often this very server's URL.
    */
   protected localDataDir(flag: string | undefined): string {
-    const settings = this.settings();
-    const { DATABASE_URL: _serverUrl, ...env } = settings.env;
-    const target = resolveTarget({ dataDir: flag, configDataDir: configuredDataDir(settings) }, env, settings.cwd);
+    const { DATABASE_URL: _serverUrl, ...env } = this.settings().env;
+    const target = projectTarget({ dataDir: flag }, { ...this.settings(), env });
     if (target.engine !== 'pglite') throw new Error('unreachable: without a URL the target is the embedded engine');
     return target.dataDir;
   }

@@ -19,3 +19,4 @@ export {
   seedProfileOf,
   type ProjectSettings,
 } from './settings.js';
+export { projectTarget } from './project-target.js';
