@@ -74,9 +74,9 @@ for (const engine of engines) {
     });
 
     // Issue 25: `?password=` of a URL stayed on psql's command line, where ps shows it to every user.
-    it.skipIf(!psqlInstalled || engine !== 'postgres')(
-      'gives psql no secret in its arguments: password and sslpassword stay off its command line',
-      async () => {
+    // Only the real server's URLs carry a password.
+    if (engine === 'postgres') {
+      it.skipIf(!psqlInstalled)('gives psql no secret in its arguments: password and sslpassword stay off its command line', async () => {
         const url = new URL(s.url!);
         const password = decodeURIComponent(url.password);
         url.password = '';
@@ -102,8 +102,8 @@ for (const engine of engines) {
           expect(commandLine).not.toContain(password);
           expect(commandLine).not.toContain('Ssl-Secret-9');
         }
-      },
-    );
+      });
+    }
 
     it('says how to get psql when it is not installed', async () => {
       const missing = await runInProcess(['psql', ...s.args], { env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-no-psql-')) } });
