@@ -1,5 +1,3 @@
-import { DbError } from './db/db-error.js';
-
 /**
  * Every failure devdb reports on purpose is a DevdbError: a stable code for scripts and
  * tests, a one-line message that says what to do, and the exit code the CLI ends with.
@@ -60,8 +58,3 @@ export class DevdbError extends Error {
 }
 
 export const usageError = (message: string): DevdbError => new DevdbError('E_USAGE', message);
-
-/** The SQLSTATE of a server error, whichever engine raised it (both adapters throw DbError). */
-export function sqlState(error: unknown): string | undefined {
-  return error instanceof DbError ? error.code : undefined;
-}

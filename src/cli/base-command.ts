@@ -1,18 +1,20 @@
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from '@oclif/core';
-import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
+import { loadProjectSettings, migrationsDirOf, projectTarget, type MigrationsDir, type ProjectSettings } from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
-import { describeTarget, resolveTarget, type Target } from '../db/target.js';
+import { describeTarget, type Target } from '../db/target.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
 import { InterruptGuard } from './interrupt.js';
+import { registerSecretsOf } from './process-guard.js';
 import { installOutputRedaction } from './redact-output.js';
 
-/** `--url` and `--data-dir`, on every command that opens a database. */
+/** `--url`, `--data-dir` and `--lock-timeout`, on every command that opens a database. */
 export const databaseFlags = {
   url: Flags.string({
     description: 'PostgreSQL server URL (default: $DATABASE_URL, also read from ./.env); without one, the embedded engine is used',
@@ -24,9 +26,16 @@ export const databaseFlags = {
     exclusive: ['url'],
     helpGroup: 'DATABASE',
   }),
+  'lock-timeout': Flags.integer({
+    description:
+      'seconds to wait for a lock another session holds (on a server every statement: lock_timeout; and another devdb migrating the same database) before failing with who holds it',
+    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
+    min: 0,
+    helpGroup: 'DATABASE',
+  }),
 };
 
-type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined };
+type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined; 'lock-timeout'?: number | undefined };
 
 /**
  * What every devdb command shares: `--json` with a stable result shape, `--no-color`, the project's
@@ -50,9 +59,10 @@ export abstract class DevdbCommand<T> extends Command {
   /** The environment (with `.env` under it) and the config file of the working folder, read once. */
   protected settings(): ProjectSettings {
     if (!this.projectSettings) {
+      // Read once and passed down as options: nothing is written back to process.env.
       this.projectSettings = loadProjectSettings();
-      // Variables from .env reach the capabilities that read the environment themselves (the seed password, the key pepper).
-      for (const [name, value] of Object.entries(this.projectSettings.env)) if (process.env[name] === undefined) process.env[name] = value;
+      // The secrets .env holds are redacted like those of the environment (src/cli/process-guard.ts).
+      registerSecretsOf(this.projectSettings.env);
     }
     return this.projectSettings;
   }
@@ -107,12 +117,7 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected target(flags: DatabaseFlags): Target {
-    const settings = this.settings();
-    return resolveTarget(
-      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) },
-      settings.env,
-      settings.cwd,
-    );
+    return projectTarget({ url: flags.url, dataDir: flags['data-dir'] }, this.settings());
   }
 
   /**
@@ -120,9 +125,8 @@ export abstract class DevdbCommand<T> extends Command {
    * DEVDB_DATA_DIR, the config file, ./.devdb. DATABASE_URL is left out: it is often this very server's URL.
    */
   protected localDataDir(flag: string | undefined): string {
-    const settings = this.settings();
-    const { DATABASE_URL: _serverUrl, ...env } = settings.env;
-    const target = resolveTarget({ dataDir: flag, configDataDir: configuredDataDir(settings) }, env, settings.cwd);
+    const { DATABASE_URL: _serverUrl, ...env } = this.settings().env;
+    const target = projectTarget({ dataDir: flag }, { ...this.settings(), env });
     if (target.engine !== 'pglite') throw new Error('unreachable: without a URL the target is the embedded engine');
     return target.dataDir;
   }
@@ -143,7 +147,8 @@ export abstract class DevdbCommand<T> extends Command {
   ): Promise<R> {
     const target = this.target(flags);
     if (target.engine === 'pglite') checkDataDir(target.dataDir);
-    const { needs, ...open } = options;
+    const { needs, ...rest } = options;
+    const open = { lockTimeoutMs: (flags['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT_MS / 1000) * 1000, ...rest };
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
     if (!interrupts) return withDb(target, run, open);
@@ -160,6 +165,8 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected override async catch(error: Interfaces.CommandError): Promise<never> {
+    // this.exit(code) from a command is an exit, not a failure: it ends with that code and says nothing.
+    if ((error as { code?: unknown }).code === 'EEXIT') throw error;
     // Once interrupted, whatever the unwinding threw (a rollback, a wrapped error) is the interruption.
     const report = describeError(this.interrupts?.signal ? this.interrupts.error() : error);
     this.report(report);

@@ -1,4 +1,8 @@
-import { DevdbError, ExitCode, sqlState, type ErrorCode } from '../errors.js';
+import { adviceFor, sqlState } from '../db/db-error.js';
+import { lostConnectionFault } from '../db/driver-faults.js';
+import { DevdbError, ExitCode, type ErrorCode } from '../errors.js';
+import { escapeTerminalControls } from '../util/control-chars.js';
+import { redactSecrets } from '../util/redact.js';
 
 export interface ErrorReport {
   code: ErrorCode;
@@ -7,11 +11,26 @@ export interface ErrorReport {
   details?: Record<string, unknown>;
 }
 
+/** An error message keeps this many of its first lines and of its last (what to do comes last)... */
+const HEAD_LINES = 12;
+const TAIL_LINES = 3;
+/** ...and each line at most this many characters: a 10,000-statement file must not print 10,000 lines. */
+const MAX_LINE_CHARS = 500;
+
 /**
- * Reduces whatever was thrown to the one line (and code) the user sees. Secrets are not its
- * business: the base command redacts every line it prints (src/util/redact.ts).
+ * Reduces whatever was thrown to the one line (and code) the user sees: bounded in length, with
+ * terminal control characters shown rather than obeyed (a mistyped flag value, a name read from a
+ * file or a server). Secrets are redacted before a long line is cut, so no cut leaves half of one.
  */
 export function describeError(error: unknown): ErrorReport {
+  const report = describe(error);
+  return { ...report, message: bounded(redactSecrets(report.message)) };
+}
+
+function describe(error: unknown): ErrorReport {
+  // A socket error that reached here untranslated is still a lost connection (the only sockets are databases').
+  const lost = lostConnectionFault(error);
+  if (lost) return describe(lost);
   if (error instanceof DevdbError) {
     return { code: error.code, message: error.message, exitCode: error.exitCode, ...(error.details ? { details: error.details } : {}) };
   }
@@ -32,12 +51,24 @@ export function describeError(error: unknown): ErrorReport {
   if (state) {
     return {
       code: 'E_SQL',
-      message: `The database refused the statement: ${raw} (SQLSTATE ${state}).`,
+      message: `The database refused the statement: ${raw} (SQLSTATE ${state}); ${adviceFor(state)}.`,
       exitCode: ExitCode.failure,
       details: { sqlState: state },
     };
   }
   return { code: 'E_INTERNAL', message: `Unexpected error: ${raw} (run with DEBUG=1 for the stack trace).`, exitCode: ExitCode.failure };
+}
+
+/** The message with control characters escaped, long lines cut, and the middle of a long message left out. */
+export function bounded(message: string): string {
+  const lines = escapeTerminalControls(message)
+    .split('\n')
+    .map((line) =>
+      line.length > MAX_LINE_CHARS ? `${line.slice(0, MAX_LINE_CHARS)}... (${line.length - MAX_LINE_CHARS} more characters)` : line,
+    );
+  if (lines.length <= HEAD_LINES + TAIL_LINES + 1) return lines.join('\n');
+  const left = lines.length - HEAD_LINES - TAIL_LINES;
+  return [...lines.slice(0, HEAD_LINES), `  ... (${left} more lines)`, ...lines.slice(-TAIL_LINES)].join('\n');
 }
 
 /** What a failed file operation means, in words; anything else stays an unexpected error. */

@@ -1,4 +1,4 @@
-import type { CopySource, CopyTarget, Db, Queryable, Row } from '../db/db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from '../db/db.js';
 import { DevdbError, ExitCode } from '../errors.js';
 
 /**
@@ -7,10 +7,19 @@ import { DevdbError, ExitCode } from '../errors.js';
  * nothing is said. With this one, the first signal:
  *
  * 1. restores the terminal (clears the current line, shows the cursor);
- * 2. makes the command's next database call throw, so the open transaction rolls back through
+ * 2. on a server, cancels the statement running there (a CancelRequest), so it stops now instead of
+ *    running on, holding its locks, after devdb has gone;
+ * 3. makes the command's next database call throw, so the open transaction rolls back through
  *    the ordinary error path and withDb closes the database (which releases the embedded lock);
- * 3. lets the base command report one line: `interrupted: nothing was changed` when no write was
+ * 4. lets the base command report one line: `interrupted: nothing was changed` when no write was
  *    committed (the guarded Db keeps count), and exit 130 (SIGINT) or 143 (SIGTERM).
+ *
+ * The in-process PGlite runs a statement on this very thread, so no JavaScript (no handler) runs
+ * until the statement ends, and it cannot be cancelled. While one runs, the handlers are taken off:
+ * a signal then ends the process at once, with the default action (exit 130 or 143, no message),
+ * as a crash would. The open transaction dies with the process, and PostgreSQL's recovery puts
+ * the folder back to its last commit when it is next opened: the database is as it was. Between
+ * statements the handlers are on, and the steps above apply.
  *
  * With no database open there is nothing to unwind, so it exits at once. A command that does not
  * reach the database again within UNWIND_MS, or a second signal, exits without waiting: the
@@ -50,6 +59,10 @@ export class InterruptGuard {
   private readonly handlers = new Map<HandledSignal, () => void>();
   private deadline: NodeJS.Timeout | undefined;
   private lastYield = performance.now();
+  /** The databases wrap() guards, to cancel what runs on them when a signal comes. */
+  private readonly guarded = new Set<Db>();
+  /** In-process statements running now: while any does, the handlers are off (see above). */
+  private inProcessCalls = 0;
 
   /** `report` prints the interruption (as the command prints errors), `restore` puts the terminal back. */
   constructor(
@@ -66,9 +79,27 @@ export class InterruptGuard {
   }
 
   uninstall(): void {
-    for (const [signal, handler] of this.handlers) process.removeListener(signal, handler);
+    this.detach();
     this.handlers.clear();
     clearTimeout(this.deadline);
+  }
+
+  private detach(): void {
+    for (const [signal, handler] of this.handlers) process.removeListener(signal, handler);
+  }
+
+  private attach(): void {
+    for (const [signal, handler] of this.handlers) if (!process.listeners(signal).includes(handler)) process.on(signal, handler);
+  }
+
+  /** Runs an in-process statement with the handlers off, so that a signal ends the process instead of waiting for it. */
+  private async defaultSignals<T>(call: () => Promise<T>): Promise<T> {
+    if (this.inProcessCalls++ === 0) this.detach();
+    try {
+      return await call();
+    } finally {
+      if (--this.inProcessCalls === 0 && this.handlers.size > 0) this.attach();
+    }
   }
 
   get signal(): HandledSignal | undefined {
@@ -93,19 +124,27 @@ export class InterruptGuard {
     try {
       return await use();
     } finally {
-      this.open--;
+      // Closed: nothing of it is left to cancel.
+      if (--this.open === 0) this.guarded.clear();
     }
   }
 
   /** `db` with every call checked against a pending interruption; all else (engine, location, ...) passes through. */
   wrap(db: Db): Db {
-    const guarded = this.queryable(db, true);
+    this.guarded.add(db);
+    const inProcess = db.capabilities.inProcess;
+    const guarded = this.queryable(db, true, inProcess);
+    const run = async (text: string): Promise<StatementResult[]> => {
+      await this.checkpoint();
+      const call = () => db.run(text);
+      return this.settle(text, true, inProcess ? this.defaultSignals(call) : call());
+    };
     const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       await this.checkpoint();
       let committing = false;
       try {
         const result = await db.transaction(async (tx) => {
-          const value = await fn(this.queryable(tx, false));
+          const value = await fn(this.queryable(tx, false, inProcess));
           this.check();
           committing = true;
           this.committing++;
@@ -118,7 +157,7 @@ export class InterruptGuard {
         if (committing) this.committing--;
       }
     };
-    const overrides: Partial<Db> = { ...guarded, transaction };
+    const overrides: Partial<Db> = { ...guarded, transaction, run };
     return new Proxy(db, {
       get(target, property) {
         if (Object.hasOwn(overrides, property)) return overrides[property as keyof Db];
@@ -128,27 +167,40 @@ export class InterruptGuard {
     });
   }
 
-  private queryable(q: Queryable, autocommit: boolean): Queryable {
-    const settle = <T>(text: string, promise: Promise<T>): Promise<T> =>
-      promise.then((value) => {
-        if (autocommit && mayWrite(text)) this.committed = true;
-        this.check();
-        return value;
-      });
+  private queryable(q: Queryable, autocommit: boolean, inProcess: boolean): Queryable {
+    const call = <T>(statement: () => Promise<T>): Promise<T> => (inProcess ? this.defaultSignals(statement) : statement());
     return {
       query: async <T extends Row = Row>(text: string, params?: readonly unknown[]) => {
         await this.checkpoint();
-        return settle(text, q.query<T>(text, params));
+        return this.settle(
+          text,
+          autocommit,
+          call(() => q.query<T>(text, params)),
+        );
       },
       exec: async (text: string) => {
         await this.checkpoint();
-        return settle(text, q.exec(text));
+        return this.settle(
+          text,
+          autocommit,
+          call(() => q.exec(text)),
+        );
       },
       copyFrom: async (table: CopyTarget, columns: readonly string[], source: CopySource) => {
         await this.checkpoint();
-        return settle('COPY', q.copyFrom(table, columns, this.checked(source)));
+        // Not with the handlers off: the COPY's source is devdb's own code, stopped between chunks (checked).
+        return this.settle('COPY', autocommit, q.copyFrom(table, columns, this.checked(source)));
       },
     };
+  }
+
+  /** A statement's outcome: a write outside a transaction counts as committed; a pending signal throws. */
+  private settle<T>(text: string, autocommit: boolean, promise: Promise<T>): Promise<T> {
+    return promise.then((value) => {
+      if (autocommit && mayWrite(text)) this.committed = true;
+      this.check();
+      return value;
+    });
   }
 
   /** The COPY source, stopped between chunks: generating rows is most of a seed's time. */
@@ -182,6 +234,8 @@ export class InterruptGuard {
       return;
     }
     this.received = signal;
+    // A statement running on a server is cancelled: it fails (57014) and the command unwinds.
+    for (const db of this.guarded) void db.cancel().catch(() => false);
     this.deadline = setTimeout(() => this.exitNow(), UNWIND_MS).unref();
   }
 

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import type { MigrationsDir } from '../config/index.js';
-import { DEFAULT_LOCK_TIMEOUT_MS } from '../migrate/index.js';
 
 export const migrationsDirFlag = {
   'migrations-dir': Flags.string({
@@ -9,12 +8,7 @@ export const migrationsDirFlag = {
   }),
 };
 
-export const lockFlags = {
-  'lock-timeout': Flags.integer({
-    description: 'seconds to wait for another session that is migrating the same database',
-    default: DEFAULT_LOCK_TIMEOUT_MS / 1000,
-    min: 0,
-  }),
+export const driftFlag = {
   'allow-drift': Flags.boolean({
     description: 'go on although an applied migration was edited or its file is gone',
     default: false,

@@ -29,15 +29,17 @@ export function formatMs(ms: number): string {
 
 export function createProgress(options: {
   tty: boolean;
-  write: (text: string) => void;
+  /** Where the live bar is drawn (default: stderr, which a command's own messages never share a line with). */
+  write?: (text: string) => void;
   line: (text: string) => void;
   unit?: string;
 }): Progress {
   const unit = options.unit ?? 'rows';
+  const write = options.write ?? ((text: string) => process.stderr.write(text));
   let current: { step: string; started: number; drawn: number } | undefined;
   let barShown = false;
   const clear = () => {
-    if (barShown) options.write('\r\x1b[2K');
+    if (barShown) write('\r\x1b[2K');
     barShown = false;
   };
   return {
@@ -51,7 +53,7 @@ export function createProgress(options: {
       const fraction = total > 0 ? Math.min(1, done / total) : 0;
       const filled = Math.round(fraction * BAR_WIDTH);
       const eta = rate > 0 && total > done ? ` ETA ${formatMs(((total - done) / rate) * 1000)}` : '';
-      options.write(
+      write(
         `\r\x1b[2K${step.padEnd(18)} [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${formatCount(done)}/~${formatCount(total)} ${unit}  ${formatRate(rate)}${eta}`,
       );
       barShown = true;

@@ -1,6 +1,6 @@
 import { confirmUnless, refuseUnconfirmable, yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
+import { driftFlag, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import type { ResetPlan } from '../migrate/index.js';
 import { reset, type ResetResult } from '../setup/setup.js';
 
@@ -16,7 +16,7 @@ export default class Reset extends DevdbCommand<ResetResult> {
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
-    ...lockFlags,
+    ...driftFlag,
     ...yesFlag('reset'),
   };
 

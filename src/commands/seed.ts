@@ -4,7 +4,7 @@ import { confirmUnless, yesFlag } from '../cli/ask.js';
 import { migrationsDirFlag } from '../cli/migration-flags.js';
 import { createProgress, formatCount, formatMs, formatRate } from '../cli/progress.js';
 import { renderTable } from '../cli/table.js';
-import { seedProfileOf } from '../config/index.js';
+import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import { escapeControlChars } from '../util/control-chars.js';
 import {
@@ -105,7 +105,8 @@ export default class Seed extends DevdbCommand<SeedResult | SeedPlan> {
       profile,
       schemas: flags.schema,
       migrationsDir: this.migrationsDir(flags).dir,
-      password: this.settings().env.DEVDB_SEED_PASSWORD || undefined,
+      password: seedPasswordOf(this.settings()),
+      pepper: apiKeyPepperOf(this.settings()),
     };
     const { planSeed, seed } = await import('../seed/seed.js');
     if (flags['dry-run']) {
@@ -116,7 +117,7 @@ export default class Seed extends DevdbCommand<SeedResult | SeedPlan> {
     // A terminal gets a live bar per table and the summary table at the end; a pipe gets each
     // table once, as a line when it is loaded, then the total.
     const tty = Boolean(process.stderr.isTTY) && !this.jsonEnabled();
-    const progress = createProgress({ tty, write: (t) => process.stderr.write(t), line: (t) => this.log(t) });
+    const progress = createProgress({ tty, line: (t) => this.log(t) });
     try {
       const result = await this.withDatabase(flags, (db) =>
         seed(db, {

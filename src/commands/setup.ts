@@ -1,12 +1,13 @@
 import { Flags } from '@oclif/core';
 import { yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
-import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
+import { baselineFlag, driftFlag, migrationOptions, migrationsDirFlag } from '../cli/migration-flags.js';
 import { formatCount, formatMs } from '../cli/progress.js';
 import { createSetupProgress } from '../cli/setup-progress.js';
-import { seedProfileOf } from '../config/index.js';
+import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import { embeddedDatabaseExists } from '../db/open.js';
+import { loadProfile } from '../seed/index.js';
 import { setup, type SetupResult } from '../setup/setup.js';
 
 export default class Setup extends DevdbCommand<SetupResult> {
@@ -22,7 +23,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
-    ...lockFlags,
+    ...driftFlag,
     ...baselineFlag,
     seed: Flags.boolean({
       description: 'seed an empty database with the default profile (--no-seed to skip)',
@@ -37,19 +38,16 @@ export default class Setup extends DevdbCommand<SetupResult> {
     const target = this.target(flags);
     const migrations = this.migrationsDir(flags);
     const remote = !isLocalTarget(target) && !flags.yes;
+    const secrets = { password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) };
+    const profile = seedProfileOf(this.settings(), undefined);
+    // A bad profile file is refused before any database is created or migrated.
+    if (flags.seed && migrations.bundledSchema) loadProfile(profile);
     const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
     if (target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir)) progress.creating(target.dataDir);
     try {
       return await this.withDatabase(flags, async (db) => {
         progress.migrating(migrations.dir);
-        const seed =
-          flags.seed && !remote && migrations.bundledSchema
-            ? {
-                profile: seedProfileOf(this.settings(), undefined),
-                password: this.settings().env.DEVDB_SEED_PASSWORD || undefined,
-                onProgress: progress.onSeed,
-              }
-            : false;
+        const seed = flags.seed && !remote && migrations.bundledSchema ? { profile, ...secrets, onProgress: progress.onSeed } : false;
         const result = await setup(db, {
           ...migrationOptions(flags, migrations),
           baseline: flags.baseline,

@@ -1,9 +1,10 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
 import { dataDirFlag } from '../cli/server-flags.js';
-import { portOf } from '../config/index.js';
+import { apiKeyPepperOf, portOf, seedPasswordOf } from '../config/index.js';
 import {
   exposureWarning,
+  listenAddress,
   DEFAULT_HOST,
   DEFAULT_IDLE_IN_TRANSACTION_MS,
   DEFAULT_PORT,
@@ -52,29 +53,29 @@ export default class Start extends DevdbCommand<StartResult> {
   async run(): Promise<StartResult> {
     const { flags } = await this.parse(Start);
     const dataDir = this.localDataDir(flags['data-dir']);
+    const host = await listenAddress(flags.host);
     const options = {
       dataDir,
       port: portOf(this.settings(), flags.port) ?? DEFAULT_PORT,
-      host: flags.host,
+      host,
       sessionWaitMs: flags['session-wait-timeout'] * 1000,
       idleInTransactionMs: flags['idle-in-transaction-timeout'] * 1000,
     };
     if (flags.foreground) {
-      const server = await serve({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+      const seedSecrets = { password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) };
+      const server = await serve({ ...options, seedSecrets, log: (line) => this.logToStderr(line) });
       this.log(server.info.url);
       await server.stopped;
       return { ...server.info, alreadyRunning: false, logFile: '' };
     }
-    const warning = exposureWarning(flags.host);
-    if (warning) process.stderr.write(`${warning}\n`);
+    const warning = exposureWarning(host);
+    if (warning) this.logToStderr(warning);
     const result = await startServer(options);
-    if (!this.jsonEnabled()) {
-      process.stderr.write(
-        result.alreadyRunning
-          ? `Already serving ${dataDir} (pid ${result.pid}).\n`
-          : `Serving the embedded database in ${dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.\n`,
-      );
-    }
+    this.logToStderr(
+      result.alreadyRunning
+        ? `Already serving ${dataDir} (pid ${result.pid}).`
+        : `Serving the embedded database in ${dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.`,
+    );
     this.log(result.url);
     return result;
   }

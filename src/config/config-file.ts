@@ -1,6 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
+import { quotable } from '../util/control-chars.js';
+import { parseJsonText, readInputFile } from '../util/input-file.js';
 
 export const CONFIG_FILE = 'devdb.config.json';
 export const PACKAGE_JSON_KEY = 'devdb';
@@ -48,20 +49,12 @@ export function readProjectConfig(cwd: string): LoadedConfig {
 }
 
 function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new DevdbError('E_CONFIG', `Cannot read ${file} (${code ?? (error as Error).message}): fix its permissions or move it away.`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DevdbError('E_CONFIG', `${file} is not valid JSON (${(error as Error).message}): fix it.`);
-  }
+  const text = readInputFile(file, { what: 'the config file' });
+  return text === undefined ? undefined : parseJsonText(text, file, 'the config file');
 }
+
+/** Keys that name Object's machinery, not settings: a lookup by them would find a function, not a rule. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function validate(raw: unknown, where: string, dir: string): ProjectConfig {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -69,9 +62,15 @@ function validate(raw: unknown, where: string, dir: string): ProjectConfig {
   }
   const config: ProjectConfig = {};
   for (const [key, value] of Object.entries(raw)) {
+    if (PROTOTYPE_KEYS.has(key)) {
+      throw new DevdbError('E_CONFIG', `${where}: "${key}" is not a setting (it names JavaScript's object prototype): remove it.`);
+    }
+    if (!Object.hasOwn(KEYS, key)) {
+      throw new DevdbError('E_CONFIG', `${where}: unknown setting "${quotable(key)}"; devdb reads ${CONFIG_KEYS.join(', ')}.`);
+    }
     const rule = KEYS[key as keyof ProjectConfig];
-    if (!rule) throw new DevdbError('E_CONFIG', `${where}: unknown setting "${key}"; devdb reads ${CONFIG_KEYS.join(', ')}.`);
-    if (!rule.check(value)) throw new DevdbError('E_CONFIG', `${where}: "${key}" must be ${rule.expected} (got ${JSON.stringify(value)}).`);
+    if (!rule.check(value))
+      throw new DevdbError('E_CONFIG', `${where}: "${key}" must be ${rule.expected} (got ${quotable(JSON.stringify(value))}).`);
     if (key === 'port') config.port = value as number;
     else if (key === 'dbmateHistory') config.dbmateHistory = value as boolean;
     else if (key === 'seedProfile')

@@ -1,7 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { DevdbError } from '../errors.js';
+import { readInputFile } from '../util/input-file.js';
 
 export const ENV_FILE = '.env';
 
@@ -15,15 +14,8 @@ export function isDevdbVariable(name: string): boolean {
 
 /** devdb's variables from `.env` in `cwd` (none when there is no such file), parsed as dotenv does. */
 export function readEnvFile(cwd: string): Record<string, string> {
-  const file = path.join(cwd, ENV_FILE);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
-    throw new DevdbError('E_CONFIG', `Cannot read ${file} (${code ?? (error as Error).message}): fix its permissions or move it away.`);
-  }
+  const text = readInputFile(path.join(cwd, ENV_FILE), { what: 'the .env file' });
+  if (text === undefined) return {};
   const parsed = parseEnv(text) as Record<string, string>;
   return Object.fromEntries(Object.entries(parsed).filter(([name]) => isDevdbVariable(name)));
 }

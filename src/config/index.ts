@@ -11,11 +11,14 @@ export { ENV_FILE, isDevdbVariable, readEnvFile, withEnvFile } from './env-file.
 export { PROJECT_MIGRATIONS_DIR, notBlank, resolveMigrationsDir, writableMigrationsDir, type MigrationsDir } from './migrations-dir.js';
 export {
   SEED_FILE,
+  apiKeyPepperOf,
   configuredDataDir,
   loadProjectSettings,
   migrationsDirOf,
   portOf,
   projectMigrationsDir,
+  seedPasswordOf,
   seedProfileOf,
   type ProjectSettings,
 } from './settings.js';
+export { projectTarget } from './project-target.js';

@@ -61,6 +61,21 @@ export function portOf(settings: ProjectSettings, flag: number | undefined): num
   return settings.config.port;
 }
 
+/**
+ * DEVDB_API_KEY_PEPPER: the HMAC key API key hashes are made with, or undefined for plain SHA-256.
+ * Set but blank is a usage error: a secret store that lost the value must not switch hashing off.
+ */
+export function apiKeyPepperOf(settings: ProjectSettings): string | undefined {
+  const pepper = settings.env.DEVDB_API_KEY_PEPPER;
+  return pepper === undefined ? undefined : notBlank(pepper, 'DEVDB_API_KEY_PEPPER');
+}
+
+/** DEVDB_SEED_PASSWORD: the seeded users' password, or undefined for the documented development one. */
+export function seedPasswordOf(settings: ProjectSettings): string | undefined {
+  const password = settings.env.DEVDB_SEED_PASSWORD;
+  return password === undefined ? undefined : notBlank(password, 'DEVDB_SEED_PASSWORD');
+}
+
 /** The config file's data dir, already absolute (relative paths are read from the file's folder). */
 export function configuredDataDir(settings: ProjectSettings): string | undefined {
   return settings.config.dataDir === undefined ? undefined : path.resolve(settings.cwd, settings.config.dataDir);

@@ -53,25 +53,24 @@ async function tryLock(db: Db, key: bigint): Promise<boolean> {
  * objid (low 32 bits) and objsubid 1. Undefined when it was released meanwhile.
  */
 export async function lockHolder(db: Db, key: bigint): Promise<LockHolder | undefined> {
-  const [holder] = await db.query<{
-    pid: number;
-    state: string | null;
-    application: string | null;
-    user: string | null;
-    client: string | null;
-    since: Date | null;
-    query: string | null;
-  }>(
-    `SELECT a.pid, a.state, nullif(a.application_name, '') AS application, a.usename::text AS user, host(a.client_addr) AS client,
-            a.state_change AS since, left(a.query, 80) AS query
+  const [holder] = await db.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS}
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
         AND l.classid = $1::bigint::oid AND l.objid = $2::bigint::oid AND l.objsubid = 1 AND l.pid <> pg_backend_pid()
       LIMIT 1`,
     [(key >> 32n).toString(), (key & 0xffffffffn).toString()],
   );
-  if (!holder) return undefined;
-  return { ...holder, since: holder.since ? new Date(holder.since).toISOString() : null };
+  return holder ? sessionOf(holder) : undefined;
+}
+
+/** What names a server session (pg_stat_activity as `a`), for a lock holder's message: the columns and their row. */
+export const SESSION_COLUMNS = `a.pid, a.state, nullif(a.application_name, '') AS application, a.usename::text AS user,
+            host(a.client_addr) AS client, a.state_change AS since, left(a.query, 80) AS query`;
+export type SessionRow = Omit<LockHolder, 'since'> & { since: Date | null };
+
+export function sessionOf(row: SessionRow): LockHolder {
+  return { ...row, since: row.since ? new Date(row.since).toISOString() : null };
 }
 
 function timeoutError(holder: LockHolder | undefined, options: AdvisoryLockOptions): DevdbError {
@@ -82,16 +81,23 @@ function timeoutError(holder: LockHolder | undefined, options: AdvisoryLockOptio
       `Another session has been ${options.purpose} ${waited}: wait for it to finish, or raise --lock-timeout.`,
     );
   }
+  return new DevdbError('E_LOCK_TIMEOUT', `Another session has been ${options.purpose} ${waited}: ${sessionAdvice(holder)}`, {
+    details: { holder },
+  });
+}
+
+/**
+ * The session that holds a lock, and the three ways out: "server process 123 (application psql, ...).
+ * Wait for it, raise --lock-timeout, or ... pg_terminate_backend(123);". `holds` names what it holds.
+ */
+export function sessionAdvice(holder: LockHolder, holds?: string): string {
   const who = [
     holder.application ? `application ${holder.application}` : undefined,
     holder.user ? `user ${holder.user}` : undefined,
     holder.client ? `from ${holder.client}` : undefined,
     holder.state ? `state "${holder.state}"${holder.since ? ` since ${holder.since}` : ''}` : undefined,
+    holds ? `holding ${holds}` : undefined,
     holder.query ? `last query: ${holder.query.replace(/\s+/g, ' ').trim()}` : undefined,
   ].filter(Boolean);
-  return new DevdbError(
-    'E_LOCK_TIMEOUT',
-    `Another session has been ${options.purpose} ${waited}: server process ${holder.pid} (${who.join(', ')}). Wait for it, raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${holder.pid});`,
-    { details: { holder } },
-  );
+  return `server process ${holder.pid} (${who.join(', ')}). Wait for it, raise --lock-timeout, or, if that process is dead or stuck, end it with SELECT pg_terminate_backend(${holder.pid});`;
 }

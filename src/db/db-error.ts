@@ -90,3 +90,44 @@ export function fromWire(code: string, message: string, wire: WireErrorFields, c
     { cause },
   );
 }
+
+/** The SQLSTATE of a server error, whichever engine raised it (every adapter throws DbError). */
+export function sqlState(error: unknown): string | undefined {
+  return error instanceof DbError ? error.code : undefined;
+}
+
+/** What to do about a server error, by SQLSTATE, then by its class (the first two characters). */
+const ADVICE_BY_CODE: Record<string, string> = {
+  '55P03': 'another session holds a lock it needs: wait for that session to finish, or raise --lock-timeout',
+  '57014': 'the statement was cancelled (a statement_timeout, or a cancel request): run it again, or raise the timeout',
+  '40001': 'a concurrent transaction changed the same rows: run the command again',
+  '40P01': 'it deadlocked with another session: run the command again',
+  '25P03': 'the session sat idle in a transaction for too long and was ended: run the command again',
+  '42501': 'the database user lacks a privilege this needs: connect as the database owner, or grant it',
+  '53100': "the server's disk is full: free some space, then run the command again",
+  '53200': 'the server ran out of memory: free some, or make the work smaller (--scale, --limit), then run it again',
+  '53300': 'the server has no connection slot free: close some clients, or raise its max_connections',
+  '0A000': 'the server does not support this: see the message for what it lacks',
+  '42601': "fix the statement's syntax",
+  '42P01': 'a table it names does not exist: check the name, and devdb migrate status for whether the schema is current',
+  '42703': 'a column it names does not exist: check the name, and devdb migrate status for whether the schema is current',
+  '42883': 'no function matches that name and those argument types: check them, or add casts',
+};
+const ADVICE_BY_CLASS: Record<string, string> = {
+  '08': 'the connection to the server broke: check that it is running, then run the command again',
+  '57': 'the server is shutting down or restarting: run the command again once it is back',
+  '53': 'the server ran out of resources: free some (disk, memory, connections), then run the command again',
+  '58': 'the server could not reach its own files: see its log',
+  '42': 'check the statement against the schema (devdb erd shows it)',
+  '23': 'the data breaks a constraint: fix the values, or the rows they clash with',
+  '22': 'a value is out of range or malformed: fix it',
+  '25': 'the transaction is in a state that refuses this: run the command again',
+  '28': 'the server refused the login: check the user and password',
+  '3D': 'the database does not exist: create it (createdb) or fix the URL',
+  XX: "the server hit an internal error: see the server's log",
+};
+
+/** One clause saying what to do about an error with this SQLSTATE (for the line the user reads). */
+export function adviceFor(code: string): string {
+  return ADVICE_BY_CODE[code] ?? ADVICE_BY_CLASS[code.slice(0, 2)] ?? "see the server's log, or run with DEBUG=1 for the details";
+}

@@ -40,6 +40,17 @@ export interface SessionLocks {
   unlock(key: bigint): Promise<void>;
 }
 
+/** What one statement of `Db.run` did: its command tag as the server sent it, and its rows. */
+export interface StatementResult {
+  /** The command tag without its counts: `SELECT`, `INSERT`, `DROP TABLE`, `CREATE INDEX`. */
+  command: string;
+  /** The count the tag carries (rows returned, inserted, updated...), or null when it has none (DDL). */
+  rowCount: number | null;
+  /** The result's columns in order, also when it has no rows; empty for a statement that returns none. */
+  columns: string[];
+  rows: Row[];
+}
+
 export interface Db extends Queryable {
   /** The engine under the connection: PGlite (in this process or served) or a PostgreSQL server. */
   readonly engine: Engine;
@@ -50,5 +61,17 @@ export interface Db extends Queryable {
   readonly location: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs SQL text as a user typed it (the simple query protocol: one statement or several, no
+   * parameters) and returns each statement's command tag and rows: what `devdb sql` shows.
+   */
+  run(text: string): Promise<StatementResult[]>;
+  /**
+   * Asks the server to cancel the statement this connection is running, if any (a CancelRequest),
+   * so that Ctrl-C stops it instead of leaving it running, and holding its locks, after devdb has
+   * gone. The statement then fails with SQLSTATE 57014. False where nothing can be cancelled: the
+   * in-process PGlite runs a statement on this very thread (see src/cli/interrupt.ts).
+   */
+  cancel(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -9,10 +9,10 @@ export type DriverHosts = { socket: string } | { hosts: string[] };
  * in postgres 3.4): the host list between the first `://` and the first `/` or `?`, after the first
  * `@`, when it holds a comma; else the URL's hostname; else $PGHOST; else localhost. A host string
  * with a `/` in it is a Unix socket folder. `?host=` is not read by postgres.js (it is sent to the
- * server as a setting), so it does not count here either. Bracketed IPv6 literals are kept whole,
+ * server as a setting), so it does not count here either. `env` is devdb's settings' (the target's pgEnv). Bracketed IPv6 literals are kept whole,
  * although postgres.js cuts them at the first `:` (and then fails to connect).
  */
-export function driverHosts(url: string, env: NodeJS.ProcessEnv = process.env): DriverHosts {
+export function driverHosts(url: string, env: NodeJS.ProcessEnv): DriverHosts {
   const authority = url.slice(url.indexOf('://') + 3).split(/[?/]/)[0] ?? '';
   const hostPart = decodeURIComponent(authority.slice(authority.indexOf('@') + 1));
   const multihost = hostPart.includes(',') ? hostPart : '';
@@ -41,8 +41,9 @@ export function isLoopbackHost(host: string): boolean {
  * are all loopback. Destructive commands ask before touching anything else. A URL the rule cannot
  * read counts as remote, so doubt leads to a question rather than to a silent reset.
  */
-export function isLocalTarget(target: Target, env: NodeJS.ProcessEnv = process.env): boolean {
+export function isLocalTarget(target: Target, env?: NodeJS.ProcessEnv): boolean {
   if (target.engine === 'pglite') return true;
+  env ??= target.pgEnv ?? {};
   let where: DriverHosts;
   try {
     where = driverHosts(target.url, env);

@@ -17,6 +17,11 @@ export interface OpenOptions {
    * ("no database here") instead of a new 40 MB database made only to fail in.
    */
   create?: boolean;
+  /**
+   * On a server: how long a statement waits for a lock another session holds (lock_timeout), after
+   * which it fails naming that session (src/db/lock-wait.ts). Unset, the server's own setting.
+   */
+  lockTimeoutMs?: number | undefined;
 }
 
 /**
@@ -26,8 +31,16 @@ export interface OpenOptions {
 export async function openDb(target: Target, options: OpenOptions = {}): Promise<Db> {
   if (target.engine === 'postgres') {
     const { openPostgres } = await import('./postgres-adapter.js');
-    const db = await openPostgres(target.url);
-    return (await servedFolderBehind(db, target.url)) ?? db;
+    const { pgEnv } = target;
+    const db = await openPostgres(target.url, { pgEnv, lockTimeoutMs: options.lockTimeoutMs }).catch(async (error: unknown) => {
+      // No lock is waited for at first contact: a 55P03 then is a served database busy with another client.
+      const { rethrowBusy } = await import('./served-adapter.js');
+      return rethrowBusy(error);
+    });
+    const served = await servedFolderBehind(db, target.url);
+    if (served || options.lockTimeoutMs === undefined) return served ?? db;
+    const { reportingLockWaits } = await import('./lock-wait.js');
+    return reportingLockWaits(db, options.lockTimeoutMs, () => openPostgres(target.url, { pgEnv }));
   }
   if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
     throw new DevdbError(

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { messages, PGlite, type Transaction } from '@electric-sql/pglite';
+import { messages, parse, PGlite, protocol, type Transaction } from '@electric-sql/pglite';
 import { DevdbError } from '../errors.js';
-import type { CopySource, CopyTarget, Db, Queryable, Row } from './db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from './db.js';
 import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
@@ -97,6 +97,38 @@ class PgliteDb extends QueryableDb implements Db {
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.pg.transaction((tx) => fn(queryable(tx))).catch(rethrow);
+  }
+
+  /**
+   * The simple query protocol, as PGlite's exec runs it, but with the command tags kept whole:
+   * PGlite's results keep only a tag's first word ("DROP" for "DROP TABLE").
+   */
+  async run(text: string): Promise<StatementResult[]> {
+    const replies = await this.pg
+      ._runExclusiveQuery(async () => (await this.pg.execProtocol(protocol.serialize.query(text))).messages)
+      .catch(rethrow);
+    const tags = replies.filter((m): m is messages.CommandCompleteMessage => m.name === 'commandComplete').map((m) => m.text);
+    return parse.parseResults(replies, this.pg.parsers).flatMap((result, i) => {
+      const tag = tags[i];
+      if (tag === undefined) return [];
+      // "INSERT 0 3", "UPDATE 2", "SELECT 5": the count is the tag's last number (INSERT's 0 is an oid, always 0).
+      const words = tag.split(' ');
+      const counted = words.length > 1 && /^\d+$/.test(words.at(-1)!);
+      const command = counted ? words.slice(0, words[0] === 'INSERT' ? -2 : -1).join(' ') : tag;
+      return [
+        {
+          command,
+          rowCount: counted ? Number(words.at(-1)) : null,
+          columns: result.fields.map((f) => f.name),
+          rows: result.rows as Row[],
+        },
+      ];
+    });
+  }
+
+  /** PGlite runs the statement on this thread: there is no other thread to cancel it from (see src/cli/interrupt.ts). */
+  cancel(): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   async close(): Promise<void> {

@@ -1,27 +1,47 @@
 import postgres from 'postgres';
 import { DevdbError } from '../errors.js';
-import { fromWire } from './db-error.js';
-import type { CopySource, CopyTarget, Db, Queryable, Row } from './db.js';
+import { fromWire, type DbError } from './db-error.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
+import { lostConnectionFault } from './driver-faults.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
+import type { PgEnv } from './target.js';
 import { ipv6HostOptions } from './url-host.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
+
+/** Queries on their way or running, so that Ctrl-C can cancel them (postgres.js sends the CancelRequest). */
+type InFlight = Set<{ cancel(): unknown }>;
+
+export interface PostgresOptions {
+  /** libpq's variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE) from devdb's settings, for what the URL leaves out. */
+  pgEnv?: PgEnv | undefined;
+  /**
+   * The session's lock_timeout: how long a statement waits for a lock another session holds before
+   * it fails with SQLSTATE 55P03 (src/db/lock-wait.ts then names that session). Unset, the server's own.
+   */
+  lockTimeoutMs?: number | undefined;
+}
 
 /**
  * A real server through postgres.js. One connection, not a pool: a CLI runs one thing at a
  * time, and session state (advisory locks) must stay on the connection that took it.
  */
-export async function openPostgres(url: string): Promise<Db> {
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const sql = postgres(url, {
+    ...libpqDefaults(url, options.pgEnv),
     ...ipv6HostOptions(url),
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},
     ...noDelaySocketOption(),
-    connection: { application_name: 'devdb' },
+    connection: {
+      application_name: 'devdb',
+      // 0 would mean "wait forever" to the server; to devdb it means "do not wait".
+      ...(options.lockTimeoutMs === undefined ? {} : { lock_timeout: Math.max(1, options.lockTimeoutMs) }),
+    },
     // int8 as a JS number, as PGlite returns it: devdb's ids and counts stay far below 2^53.
     types: {
       int8: { to: 20, from: [20], serialize: (x: unknown) => String(x), parse: (x: string) => Number(x) },
@@ -43,18 +63,57 @@ export async function openPostgres(url: string): Promise<Db> {
   return new PostgresDb(sql, redactUrl(url));
 }
 
-function queryable(sql: Sql): Queryable {
+/**
+ * What libpq's variables add to a URL, as postgres.js would take them from process.env: only what
+ * the URL leaves out. Passed as options because devdb's settings (.env under the environment) are
+ * never written back to process.env.
+ */
+function libpqDefaults(url: string, env: PgEnv | undefined): postgres.Options<Record<string, postgres.PostgresType>> {
+  if (!env) return {};
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {};
+  }
+  const user = env.PGUSER ?? env.PGUSERNAME;
+  return {
+    ...(parsed.hostname === '' && env.PGHOST ? { host: env.PGHOST } : {}),
+    ...(parsed.port === '' && env.PGPORT ? { port: Number(env.PGPORT) } : {}),
+    ...(parsed.username === '' && user ? { user } : {}),
+    ...(parsed.password === '' && env.PGPASSWORD ? { pass: env.PGPASSWORD } : {}),
+    ...(parsed.pathname.replace(/^\//, '') === '' && env.PGDATABASE ? { database: env.PGDATABASE } : {}),
+  };
+}
+
+function queryable(sql: Sql, inFlight: InFlight): Queryable {
   return {
     async query<T extends Row>(text: string, params: readonly unknown[] = []) {
-      const rows = await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[]).catch(rethrow);
+      const rows = await tracked(inFlight, sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])).catch(rethrow);
       return [...rows] as unknown as T[];
     },
     async exec(text: string) {
-      await sql.unsafe(text).simple().catch(rethrow);
+      await tracked(inFlight, sql.unsafe(text).simple()).catch(rethrow);
     },
     async copyFrom(table: CopyTarget, columns: readonly string[], source: CopySource) {
-      await copyIn(sql, copyStatement(table, columns, 'STDIN'), source).catch(rethrow);
+      await copyIn(sql, copyStatement(table, columns, 'STDIN'), source, inFlight).catch(rethrow);
     },
+  };
+}
+
+/** The query counted as in flight until it settles. */
+function tracked<T>(inFlight: InFlight, query: Promise<T> & { cancel(): unknown }): Promise<T> {
+  inFlight.add(query);
+  return query.finally(() => inFlight.delete(query));
+}
+
+/** One result of the simple query protocol as devdb sql shows it. */
+function statementResult(result: postgres.RowList<postgres.Row[]>): StatementResult {
+  return {
+    command: result.command,
+    rowCount: result.count ?? null,
+    columns: (result.columns ?? []).map((c) => c.name),
+    rows: [...result],
   };
 }
 
@@ -65,12 +124,27 @@ class PostgresDb extends QueryableDb implements Db {
   constructor(
     private readonly sql: postgres.Sql,
     readonly location: string,
+    private readonly inFlight: InFlight = new Set(),
   ) {
-    super(queryable(sql));
+    super(queryable(sql, inFlight));
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return (await this.sql.begin((tx) => fn(queryable(tx))).catch(rethrow)) as T;
+    return (await this.sql.begin((tx) => fn(queryable(tx, this.inFlight))).catch(rethrow)) as T;
+  }
+
+  async run(text: string): Promise<StatementResult[]> {
+    type Result = postgres.RowList<postgres.Row[]>;
+    const result = (await tracked(this.inFlight, this.sql.unsafe(text).simple()).catch(rethrow)) as Result | Result[];
+    // Several statements give a list of results, without a command of its own; one statement gives its result alone.
+    const results = (result as Partial<Result>).command === undefined ? (result as Result[]) : [result as Result];
+    return results.filter((r) => r.command !== null).map(statementResult);
+  }
+
+  async cancel(): Promise<boolean> {
+    const queries = [...this.inFlight];
+    await Promise.all(queries.map((query) => query.cancel()));
+    return queries.length > 0;
   }
 
   async close(): Promise<void> {
@@ -78,9 +152,12 @@ class PostgresDb extends QueryableDb implements Db {
   }
 }
 
-/** postgres.js's server error as devdb's DbError; anything else (a socket error) passes unchanged. */
+/**
+ * postgres.js's server error as devdb's DbError; a connection that broke mid-command (the server
+ * stopped or crashed) as one line saying so; anything else passes unchanged.
+ */
 export function toDbError(error: unknown): unknown {
-  if (!(error instanceof postgres.PostgresError)) return error;
+  if (!(error instanceof postgres.PostgresError)) return lostConnectionFault(error) ?? error;
   return fromWire(
     error.code,
     error.message,
@@ -102,7 +179,7 @@ function rethrow(error: unknown): never {
 }
 
 /** Turns a failed first contact into one line that names the server (never its password). */
-export function connectionError(error: unknown, url: string): DevdbError {
+export function connectionError(error: unknown, url: string): DevdbError | DbError {
   const where = redactUrl(url);
   const code = error instanceof postgres.PostgresError ? error.code : (error as NodeJS.ErrnoException).code;
   const reason = (error as Error).message;
@@ -122,6 +199,8 @@ export function connectionError(error: unknown, url: string): DevdbError {
     case 'CONNECT_TIMEOUT':
       return make('E_CONNECT', `Could not connect to ${where}: no answer within 10 s. Check the host, port and firewall.`);
     default:
+      // Any other server error at first contact (a busy served database, a statement_timeout) is the server's to explain.
+      if (error instanceof postgres.PostgresError) return toDbError(error) as DbError;
       return make('E_CONNECT', `Could not connect to ${where}: ${reason.replaceAll(url, where)}.`);
   }
 }

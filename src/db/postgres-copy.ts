@@ -20,8 +20,23 @@ interface CopyQuery {
  * (aborted)`. Every failure of the query (server errors, a closed connection) passes through
  * its `reject`, so that is where the load learns it failed.
  */
-export async function copyIn(sql: postgres.Sql | postgres.TransactionSql, statement: string, source: CopySource): Promise<void> {
-  const query = sql.unsafe(statement) as unknown as CopyQuery;
+export async function copyIn(
+  sql: postgres.Sql | postgres.TransactionSql,
+  statement: string,
+  source: CopySource,
+  /** Queries Ctrl-C may cancel: the COPY is one of them while it runs. */
+  inFlight?: Set<{ cancel(): unknown }>,
+): Promise<void> {
+  const pending = sql.unsafe(statement);
+  inFlight?.add(pending);
+  try {
+    await streamInto(pending as unknown as CopyQuery, source);
+  } finally {
+    inFlight?.delete(pending);
+  }
+}
+
+async function streamInto(query: CopyQuery, source: CopySource): Promise<void> {
   let fail: (error: unknown) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
   const reject = query.reject;

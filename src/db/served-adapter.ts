@@ -1,4 +1,6 @@
-import type { Db, Queryable, SessionLocks } from './db.js';
+import { DevdbError } from '../errors.js';
+import { sqlState } from './db-error.js';
+import type { CopySource, Db, Queryable, Row, SessionLocks, StatementResult } from './db.js';
 import { LockChannel } from './lock-channel.js';
 import { QueryableDb } from './queryable-db.js';
 import { openPostgres } from './postgres-adapter.js';
@@ -9,7 +11,31 @@ import { openPostgres } from './postgres-adapter.js';
  * served database shares one PGlite session, where pg_try_advisory_lock cannot exclude anyone).
  */
 export async function openServed(dataDir: string, url: string): Promise<Db> {
-  return wrapServed(await openPostgres(url), dataDir, url);
+  return wrapServed(await openPostgres(url).catch(rethrowBusy), dataDir, url);
+}
+
+/**
+ * The served database answers SQLSTATE 55P03 when another client has held its one session (an open
+ * transaction) for longer than its session wait; devdb's own error code for a wait it gave up on.
+ * Other errors pass unchanged.
+ */
+export function rethrowBusy(error: unknown): never {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (sqlState(error) !== '55P03' && sqlState(cause) !== '55P03') throw error;
+  throw new DevdbError(
+    'E_LOCK_TIMEOUT',
+    'Another client holds the served database (SQLSTATE 55P03): try again when it has finished, or use the native engine (--engine postgres), where clients do not take turns.',
+    { cause: error, details: { sqlState: '55P03' } },
+  );
+}
+
+/** Every statement method of `inner`, with the served database's busy answer said as such. */
+function busyAware(inner: Queryable): Queryable {
+  return {
+    query: <T extends Row = Row>(text: string, params?: readonly unknown[]) => inner.query<T>(text, params).catch(rethrowBusy),
+    exec: (text: string) => inner.exec(text).catch(rethrowBusy),
+    copyFrom: (table: string, columns: readonly string[], source: CopySource) => inner.copyFrom(table, columns, source).catch(rethrowBusy),
+  };
 }
 
 /** A connection already open to the served URL, given its folder's lock service. */
@@ -28,7 +54,7 @@ class ServedDb extends QueryableDb implements Db {
     readonly location: string,
     dataDir: string,
   ) {
-    super(inner);
+    super(busyAware(inner));
     this.sessionLocks = {
       tryLock: async (key) => {
         this.channel ??= (await LockChannel.open(dataDir)).channel;
@@ -41,7 +67,15 @@ class ServedDb extends QueryableDb implements Db {
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inner.transaction(fn);
+    return this.inner.transaction(fn).catch(rethrowBusy);
+  }
+
+  run(text: string): Promise<StatementResult[]> {
+    return this.inner.run(text).catch(rethrowBusy);
+  }
+
+  cancel(): Promise<boolean> {
+    return this.inner.cancel();
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,13 @@ export const MAX_NAME_LENGTH = 100;
 
 export function checkKeyName(name: string): string {
   const trimmed = name.trim();
+  // A name is shown in listings and prompts: a line break or an escape sequence would forge or hide output there.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(trimmed)) {
+    throw usageError(
+      'A key name cannot hold control characters (line breaks, tabs, terminal escapes): use letters, digits, spaces and punctuation.',
+    );
+  }
   if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
     throw usageError(
       `A key name is 1 to ${MAX_NAME_LENGTH} characters (got ${trimmed.length}): name it for where it is used, like "ci" or "staging deploy".`,

@@ -48,9 +48,10 @@ export function checksumOf(text: string): string {
 /**
  * SHA-256 of the token, as hex. The token carries 178 random bits, so a fast hash is the
  * right storage (a slow KDF protects low-entropy passwords, not this). With a pepper
- * (DEVDB_API_KEY_PEPPER), HMAC-SHA-256 instead, so a stolen table alone verifies nothing.
+ * (DEVDB_API_KEY_PEPPER, read by src/config and passed down), HMAC-SHA-256 instead, so a
+ * stolen table alone verifies nothing. The caller always says which: no pepper is a choice.
  */
-export function hashToken(token: string, pepper: string | undefined = process.env.DEVDB_API_KEY_PEPPER || undefined): string {
+export function hashToken(token: string, pepper: string | undefined): string {
   return pepper ? createHmac('sha256', pepper).update(token).digest('hex') : createHash('sha256').update(token).digest('hex');
 }
 

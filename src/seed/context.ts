@@ -30,6 +30,8 @@ export interface GenContext {
   plan: Plan;
   people: People;
   passwordHash: string;
+  /** DEVDB_API_KEY_PEPPER, for the api_keys hashes. */
+  pepper: string | undefined;
   /** created_at of every task, by id - 1 (comments and links come after their task). */
   taskCreatedAt: Float64Array;
   workerIds: { cpu: number[]; gpu: number[] };

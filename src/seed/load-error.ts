@@ -1,4 +1,5 @@
-import { DevdbError, sqlState } from '../errors.js';
+import { sqlState } from '../db/db-error.js';
+import { DevdbError } from '../errors.js';
 import type { LayoutEntry } from './schema/layout.js';
 
 /** The fields both drivers put on a server error, under either driver's name. */

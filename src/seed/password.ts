@@ -2,7 +2,7 @@ import { scrypt, timingSafeEqual } from 'node:crypto';
 import { Random } from './random.js';
 
 /**
- * Every seeded user signs in with this development password (or DEVDB_SEED_PASSWORD), so
+ * Every seeded user signs in with this development password (or DEVDB_SEED_PASSWORD, passed as the seed's password option), so
  * any account can be tried in the app. It is documented, never printed.
  */
 export const DEFAULT_SEED_PASSWORD = 'devdb-dev-password';

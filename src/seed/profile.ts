@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import { packageRoot } from '../paths.js';
+import { parseJsonText, readInputFile } from '../util/input-file.js';
 
 import { DEFAULT_PROFILE, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
 import { GENERATOR_NAMES } from './schema/named.js';
@@ -95,22 +96,21 @@ export const seedsDir = path.join(packageRoot, 'seeds');
 export function loadProfile(nameOrPath: string = DEFAULT_PROFILE): Profile {
   const isPath = nameOrPath.includes('/') || nameOrPath.includes('\\') || nameOrPath.endsWith('.json');
   const file = isPath ? path.resolve(nameOrPath) : path.join(seedsDir, `${nameOrPath}.json`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
+  // A regular file of bounded size, its contents never quoted in an error (`--profile /etc/passwd`).
+  const text = readInputFile(file, { what: 'the seed profile', code: 'E_USAGE' });
+  if (text === undefined) {
     const known = fs.existsSync(seedsDir)
       ? fs
           .readdirSync(seedsDir)
           .filter((f) => f.endsWith('.json'))
           .map((f) => f.slice(0, -5))
       : [];
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
     throw new DevdbError(
       'E_USAGE',
-      `Cannot read seed profile ${file} (${why}): use one of ${known.join(', ') || 'the profiles in seeds/'} or a path to a JSON profile.`,
+      `Cannot read seed profile ${file} (no such file): use one of ${known.join(', ') || 'the profiles in seeds/'} or a path to a JSON profile.`,
     );
   }
+  const raw = parseJsonText(text, file, 'the seed profile', 'E_USAGE');
   return validateProfile(isPath ? overDefault(raw) : raw, isPath ? path.basename(file, '.json') : nameOrPath, file);
 }
 

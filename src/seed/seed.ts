@@ -54,6 +54,8 @@ export interface SeedOptions {
    * them in the same transaction; 'keep' loads with them in place (for comparison in benches).
    */
   indexes?: 'defer' | 'keep' | undefined;
+  /** The API key pepper, so seeded key hashes are made as devdb keys makes them (default: none, plain SHA-256). */
+  pepper?: string | undefined;
   onProgress?: ((event: SeedEvent) => void) | undefined;
 }
 
@@ -131,7 +133,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed))
     : Promise.resolve('');
   hashing.catch(() => {});
-  const ctx = run.plan ? await productContext(run.plan) : null;
+  const ctx = run.plan ? await productContext(run.plan, options.pepper) : null;
 
   const tables = await db.transaction(async (tx) => {
     await takeSeedLock(tx);
@@ -370,11 +372,12 @@ async function fillAllLaterKeys(tx: Queryable, run: Run, loaded: Loaded): Promis
   for (const { entry } of run.loaders) if (entry.kind === 'schema') await fillLaterKeys(tx, entry, loaded, run.seed);
 }
 
-async function productContext(plan: Plan): Promise<GenContext> {
+async function productContext(plan: Plan, pepper: string | undefined): Promise<GenContext> {
   return {
     plan,
     people: await makePeople(plan),
     passwordHash: '',
+    pepper,
     taskCreatedAt: new Float64Array(plan.taskCount),
     workerIds: { cpu: [], gpu: [] },
     previewDone: [],

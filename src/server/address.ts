@@ -1,13 +1,31 @@
+import dns from 'node:dns/promises';
 import net from 'node:net';
+import { isLoopbackHost } from '../db/local-target.js';
+import { usageError } from '../errors.js';
 
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
 }
 
-/** Said whenever the server listens beyond loopback: it has no password. */
-export function exposureWarning(host: string): string | undefined {
-  if (['127.0.0.1', 'localhost', '::1'].includes(host)) return undefined;
-  return `Warning: serving on ${host}, reachable from other machines, with no password. Use it only on a network you trust.`;
+/**
+ * The address a --host listens on, as the system reads it for listen(): an IP as written, anything
+ * else resolved once (`0` and `0x0` are 0.0.0.0 to inet_aton, `localhost` is loopback). The server
+ * then listens on that address, so the warning and the URL are about what is really bound.
+ */
+export async function listenAddress(host: string): Promise<string> {
+  if (net.isIP(host)) return host;
+  try {
+    return (await dns.lookup(host)).address;
+  } catch {
+    throw usageError(`--host ${host} is neither an address nor a name this machine resolves: give an IP address such as 127.0.0.1.`);
+  }
+}
+
+/** Said whenever the server listens beyond loopback (127.0.0.0/8, ::1): it has no password. */
+export function exposureWarning(address: string): string | undefined {
+  if (isLoopbackHost(address)) return undefined;
+  const where = isWildcard(address) ? `every interface (${address || '0.0.0.0'})` : address;
+  return `Warning: serving on ${where}, reachable from other machines, with no password. Use it only on a network you trust.`;
 }
 
 /** The URL clients use: a wildcard listen address is reached through loopback. */

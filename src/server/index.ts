@@ -2,4 +2,4 @@
 export { DEFAULT_HOST, DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_PORT, DEFAULT_SESSION_WAIT_MS } from './defaults.js';
 export { serve, type RunningServer, type ServeOptions, type ServerInfo } from './serve.js';
 export { serverStatus, serverUrl, startServer, stopServer, type ServerStatus, type StartResult } from './control.js';
-export { exposureWarning, isWildcard } from './address.js';
+export { exposureWarning, isWildcard, listenAddress } from './address.js';

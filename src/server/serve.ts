@@ -15,6 +15,10 @@ export interface ServeOptions {
   host: string;
   sessionWaitMs?: number;
   idleInTransactionMs?: number;
+  /** The seeded users' password and the API key pepper, for a new folder's seed (src/config reads them). */
+  seedSecrets?: { password?: string | undefined; pepper?: string | undefined };
+  /** SIGINT and SIGTERM stop the server (default); false for a server that lives inside another command (devdb psql). */
+  stopOnSignals?: boolean;
   /** Progress lines for the foreground log (never secrets). */
   log?: (line: string) => void;
 }
@@ -53,7 +57,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   try {
     if (fresh) {
       log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
-      await setup(db);
+      await setup(db, { seed: options.seedSecrets ?? {} });
     }
     // Every client shares this session: it tells devdb commands that reach it by URL which folder's locks to use.
     await db.exec(`SET ${SERVED_FOLDER_SETTING} = '${options.dataDir.replaceAll("'", "''")}'`);
@@ -87,8 +91,10 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     status: () => ({ connections: wire.connections, ...info }),
     stop: () => void stop(),
   });
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  if (options.stopOnSignals ?? true) {
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
   lock!.setServedUrl(info.url);
   log(`Serving the embedded database in ${options.dataDir} at ${info.url} (pid ${process.pid}).`);
   return { info, stopped, stop };

@@ -7,7 +7,7 @@ export interface SetupOptions extends MigrationOptions {
   /** On a database with tables but no history: record the files up to this version as applied first. */
   baseline?: string | undefined;
   /** Seeds an empty database after migrating (default profile, small scale); false to skip. */
-  seed?: false | Pick<SeedOptions, 'seed' | 'scale' | 'profile' | 'password' | 'onProgress'> | undefined;
+  seed?: false | Pick<SeedOptions, 'seed' | 'scale' | 'profile' | 'password' | 'pepper' | 'onProgress'> | undefined;
 }
 
 export interface SetupResult {

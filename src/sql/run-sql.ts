@@ -5,9 +5,13 @@ import { DevdbError } from '../errors.js';
 export const MAX_SQL_BYTES = 1024 * 1024;
 
 export interface SqlResult {
+  /** The command tag without its count, as the server sent it: `SELECT`, `INSERT`, `DROP TABLE`. */
+  command: string;
+  /** The result's columns, also when it has no rows; empty when the statement returns none (DDL, INSERT without RETURNING). */
   columns: string[];
   rows: Record<string, unknown>[];
-  rowCount: number;
+  /** Rows returned, or rows the command affected; null when its tag has no count (DDL). */
+  rowCount: number | null;
 }
 
 /** The statement to run, trimmed; none, or too much, is a usage error before any database is opened. */
@@ -23,11 +27,21 @@ export function checkStatement(text: string): string {
   return statement;
 }
 
-/** Runs one statement (parameters are not taken: this is the user's own SQL) and returns its rows. */
+/**
+ * Runs the user's SQL as psql -c does (the simple protocol, no parameters: several statements run
+ * in one transaction) and returns what the last statement gave: its command tag, columns and rows.
+ */
 export async function runSql(db: Db, text: string): Promise<SqlResult> {
-  const rows = await db.query(checkStatement(text));
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  return { columns, rows, rowCount: rows.length };
+  const results = await db.run(checkStatement(text));
+  const last = results.at(-1);
+  if (!last) return { command: '', columns: [], rows: [], rowCount: null };
+  return { command: last.command, columns: last.columns, rows: last.rows, rowCount: last.rowCount };
+}
+
+/** The line psql prints after a statement that returns no rows: `DROP TABLE`, `INSERT 0 3`, `UPDATE 2`. */
+export function commandTag(result: Pick<SqlResult, 'command' | 'rowCount'>): string {
+  if (result.rowCount === null) return result.command;
+  return result.command === 'INSERT' ? `INSERT 0 ${result.rowCount}` : `${result.command} ${result.rowCount}`;
 }
 
 /** One cell as text: dates in ISO 8601, JSON and arrays as JSON, NULL as empty. */

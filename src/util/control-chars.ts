@@ -15,3 +15,17 @@ export function escapeControlChars(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** The same, but line breaks stay: for messages of several lines (a migration error with its caret). */
+export function escapeTerminalControls(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeControlChars(line))
+    .join('\n');
+}
+
+/** Text from outside (a typed word, a value from a file) as a message may quote it: escaped, and cut to `max` characters. */
+export function quotable(text: string, max = 60): string {
+  const shown = escapeControlChars(text.length > max * 4 ? text.slice(0, max * 4) : text);
+  return shown.length > max ? `${shown.slice(0, max)}... (${text.length} characters)` : shown;
+}

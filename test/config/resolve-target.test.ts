@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadProjectSettings, projectTarget } from '../../src/config/index.js';
 import { resolveTarget } from '../../src/db/target.js';
 import { ipv6HostOptions } from '../../src/db/url-host.js';
 
@@ -51,6 +54,37 @@ describe('resolveTarget', () => {
       engine: 'postgres',
       url: 'postgres://u@[::1]:5432/db',
     });
+  });
+});
+
+// The library's resolveTarget: what the CLI opens in a folder, with no flags.
+describe('projectTarget', () => {
+  it("reads the folder's .env and devdb.config.json under the environment, and takes options over both", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-target-'));
+    try {
+      fs.writeFileSync(path.join(folder, 'devdb.config.json'), JSON.stringify({ dataDir: 'from-config' }));
+      expect(projectTarget({}, loadProjectSettings({}, folder))).toEqual({ engine: 'pglite', dataDir: path.join(folder, 'from-config') });
+      fs.writeFileSync(path.join(folder, '.env'), `DATABASE_URL=${url}\nPGPASSWORD=from-env-file\n`);
+      expect(projectTarget({}, loadProjectSettings({}, folder))).toEqual({
+        engine: 'postgres',
+        url,
+        pgEnv: { PGPASSWORD: 'from-env-file' },
+      });
+      expect(projectTarget({ dataDir: 'flag-dir' }, loadProjectSettings({}, folder))).toEqual({
+        engine: 'pglite',
+        dataDir: path.join(folder, 'flag-dir'),
+      });
+      expect(projectTarget({}, loadProjectSettings({ DEVDB_DATA_DIR: 'env-dir' }, folder))).toEqual({
+        engine: 'postgres',
+        url,
+        pgEnv: { PGPASSWORD: 'from-env-file' },
+      });
+      expect(projectTarget({}, loadProjectSettings({ DATABASE_URL: 'postgres://other@db/x' }, folder))).toMatchObject({
+        url: 'postgres://other@db/x',
+      });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
 

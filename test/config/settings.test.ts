@@ -2,16 +2,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import {
+  apiKeyPepperOf,
   configuredDataDir,
   loadProjectSettings,
   migrationsDirOf,
   portOf,
   readEnvFile,
   readProjectConfig,
+  seedPasswordOf,
   seedProfileOf,
   writableMigrationsDir,
 } from '../../src/config/index.js';
+import { readInputFile } from '../../src/util/input-file.js';
 import type { DevdbError } from '../../src/errors.js';
 import { defaultMigrationsDir, packageRoot } from '../../src/paths.js';
 
@@ -54,6 +58,62 @@ describe('.env', () => {
   it('is optional', () => {
     expect(readEnvFile(dir)).toEqual({});
   });
+
+  // Issue 20: a .env that starts with a BOM had its DATABASE_URL ignored, and setup made a local ./.devdb instead.
+  it('is read as editors write it: a UTF-8 byte order mark and CRLF line ends are fine', () => {
+    write('.env', '\uFEFFDATABASE_URL=postgres://me@db/app\r\nPGPASSWORD=secret\r\n');
+    expect(readEnvFile(dir)).toEqual({ DATABASE_URL: 'postgres://me@db/app', PGPASSWORD: 'secret' });
+  });
+});
+
+describe('secrets from the environment', () => {
+  // Issue 20: a blank DEVDB_API_KEY_PEPPER was accepted, and keys were hashed without a pepper.
+  it('a pepper or seed password that is set but blank is a usage error; unset leaves the default', () => {
+    const blank = loadProjectSettings({ DEVDB_API_KEY_PEPPER: '', DEVDB_SEED_PASSWORD: ' ' }, dir);
+    expect(() => apiKeyPepperOf(blank)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/^DEVDB_API_KEY_PEPPER is set but blank/) }),
+    );
+    expect(() => seedPasswordOf(blank)).toThrow(
+      expect.objectContaining({ code: 'E_USAGE', message: expect.stringMatching(/^DEVDB_SEED_PASSWORD is set but blank/) }),
+    );
+    expect(apiKeyPepperOf(loadProjectSettings({}, dir))).toBeUndefined();
+    write('.env', 'DEVDB_API_KEY_PEPPER=from-dotenv\nDEVDB_SEED_PASSWORD=pw\n');
+    expect(apiKeyPepperOf(loadProjectSettings({}, dir))).toBe('from-dotenv');
+    expect(seedPasswordOf(loadProjectSettings({}, dir))).toBe('pw');
+  });
+
+  it('.env is read into the settings, never into process.env', () => {
+    write('.env', 'DEVDB_SEED_PASSWORD=only-in-dotenv\n');
+    expect(loadProjectSettings({}, dir).env.DEVDB_SEED_PASSWORD).toBe('only-in-dotenv');
+    expect(process.env.DEVDB_SEED_PASSWORD).toBeUndefined();
+  });
+});
+
+describe('input files (.env, the config file, seed profiles)', () => {
+  const read = (file: string) => readInputFile(file, { what: 'the seed profile', code: 'E_USAGE', maxBytes: 1000 });
+
+  it('are regular files of bounded size: a FIFO, a device, a folder and a big file are refused at once, by name', () => {
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => read(fifo)).toThrow(/^The seed profile .+fifo is not a regular file \(a named pipe\)/);
+    expect(() => read('/dev/zero')).toThrow(/^The seed profile \/dev\/zero is not a regular file \(a device\)/);
+    expect(() => read(dir)).toThrow(/is not a regular file \(a folder\)/);
+    write('big.json', 'x'.repeat(1001));
+    expect(() => read(path.join(dir, 'big.json'))).toThrow(/is over 1000 bytes/);
+    write('ok.json', '\uFEFF{}');
+    expect(read(path.join(dir, 'ok.json'))).toBe('{}');
+    expect(read(path.join(dir, 'missing.json'))).toBeUndefined();
+  });
+
+  // Issue 20: `--profile /etc/passwd` printed the file's first line in its error.
+  it('never quote their contents in an error', () => {
+    write('devdb.config.json', 'root:x:0:0:secret-looking-line\n');
+    expect(() => readProjectConfig(dir)).toThrow(/devdb\.config\.json is not valid JSON/);
+    expect(() => readProjectConfig(dir)).not.toThrow(/root|secret-looking/);
+    // Where the parser says where: line and column, still without the text.
+    write('devdb.config.json', '{\n  "port": 1,\n}');
+    expect(() => readProjectConfig(dir)).toThrow(/is not valid JSON \(line 3, column 1\): fix it/);
+  });
 });
 
 describe('the config file', () => {
@@ -94,6 +154,33 @@ describe('the config file', () => {
     write('devdb.config.json', '{}');
     write('package.json', JSON.stringify({ devdb: {} }));
     expect(() => readProjectConfig(dir)).toThrow(/configured twice/);
+  });
+
+  it('is read with a byte order mark, as editors write it', () => {
+    write('devdb.config.json', `\uFEFF${JSON.stringify({ port: 6543 })}`);
+    expect(readProjectConfig(dir).config).toEqual({ port: 6543 });
+  });
+
+  // Issue 20: {"__proto__": {...}} gave "Unexpected error: rule.check is not a function".
+  it.each(['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty'])('refuses the key %s by name', (key) => {
+    write('devdb.config.json', `{"${key}": {"migrationsDir": "x"}}`);
+    expect(() => readProjectConfig(dir)).toThrow(
+      expect.objectContaining({ code: 'E_CONFIG', message: expect.stringContaining(`"${key}"`) }),
+    );
+  });
+
+  it('shows a wrong value short and with its control characters escaped', () => {
+    write('devdb.config.json', JSON.stringify({ port: `\u001b[2J${'9'.repeat(500)}` }));
+    const message = (() => {
+      try {
+        readProjectConfig(dir);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    })();
+    expect(message).toMatch(/"port" must be a port number from 1 to 65535 \(got "\\u001b\[2J9+\.\.\. \(\d+ characters\)\)/);
+    expect(message.length).toBeLessThan(250);
   });
 
   it('is optional, and a package.json without the key is no configuration', () => {

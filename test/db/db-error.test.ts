@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/cli/describe-error.js';
-import { DbError } from '../../src/db/db-error.js';
-import { sqlState } from '../../src/errors.js';
+import { DbError, sqlState } from '../../src/db/db-error.js';
 import { engines, useDatabase } from '../support/engines.js';
 
 const failure = (p: Promise<unknown>) =>
@@ -74,7 +73,7 @@ for (const engine of engines) {
       const error = await failure(t.db.query('SELECT 1/0'));
       expect(describeError(error)).toMatchObject({
         code: 'E_SQL',
-        message: 'The database refused the statement: division by zero (SQLSTATE 22012).',
+        message: 'The database refused the statement: division by zero (SQLSTATE 22012); a value is out of range or malformed: fix it.',
         details: { sqlState: '22012' },
       });
     });

@@ -177,10 +177,20 @@ for (const engine of engines) {
       }
     });
 
-    it('stored names with terminal escapes are printed escaped by create, list, rotate and revoke', async () => {
+    it('a name with terminal escapes is refused by create; one stored otherwise is printed escaped by list, rotate and revoke', async () => {
       const hostile = 'ci\u001b]0;pwned\u0007\u001b[2J';
-      const created = await keys(['create', '--user', 'carol@example.com', '--name', hostile]);
+      const refused = await keys(['create', '--user', 'carol@example.com', '--name', hostile]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/^Error: A key name cannot hold control characters/);
+      const created = await keys(['create', '--user', 'carol@example.com', '--name', 'stored']);
       expect(created.code).toBe(0);
+      // Written by other means than devdb (SQL, an older version): still printed, never obeyed.
+      const db = await openScratch(s);
+      try {
+        await db.query("UPDATE api_keys SET name = $1 WHERE name = 'stored'", [hostile]);
+      } finally {
+        await db.close();
+      }
       const listed = await keys(['list', '--user', 'carol@example.com']);
       const id = listed.stdout
         .split('\n')
@@ -188,7 +198,8 @@ for (const engine of engines) {
         .split(/\s+/)[0]!;
       const rotated = await keys(['rotate', id]);
       const revoked = await keys(['revoke', id, '--yes']);
-      for (const result of [created, listed, rotated, revoked]) {
+      expect(refused.stdout + refused.stderr).not.toMatch(/[\u001b\u0007]/);
+      for (const result of [listed, rotated, revoked]) {
         const output = result.stdout + result.stderr;
         expect(output).toContain('ci\\x1b]0;pwned\\x07\\x1b[2J');
         expect(output).not.toMatch(/[\u001b\u0007]/);

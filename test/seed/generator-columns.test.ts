@@ -25,6 +25,7 @@ describe(`every hand-written generator's COPY line has its table's columns, in o
       plan,
       people: await makePeople(plan),
       passwordHash: '$scrypt$ln=17,r=8,p=1$c2FsdA$aGFzaA',
+      pepper: undefined,
       taskCreatedAt: new Float64Array(plan.taskCount),
       workerIds: { cpu: [], gpu: [] },
       previewDone: [],

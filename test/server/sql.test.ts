@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { runInProcess } from '../support/run-command.js';
 // Parsing and rendering run in-process (test/support/run-command.ts). Reading stdin is the CLI's, the same on every engine:
 // it runs once in a real process, on a server if there is one (a spawned PGlite CLI boots PGlite, twice as slow).
 const stdinEngine = engines.find((engine) => engine !== 'pglite') ?? engines[0];
+const psqlInstalled = spawnSync('psql', ['--version']).status === 0;
 
 for (const engine of engines) {
   describe(`devdb sql and devdb psql on ${engine}`, () => {
@@ -33,9 +35,25 @@ for (const engine of engines) {
       expect([empty.code, empty.stderr.trim()]).toEqual([2, 'Error: No SQL given: pass one statement as the argument, or on stdin.']);
       const bad = await runInProcess(['sql', 'SELEC 1', ...s.args]);
       expect(bad.code).toBe(1);
-      expect(bad.stderr.trim()).toMatch(
-        /^Error: The database refused the statement: syntax error at or near "SELEC" \(SQLSTATE 42601\)\.$/,
+      expect(bad.stderr.trim()).toBe(
+        'Error: The database refused the statement: syntax error at or near "SELEC" (SQLSTATE 42601); fix the statement\'s syntax.',
       );
+    });
+
+    // Issue 25: sql "DROP TABLE t" printed "(0 rows)".
+    it('prints the command tag of a statement that returns no rows, as psql does, and the columns of an empty result', async () => {
+      const sql = async (statement: string) => {
+        const result = await runInProcess(['sql', statement, ...s.args]);
+        expect(result.code, result.stderr).toBe(0);
+        return result.stdout;
+      };
+      expect(await sql('CREATE TABLE tag_probe (n int)')).toBe('CREATE TABLE\n');
+      expect(await sql('INSERT INTO tag_probe VALUES (1), (2)')).toBe('INSERT 0 2\n');
+      expect(await sql('UPDATE tag_probe SET n = n + 1')).toBe('UPDATE 2\n');
+      expect(await sql('SELECT n FROM tag_probe WHERE false')).toBe('n\n-\n(0 rows)\n');
+      expect(await sql('CREATE INDEX ON tag_probe (n); DELETE FROM tag_probe WHERE n = 2')).toBe('DELETE 1\n');
+      const json = await runInProcess(['sql', '--json', 'DROP TABLE tag_probe', ...s.args]);
+      expect(parseJson(json)).toEqual({ command: 'DROP TABLE', columns: [], rows: [], rowCount: null });
     });
 
     if (engine === stdinEngine)
@@ -47,14 +65,47 @@ for (const engine of engines) {
         expect([empty.code, empty.stderr]).toEqual([2, 'Error: No SQL given: pass one statement as the argument, or on stdin.\n']);
       });
 
-    it('runs psql on the same database when it is installed, and says how to get it when not', async () => {
+    it.skipIf(!psqlInstalled)('runs psql on the same database (psql installed)', async () => {
       // psql writes to the terminal devdb was given (stdio inherited), which only a real process captures.
-      if (fs.existsSync('/usr/bin/psql')) {
-        const result = await runCli(['psql', ...s.args, '--', '-At', '-c', 'SELECT count(*) FROM devdb_migrations']);
-        expect(result.code, result.stderr).toBe(0);
-        expect(Number(result.stdout.trim())).toBeGreaterThan(0);
-        expect(result.stdout + result.stderr).not.toMatch(/devdb-test-pw/);
-      }
+      const result = await runCli(['psql', ...s.args, '--', '-At', '-c', 'SELECT count(*) FROM devdb_migrations']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(Number(result.stdout.trim())).toBeGreaterThan(0);
+      expect(result.stdout + result.stderr).not.toMatch(/devdb-test-pw/);
+    });
+
+    // Issue 25: `?password=` of a URL stayed on psql's command line, where ps shows it to every user.
+    // Only the real server's URLs carry a password.
+    if (engine === 'postgres') {
+      it.skipIf(!psqlInstalled)('gives psql no secret in its arguments: password and sslpassword stay off its command line', async () => {
+        const url = new URL(s.url!);
+        const password = decodeURIComponent(url.password);
+        url.password = '';
+        url.searchParams.set('password', password);
+        url.searchParams.set('sslpassword', 'Ssl-Secret-9');
+        for (const target of [s.url!, url.toString()]) {
+          // psql's \! runs a shell whose parent is psql: it prints psql's own command line, as ps would.
+          const result = await runCli([
+            'psql',
+            '--url',
+            target,
+            '--',
+            '-At',
+            '-c',
+            'SELECT current_user',
+            '-c',
+            '\\! tr "\\0" " " < /proc/$PPID/cmdline',
+          ]);
+          expect(result.code, result.stderr).toBe(0);
+          const [user, commandLine] = result.stdout.trim().split('\n');
+          expect(user).toBe(decodeURIComponent(url.username));
+          expect(commandLine).toMatch(/psql postgres:\/\/devdb@127\.0\.0\.1:\d+\/devdb_t_\w+ -At -c/);
+          expect(commandLine).not.toContain(password);
+          expect(commandLine).not.toContain('Ssl-Secret-9');
+        }
+      });
+    }
+
+    it('says how to get psql when it is not installed', async () => {
       const missing = await runInProcess(['psql', ...s.args], { env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-no-psql-')) } });
       expect(missing.code).toBe(1);
       expect(missing.stderr.trim()).toMatch(/^Error: psql is not installed: install the PostgreSQL client/);

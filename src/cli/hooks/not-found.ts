@@ -1,5 +1,6 @@
 import { toConfiguredId, type Hook } from '@oclif/core';
 import { ExitCode } from '../../errors.js';
+import { quotable } from '../../util/control-chars.js';
 import { editDistance } from '../../util/edit-distance.js';
 
 /**
@@ -22,7 +23,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
   }
   const nearest = nearestCommand(options.id, this.config);
   const hint = nearest ? ` Did you mean ${toConfiguredId(nearest, this.config)}?` : '';
-  const message = `"${typed}" is not a ${this.config.bin} command.${hint} Run ${this.config.bin} help for the list of commands.`;
+  const message = `"${quotable(typed)}" is not a ${this.config.bin} command.${hint} Run ${this.config.bin} help for the list of commands.`;
   // With --json, the error every command gives under --json: { error: { code, message } } on stdout.
   if (options.argv?.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'E_USAGE', message } }, null, 2)}\n`);
   else process.stderr.write(`Error: ${message}\n`);
@@ -41,13 +42,20 @@ function nearestCommand(id: string, config: Parameters<Hook<'command_not_found'>
     .map((command) => {
       const typed = words.slice(0, command.split(':').length).join(':');
       // Case is no typo worth a miss: commands are lower case, `KEYS list` is keys list.
-      return { command, typed, distance: editDistance(typed.toLowerCase(), command) };
+      // Lengths further apart than a typo allows are no typo either, and are not compared (a 120 KB word took seconds).
+      const near = Math.abs(typed.length - command.length) <= allowedEdits(typed);
+      return { command, typed, distance: near ? editDistance(typed.toLowerCase(), command) : Infinity };
     });
   // Among the near ones, the command of more words wins: `migrate stauts` is migrate status, not migrate.
   const [best] = candidates
-    .filter((c) => c.distance <= Math.max(1, Math.floor(c.typed.length / 4)))
+    .filter((c) => c.distance <= allowedEdits(c.typed))
     .sort((a, b) => b.command.split(':').length - a.command.split(':').length || a.distance - b.distance);
   return best?.command;
+}
+
+/** How many edits a typed word of this length may be from a command and still be its typo. */
+function allowedEdits(typed: string): number {
+  return Math.max(1, Math.floor(typed.length / 4));
 }
 
 export default hook;

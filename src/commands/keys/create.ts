@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { refuseUnanswerable, valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
+import { apiKeyPepperOf } from '../../config/index.js';
 import {
   checkKeyName,
   createKey,
@@ -35,6 +36,7 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
     if (flags.name !== undefined) checkKeyName(flags.name);
     refuseUnanswerable(flags.user, '--user');
     refuseUnanswerable(flags.name, '--name');
+    const pepper = apiKeyPepperOf(this.settings());
     const created = await this.withDatabase(
       flags,
       async (db) => {
@@ -51,7 +53,7 @@ export default class KeysCreate extends DevdbCommand<CreatedKey & { shownOnce: t
             validate: (v) => (v.trim().length >= 1 && v.trim().length <= MAX_NAME_LENGTH) || `Use 1 to ${MAX_NAME_LENGTH} characters.`,
           }),
         );
-        return createKey(db, { user, name, expiresInMs });
+        return createKey(db, { user, name, expiresInMs, pepper });
       },
       { needs: { by: 'keys create', tables: KEY_TABLES } },
     );

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
+import { apiKeyPepperOf } from '../../config/index.js';
 import {
   DEFAULT_GRACE_MS,
   describeExpiry,
@@ -38,6 +39,7 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
     const graceMs = flags.grace === undefined ? undefined : parseDuration(flags.grace, '--grace');
     const expiresInMs = flags['expires-in'] === undefined ? undefined : parseLifetime(flags['expires-in']);
     refuseMissingKey(args.key);
+    const pepper = apiKeyPepperOf(this.settings());
     const rotated = await this.withDatabase(
       flags,
       async (db) => {
@@ -46,7 +48,7 @@ export default class KeysRotate extends DevdbCommand<RotatedKey> {
           states: KEY_STATES.filter(isLive),
           offer: (k) => k.replacedByKeyId === null,
         });
-        return rotateKey(db, { key, graceMs, expiresInMs });
+        return rotateKey(db, { key, graceMs, expiresInMs, pepper });
       },
       { needs: { by: 'keys rotate', tables: KEY_TABLES } },
     );

@@ -2,6 +2,7 @@ import { Args } from '@oclif/core';
 import { valueOrAsk } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { readStdin } from '../../cli/read-stdin.js';
+import { apiKeyPepperOf } from '../../config/index.js';
 import { DevdbError, usageError } from '../../errors.js';
 import { KEY_TABLES, describeExpiry, describeKey, verifyKey, type InvalidReason, type KeyRecord } from '../../keys/index.js';
 
@@ -36,7 +37,10 @@ export default class KeysVerify extends DevdbCommand<{ valid: true; key: KeyReco
     const token = (args.token !== undefined && args.token !== '-' ? args.token : await readToken()).trim();
     if (token === '')
       throw usageError('No token given: pipe it on stdin (printf %s "$TOKEN" | devdb keys verify) or pass it as the argument.');
-    const result = await this.withDatabase(flags, (db) => verifyKey(db, token), { needs: { by: 'keys verify', tables: KEY_TABLES } });
+    const pepper = apiKeyPepperOf(this.settings());
+    const result = await this.withDatabase(flags, (db) => verifyKey(db, token, { pepper }), {
+      needs: { by: 'keys verify', tables: KEY_TABLES },
+    });
     if (!result.valid) {
       const which = result.key ? ` (${describeKey(result.key)})` : '';
       throw new DevdbError('E_INVALID', `invalid: ${result.reason}${which}: ${REASONS[result.reason]}.`, {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { confirmUnless, refuseUnconfirmable, yesFlag } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
+import { driftFlag, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
 import { isLocalTarget } from '../../db/local-target.js';
 import { migrateDown, type DownPlan, type RevertResult } from '../../migrate/index.js';
 
@@ -17,7 +17,7 @@ export default class MigrateDown extends DevdbCommand<RevertResult> {
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
-    ...lockFlags,
+    ...driftFlag,
     steps: Flags.integer({
       description: 'how many of the latest applied migrations to revert (default 1; at most as many as are applied)',
       min: 1,

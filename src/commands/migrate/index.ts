@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
-import { baselineFlag, lockFlags, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
+import { baselineFlag, driftFlag, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';
 import { migrateUp, type MigrateResult } from '../../migrate/index.js';
 
 export default class Migrate extends DevdbCommand<MigrateResult> {
@@ -17,7 +17,7 @@ export default class Migrate extends DevdbCommand<MigrateResult> {
   static override flags = {
     ...databaseFlags,
     ...migrationsDirFlag,
-    ...lockFlags,
+    ...driftFlag,
     ...baselineFlag,
     to: Flags.string({ description: 'apply pending migrations up to and including this version' }),
     'dry-run': Flags.boolean({ description: 'print the SQL that would run, change nothing', default: false }),

@@ -79,7 +79,7 @@ export const apiKeys: TableGenerator = {
         const { token, displayPrefix } = generateToken((size) => rnd.bytes(size));
         if (!prefixes.has(displayPrefix)) {
           prefixes.add(displayPrefix);
-          return { hash: hashToken(token), displayPrefix };
+          return { hash: hashToken(token, ctx.pepper), displayPrefix };
         }
       }
     };
