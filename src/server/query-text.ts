@@ -16,6 +16,8 @@ export interface QueryFacts {
    * session's state again after it (src/server/session-state.ts).
    */
   changesSession: boolean;
+  /** LISTEN and UNLISTEN statements, in order: the channel (`*` for UNLISTEN *), and whether it starts listening. */
+  listens: { channel: string; listen: boolean }[];
 }
 
 const SESSION_STATEMENTS = new Set(['SET', 'RESET', 'DISCARD', 'PREPARE', 'DEALLOCATE', 'LISTEN', 'UNLISTEN']);
@@ -24,12 +26,14 @@ const SESSION_WORDS = new Set(['TEMP', 'TEMPORARY', 'PG_TEMP', 'SET_CONFIG']);
 const BLANKS = /^(?:\s|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*$/;
 
 export function readQuery(sql: string): QueryFacts {
-  const facts: QueryFacts = { statements: 0, copyIn: undefined, changesSession: false };
+  const facts: QueryFacts = { statements: 0, copyIn: undefined, changesSession: false, listens: [] };
   for (const statement of splitStatements(sql)) {
     const words = statementWords(statement.text);
     if (words.length === 0) continue;
     facts.statements++;
     if (SESSION_STATEMENTS.has(words[0]!.word) || words.some((w) => SESSION_WORDS.has(w.word))) facts.changesSession = true;
+    const listen = /^(LISTEN|UNLISTEN)\s+("(?:[^"]|"")+"|\*|[^\s;]+)/i.exec(statement.text);
+    if (listen) facts.listens.push({ channel: identifier(listen[2]!), listen: listen[1]!.toUpperCase() === 'LISTEN' });
     const stdin = words[0]!.word === 'COPY' ? stdinWord(statement.text, words) : undefined;
     if (stdin && !facts.copyIn) facts.copyIn = { stdinOffset: statement.offset + stdin.offset, binary: isBinary(words) };
   }
@@ -39,6 +43,11 @@ export function readQuery(sql: string): QueryFacts {
 /** The statement with its STDIN replaced by a quoted file name (the engine's COPY device). */
 export function copyFromFile(sql: string, copyIn: { stdinOffset: number }, file: string): string {
   return `${sql.slice(0, copyIn.stdinOffset)}'${file}'${sql.slice(copyIn.stdinOffset + 'STDIN'.length)}`;
+}
+
+/** An identifier as PostgreSQL reads it: quoted ones as written (`""` is `"`), bare ones in lower case. */
+function identifier(token: string): string {
+  return token.startsWith('"') ? token.slice(1, -1).replaceAll('""', '"') : token.toLowerCase();
 }
 
 function stdinWord(text: string, words: SqlWord[]): SqlWord | undefined {

@@ -106,7 +106,8 @@ export class WireServer {
   private state: EngineState = 'serving';
   private failure: string | undefined;
   private restarting: Promise<void> | undefined;
-  private running: { client: Client | undefined; cancel?: { code: string; message: string } } | undefined;
+  /** The request on the engine now; `answered` once its ReadyForQuery has gone out (only the worker's "done" is missing). */
+  private running: { client: Client; answered: boolean; cancel?: { code: string; message: string } } | undefined;
   /** The engine's greeting parameters (server_version, TimeZone…), in its order. */
   private greeting = new Map<string, string>();
   /** The settings the session has now, as far as tracked, and whose they are. */
@@ -161,7 +162,7 @@ export class WireServer {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const client of this.clients) this.terminate(client, '57P01', 'terminating connection due to administrator command (devdb stop)');
     if (this.restarting) await this.restarting;
-    const abandoned = this.running !== undefined || this.state !== 'serving';
+    const abandoned = (this.running !== undefined && !this.running.answered) || this.state !== 'serving';
     let error: string | undefined;
     if (abandoned) await this.engine.terminate();
     else {
@@ -413,7 +414,7 @@ export class WireServer {
   private leave(client: Client): void {
     if (client.gone) return;
     const wasOwner = this.owner === client;
-    const wasRunning = this.running?.client === client;
+    const wasRunning = this.isRunning(client);
     client.state.to('gone');
     client.clearTimers();
     this.clients.delete(client);
@@ -659,7 +660,9 @@ export class WireServer {
     const { type, bytes } = message;
     switch (type) {
       case 'Q': {
-        if (readQuery(messageStrings(bytes, 1)[0] ?? '').changesSession) owner.sessionDirty = true;
+        const query = readQuery(messageStrings(bytes, 1)[0] ?? '');
+        if (query.changesSession) owner.sessionDirty = true;
+        this.trackListens(owner, query.listens);
         owner.unnamedStatement = undefined;
         owner.portals.delete('');
         return bytes;
@@ -667,6 +670,7 @@ export class WireServer {
       case 'P': {
         const [name = '', sql = ''] = messageStrings(bytes, 2);
         const query = readQuery(sql);
+        this.trackListens(owner, query.listens);
         const facts: StatementFacts = {
           copyIn: query.copyIn && query.statements === 1 ? { binary: query.copyIn.binary } : undefined,
           changesSession: query.changesSession,
@@ -782,7 +786,7 @@ export class WireServer {
    */
   private async execFor(client: Client, bytes: Buffer, request: { endsRequest: boolean; runsStatement: boolean }): Promise<void> {
     const txBefore = client.txStatus;
-    const running: NonNullable<WireServer['running']> = { client };
+    const running: NonNullable<WireServer['running']> = { client, answered: false };
     this.running = running;
     const timeout =
       request.runsStatement && client.statementTimeoutMs > 0
@@ -807,6 +811,7 @@ export class WireServer {
       },
       ready: (status, message) => {
         ready = status;
+        if (request.endsRequest) running.answered = true;
         client.write(message);
       },
     });
@@ -846,6 +851,8 @@ export class WireServer {
   ): Promise<void> {
     client.write(errorResponse('ERROR', cancel.code, cancel.message));
     client.txStatus = 'I';
+    // The engine was restarted: the client keeps the session, with its settings and named statements back.
+    await this.takeSession(client);
     if (txBefore !== 'I') {
       await this.internalQuery("BEGIN; DO $$BEGIN RAISE EXCEPTION 'canceled'; END$$");
       client.txStatus = 'E';
@@ -866,8 +873,13 @@ export class WireServer {
   /** PostgreSQL's cancel: the running statement, a COPY, or a request still waiting for the session. */
   private cancel(client: Client, code: string, message: string): void {
     if (client.copy) this.failCopy(client, code, message);
-    else if (this.running?.client === client) this.abortRunning(code, message);
+    else if (this.isRunning(client)) this.abortRunning(code, message);
     else if (this.waiting.includes(client)) this.failWaitingRequest(client, code, message);
+  }
+
+  /** A statement of this client's is on the engine and not yet answered. */
+  private isRunning(client: Client): boolean {
+    return this.running?.client === client && !this.running.answered;
   }
 
   private abortRunning(code: string, message: string): void {
@@ -1000,6 +1012,19 @@ export class WireServer {
     for (const name of relisten) seen.listens.add(name);
     this.sessionObjects = { prepared: seen.prepared, listens: seen.listens, temps: seen.temps };
     if (relisten.length > 0) await this.internalQuery(relisten.map((c) => `LISTEN ${quoteIdent(c)}`).join('; '));
+  }
+
+  /**
+   * LISTEN and UNLISTEN as the client sends them: the session listens once for everyone, so which
+   * client listens is the server's to remember (UNLISTEN of a channel another client still wants
+   * is LISTENed again by capture()).
+   */
+  private trackListens(client: Client, listens: { channel: string; listen: boolean }[]): void {
+    for (const { channel, listen } of listens) {
+      if (listen) client.objects.listens.add(channel);
+      else if (channel === '*') client.objects.listens.clear();
+      else client.objects.listens.delete(channel);
+    }
   }
 
   /** A notification goes to the clients that listen on its channel (to the one that ran the query if nobody is known to). */
