@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { DevdbError } from '../errors.js';
-import { connectLock, lockAddress, type LockHolder } from './data-dir-lock.js';
+import { connectLock, type LockHolder } from './data-dir-lock.js';
 
 /**
  * A conversation with the process holding a data folder, over its lock socket: its hello first,
@@ -32,7 +32,7 @@ export class LockChannel {
   }
 
   static async open(dataDir: string): Promise<{ channel: LockChannel; holder: LockHolder }> {
-    const channel = new LockChannel(connectLock(lockAddress(dataDir)));
+    const channel = new LockChannel(connectLock(dataDir));
     const hello = await channel.next();
     if (hello === undefined)
       throw new DevdbError('E_CONNECT', `Nothing holds the embedded database in ${dataDir} any more: is it still served? (devdb status)`);
