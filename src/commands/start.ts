@@ -2,12 +2,14 @@ import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
 import { dataDirFlag } from '../cli/server-flags.js';
 import { portOf } from '../config/index.js';
+import { DevdbError } from '../errors.js';
 import {
   exposureWarning,
   DEFAULT_HOST,
   DEFAULT_IDLE_IN_TRANSACTION_MS,
   DEFAULT_PORT,
   DEFAULT_SESSION_WAIT_MS,
+  FOLDER_GONE,
   serve,
   startServer,
   type StartResult,
@@ -62,7 +64,8 @@ export default class Start extends DevdbCommand<StartResult> {
     if (flags.foreground) {
       const server = await serve({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
       this.log(server.info.url);
-      await server.stopped;
+      const outcome = await server.stopped;
+      if (outcome.reason === FOLDER_GONE) throw new DevdbError('E_PATH', `Stopped serving ${dataDir}: ${FOLDER_GONE}.`);
       return { ...server.info, alreadyRunning: false, logFile: '' };
     }
     const warning = exposureWarning(flags.host);

@@ -47,6 +47,7 @@ export type LockRequestHandler = (socket: net.Socket, line: string) => void;
 export class DataDirLock {
   private released = false;
   private requestHandler: LockRequestHandler | undefined;
+  private readonly connections = new Set<net.Socket>();
   private readonly onExit = () => this.removeLockFileSync();
 
   private constructor(
@@ -117,10 +118,15 @@ export class DataDirLock {
     // The file goes first: once the listener is closed, another process may take over the name and bind
     // its own socket there, which removing "ours" afterwards would delete (two holders at once).
     removeLockSocket(this.dataDir);
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // A connection left open (a served command's lock channel) must not keep the release waiting.
+    for (const socket of this.connections) socket.destroy();
+    await closed;
   }
 
   private answer(socket: net.Socket): void {
+    this.connections.add(socket);
+    socket.on('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
     socket.write(JSON.stringify(this.hello) + '\n');
     if (!this.requestHandler) {
@@ -286,7 +292,7 @@ function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError
   const since = holder.startedAt ? ` since ${holder.startedAt}` : '';
   const who = holder.pid ? `another devdb process (pid ${holder.pid}) running ${holder.command}${since}` : holder.command;
   const todo = holder.servedUrl
-    ? `run devdb stop --data-dir ${dataDir}, or use the server at its URL (devdb url)`
+    ? `it is served at ${holder.servedUrl}: use the server there, or run devdb stop --data-dir ${dataDir}`
     : `wait for it to finish, or stop it (kill ${holder.pid || 'that process'})`;
   return new DevdbError('E_DATA_DIR_IN_USE', `The embedded database in ${dataDir} is in use by ${who}: ${todo}, then try again.`, {
     details: { ...holder },

@@ -46,6 +46,19 @@ export class LockChannel {
     return JSON.parse(line) as T;
   }
 
+  /** The next line the holder sends on its own (a reply that comes later), or undefined when it closes or `timeoutMs` passes. */
+  async receive<T>(timeoutMs: number): Promise<T | 'closed' | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const line = await Promise.race([this.next(), timeout]);
+    clearTimeout(timer);
+    if (line === 'timeout') {
+      this.waiter = undefined;
+      return 'timeout';
+    }
+    return line === undefined ? 'closed' : (JSON.parse(line) as T);
+  }
+
   close(): void {
     this.socket.destroy();
   }

@@ -19,6 +19,9 @@ import {
 import { serveLockRequests } from './lock-service.js';
 import { WireServer } from './wire-server.js';
 
+/** Why a server stops on its own when its folder is moved or deleted. */
+export const FOLDER_GONE = 'the folder was moved or deleted while it was served';
+
 export interface ServeOptions {
   dataDir: string;
   port: number;
@@ -107,7 +110,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let stopping: Promise<StopOutcome> | undefined;
   let resolveStopped!: (outcome: StopOutcome) => void;
   const stopped = new Promise<StopOutcome>((resolve) => (resolveStopped = resolve));
-  const folder = watchFolder(options.dataDir, () => void stop('the folder was moved or deleted while served'));
+  const folder = watchFolder(options.dataDir, () => void stop(FOLDER_GONE));
   const stop = (reason = 'devdb stop') =>
     (stopping ??= (async () => {
       log(`Stopping (${reason}): ending the clients, checkpointing, closing the folder.`);
@@ -116,8 +119,9 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       process.removeListener('SIGINT', onSignal);
       lock.setServedUrl(undefined);
       const closed = await wire.close();
-      await lock.release();
       const outcome: StopOutcome = { reason, ...closed };
+      service.stopped({ ...outcome });
+      await lock.release();
       if (closed.error) log(`Stopped, but ${closed.error}: the next start recovers the folder from its log.`);
       else if (closed.abandoned) log('Stopped; a statement still running was abandoned: the next start recovers the folder from its log.');
       else log('Stopped.');
@@ -125,7 +129,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
       return outcome;
     })());
   const onSignal = (signal: NodeJS.Signals) => void stop(signal);
-  serveLockRequests(lock, {
+  const service = serveLockRequests(lock, {
     status: () => ({ ...wire.status(), ...info }),
     stop: () => void stop(),
   });

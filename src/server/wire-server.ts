@@ -160,6 +160,8 @@ export class WireServer {
   async close(): Promise<{ abandoned: boolean; error?: string }> {
     this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Each client gets its FATAL before the process may exit (fatal() cuts a client that does not close within a second).
+    const sockets = [...this.clients].map((client) => new Promise((resolve) => client.socket.once('close', resolve)));
     for (const client of this.clients) this.terminate(client, '57P01', 'terminating connection due to administrator command (devdb stop)');
     if (this.restarting) await this.restarting;
     const abandoned = (this.running !== undefined && !this.running.answered) || this.state !== 'serving';
@@ -173,7 +175,7 @@ export class WireServer {
       });
     }
     this.state = 'closed';
-    await closed;
+    await Promise.all([closed, ...sockets]);
     return error ? { abandoned, error } : { abandoned };
   }
 
