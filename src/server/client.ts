@@ -51,6 +51,8 @@ export class Client {
   txStatus: TxStatus = 'I';
   /** Inside an extended-protocol batch: messages sent, no Sync yet. */
   midBatch = false;
+  /** The engine met an error in this client's batch and skips every message, a Query too, until Sync (postgres.c's ignore_till_sync). */
+  skippingToSync = false;
   /** After an error the server raised itself in extended mode: drop messages until Sync, as PostgreSQL does. */
   discardUntilSync = false;
   /** Its startup settings are not applied yet (its first turn checks them). */
@@ -66,6 +68,7 @@ export class Client {
   copy: CopyIn | undefined;
   scram: ScramExchange | undefined;
   statementTimeoutMs = 0;
+  private readonly drainWaiters: (() => void)[] = [];
   readonly timers: { auth?: NodeJS.Timeout; idle?: NodeJS.Timeout; wait?: NodeJS.Timeout; statement?: NodeJS.Timeout } = {};
 
   constructor(
@@ -86,16 +89,19 @@ export class Client {
 
   /** Calls `done` once the socket has taken what was written (at once unless it is backed up). */
   whenWritten(done: () => void): void {
-    if (this.gone || !this.socket.writable || this.socket.writableLength < SOCKET_OUTPUT_LIMIT) done();
-    else {
-      const settle = () => {
-        this.socket.removeListener('drain', settle);
-        this.socket.removeListener('close', settle);
-        done();
-      };
-      this.socket.once('drain', settle);
-      this.socket.once('close', settle);
+    if (this.gone || !this.socket.writable || this.socket.writableLength < SOCKET_OUTPUT_LIMIT) {
+      done();
+      return;
     }
+    this.drainWaiters.push(done);
+    if (this.drainWaiters.length > 1) return;
+    const settle = () => {
+      this.socket.removeListener('drain', settle);
+      this.socket.removeListener('close', settle);
+      for (const waiter of this.drainWaiters.splice(0)) waiter();
+    };
+    this.socket.once('drain', settle);
+    this.socket.once('close', settle);
   }
 
   /** Sends FATAL and closes; a client that never closes its side is cut off a second later. */

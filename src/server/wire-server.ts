@@ -16,6 +16,7 @@ import {
   errorResponse,
   messageStrings,
   negotiateProtocolVersion,
+  noticeResponse,
   parameterStatus,
   querySimple,
   readyForQuery,
@@ -73,6 +74,8 @@ type Request =
 
 /** A message larger than this takes budget while it is received and queued. */
 const LARGE_MESSAGE = 64 * 1024;
+/** How long a statement may go on after its client left before the engine is restarted to end it. */
+const LEFT_STATEMENT_GRACE_MS = 1_000;
 /** Sockets beyond max_connections still get their FATAL 53300; beyond this many they are dropped unread. */
 const SOCKET_SLACK = 16;
 
@@ -427,7 +430,13 @@ export class WireServer {
     const at = this.waiting.indexOf(client);
     if (at >= 0) this.waiting.splice(at, 1);
     if (client.copy) this.failCopy(client, '08006', 'the client disconnected during COPY');
-    else if (wasRunning) this.abortRunning('08006', 'the client disconnected');
+    else if (wasRunning) {
+      // Most statements end within moments: only one that goes on for its gone client is ended (by an engine restart).
+      const running = this.running;
+      setTimeout(() => {
+        if (this.running === running && !running?.answered) this.abortRunning('08006', 'the client disconnected');
+      }, LEFT_STATEMENT_GRACE_MS).unref();
+    }
     if (wasOwner && !wasRunning) this.owner = undefined;
     const leftSomething =
       wasOwner ||
@@ -796,6 +805,7 @@ export class WireServer {
         : undefined;
     let ready: TxStatus | undefined;
     let broken: string | undefined;
+    let failed = false;
     const output = new EngineOutput({
       pass: (part) => client.write(part),
       notification: (channel, message) => this.notify(channel, message, client),
@@ -806,6 +816,7 @@ export class WireServer {
       error: (fields, message) => {
         const severity = fields.get('V') ?? fields.get('S');
         if (severity === 'PANIC' || severity === 'FATAL') broken = `${severity}: ${fields.get('M') ?? ''}`;
+        failed = true;
         const failure = client.copy?.failure;
         return failure && fields.get('M')?.startsWith('could not read from COPY file')
           ? errorResponse('ERROR', failure.code, failure.message)
@@ -831,7 +842,10 @@ export class WireServer {
       clearTimeout(timeout);
       if (this.running === running) this.running = undefined;
     }
-    if (broken || (request.endsRequest && ready === undefined)) {
+    // After an error in an extended-protocol message the engine skips everything up to a Sync, a
+    // Query included, as PostgreSQL does: no ReadyForQuery then is the client's to end with Sync.
+    const skipping = client.skippingToSync || (failed && ready === undefined);
+    if (broken || (request.endsRequest && ready === undefined && !skipping)) {
       // PostgreSQL ends every session after a PANIC; PGlite answers nothing more after one.
       this.terminate(client, '57P02', `terminating connection because the served engine failed (${broken ?? 'it stopped answering'})`);
       void this.restartEngine(`the engine failed: ${broken ?? 'no ReadyForQuery after a request'}`);
@@ -840,7 +854,11 @@ export class WireServer {
     if (ready) {
       client.txStatus = ready;
       client.midBatch = false;
-    } else client.midBatch = true;
+      client.skippingToSync = false;
+    } else {
+      client.midBatch = true;
+      client.skippingToSync = skipping;
+    }
     if (ready === 'I' && client.sessionDirty && !client.gone) await this.capture(client);
   }
 
@@ -860,6 +878,7 @@ export class WireServer {
       client.txStatus = 'E';
     }
     client.midBatch = false;
+    client.skippingToSync = false;
     if (endsRequest) client.write(readyForQuery(client.txStatus));
     else client.discardUntilSync = true;
   }
@@ -926,7 +945,9 @@ export class WireServer {
       client.needsReparse = client.statements.size > 0;
       client.objects.prepared.clear();
       for (const channel of client.objects.listens) channels.add(channel);
-      if (client.objects.temps.size > 0 && client !== this.running?.client) {
+      if (client.objects.temps.size > 0 && client === this.running?.client) {
+        client.write(noticeResponse('01000', 'the served engine was restarted to end your statement: your temporary tables are gone'));
+      } else if (client.objects.temps.size > 0) {
         this.terminate(
           client,
           '57P01',

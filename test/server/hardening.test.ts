@@ -183,6 +183,19 @@ describe('the served PGlite against what clients send', () => {
     client.close();
   });
 
+  it('skips a Query sent after a failed Parse until Sync, as PostgreSQL does, and serves that client on', async () => {
+    const client = await RawClient.connect(url, {});
+    client.send(Buffer.concat([typed('P', '', 'SELEC nonsense', Buffer.from([0, 0])), querySimple('SELECT 2')]));
+    client.send(syncMessage());
+    const skipped = read(await client.until('Z'));
+    expect(Object.fromEntries(skipped.error ?? [])).toMatchObject({ C: '42601' });
+    expect(skipped.rows).toEqual([]);
+    expect(skipped.status).toBe('I');
+    expect((await client.query('SELECT 3')).rows).toEqual([['3']]);
+    client.close();
+    await stillServes();
+  });
+
   it('rolls back a client that vanishes mid-COPY', async () => {
     const client = await RawClient.connect(url, {});
     client.send(querySimple('COPY t (a) FROM STDIN'));
