@@ -1,3 +1,4 @@
+import { quoteLiteral } from '../catalog/quote-ident.js';
 import { splitStatements, statementWords, type SqlWord } from '../migrate/sql-statements.js';
 
 /**
@@ -42,7 +43,7 @@ export function readQuery(sql: string): QueryFacts {
 
 /** The statement with its STDIN replaced by a quoted file name (the engine's COPY device). */
 export function copyFromFile(sql: string, copyIn: { stdinOffset: number }, file: string): string {
-  return `${sql.slice(0, copyIn.stdinOffset)}'${file}'${sql.slice(copyIn.stdinOffset + 'STDIN'.length)}`;
+  return `${sql.slice(0, copyIn.stdinOffset)}${quoteLiteral(file)}${sql.slice(copyIn.stdinOffset + 'STDIN'.length)}`;
 }
 
 /** An identifier as PostgreSQL reads it: quoted ones as written (`""` is `"`), bare ones in lower case. */

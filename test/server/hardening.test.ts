@@ -296,6 +296,18 @@ describe('the served PGlite for real clients', () => {
     raw.close();
   });
 
+  it('ends a statement that runs on after its client left, and serves the next client', async () => {
+    const leaving = await RawClient.connect(url, {});
+    leaving.send(querySimple('SELECT count(*) FROM generate_series(1, 1e11)'));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    leaving.close();
+    const next = await RawClient.connect(url, {});
+    const answer = await next.query('SELECT 1');
+    expect(answer.error).toBeUndefined();
+    expect(answer.rows).toEqual([['1']]);
+    next.close();
+  });
+
   it('logs in, answers status and serves nothing else in the meantime while a statement runs; ends it on stop', async () => {
     const sql = client();
     const running = sql`SELECT count(*) FROM generate_series(1, 1e11)`;
