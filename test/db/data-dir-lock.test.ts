@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirLock, LOCK_FILE, lockHolder } from '../../src/db/data-dir-lock.js';
@@ -39,9 +39,10 @@ const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((file) => fs.existsS
 /** The second-user tests need root (to run a fixture as the `postgres` user); elsewhere they show as skipped. */
 const asAnotherUser = process.getuid?.() === 0 && runuser ? describe : describe.skip;
 
-function runAsPostgres(args: string[]): ChildProcessByStdio<null, Readable, Readable> {
+/** The fixture as the `postgres` user; its stdin stays open while it should run (runuser does not pass SIGKILL on). */
+function runAsPostgres(args: string[]): ChildProcessByStdio<Writable, Readable, Readable> {
   return spawn(runuser!, ['-u', 'postgres', '--', process.execPath, '--import', 'tsx', fixture('other-user.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
 }
 
@@ -247,7 +248,9 @@ asAnotherUser('the embedded-folder lock against another local user (the postgres
         message: expect.stringMatching(/cannot be trusted: .*belongs to another user/),
       });
     } finally {
-      squatter.kill('SIGKILL');
+      const exited = new Promise((resolve) => squatter.once('exit', resolve));
+      squatter.stdin.end();
+      if (squatter.exitCode === null && squatter.signalCode === null) await exited;
     }
   });
 });
