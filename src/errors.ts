@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'E_FOREIGN_SCHEMA'
   | 'E_PORT_IN_USE'
   | 'E_NOT_RUNNING'
+  | 'E_SERVER_CRASHED'
   | 'E_SQL'
   | 'E_MIGRATION_FILE'
   | 'E_MIGRATION_FAILED'

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
 import { dataDirFlag } from '../cli/server-flags.js';
 import { apiKeyPepperOf, portOf, seedPasswordOf } from '../config/index.js';
+import { DevdbError } from '../errors.js';
 import {
   exposureWarning,
   listenAddress,
@@ -9,6 +10,7 @@ import {
   DEFAULT_IDLE_IN_TRANSACTION_MS,
   DEFAULT_PORT,
   DEFAULT_SESSION_WAIT_MS,
+  FOLDER_GONE,
   serve,
   startServer,
   type StartResult,
@@ -65,7 +67,8 @@ export default class Start extends DevdbCommand<StartResult> {
       const seedSecrets = { password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) };
       const server = await serve({ ...options, seedSecrets, log: (line) => this.logToStderr(line) });
       this.log(server.info.url);
-      await server.stopped;
+      const outcome = await server.stopped;
+      if (outcome.reason === FOLDER_GONE) throw new DevdbError('E_PATH', `Stopped serving ${dataDir}: ${FOLDER_GONE}.`);
       return { ...server.info, alreadyRunning: false, logFile: '' };
     }
     const warning = exposureWarning(host);

@@ -12,9 +12,14 @@ export default class Status extends DevdbCommand<ServerStatus> {
     const { flags } = await this.parse(Status);
     const status = await serverStatus(this.localDataDir(flags['data-dir']));
     const size = `${(status.sizeBytes / 1024 / 1024).toFixed(1)} MiB on disk`;
-    if (status.running) {
+    if (status.running && status.engine === 'failed') {
       this.log(
-        `Running: ${status.url} (pid ${status.pid}, up ${formatMs(status.uptimeMs ?? 0)}, ${status.connections ?? '?'} connection(s), ${size}).`,
+        `Failed: ${status.url} (pid ${status.pid}) answers every client with an error: ${status.failure}. Run devdb stop, then devdb start.`,
+      );
+    } else if (status.running) {
+      const restarting = status.engine === 'restarting' ? ', its engine restarting' : '';
+      this.log(
+        `Running: ${status.url} (pid ${status.pid}, up ${formatMs(status.uptimeMs ?? 0)}, ${status.connections ?? '?'} connection(s)${restarting}, ${size}).`,
       );
     } else if (status.heldBy) {
       this.log(`Not served: ${status.dataDir} is open in ${status.heldBy.command} (pid ${status.heldBy.pid}) right now (${size}).`);

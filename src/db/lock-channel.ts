@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { DevdbError } from '../errors.js';
-import { connectLock, lockAddress, type LockHolder } from './data-dir-lock.js';
+import { connectLock, type LockHolder } from './data-dir-lock.js';
 
 /**
  * A conversation with the process holding a data folder, over its lock socket: its hello first,
@@ -32,7 +32,7 @@ export class LockChannel {
   }
 
   static async open(dataDir: string): Promise<{ channel: LockChannel; holder: LockHolder }> {
-    const channel = new LockChannel(connectLock(lockAddress(dataDir)));
+    const channel = new LockChannel(connectLock(dataDir));
     const hello = await channel.next();
     if (hello === undefined)
       throw new DevdbError('E_CONNECT', `Nothing holds the embedded database in ${dataDir} any more: is it still served? (devdb status)`);
@@ -44,6 +44,19 @@ export class LockChannel {
     const line = await this.next();
     if (line === undefined) throw new DevdbError('E_CONNECT', 'The served database went away while devdb was talking to it.');
     return JSON.parse(line) as T;
+  }
+
+  /** The next line the holder sends on its own (a reply that comes later), or undefined when it closes or `timeoutMs` passes. */
+  async receive<T>(timeoutMs: number): Promise<T | 'closed' | 'timeout'> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const line = await Promise.race([this.next(), timeout]);
+    clearTimeout(timer);
+    if (line === 'timeout') {
+      this.waiter = undefined;
+      return 'timeout';
+    }
+    return line === undefined ? 'closed' : (JSON.parse(line) as T);
   }
 
   close(): void {

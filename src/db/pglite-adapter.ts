@@ -18,6 +18,8 @@ export interface PgliteOptions {
   dataDir?: string | undefined;
   /** How long to wait for another process holding the folder (default: fail at once). */
   lockWaitMs?: number;
+  /** The folder's lock when the caller already holds it (the server): used, and not released on close. */
+  heldLock?: DataDirLock;
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
@@ -29,7 +31,7 @@ export async function openPgliteEngine(
   options: PgliteOptions & { command?: string } = {},
 ): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
   const lock =
-    options.dataDir === undefined
+    options.dataDir === undefined || options.heldLock
       ? undefined
       : await DataDirLock.acquire(options.dataDir, {
           waitMs: options.lockWaitMs ?? 0,
@@ -37,10 +39,7 @@ export async function openPgliteEngine(
         });
   let pg: PGlite;
   try {
-    const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
-    if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
-    pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { ...PGLITE_EXTENSIONS, compileOnFirstUse } });
-    if (pgdata) await removeOrphanedFiles(pg, pgdata);
+    pg = await createPglite(options.dataDir);
   } catch (error) {
     await lock?.release();
     throw new DevdbError(
@@ -49,7 +48,16 @@ export async function openPgliteEngine(
       { cause: error },
     );
   }
-  return { db: new PgliteDb(pg, options.dataDir ?? 'memory', lock), pg, lock };
+  return { db: new PgliteDb(pg, options.dataDir ?? 'memory', lock), pg, lock: lock ?? options.heldLock };
+}
+
+/** PGlite on devdb's folder (its `pgdata`), with the extensions devdb uses, cleared of a crash's orphaned files. */
+export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
+  const pgdata = dataDir === undefined ? undefined : path.join(dataDir, 'pgdata');
+  if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
+  const pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { ...PGLITE_EXTENSIONS, compileOnFirstUse } });
+  if (pgdata) await removeOrphanedFiles(pg, pgdata);
+  return pg;
 }
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;

@@ -22,9 +22,6 @@ export function splitStatements(sql: string): SqlStatement[] {
   let parens = 0;
   let blocks = 0; // BEGIN/CASE ... END nesting inside a SQL-standard routine body
   let words: string[] = []; // the statement's first words, to recognise CREATE [OR REPLACE] FUNCTION
-  const begin = (at: number) => {
-    if (start < 0) start = at;
-  };
   const finish = (end: number) => {
     if (start >= 0) statements.push({ text: sql.slice(start, end), offset: start });
     start = -1;
@@ -32,49 +29,75 @@ export function splitStatements(sql: string): SqlStatement[] {
     blocks = 0;
     words = [];
   };
-
-  let i = 0;
-  while (i < sql.length) {
-    const c = sql[i]!;
-    const next = sql[i + 1];
-    if (c === '-' && next === '-') {
-      i = lineEnd(sql, i);
-    } else if (c === '/' && next === '*') {
-      i = blockCommentEnd(sql, i);
-    } else if (/\s/.test(c)) {
-      i++;
-    } else if (c === ';') {
-      i++;
+  for (let i = 0; i < sql.length;) {
+    const token = nextToken(sql, i);
+    i = token.end;
+    if (token.kind === 'blank') continue;
+    if (token.kind === ';') {
       if (parens === 0 && blocks === 0) finish(i);
-    } else {
-      begin(i);
-      if (c === "'") {
-        i = quotedEnd(sql, i, "'", false);
-      } else if (c === '"') {
-        i = quotedEnd(sql, i, '"', false);
-      } else if (c === '$' && dollarTag(sql, i)) {
-        const tag = dollarTag(sql, i)!;
-        const close = sql.indexOf(tag, i + tag.length);
-        i = close < 0 ? sql.length : close + tag.length;
-      } else if (WORD_START.test(c) || /[0-9]/.test(c)) {
-        let end = i + 1;
-        while (end < sql.length && WORD_PART.test(sql[end]!)) end++;
-        const word = sql.slice(i, end);
-        if ((word === 'E' || word === 'e') && sql[end] === "'") {
-          i = quotedEnd(sql, end, "'", true);
-          continue;
-        }
-        if (WORD_START.test(c)) blocks = countBlocks(words, word.toUpperCase(), blocks);
-        i = end;
-      } else {
-        if (c === '(') parens++;
-        else if (c === ')' && parens > 0) parens--;
-        i++;
-      }
+      continue;
     }
+    if (start < 0) start = token.start;
+    if (token.kind === 'word') blocks = countBlocks(words, sql.slice(token.start, token.end).toUpperCase(), blocks);
+    else if (token.kind === '(') parens++;
+    else if (token.kind === ')' && parens > 0) parens--;
   }
   finish(sql.length);
   return statements;
+}
+
+/** A bare word of a statement (keyword or unquoted identifier), outside strings, quoted identifiers and comments. */
+export interface SqlWord {
+  /** Upper case, as keywords compare. */
+  word: string;
+  offset: number;
+  /** Parenthesis depth: 0 for the statement's own clauses. */
+  depth: number;
+}
+
+/** The words of one statement (from splitStatements), read with the same rules as the splitter. */
+export function statementWords(statement: string): SqlWord[] {
+  const words: SqlWord[] = [];
+  let depth = 0;
+  for (let i = 0; i < statement.length;) {
+    const token = nextToken(statement, i);
+    i = token.end;
+    if (token.kind === 'word') words.push({ word: statement.slice(token.start, token.end).toUpperCase(), offset: token.start, depth });
+    else if (token.kind === '(') depth++;
+    else if (token.kind === ')' && depth > 0) depth--;
+  }
+  return words;
+}
+
+interface Token {
+  /** blank: white space and comments; literal: strings, quoted identifiers, numbers; other: any other character. */
+  kind: 'blank' | ';' | '(' | ')' | 'word' | 'literal' | 'other';
+  start: number;
+  end: number;
+}
+
+/** The token starting at `i`: comments, strings ('' and E'\\''), quoted identifiers and dollar quotes are one token each. */
+function nextToken(sql: string, i: number): Token {
+  const c = sql[i]!;
+  const next = sql[i + 1];
+  const token = (kind: Token['kind'], end: number): Token => ({ kind, start: i, end });
+  if (c === '-' && next === '-') return token('blank', lineEnd(sql, i));
+  if (c === '/' && next === '*') return token('blank', blockCommentEnd(sql, i));
+  if (/\s/.test(c)) return token('blank', i + 1);
+  if (c === ';' || c === '(' || c === ')') return token(c, i + 1);
+  if (c === "'" || c === '"') return token('literal', quotedEnd(sql, i, c, false));
+  const tag = c === '$' ? dollarTag(sql, i) : undefined;
+  if (tag) {
+    const close = sql.indexOf(tag, i + tag.length);
+    return token('literal', close < 0 ? sql.length : close + tag.length);
+  }
+  if (WORD_START.test(c) || /[0-9]/.test(c)) {
+    let end = i + 1;
+    while (end < sql.length && WORD_PART.test(sql[end]!)) end++;
+    if (end === i + 1 && (c === 'E' || c === 'e') && sql[end] === "'") return token('literal', quotedEnd(sql, end, "'", true));
+    return token(WORD_START.test(c) ? 'word' : 'literal', end);
+  }
+  return token('other', i + 1);
 }
 
 /** psql's rule: BEGIN and CASE open a block, END closes one, but only in CREATE [OR REPLACE] FUNCTION/PROCEDURE. */

@@ -5,9 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
 import { LockChannel } from '../db/lock-channel.js';
 import { DevdbError } from '../errors.js';
+import { pause } from '../util/pause.js';
 import { isPortFree } from './address.js';
 import { LOG_FILE, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './defaults.js';
-import { portInUse, type ServerInfo } from './serve.js';
+import { lastLogLine, startFailure } from './faults.js';
+import type { EngineState } from './wire-server.js';
+import { portInUse, type ServerInfo, type StopOutcome } from './serve.js';
 
 export interface StartOptions {
   dataDir: string;
@@ -31,6 +34,9 @@ export interface ServerStatus {
   startedAt: string | null;
   uptimeMs: number | null;
   connections: number | null;
+  /** The served engine's state: serving, restarting (after a crash or to end a statement), or failed (see `failure`). */
+  engine: EngineState | null;
+  failure: string | null;
   /** Bytes the folder takes on disk. */
   sizeBytes: number;
   /** A devdb process that holds the folder without serving it (a long seed, say). */
@@ -68,33 +74,72 @@ export async function startServer(options: StartOptions): Promise<StartResult> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const now = await lockHolder(options.dataDir);
-    if (now?.servedUrl && now.pid === child.pid) return { ...infoOf(now, options.dataDir), alreadyRunning: false, logFile };
-    if (exited !== undefined) throw startFailed(logFile, exited);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Another devdb start that won the race serves it: that is where it is served (our child gives up on its own).
+    if (now?.servedUrl) return { ...infoOf(now, options.dataDir), alreadyRunning: now.pid !== child.pid, logFile };
+    // Ours gave up because another devdb start took the folder first: wait for that one to serve.
+    const racing = now && now.pid !== child.pid && now.command === 'devdb start';
+    if (exited !== undefined && !racing) throw startFailure(options.dataDir, logFile, exited);
+    await pause(100);
   }
   child.kill('SIGTERM');
   throw new DevdbError('E_CONNECT', `The server for ${options.dataDir} did not start within ${START_TIMEOUT_MS / 1000} s: see ${logFile}.`);
 }
 
-/** Asks the server to stop (over its lock socket) and waits until it has released the folder. */
-export async function stopServer(dataDir: string): Promise<{ stopped: boolean; pid: number | null }> {
+export interface StopResult {
+  stopped: boolean;
+  pid: number | null;
+  /** A statement was still running and was abandoned with the engine (the next start recovers the folder). */
+  abandoned?: boolean;
+  /** What went wrong while it stopped cleanly otherwise (a failed final checkpoint). */
+  warning?: string;
+}
+
+/**
+ * Asks the server to stop (over its lock socket) and waits for its word on how it ended, then
+ * for the folder's lock to be free. A server that dies on the way, or that had died before, is
+ * reported as the crash it is (with the last line of its log), never as "Stopped".
+ */
+export async function stopServer(dataDir: string): Promise<StopResult> {
   const holder = await lockHolder(dataDir);
-  if (!holder) return { stopped: false, pid: null };
+  if (!holder) {
+    const stale = readLockFile(dataDir);
+    if (!stale?.servedUrl) return { stopped: false, pid: null };
+    await (await DataDirLock.acquire(dataDir, { command: 'devdb stop' }).catch(() => undefined))?.release();
+    throw crashed(dataDir, stale.pid, 'was not running: it had crashed, leaving its lock behind');
+  }
   if (!holder.servedUrl) throw notServing(dataDir, holder);
   const { channel } = await LockChannel.open(dataDir);
+  let answer: { stopped: StopOutcome } | 'closed' | 'timeout';
   try {
     await channel.request({ op: 'stop' });
+    answer = await channel.receive<{ stopped: StopOutcome }>(STOP_TIMEOUT_MS);
   } finally {
     channel.close();
   }
+  if (answer === 'timeout') throw stopTimeout(dataDir, holder.pid);
+  if (answer === 'closed') throw crashed(dataDir, holder.pid, 'crashed while stopping');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!(await lockHolder(dataDir))) return { stopped: true, pid: holder.pid };
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  while ((await lockHolder(dataDir))?.pid === holder.pid) {
+    if (Date.now() >= deadline) throw stopTimeout(dataDir, holder.pid);
+    await pause(50);
   }
-  throw new DevdbError(
+  const { abandoned, error } = answer.stopped;
+  return { stopped: true, pid: holder.pid, abandoned, ...(error ? { warning: error } : {}) };
+}
+
+function stopTimeout(dataDir: string, pid: number): DevdbError {
+  return new DevdbError(
     'E_CONNECT',
-    `The server for ${dataDir} (pid ${holder.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${holder.pid}.`,
+    `The server for ${dataDir} (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${pid}.`,
+  );
+}
+
+function crashed(dataDir: string, pid: number, what: string): DevdbError {
+  const last = lastLogLine(path.join(dataDir, LOG_FILE));
+  return new DevdbError(
+    'E_SERVER_CRASHED',
+    `The server for ${dataDir} (pid ${pid}) ${what}${last ? ` (last line of ${LOG_FILE}: ${last})` : ''}; the next devdb start recovers the folder.`,
+    { details: { pid } },
   );
 }
 
@@ -108,6 +153,8 @@ export async function serverStatus(dataDir: string): Promise<ServerStatus> {
     startedAt: null,
     uptimeMs: null,
     connections: null,
+    engine: null,
+    failure: null,
     sizeBytes: folderBytes(dataDir),
     heldBy: null,
     staleLockFile: null,
@@ -119,11 +166,11 @@ export async function serverStatus(dataDir: string): Promise<ServerStatus> {
     return { ...base, staleLockFile: stale };
   }
   if (!holder.servedUrl) return { ...base, heldBy: holder };
-  let connections: number | null = null;
+  let live: { connections: number; engine: EngineState; failure?: string } | undefined;
   try {
     const { channel } = await LockChannel.open(dataDir);
     try {
-      connections = (await channel.request<{ connections: number }>({ op: 'status' })).connections;
+      live = await channel.request<{ connections: number; engine: EngineState; failure?: string }>({ op: 'status' });
     } finally {
       channel.close();
     }
@@ -137,7 +184,9 @@ export async function serverStatus(dataDir: string): Promise<ServerStatus> {
     pid: holder.pid,
     startedAt: holder.startedAt,
     uptimeMs: Date.now() - Date.parse(holder.startedAt),
-    connections,
+    connections: live?.connections ?? null,
+    engine: live?.engine ?? null,
+    failure: live?.failure ?? null,
   };
 }
 
@@ -162,13 +211,6 @@ function notServing(dataDir: string, holder: LockHolder): DevdbError {
     `The embedded database in ${dataDir} is held by ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}), which does not serve it: wait for it to finish, then try again.`,
     { details: { ...holder } },
   );
-}
-
-function startFailed(logFile: string, code: number | null): DevdbError {
-  const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n');
-  const error = [...lines].reverse().find((line) => line.startsWith('Error: '));
-  const reason = error ? error.slice('Error: '.length) : `it exited with code ${code}; see ${logFile}`;
-  return new DevdbError('E_CONNECT', `The server did not start: ${reason}`);
 }
 
 function readLockFile(dataDir: string): LockHolder | null {

@@ -10,13 +10,20 @@ import type { DataDirLock } from '../db/data-dir-lock.js';
  */
 export interface LockServiceHandlers {
   status(): Record<string, unknown>;
+  /** Starts stopping; the server calls the service's `stopped()` with how it ended, before it releases the lock. */
   stop(): void;
+}
+
+export interface LockService {
+  /** Tells every process that asked to stop how the server ended (`{"stopped": …}`), then ends their connections. */
+  stopped(outcome: Record<string, unknown>): void;
 }
 
 type Request = { op: 'status' } | { op: 'stop' } | { op: 'lock'; key: string } | { op: 'unlock'; key: string };
 
-export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandlers): void {
+export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandlers): LockService {
   const held = new Map<string, net.Socket>();
+  const stopRequests = new Set<net.Socket>();
   const watched = new WeakSet<net.Socket>();
   const releaseAll = (socket: net.Socket) => {
     for (const [key, holder] of held) if (holder === socket) held.delete(key);
@@ -36,6 +43,7 @@ export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandle
         break;
       case 'stop':
         reply({ stopping: true });
+        stopRequests.add(socket);
         handlers.stop();
         break;
       case 'lock': {
@@ -60,4 +68,9 @@ export function serveLockRequests(lock: DataDirLock, handlers: LockServiceHandle
         reply({ error: 'unknown op' });
     }
   });
+  return {
+    stopped(outcome) {
+      for (const socket of stopRequests) socket.end(JSON.stringify({ stopped: outcome }) + '\n');
+    },
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * The few pieces of the PostgreSQL wire protocol (v3) the served database needs to read and
- * write itself; everything else passes through to PGlite byte for byte.
+ * The pieces of the PostgreSQL wire protocol (v3) the served database reads and writes itself;
+ * everything else passes through to PGlite byte for byte. Frontend framing is in framer.ts.
  */
 export const PROTOCOL_V3 = 196_608;
 export const SSL_REQUEST = 80_877_103;
@@ -9,70 +9,6 @@ export const CANCEL_REQUEST = 80_877_102;
 
 /** Transaction status in ReadyForQuery: idle, in a transaction block, in a failed one. */
 export type TxStatus = 'I' | 'T' | 'E';
-
-export type FrontendMessage =
-  | { kind: 'startup'; bytes: Buffer }
-  | { kind: 'ssl'; bytes: Buffer }
-  | { kind: 'gssenc'; bytes: Buffer }
-  | { kind: 'cancel'; bytes: Buffer }
-  | { kind: 'typed'; type: string; bytes: Buffer };
-
-/** Cuts complete messages off the front of a client's byte stream. */
-export class FrontendFramer {
-  private buffer: Buffer = Buffer.alloc(0);
-  private started = false;
-
-  push(data: Buffer): FrontendMessage[] {
-    this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
-    const messages: FrontendMessage[] = [];
-    for (;;) {
-      if (!this.started) {
-        if (this.buffer.length < 8) break;
-        const length = this.buffer.readInt32BE(0);
-        if (this.buffer.length < length) break;
-        const bytes = this.take(length);
-        const code = bytes.readInt32BE(4);
-        if (code === SSL_REQUEST) messages.push({ kind: 'ssl', bytes });
-        else if (code === GSSENC_REQUEST) messages.push({ kind: 'gssenc', bytes });
-        else if (code === CANCEL_REQUEST) messages.push({ kind: 'cancel', bytes });
-        else {
-          this.started = true;
-          messages.push({ kind: 'startup', bytes });
-        }
-        continue;
-      }
-      if (this.buffer.length < 5) break;
-      const length = 1 + this.buffer.readInt32BE(1);
-      if (this.buffer.length < length) break;
-      const bytes = this.take(length);
-      messages.push({ kind: 'typed', type: String.fromCharCode(bytes[0]!), bytes });
-    }
-    return messages;
-  }
-
-  private take(length: number): Buffer {
-    const bytes = this.buffer.subarray(0, length);
-    this.buffer = this.buffer.subarray(length);
-    return Buffer.from(bytes);
-  }
-}
-
-/** Follows PGlite's output across chunks and reports the status of the last ReadyForQuery seen. */
-export class ReadyScanner {
-  private pending: Buffer = Buffer.alloc(0);
-  last: TxStatus | undefined;
-
-  feed(chunk: Uint8Array): void {
-    let data = this.pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.pending, chunk]);
-    while (data.length >= 5) {
-      const length = 1 + data.readInt32BE(1);
-      if (data.length < length) break;
-      if (data[0] === 0x5a /* Z */) this.last = String.fromCharCode(data[5]!) as TxStatus;
-      data = data.subarray(length);
-    }
-    this.pending = Buffer.from(data);
-  }
-}
 
 function message(type: string, body: Buffer): Buffer {
   const header = Buffer.alloc(5);
@@ -87,8 +23,8 @@ export function readyForQuery(status: TxStatus): Buffer {
   return message('Z', Buffer.from(status, 'latin1'));
 }
 
-export function errorResponse(severity: 'ERROR' | 'FATAL', code: string, text: string): Buffer {
-  const fields = [`S${severity}`, `V${severity}`, `C${code}`, `M${text}`].map(cstring);
+export function errorResponse(severity: 'ERROR' | 'FATAL', code: string, text: string, hint?: string): Buffer {
+  const fields = [`S${severity}`, `V${severity}`, `C${code}`, `M${text}`, ...(hint ? [`H${hint}`] : [])].map(cstring);
   return message('E', Buffer.concat([...fields, Buffer.from([0])]));
 }
 
@@ -98,10 +34,6 @@ export function querySimple(sql: string): Buffer {
 
 export function syncMessage(): Buffer {
   return message('S', Buffer.alloc(0));
-}
-
-export function copyFail(): Buffer {
-  return message('f', cstring('the client disconnected'));
 }
 
 export function closeStatement(name: string): Buffer {
@@ -149,26 +81,69 @@ export function renameStatements(bytes: Buffer, rename: (name: string) => string
   }
 }
 
-const COPY_FROM_STDIN = /^\s*COPY\b[\s\S]*\bFROM\s+STDIN\b/i;
+/** CopyInResponse; the column count is not known here, and clients do not need it. */
+export function copyInResponse(binary: boolean): Buffer {
+  return message('G', Buffer.from([binary ? 1 : 0, 0, 0]));
+}
 
-/**
- * PGlite cannot take COPY … FROM STDIN over the wire (its backend has no client to read from and
- * spins), but it reads `FROM '/dev/blob'`. A Query or Parse carrying COPY … FROM STDIN comes back
- * rewritten to read the blob, or undefined when it is anything else.
- */
-export function rewriteCopyFromStdin(bytes: Buffer): Buffer | undefined {
+export function authenticationRequest(code: number, data: Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeInt32BE(code, 0);
+  return message('R', Buffer.concat([head, data]));
+}
+
+export const AUTH = { ok: 0, cleartext: 3, sasl: 10, saslContinue: 11, saslFinal: 12 } as const;
+
+export function parameterStatus(name: string, value: string): Buffer {
+  return message('S', Buffer.concat([cstring(name), cstring(value)]));
+}
+
+export function backendKeyData(processId: number, secretKey: number): Buffer {
+  const body = Buffer.alloc(8);
+  body.writeInt32BE(processId, 0);
+  body.writeInt32BE(secretKey, 4);
+  return message('K', body);
+}
+
+/** NegotiateProtocolVersion: the newest minor version served and the protocol options it did not recognise. */
+export function negotiateProtocolVersion(minor: number, unrecognised: string[]): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(minor, 0);
+  head.writeInt32BE(unrecognised.length, 4);
+  return message('v', Buffer.concat([head, ...unrecognised.map(cstring)]));
+}
+
+export function noticeResponse(code: string, text: string): Buffer {
+  const fields = ['SNOTICE', 'VNOTICE', `C${code}`, `M${text}`].map(cstring);
+  return message('N', Buffer.concat([...fields, Buffer.from([0])]));
+}
+
+/** The key/value pairs of a startup packet, in order (a repeated key keeps its last value). */
+export function startupParameters(packet: Buffer): Map<string, string> {
+  const params = new Map<string, string>();
+  const strings = packet.subarray(8).toString('utf8').split('\0');
+  for (let i = 0; i + 1 < strings.length && strings[i] !== ''; i += 2) params.set(strings[i]!, strings[i + 1]!);
+  return params;
+}
+
+/** The null-terminated strings at the start of a message body (after its 5-byte header). */
+export function messageStrings(bytes: Buffer, count: number): string[] {
+  const out: string[] = [];
+  let at = 5;
+  while (out.length < count) {
+    const end = bytes.indexOf(0, at);
+    if (end < 0) break;
+    out.push(bytes.subarray(at, end).toString('utf8'));
+    at = end + 1;
+  }
+  return out;
+}
+
+/** Rebuilds a Query or Parse with new SQL text (Parse keeps its name and parameter types). */
+export function withQueryText(bytes: Buffer, sql: string): Buffer {
   const type = String.fromCharCode(bytes[0]!);
-  if (type !== 'Q' && type !== 'P') return undefined;
   const body = bytes.subarray(5);
   const start = type === 'Q' ? 0 : body.indexOf(0) + 1;
   const end = body.indexOf(0, start);
-  const sql = body.subarray(start, end).toString('utf8');
-  if (!COPY_FROM_STDIN.test(sql)) return undefined;
-  const rewritten = sql.replace(/\bFROM\s+STDIN\b/i, "FROM '/dev/blob'");
-  return message(type, Buffer.concat([body.subarray(0, start), cstring(rewritten), body.subarray(end + 1)]));
-}
-
-/** CopyInResponse for text format (the column count is not known here; clients do not need it). */
-export function copyInResponse(): Buffer {
-  return message('G', Buffer.from([0, 0, 0]));
+  return message(type, Buffer.concat([body.subarray(0, start), cstring(sql), body.subarray(end + 1)]));
 }

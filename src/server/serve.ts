@@ -1,13 +1,26 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DataDirLock } from '../db/data-dir-lock.js';
 import { SERVED_FOLDER_SETTING } from '../db/open.js';
 import { openPgliteEngine } from '../db/pglite-adapter.js';
+import { PgliteThread } from '../db/pglite-thread.js';
 import { DevdbError } from '../errors.js';
 import { setup } from '../setup/setup.js';
-import { DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_SESSION_WAIT_MS, MAX_CONNECTIONS } from './defaults.js';
-import { serveLockRequests } from './lock-service.js';
 import { exposureWarning, freePortNear, servedUrl } from './address.js';
+import {
+  AUTHENTICATION_TIMEOUT_MS,
+  DEFAULT_IDLE_IN_TRANSACTION_MS,
+  DEFAULT_SESSION_WAIT_MS,
+  FOLDER_CHECK_MS,
+  MAX_CONNECTIONS,
+  MAX_MESSAGE_BYTES,
+  MEMORY_BUDGET_BYTES,
+} from './defaults.js';
+import { serveLockRequests } from './lock-service.js';
 import { WireServer } from './wire-server.js';
+
+/** Why a server stops on its own when its folder is moved or deleted. */
+export const FOLDER_GONE = 'the folder was moved or deleted while it was served';
 
 export interface ServeOptions {
   dataDir: string;
@@ -19,6 +32,11 @@ export interface ServeOptions {
   seedSecrets?: { password?: string | undefined; pepper?: string | undefined };
   /** SIGINT and SIGTERM stop the server (default); false for a server that lives inside another command (devdb psql). */
   stopOnSignals?: boolean;
+  authenticationTimeoutMs?: number;
+  maxConnections?: number;
+  maxMessageBytes?: number;
+  /** The password clients must prove (SCRAM-SHA-256); none: no password is asked. */
+  password?: string | undefined;
   /** Progress lines for the foreground log (never secrets). */
   log?: (line: string) => void;
 }
@@ -31,39 +49,61 @@ export interface ServerInfo {
   dataDir: string;
 }
 
+/** How the server ended: `abandoned` when a statement was still running (the next start recovers the folder). */
+export interface StopOutcome {
+  reason: string;
+  abandoned: boolean;
+  error?: string | undefined;
+}
+
 export interface RunningServer {
   info: ServerInfo;
-  /** Resolves once the server has shut down (devdb stop, SIGTERM, SIGINT or stop()). */
-  stopped: Promise<void>;
-  stop(): Promise<void>;
+  /** Resolves once the server has shut down (devdb stop, SIGTERM, SIGINT, the folder gone, or stop()). */
+  stopped: Promise<StopOutcome>;
+  stop(reason?: string): Promise<StopOutcome>;
 }
 
 /**
  * Serves the embedded database in `dataDir` from this process until stopped: takes the folder's
- * lock, opens PGlite (creating, migrating and seeding a new folder as `devdb setup` would), listens
- * on host:port, and announces the URL in the lock's hello. Stopping ends the clients, checkpoints,
- * closes PGlite and releases the lock.
+ * lock, creates, migrates and seeds a new folder as `devdb setup` would, starts PGlite on its own
+ * thread (src/db/pglite-thread.ts), listens on host:port, and announces the URL in the lock's
+ * hello. Stopping ends the clients, checkpoints, closes PGlite and releases the lock; so does a
+ * folder that is moved or deleted while it is served.
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
-  const fresh = !fs.existsSync(path.join(options.dataDir, 'pgdata', 'PG_VERSION'));
-  const { db, pg, lock } = await openPgliteEngine({ dataDir: options.dataDir, command: 'devdb start' });
-  const wire = new WireServer(pg, {
-    sessionWaitMs: options.sessionWaitMs ?? DEFAULT_SESSION_WAIT_MS,
-    idleInTransactionMs: options.idleInTransactionMs ?? DEFAULT_IDLE_IN_TRANSACTION_MS,
-    maxConnections: MAX_CONNECTIONS,
-  });
+  const lock = await DataDirLock.acquire(options.dataDir, { command: 'devdb start' });
+  let engine: PgliteThread | undefined;
+  let wire: WireServer;
   let port: number;
   try {
-    if (fresh) {
+    if (!fs.existsSync(path.join(options.dataDir, 'pgdata', 'PG_VERSION'))) {
       log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
-      await setup(db, { seed: options.seedSecrets ?? {} });
+      const { db } = await openPgliteEngine({ dataDir: options.dataDir, heldLock: lock });
+      try {
+        await setup(db, { seed: options.seedSecrets ?? {} });
+      } finally {
+        await db.close();
+      }
     }
-    // Every client shares this session: it tells devdb commands that reach it by URL which folder's locks to use.
-    await db.exec(`SET ${SERVED_FOLDER_SETTING} = '${options.dataDir.replaceAll("'", "''")}'`);
+    engine = await PgliteThread.start(options.dataDir);
+    wire = new WireServer(engine, {
+      sessionWaitMs: options.sessionWaitMs ?? DEFAULT_SESSION_WAIT_MS,
+      idleInTransactionMs: options.idleInTransactionMs ?? DEFAULT_IDLE_IN_TRANSACTION_MS,
+      authenticationTimeoutMs: options.authenticationTimeoutMs ?? AUTHENTICATION_TIMEOUT_MS,
+      maxConnections: options.maxConnections ?? MAX_CONNECTIONS,
+      maxMessageBytes: options.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+      memoryBudgetBytes: MEMORY_BUDGET_BYTES,
+      password: options.password,
+      // Every client's session carries the folder it serves: devdb commands that reach it by URL find its locks with it.
+      baseline: new Map([[SERVED_FOLDER_SETTING, options.dataDir]]),
+      openEngine: () => PgliteThread.start(options.dataDir),
+      log,
+    });
     port = await wire.listen(options.port, options.host);
   } catch (error) {
-    await db.close();
+    await engine?.terminate();
+    await lock.release();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw await portInUse(options.port, options.host);
     throw error;
   }
@@ -71,33 +111,56 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const warning = exposureWarning(options.host);
   if (warning) log(warning);
 
-  let stopping: Promise<void> | undefined;
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
-  const stop = () =>
+  let stopping: Promise<StopOutcome> | undefined;
+  let resolveStopped!: (outcome: StopOutcome) => void;
+  const stopped = new Promise<StopOutcome>((resolve) => (resolveStopped = resolve));
+  const folder = watchFolder(options.dataDir, () => void stop(FOLDER_GONE));
+  const stop = (reason = 'devdb stop') =>
     (stopping ??= (async () => {
-      log('Stopping: ending the clients, checkpointing, closing the folder.');
+      log(`Stopping (${reason}): ending the clients, checkpointing, closing the folder.`);
+      clearInterval(folder);
       process.removeListener('SIGTERM', onSignal);
       process.removeListener('SIGINT', onSignal);
-      lock!.setServedUrl(undefined);
-      await wire.close();
-      await db.exec('CHECKPOINT');
-      await db.close();
-      log('Stopped.');
-      resolveStopped();
+      lock.setServedUrl(undefined);
+      const closed = await wire.close();
+      const outcome: StopOutcome = { reason, ...closed };
+      service.stopped({ ...outcome });
+      await lock.release();
+      if (closed.error) log(`Stopped, but ${closed.error}: the next start recovers the folder from its log.`);
+      else if (closed.abandoned) log('Stopped; a statement still running was abandoned: the next start recovers the folder from its log.');
+      else log('Stopped.');
+      resolveStopped(outcome);
+      return outcome;
     })());
-  const onSignal = () => void stop();
-  serveLockRequests(lock!, {
-    status: () => ({ connections: wire.connections, ...info }),
+  const onSignal = (signal: NodeJS.Signals) => void stop(signal);
+  const service = serveLockRequests(lock, {
+    status: () => ({ ...wire.status(), ...info }),
     stop: () => void stop(),
   });
   if (options.stopOnSignals ?? true) {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
-  lock!.setServedUrl(info.url);
+  lock.setServedUrl(info.url);
   log(`Serving the embedded database in ${options.dataDir} at ${info.url} (pid ${process.pid}).`);
   return { info, stopped, stop };
+}
+
+/**
+ * Calls `gone` once the folder is no longer where it was served from (moved, deleted, replaced):
+ * the engine's files are gone from under it, so serving on would only fail query by query.
+ */
+function watchFolder(dataDir: string, gone: () => void): NodeJS.Timeout {
+  const identity = (dir: string) => {
+    const stat = fs.statSync(dir, { throwIfNoEntry: false });
+    return stat && fs.existsSync(path.join(dir, 'pgdata', 'PG_VERSION')) ? `${stat.dev}:${stat.ino}` : undefined;
+  };
+  const served = identity(dataDir);
+  const timer = setInterval(() => {
+    if (identity(dataDir) !== served) gone();
+  }, FOLDER_CHECK_MS);
+  timer.unref();
+  return timer;
 }
 
 export async function portInUse(port: number, host: string): Promise<DevdbError> {
