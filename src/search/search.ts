@@ -2,12 +2,13 @@ import type { Db, Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
-import { countParts, similarWords } from './lexicon.js';
-import { countWords, DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
+import { termLookups } from './keys.js';
+import { fetchKeys, shapeWords, similarWords } from './lexicon.js';
+import { DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
 import { compareHits, MATCHES } from './ranking.js';
-import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
+import { entityQuery, plannerSettings, probeQuery, type EntityQuery, type Lower, type RankedRow, type ReadMode } from './queries.js';
 import { snippet, type Range } from './snippet.js';
-import { countableParts, parseTerm, type SearchTerm, type TermWord } from './terms.js';
+import { parseTerm, type SearchTerm, type TermWord } from './terms.js';
 import { pickCorrections, type Correction } from './typos.js';
 
 export interface SearchOptions {
@@ -81,7 +82,7 @@ export function checkSearchOptions(options: SearchOptions) {
 export async function search(db: Db, options: SearchOptions): Promise<SearchResult> {
   const { term, entities, limit, projectId } = checkSearchOptions(options);
   const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const shape = { limit, projectId, budget: tuning.scanBudget };
+  const shape = { limit, projectId, budget: tuning.scanBudget, cap: tuning.rareRows };
 
   return db.transaction(async (tx) => {
     // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
@@ -117,15 +118,19 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       if (options.explain) plans.push(await explainQuery(tx, query));
       return tx.query<RankedRow>(query.text, query.params);
     };
-    const parts = [...new Set(term.words.filter((w) => w.mode === 'substring').flatMap((w) => countableParts(w.text)))];
-    const starts = [...new Set(term.words.filter((w) => w.mode === 'word-prefix').map((w) => w.text.toLowerCase()))];
     const noCorrections = new Map<string, Correction[]>();
 
     const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
     await settle('lexicon');
-    const counts = await countParts(tx, entities, parts, starts);
+    const shapes = await shapeWords(
+      tx,
+      term.words.map((w) => w.text),
+    );
+    const lower: Lower = (word) => shapes.get(word)!.lower;
+    const lookups = termLookups(term, shapes);
+    const found = await fetchKeys(tx, entities, lookups.lookups);
     for (const entity of entities) {
-      const plan = planEntity(entity, term, countWords(term, counts.get(entity.kind)!), { projectId, tuning });
+      const plan = planEntity(entity, term, shapes, lookups, found.get(entity.kind)!, { projectId, tuning });
       plansBy.set(entity.kind, { plan, steps: [] });
     }
     // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
@@ -140,16 +145,16 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         let rows: RankedRow[];
         if (p.plan.strategy === 'index') {
           // The rare word bounds the work: one query ranks every match, each class reads from it.
-          p.all ??= await run(entityQuery(entity, term, noCorrections, ranks, 'index', shape));
+          p.all ??= await run(entityQuery(entity, term, noCorrections, lower, ranks, 'index', shape, p.plan.keys));
           rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
         } else {
           const step = p.plan.steps.find((s) => s.rank === rank)!;
           if (step.read === 'skip') {
-            p.steps.push({ ...step, found: 0 });
+            p.steps.push(summaryStep(step, 0));
             continue;
           }
-          const got = await readClass(run, entity, term, noCorrections, rank, step.read, { ...shape, limit: need });
-          p.steps.push({ ...step, read: got.read, found: got.rows.length });
+          const got = await readClass(run, entity, term, noCorrections, lower, step, { ...shape, limit: need });
+          p.steps.push(summaryStep(step, got.rows.length, got.read));
           rows = got.rows;
         }
         hits.push(...rows.map((r) => toHit(entity, r, term, [])));
@@ -166,9 +171,13 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const corrections = await correct(tx, entity, term);
         for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
         if (![...corrections.values()].some((c) => c.length > 0)) continue;
-        const step = planTypos(p.plan.words, p.plan.drive, tuning);
-        const got = await readClass(run, entity, term, corrections, 4, step.read, { ...shape, limit: need });
-        p.steps.push({ ...step, read: got.read, found: got.rows.length });
+        const step = planTypos(p.plan, tuning);
+        if (step.read === 'skip') {
+          p.steps.push(summaryStep(step, 0));
+          continue;
+        }
+        const got = await readClass(run, entity, term, corrections, lower, step, { ...shape, limit: need });
+        p.steps.push(summaryStep(step, got.rows.length, got.read));
         const fixes = [...corrections.values()].flat().map((c) => c.word);
         hits.push(...got.rows.map((r) => toHit(entity, r, term, fixes)));
       }
@@ -180,7 +189,8 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       const p = plansBy.get(entity.kind)!;
       return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
     });
-    const notices = [...shortWordNotices(term), ...(term.unindexed ? [unindexedNotice(term, entities)] : [])];
+    const walked = summaries.filter((e) => e.steps.some((st) => st.read === 'recency')).map((e) => `${e.kind}s`);
+    const notices = [...shortWordNotices(term), ...(walked.length > 0 ? [unkeyedNotice(term, walked)] : [])];
     return {
       term: term.text,
       words: term.words,
@@ -196,22 +206,45 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
 
 type Runner = (query: EntityQuery) => Promise<RankedRow[]>;
 
+/** A phrase class is first walked over this fraction of scanBudget. */
+const GLANCE = 5;
+
 /**
- * One rank class, newest first. A budgeted walk that does not fill the page proves only that the
- * newest rows hold too few matches: the class is sparse, so the index serves it whole.
+ * One rank class, newest first (plan.ts says how). A probe glances at the newest rows, then counts
+ * the class's pair keys through the keys index, up to rareRows rows: under that, the index reads
+ * the class whole; otherwise it is walked. A walk of the newest scanBudget rows that does not fill
+ * the page proves only that those rows hold too few matches: the class is sparse, and the keys
+ * index serves it whole after all.
  */
 async function readClass(
   run: Runner,
   entity: Entity,
   term: SearchTerm,
   corrections: Map<string, Correction[]>,
-  rank: number,
-  read: Exclude<ClassStep['read'], 'skip'>,
-  shape: { limit: number; projectId?: number | undefined; budget: number },
+  lower: Lower,
+  step: ClassStep,
+  shape: { limit: number; projectId?: number | undefined; budget: number; cap: number },
 ): Promise<{ rows: RankedRow[]; read: string }> {
-  const rows = await run(entityQuery(entity, term, corrections, [rank], read, shape));
-  if (read !== 'recency-budget' || rows.length >= shape.limit) return { rows, read };
-  return { rows: await run(entityQuery(entity, term, corrections, [rank], 'index', shape)), read: 'recency-budget, then index' };
+  const query = (read: ReadMode, budget = shape.budget) =>
+    run(entityQuery(entity, term, corrections, lower, [step.rank], read, { ...shape, budget }, step.keys));
+  if (step.read === 'index' || step.read === 'recency') return { rows: await query(step.read), read: step.read };
+  let read = '';
+  if (step.read === 'probe') {
+    // A common phrase fills the page from the newest few rows; only a rarer one is counted.
+    const glance = await query('recency-budget', Math.ceil(shape.budget / GLANCE));
+    if (glance.length >= shape.limit) return { rows: glance, read: 'glance' };
+    const [counted] = await run(probeQuery(entity, step.probe!, shape, shape.cap));
+    if (Number(counted!['n']) < shape.cap) return { rows: await query('index'), read: 'glance, probe, then index' };
+    read = 'glance, probe, then ';
+  }
+  const rows = await query('recency-budget');
+  if (rows.length >= shape.limit) return { rows, read: `${read}recency-budget` };
+  return { rows: await query('index'), read: `${read}recency-budget, then index` };
+}
+
+/** What the summary keeps of a step: no keys (there can be thousands). */
+function summaryStep(step: ClassStep, found: number, read: string = step.read): EntitySummary['steps'][number] {
+  return { rank: step.rank, read, estimate: step.estimate, found };
 }
 
 /** Each typo-tolerant word's corrections from the entity's lexicon. */
@@ -272,10 +305,10 @@ function shortWordNotices(term: SearchTerm): string[] {
   const short = term.words.filter((w) => w.mode === 'word-prefix').map((w) => `"${w.text}"`);
   if (short.length === 0) return [];
   return [
-    `${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} under 3 letters, too short for trigrams: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`,
+    `${short.join(', ')} ${short.length === 1 ? 'has' : 'have'} no 3 letters or digits in a row: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`,
   ];
 }
 
-function unindexedNotice(term: SearchTerm, entities: Entity[]): string {
-  return `"${term.text}" has no letter or digit, so no trigram index can help: ${entities.map((e) => e.plural).join(', ')} were read newest first until the page was full.`;
+function unkeyedNotice(term: SearchTerm, tables: string[]): string {
+  return `"${term.text}" has no part the lexicon can narrow down, so ${tables.join(', ')} were read newest first until the page was full.`;
 }

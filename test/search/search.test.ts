@@ -111,16 +111,19 @@ for (const engine of engines) {
       expect(await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks')).toEqual(before);
     });
 
-    it('tells the user when no index can help', async () => {
-      const result = await find('🚀');
-      expect(result.notices).toEqual([expect.stringContaining('no trigram index can help')]);
-      expect((await find('rocket')).notices).toEqual([]);
+    it('narrows words without a letter or digit through the lexicon, and says when nothing narrows a class', async () => {
+      expect((await find('🚀')).notices).toEqual([]);
+      // 1,001 words starting with "q": more keys than a read names, so the class of "q" inside a word is walked.
+      await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 1, 'q' || g || 'x', 1 FROM generate_series(1, 1001) g");
+      const result = await find('q', { in: ['tasks'], limit: 5 });
+      expect(result.hits.map((h) => h.text)).toEqual(['q1001x', 'q1000x', 'q999x', 'q998x', 'q997x']);
+      expect(result.notices).toContainEqual(expect.stringContaining('tasks were read newest first until the page was full'));
     });
 
     it('matches a word under three letters at the start of a word only, and says so', async () => {
       const result = await find('ui');
       expect(new Set(ids(result.hits))).toEqual(new Set([`task:${TASKS.uiPolish}`, `project:${PROJECTS.mobile}`]));
-      expect(result.notices).toEqual([expect.stringContaining('"ui" is under 3 letters')]);
+      expect(result.notices).toEqual([expect.stringContaining('"ui" has no 3 letters or digits in a row')]);
       expect(ids((await find('ui polish')).hits)).toEqual([`task:${TASKS.uiPolish}`]);
     });
 
