@@ -114,7 +114,9 @@ for (const engine of engines) {
     it('narrows words without a letter or digit through the lexicon, and says when nothing narrows a class', async () => {
       expect((await find('🚀')).notices).toEqual([]);
       // 1,001 words starting with "q": more keys than a read names, so the class of "q" inside a word is walked.
-      await t.db.query("INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 1, 'q' || g || 'x', 1 FROM generate_series(1, 1001) g");
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 1, 'q' || g || 'x', 1 FROM generate_series(1, 1001) g",
+      );
       const result = await find('q', { in: ['tasks'], limit: 5 });
       expect(result.hits.map((h) => h.text)).toEqual(['q1001x', 'q1000x', 'q999x', 'q998x', 'q997x']);
       expect(result.notices).toContainEqual(expect.stringContaining('tasks were read newest first until the page was full'));
