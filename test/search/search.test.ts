@@ -111,6 +111,17 @@ for (const engine of engines) {
       expect(await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks')).toEqual(before);
     });
 
+    it('finds text inside a run over 64 characters, which the lexicon keeps as one key for all such rows', async () => {
+      const run = `${'a'.repeat(30)}needlework${'b'.repeat(30)}`;
+      await t.db.query(
+        "INSERT INTO comments (id, project_id, entity_type, entity_id, author_id, body) VALUES (300, 1, 'project', 1, 1, $1)",
+        [`Pasted ${run} here`],
+      );
+      const result = await find('aneedleworkb');
+      expect(result.hits.map((h) => [h.kind, h.id, h.rank])).toEqual([['comment', 300, 1]]);
+      expect(result.entities.map((e) => e.strategy)).toEqual(['none', 'none', 'index']);
+    });
+
     it('narrows words without a letter or digit through the lexicon, and says when nothing narrows a class', async () => {
       expect((await find('🚀')).notices).toEqual([]);
       // 1,001 words starting with "q": more keys than a read names, so the class of "q" inside a word is walked.
