@@ -208,6 +208,20 @@ function stats(ms: number[]): Stats {
   return { n: sorted.length, p50: round(at(0.5)), p95: round(at(0.95)), p99: round(at(0.99)), max: round(sorted[sorted.length - 1]!) };
 }
 
+/**
+ * The CPU time a search costs the engine, which the machine's load does not inflate the way it does
+ * wall time: the server backend's (/proc/<pid>/schedstat, a local server) or this process's (PGlite).
+ */
+async function cpuClock(db: Db, engine: string): Promise<{ cpu: () => Promise<number>; what: string }> {
+  if (engine === 'pglite') {
+    return { cpu: async () => process.cpuUsage().user / 1000 + process.cpuUsage().system / 1000, what: 'this process (PGlite runs in it)' };
+  }
+  const [{ pid }] = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+  const file = `/proc/${pid}/schedstat`;
+  if (!fs.existsSync(file)) return { cpu: async () => 0, what: 'unavailable (the server is not on this machine)' };
+  return { cpu: async () => Number(fs.readFileSync(file, 'utf8').split(' ')[0]) / 1e6, what: 'the server backend (schedstat)' };
+}
+
 /** A term as the report shows it: long ones cut, invisible characters escaped. */
 function shown(term: string): string {
   const cut = term.length > 60 ? `${term.slice(0, 20)}… (${term.length} characters)` : term;
@@ -291,16 +305,28 @@ async function main(): Promise<void> {
       let withHits = 0;
       let naiveTimeouts = 0;
       const plans: Record<string, number> = {};
-      const timed: { term: string; kind: string; ms: number; hits: number; plan: string }[] = [];
+      const timed: { term: string; kind: string; ms: number; cpuMs: number; hits: number; plan: string }[] = [];
+      const cpuAll: number[] = [];
+      const { cpu, what: cpuWhat } = await cpuClock(db, engine);
       for (const [i, { kind, term }] of terms.entries()) {
         let result: SearchResult | undefined;
+        const cpuBefore = await cpu();
         const ms = await time(async () => {
           result = await search(db, { term, limit: LIMIT });
         });
         for (const e of result!.entities) plans[e.strategy] = (plans[e.strategy] ?? 0) + 1;
         if (result!.hits.length > 0) withHits++;
+        const cpuMs = (await cpu()) - cpuBefore;
         all.push(ms);
-        timed.push({ term: shown(term), kind, ms: Math.round(ms * 10) / 10, hits: result!.hits.length, plan: describePlan(result!) });
+        cpuAll.push(cpuMs);
+        timed.push({
+          term: shown(term),
+          kind,
+          ms: Math.round(ms * 10) / 10,
+          cpuMs: Math.round(cpuMs * 10) / 10,
+          hits: result!.hits.length,
+          plan: describePlan(result!),
+        });
         (byKind[kind] ??= []).push(ms);
         if (i % NAIVE_EVERY === 0) {
           devdbOnNaiveTerms.push(ms);
@@ -345,11 +371,13 @@ async function main(): Promise<void> {
         plans,
         limit: LIMIT,
         devdbMs: stats(all),
+        devdbCpuMs: { what: cpuWhat, ...stats(cpuAll) },
         devdbMsByKind: Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, stats(v)])),
         naive: { everyNthTerm: NAIVE_EVERY, timeouts: naiveTimeouts, naiveMs: naive, devdbMsOnTheSameTerms: devdb },
         speedupAtP95: Math.round((naive.p95 / devdb.p95) * 10) / 10,
         ...(verify > 0 ? { rankingVerified: { terms: Math.min(verify, terms.length), mismatches } } : {}),
-        slowest: timed.sort((a, b) => b.ms - a.ms).slice(0, 10),
+        slowest: [...timed].sort((a, b) => b.ms - a.ms).slice(0, 10),
+        mostCpu: [...timed].sort((a, b) => b.cpuMs - a.cpuMs).slice(0, 10),
         sampleTerms: terms.filter((_, i) => i % 12 === 0).map((t) => shown(t.term)),
       };
       process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -17,7 +17,7 @@ export interface QueryPlan {
 export async function explainQuery(tx: Queryable, query: EntityQuery): Promise<QueryPlan> {
   const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${query.text}`, query.params);
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-  const index = query.read === 'index' || query.read === 'probe' ? query.entity.keysIndex : query.entity.recencyIndex;
+  const index = query.read === 'index' ? query.entity.keysIndex : query.entity.recencyIndex;
   return { kind: query.entity.kind, ranks: query.ranks, read: query.read, index, indexUsed: usesIndex(plan, index), sql: query.text, plan };
 }
 

@@ -31,6 +31,8 @@ export interface EntityKeys {
   sets: KeySet[];
   /** Rows holding a run over 64 characters (LONG_RUN_KEY): candidates for every lookup. */
   longRows: number;
+  /** The searched table's rows, as the planner counts them (the catalog: no row of the table is read). */
+  tableRows: number;
 }
 
 /**
@@ -44,13 +46,16 @@ export async function fetchKeys(
   lookups: readonly Lookup[],
 ): Promise<Map<EntityKind, EntityKeys>> {
   const out = new Map<EntityKind, EntityKeys>(
-    entities.map((e) => [e.kind, { sets: lookups.map((): KeySet => ({ keys: [], rows: 0 })), longRows: 0 }]),
+    entities.map((e) => [e.kind, { sets: lookups.map((): KeySet => ({ keys: [], rows: 0 })), longRows: 0, tableRows: 1 }]),
   );
   const params: unknown[] = [LONG_RUN_KEY];
   const param = (value: unknown) => `$${params.push(value)}`;
   const values = lookups.map((l) => param(l.match === 'equals' ? l.text : likePattern(l)));
   const selects = entities.flatMap((e) => [
     `SELECT '${e.kind}' AS kind, -1 AS i, word, row_count::float8 AS rows, 1::float8 AS n, row_count::float8 AS total FROM ${e.lexicon} WHERE word = $1`,
+    // Never analysed (reltuples -1): about 30 rows a page, from the file's size.
+    `SELECT '${e.kind}', -2, NULL, 0, 0, greatest(1, CASE WHEN reltuples >= 0 THEN reltuples ELSE pg_relation_size(oid) / 8192 * 30 END)::float8
+       FROM pg_class WHERE oid = '${e.table}'::regclass`,
     ...lookups.map((l, i) => {
       const where =
         l.match === 'equals' ? `word = ${values[i]}` : `word LIKE ${values[i]} ESCAPE '\\'${l.alnum ? '' : " AND word !~ '[[:alnum:]]'"}`;
@@ -66,7 +71,8 @@ export async function fetchKeys(
   for (const r of rows) {
     const entity = out.get(r.kind)!;
     if (r.i < 0) {
-      entity.longRows = Number(r.total);
+      if (r.i === -1) entity.longRows = Number(r.total);
+      else entity.tableRows = Number(r.total);
       continue;
     }
     const set = entity.sets[r.i]!;

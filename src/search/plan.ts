@@ -8,28 +8,39 @@ import type { Correction } from './typos.js';
  * The plan per entity, from the lexicon's keys and counts (pure, unit-tested). The cost of a
  * search is meant to follow the rows it returns, not how common its words are:
  * - none: the lexicon proves that no row holds every word: the table is not read at all;
- * - index: some word's keys are in few rows, so the keys index finds every match (only rows that
- *   hold the keys: no row is read that cannot match) and all of them are ranked in SQL;
+ * - index: some word's keys are in few rows (rareRows), so the keys index finds every match (only
+ *   rows that hold the keys: no row is read that cannot match) and all of them are ranked in SQL;
  * - recency: every word is common: the page is filled one rank class at a time. A class the
  *   lexicon proves empty is skipped; one it bounds to few rows is read through the keys index. Any
- *   other is walked: the primary key backwards (newest first), within the newest scanBudget rows; a
- *   walk that does not fill the page shows the class is sparse, and the index reads it whole. A
- *   phrase class, which the lexicon bounds only by its rarest word, first counts the keys of its
- *   word pairs through the index, up to rareRows rows (they follow the phrase's own rows however
- *   common its words are): fewer are read through the index, more are walked.
+ *   other is walked: the primary key backwards (newest first), over walkSlack times the rows its
+ *   density needs; a walk that does not fill the page shows the class is sparse, and the index reads it whole (a
+ *   phrase class through the keys of its word pairs, which follow the phrase's own rows however
+ *   common its words are). The classes of several words, which the lexicon bounds only by their
+ *   rarest word, are first counted in a window of the newest rows (read.ts).
  * Either way the page is the top of the documented order over every matching row (ranking.ts).
  */
 export type Strategy = 'none' | 'index' | 'recency';
 
 export interface Tuning {
-  /** A bound on a class's rows at or under which the keys index reads the class whole. */
-  rareRows: number;
-  /** Rows a recency walk reads for a class before it asks the index instead. */
-  scanBudget: number;
+  /** What one row read through the keys index costs, in rows walked newest first (a heap page of its own, the class computed). */
+  indexRowCost: number;
+  /** A walk reads up to this many times the rows it expects to need before it asks the index instead. */
+  walkSlack: number;
+  /** The newest rows in which the classes of several words are counted first (read.ts). */
+  window: number;
 }
 
-/** Measured on `--scale large` (docs/decisions.md): see "Search keys". */
-export const DEFAULT_TUNING: Tuning = { rareRows: 3000, scanBudget: 5000 };
+/** Measured on `--scale large` (docs/decisions.md, "Search keys"). */
+export const DEFAULT_TUNING: Tuning = { indexRowCost: 6, walkSlack: 2, window: 1000 };
+
+/**
+ * The most rows a class may have for the keys index to read it whole sooner than a walk fills the
+ * page: a walk reads about need × tableRows / rows rows to find `need` of them, the index rows ×
+ * indexRowCost, and the two meet at √(need × tableRows / indexRowCost).
+ */
+export function rareRows(need: number, tableRows: number, tuning: Tuning): number {
+  return Math.sqrt((need * tableRows) / tuning.indexRowCost);
+}
 
 export interface WordCount {
   word: string;
@@ -48,15 +59,13 @@ export interface ClassStep {
   rank: number;
   /**
    * How the class is read: through the keys index; walked newest first to the end (recency: no key
-   * narrows it) or within scanBudget rows, then through the index (recency-budget); counted first
-   * through the keys index to choose (probe: search.ts); or skipped (the lexicon proves it empty).
+   * narrows it) or within scanBudget rows, then through the index (recency-budget: read.ts); or
+   * skipped (the lexicon proves it empty).
    */
-  read: 'index' | 'recency' | 'recency-budget' | 'probe' | 'skip';
+  read: 'index' | 'recency' | 'recency-budget' | 'skip';
   /** The lexicon's bound on the class's rows (null: none). */
   estimate: number | null;
   keys: Keys;
-  /** probe: the keys counted first (a phrase's pair keys, few rows however common its words). */
-  probe?: Keys;
 }
 
 export interface EntityPlan {
@@ -67,13 +76,15 @@ export interface EntityPlan {
   words: WordCount[];
   /** The term's exact rank classes, in order (the same for every entity). */
   ranks: number[];
-  /** index: the keys of every word, which every exact match holds. */
+  /** The keys of every word, which every exact match holds (index: what it reads). */
   keys: Keys;
   /** recency: how each class is read; none: each class skipped. */
   steps: ClassStep[];
   /** Per word, the key sets of its runs as typed (for the typo pass). */
   typed: Map<string, KeySet[]>;
   longRows: number;
+  /** The table's rows (the planner's count): what a walk's density is measured against. */
+  tableRows: number;
 }
 
 /** A bound from key sets that must all match: the fewest rows, and the keys of each set small enough to name. */
@@ -88,10 +99,11 @@ export function planEntity(
   shapes: ReadonlyMap<string, WordShape>,
   lookups: TermLookups,
   found: EntityKeys,
-  options: { projectId?: number | undefined; tuning?: Tuning | undefined } = {},
+  options: { limit: number; projectId?: number | undefined; tuning?: Tuning | undefined },
 ): EntityPlan {
   const tuning = options.tuning ?? DEFAULT_TUNING;
-  const { longRows } = found;
+  const { longRows, tableRows } = found;
+  const rare = rareRows(options.limit, tableRows, tuning);
   const sets = (ids: number[]) => ids.map((i) => found.sets[i]!);
   const bound = (of: KeySet[]): Bound | null => boundOf(of, longRows);
   const typed = new Map(term.words.map((w) => [w.text, sets(lookups.words.get(w.text)!.typed)]));
@@ -110,15 +122,15 @@ export function planEntity(
   const ranks = rankClasses(term);
   const typedAll = all(term.words.map((w) => bound(typed.get(w.text)!)));
   const wholeAll = all(term.words.map((w) => bound(whole.get(w.text) ? sets(whole.get(w.text)!) : typed.get(w.text)!)));
-  const base = { entity, drive, words, ranks, typed, longRows };
+  const base = { entity, drive, words, ranks, typed, longRows, tableRows };
 
-  if (typedAll?.rows === 0) return { ...base, strategy: 'none', keys: [], steps: ranks.map((rank) => step(rank, 0, [], tuning)) };
+  if (typedAll?.rows === 0) return { ...base, strategy: 'none', keys: [], steps: ranks.map((rank) => step(rank, 0, [], rare)) };
   // The rows of the rarest word whose keys can be named: what an index read costs at most.
   const keyed = keyedRows(
     term.words.map((w) => typed.get(w.text)!),
     longRows,
   );
-  if (options.projectId !== undefined || (keyed !== null && keyed <= tuning.rareRows))
+  if (options.projectId !== undefined || (keyed !== null && keyed <= rare))
     return { ...base, strategy: 'index', keys: typedAll?.keys ?? [], steps: [] };
 
   const phrase = isPhrase(term);
@@ -127,29 +139,28 @@ export function planEntity(
   const phraseAbsent = pairs.some((p) => Math.min(p.left.rows, p.right.rows) + longRows === 0);
   const pairArrays = pairs.map((p) => pairKeys(p.left, p.right)).filter((k): k is string[] => k !== null);
   const phraseKeys = pairArrays.map((k) => withLong(k, longRows));
-  const only = !phrase ? term.words[0]! : undefined;
+  // Rows where some word stands only inside a longer word (classes 1 and 3): null when unknown.
+  const inside = insideOf(term, shapes, typed, whole, found);
+  const insideBound = inside && { rows: inside.rows + longRows, keys: inside.keys === null ? [] : [withLong(inside.keys, longRows)] };
   const steps = ranks.map((rank): ClassStep => {
-    if (only) {
-      if (rank === 0) return step(rank, wholeAll?.rows ?? null, wholeAll?.keys ?? [], tuning);
-      // Inside a longer word only: the keys that contain the word but are not the word itself.
-      const inside = insideBound(shapes.get(only.text)!, typed.get(only.text)!, whole.get(only.text), found, longRows);
-      return step(rank, inside.rows, inside.keys, tuning);
+    if (!phrase) {
+      if (rank === 0) return step(rank, wholeAll?.rows ?? null, wholeAll?.keys ?? [], rare);
+      return step(rank, insideBound?.rows ?? typedAll?.rows ?? null, insideBound?.keys ?? typedAll?.keys ?? [], rare);
     }
-    if ((rank === 0 || rank === 1) && phraseAbsent) return step(rank, 0, [], tuning);
-    const words = rank === 0 || rank === 2 ? wholeAll : typedAll;
+    if ((rank === 0 || rank === 1) && phraseAbsent) return step(rank, 0, [], rare);
+    // Classes 0 and 2 hold every word whole; 1 and 3 every word, some inside a longer one; 0 and 1 the phrase.
+    const words = rank === 0 || rank === 2 ? wholeAll : all([insideBound, typedAll]);
     const keys = [...(rank <= 1 ? phraseKeys : []), ...(words?.keys ?? [])];
-    // The rarest word's rows only bound the rows of a phrase; its pair keys are counted instead.
-    return step(rank, words?.rows ?? null, keys, tuning, rank <= 1 ? phraseKeys : []);
+    return step(rank, words?.rows ?? null, keys, rare);
   });
-  return { ...base, strategy: 'recency', keys: [], steps };
+  return { ...base, strategy: 'recency', keys: typedAll?.keys ?? [], steps };
 }
 
-/** How to read a class from the lexicon's estimate, or from a count of `probe` keys when there are some. */
-function step(rank: number, estimate: number | null, keys: Keys, tuning: Tuning, probe: Keys = []): ClassStep {
+/** How to read a class from the lexicon's estimate: through the index when it is at most `rare` rows. */
+function step(rank: number, estimate: number | null, keys: Keys, rare: number): ClassStep {
   if (estimate === 0) return { rank, read: 'skip', estimate, keys: [] };
   if (keys.length === 0) return { rank, read: 'recency', estimate, keys };
-  if (estimate !== null && estimate <= tuning.rareRows) return { rank, read: 'index', estimate, keys };
-  return probe.length > 0 ? { rank, read: 'probe', estimate, keys, probe } : { rank, read: 'recency-budget', estimate, keys };
+  return { rank, read: estimate !== null && estimate <= rare ? 'index' : 'recency-budget', estimate, keys };
 }
 
 /** Every set must match: the fewest rows any allows (rows over 64 characters always may), and the keys of those small enough to name. */
@@ -175,27 +186,30 @@ function keyedRows(words: KeySet[][], longRows: number): number | null {
 }
 
 /**
- * Class 1 of a one-word term: the word inside a longer word and never whole. For a word that is one
- * run of letters and digits, those rows hold a key that contains the word and is not the word.
+ * The rows where some word of the term stands only inside a longer word, never whole (classes 1 and
+ * 3): those rows hold a key that contains a word and is not the word itself. A word that is not plain
+ * is "whole" wherever it is (queries.ts), so only plain words count; one the server cuts into several
+ * runs leaves the set unknown (null). keys is null when some word's keys are too many to name.
  */
-function insideBound(shape: WordShape, typed: KeySet[], whole: number[] | null | undefined, found: EntityKeys, longRows: number): Bound {
-  const run = shape.runs.length === 1 && shape.runs[0]!.alnum ? shape.runs[0]!.text : null;
-  const all = boundOf(typed, longRows) ?? { rows: 0, keys: [] };
-  if (run === null || !whole) return all;
-  const wholeRows = found.sets[whole[0]!]!.rows;
-  const set = typed[0]!;
-  return {
-    rows: set.rows - wholeRows + longRows,
-    keys:
-      set.keys === null
-        ? []
-        : [
-            withLong(
-              set.keys.filter((k) => k !== run),
-              longRows,
-            ),
-          ],
-  };
+function insideOf(
+  term: SearchTerm,
+  shapes: ReadonlyMap<string, WordShape>,
+  typed: ReadonlyMap<string, KeySet[]>,
+  whole: ReadonlyMap<string, number[] | null>,
+  found: EntityKeys,
+): { rows: number; keys: string[] | null } | null {
+  let rows = 0;
+  let keys: string[] | null = [];
+  for (const w of term.words) {
+    const ids = whole.get(w.text);
+    if (!ids) continue;
+    const runs = shapes.get(w.text)!.runs;
+    if (runs.length !== 1 || !runs[0]!.alnum) return null;
+    const set = typed.get(w.text)![0]!;
+    rows += set.rows - found.sets[ids[0]!]!.rows;
+    keys = keys === null || set.keys === null ? null : [...keys, ...set.keys.filter((k) => k !== runs[0]!.text)];
+  }
+  return { rows, keys };
 }
 
 function withLong(keys: string[], longRows: number): string[] {
@@ -217,7 +231,7 @@ export function rankClasses(term: SearchTerm): number[] {
  * The typo pass of one entity: rows that hold each word or one of its corrections. A corrected
  * word's rows hold one of its keys or one of the corrections (whole lexicon words: keys themselves).
  */
-export function planTypos(plan: EntityPlan, tuning: Tuning = DEFAULT_TUNING): ClassStep {
+export function planTypos(plan: EntityPlan, limit: number, tuning: Tuning = DEFAULT_TUNING): ClassStep {
   const { longRows } = plan;
   const per = plan.words.map((w) => {
     const sets = plan.typed.get(w.word)!;
@@ -229,5 +243,5 @@ export function planTypos(plan: EntityPlan, tuning: Tuning = DEFAULT_TUNING): Cl
     return { rows, keys };
   });
   const bound = all(per);
-  return step(4, bound?.rows ?? null, bound?.keys ?? [], tuning);
+  return step(4, bound?.rows ?? null, bound?.keys ?? [], rareRows(limit, plan.tableRows, tuning));
 }

@@ -15,7 +15,7 @@ import type { Correction } from './typos.js';
  * A one-word term is its own phrase: it has classes 0, 1 and 4. Text is compared lower-cased, as
  * ILIKE does and as the lexicon's keys are, so a key the lexicon lacks is text no row holds.
  */
-export type ReadMode = 'index' | 'recency' | 'recency-budget' | 'probe';
+export type ReadMode = 'index' | 'recency' | 'recency-budget';
 
 export interface EntityQuery {
   entity: Entity;
@@ -102,6 +102,8 @@ export interface QueryShape {
   limit: number;
   projectId?: number | undefined;
   budget: number;
+  /** At most `limit` rows of each class, instead of `limit` rows in all (a window of the newest rows). */
+  perClass?: boolean | undefined;
 }
 
 /**
@@ -138,11 +140,16 @@ export function entityQuery(
     entity.kind === 'comment' ? 'x.entity_type::text AS on_kind, x.entity_id AS on_id' : 'NULL::text AS on_kind, NULL::bigint AS on_id';
   // The class is computed once per row (OFFSET 0 keeps the planner from copying it into the
   // filter); the ORDER BY keeps a walk's order, so LIMIT stops it as soon as the page is full.
+  const classed = [
+    `SELECT x.id, x.${entity.projectColumn} AS project_id, x.${entity.column} AS text, ${rank} AS rank, ${on}`,
+    `  FROM ${source(entity, inner, order)} WHERE ${where} ORDER BY x.id DESC OFFSET 0`,
+  ].join('\n');
+  const picked = shape.perClass
+    ? `SELECT r.* FROM (SELECT c.*, row_number() OVER (PARTITION BY c.rank ORDER BY c.id DESC) AS nth FROM (${classed}) c) r WHERE r.nth <= ${shape.limit}`
+    : `SELECT r.* FROM (${classed}) r${only} ORDER BY ${ranks.length > 1 ? 'r.rank, ' : ''}r.id DESC LIMIT ${shape.limit}`;
   const text = [
     'SELECT m.id, m.project_id, p.name AS project_name, m.text, m.rank, m.on_kind, m.on_id',
-    `FROM (SELECT r.* FROM (SELECT x.id, x.${entity.projectColumn} AS project_id, x.${entity.column} AS text, ${rank} AS rank, ${on}`,
-    `        FROM ${source(entity, inner, order)} WHERE ${where} ORDER BY x.id DESC OFFSET 0) r${only}`,
-    `      ORDER BY ${ranks.length > 1 ? 'r.rank, ' : ''}r.id DESC LIMIT ${shape.limit}) m`,
+    `FROM (${picked}) m`,
     'JOIN projects p ON p.id = m.project_id',
     'ORDER BY m.rank, m.id DESC',
   ].join('\n');
@@ -154,29 +161,13 @@ function keysConditions(entity: Entity, keys: Keys, param: (value: unknown) => s
   return keys.map((k) => `search_keys(t.${entity.column}, true) && ${param(k)}::text[]`);
 }
 
-/**
- * How many rows hold the keys, counted up to `cap` through the keys index alone: what an index read
- * of the class would cost, found for at most `cap` row visits. A phrase's pair keys usually answer
- * "none" at once, however common its words.
- */
-export function probeQuery(entity: Entity, keys: Keys, shape: { projectId?: number | undefined }, cap: number): EntityQuery {
-  const params: unknown[] = [];
-  const param = (value: unknown) => `$${params.push(value)}`;
-  const where = [
-    ...keysConditions(entity, keys, param),
-    ...(shape.projectId !== undefined ? [`t.${entity.projectColumn} = ${param(shape.projectId)}`] : []),
-  ].join(' AND ');
-  const text = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${entity.table} t WHERE ${where} LIMIT ${cap}) s`;
-  return { entity, ranks: [], read: 'probe', text, params };
-}
-
 /** The planner settings each read runs under (set for the transaction, before each query). */
 export function plannerSettings(read: ReadMode | 'lexicon'): Record<string, 'on' | 'off'> {
   // lexicon: the defaults (its trigram and btree indexes are both right for it).
   if (read === 'lexicon') return { enable_seqscan: 'on', enable_indexscan: 'on', enable_bitmapscan: 'on' };
   // index: only bitmap scans (the keys index) may read the table, never a walk that could not stop.
   // recency: only index scans (the primary key, backwards) may, so LIMIT stops the walk; no bitmap of every match.
-  return read === 'index' || read === 'probe'
+  return read === 'index'
     ? { enable_seqscan: 'off', enable_indexscan: 'off', enable_bitmapscan: 'on' }
     : { enable_seqscan: 'off', enable_indexscan: 'on', enable_bitmapscan: 'off' };
 }

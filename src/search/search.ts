@@ -6,7 +6,8 @@ import { termLookups } from './keys.js';
 import { fetchKeys, shapeWords, similarWords } from './lexicon.js';
 import { DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
 import { compareHits, MATCHES } from './ranking.js';
-import { entityQuery, plannerSettings, probeQuery, type EntityQuery, type Lower, type RankedRow, type ReadMode } from './queries.js';
+import { plannerSettings, type EntityQuery, type Lower, type RankedRow } from './queries.js';
+import { EntityReader, type ReadContext } from './read.js';
 import { snippet, type Range } from './snippet.js';
 import { parseTerm, type SearchTerm, type TermWord } from './terms.js';
 import { pickCorrections, type Correction } from './typos.js';
@@ -82,7 +83,6 @@ export function checkSearchOptions(options: SearchOptions) {
 export async function search(db: Db, options: SearchOptions): Promise<SearchResult> {
   const { term, entities, limit, projectId } = checkSearchOptions(options);
   const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const shape = { limit, projectId, budget: tuning.scanBudget, cap: tuning.rareRows };
 
   return db.transaction(async (tx) => {
     // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
@@ -120,7 +120,7 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     };
     const noCorrections = new Map<string, Correction[]>();
 
-    const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
+    const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; reader: EntityReader }>();
     await settle('lexicon');
     const shapes = await shapeWords(
       tx,
@@ -129,9 +129,10 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
     const lower: Lower = (word) => shapes.get(word)!.lower;
     const lookups = termLookups(term, shapes);
     const found = await fetchKeys(tx, entities, lookups.lookups);
+    const context: ReadContext = { run, term, lower, shape: { projectId }, tuning };
     for (const entity of entities) {
-      const plan = planEntity(entity, term, shapes, lookups, found.get(entity.kind)!, { projectId, tuning });
-      plansBy.set(entity.kind, { plan, steps: [] });
+      const plan = planEntity(entity, term, shapes, lookups, found.get(entity.kind)!, { limit, projectId, tuning });
+      plansBy.set(entity.kind, { plan, steps: [], reader: new EntityReader(context, entity, plan) });
     }
     // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
     // table in kind order, and the search stops as soon as the page is full.
@@ -144,16 +145,14 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const p = plansBy.get(entity.kind)!;
         let rows: RankedRow[];
         if (p.plan.strategy === 'index') {
-          // The rare word bounds the work: one query ranks every match, each class reads from it.
-          p.all ??= await run(entityQuery(entity, term, noCorrections, lower, ranks, 'index', shape, p.plan.keys));
-          rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
+          rows = await p.reader.indexed(rank, need);
         } else {
           const step = p.plan.steps.find((s) => s.rank === rank)!;
           if (step.read === 'skip') {
             p.steps.push(summaryStep(step, 0));
             continue;
           }
-          const got = await readClass(run, entity, term, noCorrections, lower, step, { ...shape, limit: need });
+          const got = await p.reader.read(step, need, noCorrections);
           p.steps.push(summaryStep(step, got.rows.length, got.read));
           rows = got.rows;
         }
@@ -171,12 +170,12 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const corrections = await correct(tx, entity, term);
         for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
         if (![...corrections.values()].some((c) => c.length > 0)) continue;
-        const step = planTypos(p.plan, tuning);
+        const step = planTypos(p.plan, limit, tuning);
         if (step.read === 'skip') {
           p.steps.push(summaryStep(step, 0));
           continue;
         }
-        const got = await readClass(run, entity, term, corrections, lower, step, { ...shape, limit: need });
+        const got = await p.reader.read(step, need, corrections);
         p.steps.push(summaryStep(step, got.rows.length, got.read));
         const fixes = [...corrections.values()].flat().map((c) => c.word);
         hits.push(...got.rows.map((r) => toHit(entity, r, term, fixes)));
@@ -202,44 +201,6 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       ...(options.explain ? { plans } : {}),
     };
   });
-}
-
-type Runner = (query: EntityQuery) => Promise<RankedRow[]>;
-
-/** A phrase class is first walked over this fraction of scanBudget. */
-const GLANCE = 5;
-
-/**
- * One rank class, newest first (plan.ts says how). A probe glances at the newest rows, then counts
- * the class's pair keys through the keys index, up to rareRows rows: under that, the index reads
- * the class whole; otherwise it is walked. A walk of the newest scanBudget rows that does not fill
- * the page proves only that those rows hold too few matches: the class is sparse, and the keys
- * index serves it whole after all.
- */
-async function readClass(
-  run: Runner,
-  entity: Entity,
-  term: SearchTerm,
-  corrections: Map<string, Correction[]>,
-  lower: Lower,
-  step: ClassStep,
-  shape: { limit: number; projectId?: number | undefined; budget: number; cap: number },
-): Promise<{ rows: RankedRow[]; read: string }> {
-  const query = (read: ReadMode, budget = shape.budget) =>
-    run(entityQuery(entity, term, corrections, lower, [step.rank], read, { ...shape, budget }, step.keys));
-  if (step.read === 'index' || step.read === 'recency') return { rows: await query(step.read), read: step.read };
-  let read = '';
-  if (step.read === 'probe') {
-    // A common phrase fills the page from the newest few rows; only a rarer one is counted.
-    const glance = await query('recency-budget', Math.ceil(shape.budget / GLANCE));
-    if (glance.length >= shape.limit) return { rows: glance, read: 'glance' };
-    const [counted] = await run(probeQuery(entity, step.probe!, shape, shape.cap));
-    if (Number(counted!['n']) < shape.cap) return { rows: await query('index'), read: 'glance, probe, then index' };
-    read = 'glance, probe, then ';
-  }
-  const rows = await query('recency-budget');
-  if (rows.length >= shape.limit) return { rows, read: `${read}recency-budget` };
-  return { rows: await query('index'), read: `${read}recency-budget, then index` };
 }
 
 /** What the summary keeps of a step: no keys (there can be thousands). */

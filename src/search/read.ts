@@ -1,0 +1,86 @@
+import type { Entity } from './entities.js';
+import { rareRows, type ClassStep, type EntityPlan, type Tuning } from './plan.js';
+import { entityQuery, type EntityQuery, type Lower, type QueryShape, type RankedRow, type ReadMode } from './queries.js';
+import { isPhrase, type SearchTerm } from './terms.js';
+import type { Correction } from './typos.js';
+
+export type Runner = (query: EntityQuery) => Promise<RankedRow[]>;
+
+export interface ReadContext {
+  run: Runner;
+  term: SearchTerm;
+  lower: Lower;
+  shape: { projectId?: number | undefined };
+  tuning: Tuning;
+}
+
+/**
+ * Reads one entity's rank classes as its plan says (plan.ts), one class at a time, each as cheaply
+ * as what is known allows. The classes of several words, which the lexicon bounds only by their
+ * rarest word, are first counted in a window of the newest rows (one walk for every class): a class
+ * with a page of rows there is served from it; one the window shows to be sparse is read whole
+ * through the keys index (a phrase class through the keys of its word pairs, which follow the
+ * phrase's own rows however common its words are); a dense one is walked. A class the lexicon counts
+ * as many is walked newest first, over walkSlack times the rows its density needs. A walk that does
+ * not fill the page proves only that those rows hold too few: the class is sparse, and the keys
+ * index serves it whole after all.
+ */
+export class EntityReader {
+  private window?: RankedRow[];
+  private all?: RankedRow[];
+
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly entity: Entity,
+    private readonly plan: EntityPlan,
+  ) {}
+
+  /** The plan's `index` strategy: one query ranks every match; each class reads from it. */
+  async indexed(rank: number, need: number): Promise<RankedRow[]> {
+    this.all ??= await this.query(this.plan.ranks, 'index', need, this.plan.keys);
+    return this.classOf(this.all, rank, need);
+  }
+
+  async read(step: ClassStep, need: number, corrections: Map<string, Correction[]>): Promise<{ rows: RankedRow[]; read: string }> {
+    const { tuning } = this.ctx;
+    const rows = this.plan.tableRows;
+    const query = (read: ReadMode, budget = 0) => this.query([step.rank], read, need, step.keys, corrections, { budget });
+    if (step.read === 'index' || step.read === 'recency') return { rows: await query(step.read), read: step.read };
+    // The rows a walk expects to read for a page: from the lexicon's count, or from the window's.
+    let expected = (need * rows) / Math.max(1, step.estimate ?? 1);
+    let how = '';
+    if (isPhrase(this.ctx.term)) {
+      const width = tuning.window;
+      let seen: RankedRow[];
+      if (step.rank < 4) {
+        this.window ??= await this.query(this.plan.ranks, 'recency-budget', need, [], corrections, { budget: width, perClass: true });
+        seen = this.classOf(this.window, step.rank, need);
+      } else seen = await query('recency-budget', width);
+      if (seen.length >= need) return { rows: seen, read: 'window' };
+      // The class's density in the window: the index reads about seen × rows / width rows, a walk
+      // need × width / seen; the cheaper one is chosen as for a count from the lexicon (rareRows).
+      if ((seen.length * rows) / width <= rareRows(need, rows, tuning)) return { rows: await query('index'), read: 'window, then index' };
+      expected = (need * width) / seen.length;
+      how = 'window, then ';
+    }
+    // At least a window's rows: a short walk costs little, and the table's count may be stale.
+    const walked = await query('recency-budget', Math.ceil(Math.max(tuning.window, Math.min(rows, tuning.walkSlack * expected))));
+    if (walked.length >= need) return { rows: walked, read: `${how}recency-budget` };
+    return { rows: await query('index'), read: `${how}recency-budget, then index` };
+  }
+  private classOf(rows: RankedRow[], rank: number, need: number): RankedRow[] {
+    return rows.filter((r) => Number(r.rank) === rank).slice(0, need);
+  }
+
+  private query(
+    ranks: number[],
+    read: ReadMode,
+    limit: number,
+    keys: EntityPlan['keys'],
+    corrections = new Map<string, Correction[]>(),
+    extra: Partial<QueryShape> = {},
+  ): Promise<RankedRow[]> {
+    const shape: QueryShape = { ...this.ctx.shape, limit, budget: 0, ...extra };
+    return this.ctx.run(entityQuery(this.entity, this.ctx.term, corrections, this.ctx.lower, ranks, read, shape, keys));
+  }
+}
