@@ -64,10 +64,19 @@ export class EntityReader {
       how = 'window, then ';
     }
     // At least a window's rows: a short walk costs little, and the table's count may be stale.
-    const walked = await query('recency-budget', Math.ceil(Math.max(tuning.window, Math.min(rows, tuning.walkSlack * expected))));
-    if (walked.length >= need) return { rows: walked, read: `${how}recency-budget` };
-    return { rows: await query('index'), read: `${how}recency-budget, then index` };
+    let budget = Math.ceil(Math.max(tuning.window, tuning.walkSlack * expected));
+    for (let round = 1; ; round++) {
+      const walked = await query('recency-budget', budget);
+      if (walked.length >= need || budget >= rows) return { rows: walked, read: `${how}recency-budget${round > 1 ? ` ×${round}` : ''}` };
+      // Too few in `budget` rows: at the density found, a longer walk may still cost less than
+      // reading the class whole through the index (about found × rows / budget rows). Once.
+      const longer = walked.length === 0 ? Infinity : Math.ceil((tuning.walkSlack * need * budget) / walked.length);
+      if (round > 1 || longer > ((walked.length * rows) / budget) * tuning.indexRowCost)
+        return { rows: await query('index'), read: `${how}recency-budget, then index` };
+      budget = longer;
+    }
   }
+
   private classOf(rows: RankedRow[], rank: number, need: number): RankedRow[] {
     return rows.filter((r) => Number(r.rank) === rank).slice(0, need);
   }
