@@ -134,11 +134,12 @@ for (const engine of engines) {
           'none',
           'recency',
           'recency-budget',
-          'recency-budget, then index',
+          'recency-budget ×2',
           'skip',
           'window',
           'window, then index',
           'window, then recency-budget',
+          'window, then recency-budget, then index',
         ]),
       );
     });
