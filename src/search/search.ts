@@ -85,47 +85,57 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
   const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
 
   return db.transaction(async (tx) => {
-    // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
-    await tx.query('SET TRANSACTION READ ONLY');
-    if (projectId !== undefined && (await tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId])).length === 0) {
-      throw new DevdbError(
-        'E_NOT_FOUND',
-        `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`,
-      );
-    }
     const plans: QueryPlan[] = [];
     // Planner settings per read (queries.ts), sent only when they change; the typo candidates'
     // index condition reads word_similarity_threshold, set once at the loosest word's cut-off.
+    // A settings statement is sent together with the query it is for, never waited for on its own:
+    // the connection keeps their order (postgres.js pipelines them, PGlite queues them), and a
+    // search's cost on a busy machine is mostly its round trips.
     const cutoffs = term.words.filter((w) => w.fuzzy !== null).map((w) => w.fuzzy!);
     let settled = '';
-    const settle = async (read: EntityQuery['read'] | 'lexicon') => {
+    const settle = (read: EntityQuery['read'] | 'lexicon'): Promise<unknown> => {
+      const key = JSON.stringify(plannerSettings(read));
+      if (key === settled) return Promise.resolve();
       const settings: Record<string, string> = {
         ...plannerSettings(read),
-        ...(settled === '' ? { 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}),
+        // Searching never writes; read-only (SET TRANSACTION READ ONLY, sent with the first settings)
+        // makes that a guarantee, whatever the term holds.
+        ...(settled === '' ? { transaction_read_only: 'on', 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}),
       };
-      const key = JSON.stringify(plannerSettings(read));
-      if (key === settled) return;
-      await tx.query(
+      settled = key;
+      return tx.query(
         `SELECT ${Object.keys(settings)
           .map((k, i) => `set_config('${k}', $${i + 1}, true)`)
           .join(', ')}`,
         Object.values(settings),
       );
-      settled = key;
     };
     const run = async (query: EntityQuery): Promise<RankedRow[]> => {
-      await settle(query.read);
-      if (options.explain) plans.push(await explainQuery(tx, query));
-      return tx.query<RankedRow>(query.text, query.params);
+      const [, plan, rows] = await Promise.all([
+        settle(query.read),
+        options.explain ? explainQuery(tx, query) : undefined,
+        tx.query<RankedRow>(query.text, query.params),
+      ]);
+      if (plan) plans.push(plan);
+      return rows;
     };
     const noCorrections = new Map<string, Correction[]>();
 
     const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; reader: EntityReader }>();
-    await settle('lexicon');
-    const shapes = await shapeWords(
-      tx,
-      term.words.map((w) => w.text),
-    );
+    const [, known, shapes] = await Promise.all([
+      settle('lexicon'),
+      projectId === undefined ? true : tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId]).then((r) => r.length > 0),
+      shapeWords(
+        tx,
+        term.words.map((w) => w.text),
+      ),
+    ]);
+    if (!known) {
+      throw new DevdbError(
+        'E_NOT_FOUND',
+        `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`,
+      );
+    }
     const lower: Lower = (word) => shapes.get(word)!.lower;
     const lookups = termLookups(term, shapes);
     const found = await fetchKeys(tx, entities, lookups.lookups);
@@ -166,8 +176,7 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const need = limit - hits.length;
         if (need <= 0) break;
         const p = plansBy.get(entity.kind)!;
-        await settle('lexicon');
-        const corrections = await correct(tx, entity, term);
+        const [, corrections] = await Promise.all([settle('lexicon'), correct(tx, entity, term)]);
         for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
         if (![...corrections.values()].some((c) => c.length > 0)) continue;
         const step = planTypos(p.plan, limit, tuning);

@@ -176,6 +176,19 @@ for (const engine of engines) {
       expect(result.fuzzyRan).toBe(false);
     });
 
+    it('searches in a read-only transaction', async () => {
+      let mode = '';
+      const watched = Object.create(t.db) as typeof t.db;
+      watched.transaction = (fn) =>
+        t.db.transaction(async (tx) => {
+          const out = await fn(tx);
+          [{ mode }] = (await tx.query("SELECT current_setting('transaction_read_only') AS mode")) as [{ mode: string }];
+          return out;
+        });
+      await search(watched, { term: 'login', projectId: PROJECTS.login });
+      expect(mode).toBe('on');
+    });
+
     it.each([
       [{ term: '' }, 'E_USAGE'],
       [{ term: '   \t ' }, 'E_USAGE'],
