@@ -23,11 +23,15 @@ export interface ReadContext {
  * phrase's own rows however common its words are); a dense one is walked. A class the lexicon counts
  * as many is walked newest first, over walkSlack times the rows its density needs. A walk that does
  * not fill the page proves only that those rows hold too few: the class is sparse, and the keys
- * index serves it whole after all.
+ * index serves it whole after all. A class read whole through the index takes the class after it
+ * along (0 with 1, 2 with 3) when that one would be read through the index too: one read of the
+ * rows holding the keys both share, instead of two that read the rows of the first twice.
  */
 export class EntityReader {
   private window?: RankedRow[];
   private all?: RankedRow[];
+  /** Rows of a class read together with the class before it (readWhole). */
+  private ahead = new Map<number, RankedRow[]>();
 
   constructor(
     private readonly ctx: ReadContext,
@@ -45,7 +49,10 @@ export class EntityReader {
     const { tuning } = this.ctx;
     const rows = this.plan.tableRows;
     const query = (read: ReadMode, budget = 0) => this.query([step.rank], read, need, step.keys, corrections, { budget });
-    if (step.read === 'index' || step.read === 'recency') return { rows: await query(step.read), read: step.read };
+    const ahead = this.ahead.get(step.rank);
+    if (ahead) return { rows: ahead.slice(0, need), read: `index, with class ${step.rank - 1}` };
+    if (step.read === 'index') return { rows: await this.readWhole(step, need, corrections), read: step.read };
+    if (step.read === 'recency') return { rows: await query(step.read), read: step.read };
     // The rows a walk expects to read for a page: from the lexicon's count, or from the window's.
     let expected = (need * rows) / Math.max(1, step.estimate ?? 1);
     let how = '';
@@ -59,7 +66,7 @@ export class EntityReader {
       if (seen.length >= need) return { rows: seen, read: 'window' };
       // The class's density in the window: the index reads about seen × rows / width rows, a walk
       // need × width / seen; the cheaper one is chosen as for a count from the lexicon (rareRows).
-      if ((seen.length * rows) / width <= rareRows(need, rows, tuning)) return { rows: await query('index'), read: 'window, then index' };
+      if (this.sparse(seen.length, need)) return { rows: await this.readWhole(step, need, corrections), read: 'window, then index' };
       expected = (need * width) / seen.length;
       how = 'window, then ';
     }
@@ -75,6 +82,40 @@ export class EntityReader {
         return { rows: await query('index'), read: `${how}recency-budget, then index` };
       budget = longer;
     }
+  }
+
+  /**
+   * An exact class through the keys index, with the next class when the lexicon or the window
+   * shows that one sparse too: one query ranks both, over the keys every row of either holds (those
+   * both classes name, and every word's). Its page holds the next class's rows that are still wanted
+   * once this class's are taken, which is all the next read can ask for.
+   */
+  private async readWhole(step: ClassStep, need: number, corrections: Map<string, Correction[]>): Promise<RankedRow[]> {
+    const next = step.rank === 0 || step.rank === 2 ? this.plan.steps.find((s) => s.rank === step.rank + 1) : undefined;
+    const sparse =
+      next?.read === 'index' ||
+      (next?.read === 'recency-budget' &&
+        this.window !== undefined &&
+        this.sparse(this.classOf(this.window, next.rank, need).length, need));
+    const named = new Set(step.keys.map((k) => JSON.stringify(k)));
+    const keys = [
+      ...new Set([...(next?.keys ?? []).filter((k) => named.has(JSON.stringify(k))), ...this.plan.keys].map((k) => JSON.stringify(k))),
+    ];
+    if (!next || !sparse || keys.length === 0) return this.query([step.rank], 'index', need, step.keys, corrections);
+    const rows = await this.query(
+      [step.rank, next.rank],
+      'index',
+      need,
+      keys.map((k) => JSON.parse(k) as string[]),
+    );
+    this.ahead.set(next.rank, this.classOf(rows, next.rank, need));
+    return this.classOf(rows, step.rank, need);
+  }
+
+  /** A class with `seen` rows in the window is sparse when the index reads its rows sooner than a walk fills the page (rareRows). */
+  private sparse(seen: number, need: number): boolean {
+    const rows = this.plan.tableRows;
+    return (seen * rows) / this.ctx.tuning.window <= rareRows(need, rows, this.ctx.tuning);
   }
 
   private classOf(rows: RankedRow[], rank: number, need: number): RankedRow[] {
