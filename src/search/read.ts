@@ -23,16 +23,15 @@ export interface ReadContext {
  * phrase's own rows however common its words are); a dense one is walked. A class the lexicon counts
  * as many is walked newest first, over walkSlack times the rows its density needs. A walk that does
  * not fill the page proves only that those rows hold too few: the class is sparse, and the keys
- * index serves it whole after all. A class read whole through the index takes along every later
- * exact class that would be read through the index too (0 with 1, 2 and 3 when they are sparse):
- * one read of the rows holding the keys they all share, instead of one read per class that reads
- * the rows of the first again (the rows of both words hold the phrase's rows).
+ * index serves it whole after all. A class read whole through the index takes the class after it
+ * along (0 with 1, 2 with 3) when that one would be read through the index too: one read of the
+ * rows holding the keys both share, instead of two that read the rows of the first twice.
  */
 export class EntityReader {
   private window?: RankedRow[];
   private all?: RankedRow[];
-  /** Rows of a class read together with an earlier class (readWhole), and that class. */
-  private ahead = new Map<number, { rows: RankedRow[]; with: number }>();
+  /** Rows of a class read together with the class before it (readWhole). */
+  private ahead = new Map<number, RankedRow[]>();
 
   constructor(
     private readonly ctx: ReadContext,
@@ -51,7 +50,7 @@ export class EntityReader {
     const rows = this.plan.tableRows;
     const query = (read: ReadMode, budget = 0) => this.query([step.rank], read, need, step.keys, corrections, { budget });
     const ahead = this.ahead.get(step.rank);
-    if (ahead) return { rows: ahead.rows.slice(0, need), read: `index, with class ${ahead.with}` };
+    if (ahead) return { rows: ahead.slice(0, need), read: `index, with class ${step.rank - 1}` };
     if (step.read === 'index') return { rows: await this.readWhole(step, need, corrections), read: step.read };
     if (step.read === 'recency') return { rows: await query(step.read), read: step.read };
     // The rows a walk expects to read for a page: from the lexicon's count, or from the window's.
@@ -86,32 +85,31 @@ export class EntityReader {
   }
 
   /**
-   * An exact class through the keys index, with every later exact class the lexicon or the window
-   * shows sparse too: one query ranks them all, over the keys every row of any of them holds (those
-   * all the classes name, and every word's). Its page holds each later class's rows that are still
-   * wanted once the classes before it are taken, which is all a later read can ask for.
+   * An exact class through the keys index, with the next class when the lexicon or the window
+   * shows that one sparse too: one query ranks both, over the keys every row of either holds (those
+   * both classes name, and every word's). Its page holds the next class's rows that are still wanted
+   * once this class's are taken, which is all the next read can ask for.
    */
   private async readWhole(step: ClassStep, need: number, corrections: Map<string, Correction[]>): Promise<RankedRow[]> {
-    const along = step.rank < 4 ? this.plan.steps.filter((s) => s.rank > step.rank && s.rank < 4 && this.sparseStep(s, need)) : [];
-    const classes = [step, ...along];
-    const shared = (k: string[]) => classes.every((c) => c.keys.some((o) => JSON.stringify(o) === JSON.stringify(k)));
-    const keys = [...new Set([...step.keys.filter(shared), ...this.plan.keys].map((k) => JSON.stringify(k)))];
-    if (along.length === 0 || keys.length === 0) return this.query([step.rank], 'index', need, step.keys, corrections);
+    const next = step.rank === 0 || step.rank === 2 ? this.plan.steps.find((s) => s.rank === step.rank + 1) : undefined;
+    const sparse =
+      next?.read === 'index' ||
+      (next?.read === 'recency-budget' &&
+        this.window !== undefined &&
+        this.sparse(this.classOf(this.window, next.rank, need).length, need));
+    const named = new Set(step.keys.map((k) => JSON.stringify(k)));
+    const keys = [
+      ...new Set([...(next?.keys ?? []).filter((k) => named.has(JSON.stringify(k))), ...this.plan.keys].map((k) => JSON.stringify(k))),
+    ];
+    if (!next || !sparse || keys.length === 0) return this.query([step.rank], 'index', need, step.keys, corrections);
     const rows = await this.query(
-      classes.map((c) => c.rank),
+      [step.rank, next.rank],
       'index',
       need,
       keys.map((k) => JSON.parse(k) as string[]),
     );
-    for (const s of along) this.ahead.set(s.rank, { rows: this.classOf(rows, s.rank, need), with: step.rank });
+    this.ahead.set(next.rank, this.classOf(rows, next.rank, need));
     return this.classOf(rows, step.rank, need);
-  }
-
-  /** A class not yet read that the index would read whole: the lexicon says so, or the window shows it sparse. */
-  private sparseStep(s: ClassStep, need: number): boolean {
-    if (this.ahead.has(s.rank)) return false;
-    if (s.read === 'index') return true;
-    return s.read === 'recency-budget' && this.window !== undefined && this.sparse(this.classOf(this.window, s.rank, need).length, need);
   }
 
   /** A class with `seen` rows in the window is sparse when the index reads its rows sooner than a walk fills the page (rareRows). */
