@@ -6,7 +6,7 @@ export interface QueryPlan {
   kind: EntityKind;
   ranks: number[];
   read: EntityQuery['read'];
-  /** The index this read is meant to use: the trigram GIN (index) or the recency btree (recency). */
+  /** The index this read is meant to use: the keys GIN (index) or the recency btree (recency). */
   index: string;
   indexUsed: boolean;
   sql: string;
@@ -17,7 +17,7 @@ export interface QueryPlan {
 export async function explainQuery(tx: Queryable, query: EntityQuery): Promise<QueryPlan> {
   const rows = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${query.text}`, query.params);
   const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
-  const index = query.read === 'index' ? query.entity.index : query.entity.recencyIndex;
+  const index = query.read === 'index' ? query.entity.keysIndex : query.entity.recencyIndex;
   return { kind: query.entity.kind, ranks: query.ranks, read: query.read, index, indexUsed: usesIndex(plan, index), sql: query.text, plan };
 }
 

@@ -22,7 +22,8 @@ export function renderResult(result: SearchResult, color: boolean): string[] {
 }
 
 function summarize(e: EntitySummary): string {
-  return `${e.kind}s: ${e.strategy === 'index' ? 'index' : 'newest first'}, ${e.drive ? describeDrive(e, e.drive) : 'no countable word'}`;
+  const read = e.strategy === 'index' ? 'index' : e.strategy === 'none' ? 'no exact match' : 'newest first';
+  return `${e.kind}s: ${read}, ${e.drive ? describeDrive(e, e.drive) : 'nothing the lexicon keys'}`;
 }
 
 /**
@@ -59,17 +60,21 @@ function mark(text: string, highlights: Range[], color: boolean): string {
   return out + escapeControlChars(text.slice(at));
 }
 
+const STRATEGIES: Record<EntitySummary['strategy'], string> = {
+  none: 'not read (the lexicon holds no key for some word)',
+  index: "index plan (the rarest word's keys drive the keys index)",
+  recency: 'recency plan (newest first, stops when the page is full)',
+};
+
 /** Per entity, the plan chosen from the lexicon (per word, per class), then each query's plan. */
 export function renderPlans(result: SearchResult): string[] {
   const lines: string[] = [];
   for (const e of result.entities) {
     const words = e.words.map(
       (w) =>
-        `${escapeControlChars(w.word)}: ${w.rows === null ? 'not countable' : `≤${w.rows} rows${w.wholeRows !== null ? ` (${w.wholeRows} as a whole word)` : ''}`}${w.corrections?.length ? `, typo → ${w.corrections.map((c) => c.word).join(', ')}` : ''}`,
+        `${escapeControlChars(w.word)}: ${w.rows === null ? 'nothing the lexicon keys' : `≤${w.rows} rows${w.wholeRows !== null ? ` (${w.wholeRows} as a whole word)` : ''}`}${w.corrections?.length ? `, typo → ${w.corrections.map((c) => c.word).join(', ')}` : ''}`,
     );
-    lines.push(
-      `-- ${e.kind}s: ${e.strategy === 'index' ? 'index plan (rarest word drives the trigram index)' : 'recency plan (newest first, stops when the page is full)'}; ${words.join('; ')}`,
-    );
+    lines.push(`-- ${e.kind}s: ${STRATEGIES[e.strategy]}; ${words.join('; ')}`);
     for (const s of e.steps)
       lines.push(`--   class ${s.rank}: ${s.read}${s.estimate !== null ? ` (estimate ${s.estimate})` : ''}, ${s.found} rows`);
   }

@@ -2,12 +2,14 @@ import type { Db, Queryable } from '../db/db.js';
 import { DevdbError, usageError } from '../errors.js';
 import { ENTITIES, ENTITY_NAMES, type Entity, type EntityKind } from './entities.js';
 import { explainQuery, type QueryPlan } from './explain.js';
-import { countParts, similarWords } from './lexicon.js';
-import { countWords, DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
+import { termLookups } from './keys.js';
+import { fetchKeys, shapeWords, similarWords } from './lexicon.js';
+import { DEFAULT_TUNING, planEntity, planTypos, type ClassStep, type EntityPlan, type Tuning, type WordCount } from './plan.js';
 import { compareHits, MATCHES } from './ranking.js';
-import { entityQuery, plannerSettings, type EntityQuery, type RankedRow } from './queries.js';
+import { plannerSettings, type EntityQuery, type Lower, type RankedRow } from './queries.js';
+import { EntityReader, type ReadContext } from './read.js';
 import { snippet, type Range } from './snippet.js';
-import { countableParts, parseTerm, type SearchTerm, type TermWord } from './terms.js';
+import { parseTerm, type SearchTerm, type TermWord } from './terms.js';
 import { pickCorrections, type Correction } from './typos.js';
 
 export interface SearchOptions {
@@ -81,52 +83,66 @@ export function checkSearchOptions(options: SearchOptions) {
 export async function search(db: Db, options: SearchOptions): Promise<SearchResult> {
   const { term, entities, limit, projectId } = checkSearchOptions(options);
   const tuning: Tuning = { ...DEFAULT_TUNING, ...options.tuning };
-  const shape = { limit, projectId, budget: tuning.scanBudget };
 
   return db.transaction(async (tx) => {
-    // Searching never writes; READ ONLY makes that a guarantee, whatever the term holds.
-    await tx.query('SET TRANSACTION READ ONLY');
-    if (projectId !== undefined && (await tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId])).length === 0) {
-      throw new DevdbError(
-        'E_NOT_FOUND',
-        `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`,
-      );
-    }
     const plans: QueryPlan[] = [];
     // Planner settings per read (queries.ts), sent only when they change; the typo candidates'
     // index condition reads word_similarity_threshold, set once at the loosest word's cut-off.
+    // A settings statement is sent together with the query it is for, never waited for on its own:
+    // the connection keeps their order (postgres.js pipelines them, PGlite queues them), and a
+    // search's cost on a busy machine is mostly its round trips.
     const cutoffs = term.words.filter((w) => w.fuzzy !== null).map((w) => w.fuzzy!);
     let settled = '';
-    const settle = async (read: EntityQuery['read'] | 'lexicon') => {
+    const settle = (read: EntityQuery['read'] | 'lexicon'): Promise<unknown> => {
+      const key = JSON.stringify(plannerSettings(read));
+      if (key === settled) return Promise.resolve();
       const settings: Record<string, string> = {
         ...plannerSettings(read),
-        ...(settled === '' ? { 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}),
+        // Searching never writes; read-only (SET TRANSACTION READ ONLY, sent with the first settings)
+        // makes that a guarantee, whatever the term holds.
+        ...(settled === '' ? { transaction_read_only: 'on', 'pg_trgm.word_similarity_threshold': String(Math.min(1, ...cutoffs)) } : {}),
       };
-      const key = JSON.stringify(plannerSettings(read));
-      if (key === settled) return;
-      await tx.query(
+      settled = key;
+      return tx.query(
         `SELECT ${Object.keys(settings)
           .map((k, i) => `set_config('${k}', $${i + 1}, true)`)
           .join(', ')}`,
         Object.values(settings),
       );
-      settled = key;
     };
     const run = async (query: EntityQuery): Promise<RankedRow[]> => {
-      await settle(query.read);
-      if (options.explain) plans.push(await explainQuery(tx, query));
-      return tx.query<RankedRow>(query.text, query.params);
+      const [, plan, rows] = await Promise.all([
+        settle(query.read),
+        options.explain ? explainQuery(tx, query) : undefined,
+        tx.query<RankedRow>(query.text, query.params),
+      ]);
+      if (plan) plans.push(plan);
+      return rows;
     };
-    const parts = [...new Set(term.words.filter((w) => w.mode === 'substring').flatMap((w) => countableParts(w.text)))];
-    const starts = [...new Set(term.words.filter((w) => w.mode === 'word-prefix').map((w) => w.text.toLowerCase()))];
     const noCorrections = new Map<string, Correction[]>();
 
-    const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; all?: RankedRow[] }>();
-    await settle('lexicon');
-    const counts = await countParts(tx, entities, parts, starts);
+    const plansBy = new Map<EntityKind, { plan: EntityPlan; steps: EntitySummary['steps']; reader: EntityReader }>();
+    const [, known, shapes] = await Promise.all([
+      settle('lexicon'),
+      projectId === undefined ? true : tx.query('SELECT 1 FROM projects WHERE id = $1', [projectId]).then((r) => r.length > 0),
+      shapeWords(
+        tx,
+        term.words.map((w) => w.text),
+      ),
+    ]);
+    if (!known) {
+      throw new DevdbError(
+        'E_NOT_FOUND',
+        `No project has id ${projectId}: drop --project, or pick an id from devdb search "<its name>" --in projects.`,
+      );
+    }
+    const lower: Lower = (word) => shapes.get(word)!.lower;
+    const lookups = termLookups(term, shapes);
+    const found = await fetchKeys(tx, entities, lookups.lookups);
+    const context: ReadContext = { run, term, lower, shape: { projectId }, tuning };
     for (const entity of entities) {
-      const plan = planEntity(entity, term, countWords(term, counts.get(entity.kind)!), { projectId, tuning });
-      plansBy.set(entity.kind, { plan, steps: [] });
+      const plan = planEntity(entity, term, shapes, lookups, found.get(entity.kind)!, { limit, projectId, tuning });
+      plansBy.set(entity.kind, { plan, steps: [], reader: new EntityReader(context, entity, plan) });
     }
     // The order is class, then kind, then id (ranking.ts): classes are filled in turn, each
     // table in kind order, and the search stops as soon as the page is full.
@@ -139,17 +155,15 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const p = plansBy.get(entity.kind)!;
         let rows: RankedRow[];
         if (p.plan.strategy === 'index') {
-          // The rare word bounds the work: one query ranks every match, each class reads from it.
-          p.all ??= await run(entityQuery(entity, term, noCorrections, ranks, 'index', shape));
-          rows = p.all.filter((r) => Number(r.rank) === rank).slice(0, need);
+          rows = await p.reader.indexed(rank, need);
         } else {
           const step = p.plan.steps.find((s) => s.rank === rank)!;
           if (step.read === 'skip') {
-            p.steps.push({ ...step, found: 0 });
+            p.steps.push(summaryStep(step, 0));
             continue;
           }
-          const got = await readClass(run, entity, term, noCorrections, rank, step.read, { ...shape, limit: need });
-          p.steps.push({ ...step, read: got.read, found: got.rows.length });
+          const got = await p.reader.read(step, need, noCorrections);
+          p.steps.push(summaryStep(step, got.rows.length, got.read));
           rows = got.rows;
         }
         hits.push(...rows.map((r) => toHit(entity, r, term, [])));
@@ -162,13 +176,16 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
         const need = limit - hits.length;
         if (need <= 0) break;
         const p = plansBy.get(entity.kind)!;
-        await settle('lexicon');
-        const corrections = await correct(tx, entity, term);
+        const [, corrections] = await Promise.all([settle('lexicon'), correct(tx, entity, term)]);
         for (const w of p.plan.words) w.corrections = corrections.get(w.word) ?? [];
         if (![...corrections.values()].some((c) => c.length > 0)) continue;
-        const step = planTypos(p.plan.words, p.plan.drive, tuning);
-        const got = await readClass(run, entity, term, corrections, 4, step.read, { ...shape, limit: need });
-        p.steps.push({ ...step, read: got.read, found: got.rows.length });
+        const step = planTypos(p.plan, limit, tuning);
+        if (step.read === 'skip') {
+          p.steps.push(summaryStep(step, 0));
+          continue;
+        }
+        const got = await p.reader.read(step, need, corrections);
+        p.steps.push(summaryStep(step, got.rows.length, got.read));
         const fixes = [...corrections.values()].flat().map((c) => c.word);
         hits.push(...got.rows.map((r) => toHit(entity, r, term, fixes)));
       }
@@ -180,7 +197,8 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
       const p = plansBy.get(entity.kind)!;
       return { kind: entity.kind, strategy: p.plan.strategy, drive: p.plan.drive, words: p.plan.words, steps: p.steps };
     });
-    const notices = [...shortWordNotices(term), ...(term.unindexed ? [unindexedNotice(term, entities)] : [])];
+    const walked = summaries.filter((e) => e.steps.some((st) => st.read === 'recency')).map((e) => `${e.kind}s`);
+    const notices = [...shortWordNotices(term), ...(walked.length > 0 ? [unkeyedNotice(term, walked)] : [])];
     return {
       term: term.text,
       words: term.words,
@@ -194,24 +212,9 @@ export async function search(db: Db, options: SearchOptions): Promise<SearchResu
   });
 }
 
-type Runner = (query: EntityQuery) => Promise<RankedRow[]>;
-
-/**
- * One rank class, newest first. A budgeted walk that does not fill the page proves only that the
- * newest rows hold too few matches: the class is sparse, so the index serves it whole.
- */
-async function readClass(
-  run: Runner,
-  entity: Entity,
-  term: SearchTerm,
-  corrections: Map<string, Correction[]>,
-  rank: number,
-  read: Exclude<ClassStep['read'], 'skip'>,
-  shape: { limit: number; projectId?: number | undefined; budget: number },
-): Promise<{ rows: RankedRow[]; read: string }> {
-  const rows = await run(entityQuery(entity, term, corrections, [rank], read, shape));
-  if (read !== 'recency-budget' || rows.length >= shape.limit) return { rows, read };
-  return { rows: await run(entityQuery(entity, term, corrections, [rank], 'index', shape)), read: 'recency-budget, then index' };
+/** What the summary keeps of a step: no keys (there can be thousands). */
+function summaryStep(step: ClassStep, found: number, read: string = step.read): EntitySummary['steps'][number] {
+  return { rank: step.rank, read, estimate: step.estimate, found };
 }
 
 /** Each typo-tolerant word's corrections from the entity's lexicon. */
@@ -272,10 +275,10 @@ function shortWordNotices(term: SearchTerm): string[] {
   const short = term.words.filter((w) => w.mode === 'word-prefix').map((w) => `"${w.text}"`);
   if (short.length === 0) return [];
   return [
-    `${short.join(', ')} ${short.length === 1 ? 'is' : 'are'} under 3 letters, too short for trigrams: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`,
+    `${short.join(', ')} ${short.length === 1 ? 'has' : 'have'} no 3 letters or digits in a row: matched at the start of a word (ui finds "UI" and "uint", not "build"), with no typo tolerance.`,
   ];
 }
 
-function unindexedNotice(term: SearchTerm, entities: Entity[]): string {
-  return `"${term.text}" has no letter or digit, so no trigram index can help: ${entities.map((e) => e.plural).join(', ')} were read newest first until the page was full.`;
+function unkeyedNotice(term: SearchTerm, tables: string[]): string {
+  return `"${term.text}" has no part the lexicon can narrow down, so ${tables.join(', ')} were read newest first until the page was full.`;
 }

@@ -1,14 +1,12 @@
 import { usageError } from '../errors.js';
-import { trigramWords } from './trigrams.js';
 
 /**
- * How one word of the search term is matched. pg_trgm indexes runs of letters and digits
- * in three-character pieces, so a word with such a run is matched as a substring (the GIN
- * index narrows it down), a shorter word as the start of a word (`ui` finds "UI" and
- * "uint", not "build": the index still helps through the word-start trigram), and a word
- * with no letter or digit at all (`%`, `--`, an emoji) as a plain substring no index can help.
+ * How one word of the search term is matched: a word with a run of three letters or digits as a
+ * substring, a shorter one as the start of a word (`ui` finds "UI" and "uint", not "build"), and a
+ * word with no letter or digit at all (`%`, `--`, an emoji) as a plain substring too. The lexicon's
+ * keys find the rows for all three (keys.ts).
  */
-export type WordMode = 'substring' | 'word-prefix' | 'unindexed';
+export type WordMode = 'substring' | 'word-prefix' | 'symbols';
 
 export interface TermWord {
   text: string;
@@ -23,9 +21,10 @@ export interface TermWord {
 export interface SearchTerm {
   /** The term as searched: trimmed, inner whitespace collapsed. */
   text: string;
+  /** The words as typed, in order, repeats kept: what a phrase match holds ("login login" twice). */
+  sequence: string[];
+  /** The different words: each must match. */
   words: TermWord[];
-  /** No word can use a trigram index: every entity is read in order until the page is full. */
-  unindexed: boolean;
   /** Some word tolerates typos, so a typo pass can find what the exact one missed. */
   fuzzy: boolean;
 }
@@ -48,7 +47,8 @@ export function parseTerm(raw: string, threshold?: number): SearchTerm {
   if (raw.includes('\0')) throw usageError('The search term contains a NUL character, which PostgreSQL text cannot hold: remove it.');
   const text = raw.trim().replace(/\s+/gu, ' ');
   if (text === '') throw usageError('The search term is empty: give the words to look for, e.g. devdb search "login bug".');
-  const unique = [...new Set(text.split(' '))];
+  const sequence = text.split(' ');
+  const unique = [...new Set(sequence)];
   if (unique.length > MAX_WORDS)
     throw usageError(
       `The search term has ${unique.length} different words; at most ${MAX_WORDS} are searched: keep the words that matter.`,
@@ -59,12 +59,17 @@ export function parseTerm(raw: string, threshold?: number): SearchTerm {
     const typos = alnumOnly.test(word) && letters >= TYPO_MIN_LETTERS && letters <= TYPO_MAX_LETTERS;
     return { text: word, mode, fuzzy: typos ? (threshold ?? typoThreshold(word)) : null };
   });
-  return { text, words, unindexed: words.every((w) => w.mode === 'unindexed'), fuzzy: words.some((w) => w.fuzzy !== null) };
+  return { text, sequence, words, fuzzy: words.some((w) => w.fuzzy !== null) };
+}
+
+/** More than one word typed (repeats count): the term is also matched as a phrase, classes 0-1 apart from 2-3. */
+export function isPhrase(term: SearchTerm): boolean {
+  return term.sequence.length > 1;
 }
 
 function wordMode(word: string): WordMode {
   if (alnumRun.test(word)) return 'substring';
-  return alnum.test(word) ? 'word-prefix' : 'unindexed';
+  return alnum.test(word) ? 'word-prefix' : 'symbols';
 }
 
 /**
@@ -84,21 +89,12 @@ export function typoThreshold(word: string): number {
   return Math.max(0.01, Math.floor((worst - 0.001) * 100) / 100);
 }
 
-/** The alphanumeric parts of a word the lexicon can count (3 letters or more). */
-export function countableParts(word: string): string[] {
-  return [...new Set(trigramWords(word).filter((p) => [...p].length >= 3))];
-}
-
-/** A LIKE pattern that matches `text` literally anywhere (with `ESCAPE '\'`). */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
-
 /**
- * Boundaries are spelled as a class of spaces and punctuation, the one form pg_trgm turns into
- * its word-start and word-end trigrams (`\m` or `[^[:alnum:]]` make it read the whole index).
+ * A word starts and ends where a run of letters and digits does, as the lexicon splits text
+ * (search_keys in sql/migrations): a whole-word match is then exactly a lexicon key, which is what
+ * lets the lexicon prove a class empty. The patterns are matched against the lower-cased text.
  */
-const EDGE = '[[:space:][:punct:]]';
+const EDGE = '[^[:alnum:]]';
 
 /** A regular expression for "a word starts with `text`". */
 export function wordStartPattern(text: string): string {

@@ -16,7 +16,7 @@ describe('the search entity registry', () => {
     expect(TRIGRAM_INDEXES.map((i) => [i.table, i.columns])).toEqual(ENTITIES.map((e) => [e.table, [e.column]]));
   });
 
-  it('names, for each entity, a column, its trigram index, its recency index and its lexicon', async () => {
+  it('names, for each entity, a column, its trigram index, its keys index, its recency index and its lexicon', async () => {
     for (const e of ENTITIES) {
       const [column] = await t.db.query('SELECT 1 FROM information_schema.columns WHERE table_name = $1 AND column_name = $2', [
         e.table,
@@ -28,6 +28,9 @@ describe('the search entity registry', () => {
         [e.table],
       );
       expect(indexes.find((i) => i.indexname === e.index)?.indexdef, e.index).toMatch(new RegExp(`gin \\(${e.column} gin_trgm_ops\\)`));
+      expect(indexes.find((i) => i.indexname === e.keysIndex)?.indexdef, e.keysIndex).toMatch(
+        new RegExp(`gin \\(search_keys\\(${e.column}, true\\)\\)`),
+      );
       expect(indexes.find((i) => i.indexname === e.recencyIndex)?.indexdef, e.recencyIndex).toMatch(/btree \(id\)/);
       const [lexicon] = await t.db.query('SELECT 1 FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE $2', [
         e.lexicon,

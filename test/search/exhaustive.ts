@@ -1,6 +1,7 @@
 import type { Queryable } from '../../src/db/db.js';
 import { ENTITIES, type SearchResult } from '../../src/search/index.js';
-import { conditions } from '../../src/search/queries.js';
+import { shapeWords } from '../../src/search/lexicon.js';
+import { conditions, source } from '../../src/search/queries.js';
 import { KIND_ORDER } from '../../src/search/ranking.js';
 import { parseTerm } from '../../src/search/terms.js';
 import type { Correction } from '../../src/search/typos.js';
@@ -13,14 +14,18 @@ import type { Correction } from '../../src/search/typos.js';
  */
 export async function exhaustive(db: Queryable, termText: string, result: SearchResult): Promise<string[]> {
   const term = parseTerm(termText);
+  const shapes = await shapeWords(
+    db,
+    term.words.map((w) => w.text),
+  );
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const selects = ENTITIES.map((e) => {
     const corrections = new Map<string, Correction[]>();
     for (const w of result.entities.find((x) => x.kind === e.kind)?.words ?? []) corrections.set(w.word, w.corrections ?? []);
-    const c = conditions(e, term, corrections, param);
+    const c = conditions(term, corrections, (word) => shapes.get(word)!.lower, param);
     const typo = c.typo();
-    return `SELECT '${e.kind}' AS kind, ${KIND_ORDER[e.kind]} AS kind_order, x.id, CASE WHEN ${c.exact} THEN ${c.rank()} ${typo ? `WHEN ${typo} THEN 4` : ''} END AS rank FROM ${e.table} x`;
+    return `SELECT '${e.kind}' AS kind, ${KIND_ORDER[e.kind]} AS kind_order, x.id, CASE WHEN ${c.exact} THEN ${c.rank()} ${typo ? `WHEN ${typo} THEN 4` : ''} END AS rank FROM ${source(e)}`;
   });
   const rows = await db.query<{ kind: string; id: number; rank: number }>(
     `SELECT kind, id, rank FROM (${selects.join(' UNION ALL ')}) s WHERE rank IS NOT NULL ORDER BY rank, kind_order, id DESC LIMIT ${result.limit}`,

@@ -45,6 +45,27 @@ for (const engine of engines) {
       await expectExact(t.db);
     });
 
+    it('keeps runs of other characters as keys, and one key for the rows holding a run over 64 characters', async () => {
+      const long = 'f'.repeat(65);
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) VALUES (900, 1, $1, 1), (901, 1, '100% (C++)', 1), (902, 1, $2, 1)",
+        [`hash ${long} again ${long}`, `${'e'.repeat(64)} kept`],
+      );
+      const rows = await t.db.query<{ word: string; n: number }>(
+        "SELECT word, row_count::int AS n FROM task_title_words WHERE word IN ('%', '(', '++)', ' ', 'hash', $1, $2) ORDER BY word",
+        [long, 'e'.repeat(64)],
+      );
+      expect(rows).toEqual([
+        { word: ' ', n: 1 },
+        { word: '%', n: 2 }, // the fixture's "Discount 100% off_code" and "100% (C++)"
+        { word: '(', n: 1 },
+        { word: '++)', n: 1 },
+        { word: 'e'.repeat(64), n: 1 },
+        { word: 'hash', n: 1 },
+      ]);
+      await expectExact(t.db);
+    });
+
     it('stays exact under updates (text and other columns), deletes, cascades and truncation', async () => {
       await t.db.query("UPDATE tasks SET title = 'Login page redesign' WHERE id = 10");
       await t.db.query("UPDATE tasks SET status = 'done' WHERE id = 11");

@@ -40,14 +40,14 @@ describe('renderResult', () => {
       entities: [
         {
           kind: 'task',
-          strategy: 'index',
+          strategy: 'none',
           drive: { word: 'deploymnet', rows: 0 },
           words: [{ word: 'deploymnet', rows: 0, wholeRows: 0, corrections: [{ word: 'deployment', rows: 412, fit: 'whole' }] }],
           steps: [],
         },
         {
           kind: 'comment',
-          strategy: 'index',
+          strategy: 'none',
           drive: { word: 'zzqx', rows: 0 },
           words: [{ word: 'zzqx', rows: 0, wholeRows: 0 }],
           steps: [],
@@ -55,7 +55,7 @@ describe('renderResult', () => {
       ],
     };
     expect(renderResult(typo, false).at(-1)).toBe(
-      '1 result for "deploymnet" (tasks: index, "deploymnet" in no row, read as "deployment" (≤412 rows); comments: index, "zzqx" in no row)',
+      '1 result for "deploymnet" (tasks: no exact match, "deploymnet" in no row, read as "deployment" (≤412 rows); comments: no exact match, "zzqx" in no row)',
     );
   });
 

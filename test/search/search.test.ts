@@ -111,16 +111,32 @@ for (const engine of engines) {
       expect(await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM tasks')).toEqual(before);
     });
 
-    it('tells the user when no index can help', async () => {
-      const result = await find('🚀');
-      expect(result.notices).toEqual([expect.stringContaining('no trigram index can help')]);
-      expect((await find('rocket')).notices).toEqual([]);
+    it('finds text inside a run over 64 characters, which the lexicon keeps as one key for all such rows', async () => {
+      const run = `${'a'.repeat(30)}needlework${'b'.repeat(30)}`;
+      await t.db.query(
+        "INSERT INTO comments (id, project_id, entity_type, entity_id, author_id, body) VALUES (300, 1, 'project', 1, 1, $1)",
+        [`Pasted ${run} here`],
+      );
+      const result = await find('aneedleworkb');
+      expect(result.hits.map((h) => [h.kind, h.id, h.rank])).toEqual([['comment', 300, 1]]);
+      expect(result.entities.map((e) => e.strategy)).toEqual(['none', 'none', 'index']);
+    });
+
+    it('narrows words without a letter or digit through the lexicon, and says when nothing narrows a class', async () => {
+      expect((await find('🚀')).notices).toEqual([]);
+      // 1,001 words starting with "q": more keys than a read names, so the class of "q" inside a word is walked.
+      await t.db.query(
+        "INSERT INTO tasks (id, project_id, title, created_by) SELECT 1000 + g, 1, 'q' || g || 'x', 1 FROM generate_series(1, 1001) g",
+      );
+      const result = await find('q', { in: ['tasks'], limit: 5 });
+      expect(result.hits.map((h) => h.text)).toEqual(['q1001x', 'q1000x', 'q999x', 'q998x', 'q997x']);
+      expect(result.notices).toContainEqual(expect.stringContaining('tasks were read newest first until the page was full'));
     });
 
     it('matches a word under three letters at the start of a word only, and says so', async () => {
       const result = await find('ui');
       expect(new Set(ids(result.hits))).toEqual(new Set([`task:${TASKS.uiPolish}`, `project:${PROJECTS.mobile}`]));
-      expect(result.notices).toEqual([expect.stringContaining('"ui" is under 3 letters')]);
+      expect(result.notices).toEqual([expect.stringContaining('"ui" has no 3 letters or digits in a row')]);
       expect(ids((await find('ui polish')).hits)).toEqual([`task:${TASKS.uiPolish}`]);
     });
 
@@ -158,6 +174,19 @@ for (const engine of engines) {
       expect(result.plans!.map((p) => [p.read, p.index, p.indexUsed])).toEqual([['recency-budget', 'tasks_pkey', true]]);
       expect((await find('alphab', { in: ['tasks'] })).hits.filter((h) => h.match !== 'typo')).toHaveLength(5);
       expect(result.fuzzyRan).toBe(false);
+    });
+
+    it('searches in a read-only transaction', async () => {
+      let mode = '';
+      const watched = Object.create(t.db) as typeof t.db;
+      watched.transaction = (fn) =>
+        t.db.transaction(async (tx) => {
+          const out = await fn(tx);
+          [{ mode }] = (await tx.query("SELECT current_setting('transaction_read_only') AS mode")) as [{ mode: string }];
+          return out;
+        });
+      await search(watched, { term: 'login', projectId: PROJECTS.login });
+      expect(mode).toBe('on');
     });
 
     it.each([

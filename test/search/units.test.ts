@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ENTITIES } from '../../src/search/entities.js';
-import { prefixKey } from '../../src/search/lexicon.js';
-import { countWords, planEntity, planTypos, rankClasses } from '../../src/search/plan.js';
+import { LONG_RUN_KEY, likePattern, pairKeys, termLookups, wordLookups, type KeySet, type WordShape } from '../../src/search/keys.js';
+import type { EntityKeys } from '../../src/search/lexicon.js';
+import { planEntity, planTypos, rankClasses } from '../../src/search/plan.js';
 import { compareHits } from '../../src/search/ranking.js';
 import { snippet } from '../../src/search/snippet.js';
-import { containsPattern, MAX_WORDS, parseTerm, typoThreshold, wholeWordPattern, wordStartPattern } from '../../src/search/terms.js';
+import { isPhrase, MAX_WORDS, parseTerm, typoThreshold, wholeWordPattern, wordStartPattern } from '../../src/search/terms.js';
 import { distanceInside, editDistance, pickCorrections } from '../../src/search/typos.js';
 
 const task = ENTITIES.find((e) => e.kind === 'task')!;
@@ -20,7 +21,7 @@ describe('parseTerm', () => {
       ['100%', 'substring', false],
       ['deploy', 'substring', true],
     ]);
-    expect(parseTerm('%').unindexed).toBe(true);
+    expect(parseTerm('%').words[0]!.mode).toBe('symbols');
     expect(parseTerm('bug').fuzzy).toBe(false);
     expect(parseTerm('bugs', 0.5).words[0]!.fuzzy).toBe(0.5);
   });
@@ -32,6 +33,12 @@ describe('parseTerm', () => {
     expect(parseTerm(Array.from({ length: 1000 }, () => 'same').join(' ')).words).toHaveLength(1);
   });
 
+  it('keeps the typed sequence: a repeated word is a phrase, one word is not', () => {
+    const twice = parseTerm('login  login');
+    expect([twice.sequence, twice.words.map((w) => w.text), isPhrase(twice)]).toEqual([['login', 'login'], ['login'], true]);
+    expect(isPhrase(parseTerm(' login '))).toBe(false);
+  });
+
   it('sets typo cut-offs a single typo always passes', () => {
     // changed letter (n-2)/(n+4) below six letters; swaps (n-3)/(n+5) from six; inside words (n-5)/(n+1) from eight
     expect(typoThreshold('bugs')).toBe(0.24);
@@ -40,10 +47,9 @@ describe('parseTerm', () => {
     expect(typoThreshold('deploymant')).toBe(0.45);
   });
 
-  it('builds literal patterns', () => {
-    expect(containsPattern('100%_a\\b')).toBe('%100\\%\\_a\\\\b%');
-    expect(wordStartPattern('c+')).toBe('(^|[[:space:][:punct:]])c\\+');
-    expect(wholeWordPattern(['a.b', 'c'])).toBe('(^|[[:space:][:punct:]])(a\\.b|c)([[:space:][:punct:]]|$)');
+  it('builds literal patterns, with words bounded as the lexicon cuts them', () => {
+    expect(wordStartPattern('c+')).toBe('(^|[^[:alnum:]])c\\+');
+    expect(wholeWordPattern(['a.b', 'c'])).toBe('(^|[^[:alnum:]])(a\\.b|c)([^[:alnum:]]|$)');
   });
 });
 
@@ -92,58 +98,161 @@ describe('edit distances', () => {
   });
 });
 
-describe('plans', () => {
-  const counts = new Map([
-    ['login', { inside: 12_000, whole: 11_000 }],
-    ['quokka', { inside: 3, whole: 3 }],
-    ['bug', { inside: 40_000, whole: 39_000 }],
-    [prefixKey('ui'), { inside: 50, whole: 20 }],
-  ]);
+/** Shapes as the server cuts words: runs of letters and digits, runs of other characters. */
+function shapesOf(term: ReturnType<typeof parseTerm>): Map<string, WordShape> {
+  return new Map(
+    term.words.map((w) => [
+      w.text,
+      {
+        lower: w.text.toLowerCase(),
+        runs: (w.text.toLowerCase().match(/[a-z0-9]+|[^a-z0-9\s]+/g) ?? []).map((text) => ({ text, alnum: /^[a-z0-9]/.test(text) })),
+      },
+    ]),
+  );
+}
 
-  it('counts words from the lexicon: the rarest part of a word (here one in no row), whole words exactly, word starts, nothing for symbols', () => {
-    expect(countWords(parseTerm('login off_quokka ui %'), counts)).toEqual([
+describe('lexicon lookups', () => {
+  const shape = (...runs: string[]): WordShape => ({
+    lower: runs.join(''),
+    runs: runs.map((text) => ({ text, alnum: /^[a-z0-9]/.test(text) })),
+  });
+
+  it('asks for keys containing a lone run, and where a word goes on, for keys that end or start there', () => {
+    const match = (s: WordShape, left: 'open' | 'word' | 'space', right: 'open' | 'word' | 'space') =>
+      wordLookups(s, left, right).map((l) => `${l.match} ${l.text}`);
+    expect(match(shape('login'), 'open', 'open')).toEqual(['contains login']);
+    expect(match(shape('ui'), 'word', 'open')).toEqual(['prefix ui']);
+    expect(match(shape('login'), 'word', 'word')).toEqual(['equals login']);
+    expect(match(shape('c', '++'), 'open', 'open')).toEqual(['suffix c', 'prefix ++']);
+    expect(match(shape('1', '=', '1'), 'open', 'open')).toEqual(['suffix 1', 'equals =', 'prefix 1']);
+    // A word boundary ends a run of letters and digits only: "%" may be one end of "%)".
+    expect(match(shape('100', '%'), 'word', 'word')).toEqual(['equals 100', 'prefix %']);
+    expect(match(shape('%'), 'space', 'space')).toEqual(['equals %']);
+  });
+
+  it('escapes LIKE patterns', () => {
+    expect(likePattern({ text: '%_\\', alnum: false, match: 'contains' })).toBe('%\\%\\_\\\\%');
+    expect(likePattern({ text: 'log', alnum: true, match: 'suffix' })).toBe('%log');
+  });
+
+  it('asks each lookup once, and pairs neighbouring words of a phrase whose meeting runs are letters and digits', () => {
+    const term = parseTerm('fix on fix on c++ x');
+    const l = termLookups(term, shapesOf(term));
+    const text = (i: number) => `${l.lookups[i]!.match} ${l.lookups[i]!.text}`;
+    expect(l.words.get('fix')!.typed.map(text)).toEqual(['contains fix']);
+    expect(l.words.get('on')!.typed.map(text)).toEqual(['prefix on']);
+    expect(l.words.get('on')!.whole!.map(text)).toEqual(['equals on']);
+    expect(l.words.get('c++')!.whole).toBeNull();
+    // fix→on, on→fix, (fix→on again), on→c (c++ meets "on" with its "c"), none from "++" to "x".
+    expect(l.pairs.map((p) => `${text(p.left)} | ${text(p.right)}`)).toEqual([
+      'suffix fix | equals on',
+      'equals on | equals fix',
+      'equals fix | equals on',
+      'equals on | equals c',
+    ]);
+    expect(new Set(l.lookups.map((x) => `${x.match} ${x.text}`)).size).toBe(l.lookups.length);
+  });
+
+  it('names pair keys as the product of both sides, unless there are too many', () => {
+    expect(pairKeys({ keys: ['fix', 'prefix'], rows: 9 }, { keys: ['on'], rows: 5 })).toEqual(['fix on', 'prefix on']);
+    expect(pairKeys({ keys: null, rows: 9000 }, { keys: ['on'], rows: 5 })).toBeNull();
+  });
+});
+
+describe('plans', () => {
+  const lexicon = new Map<string, number>([
+    ['login', 11_000],
+    ['relogin', 1_000],
+    ['quokka', 3],
+    ['bug', 39_000],
+    ['bugs', 1_000],
+    ['debug', 1_000],
+    ['session', 20_000],
+  ]);
+  /** What fetchKeys would answer from `lexicon` for a term's lookups. */
+  function found(term: ReturnType<typeof parseTerm>, longRows = 0) {
+    const shapes = shapesOf(term);
+    const lookups = termLookups(term, shapes);
+    const sets = lookups.lookups.map((l): KeySet => {
+      const keys = [...lexicon.keys()].filter((k) =>
+        l.match === 'equals'
+          ? k === l.text
+          : l.match === 'prefix'
+            ? k.startsWith(l.text)
+            : l.match === 'suffix'
+              ? k.endsWith(l.text)
+              : k.includes(l.text),
+      );
+      return { keys, rows: keys.reduce((n, k) => n + lexicon.get(k)!, 0) };
+    });
+    const keys: EntityKeys = { sets, longRows, tableRows: 1_000_000 };
+    return { shapes, lookups, keys };
+  }
+  const plan = (text: string, options: { projectId?: number; longRows?: number } = {}) => {
+    const term = parseTerm(text);
+    const f = found(term, options.longRows);
+    return planEntity(task, term, f.shapes, f.lookups, f.keys, { limit: 20, projectId: options.projectId });
+  };
+
+  it('counts words from the lexicon: every key containing the word, whole words exactly', () => {
+    expect(plan('login bug').words).toEqual([
       { word: 'login', rows: 12_000, wholeRows: 11_000 },
-      { word: 'off_quokka', rows: 0, wholeRows: null }, // "off" is in no row
-      { word: 'ui', rows: 50, wholeRows: 20 },
-      { word: '%', rows: null, wholeRows: null },
+      { word: 'bug', rows: 41_000, wholeRows: 39_000 },
     ]);
   });
 
-  it('lets the rarest word decide: index when rare, newest-first walks when every word is common', () => {
-    const rare = planEntity(task, parseTerm('login quokka'), countWords(parseTerm('login quokka'), counts));
+  it('reads no table when some word has no key, and lets the rarest word decide otherwise', () => {
+    expect(plan('login thead')).toMatchObject({ strategy: 'none', steps: [0, 1, 2, 3].map((rank) => ({ rank, read: 'skip' })) });
+    const rare = plan('login quokka');
     expect(rare).toMatchObject({ strategy: 'index', drive: { word: 'quokka', rows: 3 }, ranks: [0, 1, 2, 3] });
-    const common = planEntity(task, parseTerm('login'), countWords(parseTerm('login'), counts));
+    expect(rare.keys).toEqual([['login', 'relogin'], ['quokka']]);
+    expect(plan('login', { projectId: 3 }).strategy).toBe('index');
+  });
+
+  it('walks common words newest first, class by class, and sizes and keys each class from the lexicon', () => {
+    const common = plan('login');
     expect(common).toMatchObject({ strategy: 'recency', ranks: [0, 1] });
     expect(common.steps).toEqual([
-      { rank: 0, read: 'recency-budget', estimate: 11_000 },
-      { rank: 1, read: 'recency-budget', estimate: 1_000 },
+      { rank: 0, read: 'recency-budget', estimate: 11_000, keys: [['login']] },
+      // Inside a longer word: the keys holding "login" but not "login" itself, few enough for the index.
+      { rank: 1, read: 'index', estimate: 1_000, keys: [['relogin']] },
     ]);
-    const none = new Map([['sie', { inside: 49_000, whole: 0 }]]);
-    expect(planEntity(task, parseTerm('sie'), countWords(parseTerm('sie'), none)).steps.map((s) => s.read)).toEqual([
-      'skip',
-      'recency-budget',
-    ]);
-    expect(planEntity(task, parseTerm('login bug'), countWords(parseTerm('login bug'), counts)).steps.map((s) => s.read)).toEqual(
-      Array(4).fill('recency-budget'),
-    );
-    expect(planEntity(task, parseTerm('login'), countWords(parseTerm('login'), counts), { projectId: 3 }).strategy).toBe('index');
-    expect(planEntity(task, parseTerm('%'), countWords(parseTerm('%'), counts)).steps).toEqual([
-      { rank: 0, read: 'recency', estimate: null },
+    const pair = plan('bug session');
+    expect(pair.steps.map((s) => [s.rank, s.read, s.estimate, s.keys])).toEqual([
+      // The phrase's pair keys for both phrase classes (a whole-word phrase match may hold its words whole
+      // elsewhere); in classes 1 and 3 some word stands inside a longer one: "bugs" or "debug".
+      [0, 'recency-budget', 20_000, [['bug session', 'debug session'], ['bug'], ['session']]],
+      [1, 'recency-budget', 2_000, [['bug session', 'debug session'], ['bugs', 'debug'], ['bug', 'bugs', 'debug'], ['session']]],
+      [2, 'recency-budget', 20_000, [['bug'], ['session']]],
+      [3, 'recency-budget', 2_000, [['bugs', 'debug'], ['bug', 'bugs', 'debug'], ['session']]],
     ]);
   });
 
-  it('sizes the typo pass from the corrections', () => {
-    const words = countWords(parseTerm('logn'), new Map([['logn', { inside: 0, whole: 0 }]]));
-    words[0]!.corrections = [{ word: 'login', rows: 12_000, fit: 'whole' }];
-    expect(planTypos(words, { word: 'logn', rows: 0 })).toEqual({ rank: 4, read: 'recency-budget', estimate: 12_000 });
-    words[0]!.corrections = [{ word: 'loin', rows: 2, fit: 'whole' }];
-    expect(planTypos(words, { word: 'logn', rows: 0 }).read).toBe('index');
+  it('skips the classes the lexicon proves empty: a phrase whose meeting words have no key, a whole word in no row', () => {
+    // No key ends in "logi": no phrase; none is "logi": no whole word. Only class 3 can hold rows.
+    expect(plan('logi bug').steps.map((s) => s.read)).toEqual(['skip', 'skip', 'skip', 'recency-budget']);
+    expect(plan('sessio').steps.map((s) => s.read)).toEqual(['skip', 'recency-budget']);
+  });
+
+  it('makes a row holding a run over 64 characters a candidate for every key', () => {
+    const long = plan('login thead', { longRows: 2 });
+    expect(long).toMatchObject({ strategy: 'index', keys: [['login', 'relogin', LONG_RUN_KEY], [LONG_RUN_KEY]] });
+  });
+
+  it('sizes and keys the typo pass from the corrections', () => {
+    const p = plan('logn');
+    expect(p.strategy).toBe('none');
+    p.words[0]!.corrections = [{ word: 'login', rows: 11_000, fit: 'whole' }];
+    expect(planTypos(p, 20)).toEqual({ rank: 4, read: 'recency-budget', estimate: 11_000, keys: [['login']] });
+    p.words[0]!.corrections = [{ word: 'loin', rows: 2, fit: 'whole' }];
+    expect(planTypos(p, 20)).toMatchObject({ read: 'index', keys: [['loin']] });
   });
 
   it('has the classes a term can have', () => {
     expect(rankClasses(parseTerm('login'))).toEqual([0, 1]);
     expect(rankClasses(parseTerm('100%'))).toEqual([0]);
     expect(rankClasses(parseTerm('login bug'))).toEqual([0, 1, 2, 3]);
+    expect(rankClasses(parseTerm('login login'))).toEqual([0, 1, 2, 3]);
     expect(rankClasses(parseTerm('% ()'))).toEqual([0, 2]);
   });
 });
