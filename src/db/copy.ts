@@ -11,6 +11,9 @@ export function copyStatement(table: string | QualifiedName, columns: readonly s
  */
 export function copyValue(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
+  // The common cases first, without a replace: bulk loads call this once per value.
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'string') return SPECIAL.test(value) ? escapeText(value) : value;
   const text =
     value instanceof Date
       ? value.toISOString()
@@ -19,6 +22,12 @@ export function copyValue(value: unknown): string {
         : typeof value === 'object'
           ? JSON.stringify(value)
           : String(value);
+  return escapeText(text);
+}
+
+const SPECIAL = /[\\\t\n\r]/;
+
+function escapeText(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 

@@ -1,7 +1,7 @@
 import type { People } from './context.js';
 import type { Plan } from './plan.js';
 import { Random } from './random.js';
-import { REFERENCE_DATE } from './time.js';
+import { loadFaker } from './faker.js';
 
 /** Reserved for documentation (RFC 2606), so a seeded address never reaches a real inbox. */
 const DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example.com', 'acme.example'];
@@ -15,14 +15,12 @@ const slug = (name: string) =>
 
 /**
  * Names, emails, avatars, time zones and session IPs: the values that must look like real
- * people, few enough (a handful per user) that faker's cost does not matter. Faker gets its
- * own instance, seeded, with a fixed reference date, so its output never depends on the clock.
+ * people, few enough (a handful per user) that faker's cost does not matter. faker is seeded
+ * here, with a fixed reference date, so its output never depends on the clock.
  */
 export async function makePeople(plan: Plan): Promise<People> {
-  const { Faker, en, base } = await import('@faker-js/faker');
-  const faker = new Faker({ locale: [en, base] });
+  const faker = await loadFaker();
   faker.seed(plan.seed);
-  faker.setDefaultRefDate(REFERENCE_DATE);
   const rnd = new Random(plan.seed, 'people');
   const people: People = { firstName: [], lastName: [], email: [], avatarUrl: [], timeZone: [], sessionIps: [] };
   const emails = new Set<string>();

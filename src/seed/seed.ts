@@ -7,6 +7,7 @@ import type { GenContext, TableGenerator } from './context.js';
 import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
 import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
 import { loadError } from './load-error.js';
+import { loadFaker } from './faker.js';
 import { DEFAULT_SEED_PASSWORD, hashPassword } from './password.js';
 import { makePeople } from './people.js';
 import { makePlan, type Plan } from './plan.js';
@@ -18,10 +19,10 @@ import { keySources, schemaEstimate, schemaRows, withExtras, type Loaded, type S
 import type { LayoutEntry, SeedLayout, SeedMode } from './schema/layout.js';
 import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
+import { runPools } from './schema/pools.js';
 import { describeColumn, probeColumn, type ColumnSpec } from './schema/values.js';
 import { seedSchemas } from './schemas.js';
 import { GENERATORS, SEEDED_TABLES } from './tables.js';
-import { REFERENCE_DATE } from './time.js';
 
 export type SeedStep = 'truncate' | 'password' | 'drop indexes' | 'later keys' | 'restore indexes' | 'sequences' | 'analyze';
 
@@ -145,9 +146,9 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     // Index builds and the foreign-key validation joins are the parts that benefit.
     await tx.exec(`SET LOCAL maintenance_work_mem = '${db.capabilities.indexBuildMemory}'`);
     const deferred = (options.indexes ?? 'defer') === 'defer' ? await timed(emit, 'drop indexes', () => dropDeferrable(tx, targets)) : [];
-    run.world.values.passwordHash = await hashing;
-    if (ctx) ctx.passwordHash = run.world.values.passwordHash;
-    const done = await load(tx, run, ctx, emit);
+    // The product's users come first and need the hash; another schema waits for it only at the table that does.
+    if (ctx) ctx.passwordHash = run.world.values.passwordHash = await hashing;
+    const done = await load(tx, run, ctx, hashing, emit);
     await timed(emit, 'later keys', () => fillAllLaterKeys(tx, run, done.loaded));
     await timed(emit, 'restore indexes', () => restoreDeferred(tx, deferred));
     await timed(emit, 'sequences', () => resetSequences(tx, run.loaders));
@@ -223,6 +224,8 @@ interface Loader {
   estimate: number;
   idColumn: string | null;
   birthColumn: string | null;
+  /** Some column holds the development password's hash (hashed while the tables before it load). */
+  needsPassword: boolean;
   /** Its rows, generated once the tables its keys point at are loaded. */
   prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<{ generator: TableGenerator; births: number[] | null }>;
 }
@@ -258,8 +261,13 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
       `There are no tables to seed in ${schemas.join(', ')}: run devdb migrate first (or name the schema with --schema).`,
     );
   }
-  const faker = await schemaFaker();
-  const world: SchemaWorld = { seed: seedValue, rootRows: profile.scales[scale].rows, owners: null, values: { faker, passwordHash: '' } };
+  const faker = await loadFaker();
+  const world: SchemaWorld = {
+    seed: seedValue,
+    rootRows: profile.scales[scale].rows,
+    owners: null,
+    values: { pools: runPools(faker, seedValue), passwordHash: '' },
+  };
   probeColumns(layout, world, seedValue);
   checkedLayout(layout);
 
@@ -277,10 +285,8 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
   }
   const estimates = estimatesOf(layout, plan, world);
   if (!plan) checkSize(profile.name, scale, total(estimates));
-  const loaders = layout.order.map((entry) => loaderOf(entry, estimates.get(entry.key)!, world, faker));
-  const needsPassword =
-    layout.mode === 'product' ||
-    layout.order.some((e) => e.kind === 'schema' && e.values.some((v) => describeColumn(v) === 'passwordHash'));
+  const loaders = layout.order.map((entry) => loaderOf(entry, estimates.get(entry.key)!, world));
+  const needsPassword = layout.mode === 'product' || loaders.some((l) => l.needsPassword);
   return { seed: seedValue, scale, profile, layout, plan, world, loaders, needsPassword };
 }
 
@@ -310,18 +316,21 @@ function estimatesOf(layout: SeedLayout, plan: Plan | null, world: Pick<SchemaWo
 
 const total = (estimates: Map<string, number>) => [...estimates.values()].reduce((a, b) => a + b, 0);
 
-function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld, faker: SchemaWorld['values']['faker']): Loader {
+function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loader {
+  const needsPassword = (entry.kind === 'schema' ? entry.values : (entry.extras?.values ?? [])).some(
+    (v) => describeColumn(v) === 'passwordHash',
+  );
   if (entry.kind === 'hand') {
     const { generator, extras } = entry;
     return {
       entry,
       estimate,
+      needsPassword,
       idColumn: generator.columns.includes('id') ? 'id' : null,
       birthColumn: generator.columns.includes('created_at') ? 'created_at' : null,
       async prepare(tx, loaded) {
         if (!extras) return { generator, births: null };
         const sources = await keySources(tx, extras.foreignKeys, loaded);
-        reseed(faker, world.seed, entry.label);
         return { generator: withExtras(generator, extras, entry.rules.relations, sources, world), births: null };
       },
     };
@@ -330,11 +339,11 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld, fake
   return {
     entry,
     estimate,
+    needsPassword,
     idColumn: entry.idColumn,
     birthColumn,
     async prepare(tx, loaded) {
       const sources = await keySources(tx, entry.foreignKeys, loaded);
-      reseed(faker, world.seed, entry.label);
       const births = entry.idColumn && birthColumn ? [] : null;
       return {
         generator: {
@@ -354,11 +363,13 @@ async function load(
   tx: Queryable,
   run: Run,
   ctx: GenContext | null,
+  hashing: Promise<string>,
   emit: (e: SeedEvent) => void,
 ): Promise<{ tables: SeededTable[]; loaded: Loaded }> {
   const tables: SeededTable[] = [];
   const loaded: Loaded = new Map();
   for (const loader of run.loaders) {
+    if (loader.needsPassword) run.world.values.passwordHash = await hashing;
     const { generator, births } = await loader.prepare(tx, loaded, ctx);
     const result = await loadTable(tx, loader, generator, ctx, emit);
     loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
@@ -391,18 +402,6 @@ async function timed<T>(emit: (e: SeedEvent) => void, step: SeedStep, fn: () => 
   const result = await fn();
   emit({ kind: 'step', step, ms: performance.now() - started });
   return result;
-}
-
-/** The schema layer's faker, reseeded per table, so one table's values never depend on another's. */
-async function schemaFaker(): Promise<SchemaWorld['values']['faker']> {
-  const { Faker: FakerClass, en, base } = await import('@faker-js/faker');
-  const faker = new FakerClass({ locale: [en, base] });
-  faker.setDefaultRefDate(REFERENCE_DATE);
-  return faker;
-}
-
-function reseed(faker: SchemaWorld['values']['faker'], seed: number, table: string): void {
-  faker.seed([seed, new Random(seed, `faker:${table}`).nextUint32()]);
 }
 
 /** 'devdbsed' in ASCII: one seed at a time per database. */

@@ -11,7 +11,7 @@ export const DAY = 24 * HOUR;
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-const dayPrefix = new Map<number, string>();
+const dayPrefixes = new Map<number, string>();
 
 /**
  * ISO 8601 in UTC, exactly as Date#toISOString writes it, as COPY reads it for timestamptz.
@@ -20,11 +20,7 @@ const dayPrefix = new Map<number, string>();
  */
 export function iso(ms: number): string {
   const day = Math.floor(ms / DAY);
-  let prefix = dayPrefix.get(day);
-  if (prefix === undefined) {
-    prefix = new Date(day * DAY).toISOString().slice(0, 11);
-    dayPrefix.set(day, prefix);
-  }
+  const prefix = dayPrefix(day);
   let rest = ms - day * DAY;
   const h = Math.floor(rest / HOUR);
   rest -= h * HOUR;
@@ -34,9 +30,24 @@ export function iso(ms: number): string {
   return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
 }
 
-/** YYYY-MM-DD for date columns. */
+/** `YYYY-MM-DDT` of a day (days since the epoch), cached. */
+function dayPrefix(day: number): string {
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  return prefix;
+}
+
+const dates = new Map<number, string>();
+
+/** YYYY-MM-DD for date columns, cached per day like iso's date part. */
 export function isoDate(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const day = Math.floor(ms / DAY);
+  let date = dates.get(day);
+  if (date === undefined) dates.set(day, (date = dayPrefix(day).slice(0, 10)));
+  return date;
 }
 
 /** The start (UTC midnight) of the day `ms` falls in. */

@@ -8,12 +8,23 @@ import type { Relation } from './checks.js';
 import type { Extras, ForeignKey, SchemaTable } from './layout.js';
 import type { Owners, Owner } from './owners.js';
 import { placedValue } from './partitions.js';
-import { columnGenerator, satisfies, timeFormat, type ColumnGenerator, type ColumnSpec, type Value, type ValueContext } from './values.js';
+import {
+  columnGenerator,
+  timeFormat,
+  validator,
+  type ColumnGenerator,
+  type ColumnSpec,
+  type TimeRole,
+  type Value,
+  type ValueContext,
+} from './values.js';
 
 /** Where the values of a foreign key come from: ids 1..n, or the target's keys read back; with each row's birth when known. */
 export interface KeySource {
   count: number;
   at(index: number): Value[];
+  /** Column `column` of key `index`: what `at(index)[column]` is, without building the key. */
+  part(index: number, column: number): Value;
   /** When the target row was created (ms), so a child is never older than its parent. */
   birth(index: number): number | undefined;
 }
@@ -50,7 +61,7 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
     const target = loaded.get(k.target);
     if (target && k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
       const births = target.births;
-      out.set(k.name, { count: target.rows, at: (i) => [i + 1], birth: (i) => births?.[i] });
+      out.set(k.name, { count: target.rows, at: (i) => [i + 1], part: (i) => i + 1, birth: (i) => births?.[i] });
       continue;
     }
     // Any other key (reference data, a composite or text key): read it back, in an order both engines
@@ -63,7 +74,12 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
         ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
     );
     const values = rows.map((r) => (typeof r.k === 'string' ? (JSON.parse(r.k) as Value[]) : r.k));
-    out.set(k.name, { count: values.length, at: (i) => values[i]!, birth: (i) => rows[i]!.b ?? undefined });
+    out.set(k.name, {
+      count: values.length,
+      at: (i) => values[i]!,
+      part: (i, column) => values[i]![column] ?? null,
+      birth: (i) => rows[i]!.b ?? undefined,
+    });
   }
   return out;
 }
@@ -104,7 +120,11 @@ export function schemaEstimate(t: SchemaTable, world: Pick<SchemaWorld, 'rootRow
   return Math.round((estimates.get(t.parent.target) ?? world.rootRows) * perParent);
 }
 
-/** The rows of a table the schema layer fills entirely, as COPY text; `births` collects each row's created_at. */
+/**
+ * The rows of a table the schema layer fills entirely, as COPY text; `births` collects each
+ * row's created_at. Everything a row needs is resolved to column positions once, so a row is
+ * one array rewritten in place and one line built from it.
+ */
 export function* schemaRows(
   t: SchemaTable,
   world: SchemaWorld,
@@ -113,72 +133,117 @@ export function* schemaRows(
 ): Generator<string> {
   const rnd = new Random(world.seed, `schema:${t.label}`);
   const stream = (name: string) => new Random(world.seed, `schema:${t.label}.${name}`);
-  const fns = new Map(t.values.map((spec) => [spec.name, columnGenerator(spec, stream(spec.name), world.values)]));
+  const at = new Map(t.columns.map((c, i) => [c, i]));
+  const pos = (column: string) => at.get(column)!;
+  const width = t.columns.length;
+  const values = t.values.map((spec) => ({ at: pos(spec.name), generator: columnGenerator(spec, stream(spec.name), world.values) }));
   const placeholders = new Map(
     t.placeholders.map((spec) => [spec.name, columnGenerator({ ...spec, unique: false }, stream(spec.name), world.values)]),
   );
-  const tierColumns = world.owners ? t.values.filter((v) => world.owners!.isTierColumn(v) && !v.values).map((v) => v.name) : [];
+  const later = t.laterKeys.flatMap((fk) =>
+    fk.columns.map((c) => ({ at: pos(c), placeholder: fk.nullable ? null : placeholders.get(c)! })),
+  );
+  const owners = world.owners;
+  const tierColumns = owners ? t.values.filter((v) => owners.isTierColumn(v) && !v.values).map((v) => pos(v.name)) : [];
   const others = t.foreignKeys.filter((k) => k !== t.parent);
-  if (world.owners) others.sort(world.owners.byOwnership);
-  const pickers = new Map(others.map((k) => [k.name, new KeyPicker(k, sources.get(k.name), rnd)]));
-  const seen = t.uniqueSets.map(() => new Set<string>());
+  if (owners) others.sort(owners.byOwnership);
+  const keys = others.map((fk) => ({
+    fk,
+    at: fk.columns.map(pos),
+    source: sources.get(fk.name),
+    picker: new KeyPicker(fk, sources.get(fk.name), rnd),
+    self: fk.target === t.key,
+  }));
+  const uniques = t.uniqueSets.map((set) => ({ at: set.map(pos), seen: new Set<string>() }));
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
+  const parentAt = t.parent ? t.parent.columns.map(pos) : [];
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
-  const birthColumn = t.times[0]?.role === 'birth' ? t.times[0].column : null;
+  const idAt = t.idColumn ? pos(t.idColumn) : -1;
+  const times = timeSlots(t, at);
+  const relations = relationSlots(t.rules.relations, t.values, at);
+  const placementAt = t.placement ? pos(t.placement.column) : -1;
+  const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
+  const row: Value[] = new Array<Value>(width).fill(null);
+  const owner: Owner = {};
+  // The latest birth among the rows this row points at: it is born after them.
+  let after = -Infinity;
+  const setKey = (fk: ForeignKey, columns: number[], source: KeySource | undefined, index: number | null) => {
+    if (index === null) for (const c of columns) row[c] = null;
+    else {
+      for (let j = 0; j < columns.length; j++) row[columns[j]!] = source!.part(index, j);
+      const born = source!.birth(index);
+      if (born !== undefined && born > after) after = born;
+    }
+    if (owners) owners.learn(owner, fk, index === null ? null : source!.at(index));
+  };
   let id = 0;
-  for (let p = 0; p < parents; p++) {
+  rows: for (let p = 0; p < parents; p++) {
     const n = t.parent ? rnd.int(t.rowsPerParent[0], t.rowsPerParent[1]) : (t.rows ?? world.rootRows);
     for (let k = 0; k < n; k++) {
       for (let attempt = 0; attempt < 10; attempt++) {
-        const row = new Map<string, Value>();
-        const owner: Owner = {};
-        let after = -Infinity;
-        const setKey = (fk: ForeignKey, source: KeySource | undefined, index: number | null) => {
-          const key = index === null ? null : source!.at(index);
-          fk.columns.forEach((c, i) => row.set(c, key ? (key[i] ?? null) : null));
-          if (index !== null) after = Math.max(after, source!.birth(index) ?? -Infinity);
-          world.owners?.learn(owner, fk, key);
-        };
-        if (t.idColumn) row.set(t.idColumn, id + 1);
-        if (t.parent) setKey(t.parent, parentSource, p);
+        after = -Infinity;
+        if (owners) owner.project = owner.user = undefined;
+        if (idAt >= 0) row[idAt] = id + 1;
+        if (t.parent) setKey(t.parent, parentAt, parentSource, p);
         let missing = false;
-        for (const fk of others) {
-          const source = sources.get(fk.name);
-          if (fk.target === t.key) {
+        for (const key of keys) {
+          const { fk } = key;
+          if (key.self) {
             // Into its own table, by the id it numbers: an earlier row, or (NOT NULL) the row itself.
-            row.set(fk.columns[0]!, fk.nullable ? (id > 0 && rnd.chance(0.5) ? rnd.int(1, id) : null) : id + 1);
+            row[key.at[0]!] = fk.nullable ? (id > 0 && rnd.chance(0.5) ? rnd.int(1, id) : null) : id + 1;
             continue;
           }
-          const index =
-            fk.nullable && rnd.chance(0.1) ? null : (world.owners?.pick(fk, source, owner, rnd) ?? pickers.get(fk.name)!.pick());
+          const index = fk.nullable && rnd.chance(0.1) ? null : (owners?.pick(fk, key.source, owner, rnd) ?? key.picker.pick());
           if (index === null && !fk.nullable) missing = true;
-          setKey(fk, source, index);
+          setKey(fk, key.at, key.source, index);
         }
         // A required key with nothing to point at: the row cannot exist.
         if (missing) break;
-        for (const fk of t.laterKeys) for (const c of fk.columns) row.set(c, fk.nullable ? null : (placeholders.get(c)!.next() ?? null));
+        for (const c of later) row[c.at] = c.placeholder ? (c.placeholder.next() ?? null) : null;
         let exhausted = false;
-        for (const [name, fn] of fns) {
-          const value = fn.next();
+        for (const v of values) {
+          const value = v.generator.next();
           if (value === undefined) exhausted = true;
-          row.set(name, value ?? null);
+          row[v.at] = value ?? null;
         }
-        // A unique column with no new value left: the table has all the rows it can hold.
-        if (exhausted) break;
-        if (t.placement) row.set(t.placement.column, placedValue(t.placement, rnd));
-        if (owner.user !== undefined && world.owners) for (const c of tierColumns) row.set(c, world.owners.tierOf(owner.user));
-        cohereTimes(row, t, after, rnd);
-        orderRelated(row, t.rules.relations, t.values, rnd);
-        const keys = t.uniqueSets.map((set) => set.map((c) => String(row.get(c))).join('\u0001'));
-        if (keys.some((key, i) => seen[i]!.has(key))) continue;
-        keys.forEach((key, i) => seen[i]!.add(key));
+        // A unique column with no new value left: the table has all the rows it can hold (the
+        // rows after would each spend every retry of that column on taken values).
+        if (exhausted) break rows;
+        if (placementAt >= 0) row[placementAt] = placedValue(t.placement!, rnd);
+        if (owner.user !== undefined && owners) for (const c of tierColumns) row[c] = owners.tierOf(owner.user);
+        cohereTimes(row, times, after, rnd);
+        orderRelated(row, relations, rnd);
+        if (uniques.length > 0) {
+          const found = uniques.map((u) => u.at.map((c) => String(row[c])).join('\u0001'));
+          if (found.some((key, i) => uniques[i]!.seen.has(key))) continue;
+          found.forEach((key, i) => uniques[i]!.seen.add(key));
+        }
         id++;
-        if (births && birthColumn) births.push(Date.parse(String(row.get(birthColumn))));
-        yield t.columns.map((c) => copyValue(row.get(c) ?? null)).join('\t') + '\n';
+        if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
+        let line = copyValue(row[0]);
+        for (let c = 1; c < width; c++) line += `\t${copyValue(row[c])}`;
+        yield `${line}\n`;
         break;
       }
     }
   }
+}
+
+/** A time column of the row, by position, with what it means and how it is written. */
+interface TimeSlot {
+  at: number;
+  role: TimeRole;
+  format: (ms: number) => string;
+  valid: (value: Value) => boolean;
+}
+
+function timeSlots(t: SchemaTable, at: Map<string, number>): TimeSlot[] {
+  return t.times.map((time) => ({
+    at: at.get(time.column)!,
+    role: time.role,
+    format: timeFormat(time.base),
+    valid: validator(t.values.find((v) => v.name === time.column)!),
+  }));
 }
 
 /**
@@ -186,31 +251,30 @@ export function* schemaRows(
  * task), and its other moments come after its birth (`updated_at`, `shipped_at`), some
  * ahead of it (`expires_at`). A moved value that would break its column's CHECK stays.
  */
-function cohereTimes(row: Map<string, Value>, t: SchemaTable, after: number, rnd: Random): void {
-  if (t.times.length === 0) return;
-  const spec = (c: string) => t.values.find((v) => v.name === c)!;
-  const move = (column: string, base: string, ms: number) => {
-    const value = timeFormat(base)(ms);
-    if (satisfies(value, spec(column))) row.set(column, value);
+function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rnd: Random): void {
+  if (times.length === 0) return;
+  const move = (slot: TimeSlot, ms: number) => {
+    const value = slot.format(ms);
+    if (slot.valid(value)) row[slot.at] = value;
   };
   let anchor = after;
-  const first = t.times[0]!;
+  const first = times[0]!;
   if (first.role === 'birth') {
-    const value = row.get(first.column);
+    const value = row[first.at];
     let born = value === null || value === undefined ? NaN : Date.parse(String(value));
     if (!Number.isNaN(born) && born < after) {
       born = Math.max(after, Math.min(REF - DAY, after + rnd.int(0, 30) * DAY + rnd.int(0, DAY)));
-      move(first.column, first.base, born);
+      move(first, born);
     }
     if (!Number.isNaN(born)) anchor = born;
   }
   if (anchor === -Infinity) return;
-  for (const time of t.times) {
-    if (time.role === 'birth' || time.role === 'date of birth') continue;
-    const value = row.get(time.column);
+  for (const slot of times) {
+    if (slot.role === 'birth' || slot.role === 'date of birth') continue;
+    const value = row[slot.at];
     if (value === null || value === undefined || Date.parse(String(value)) >= anchor) continue;
-    const ms = time.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
-    move(time.column, time.base, ms);
+    const ms = slot.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
+    move(slot, ms);
   }
 }
 
@@ -240,6 +304,9 @@ export function withExtras(
         columnGenerator(spec, new Random(world.seed, `schema:${generator.table}.${spec.name}`), world.values),
       ]);
       const pickers = new Map(extras.foreignKeys.map((k) => [k.name, new KeyPicker(k, sources.get(k.name), rnd)]));
+      const all = [...generator.columns, ...names];
+      const at = new Map(all.map((c, i) => [c, i]));
+      const relations = relationSlots(related, extras.values, at, new Set(generator.columns));
       for (const line of generator.rows(ctx)) {
         const fields = projectAt >= 0 || userAt >= 0 || related.length > 0 ? line.slice(0, -1).split('\t') : [];
         const owner: Owner = {};
@@ -255,10 +322,11 @@ export function withExtras(
         }
         for (const [name, fn] of fns) row.set(name, fn.next() ?? null);
         if (related.length > 0) {
-          const all = new Map<string, Value>(generator.columns.map((c, i) => [c, fields[i] === '\\N' ? null : fields[i]!]));
-          for (const [c, v] of row) all.set(c, v);
-          orderRelated(all, related, extras.values, rnd, new Set(generator.columns));
-          for (const c of names) row.set(c, all.get(c) ?? null);
+          const values: Value[] = all.map((c, i) =>
+            i < generator.columns.length ? (fields[i] === '\\N' ? null : fields[i]!) : (row.get(c) ?? null),
+          );
+          orderRelated(values, relations, rnd);
+          for (const c of names) row.set(c, values[at.get(c)!] ?? null);
         }
         yield `${line.slice(0, -1)}\t${names.map((c) => copyValue(row.get(c) ?? null)).join('\t')}\n`;
       }
@@ -266,39 +334,59 @@ export function withExtras(
   };
 }
 
-/**
- * Makes `a >= b` (and >, <, <=) hold between two columns of one row by moving the column
- * that may move (never one a hand-written generator wrote) a little past the other.
- */
-function orderRelated(
-  row: Map<string, Value>,
+/** A relation between two columns of a row, by position: which one moves, past which, which way. */
+interface RelationSlot {
+  move: number;
+  anchor: number;
+  after: boolean;
+  strict: boolean;
+  /** The moving column's base type, for how a moved moment is written. */
+  base: string | undefined;
+}
+
+/** Resolves each relation once: the column that may move (never one a hand-written generator wrote) and its anchor. */
+function relationSlots(
   relations: readonly Relation[],
   specs: readonly ColumnSpec[],
-  rnd: Random,
+  at: Map<string, number>,
   fixed: ReadonlySet<string> = new Set(),
-): void {
-  for (const r of relations) {
+): RelationSlot[] {
+  return relations.flatMap((r) => {
     const [move, anchor, after] = fixed.has(r.column)
       ? [r.other, r.column, r.op === '<' || r.op === '<=']
       : [r.column, r.other, r.op === '>' || r.op === '>='];
-    const strict = r.op === '>' || r.op === '<';
-    const a = row.get(move);
-    const b = row.get(anchor);
-    if (a === null || a === undefined || b === null || b === undefined || fixed.has(move)) continue;
+    if (fixed.has(move) || !at.has(move) || !at.has(anchor)) return [];
+    return [
+      {
+        move: at.get(move)!,
+        anchor: at.get(anchor)!,
+        after,
+        strict: r.op === '>' || r.op === '<',
+        base: specs.find((s) => s.name === move)?.facts.base,
+      },
+    ];
+  });
+}
+
+/** Makes `a >= b` (and >, <, <=) hold between two columns of one row by moving one a little past the other. */
+function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Random): void {
+  for (const { move, anchor, after, strict, base } of relations) {
+    const a = row[move];
+    const b = row[anchor];
+    if (a === null || a === undefined || b === null || b === undefined) continue;
     const ok = compare(a, b);
     if (ok === undefined || (after ? (strict ? ok > 0 : ok >= 0) : strict ? ok < 0 : ok <= 0)) continue;
     const sign = after ? 1 : -1;
     if (NUMBER.test(String(b))) {
-      row.set(move, Number(b) + sign * ((strict ? 1 : 0) + rnd.int(0, 10)));
+      row[move] = Number(b) + sign * ((strict ? 1 : 0) + rnd.int(0, 10));
       continue;
     }
-    const base = specs.find((s) => s.name === move)?.facts.base;
     const anchorMs = Date.parse(String(b));
     const step = (strict ? 1000 : 0) + (base === 'date' ? DAY : 0);
     let ms = anchorMs + sign * (step + rnd.int(0, 30) * DAY);
     // Moved later, a moment stays in the seeded past when its anchor is there.
     if (after) ms = Math.min(ms, Math.max(anchorMs + step, REF));
-    row.set(move, base === 'date' ? isoDate(ms) : base === 'timestamp' ? iso(ms).slice(0, -1) : iso(ms));
+    row[move] = base === 'date' ? isoDate(ms) : base === 'timestamp' ? iso(ms).slice(0, -1) : iso(ms);
   }
 }
 

@@ -1,5 +1,5 @@
-import type { Faker } from '@faker-js/faker';
 import type { Random } from '../random.js';
+import { pooled, type PoolName } from './pools.js';
 import type { ValueContext } from './values.js';
 
 /**
@@ -18,35 +18,19 @@ export interface NamedGenerator {
   make(rnd: Random, ctx: ValueContext, length: number | undefined): () => string;
 }
 
-const ascii = (s: string) => s.toLowerCase().replace(/[^a-z]/g, '');
-
-/** How many values faker makes per column: enough to read as varied, few enough that faker is not the seed's cost. */
-const POOL = 512;
-
-/**
- * faker's values drawn once per column into a pool, then picked from it: faker costs
- * microseconds a call, a pick nanoseconds, and text made of several pools (a first and a last
- * name, two phrases) still has hundreds of thousands of combinations.
- */
-function pooled(rnd: Random, make: () => string): () => string {
-  const pool = Array.from({ length: POOL }, make);
-  return () => pool[rnd.int(0, POOL - 1)]!;
-}
-
-/** A generator whose every value is one faker call, pooled. */
-const fake = (
-  name: string,
-  columns: RegExp | null,
-  call: (faker: Faker) => string,
-  more: Partial<NamedGenerator> = {},
-): NamedGenerator => ({
+/** A generator whose every value is one pool's. */
+const fake = (name: string, columns: RegExp | null, pool: PoolName, more: Partial<NamedGenerator> = {}): NamedGenerator => ({
   name,
   columns,
   ...more,
-  make: (rnd, { faker }) => pooled(rnd, () => call(faker)),
+  make: (rnd, { pools }) => pooled(rnd, pools(pool)),
 });
 
-const letters = (rnd: Random, n: number) => Array.from({ length: n }, () => String.fromCharCode(65 + rnd.int(0, 25))).join('');
+function letters(rnd: Random, n: number): string {
+  let out = '';
+  for (let i = 0; i < n; i++) out += String.fromCharCode(65 + rnd.int(0, 25));
+  return out;
+}
 
 const PEOPLE =
   /user|customer|person|people|staff|employee|member|author|contact|patient|student|teacher|driver|owner|client|player|guest|account_holder/;
@@ -64,72 +48,72 @@ const LIST: NamedGenerator[] = [
     name: 'email',
     columns: /email/,
     // On the reserved example domains (RFC 2606): a seeded database can never mail a real person.
-    make: (rnd, { faker }) => {
-      const first = pooled(rnd, () => ascii(faker.person.firstName()));
-      const last = pooled(rnd, () => ascii(faker.person.lastName()));
+    make: (rnd, { pools }) => {
+      const first = pooled(rnd, pools('asciiFirstName'));
+      const last = pooled(rnd, pools('asciiLastName'));
       return () => `${first()}.${last()}@${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
     },
   },
-  fake('firstName', /^(first_?name|given_name|forename)$/, (f) => f.person.firstName()),
-  fake('lastName', /^(last_?name|surname|family_name)$/, (f) => f.person.lastName()),
+  fake('firstName', /^(first_?name|given_name|forename)$/, 'firstName'),
+  fake('lastName', /^(last_?name|surname|family_name)$/, 'lastName'),
   {
     name: 'fullName',
     columns: /^(full_?name|display_?name|contact_name|author_name|customer_name|person_name|owner_name|name)$/,
     tables: PEOPLE,
-    make: (rnd, { faker }) => {
-      const first = pooled(rnd, () => faker.person.firstName());
-      const last = pooled(rnd, () => faker.person.lastName());
+    make: (rnd, { pools }) => {
+      const first = pooled(rnd, pools('firstName'));
+      const last = pooled(rnd, pools('lastName'));
       return () => `${first()} ${last()}`;
     },
   },
   {
     name: 'username',
     columns: /^(user_?name|login|handle|nick_?name|screen_name)$/,
-    make: (rnd, { faker }) => {
-      const first = pooled(rnd, () => ascii(faker.person.firstName()));
+    make: (rnd, { pools }) => {
+      const first = pooled(rnd, pools('asciiFirstName'));
       return () => `${first()}${rnd.int(1, 999)}`;
     },
   },
-  fake('company', /company|organi[sz]ation|vendor|supplier|employer|brand|^name$/, (f) => f.company.name(), { tables: COMPANIES }),
-  fake('productName', /product|item|^name$/, (f) => f.commerce.productName(), { tables: PRODUCTS }),
-  fake('url', /(^|_)(url|website|homepage|link|uri)$/, (f) => f.internet.url()),
-  fake('phone', /phone|mobile|fax/, (f) => f.phone.number({ style: 'international' })),
+  fake('company', /company|organi[sz]ation|vendor|supplier|employer|brand|^name$/, 'company', { tables: COMPANIES }),
+  fake('productName', /product|item|^name$/, 'productName', { tables: PRODUCTS }),
+  fake('url', /(^|_)(url|website|homepage|link|uri)$/, 'url'),
+  fake('phone', /phone|mobile|fax/, 'phone'),
   {
-    ...fake('countryCode', /country/, (f) => f.location.countryCode('alpha-2')),
+    ...fake('countryCode', /country/, 'countryCode'),
     fits: (length) => length !== undefined && length <= 3,
-    make: (rnd, { faker }, length) => pooled(rnd, () => faker.location.countryCode(length === 3 ? 'alpha-3' : 'alpha-2')),
+    make: (rnd, { pools }, length) => pooled(rnd, pools(length === 3 ? 'countryCode3' : 'countryCode')),
   },
-  fake('country', /country|^name$/, (f) => f.location.country(), { tables: /countr/ }),
-  fake('currency', /currency/, (f) => f.finance.currencyCode()),
-  fake('city', /city|town|^name$/, (f) => f.location.city(), { tables: /^(cit|town)/ }),
-  fake('street', /street|address/, (f) => f.location.streetAddress()),
-  fake('zip', /zip|postal|postcode/, (f) => f.location.zipCode()),
-  fake('stateCode', /state|province/, (f) => f.location.state({ abbreviated: true }), { fits: (length) => length === 2 }),
+  fake('country', /country|^name$/, 'country', { tables: /countr/ }),
+  fake('currency', /currency/, 'currency'),
+  fake('city', /city|town|^name$/, 'city', { tables: /^(cit|town)/ }),
+  fake('street', /street|address/, 'street'),
+  fake('zip', /zip|postal|postcode/, 'zip'),
+  fake('stateCode', /state|province/, 'stateCode', { fits: (length) => length === 2 }),
   { name: 'region', columns: /region|zone/, make: (rnd) => () => rnd.pick(['eu-west', 'eu-central', 'us-east', 'us-west', 'ap-south']) },
-  fake('timeZone', /time_?zone|(^|_)tz$/, (f) => f.location.timeZone()),
+  fake('timeZone', /time_?zone|(^|_)tz$/, 'timeZone'),
   {
     name: 'locale',
     columns: /locale|language|lang$/,
     make: (rnd) => () => rnd.pick(['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP']),
   },
-  fake('color', /colou?r/, (f) => f.color.rgb()),
-  fake('ip', /(^|_)(ip|ip_address|remote_addr)$/, (f) => f.internet.ipv4()),
-  fake('userAgent', /user_agent/, (f) => f.internet.userAgent()),
-  fake('slug', /slug/, (f) => f.helpers.slugify(f.word.words({ count: { min: 1, max: 3 } })).toLowerCase()),
+  fake('color', /colou?r/, 'color'),
+  fake('ip', /(^|_)(ip|ip_address|remote_addr)$/, 'ip'),
+  fake('userAgent', /user_agent/, 'userAgent'),
+  fake('slug', /slug/, 'slug'),
   { name: 'sku', columns: /sku|code|(^|_)ref$|reference/, make: (rnd) => () => `${letters(rnd, 3)}-${rnd.int(1000, 9999)}` },
-  fake('title', /title|subject|headline|summary|caption/, (f) => f.company.catchPhrase()),
+  fake('title', /title|subject|headline|summary|caption/, 'title'),
   {
     name: 'paragraph',
     columns: /description|body|content|notes?$|comment|message|bio|text|details|remarks|reason/,
-    make: (rnd, { faker }) => {
-      const phrase = pooled(rnd, () => faker.hacker.phrase());
-      const catchPhrase = pooled(rnd, () => faker.company.catchPhrase());
+    make: (rnd, { pools }) => {
+      const phrase = pooled(rnd, pools('phrase'));
+      const catchPhrase = pooled(rnd, pools('title'));
       return () => `${phrase()} ${catchPhrase()}.`;
     },
   },
-  fake('status', /status|state|kind|type|category|plan|role|tier|stage|action|method/, (f) => f.word.adjective()),
-  fake('tag', /(^|_)(tag|label|keyword|topic)s?$/, (f) => f.word.noun()),
-  fake('label', /name$/, (f) => f.commerce.department() + ' ' + f.word.noun()),
+  fake('status', /status|state|kind|type|category|plan|role|tier|stage|action|method/, 'status'),
+  fake('tag', /(^|_)(tag|label|keyword|topic)s?$/, 'tag'),
+  fake('label', /name$/, 'label'),
   {
     name: 'letters',
     columns: null,
@@ -139,9 +123,13 @@ const LIST: NamedGenerator[] = [
   {
     name: 'words',
     columns: null,
-    make: (rnd, { faker }) => {
-      const word = pooled(rnd, () => faker.word.sample());
-      return () => Array.from({ length: rnd.int(2, 4) }, word).join(' ');
+    make: (rnd, { pools }) => {
+      const word = pooled(rnd, pools('word'));
+      return () => {
+        let out = word();
+        for (let n = rnd.int(2, 4); n > 1; n--) out += ` ${word()}`;
+        return out;
+      };
     },
   },
 ];

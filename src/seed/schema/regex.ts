@@ -8,16 +8,26 @@ import type { Random } from '../random.js';
  * back to generating and testing.
  */
 export function sampleRegex(source: string, rnd: Random): string | undefined {
+  let draw = samplers.get(source);
+  if (draw === undefined) samplers.set(source, (draw = compile(source)));
+  return draw?.(rnd);
+}
+
+type Sample = (rnd: Random) => string;
+
+/** Each pattern is read once per run into a function that draws from it; null when it is not supported. */
+const samplers = new Map<string, Sample | null>();
+
+function compile(source: string): Sample | null {
   const anchoredStart = source.startsWith('^');
   const anchoredEnd = source.endsWith('$') && !source.endsWith('\\$');
   const body = source.slice(anchoredStart ? 1 : 0, anchoredEnd ? -1 : undefined);
   try {
-    const parser = new Parser(body, rnd);
+    const parser = new Parser(body);
     const out = parser.alternation();
-    if (parser.pos !== body.length) return undefined;
-    return out;
+    return parser.pos === body.length ? out : null;
   } catch {
-    return undefined;
+    return null;
   }
 }
 
@@ -27,15 +37,17 @@ const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 
 class Unsupported extends Error {}
 
+const oneOf =
+  (chars: string | readonly string[]): Sample =>
+  (rnd) =>
+    chars[rnd.int(0, chars.length - 1)]!;
+
 class Parser {
   pos = 0;
-  constructor(
-    private readonly src: string,
-    private readonly rnd: Random,
-  ) {}
+  constructor(private readonly src: string) {}
 
-  alternation(): string {
-    // Find the top-level alternatives first, then generate one of them.
+  alternation(): Sample {
+    // Find the top-level alternatives first, then read each.
     const branches: string[] = [];
     let depth = 0;
     let start = this.pos;
@@ -54,12 +66,14 @@ class Parser {
       }
     }
     branches.push(this.src.slice(start, i));
-    const pick = this.rnd.int(0, branches.length - 1);
-    const sub = new Parser(branches[pick]!, this.rnd);
-    const out = sub.sequence();
-    if (sub.pos !== branches[pick]!.length) throw new Unsupported();
+    const samples = branches.map((branch) => {
+      const sub = new Parser(branch);
+      const out = sub.sequence();
+      if (sub.pos !== branch.length) throw new Unsupported();
+      return out;
+    });
     this.pos = i;
-    return out;
+    return samples.length === 1 ? samples[0]! : (rnd) => samples[rnd.int(0, samples.length - 1)]!(rnd);
   }
 
   private classEnd(i: number): number {
@@ -69,49 +83,42 @@ class Parser {
     return j;
   }
 
-  sequence(): string {
-    let out = '';
+  sequence(): Sample {
+    const parts: { atom: Sample; min: number; max: number }[] = [];
     while (this.pos < this.src.length) {
       const atom = this.atom();
       const [min, max] = this.quantifier();
-      const n = this.rnd.int(min, max);
-      for (let k = 0; k < n; k++) out += atom();
+      parts.push({ atom, min, max });
     }
-    return out;
+    return (rnd) => {
+      let out = '';
+      for (const { atom, min, max } of parts) for (let k = min === max ? min : rnd.int(min, max); k > 0; k--) out += atom(rnd);
+      return out;
+    };
   }
 
-  private atom(): () => string {
+  private atom(): Sample {
     const c = this.src[this.pos++]!;
     if (c === '(') {
       if (this.src[this.pos] === '?') {
         if (this.src.startsWith('?:', this.pos)) this.pos += 2;
         else throw new Unsupported();
       }
-      const start = this.pos;
-      const sub = new Parser(this.src, this.rnd);
-      sub.pos = start;
-      sub.alternation();
-      const end = sub.pos;
-      if (this.src[end] !== ')') throw new Unsupported();
-      const inner = this.src.slice(start, end);
-      this.pos = end + 1;
-      return () => {
-        const p = new Parser(inner, this.rnd);
-        return p.alternation();
-      };
+      const sub = new Parser(this.src);
+      sub.pos = this.pos;
+      const group = sub.alternation();
+      if (this.src[sub.pos] !== ')') throw new Unsupported();
+      this.pos = sub.pos + 1;
+      return group;
     }
     if (c === '[') {
       const end = this.classEnd(this.pos - 1);
       const chars = expandClass(this.src.slice(this.pos, end));
       this.pos = end + 1;
-      return () => chars[this.rnd.int(0, chars.length - 1)]!;
+      return oneOf(chars);
     }
-    if (c === '.') return () => LOWER[this.rnd.int(0, LOWER.length - 1)]!;
-    if (c === '\\') {
-      const e = this.src[this.pos++]!;
-      const set = escapeSet(e);
-      return () => set[this.rnd.int(0, set.length - 1)]!;
-    }
+    if (c === '.') return oneOf(LOWER);
+    if (c === '\\') return oneOf(escapeSet(this.src[this.pos++]!));
     if ('*+?{}|)^$'.includes(c)) throw new Unsupported();
     return () => c;
   }

@@ -1,11 +1,11 @@
 import type { ColumnFacts } from '../../catalog/column-facts.js';
 import { DevdbError } from '../../errors.js';
-import type { Faker } from '@faker-js/faker';
 import type { ProfileValue } from '../profile.js';
 import type { Random } from '../random.js';
 import { DAY, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
 import { NAMED, namedFor, type NamedGenerator } from './named.js';
+import type { Pools } from './pools.js';
 import { sampleRegex } from './regex.js';
 
 /** What the schema-driven layer knows about one column it fills. */
@@ -29,7 +29,8 @@ export type Value = string | number | boolean | null | Value[];
 
 /** What a column's values may draw on besides their own random stream. */
 export interface ValueContext {
-  faker: Faker;
+  /** The run's faker values (src/seed/schema/pools.ts). */
+  pools: Pools;
   /** The development password's hash, made once per run when some column asks for it. */
   passwordHash: string;
 }
@@ -62,7 +63,9 @@ interface TypeGenerator {
  */
 export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext): ColumnGenerator {
   const draw = drawer(spec, rnd, ctx);
+  const valid = validator(spec);
   const seen = spec.unique ? new Set<string>() : undefined;
+  const suffixed = !spec.values && !spec.rules.oneOf && !spec.facts.labels;
   return {
     label: describeColumn(spec),
     next() {
@@ -70,13 +73,13 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         let value = draw(attempt);
         if (value === null) return null;
-        if (seen && seen.has(key(value))) {
+        if (seen?.has(key(value))) {
           collided = true;
           // Past the first tries, a suffix keeps a unique text or number column unique.
-          if (attempt < 5 || spec.values || spec.rules.oneOf || spec.facts.labels) continue;
+          if (attempt < 5 || !suffixed) continue;
           value = typeof value === 'number' ? value + seen.size : typeof value === 'string' ? uniqueSuffix(value, seen.size, spec) : value;
         }
-        if (!satisfies(value, spec) || (seen && seen.has(key(value)))) continue;
+        if (!valid(value) || seen?.has(key(value))) continue;
         seen?.add(key(value));
         return value;
       }
@@ -137,23 +140,42 @@ function uniqueSuffix(value: string, n: number, spec: ColumnSpec): string {
   return value.length + suffix.length <= max ? value + suffix : value.slice(0, Math.max(0, max - suffix.length)) + suffix;
 }
 
-/** True when the value keeps every rule this layer understood (unparsed CHECKs are the server's). */
-export function satisfies(value: Value, spec: ColumnSpec): boolean {
+/**
+ * The column's rules as one function, built once per column: a value is checked only against
+ * the rules the column has (most have none or one), not every rule's absence per value.
+ */
+export function validator(spec: ColumnSpec): (value: Value) => boolean {
   const r = spec.rules;
-  if (value === null) return spec.nullable;
-  if (Array.isArray(value)) return !r.nonEmptyArray || value.length > 0;
-  if (r.oneOf && !r.oneOf.some((v) => String(v) === String(value))) return false;
-  if (typeof value !== 'boolean' && r.min && !above(value, r.min.value, r.min.inclusive)) return false;
-  if (typeof value !== 'boolean' && r.max && !above(r.max.value, value, r.max.inclusive)) return false;
-  if (typeof value === 'string') {
-    const chars = length(value);
-    if (r.minLength !== undefined && chars < r.minLength) return false;
-    if (r.maxLength !== undefined && chars > r.maxLength) return false;
-    if (spec.facts.length !== null && chars > spec.facts.length) return false;
-    if (r.lowerCase && value !== value.toLowerCase()) return false;
-    for (const p of r.patterns) if (!regex(p).test(value)) return false;
+  const checks: ((value: string | number | boolean) => boolean)[] = [];
+  if (r.oneOf) {
+    const allowed = new Set(r.oneOf.map(String));
+    checks.push((v) => allowed.has(String(v)));
   }
-  return true;
+  const { min, max } = r;
+  if (min) checks.push((v) => typeof v === 'boolean' || above(v, min.value, min.inclusive));
+  if (max) checks.push((v) => typeof v === 'boolean' || above(max.value, v, max.inclusive));
+  const maxLength = Math.min(r.maxLength ?? Infinity, spec.facts.length ?? Infinity);
+  const minLength = r.minLength ?? 0;
+  if (minLength > 0 || maxLength < Infinity) {
+    checks.push((v) => {
+      if (typeof v !== 'string') return true;
+      const chars = length(v);
+      return chars >= minLength && chars <= maxLength;
+    });
+  }
+  if (r.lowerCase) checks.push((v) => typeof v !== 'string' || v === v.toLowerCase());
+  for (const p of r.patterns) {
+    const re = regex(p);
+    checks.push((v) => typeof v !== 'string' || re.test(v));
+  }
+  const { nullable } = spec;
+  const nonEmpty = r.nonEmptyArray === true;
+  return (value) => {
+    if (value === null) return nullable;
+    if (Array.isArray(value)) return !nonEmpty || value.length > 0;
+    for (const check of checks) if (!check(value)) return false;
+    return true;
+  };
 }
 
 function above(a: number | string, b: number | string, inclusive: boolean): boolean {
@@ -387,12 +409,15 @@ function timeBounds(rules: ColumnRules): [number, number] {
   return to > from ? [from, to] : [from, from + 365 * DAY];
 }
 
+const HEX8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+
+/** A version 4 UUID from four draws: version nibble 4, variant bits 10. */
 function uuid(rnd: Random): string {
-  const h = rnd.hex(16).split('');
-  h[12] = '4';
-  h[16] = '89ab'[parseInt(h[16]!, 16) & 3]!;
-  const s = h.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  const a = HEX8(rnd.nextUint32());
+  const b = HEX8(rnd.nextUint32());
+  const c = HEX8(((rnd.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0);
+  const d = HEX8(rnd.nextUint32());
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
 }
 
 function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
@@ -415,16 +440,29 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const maxLength = max ?? Infinity;
   const chosen = named ?? namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), fixedLength ?? max) ?? NAMED.words!;
   const base = chosen.make(rnd, ctx, fixedLength ?? max);
+  const nouns = ctx.pools('tag');
+  const pad = (value: string) => {
+    while (length(value) < min)
+      value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${nouns[rnd.int(0, nouns.length - 1)]!}`;
+    return value;
+  };
+  // Most text columns have no length or pattern rule: the generator's value as it is.
+  if (rules.patterns.length === 0 && !rules.lowerCase && maxLength === Infinity)
+    return () => {
+      const value = base();
+      return min === 0 || length(value) >= min ? value : pad(value);
+    };
+  const patterns = rules.patterns.map(regex);
   return (attempt) => {
-    let value = attempt < 3 || rules.patterns.length === 0 ? base() : undefined;
-    if (value !== undefined && rules.patterns.some((p) => !regex(p).test(value!))) value = undefined;
+    let value = attempt < 3 || patterns.length === 0 ? base() : undefined;
+    if (value !== undefined && patterns.some((p) => !p.test(value!))) value = undefined;
     if (value === undefined) {
       const pattern = rules.patterns[0];
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
     }
     if (rules.lowerCase) value = value.toLowerCase();
     if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
-    while (length(value) < min) value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${ctx.faker.word.noun()}`;
+    value = pad(value);
     if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('');
     return value;
   };
