@@ -1,11 +1,18 @@
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from '@oclif/core';
-import { configuredDataDir, loadProjectSettings, migrationsDirOf, type MigrationsDir, type ProjectSettings } from '../config/index.js';
+import {
+  configuredDataDir,
+  engineOf,
+  loadProjectSettings,
+  migrationsDirOf,
+  type MigrationsDir,
+  type ProjectSettings,
+} from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
-import { describeTarget, resolveTarget, type Target } from '../db/target.js';
+import { describeTarget, isFolder, resolveTarget, type FolderTarget, type Target } from '../db/target.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
@@ -26,7 +33,7 @@ export const databaseFlags = {
   }),
 };
 
-type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined };
+type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined; engine?: string | undefined };
 
 /**
  * What every devdb command shares: `--json` with a stable result shape, `--no-color`, the project's
@@ -109,22 +116,31 @@ export abstract class DevdbCommand<T> extends Command {
   protected target(flags: DatabaseFlags): Target {
     const settings = this.settings();
     return resolveTarget(
-      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings) },
+      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings), engine: engineOf(settings, flags.engine) },
       settings.env,
       settings.cwd,
     );
   }
 
   /**
-   * The embedded folder the server commands (start, stop, status, url) work on: --data-dir, then
+   * The local folder the server commands (start, stop, status, url) work on: --data-dir, then
    * DEVDB_DATA_DIR, the config file, ./.devdb. DATABASE_URL is left out: it is often this very server's URL.
    */
-  protected localDataDir(flag: string | undefined): string {
+  protected localFolder(flags: { 'data-dir'?: string | undefined; engine?: string | undefined }): FolderTarget {
     const settings = this.settings();
     const { DATABASE_URL: _serverUrl, ...env } = settings.env;
-    const target = resolveTarget({ dataDir: flag, configDataDir: configuredDataDir(settings) }, env, settings.cwd);
-    if (target.engine !== 'pglite') throw new Error('unreachable: without a URL the target is the embedded engine');
-    return target.dataDir;
+    const target = resolveTarget(
+      { dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings), engine: engineOf(settings, flags.engine) },
+      env,
+      settings.cwd,
+    );
+    if (!isFolder(target)) throw new Error('unreachable: without a URL the target is a local folder');
+    return target;
+  }
+
+  /** `devdb seed`: the command as people type it, named to whoever finds a local folder busy. */
+  protected commandName(): string {
+    return ['devdb', ...(this.id ?? '').split(':').filter(Boolean)].join(' ');
   }
 
   protected migrationsDir(flags: { 'migrations-dir'?: string | undefined }): MigrationsDir {
@@ -141,9 +157,19 @@ export abstract class DevdbCommand<T> extends Command {
     fn: (db: Db, target: Target) => Promise<R>,
     options: OpenOptions & { needs?: RequiredTables } = {},
   ): Promise<R> {
-    const target = this.target(flags);
-    if (target.engine === 'pglite') checkDataDir(target.dataDir);
-    const { needs, ...open } = options;
+    return this.withTarget(this.target(flags), fn, options);
+  }
+
+  /** withDatabase on a target the command resolved itself (devdb start: its local folder, whatever DATABASE_URL says). */
+  protected withTarget<R>(
+    target: Target,
+    fn: (db: Db, target: Target) => Promise<R>,
+    options: OpenOptions & { needs?: RequiredTables } = {},
+  ): Promise<R> {
+    if (isFolder(target)) checkDataDir(target.dataDir);
+    if (target.engine === 'pglite' && target.notice && options.create !== false) process.stderr.write(`${target.notice}\n`);
+    const { needs, ...rest } = options;
+    const open = { command: this.commandName(), ...rest };
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
     if (!interrupts) return withDb(target, run, open);
@@ -151,7 +177,8 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected where(target: Target): string {
-    return target.engine === 'pglite' ? `embedded database in ${describeTarget(target)}` : describeTarget(target);
+    if (target.engine === 'pglite') return `embedded database in ${describeTarget(target)}`;
+    return target.engine === 'native' ? `PostgreSQL database in ${describeTarget(target)}` : describeTarget(target);
   }
 
   /** Whether output to stdout (or stderr) may be coloured: see src/cli/color.ts. */

@@ -7,6 +7,8 @@ import { createSetupProgress } from '../cli/setup-progress.js';
 import { seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
 import { embeddedDatabaseExists } from '../db/open.js';
+import { isFolder } from '../db/target.js';
+import { engineFlag } from '../cli/server-flags.js';
 import { setup, type SetupResult } from '../setup/setup.js';
 
 export default class Setup extends DevdbCommand<SetupResult> {
@@ -21,6 +23,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
   ];
   static override flags = {
     ...databaseFlags,
+    ...engineFlag,
     ...migrationsDirFlag,
     ...lockFlags,
     ...baselineFlag,
@@ -38,7 +41,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
     const migrations = this.migrationsDir(flags);
     const remote = !isLocalTarget(target) && !flags.yes;
     const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
-    if (target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir)) progress.creating(target.dataDir);
+    if (isFolder(target) && !embeddedDatabaseExists(target)) progress.creating(`the ${this.where(target)}`);
     try {
       return await this.withDatabase(flags, async (db) => {
         progress.migrating(migrations.dir);

@@ -1,23 +1,28 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand } from '../cli/base-command.js';
-import { dataDirFlag } from '../cli/server-flags.js';
-import { portOf } from '../config/index.js';
+import { migrationsDirFlag } from '../cli/migration-flags.js';
+import { dataDirFlag, engineFlag } from '../cli/server-flags.js';
+import { createSetupProgress } from '../cli/setup-progress.js';
+import { portOf, seedProfileOf } from '../config/index.js';
+import { embeddedDatabaseExists } from '../db/open.js';
+import type { FolderTarget } from '../db/target.js';
 import {
   exposureWarning,
   DEFAULT_HOST,
   DEFAULT_IDLE_IN_TRANSACTION_MS,
   DEFAULT_PORT,
   DEFAULT_SESSION_WAIT_MS,
-  serve,
+  runInForeground,
   startServer,
   type StartResult,
 } from '../server/index.js';
+import { setup, type SetupResult } from '../setup/setup.js';
 
 export default class Start extends DevdbCommand<StartResult> {
   /** The server stops itself on SIGINT/SIGTERM (a clean shutdown), so the base command's interrupt guard stays out. */
   static override handlesSignals = false;
-  static override summary = 'Serve the embedded database over the PostgreSQL protocol, for your app, psql and every devdb command.';
-  static override description = `Starts a background server for the embedded folder (a new folder is created, migrated and seeded first, as devdb setup does), waits until it accepts connections and prints its URL. Only this machine can connect unless --host says otherwise. Other devdb commands on the same folder go through the server automatically. Stop it with devdb stop; --foreground runs it attached (Ctrl-C stops it) for a process manager.`;
+  static override summary = 'Run the local database as a PostgreSQL server, for your app, psql and every devdb command.';
+  static override description = `Starts a background server for the local folder and prints its URL once it accepts connections. A new folder is created, migrated with the project's migrations and seeded first, as devdb setup does: a native PostgreSQL 18 where it can run, else PGlite (--engine chooses). Only this machine can connect unless --host says otherwise. Other devdb commands on the same folder go through the server. Stop it with devdb stop; --foreground runs it attached (Ctrl-C stops it) for a process manager.`;
   static override examples = [
     '<%= config.bin %> start',
     'export DATABASE_URL=$(<%= config.bin %> url)',
@@ -26,6 +31,8 @@ export default class Start extends DevdbCommand<StartResult> {
   ];
   static override flags = {
     ...dataDirFlag,
+    ...engineFlag,
+    ...migrationsDirFlag,
     port: Flags.integer({
       char: 'p',
       description: `TCP port to listen on (default: $DEVDB_PORT, "port" in devdb.config.json, or ${DEFAULT_PORT})`,
@@ -33,17 +40,17 @@ export default class Start extends DevdbCommand<StartResult> {
       max: 65_535,
     }),
     host: Flags.string({
-      description: 'address to listen on; anything but loopback is reachable from other machines (no password!)',
+      description: 'address to listen on; anything but loopback is reachable from other machines (PGlite has no password!)',
       default: DEFAULT_HOST,
     }),
     foreground: Flags.boolean({ description: 'run attached to this terminal until Ctrl-C (or SIGTERM)', default: false }),
     'idle-in-transaction-timeout': Flags.integer({
-      description: 'seconds a client may sit idle inside a transaction before it is disconnected and rolled back',
+      description: 'PGlite: seconds a client may sit idle inside a transaction before it is disconnected and rolled back',
       default: DEFAULT_IDLE_IN_TRANSACTION_MS / 1000,
       min: 1,
     }),
     'session-wait-timeout': Flags.integer({
-      description: 'seconds a client waits while another one is inside a transaction, before its statement fails (55P03)',
+      description: 'PGlite: seconds a client waits while another one is inside a transaction, before its statement fails (55P03)',
       default: DEFAULT_SESSION_WAIT_MS / 1000,
       min: 1,
     }),
@@ -51,31 +58,62 @@ export default class Start extends DevdbCommand<StartResult> {
 
   async run(): Promise<StartResult> {
     const { flags } = await this.parse(Start);
-    const dataDir = this.localDataDir(flags['data-dir']);
+    const target = this.localFolder(flags);
     const options = {
-      dataDir,
       port: portOf(this.settings(), flags.port) ?? DEFAULT_PORT,
       host: flags.host,
       sessionWaitMs: flags['session-wait-timeout'] * 1000,
       idleInTransactionMs: flags['idle-in-transaction-timeout'] * 1000,
     };
+    const warning = exposureWarning(flags.host, target.engine === 'native');
+    if (warning) process.stderr.write(`${warning}\n`);
+    const prepared = embeddedDatabaseExists(target) ? undefined : await this.prepare(target, flags['migrations-dir']);
     if (flags.foreground) {
-      const server = await serve({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+      const server = await runInForeground(target, options, (line) => process.stderr.write(`${line}\n`));
       this.log(server.info.url);
       await server.stopped;
-      return { ...server.info, alreadyRunning: false, logFile: '' };
+      return { ...server.info, engine: target.engine, alreadyRunning: false, logFile: '' };
     }
-    const warning = exposureWarning(flags.host);
-    if (warning) process.stderr.write(`${warning}\n`);
-    const result = await startServer(options);
+    const result = await startServer(target, options);
     if (!this.jsonEnabled()) {
+      const what = target.engine === 'native' ? 'PostgreSQL' : 'the embedded database (PGlite)';
       process.stderr.write(
         result.alreadyRunning
-          ? `Already serving ${dataDir} (pid ${result.pid}).\n`
-          : `Serving the embedded database in ${dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.\n`,
+          ? `Already serving ${target.dataDir} (pid ${result.pid}).\n`
+          : `Serving ${what} in ${target.dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.\n`,
       );
+      if (target.engine === 'native')
+        process.stderr.write('devdb url prints the URL with its password: export DATABASE_URL=$(devdb url)\n');
+      if (prepared?.seeded) {
+        process.stderr.write(`Development login: ${prepared.seeded.sampleLogin} (or any seeded user), password from the README.\n`);
+      }
     }
     this.log(result.url);
     return result;
+  }
+
+  /**
+   * A new folder is created, migrated and seeded as devdb setup does, with the project's migrations
+   * (configured, or ./sql/migrations) and seeding only devdb's bundled schema; progress on stderr.
+   */
+  private async prepare(target: FolderTarget, migrationsFlag: string | undefined): Promise<SetupResult> {
+    const migrations = this.migrationsDir({ 'migrations-dir': migrationsFlag });
+    const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
+    progress.creating(`the ${this.where(target)}`);
+    try {
+      return await this.withTarget(target, async (db) => {
+        progress.migrating(migrations.dir);
+        const result = await setup(db, {
+          migrationsDir: migrations.dir,
+          onNotice: (message) => process.stderr.write(`${message}\n`),
+          onStep: progress.onStep,
+          seed: migrations.bundledSchema ? { profile: seedProfileOf(this.settings(), undefined), onProgress: progress.onSeed } : false,
+        });
+        progress.done(result.seeded !== null);
+        return result;
+      });
+    } finally {
+      progress.stop();
+    }
   }
 }

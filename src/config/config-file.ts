@@ -11,6 +11,8 @@ export interface ProjectConfig {
   seedProfile?: string;
   dataDir?: string;
   port?: number;
+  /** The engine of a new local folder: native PostgreSQL or PGlite. */
+  engine?: 'postgres' | 'pglite';
 }
 
 type Check = (value: unknown) => boolean;
@@ -20,6 +22,7 @@ const KEYS: Record<keyof ProjectConfig, { check: Check; expected: string }> = {
   seedProfile: { check: isPath, expected: 'a profile name or a path to a JSON profile' },
   dataDir: { check: isPath, expected: 'a folder path' },
   port: { check: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535, expected: 'a port number from 1 to 65535' },
+  engine: { check: (v) => v === 'postgres' || v === 'pglite', expected: '"postgres" or "pglite"' },
 };
 export const CONFIG_KEYS = Object.keys(KEYS) as (keyof ProjectConfig)[];
 
@@ -70,6 +73,7 @@ function validate(raw: unknown, where: string, dir: string): ProjectConfig {
     if (!rule) throw new DevdbError('E_CONFIG', `${where}: unknown setting "${key}"; devdb reads ${CONFIG_KEYS.join(', ')}.`);
     if (!rule.check(value)) throw new DevdbError('E_CONFIG', `${where}: "${key}" must be ${rule.expected} (got ${JSON.stringify(value)}).`);
     if (key === 'port') config.port = value as number;
+    else if (key === 'engine') config.engine = value as 'postgres' | 'pglite';
     else if (key === 'seedProfile')
       config.seedProfile = isProfilePath(value as string) ? path.resolve(dir, value as string) : (value as string);
     else config[key as 'migrationsDir' | 'dataDir'] = path.resolve(dir, value as string);

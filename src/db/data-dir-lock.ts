@@ -33,7 +33,7 @@ export const LOCK_FILE = 'devdb.lock';
 const HELLO_TIMEOUT_MS = 2_000;
 
 export interface AcquireOptions {
-  /** What this process is doing, shown to anyone who finds the folder locked. */
+  /** What this process is doing (`devdb seed`), shown to anyone who finds the folder locked; its caller knows. */
   command?: string;
   /** How long to wait for another holder to finish before failing (default 0: fail at once). */
   waitMs?: number;
@@ -72,7 +72,7 @@ export class DataDirLock {
           pid: process.pid,
           host: os.hostname(),
           startedAt: new Date().toISOString(),
-          command: options.command ?? commandLine(),
+          command: options.command ?? 'devdb',
         };
         return new DataDirLock(dataDir, address, server, hello);
       }
@@ -248,22 +248,12 @@ function inUseError(dataDir: string, holder: LockHolder | undefined): DevdbError
   }
   const since = holder.startedAt ? ` since ${holder.startedAt}` : '';
   const who = holder.pid ? `another devdb process (pid ${holder.pid}) running ${holder.command}${since}` : holder.command;
-  const todo = holder.command.includes('start')
+  const todo = holder.servedUrl
     ? `run devdb stop --data-dir ${dataDir}, or use the server at its URL (devdb url)`
     : `wait for it to finish, or stop it (kill ${holder.pid || 'that process'})`;
   return new DevdbError('E_DATA_DIR_IN_USE', `The embedded database in ${dataDir} is in use by ${who}: ${todo}, then try again.`, {
     details: { ...holder },
   });
-}
-
-function commandLine(): string {
-  // The command words come before the first flag: `devdb keys create --user x` is "devdb keys create".
-  const words: string[] = [];
-  for (const arg of process.argv.slice(2)) {
-    if (arg.startsWith('-') || words.length === 2) break;
-    words.push(arg);
-  }
-  return ['devdb', ...words].join(' ');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
+import { advisoryLocks } from './session-locks.js';
 import { removeOrphanedFiles } from './pglite-orphans.js';
 
 /** PGlite reads COPY input from one in-memory blob, so big loads go in slices of this size. */
@@ -18,6 +19,8 @@ export interface PgliteOptions {
   dataDir?: string | undefined;
   /** How long to wait for another process holding the folder (default: fail at once). */
   lockWaitMs?: number;
+  /** What this process is doing, for whoever finds the folder locked (`devdb seed`). */
+  command?: string | undefined;
 }
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
@@ -25,9 +28,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
 }
 
 /** The Db and the PGlite instance under it: the local server serves that instance over the wire. */
-export async function openPgliteEngine(
-  options: PgliteOptions & { command?: string } = {},
-): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
+export async function openPgliteEngine(options: PgliteOptions = {}): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
   const lock =
     options.dataDir === undefined
       ? undefined
@@ -86,6 +87,7 @@ function queryable(runner: PgliteRunner): Queryable {
 class PgliteDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: true, sharedSession: false, indexBuildMemory: '64MB' };
+  readonly locks = advisoryLocks(this);
 
   constructor(
     private readonly pg: PGlite,

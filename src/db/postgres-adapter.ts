@@ -4,19 +4,28 @@ import { fromWire } from './db-error.js';
 import type { CopySource, Db, Queryable, Row } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
+import { advisoryLocks } from './session-locks.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import { ipv6HostOptions } from './url-host.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
+export interface PostgresOptions {
+  /** A Unix socket file to connect through instead of the URL's host and port (a native folder's server). */
+  socket?: string;
+  /** What `location` says instead of the redacted URL. */
+  location?: string;
+}
+
 /**
  * A real server through postgres.js. One connection, not a pool: a CLI runs one thing at a
  * time, and session state (advisory locks) must stay on the connection that took it.
  */
-export async function openPostgres(url: string): Promise<Db> {
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
   const sql = postgres(url, {
     ...ipv6HostOptions(url),
+    ...(options.socket ? { path: options.socket } : {}),
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},
@@ -40,7 +49,7 @@ export async function openPostgres(url: string): Promise<Db> {
     await sql.end({ timeout: 0 });
     throw connectionError(error, url);
   }
-  return new PostgresDb(sql, redactUrl(url));
+  return new PostgresDb(sql, options.location ?? redactUrl(url));
 }
 
 function queryable(sql: Sql): Queryable {
@@ -61,6 +70,7 @@ function queryable(sql: Sql): Queryable {
 class PostgresDb extends QueryableDb implements Db {
   readonly engine = 'postgres' as const;
   readonly capabilities = { inProcess: false, sharedSession: false, indexBuildMemory: '256MB' };
+  readonly locks = advisoryLocks(this);
 
   constructor(
     private readonly sql: postgres.Sql,

@@ -20,7 +20,7 @@ export function wrapServed(inner: Db, dataDir: string, url: string): Db {
 class ServedDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: false, sharedSession: true, indexBuildMemory: '64MB' };
-  readonly sessionLocks: SessionLocks;
+  readonly locks: SessionLocks;
   private channel: LockChannel | undefined;
 
   constructor(
@@ -29,7 +29,7 @@ class ServedDb extends QueryableDb implements Db {
     dataDir: string,
   ) {
     super(inner);
-    this.sessionLocks = {
+    this.locks = {
       tryLock: async (key) => {
         this.channel ??= (await LockChannel.open(dataDir)).channel;
         return (await this.channel.request<{ locked: boolean }>({ op: 'lock', key: key.toString() })).locked;
@@ -37,6 +37,8 @@ class ServedDb extends QueryableDb implements Db {
       unlock: async (key) => {
         await this.channel?.request({ op: 'unlock', key: key.toString() });
       },
+      // The lock service knows the holding socket, not a server session to name.
+      holder: () => Promise.resolve(undefined),
     };
   }
 

@@ -1,15 +1,44 @@
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
+import { folderEngine } from './folder-engine.js';
+import { nativeProblem } from './native/availability.js';
 
-/** Which database a command works on: the embedded engine in a folder, or a server by URL. */
-export type Target = { engine: 'pglite'; dataDir: string } | { engine: 'postgres'; url: string };
+/**
+ * Which database a command works on: a local folder (PGlite in `pgdata/`, or a native PostgreSQL
+ * in `cluster/` that devdb runs), or a server by URL.
+ */
+export type Target =
+  | {
+      engine: 'pglite';
+      dataDir: string;
+      /** Set when a new folder gets PGlite because a native PostgreSQL cannot run here: the one line saying why. */
+      notice?: string;
+    }
+  | { engine: 'native'; dataDir: string }
+  | { engine: 'postgres'; url: string };
+
+/** A local folder devdb manages, whichever engine it holds. */
+export type FolderTarget = Extract<Target, { dataDir: string }>;
+
+export function isFolder(target: Target): target is FolderTarget {
+  return target.engine !== 'postgres';
+}
+
+/** The engine asked for a new folder (`--engine`, DEVDB_ENGINE, "engine" in the config file): PostgreSQL or PGlite. */
+export interface EngineChoice {
+  engine: 'postgres' | 'pglite';
+  /** Where the choice was made, for messages: `--engine`, `DEVDB_ENGINE`, the config file. */
+  from: string;
+}
 
 export interface TargetOptions {
   url?: string | undefined;
   dataDir?: string | undefined;
   /** The project config file's data dir (src/config), used when no flag or variable names a database. */
   configDataDir?: string | undefined;
+  /** The engine for a new folder (src/config engineOf); without one, native PostgreSQL where it can run, else PGlite. */
+  engine?: EngineChoice | undefined;
 }
 
 export const DEFAULT_DATA_DIR = '.devdb';
@@ -26,14 +55,36 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
     throw new DevdbError('E_USAGE', 'Give either --url or --data-dir, not both.');
   }
   if (options.url !== undefined) return { engine: 'postgres', url: validateUrl(notBlank(options.url, '--url')) };
-  if (options.dataDir !== undefined) return embedded(notBlank(options.dataDir, '--data-dir'), cwd);
+  if (options.dataDir !== undefined) return local(notBlank(options.dataDir, '--data-dir'), cwd, options.engine);
   if (env.DATABASE_URL !== undefined) return { engine: 'postgres', url: validateUrl(notBlank(env.DATABASE_URL, 'DATABASE_URL')) };
-  if (env.DEVDB_DATA_DIR !== undefined) return embedded(notBlank(env.DEVDB_DATA_DIR, 'DEVDB_DATA_DIR'), cwd);
-  return embedded(options.configDataDir ?? DEFAULT_DATA_DIR, cwd);
+  if (env.DEVDB_DATA_DIR !== undefined) return local(notBlank(env.DEVDB_DATA_DIR, 'DEVDB_DATA_DIR'), cwd, options.engine);
+  return local(options.configDataDir ?? DEFAULT_DATA_DIR, cwd, options.engine);
 }
 
-function embedded(dataDir: string, cwd: string): Target {
-  return { engine: 'pglite', dataDir: path.resolve(cwd, dataDir) };
+/**
+ * A folder remembers its engine (which subfolder it holds); only an explicit --engine that
+ * contradicts it is an error. A new folder gets the engine asked for, else native PostgreSQL
+ * where it can run here, else PGlite with the reason.
+ */
+function local(dataDir: string, cwd: string, choice: EngineChoice | undefined): FolderTarget {
+  const dir = path.resolve(cwd, dataDir);
+  const existing = folderEngine(dir);
+  if (existing) {
+    if (choice?.from === '--engine' && (choice.engine === 'pglite') !== (existing === 'pglite')) {
+      throw new DevdbError(
+        'E_USAGE',
+        `${dir} already holds a ${existing === 'pglite' ? 'PGlite' : 'PostgreSQL'} database, and a folder keeps its engine: drop --engine, or use another --data-dir.`,
+      );
+    }
+    return { engine: existing, dataDir: dir };
+  }
+  if (choice?.engine === 'pglite') return { engine: 'pglite', dataDir: dir };
+  const problem = nativeProblem(dir);
+  if (!problem) return { engine: 'native', dataDir: dir };
+  if (choice) {
+    throw new DevdbError('E_CONFIG', `${choice.from} asks for PostgreSQL, which cannot run here: ${problem}. Use --engine pglite.`);
+  }
+  return { engine: 'pglite', dataDir: dir, notice: `Using PGlite (PostgreSQL in WebAssembly, one shared session) in ${dir}: ${problem}.` };
 }
 
 function notBlank(value: string, name: string): string {
@@ -67,5 +118,5 @@ function validateUrl(url: string): string {
 
 /** Where the target lives, in words that are safe to print. */
 export function describeTarget(target: Target): string {
-  return target.engine === 'pglite' ? target.dataDir : redactUrl(target.url);
+  return isFolder(target) ? target.dataDir : redactUrl(target.url);
 }

@@ -1,13 +1,16 @@
 import net from 'node:net';
+import { DevdbError } from '../errors.js';
 
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
 }
 
-/** Said whenever the server listens beyond loopback: it has no password. */
-export function exposureWarning(host: string): string | undefined {
+/** Said whenever the server listens beyond loopback (a native server asks for its password; PGlite's has none). */
+export function exposureWarning(host: string, hasPassword = false): string | undefined {
   if (['127.0.0.1', 'localhost', '::1'].includes(host)) return undefined;
-  return `Warning: serving on ${host}, reachable from other machines, with no password. Use it only on a network you trust.`;
+  return hasPassword
+    ? `Warning: serving on ${host}, reachable from other machines (with the folder's password).`
+    : `Warning: serving on ${host}, reachable from other machines, with no password. Use it only on a network you trust.`;
 }
 
 /** The URL clients use: a wildcard listen address is reached through loopback. */
@@ -37,4 +40,16 @@ export async function freePortNear(start: number, host: string): Promise<number>
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A taken port, said with one that is free right now. */
+export async function portInUse(port: number, host: string): Promise<DevdbError> {
+  const free = await freePortNear(port + 1, host);
+  return new DevdbError(
+    'E_PORT_IN_USE',
+    `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`,
+    {
+      details: { port, freePort: free },
+    },
+  );
 }

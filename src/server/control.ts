@@ -1,193 +1,66 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
-import { LockChannel } from '../db/lock-channel.js';
-import { DevdbError } from '../errors.js';
-import { isPortFree } from './address.js';
-import { LOG_FILE, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './defaults.js';
-import { portInUse, type ServerInfo } from './serve.js';
-
-export interface StartOptions {
-  dataDir: string;
-  port: number;
-  host: string;
-  sessionWaitMs?: number | undefined;
-  idleInTransactionMs?: number | undefined;
-}
-
-export interface StartResult extends ServerInfo {
-  /** True when a server was already running for this folder (nothing was started). */
-  alreadyRunning: boolean;
-  logFile: string;
-}
-
-export interface ServerStatus {
-  running: boolean;
-  dataDir: string;
-  url: string | null;
-  pid: number | null;
-  startedAt: string | null;
-  uptimeMs: number | null;
-  connections: number | null;
-  /** Bytes the folder takes on disk. */
-  sizeBytes: number;
-  /** A devdb process that holds the folder without serving it (a long seed, say). */
-  heldBy: LockHolder | null;
-  /** devdb.lock left behind by a process that is gone (a crash): reported, and removed by this check. */
-  staleLockFile: LockHolder | null;
-}
-
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+import type { FolderTarget } from '../db/target.js';
+import { nativeStatus, nativeUrl, startNative, stopNative } from './native-control.js';
+import { pgliteStatus, pgliteUrl, startPglite, stopPglite } from './pglite-control.js';
+import { stoppedStatus, type ServerInfo, type ServerStatus, type StartOptions, type StartResult } from './server-info.js';
 
 /**
- * Starts `devdb start --foreground` as a detached process that logs to DIR/server.log, and
- * returns once it serves (its lock hello carries the URL), or fails with what it logged.
+ * devdb start, stop, status and url for a local folder, whichever engine it holds. Nothing here
+ * loads PGlite: `devdb url` prints a string, and the served PGlite (src/server/serve.ts) is
+ * imported only by the process that serves it.
  */
-export async function startServer(options: StartOptions): Promise<StartResult> {
-  const logFile = path.join(options.dataDir, LOG_FILE);
-  const holder = await lockHolder(options.dataDir);
-  if (holder?.servedUrl) return { ...infoOf(holder, options.dataDir), alreadyRunning: true, logFile };
-  if (holder) throw notServing(options.dataDir, holder);
-  if (!(await isPortFree(options.port, options.host))) throw await portInUse(options.port, options.host);
+export type { ServerInfo, ServerStatus, StartOptions, StartResult } from './server-info.js';
 
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const log = fs.openSync(logFile, 'a');
-  const args = [bin, 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port), '--host', options.host];
-  if (options.sessionWaitMs !== undefined) args.push('--session-wait-timeout', String(options.sessionWaitMs / 1000));
-  if (options.idleInTransactionMs !== undefined) args.push('--idle-in-transaction-timeout', String(options.idleInTransactionMs / 1000));
-  // The served folder is named by --data-dir; a DATABASE_URL (perhaps this very server's) must not redirect the child.
-  const { DATABASE_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env });
-  fs.closeSync(log);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  child.unref();
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const now = await lockHolder(options.dataDir);
-    if (now?.servedUrl && now.pid === child.pid) return { ...infoOf(now, options.dataDir), alreadyRunning: false, logFile };
-    if (exited !== undefined) throw startFailed(logFile, exited);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGTERM');
-  throw new DevdbError('E_CONNECT', `The server for ${options.dataDir} did not start within ${START_TIMEOUT_MS / 1000} s: see ${logFile}.`);
+/** Starts the folder's server in the background and returns once it accepts connections. */
+export async function startServer(target: FolderTarget, options: Omit<StartOptions, 'dataDir'>): Promise<StartResult> {
+  const full = { ...options, dataDir: target.dataDir };
+  if (target.engine === 'pglite') return startPglite(full);
+  return (await startNative({ ...full, detached: true, command: 'devdb start' })).result;
 }
 
-/** Asks the server to stop (over its lock socket) and waits until it has released the folder. */
-export async function stopServer(dataDir: string): Promise<{ stopped: boolean; pid: number | null }> {
-  const holder = await lockHolder(dataDir);
-  if (!holder) return { stopped: false, pid: null };
-  if (!holder.servedUrl) throw notServing(dataDir, holder);
-  const { channel } = await LockChannel.open(dataDir);
-  try {
-    await channel.request({ op: 'stop' });
-  } finally {
-    channel.close();
-  }
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (!(await lockHolder(dataDir))) return { stopped: true, pid: holder.pid };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new DevdbError(
-    'E_CONNECT',
-    `The server for ${dataDir} (pid ${holder.pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${holder.pid}.`,
-  );
+/** A server attached to this process until SIGINT or SIGTERM (devdb start --foreground). */
+export interface ForegroundServer {
+  info: ServerInfo;
+  /** Resolves once the server has shut down. */
+  stopped: Promise<void>;
 }
 
-export async function serverStatus(dataDir: string): Promise<ServerStatus> {
-  const holder = await lockHolder(dataDir);
-  const base: ServerStatus = {
-    running: false,
-    dataDir,
-    url: null,
-    pid: null,
-    startedAt: null,
-    uptimeMs: null,
-    connections: null,
-    sizeBytes: folderBytes(dataDir),
-    heldBy: null,
-    staleLockFile: null,
+export async function runInForeground(
+  target: FolderTarget,
+  options: Omit<StartOptions, 'dataDir'>,
+  log: (line: string) => void,
+): Promise<ForegroundServer> {
+  const full = { ...options, dataDir: target.dataDir };
+  if (target.engine === 'pglite') {
+    const { serve } = await import('./serve.js');
+    const server = await serve({ ...full, log });
+    return { info: server.info, stopped: server.stopped };
+  }
+  const { result, server } = await startNative({ ...full, detached: false, command: 'devdb start --foreground' });
+  const spawned = server.spawned!;
+  // Ctrl-C reaches the attached postmaster too (same process group); SIGTERM is passed on as a fast shutdown.
+  const stop = () => {
+    log('Stopping: ending the clients, checkpointing.');
+    spawned.child.kill('SIGINT');
   };
-  if (!holder) {
-    const stale = readLockFile(dataDir);
-    // Left by a crash: cleaned up by taking the lock for a moment (its release removes the file), never by deleting it blindly.
-    if (stale) await (await DataDirLock.acquire(dataDir).catch(() => undefined))?.release();
-    return { ...base, staleLockFile: stale };
-  }
-  if (!holder.servedUrl) return { ...base, heldBy: holder };
-  let connections: number | null = null;
-  try {
-    const { channel } = await LockChannel.open(dataDir);
-    try {
-      connections = (await channel.request<{ connections: number }>({ op: 'status' })).connections;
-    } finally {
-      channel.close();
-    }
-  } catch {
-    // It stopped between the two looks: report what the hello said.
-  }
-  return {
-    ...base,
-    running: true,
-    url: holder.servedUrl,
-    pid: holder.pid,
-    startedAt: holder.startedAt,
-    uptimeMs: Date.now() - Date.parse(holder.startedAt),
-    connections,
-  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const stopped = spawned.exited.then(() => {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    log('Stopped.');
+  });
+  return { info: result, stopped };
 }
 
-/** The URL the folder is served at, or E_NOT_RUNNING with the command that starts it. */
-export async function serverUrl(dataDir: string): Promise<string> {
-  const holder = await lockHolder(dataDir);
-  if (holder?.servedUrl) return holder.servedUrl;
-  throw new DevdbError(
-    'E_NOT_RUNNING',
-    `No server is running for ${dataDir}: start one with devdb start${dataDir.endsWith(`${path.sep}.devdb`) ? '' : ` --data-dir ${dataDir}`}.`,
-  );
+export async function stopServer(target: FolderTarget): Promise<{ stopped: boolean; pid: number | null }> {
+  return target.engine === 'pglite' ? stopPglite(target.dataDir) : stopNative(target.dataDir);
 }
 
-function infoOf(holder: LockHolder, dataDir: string): ServerInfo {
-  const url = new URL(holder.servedUrl!);
-  return { url: holder.servedUrl!, pid: holder.pid, port: Number(url.port), host: url.hostname, dataDir };
+export async function serverStatus(target: FolderTarget): Promise<ServerStatus> {
+  return target.engine === 'pglite' ? pgliteStatus(target) : nativeStatus(target.dataDir, stoppedStatus(target));
 }
 
-function notServing(dataDir: string, holder: LockHolder): DevdbError {
-  return new DevdbError(
-    'E_DATA_DIR_IN_USE',
-    `The embedded database in ${dataDir} is held by ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}), which does not serve it: wait for it to finish, then try again.`,
-    { details: { ...holder } },
-  );
-}
-
-function startFailed(logFile: string, code: number | null): DevdbError {
-  const lines = fs.readFileSync(logFile, 'utf8').trim().split('\n');
-  const error = [...lines].reverse().find((line) => line.startsWith('Error: '));
-  const reason = error ? error.slice('Error: '.length) : `it exited with code ${code}; see ${logFile}`;
-  return new DevdbError('E_CONNECT', `The server did not start: ${reason}`);
-}
-
-function readLockFile(dataDir: string): LockHolder | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as LockHolder;
-  } catch {
-    return null;
-  }
-}
-
-function folderBytes(folder: string): number {
-  let total = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) total += fs.statSync(full).size;
-    }
-  };
-  if (fs.existsSync(folder)) walk(folder);
-  return total;
+/** The URL of the running server (a native server's with its password), or E_NOT_RUNNING. */
+export async function serverUrl(target: FolderTarget): Promise<string> {
+  return target.engine === 'pglite' ? pgliteUrl(target.dataDir) : nativeUrl(target.dataDir);
 }

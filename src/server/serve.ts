@@ -1,12 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { quoteLiteral } from '../catalog/quote-ident.js';
 import { SERVED_FOLDER_SETTING } from '../db/open.js';
 import { openPgliteEngine } from '../db/pglite-adapter.js';
-import { DevdbError } from '../errors.js';
-import { setup } from '../setup/setup.js';
 import { DEFAULT_IDLE_IN_TRANSACTION_MS, DEFAULT_SESSION_WAIT_MS, MAX_CONNECTIONS } from './defaults.js';
 import { serveLockRequests } from './lock-service.js';
-import { exposureWarning, freePortNear, servedUrl } from './address.js';
+import { exposureWarning, portInUse, servedUrl } from './address.js';
+import type { ServerInfo } from './server-info.js';
 import { WireServer } from './wire-server.js';
 
 export interface ServeOptions {
@@ -19,14 +17,6 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-export interface ServerInfo {
-  url: string;
-  pid: number;
-  port: number;
-  host: string;
-  dataDir: string;
-}
-
 export interface RunningServer {
   info: ServerInfo;
   /** Resolves once the server has shut down (devdb stop, SIGTERM, SIGINT or stop()). */
@@ -35,14 +25,13 @@ export interface RunningServer {
 }
 
 /**
- * Serves the embedded database in `dataDir` from this process until stopped: takes the folder's
- * lock, opens PGlite (creating, migrating and seeding a new folder as `devdb setup` would), listens
+ * Serves the PGlite database in `dataDir` from this process until stopped: takes the folder's
+ * lock, opens PGlite (devdb start has created, migrated and seeded a new folder first), listens
  * on host:port, and announces the URL in the lock's hello. Stopping ends the clients, checkpoints,
  * closes PGlite and releases the lock.
  */
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const log = options.log ?? (() => {});
-  const fresh = !fs.existsSync(path.join(options.dataDir, 'pgdata', 'PG_VERSION'));
   const { db, pg, lock } = await openPgliteEngine({ dataDir: options.dataDir, command: 'devdb start' });
   const wire = new WireServer(pg, {
     sessionWaitMs: options.sessionWaitMs ?? DEFAULT_SESSION_WAIT_MS,
@@ -51,12 +40,8 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   });
   let port: number;
   try {
-    if (fresh) {
-      log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
-      await setup(db);
-    }
     // Every client shares this session: it tells devdb commands that reach it by URL which folder's locks to use.
-    await db.exec(`SET ${SERVED_FOLDER_SETTING} = '${options.dataDir.replaceAll("'", "''")}'`);
+    await db.exec(`SET ${SERVED_FOLDER_SETTING} = ${quoteLiteral(options.dataDir)}`);
     port = await wire.listen(options.port, options.host);
   } catch (error) {
     await db.close();
@@ -92,15 +77,4 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   lock!.setServedUrl(info.url);
   log(`Serving the embedded database in ${options.dataDir} at ${info.url} (pid ${process.pid}).`);
   return { info, stopped, stop };
-}
-
-export async function portInUse(port: number, host: string): Promise<DevdbError> {
-  const free = await freePortNear(port + 1, host);
-  return new DevdbError(
-    'E_PORT_IN_USE',
-    `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`,
-    {
-      details: { port, freePort: free },
-    },
-  );
 }

@@ -20,7 +20,7 @@ const PASSWORD_PARAMETER = /\b([A-Za-z_]*password=)("[^"]*"|'[^']*'|[^\s&"',;]+)
 
 export const REDACTED = '***';
 
-/** The tokens this process prints on purpose (keys create and rotate register theirs); no other passes. */
+/** The secrets this process prints on purpose (keys create and rotate register their token, devdb url its password); no other passes. */
 const shownTokens = new Set<string>();
 
 export function showSecret(token: string): string {
@@ -39,9 +39,18 @@ export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTo
     .replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`))
     .replace(URL_USERINFO, (_match, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
-      return colon === -1 ? `${scheme}${userinfo}@` : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+      if (colon === -1 || shown.has(safeDecode(userinfo.slice(colon + 1)))) return `${scheme}${userinfo}@`;
+      return `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
     })
     .replace(PASSWORD_PARAMETER, (_match, key: string) => `${key}${REDACTED}`);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The URL with its password (and any `password=` parameter) replaced, for messages and logs. */

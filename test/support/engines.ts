@@ -7,7 +7,7 @@ import type { Db } from '../../src/db/db.js';
 import { openDb } from '../../src/db/open.js';
 import { openPglite } from '../../src/db/pglite-adapter.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { serve } from '../../src/server/index.js';
+import { serve } from '../../src/server/serve.js';
 import { resetDatabase } from './reset.js';
 import { MIGRATED_TEMPLATE_DB, withDatabase, type TestEngine } from './global-setup.js';
 

@@ -1,0 +1,139 @@
+import { DevdbError } from '../../errors.js';
+import type { Db, Queryable } from '../db.js';
+import { DbError } from '../db-error.js';
+import { openPostgres } from '../postgres-adapter.js';
+import { QueryableDb } from '../queryable-db.js';
+import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
+import { withFolderLock } from './folder-lock.js';
+import { readPostmaster, requestStop, settledPostmaster, startPostmaster, type Postmaster } from './postmaster.js';
+
+/**
+ * A devdb command on a native folder. When `devdb start` runs the folder's server, the command
+ * simply connects (through the Unix socket). When nothing runs, the command starts a server for
+ * itself, on the socket only (listen_addresses empty, so no port can clash), and the last command
+ * out stops it. The protocol, for commands running at the same time on one folder:
+ *
+ * - every command holds LEASE_KEY as a *shared* advisory lock on its connection for its lifetime;
+ * - on close, a command on a command-started server releases its share and asks for the key
+ *   *exclusively* with pg_try_advisory_lock: granted only when no other command holds a share, so
+ *   that command is the last one and stops the server (SIGINT, fast shutdown, without waiting: the
+ *   next start waits for the old postmaster instead);
+ * - a command whose connection is cut by such a stop (it connected in between, and its
+ *   pg_advisory_lock_shared waited on the exclusive holder) starts the server again;
+ * - starting (and creating a folder) happens under the folder's start/stop lock (DataDirLock), so
+ *   two commands never start two postmasters; PostgreSQL's postmaster.pid would refuse the second anyway.
+ * A server listening on TCP was started by `devdb start` and is never stopped by a command.
+ */
+export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
+const ATTEMPTS = 5;
+
+export interface NativeOpenOptions {
+  /** The devdb command, for whoever finds the start/stop lock taken. */
+  command?: string | undefined;
+}
+
+/** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
+export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<Db> {
+  if (!nativeDatabaseExists(dataDir)) {
+    await withFolderLock(dataDir, options.command, () => {
+      if (!nativeDatabaseExists(dataDir)) createNativeFolder(dataDir);
+    });
+  }
+  const folder = nativeFolder(dataDir);
+  for (let attempt = 1; ; attempt++) {
+    const running = readPostmaster(folder.cluster);
+    const fast = running?.status === 'ready' ? await lease(folder, running) : undefined;
+    if (fast) return fast;
+    const started = await withFolderLock(dataDir, options.command, async () => {
+      const settled = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
+      return lease(folder, settled);
+    });
+    if (started) return started;
+    if (attempt === ATTEMPTS) {
+      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see ${folder.logFile}.`);
+    }
+  }
+}
+
+/** The socket-only server a command starts when none runs. */
+async function startForCommands(folder: NativeFolder): Promise<Postmaster> {
+  await startPostmaster(folder, { detached: true });
+  const running = readPostmaster(folder.cluster);
+  if (!running) throw new DevdbError('E_CONNECT', `PostgreSQL stopped right after it started: see ${folder.logFile}.`);
+  return running;
+}
+
+/** The unix socket file of a running postmaster. */
+export function socketOf(running: Postmaster): string {
+  return `${running.socketDir}/.s.PGSQL.${running.port}`;
+}
+
+/** The URL of the folder's superuser; the socket (or host) is given beside it. */
+export function superuserUrl(folder: NativeFolder, host = 'localhost', port = 5432): string {
+  const where = host.includes(':') ? `[${host}]` : host;
+  return `postgres://${SUPERUSER}:${encodeURIComponent(folder.password)}@${where}:${port}/${DATABASE}`;
+}
+
+/** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
+async function lease(folder: NativeFolder, running: Postmaster): Promise<Db | undefined> {
+  let inner: Db;
+  try {
+    inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
+  } catch (error) {
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+  try {
+    await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
+  } catch (error) {
+    await inner.close().catch(() => {});
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+  return new NativeDb(inner, folder.dataDir, running.listen === '' ? running.pid : undefined);
+}
+
+/** The server stopped or is stopping: the socket is gone or refuses, or the connection was ended by a shutdown. */
+function isGoneError(error: unknown): boolean {
+  if (error instanceof DbError) return ['57P01', '57P02', '57P03'].includes(error.code);
+  const reason = (error as DevdbError).details?.reason ?? (error as NodeJS.ErrnoException).code;
+  return ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P02', '57P03'].includes(
+    String(reason),
+  );
+}
+
+class NativeDb extends QueryableDb implements Db {
+  readonly engine = 'postgres' as const;
+  readonly capabilities: Db['capabilities'];
+  readonly locks: Db['locks'];
+
+  constructor(
+    private readonly inner: Db,
+    readonly location: string,
+    /** The postmaster a command started (socket only), which the last command out stops; undefined for devdb start's. */
+    private readonly commandServer: number | undefined,
+  ) {
+    super(inner);
+    this.capabilities = inner.capabilities;
+    this.locks = inner.locks;
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.inner.transaction(fn);
+  }
+
+  async close(): Promise<void> {
+    if (this.commandServer !== undefined) {
+      try {
+        const [row] = await this.inner.query<{ last: boolean }>(
+          'SELECT pg_advisory_unlock_shared($1::bigint) AS released, pg_try_advisory_lock($1::bigint) AS last',
+          [LEASE_KEY.toString()],
+        );
+        if (row?.last) requestStop(this.commandServer);
+      } catch {
+        // The server is already stopping (another command was last): nothing to do.
+      }
+    }
+    await this.inner.close().catch(() => {});
+  }
+}

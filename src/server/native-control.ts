@@ -1,0 +1,96 @@
+import { DevdbError } from '../errors.js';
+import {
+  nativeServerState,
+  serverUrl,
+  startNativeServer,
+  startedByCommand,
+  stopNativeServer,
+  superuserConnection,
+  type NativeFolder,
+  type NativeServer,
+  type Postmaster,
+} from '../db/native/index.js';
+import { redactUrl } from '../util/redact.js';
+import { isPortFree, portInUse } from './address.js';
+import { folderBytes, notRunning, type ServerInfo, type ServerStatus, type StartOptions, type StartResult } from './server-info.js';
+
+/**
+ * `devdb start`, `stop`, `status` and `url` for a native folder: a real PostgreSQL server with the
+ * folder's password. The URL is printed whole by `devdb url` only; everything else shows it redacted.
+ */
+export async function startNative(
+  options: StartOptions & { detached: boolean; command?: string },
+): Promise<{ result: StartResult; server: NativeServer }> {
+  if (!(await isPortFree(options.port, options.host))) {
+    const state = nativeServerState(options.dataDir);
+    // Our own server on that port is not "another program".
+    const ours = state?.postmaster && !startedByCommand(state.postmaster) && state.postmaster.port === options.port;
+    if (!ours) throw await portInUse(options.port, options.host);
+  }
+  let server: NativeServer;
+  try {
+    server = await startNativeServer(options.dataDir, {
+      host: options.host,
+      port: options.port,
+      detached: options.detached,
+      command: options.command,
+    });
+  } catch (error) {
+    if (error instanceof DevdbError && error.code === 'E_PORT_IN_USE') throw await portInUse(options.port, options.host);
+    throw error;
+  }
+  const info = infoOf(server.folder, server.postmaster, options.dataDir);
+  return { result: { ...info, engine: 'native', alreadyRunning: server.alreadyRunning, logFile: server.folder.logFile }, server };
+}
+
+export async function stopNative(dataDir: string): Promise<{ stopped: boolean; pid: number | null }> {
+  const outcome = await stopNativeServer(dataDir, 'devdb stop');
+  return outcome.stopped ? { stopped: true, pid: outcome.pid } : { stopped: false, pid: null };
+}
+
+export async function nativeStatus(dataDir: string, base: ServerStatus): Promise<ServerStatus> {
+  const state = nativeServerState(dataDir);
+  if (!state) return base;
+  const sizeBytes = base.sizeBytes + (state.folder.cluster.startsWith(dataDir) ? 0 : folderBytes(state.folder.cluster));
+  const running = state.postmaster;
+  if (!running) return { ...base, sizeBytes };
+  if (startedByCommand(running)) return { ...base, sizeBytes, commandServerPid: running.pid };
+  return {
+    ...base,
+    sizeBytes,
+    running: true,
+    url: redactUrl(serverUrl(state.folder, running)),
+    pid: running.pid,
+    startedAt: running.startedAt.toISOString(),
+    uptimeMs: Date.now() - running.startedAt.getTime(),
+    connections: await connections(state.folder, running),
+  };
+}
+
+/** The URL with its password, for `devdb url` (export DATABASE_URL=$(devdb url)). */
+export function nativeUrl(dataDir: string): string {
+  const state = nativeServerState(dataDir);
+  if (!state?.postmaster || startedByCommand(state.postmaster)) throw notRunning(dataDir);
+  return serverUrl(state.folder, state.postmaster);
+}
+
+/** Client sessions other than this one, as pg_stat_activity counts them; null when the server went away meanwhile. */
+async function connections(folder: NativeFolder, running: Postmaster): Promise<number | null> {
+  try {
+    const db = await superuserConnection(folder, running);
+    try {
+      const [row] = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      return row?.n ?? 0;
+    } finally {
+      await db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+function infoOf(folder: NativeFolder, running: Postmaster, dataDir: string): ServerInfo {
+  return { url: redactUrl(serverUrl(folder, running)), pid: running.pid, port: running.port, host: running.listen, dataDir };
+}
