@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createKey } from '../../src/keys/index.js';
 import { addUser, dumpEverything } from '../keys/fixtures.js';
-import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { engines, isServer, openScratch, scratch, type Scratch } from '../support/engines.js';
 
 const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
@@ -91,7 +91,7 @@ for (const engine of engines) {
       } finally {
         await db.close();
       }
-      if (engine === 'postgres') expect(await devdbSessions(s)).toBe(0);
+      if (isServer(engine)) expect(await devdbSessions(s)).toBe(0);
     });
   });
 }
