@@ -41,9 +41,7 @@ type Status = { running: boolean; url: string | null; pid: number | null; connec
 describe.runIf(engines.includes('native'))('devdb on a native PostgreSQL folder', () => {
   it('runs commands on a stopped folder through a server they start, share and stop: nothing runs afterwards', async () => {
     const s = folder();
-    const runs = await Promise.all(
-      [1, 2, 3, 4].map((n) => runCli(['sql', `SELECT ${n} AS n FROM pg_sleep(0.3)`, '--json', ...s.args])),
-    );
+    const runs = await Promise.all([1, 2, 3, 4].map((n) => runCli(['sql', `SELECT ${n} AS n FROM pg_sleep(0.3)`, '--json', ...s.args])));
     for (const [i, run] of runs.entries()) {
       expect(run.code, run.stderr).toBe(0);
       expect(parseJson(run)).toMatchObject({ rows: [{ n: i + 1 }] });
