@@ -39,7 +39,7 @@ export async function openDb(target: Target, options: OpenOptions = {}): Promise
   }
   if (target.engine === 'native') {
     const { openNative } = await import('./native/native-db.js');
-    return openNative(target.dataDir, { command: options.command });
+    return openNative(target.dataDir, { command: options.command, database: target.database });
   }
   const served = (await lockHolder(target.dataDir))?.servedUrl;
   if (served) return openServedFolder(target.dataDir, served);

@@ -21,7 +21,12 @@ export interface PgliteOptions {
   lockWaitMs?: number;
   /** What this process is doing, for whoever finds the folder locked (`devdb seed`). */
   command?: string | undefined;
+  /** In memory only: start from this data folder image (a tar, src/db/pglite-image.ts) instead of an empty database. */
+  image?: Blob | undefined;
 }
+
+/** PGlite's own handle, for callers that hand it to people (devdb/testing's in-memory database). */
+export type { PGlite };
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
   return (await openPgliteEngine(options)).db;
@@ -40,7 +45,11 @@ export async function openPgliteEngine(options: PgliteOptions = {}): Promise<{ d
   try {
     const pgdata = options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pgdata');
     if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
-    pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { pg_trgm } });
+    pg = await PGlite.create({
+      ...(pgdata ? { dataDir: pgdata } : {}),
+      ...(options.image && !pgdata ? { loadDataDir: options.image } : {}),
+      extensions: { pg_trgm },
+    });
     if (pgdata) await removeOrphanedFiles(pg, pgdata);
   } catch (error) {
     await lock?.release();

@@ -1,22 +1,47 @@
 import path from 'node:path';
 import { DevdbError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
+import { currentBranch } from './branch-pointer.js';
+import { branchOfGit, MAIN_BRANCH, serverDatabaseName } from './devdb-names.js';
 import { folderEngine } from './folder-engine.js';
 import { nativeProblem } from './native/availability.js';
+import { databaseOf, withDatabaseName } from './url-host.js';
 
 /**
  * Which database a command works on: a local folder (PGlite in `pgdata/`, or a native PostgreSQL
- * in `cluster/` that devdb runs), or a server by URL.
+ * in `cluster/` that devdb runs), or a server by URL. On a branch other than main, `branch` says
+ * which, and the target already names the branch's database: a PGlite folder of its own
+ * (`<folder>/branches/<name>`), or a database of its own on the native server or the server.
  */
 export type Target =
   | {
       engine: 'pglite';
+      /** The folder of the branch's PGlite database: the project's folder on main. */
       dataDir: string;
       /** Set when a new folder gets PGlite because a native PostgreSQL cannot run here: the one line saying why. */
       notice?: string;
+      branch?: BranchRef;
     }
-  | { engine: 'native'; dataDir: string }
-  | { engine: 'postgres'; url: string };
+  | {
+      engine: 'native';
+      dataDir: string;
+      /** The branch's database on the folder's server; the native main database (`postgres`) when absent. */
+      database?: string;
+      branch?: BranchRef;
+    }
+  | { engine: 'postgres'; url: string; branch?: BranchRef };
+
+/** A branch other than main: its name, and where the project's main database lives. */
+export interface BranchRef {
+  name: string;
+  /** The main branch's folder (local engines) or URL (a server). */
+  main: string;
+  /** The git branch that chose it ("branchFromGit": true), when one did. */
+  gitBranch?: string;
+}
+
+/** Where a PGlite project's branches live, one folder each, beside its main database. */
+export const BRANCHES_DIR = 'branches';
 
 /** A local folder devdb manages, whichever engine it holds. */
 export type FolderTarget = Extract<Target, { dataDir: string }>;
@@ -39,6 +64,11 @@ export interface TargetOptions {
   configDataDir?: string | undefined;
   /** The engine for a new folder (src/config engineOf); without one, native PostgreSQL where it can run, else PGlite. */
   engine?: EngineChoice | undefined;
+  /**
+   * "branchFromGit": the git branch checked out in the project (src/config gitBranchOf), which picks the
+   * branch; null on a detached HEAD (the branch recorded last stays). Undefined: the recorded branch.
+   */
+  gitBranch?: string | null | undefined;
 }
 
 export const DEFAULT_DATA_DIR = '.devdb';
@@ -51,6 +81,10 @@ export const DEFAULT_DATA_DIR = '.devdb';
  * quietly fall back to a local folder.
  */
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Target {
+  return onBranch(mainTarget(options, env, cwd), options, env, cwd);
+}
+
+function mainTarget(options: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): Target {
   if (options.url !== undefined && options.dataDir !== undefined) {
     throw new DevdbError('E_USAGE', 'Give either --url or --data-dir, not both.');
   }
@@ -59,6 +93,58 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   if (env.DATABASE_URL !== undefined) return { engine: 'postgres', url: validateUrl(notBlank(env.DATABASE_URL, 'DATABASE_URL')) };
   if (env.DEVDB_DATA_DIR !== undefined) return local(notBlank(env.DEVDB_DATA_DIR, 'DEVDB_DATA_DIR'), cwd, options.engine);
   return local(options.configDataDir ?? DEFAULT_DATA_DIR, cwd, options.engine);
+}
+
+/**
+ * The branch the project is on: the git branch when "branchFromGit" names one, else the one
+ * recorded in the project's local folder (src/db/branch-pointer.ts), else main. Every command,
+ * `devdb start` and `devdb url` resolve their target here, so they all follow it.
+ */
+function onBranch(main: Target, options: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): Target {
+  const pointer = pointerOf(main, options, env, cwd);
+  const gitBranch = options.gitBranch ?? undefined;
+  const name = gitBranch !== undefined ? branchOfGit(gitBranch) : currentBranch(pointer.stateDir, pointer.url);
+  return targetOnBranch(main, name, gitBranch);
+}
+
+/** The target of branch `name` of the project whose main database `main` is (main itself for the main branch). */
+export function targetOnBranch(main: Target, name: string, gitBranch?: string): Target {
+  if (name === MAIN_BRANCH) return main;
+  const branch: BranchRef = { name, main: isFolder(main) ? main.dataDir : main.url, ...(gitBranch !== undefined ? { gitBranch } : {}) };
+  if (main.engine === 'pglite') return { engine: 'pglite', dataDir: path.join(main.dataDir, BRANCHES_DIR, name), branch };
+  if (main.engine === 'native')
+    return { engine: 'native', dataDir: main.dataDir, database: serverDatabaseName('branch', 'postgres', name), branch };
+  return { engine: 'postgres', url: withDatabaseName(main.url, serverDatabaseName('branch', databaseOf(main.url), name)), branch };
+}
+
+/** Where the project records its current branch (src/db/branch-pointer.ts): its local folder, and the server database it is for. */
+export interface BranchPointer {
+  stateDir: string;
+  /** The main database's URL when the project works on a server; undefined for the local folder's own database. */
+  url?: string;
+}
+
+/** The branch pointer of the project `options` name (the same resolution as resolveTarget's). */
+export function branchPointer(options: TargetOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): BranchPointer {
+  return pointerOf(mainTarget(options, env, cwd), options, env, cwd);
+}
+
+function pointerOf(main: Target, options: TargetOptions, env: NodeJS.ProcessEnv, cwd: string): BranchPointer {
+  if (isFolder(main)) return { stateDir: main.dataDir };
+  return { stateDir: path.resolve(cwd, env.DEVDB_DATA_DIR?.trim() || options.configDataDir || DEFAULT_DATA_DIR), url: main.url };
+}
+
+/** The project's main database, whichever branch `target` is on. */
+export function mainOf(target: Target): Target {
+  if (!target.branch) return target;
+  if (target.engine === 'pglite') return { engine: 'pglite', dataDir: target.branch.main };
+  if (target.engine === 'native') return { engine: 'native', dataDir: target.dataDir };
+  return { engine: 'postgres', url: target.branch.main };
+}
+
+/** The branch `target` is on. */
+export function branchOf(target: Target): string {
+  return target.branch?.name ?? MAIN_BRANCH;
 }
 
 /**
@@ -118,5 +204,6 @@ function validateUrl(url: string): string {
 
 /** Where the target lives, in words that are safe to print. */
 export function describeTarget(target: Target): string {
-  return isFolder(target) ? target.dataDir : redactUrl(target.url);
+  const where = isFolder(target) ? target.dataDir : redactUrl(target.url);
+  return target.branch && target.engine !== 'pglite' ? `${where} (branch ${target.branch.name})` : where;
 }

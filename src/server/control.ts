@@ -14,7 +14,7 @@ export type { ServerInfo, ServerStatus, StartOptions, StartResult } from './serv
 export async function startServer(target: FolderTarget, options: Omit<StartOptions, 'dataDir'>): Promise<StartResult> {
   const full = { ...options, dataDir: target.dataDir };
   if (target.engine === 'pglite') return startPglite(full);
-  return (await startNative({ ...full, detached: true, command: 'devdb start' })).result;
+  return (await startNative({ ...full, detached: true, command: 'devdb start', database: target.database })).result;
 }
 
 /** A server attached to this process until SIGINT or SIGTERM (devdb start --foreground). */
@@ -35,7 +35,12 @@ export async function runInForeground(
     const server = await serve({ ...full, log });
     return { info: server.info, stopped: server.stopped };
   }
-  const { result, server } = await startNative({ ...full, detached: false, command: 'devdb start --foreground' });
+  const { result, server } = await startNative({
+    ...full,
+    detached: false,
+    command: 'devdb start --foreground',
+    database: target.database,
+  });
   const spawned = server.spawned!;
   // Ctrl-C reaches the attached postmaster too (same process group); SIGTERM is passed on as a fast shutdown.
   const stop = () => {
@@ -57,10 +62,10 @@ export async function stopServer(target: FolderTarget): Promise<{ stopped: boole
 }
 
 export async function serverStatus(target: FolderTarget): Promise<ServerStatus> {
-  return target.engine === 'pglite' ? pgliteStatus(target) : nativeStatus(target.dataDir, stoppedStatus(target));
+  return target.engine === 'pglite' ? pgliteStatus(target) : nativeStatus(target.dataDir, stoppedStatus(target), target.database);
 }
 
-/** The URL of the running server (a native server's with its password), or E_NOT_RUNNING. */
+/** The URL of the running server (a native server's with its password, naming the current branch's database), or E_NOT_RUNNING. */
 export async function serverUrl(target: FolderTarget): Promise<string> {
-  return target.engine === 'pglite' ? pgliteUrl(target.dataDir) : nativeUrl(target.dataDir);
+  return target.engine === 'pglite' ? pgliteUrl(target.dataDir) : nativeUrl(target.dataDir, target.database);
 }

@@ -10,6 +10,7 @@ import {
   type NativeServer,
   type Postmaster,
 } from '../db/native/index.js';
+import { withDatabaseName } from '../db/url-host.js';
 import { redactUrl } from '../util/redact.js';
 import { isPortFree, portInUse } from './address.js';
 import { folderBytes, notRunning, type ServerInfo, type ServerStatus, type StartOptions, type StartResult } from './server-info.js';
@@ -19,7 +20,7 @@ import { folderBytes, notRunning, type ServerInfo, type ServerStatus, type Start
  * folder's password. The URL is printed whole by `devdb url` only; everything else shows it redacted.
  */
 export async function startNative(
-  options: StartOptions & { detached: boolean; command?: string },
+  options: StartOptions & { detached: boolean; command?: string; database?: string | undefined },
 ): Promise<{ result: StartResult; server: NativeServer }> {
   if (!(await isPortFree(options.port, options.host))) {
     const state = nativeServerState(options.dataDir);
@@ -39,7 +40,7 @@ export async function startNative(
     if (error instanceof DevdbError && error.code === 'E_PORT_IN_USE') throw await portInUse(options.port, options.host);
     throw error;
   }
-  const info = infoOf(server.folder, server.postmaster, options.dataDir);
+  const info = infoOf(server.folder, server.postmaster, options.dataDir, options.database);
   return { result: { ...info, engine: 'native', alreadyRunning: server.alreadyRunning, logFile: server.folder.logFile }, server };
 }
 
@@ -48,7 +49,7 @@ export async function stopNative(dataDir: string): Promise<{ stopped: boolean; p
   return outcome.stopped ? { stopped: true, pid: outcome.pid } : { stopped: false, pid: null };
 }
 
-export async function nativeStatus(dataDir: string, base: ServerStatus): Promise<ServerStatus> {
+export async function nativeStatus(dataDir: string, base: ServerStatus, database?: string): Promise<ServerStatus> {
   const state = nativeServerState(dataDir);
   if (!state) return base;
   const sizeBytes = base.sizeBytes + (state.folder.cluster.startsWith(dataDir) ? 0 : folderBytes(state.folder.cluster));
@@ -59,7 +60,7 @@ export async function nativeStatus(dataDir: string, base: ServerStatus): Promise
     ...base,
     sizeBytes,
     running: true,
-    url: redactUrl(serverUrl(state.folder, running)),
+    url: redactUrl(databaseUrl(state.folder, running, database)),
     pid: running.pid,
     startedAt: running.startedAt.toISOString(),
     uptimeMs: Date.now() - running.startedAt.getTime(),
@@ -67,11 +68,17 @@ export async function nativeStatus(dataDir: string, base: ServerStatus): Promise
   };
 }
 
-/** The URL with its password, for `devdb url` (export DATABASE_URL=$(devdb url)). */
-export function nativeUrl(dataDir: string): string {
+/** The URL with its password, for `devdb url` (export DATABASE_URL=$(devdb url)): the branch's database when one is given. */
+export function nativeUrl(dataDir: string, database?: string): string {
   const state = nativeServerState(dataDir);
   if (!state?.postmaster || startedByCommand(state.postmaster)) throw notRunning(dataDir);
-  return serverUrl(state.folder, state.postmaster);
+  return databaseUrl(state.folder, state.postmaster, database);
+}
+
+/** The server's URL, naming a branch's database instead of the main one when given. */
+function databaseUrl(folder: NativeFolder, running: Postmaster, database: string | undefined): string {
+  const url = serverUrl(folder, running);
+  return database === undefined ? url : withDatabaseName(url, database);
 }
 
 /** Client sessions other than this one, as pg_stat_activity counts them; null when the server went away meanwhile. */
@@ -91,6 +98,6 @@ async function connections(folder: NativeFolder, running: Postmaster): Promise<n
   }
 }
 
-function infoOf(folder: NativeFolder, running: Postmaster, dataDir: string): ServerInfo {
-  return { url: redactUrl(serverUrl(folder, running)), pid: running.pid, port: running.port, host: running.listen, dataDir };
+function infoOf(folder: NativeFolder, running: Postmaster, dataDir: string, database: string | undefined): ServerInfo {
+  return { url: redactUrl(databaseUrl(folder, running, database)), pid: running.pid, port: running.port, host: running.listen, dataDir };
 }

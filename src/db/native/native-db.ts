@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db.js';
 import { DbError } from '../db-error.js';
 import { openPostgres } from '../postgres-adapter.js';
 import { QueryableDb } from '../queryable-db.js';
+import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
 import { withFolderLock } from './folder-lock.js';
 import { readPostmaster, requestStop, settledPostmaster, startPostmaster, type Postmaster } from './postmaster.js';
@@ -30,6 +31,12 @@ const ATTEMPTS = 5;
 export interface NativeOpenOptions {
   /** The devdb command, for whoever finds the start/stop lock taken. */
   command?: string | undefined;
+  /**
+   * The database to work in (a branch's); the main database when absent. The lease is always held
+   * in the main database, on a connection of its own when they differ: advisory locks belong to a
+   * database, and the last command out must see the commands on every branch.
+   */
+  database?: string | undefined;
 }
 
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
@@ -42,11 +49,11 @@ export async function openNative(dataDir: string, options: NativeOpenOptions = {
   const folder = nativeFolder(dataDir);
   for (let attempt = 1; ; attempt++) {
     const running = readPostmaster(folder.cluster);
-    const fast = running?.status === 'ready' ? await lease(folder, running) : undefined;
+    const fast = running?.status === 'ready' ? await lease(folder, running, options.database) : undefined;
     if (fast) return fast;
     const started = await withFolderLock(dataDir, options.command, async () => {
       const settled = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
-      return lease(folder, settled);
+      return lease(folder, settled, options.database);
     });
     if (started) return started;
     if (attempt === ATTEMPTS) {
@@ -75,7 +82,7 @@ export function superuserUrl(folder: NativeFolder, host = 'localhost', port = 54
 }
 
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
-async function lease(folder: NativeFolder, running: Postmaster): Promise<Db | undefined> {
+async function lease(folder: NativeFolder, running: Postmaster, database = DATABASE): Promise<Db | undefined> {
   let inner: Db;
   try {
     inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
@@ -83,14 +90,19 @@ async function lease(folder: NativeFolder, running: Postmaster): Promise<Db | un
     if (isGoneError(error)) return undefined;
     throw error;
   }
+  let work = inner;
   try {
     await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
+    if (database !== DATABASE) {
+      const url = withDatabaseName(superuserUrl(folder), database);
+      work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})` });
+    }
   } catch (error) {
     await inner.close().catch(() => {});
     if (isGoneError(error)) return undefined;
     throw error;
   }
-  return new NativeDb(inner, folder.dataDir, running.listen === '' ? running.pid : undefined);
+  return new NativeDb(work, inner, work.location, running.listen === '' ? running.pid : undefined);
 }
 
 /** The server stopped or is stopping: the socket is gone or refuses, or the connection was ended by a shutdown. */
@@ -109,6 +121,8 @@ class NativeDb extends QueryableDb implements Db {
 
   constructor(
     private readonly inner: Db,
+    /** The connection holding the lease: `inner` itself, or one to the main database when `inner` works in a branch's. */
+    private readonly leaseHolder: Db,
     readonly location: string,
     /** The postmaster a command started (socket only), which the last command out stops; undefined for devdb start's. */
     private readonly commandServer: number | undefined,
@@ -125,7 +139,7 @@ class NativeDb extends QueryableDb implements Db {
   async close(): Promise<void> {
     if (this.commandServer !== undefined) {
       try {
-        const [row] = await this.inner.query<{ last: boolean }>(
+        const [row] = await this.leaseHolder.query<{ last: boolean }>(
           'SELECT pg_advisory_unlock_shared($1::bigint) AS released, pg_try_advisory_lock($1::bigint) AS last',
           [LEASE_KEY.toString()],
         );
@@ -134,6 +148,7 @@ class NativeDb extends QueryableDb implements Db {
         // The server is already stopping (another command was last): nothing to do.
       }
     }
+    if (this.leaseHolder !== this.inner) await this.leaseHolder.close().catch(() => {});
     await this.inner.close().catch(() => {});
   }
 }
