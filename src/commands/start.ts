@@ -68,6 +68,8 @@ export default class Start extends DevdbCommand<StartResult> {
     const warning = exposureWarning(flags.host, target.engine === 'native');
     if (warning) process.stderr.write(`${warning}\n`);
     const prepared = embeddedDatabaseExists(target) ? undefined : await this.prepare(target, flags['migrations-dir']);
+    // On a git branch ("branchFromGit") the branch's database is made the first time it is served.
+    if (target.branch?.gitBranch && !prepared) await this.ensureGitBranch(target);
     if (flags.foreground) {
       const server = await runInForeground(target, options, (line) => process.stderr.write(`${line}\n`));
       this.log(server.info.url);
@@ -101,7 +103,7 @@ export default class Start extends DevdbCommand<StartResult> {
     const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
     progress.creating(`the ${this.where(target)}`);
     try {
-      return await this.withTarget(target, async (db) => {
+      const result = await this.withTarget(target, async (db) => {
         progress.migrating(migrations.dir);
         const result = await setup(db, {
           migrationsDir: migrations.dir,
@@ -112,8 +114,16 @@ export default class Start extends DevdbCommand<StartResult> {
         progress.done(result.seeded !== null);
         return result;
       });
+      if (result.seeded) await this.saveSeeded(target);
+      return result;
     } finally {
       progress.stop();
     }
+  }
+
+  /** As devdb setup does, once the new database is seeded: snapshot "seeded", for devdb reset --yes --to-snapshot seeded. */
+  private async saveSeeded(target: FolderTarget): Promise<void> {
+    const { saveSnapshot, SEEDED_SNAPSHOT } = await import('../snapshot/index.js');
+    await saveSnapshot(target, SEEDED_SNAPSHOT, { replace: true, command: this.commandName() });
   }
 }
