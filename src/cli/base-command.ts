@@ -3,6 +3,7 @@ import { Command, Flags } from '@oclif/core';
 import {
   configuredDataDir,
   engineOf,
+  gitBranchOf,
   loadProjectSettings,
   migrationsDirOf,
   type MigrationsDir,
@@ -12,7 +13,17 @@ import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
-import { describeTarget, isFolder, resolveTarget, type FolderTarget, type Target } from '../db/target.js';
+import {
+  branchPointer,
+  describeTarget,
+  isFolder,
+  resolveTarget,
+  type BranchPointer,
+  type FolderTarget,
+  type Target,
+  type TargetOptions,
+} from '../db/target.js';
+import type { DevdbError } from '../errors.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
@@ -115,11 +126,24 @@ export abstract class DevdbCommand<T> extends Command {
 
   protected target(flags: DatabaseFlags): Target {
     const settings = this.settings();
-    return resolveTarget(
-      { url: flags.url, dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings), engine: engineOf(settings, flags.engine) },
-      settings.env,
-      settings.cwd,
-    );
+    return resolveTarget(this.targetOptions(flags), settings.env, settings.cwd);
+  }
+
+  /** Where the project records its current branch (the same resolution as target()). */
+  protected branchPointer(flags: DatabaseFlags): BranchPointer {
+    const settings = this.settings();
+    return branchPointer(this.targetOptions(flags), settings.env, settings.cwd);
+  }
+
+  private targetOptions(flags: DatabaseFlags): TargetOptions {
+    const settings = this.settings();
+    return {
+      url: flags.url,
+      dataDir: flags['data-dir'],
+      configDataDir: configuredDataDir(settings),
+      engine: engineOf(settings, flags.engine),
+      gitBranch: gitBranchOf(settings),
+    };
   }
 
   /**
@@ -130,7 +154,12 @@ export abstract class DevdbCommand<T> extends Command {
     const settings = this.settings();
     const { DATABASE_URL: _serverUrl, ...env } = settings.env;
     const target = resolveTarget(
-      { dataDir: flags['data-dir'], configDataDir: configuredDataDir(settings), engine: engineOf(settings, flags.engine) },
+      {
+        dataDir: flags['data-dir'],
+        configDataDir: configuredDataDir(settings),
+        engine: engineOf(settings, flags.engine),
+        gitBranch: gitBranchOf(settings),
+      },
       env,
       settings.cwd,
     );
@@ -172,8 +201,39 @@ export abstract class DevdbCommand<T> extends Command {
     const open = { command: this.commandName(), ...rest };
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
-    if (!interrupts) return withDb(target, run, open);
-    return interrupts.around(() => withDb(target, (db) => run(interrupts.wrap(db)), open));
+    const attempt = () =>
+      interrupts ? interrupts.around(() => withDb(target, (db) => run(interrupts.wrap(db)), open)) : withDb(target, run, open);
+    if (!target.branch?.gitBranch) return attempt();
+    // A git branch's database is made (from the seeded snapshot) the first time it is used: a PGlite
+    // folder is looked for first, a server database when connecting to it finds none.
+    const first = target.engine === 'pglite' ? this.ensureGitBranch(target) : Promise.resolve();
+    return first.then(attempt).catch(async (error: unknown) => {
+      if ((error as DevdbError).details?.reason !== '3D000' || !(await this.ensureGitBranch(target))) throw error;
+      return attempt();
+    });
+  }
+
+  /**
+   * The target of a command that works on the database as a whole (snapshots, branches) rather than
+   * through a connection: checked like withDatabase's, the git branch's database made if it has none yet.
+   */
+  protected async wholeTarget(flags: DatabaseFlags): Promise<Target> {
+    const target = this.target(flags);
+    if (isFolder(target)) checkDataDir(target.dataDir);
+    if (target.branch?.gitBranch) await this.ensureGitBranch(target);
+    return target;
+  }
+
+  /** Makes the git branch's database when it has none yet, saying so on stderr; true when it made one. */
+  protected async ensureGitBranch(target: Target): Promise<boolean> {
+    const { ensureGitBranch } = await import('../branch/index.js');
+    const made = await ensureGitBranch(target, { command: this.commandName() });
+    if (made) {
+      process.stderr.write(
+        `Made branch ${made.branch.name} for git branch ${target.branch?.gitBranch}, from snapshot ${made.branch.from} (devdb branch list shows it).\n`,
+      );
+    }
+    return made !== undefined;
   }
 
   protected where(target: Target): string {

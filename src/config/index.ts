@@ -5,6 +5,7 @@
  *   3. `.env` in the working folder (devdb's variables only; the environment wins)
  *   4. devdb.config.json, or the "devdb" key of package.json, in the working folder
  *   5. defaults: ./.devdb, the project's ./sql/migrations or else devdb's bundled schema, the "default" profile
+ * "branchFromGit" reads the checked-out git branch (git-branch.ts), which picks the database branch.
  */
 export { CONFIG_FILE, CONFIG_KEYS, PACKAGE_JSON_KEY, readProjectConfig, type ProjectConfig } from './config-file.js';
 export { ENV_FILE, isDevdbVariable, readEnvFile, withEnvFile } from './env-file.js';
@@ -12,6 +13,7 @@ export { PROJECT_MIGRATIONS_DIR, notBlank, resolveMigrationsDir, writableMigrati
 export {
   configuredDataDir,
   engineOf,
+  gitBranchOf,
   loadProjectSettings,
   migrationsDirOf,
   portOf,

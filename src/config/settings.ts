@@ -3,6 +3,7 @@ import type { EngineChoice } from '../db/target.js';
 import { DevdbError } from '../errors.js';
 import { CONFIG_FILE, readProjectConfig, type ProjectConfig } from './config-file.js';
 import { withEnvFile } from './env-file.js';
+import { currentGitBranch } from './git-branch.js';
 import { notBlank, resolveMigrationsDir, type MigrationsDir } from './migrations-dir.js';
 
 /**
@@ -64,4 +65,12 @@ function engineName(value: string, from: string): EngineChoice['engine'] {
 /** The config file's data dir, already absolute (relative paths are read from the file's folder). */
 export function configuredDataDir(settings: ProjectSettings): string | undefined {
   return settings.config.dataDir === undefined ? undefined : path.resolve(settings.cwd, settings.config.dataDir);
+}
+
+/**
+ * With "branchFromGit": true, the git branch checked out in the project (null on a detached HEAD or
+ * outside a repository: the branch recorded last stays); undefined when the setting is off.
+ */
+export function gitBranchOf(settings: ProjectSettings): string | null | undefined {
+  return settings.config.branchFromGit ? currentGitBranch(settings.cwd) : undefined;
 }
