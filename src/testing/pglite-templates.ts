@@ -29,10 +29,22 @@ async function emptyTemplate(stateDir: string): Promise<string> {
   return template(stateDir, 'empty', (folder) => withPglite(folder, async () => {}));
 }
 
-async function template(stateDir: string, name: string, make: (folder: string) => Promise<void>): Promise<string> {
-  const dir = path.join(stateDir, TEMPLATES_DIR);
-  const final = path.join(dir, name);
-  if (fs.existsSync(path.join(final, PGDATA, 'PG_VERSION'))) return path.join(final, PGDATA);
+/** Templates being made by this process (its calls would share one temporary folder). */
+const making = new Map<string, Promise<string>>();
+
+function template(stateDir: string, name: string, make: (folder: string) => Promise<void>): Promise<string> {
+  const final = path.join(stateDir, TEMPLATES_DIR, name);
+  if (fs.existsSync(path.join(final, PGDATA, 'PG_VERSION'))) return Promise.resolve(path.join(final, PGDATA));
+  let made = making.get(final);
+  if (!made) {
+    made = makeTemplate(final, make).finally(() => making.delete(final));
+    making.set(final, made);
+  }
+  return made;
+}
+
+async function makeTemplate(final: string, make: (folder: string) => Promise<void>): Promise<string> {
+  const dir = path.dirname(final);
   fs.mkdirSync(dir, { recursive: true });
   recoverFolders(dir);
   const building = pendingFolder(final);

@@ -79,12 +79,24 @@ async function openTestAdmin(project: Project, target: ServerTarget): Promise<Te
   };
 }
 
+/** Templates being made by this process: its calls share one admin session, where an advisory lock does not exclude. */
+const making = new Map<string, Promise<string>>();
+
 /** The database test databases are copied from: the snapshot's, or a template of the migrated schema (made once per set of migration files). */
 export async function templateDatabase(admin: TestAdmin, project: Project, snapshot: string | undefined): Promise<string> {
   if (snapshot !== undefined) return (await findSnapshot(admin, snapshot)).name;
   const hash = await schemaHash(project.migrationsDir);
   const name = serverDatabaseName('tmpl', admin.main, hash);
   if (await databaseExists(admin.db, name)) return name;
+  let made = making.get(name);
+  if (!made) {
+    made = makeTemplate(admin, project, name, hash).finally(() => making.delete(name));
+    making.set(name, made);
+  }
+  return made;
+}
+
+async function makeTemplate(admin: TestAdmin, project: Project, name: string, hash: string): Promise<string> {
   // Test files starting at once all need it: one makes it, the others wait.
   const key = BigInt.asIntN(64, BigInt(`0x${Buffer.from(name).toString('hex').slice(0, 16).padEnd(16, '0')}`));
   await admin.db.query('SELECT pg_advisory_lock($1::bigint)', [key.toString()]);
