@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nativeFolder, readPostmaster } from '../../src/db/native/index.js';
 import { parseJson, runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { engines, nativeFolderScratch, type Scratch } from '../support/engines.js';
 
 /** devdb on a native folder, as people run it: commands on a stopped folder, devdb start, status, url, stop, crashes. */
@@ -18,15 +19,6 @@ const folder = (options: { migrated?: boolean } = {}) => {
 afterEach(async () => {
   for (const s of made.splice(0)) await s.dispose();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const postmasterOf = (s: Scratch) => readPostmaster(nativeFolder(s.dataDir!).cluster);
 

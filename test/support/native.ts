@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import {
   createNativeFolder,
@@ -13,6 +12,7 @@ import {
   waitForExit,
 } from '../../src/db/native/index.js';
 import { migrateUp } from '../../src/migrate/migrator.js';
+import { freePort } from './free-port.js';
 
 /** Stopped native folders, made once per run by devdb's own code: copies of them cost a `cp`, not an initdb. */
 export interface NativeTemplates {
@@ -82,15 +82,4 @@ export function copyFolder(from: string, to: string): void {
 export async function untilStopped(dataDir: string): Promise<void> {
   const running = readPostmaster(nativeFolder(dataDir).cluster);
   if (running) await waitForExit(running.pid, 30_000);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
