@@ -43,6 +43,19 @@ describe.runIf(engines.includes('native'))('devdb on a native PostgreSQL folder'
     expect(status).toMatchObject({ engine: 'native', running: false, commandServerPid: null });
   });
 
+  it.runIf(fs.existsSync('/usr/bin/psql'))(
+    'devdb psql on a stopped folder runs psql through a server started for the session',
+    async () => {
+      const s = folder();
+      const password = fs.readFileSync(path.join(s.dataDir!, 'password'), 'utf8').trim();
+      const run = await runCli(['psql', ...s.args, '--', '-X', '-At', '-c', 'SELECT count(*) > 0 FROM devdb_migrations']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe('t\n');
+      expect(run.stdout + run.stderr).not.toContain(password);
+      await untilNoServer(s);
+    },
+  );
+
   it('devdb start serves it on TCP with the folder password; url prints it, nothing else does; commands never stop it', async () => {
     const s = folder();
     const port = await freePort();

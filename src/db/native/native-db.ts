@@ -74,6 +74,11 @@ export function superuserUrl(folder: NativeFolder, host = 'localhost', port = 54
   return `postgres://${SUPERUSER}:${encodeURIComponent(folder.password)}@${where}:${port}/${DATABASE}`;
 }
 
+/** A libpq URL (psql) that reaches the running server through its Unix socket folder, password included. */
+export function socketUrl(folder: NativeFolder, running: Postmaster): string {
+  return `${superuserUrl(folder, 'localhost', running.port)}?host=${encodeURIComponent(running.socketDir)}`;
+}
+
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
 async function lease(folder: NativeFolder, running: Postmaster): Promise<Db | undefined> {
   let inner: Db;
