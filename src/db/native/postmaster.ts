@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DevdbError } from '../../errors.js';
 import { binary } from './binaries.js';
-import { serverEnv, type NativeFolder } from './folder.js';
+import { binariesFor, serverEnv, type NativeFolder } from './folder.js';
 
 /**
  * The postmaster of a native folder: started by spawning `postgres` directly (no pg_ctl, whose
@@ -156,7 +156,7 @@ export async function startPostmaster(folder: NativeFolder, options: SpawnOption
   const log = options.detached ? fs.openSync(folder.logFile, 'a') : undefined;
   let child: ChildProcess;
   try {
-    child = spawn(binary(folder.binaries, 'postgres'), args, {
+    child = spawn(binary(binariesFor(folder), 'postgres'), args, {
       detached: options.detached,
       stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
       cwd: '/',
