@@ -197,7 +197,14 @@ try {
   };
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 } finally {
-  for (const dir of [native, pglite, ...fs.readdirSync(root).filter((d) => d.startsWith('project-')).map((d) => path.join(root, d, '.devdb'))]) {
+  for (const dir of [
+    native,
+    pglite,
+    ...fs
+      .readdirSync(root)
+      .filter((d) => d.startsWith('project-'))
+      .map((d) => path.join(root, d, '.devdb')),
+  ]) {
     spawnSync(process.execPath, [bin, 'stop', '--data-dir', dir], { encoding: 'utf8' });
   }
   server.stop();

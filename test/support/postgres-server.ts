@@ -58,7 +58,18 @@ export async function startPostgres(bin: string, options: { durable?: boolean } 
     execFileSync(file as string, argv as string[], { stdio: 'pipe' });
   };
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'devdb', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', ...(options.durable ? [] : ['--no-sync'])]);
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    'devdb',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '-E',
+    'UTF8',
+    '--locale=C',
+    ...(options.durable ? [] : ['--no-sync']),
+  ]);
   const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=200`;
   run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);

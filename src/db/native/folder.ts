@@ -166,12 +166,9 @@ function runAs(user: ServerUser | undefined, file: string, args: string[]): void
   }
 }
 
-/** The environment PostgreSQL's programs get: none of the caller's PG* settings, which could point them elsewhere. */
+/** The environment PostgreSQL's programs get: nothing of the caller's (PGDATA, PGPORT… could point them elsewhere). */
 export function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
-  if (process.env.TZ) env.TZ = process.env.TZ;
-  if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
-  return env;
+  return { LC_ALL: 'C' };
 }
 
 function majorOf(version: string): number {
