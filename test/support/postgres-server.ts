@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway PostgreSQL server for the test run: initdb into a temp folder, loopback only,
@@ -26,17 +26,6 @@ export function findPostgresBin(): string | undefined {
   const fromPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
   if (fromPath.status === 0) candidates.push(fromPath.stdout.trim());
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
