@@ -50,9 +50,15 @@ export interface NativeFolder {
 
 /** A folder is native once it has a cluster (even a half-made one, which the next open makes again). */
 export function isNativeFolder(dataDir: string): boolean {
-  return (
-    fs.existsSync(path.join(dataDir, META_FILE)) || fs.lstatSync(path.join(dataDir, CLUSTER_DIR), { throwIfNoEntry: false }) !== undefined
-  );
+  if (fs.existsSync(path.join(dataDir, META_FILE))) return true;
+  try {
+    // lstat: a cluster link counts even when its target is gone.
+    fs.lstatSync(path.join(dataDir, CLUSTER_DIR));
+    return true;
+  } catch {
+    // Not there, or dataDir is no folder at all (a usage error the caller reports).
+    return false;
+  }
 }
 
 /** initdb finished: the folder holds a database. */

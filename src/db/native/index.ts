@@ -34,7 +34,7 @@ export {
   startNativeServer,
   startedByCommand,
   stopNativeServer,
-  superuserConnection,
+  withServerConnection,
   STOP_TIMEOUT_MS,
   type NativeServer,
   type NativeServerOptions,

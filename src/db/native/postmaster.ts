@@ -204,6 +204,16 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
   return true;
 }
 
+/** Resolves once `pid`'s postmaster.pid says it is stopping (a shutdown has begun: it accepts no more sessions), or it is gone. */
+export async function untilStopping(cluster: string, pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = readPostmaster(cluster);
+    if (!running || running.pid !== pid || running.status === 'stopping' || Date.now() >= deadline) return;
+    await sleep(2);
+  }
+}
+
 /** Waits while the postmaster is starting or stopping; resolves with it once ready, or undefined once it is gone. */
 export async function settledPostmaster(cluster: string, timeoutMs = START_TIMEOUT_MS): Promise<Postmaster | undefined> {
   const deadline = Date.now() + timeoutMs;
