@@ -111,7 +111,13 @@ describe.runIf(engines.includes('native'))('devdb on a native PostgreSQL folder'
       const start = runCli(['start', ...s.args, '--port', String(await freePort()), '--json']);
       // devdb start holds the folder's start/stop lock while it waits for the command to finish.
       const lockFile = path.join(s.dataDir!, LOCK_FILE);
-      const holder = () => (fs.existsSync(lockFile) ? fs.readFileSync(lockFile, 'utf8') : '');
+      const holder = () => {
+        try {
+          return fs.readFileSync(lockFile, 'utf8');
+        } catch {
+          return ''; // between two holders
+        }
+      };
       for (let i = 0; i < 2400 && !holder().includes('devdb start'); i++) {
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
