@@ -47,7 +47,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await sql`SELECT 1`;
   } catch (error) {
     await sql.end({ timeout: 0 });
-    throw connectionError(error, url);
+    throw connectionError(error, url, options.location);
   }
   return new PostgresDb(sql, options.location ?? redactUrl(url));
 }
@@ -112,8 +112,8 @@ function rethrow(error: unknown): never {
 }
 
 /** Turns a failed first contact into one line that names the server (never its password). */
-export function connectionError(error: unknown, url: string): DevdbError {
-  const where = redactUrl(url);
+export function connectionError(error: unknown, url: string, location?: string): DevdbError {
+  const where = location ?? redactUrl(url);
   const code = error instanceof postgres.PostgresError ? error.code : (error as NodeJS.ErrnoException).code;
   const reason = (error as Error).message;
   const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) =>

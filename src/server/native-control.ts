@@ -5,7 +5,7 @@ import {
   startNativeServer,
   startedByCommand,
   stopNativeServer,
-  superuserConnection,
+  withServerConnection,
   type NativeFolder,
   type NativeServer,
   type Postmaster,
@@ -22,12 +22,10 @@ import { folderBytes, notRunning, type ServerInfo, type ServerStatus, type Start
 export async function startNative(
   options: StartOptions & { detached: boolean; command?: string; database?: string | undefined },
 ): Promise<{ result: StartResult; server: NativeServer }> {
-  if (!(await isPortFree(options.port, options.host))) {
-    const state = nativeServerState(options.dataDir);
-    // Our own server on that port is not "another program".
-    const ours = state?.postmaster && !startedByCommand(state.postmaster) && state.postmaster.port === options.port;
-    if (!ours) throw await portInUse(options.port, options.host);
-  }
+  // A server devdb start runs already is reported as such, whatever port was asked for.
+  const running = nativeServerState(options.dataDir)?.postmaster;
+  const ours = running !== undefined && !startedByCommand(running);
+  if (!ours && !(await isPortFree(options.port, options.host))) throw await portInUse(options.port, options.host);
   let server: NativeServer;
   try {
     server = await startNativeServer(options.dataDir, {
@@ -64,7 +62,7 @@ export async function nativeStatus(dataDir: string, base: ServerStatus, database
     pid: running.pid,
     startedAt: running.startedAt.toISOString(),
     uptimeMs: Date.now() - running.startedAt.getTime(),
-    connections: await connections(state.folder, running),
+    connections: await connections(dataDir),
   };
 }
 
@@ -82,20 +80,14 @@ function databaseUrl(folder: NativeFolder, running: Postmaster, database: string
 }
 
 /** Client sessions other than this one, as pg_stat_activity counts them; null when the server went away meanwhile. */
-async function connections(folder: NativeFolder, running: Postmaster): Promise<number | null> {
-  try {
-    const db = await superuserConnection(folder, running);
-    try {
-      const [row] = await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
-      );
-      return row?.n ?? 0;
-    } finally {
-      await db.close();
-    }
-  } catch {
-    return null;
-  }
+async function connections(dataDir: string): Promise<number | null> {
+  const count = await withServerConnection(dataDir, async (db) => {
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+    );
+    return row?.n ?? 0;
+  });
+  return count ?? null;
 }
 
 function infoOf(folder: NativeFolder, running: Postmaster, dataDir: string, database: string | undefined): ServerInfo {

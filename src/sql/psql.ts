@@ -4,11 +4,12 @@ import type { Target } from '../db/target.js';
 
 /**
  * Runs psql attached to this terminal on the target and resolves with its exit code. The password
- * goes in PGPASSWORD, never on the command line (where `ps` shows it). An embedded folder is
+ * goes in PGPASSWORD, never on the command line (where `ps` shows it). A local folder is
  * served for the length of the session when no `devdb start` serves it already.
  */
 export async function runPsql(target: Target, args: readonly string[] = []): Promise<number> {
   if (target.engine === 'postgres') return exec(target.url, args);
+  if (target.engine === 'native') return nativePsql(target.dataDir, args);
   const { lockHolder } = await import('../db/data-dir-lock.js');
   const served = (await lockHolder(target.dataDir))?.servedUrl;
   if (served) return exec(served, args);
@@ -18,6 +19,21 @@ export async function runPsql(target: Target, args: readonly string[] = []): Pro
     return await exec(server.info.url, args);
   } finally {
     await server.stop();
+  }
+}
+
+/** A native folder: its server, started for the session (and stopped after it, if it was the last user) when none runs. */
+async function nativePsql(dataDir: string, args: readonly string[]): Promise<number> {
+  const { openDb } = await import('../db/open.js');
+  const { nativeServerState, socketUrl } = await import('../db/native/index.js');
+  const lease = await openDb({ engine: 'native', dataDir }, { command: 'devdb psql' });
+  try {
+    const state = nativeServerState(dataDir);
+    if (!state?.postmaster)
+      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} stopped before psql could connect: try again.`);
+    return await exec(socketUrl(state.folder, state.postmaster), args);
+  } finally {
+    await lease.close();
   }
 }
 

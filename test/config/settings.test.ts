@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   configuredDataDir,
+  engineOf,
   loadProjectSettings,
   migrationsDirOf,
   portOf,
@@ -80,7 +81,9 @@ describe('the config file', () => {
 
   it('refuses unknown keys, wrong types, bad JSON and two places at once, as configuration errors', () => {
     write('devdb.config.json', JSON.stringify({ migrationDir: 'x' }));
-    expect(() => readProjectConfig(dir)).toThrow(/unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port/);
+    expect(() => readProjectConfig(dir)).toThrow(
+      /unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, engine/,
+    );
     write('devdb.config.json', JSON.stringify({ port: 70000 }));
     expect(() => readProjectConfig(dir)).toThrow(/"port" must be a port number from 1 to 65535 \(got 70000\)/);
     write('devdb.config.json', JSON.stringify({ dataDir: '  ' }));
@@ -141,6 +144,23 @@ describe('lookup order: flags, environment, .env, config file, defaults', () => 
     expect(portOf(loadProjectSettings({ DEVDB_PORT: '7002' }, dir), 7003)).toBe(7003);
     expect(seedProfileOf(loadProjectSettings({ DEVDB_SEED_PROFILE: 'from-env' }, dir), 'from-flag')).toBe('from-flag');
     expect(() => portOf(loadProjectSettings({ DEVDB_PORT: 'http' }, dir), undefined)).toThrow(/DEVDB_PORT must be a port number/);
+  });
+
+  it('for the engine of a new folder: --engine, DEVDB_ENGINE, the config file, each named for messages', () => {
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toBeUndefined();
+    write('devdb.config.json', JSON.stringify({ engine: 'pglite' }));
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toEqual({
+      engine: 'pglite',
+      from: `"engine" in ${path.join(dir, 'devdb.config.json')}`,
+    });
+    write('.env', 'DEVDB_ENGINE=postgres\n');
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toEqual({ engine: 'postgres', from: 'DEVDB_ENGINE' });
+    expect(engineOf(loadProjectSettings({}, dir), 'pglite')).toEqual({ engine: 'pglite', from: '--engine' });
+    expect(() => engineOf(loadProjectSettings({ DEVDB_ENGINE: 'mysql' }, dir), undefined)).toThrow(
+      'DEVDB_ENGINE must be postgres (a native PostgreSQL server) or pglite (got mysql).',
+    );
+    write('devdb.config.json', JSON.stringify({ engine: 'native' }));
+    expect(() => readProjectConfig(dir)).toThrow(/"engine" must be "postgres" or "pglite" \(got "native"\)/);
   });
 
   it("for the data dir, the config file's dataDir is absolute from its own folder", () => {

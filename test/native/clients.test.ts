@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outputOf, runCli } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 import { engines, nativeFolderScratch, type Scratch } from '../support/engines.js';
 import { findPostgresBin } from '../support/postgres-server.js';
 
@@ -13,15 +13,6 @@ import { findPostgresBin } from '../support/postgres-server.js';
  */
 const pgBin = findPostgresBin();
 const PSQL_MISSING = 'psql and pgbench needed: Debian apt-get install postgresql-client';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** A client tool with the password in PGPASSWORD (never on the command line), on `database` of the server. */
 function tool(name: 'psql' | 'pgbench', url: string, args: string[], database?: string) {

@@ -4,9 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE } from '../../src/db/data-dir-lock.js';
 import { nativeFolder, readPostmaster } from '../../src/db/native/index.js';
 import { parseJson, runCli } from '../support/cli.js';
-import { engines, nativeFolderScratch, type Scratch } from '../support/engines.js';
+import { freePort } from '../support/free-port.js';
+import { engines, nativeFolderScratch, openScratch, type Scratch } from '../support/engines.js';
 
 /** devdb on a native folder, as people run it: commands on a stopped folder, devdb start, status, url, stop, crashes. */
 const made: Scratch[] = [];
@@ -18,15 +20,6 @@ const folder = (options: { migrated?: boolean } = {}) => {
 afterEach(async () => {
   for (const s of made.splice(0)) await s.dispose();
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const postmasterOf = (s: Scratch) => readPostmaster(nativeFolder(s.dataDir!).cluster);
 
@@ -50,6 +43,19 @@ describe.runIf(engines.includes('native'))('devdb on a native PostgreSQL folder'
     const status = parseJson<Status>(await runCli(['status', ...s.args, '--json']));
     expect(status).toMatchObject({ engine: 'native', running: false, commandServerPid: null });
   });
+
+  it.runIf(fs.existsSync('/usr/bin/psql'))(
+    'devdb psql on a stopped folder runs psql through a server started for the session',
+    async () => {
+      const s = folder();
+      const password = fs.readFileSync(path.join(s.dataDir!, 'password'), 'utf8').trim();
+      const run = await runCli(['psql', ...s.args, '--', '-X', '-At', '-c', 'SELECT count(*) > 0 FROM devdb_migrations']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe('t\n');
+      expect(run.stdout + run.stderr).not.toContain(password);
+      await untilNoServer(s);
+    },
+  );
 
   it('devdb start serves it on TCP with the folder password; url prints it, nothing else does; commands never stop it', async () => {
     const s = folder();
@@ -94,16 +100,39 @@ describe.runIf(engines.includes('native'))('devdb on a native PostgreSQL folder'
 
   it('devdb start waits for the commands using their own server, then takes over', async () => {
     const s = folder();
-    const long = runCli(['sql', 'SELECT 1 AS slept FROM pg_sleep(1.5)', ...s.args]);
-    let status: Status | undefined;
-    for (let i = 0; i < 400 && !status?.commandServerPid; i++) status = parseJson<Status>(await runCli(['status', ...s.args, '--json']));
-    expect(status?.commandServerPid).toEqual(expect.any(Number));
-    const start = await runCli(['start', ...s.args, '--port', String(await freePort()), '--json']);
-    expect(start.code, start.stderr).toBe(0);
-    expect((await long).code).toBe(0);
-    const pid = parseJson<{ pid: number }>(start).pid;
-    expect(pid).not.toBe(status!.commandServerPid);
-    expect(postmasterOf(s)).toMatchObject({ pid, listen: '127.0.0.1' });
+    // A command in this process: it starts the folder's server for itself and holds its share of it.
+    const command = await openScratch(s);
+    let open = true;
+    try {
+      const commandServer = postmasterOf(s)!;
+      expect(commandServer).toMatchObject({ listen: '' });
+      const status = parseJson<Status>(await runCli(['status', ...s.args, '--json']));
+      expect(status).toMatchObject({ running: false, commandServerPid: commandServer.pid });
+      const start = runCli(['start', ...s.args, '--port', String(await freePort()), '--json']);
+      // devdb start holds the folder's start/stop lock while it waits for the command to finish.
+      const lockFile = path.join(s.dataDir!, LOCK_FILE);
+      const holder = () => {
+        try {
+          return fs.readFileSync(lockFile, 'utf8');
+        } catch {
+          return ''; // between two holders
+        }
+      };
+      for (let i = 0; i < 2400 && !holder().includes('devdb start'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await command.query('SELECT 1 AS still')).toEqual([{ still: 1 }]);
+      expect(postmasterOf(s)?.pid).toBe(commandServer.pid);
+      await command.close();
+      open = false;
+      const started = await start;
+      expect(started.code, started.stderr).toBe(0);
+      const pid = parseJson<{ pid: number }>(started).pid;
+      expect(pid).not.toBe(commandServer.pid);
+      expect(postmasterOf(s)).toMatchObject({ pid, listen: '127.0.0.1' });
+    } finally {
+      if (open) await command.close();
+    }
     expect((await runCli(['stop', ...s.args])).code).toBe(0);
   });
 

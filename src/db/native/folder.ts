@@ -45,15 +45,20 @@ export interface NativeFolder {
   password: string;
   logFile: string;
   user: ServerUser | undefined;
-  binaries: Binaries;
   meta: NativeMeta;
 }
 
 /** A folder is native once it has a cluster (even a half-made one, which the next open makes again). */
 export function isNativeFolder(dataDir: string): boolean {
-  return (
-    fs.existsSync(path.join(dataDir, META_FILE)) || fs.lstatSync(path.join(dataDir, CLUSTER_DIR), { throwIfNoEntry: false }) !== undefined
-  );
+  if (fs.existsSync(path.join(dataDir, META_FILE))) return true;
+  try {
+    // lstat: a cluster link counts even when its target is gone.
+    fs.lstatSync(path.join(dataDir, CLUSTER_DIR));
+    return true;
+  } catch {
+    // Not there, or dataDir is no folder at all (a usage error the caller reports).
+    return false;
+  }
 }
 
 /** initdb finished: the folder holds a database. */
@@ -61,26 +66,28 @@ export function nativeDatabaseExists(dataDir: string): boolean {
   return fs.existsSync(path.join(dataDir, META_FILE));
 }
 
-/** The folder's paths, password, server user and binaries; the database must exist (nativeDatabaseExists). */
+/** The folder's paths, password and server user; the database must exist (nativeDatabaseExists). Cheap: reaching a running server needs no more. */
 export function nativeFolder(dataDir: string): NativeFolder {
-  const meta = JSON.parse(fs.readFileSync(path.join(dataDir, META_FILE), 'utf8')) as NativeMeta;
-  const user = serverUser();
-  const binaries = prepareBinaries(user);
-  if (majorOf(binaries.version) !== meta.major) {
-    throw new DevdbError(
-      'E_CONFLICT',
-      `The database in ${dataDir} was made by PostgreSQL ${meta.major}, and devdb now brings PostgreSQL ${majorOf(binaries.version)}: dump it with the old version, or move the folder away and run devdb setup.`,
-    );
-  }
   return {
     dataDir,
     cluster: fs.realpathSync(path.join(dataDir, CLUSTER_DIR)),
     password: fs.readFileSync(path.join(dataDir, PASSWORD_FILE), 'utf8').trim(),
     logFile: path.join(dataDir, LOG_FILE),
-    user,
-    binaries,
-    meta,
+    user: serverUser(),
+    meta: JSON.parse(fs.readFileSync(path.join(dataDir, META_FILE), 'utf8')) as NativeMeta,
   };
+}
+
+/** The binaries to start the folder's server with: a cluster runs only on binaries of its own major version. */
+export function binariesFor(folder: NativeFolder): Binaries {
+  const binaries = prepareBinaries(folder.user);
+  if (majorOf(binaries.version) !== folder.meta.major) {
+    throw new DevdbError(
+      'E_CONFLICT',
+      `The database in ${folder.dataDir} was made by PostgreSQL ${folder.meta.major}, and devdb now brings PostgreSQL ${majorOf(binaries.version)}: dump it with the old version, or move the folder away and run devdb setup.`,
+    );
+  }
+  return binaries;
 }
 
 /**
@@ -131,7 +138,7 @@ export function createNativeFolder(dataDir: string): NativeFolder {
   );
   const meta: NativeMeta = { version: binaries.version, major: majorOf(binaries.version), createdAt: new Date().toISOString() };
   fs.writeFileSync(path.join(dataDir, META_FILE), JSON.stringify(meta, null, 2) + '\n');
-  return { dataDir, cluster, password, logFile: path.join(dataDir, LOG_FILE), user, binaries, meta };
+  return { dataDir, cluster, password, logFile: path.join(dataDir, LOG_FILE), user, meta };
 }
 
 /** An empty data directory owned by the server user, in the folder or, when it cannot reach the folder, in SYSTEM_DIR. */
@@ -165,12 +172,9 @@ function runAs(user: ServerUser | undefined, file: string, args: string[]): void
   }
 }
 
-/** The environment PostgreSQL's programs get: none of the caller's PG* settings, which could point them elsewhere. */
+/** The environment PostgreSQL's programs get: nothing of the caller's (PGDATA, PGPORT… could point them elsewhere). */
 export function serverEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', LC_ALL: 'C' };
-  if (process.env.TZ) env.TZ = process.env.TZ;
-  if (process.env.SYSTEMROOT) env.SYSTEMROOT = process.env.SYSTEMROOT;
-  return env;
+  return { LC_ALL: 'C' };
 }
 
 function majorOf(version: string): number {

@@ -18,7 +18,7 @@ export {
   type NativeFolder,
   type NativeMeta,
 } from './folder.js';
-export { LEASE_KEY, openNative, socketOf, superuserUrl } from './native-db.js';
+export { LEASE_KEY, openNative, socketOf, socketUrl, superuserUrl } from './native-db.js';
 export {
   readPostmaster,
   requestStop,
@@ -34,7 +34,7 @@ export {
   startNativeServer,
   startedByCommand,
   stopNativeServer,
-  superuserConnection,
+  withServerConnection,
   STOP_TIMEOUT_MS,
   type NativeServer,
   type NativeServerOptions,

@@ -6,23 +6,26 @@ import { QueryableDb } from '../queryable-db.js';
 import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
 import { withFolderLock } from './folder-lock.js';
-import { readPostmaster, requestStop, settledPostmaster, startPostmaster, type Postmaster } from './postmaster.js';
+import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilStopping, type Postmaster } from './postmaster.js';
 
 /**
  * A devdb command on a native folder. When `devdb start` runs the folder's server, the command
- * simply connects (through the Unix socket). When nothing runs, the command starts a server for
+ * connects to it (through the Unix socket). When nothing runs, the command starts a server for
  * itself, on the socket only (listen_addresses empty, so no port can clash), and the last command
  * out stops it. The protocol, for commands running at the same time on one folder:
  *
  * - every command holds LEASE_KEY as a *shared* advisory lock on its connection for its lifetime;
- * - on close, a command on a command-started server releases its share and asks for the key
- *   *exclusively* with pg_try_advisory_lock: granted only when no other command holds a share, so
- *   that command is the last one and stops the server (SIGINT, fast shutdown, without waiting: the
- *   next start waits for the old postmaster instead);
- * - a command whose connection is cut by such a stop (it connected in between, and its
- *   pg_advisory_lock_shared waited on the exclusive holder) starts the server again;
- * - starting (and creating a folder) happens under the folder's start/stop lock (DataDirLock), so
- *   two commands never start two postmasters; PostgreSQL's postmaster.pid would refuse the second anyway.
+ * - connecting (with taking the share), starting a server and stopping one all happen under the
+ *   folder's start/stop lock (DataDirLock, the kernel-held lock PGlite folders use), held for
+ *   milliseconds: no connection is ever being set up while a server is told to stop, and two
+ *   commands never start two postmasters;
+ * - on close, a command on a command-started server releases its share, then, under the lock, asks
+ *   for the key *exclusively* with pg_try_advisory_lock: granted only when no other command holds a
+ *   share, so that command is the last one. It sends SIGINT (fast shutdown) and releases the lock
+ *   once postmaster.pid says `stopping`, without waiting for the exit: the next start waits for the
+ *   old postmaster instead;
+ * - a command finding the server starting or stopping waits for it to be ready or gone, and one
+ *   whose connection is nevertheless refused or cut starts over.
  * A server listening on TCP was started by `devdb start` and is never stopped by a command.
  */
 export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
@@ -41,23 +44,15 @@ export interface NativeOpenOptions {
 
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
 export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<Db> {
-  if (!nativeDatabaseExists(dataDir)) {
-    await withFolderLock(dataDir, options.command, () => {
-      if (!nativeDatabaseExists(dataDir)) createNativeFolder(dataDir);
-    });
-  }
-  const folder = nativeFolder(dataDir);
   for (let attempt = 1; ; attempt++) {
-    const running = readPostmaster(folder.cluster);
-    const fast = running?.status === 'ready' ? await lease(folder, running, options.database) : undefined;
-    if (fast) return fast;
-    const started = await withFolderLock(dataDir, options.command, async () => {
-      const settled = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
-      return lease(folder, settled, options.database);
+    const db = await withFolderLock(dataDir, options.command, async () => {
+      const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
+      const running = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
+      return lease(folder, running, options.command, options.database);
     });
-    if (started) return started;
+    if (db) return db;
     if (attempt === ATTEMPTS) {
-      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see ${folder.logFile}.`);
+      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see its server.log.`);
     }
   }
 }
@@ -81,8 +76,13 @@ export function superuserUrl(folder: NativeFolder, host = 'localhost', port = 54
   return `postgres://${SUPERUSER}:${encodeURIComponent(folder.password)}@${where}:${port}/${DATABASE}`;
 }
 
+/** A libpq URL (psql) that reaches the running server through its Unix socket folder, password included. */
+export function socketUrl(folder: NativeFolder, running: Postmaster): string {
+  return `${superuserUrl(folder, 'localhost', running.port)}?host=${encodeURIComponent(running.socketDir)}`;
+}
+
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
-async function lease(folder: NativeFolder, running: Postmaster, database = DATABASE): Promise<Db | undefined> {
+async function lease(folder: NativeFolder, running: Postmaster, command: string | undefined, database = DATABASE): Promise<Db | undefined> {
   let inner: Db;
   try {
     inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
@@ -102,34 +102,48 @@ async function lease(folder: NativeFolder, running: Postmaster, database = DATAB
     if (isGoneError(error)) return undefined;
     throw error;
   }
-  return new NativeDb(work, inner, work.location, running.listen === '' ? running.pid : undefined);
+  return new NativeDb(work, inner, folder, running.listen === '' ? running.pid : undefined, command);
 }
+
+const GONE = [
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+];
 
 /** The server stopped or is stopping: the socket is gone or refuses, or the connection was ended by a shutdown. */
 function isGoneError(error: unknown): boolean {
   if (error instanceof DbError) return ['57P01', '57P02', '57P03'].includes(error.code);
   const reason = (error as DevdbError).details?.reason ?? (error as NodeJS.ErrnoException).code;
-  return ['ENOENT', 'ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P02', '57P03'].includes(
-    String(reason),
-  );
+  return GONE.includes(String(reason));
 }
 
 class NativeDb extends QueryableDb implements Db {
   readonly engine = 'postgres' as const;
   readonly capabilities: Db['capabilities'];
   readonly locks: Db['locks'];
+  readonly location: string;
 
   constructor(
     private readonly inner: Db,
     /** The connection holding the lease: `inner` itself, or one to the main database when `inner` works in a branch's. */
     private readonly leaseHolder: Db,
-    readonly location: string,
+    private readonly folder: NativeFolder,
     /** The postmaster a command started (socket only), which the last command out stops; undefined for devdb start's. */
     private readonly commandServer: number | undefined,
+    private readonly command: string | undefined,
   ) {
     super(inner);
     this.capabilities = inner.capabilities;
     this.locks = inner.locks;
+    this.location = inner.location;
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -137,15 +151,21 @@ class NativeDb extends QueryableDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (this.commandServer !== undefined) {
+    const pid = this.commandServer;
+    if (pid !== undefined) {
       try {
-        const [row] = await this.leaseHolder.query<{ last: boolean }>(
-          'SELECT pg_advisory_unlock_shared($1::bigint) AS released, pg_try_advisory_lock($1::bigint) AS last',
-          [LEASE_KEY.toString()],
-        );
-        if (row?.last) requestStop(this.commandServer);
+        // The share goes first: a devdb start waiting for it (holding the lock) must not wait for this command.
+        await this.leaseHolder.query('SELECT pg_advisory_unlock_shared($1::bigint)', [LEASE_KEY.toString()]);
+        await withFolderLock(this.folder.dataDir, this.command, async () => {
+          const [row] = await this.leaseHolder.query<{ last: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS last', [
+            LEASE_KEY.toString(),
+          ]);
+          if (!row?.last) return;
+          requestStop(pid);
+          await untilStopping(this.folder.cluster, pid);
+        });
       } catch {
-        // The server is already stopping (another command was last): nothing to do.
+        // The server is stopping already (another command was last, or devdb start took it over).
       }
     }
     if (this.leaseHolder !== this.inner) await this.leaseHolder.close().catch(() => {});

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DevdbError } from '../../errors.js';
 import { binary } from './binaries.js';
-import { serverEnv, type NativeFolder } from './folder.js';
+import { binariesFor, serverEnv, type NativeFolder } from './folder.js';
 
 /**
  * The postmaster of a native folder: started by spawning `postgres` directly (no pg_ctl, whose
@@ -156,7 +156,7 @@ export async function startPostmaster(folder: NativeFolder, options: SpawnOption
   const log = options.detached ? fs.openSync(folder.logFile, 'a') : undefined;
   let child: ChildProcess;
   try {
-    child = spawn(binary(folder.binaries, 'postgres'), args, {
+    child = spawn(binary(binariesFor(folder), 'postgres'), args, {
       detached: options.detached,
       stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
       cwd: '/',
@@ -202,6 +202,16 @@ export async function waitForExit(pid: number, timeoutMs: number): Promise<boole
     await sleep(5);
   }
   return true;
+}
+
+/** Resolves once `pid`'s postmaster.pid says it is stopping (a shutdown has begun: it accepts no more sessions), or it is gone. */
+export async function untilStopping(cluster: string, pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const running = readPostmaster(cluster);
+    if (!running || running.pid !== pid || running.status === 'stopping' || Date.now() >= deadline) return;
+    await sleep(2);
+  }
 }
 
 /** Waits while the postmaster is starting or stopping; resolves with it once ready, or undefined once it is gone. */

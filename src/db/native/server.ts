@@ -146,11 +146,38 @@ export function nativeServerState(dataDir: string): { folder: NativeFolder; post
 }
 
 /**
- * A plain superuser connection through the socket, holding no share of the lease: for status,
- * stop and takeover, which must not count as a command using the server.
+ * A plain superuser connection through the socket, holding no share of the lease: for stop and
+ * takeover, which must not count as a command using the server. The caller holds the folder's lock.
  */
 export function superuserConnection(folder: NativeFolder, running: Postmaster): Promise<Db> {
   return openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
+}
+
+/**
+ * Runs `fn` on a superuser connection to the server devdb start runs, made under the folder's lock
+ * (so no stop is under way meanwhile); undefined when none runs or the lock stays taken for `waitMs`.
+ */
+export async function withServerConnection<T>(dataDir: string, fn: (db: Db) => Promise<T>, waitMs = 5_000): Promise<T | undefined> {
+  try {
+    return await withFolderLock(
+      dataDir,
+      'devdb status',
+      async () => {
+        const folder = nativeFolder(dataDir);
+        const running = await settledPostmaster(folder.cluster);
+        if (!running || startedByCommand(running)) return undefined;
+        const db = await superuserConnection(folder, running);
+        try {
+          return await fn(db);
+        } finally {
+          await db.close();
+        }
+      },
+      waitMs,
+    );
+  } catch {
+    return undefined;
+  }
 }
 
 /** The URL clients use over TCP, password included (only `devdb url` prints it whole). */
