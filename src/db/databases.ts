@@ -18,13 +18,13 @@ export interface DatabaseSession {
   state: string | null;
 }
 
-/** The sessions connected to `database`, other than this connection and `skip`. */
+/** The client sessions connected to `database`, other than this connection and `skip` (PostgreSQL ends an autovacuum worker in the way itself). */
 export async function sessionsOn(q: Queryable, database: string, skip: readonly number[] = []): Promise<DatabaseSession[]> {
   return q.query<DatabaseSession & Record<string, unknown>>(
     `SELECT pid, usename::text AS user, nullif(application_name, '') AS application,
             coalesce(host(client_addr), CASE WHEN client_port = -1 THEN 'unix socket' END) AS client, state
        FROM pg_stat_activity
-      WHERE datname = $1 AND pid <> pg_backend_pid() AND NOT (pid = ANY($2::int[]))
+      WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND NOT (pid = ANY($2::int[]))
       ORDER BY pid`,
     [database, [...skip]],
   );
