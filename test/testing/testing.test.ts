@@ -182,6 +182,7 @@ describe.runIf(engines.includes('postgres') || engines.includes('native'))("the 
     expect(match, 'README.md has the vitest example').not.toBeNull();
     const s = await scratch(engines.includes('postgres') ? 'postgres' : 'native');
     // Inside the repository, so that `devdb/testing` (the package naming itself) and vitest resolve as they do for an app.
+    fs.mkdirSync(path.join(root, 'scratch'), { recursive: true }); // git-ignored: absent from a fresh clone
     const dir = fs.mkdtempSync(path.join(root, 'scratch', 'readme-vitest-'));
     try {
       fs.mkdirSync(path.join(dir, path.dirname(match![1]!)), { recursive: true });
