@@ -1,12 +1,20 @@
 import type { Interfaces } from '@oclif/core';
 import { Command, Flags } from '@oclif/core';
-import { loadProjectSettings, migrationsDirOf, projectTarget, type MigrationsDir, type ProjectSettings } from '../config/index.js';
+import {
+  loadProjectSettings,
+  migrationsDirOf,
+  projectBranchPointer,
+  projectTarget,
+  type MigrationsDir,
+  type ProjectSettings,
+} from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
-import { describeTarget, type Target } from '../db/target.js';
+import { describeTarget, isFolder, type BranchPointer, type FolderTarget, type Target } from '../db/target.js';
+import type { DevdbError } from '../errors.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
@@ -35,7 +43,12 @@ export const databaseFlags = {
   }),
 };
 
-type DatabaseFlags = { url?: string | undefined; 'data-dir'?: string | undefined; 'lock-timeout'?: number | undefined };
+type DatabaseFlags = {
+  url?: string | undefined;
+  'data-dir'?: string | undefined;
+  'lock-timeout'?: number | undefined;
+  engine?: string | undefined;
+};
 
 /**
  * What every devdb command shares: `--json` with a stable result shape, `--no-color`, the project's
@@ -117,18 +130,28 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   protected target(flags: DatabaseFlags): Target {
-    return projectTarget({ url: flags.url, dataDir: flags['data-dir'] }, this.settings());
+    return projectTarget({ url: flags.url, dataDir: flags['data-dir'], engine: flags.engine }, this.settings());
+  }
+
+  /** Where the project records its current branch (the same resolution as target()). */
+  protected branchPointer(flags: DatabaseFlags): BranchPointer {
+    return projectBranchPointer({ url: flags.url, dataDir: flags['data-dir'], engine: flags.engine }, this.settings());
   }
 
   /**
-   * The embedded folder the server commands (start, stop, status, url) work on: --data-dir, then
+   * The local folder the server commands (start, stop, status, url) work on: --data-dir, then
    * DEVDB_DATA_DIR, the config file, ./.devdb. DATABASE_URL is left out: it is often this very server's URL.
    */
-  protected localDataDir(flag: string | undefined): string {
+  protected localFolder(flags: { 'data-dir'?: string | undefined; engine?: string | undefined }): FolderTarget {
     const { DATABASE_URL: _serverUrl, ...env } = this.settings().env;
-    const target = projectTarget({ dataDir: flag }, { ...this.settings(), env });
-    if (target.engine !== 'pglite') throw new Error('unreachable: without a URL the target is the embedded engine');
-    return target.dataDir;
+    const target = projectTarget({ dataDir: flags['data-dir'], engine: flags.engine }, { ...this.settings(), env });
+    if (!isFolder(target)) throw new Error('unreachable: without a URL the target is a local folder');
+    return target;
+  }
+
+  /** `devdb seed`: the command as people type it, named to whoever finds a local folder busy. */
+  protected commandName(): string {
+    return ['devdb', ...(this.id ?? '').split(':').filter(Boolean)].join(' ');
   }
 
   protected migrationsDir(flags: { 'migrations-dir'?: string | undefined }): MigrationsDir {
@@ -145,18 +168,62 @@ export abstract class DevdbCommand<T> extends Command {
     fn: (db: Db, target: Target) => Promise<R>,
     options: OpenOptions & { needs?: RequiredTables } = {},
   ): Promise<R> {
-    const target = this.target(flags);
-    if (target.engine === 'pglite') checkDataDir(target.dataDir);
+    return this.withTarget(this.target(flags), fn, {
+      lockTimeoutMs: (flags['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT_MS / 1000) * 1000,
+      ...options,
+    });
+  }
+
+  /** withDatabase on a target the command resolved itself (devdb start: its local folder, whatever DATABASE_URL says). */
+  protected withTarget<R>(
+    target: Target,
+    fn: (db: Db, target: Target) => Promise<R>,
+    options: OpenOptions & { needs?: RequiredTables } = {},
+  ): Promise<R> {
+    if (isFolder(target)) checkDataDir(target.dataDir);
+    if (target.engine === 'pglite' && target.notice && options.create !== false) this.logToStderr(target.notice);
     const { needs, ...rest } = options;
-    const open = { lockTimeoutMs: (flags['lock-timeout'] ?? DEFAULT_LOCK_TIMEOUT_MS / 1000) * 1000, ...rest };
+    const open = { command: this.commandName(), ...rest };
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
     const interrupts = this.interrupts;
-    if (!interrupts) return withDb(target, run, open);
-    return interrupts.around(() => withDb(target, (db) => run(interrupts.wrap(db)), open));
+    const attempt = () =>
+      interrupts ? interrupts.around(() => withDb(target, (db) => run(interrupts.wrap(db)), open)) : withDb(target, run, open);
+    if (!target.branch?.gitBranch) return attempt();
+    // A git branch's database is made (from the seeded snapshot) the first time it is used: a PGlite
+    // folder is looked for first, a server database when connecting to it finds none.
+    const first = target.engine === 'pglite' ? this.ensureGitBranch(target) : Promise.resolve();
+    return first.then(attempt).catch(async (error: unknown) => {
+      if ((error as DevdbError).details?.reason !== '3D000' || !(await this.ensureGitBranch(target))) throw error;
+      return attempt();
+    });
+  }
+
+  /**
+   * The target of a command that works on the database as a whole (snapshots, branches) rather than
+   * through a connection: checked like withDatabase's, the git branch's database made if it has none yet.
+   */
+  protected async wholeTarget(flags: DatabaseFlags): Promise<Target> {
+    const target = this.target(flags);
+    if (isFolder(target)) checkDataDir(target.dataDir);
+    if (target.branch?.gitBranch) await this.ensureGitBranch(target);
+    return target;
+  }
+
+  /** Makes the git branch's database when it has none yet, saying so on stderr; true when it made one. */
+  protected async ensureGitBranch(target: Target): Promise<boolean> {
+    const { ensureGitBranch } = await import('../branch/index.js');
+    const made = await ensureGitBranch(target, { command: this.commandName() });
+    if (made) {
+      this.logToStderr(
+        `Made branch ${made.branch.name} for git branch ${target.branch?.gitBranch}, from snapshot ${made.branch.from} (devdb branch list shows it).`,
+      );
+    }
+    return made !== undefined;
   }
 
   protected where(target: Target): string {
-    return target.engine === 'pglite' ? `embedded database in ${describeTarget(target)}` : describeTarget(target);
+    if (target.engine === 'pglite') return `embedded database in ${describeTarget(target)}`;
+    return target.engine === 'native' ? `PostgreSQL database in ${describeTarget(target)}` : describeTarget(target);
   }
 
   /** Whether output to stdout (or stderr) may be coloured: see src/cli/color.ts. */

@@ -8,7 +8,8 @@ import { createPhases, createProgress, formatCount } from './progress.js';
  * terminal. Silent with --json.
  */
 export interface SetupProgress {
-  creating(where: string): void;
+  /** `what`: the database being made, e.g. "a PostgreSQL 18 database in ./.devdb". */
+  creating(what: string): void;
   migrating(from: string): void;
   onStep(event: StepEvent): void;
   onSeed(event: SeedEvent): void;
@@ -29,9 +30,9 @@ export function createSetupProgress(options: { tty: boolean; silent: boolean }):
   let applied = 0;
   let rows = 0;
   return {
-    creating(where) {
+    creating(what) {
       opening = true;
-      phases.start(`Creating the embedded database in ${where}`);
+      phases.start(`Creating ${what}`);
     },
     migrating(from) {
       if (opening) phases.end('created');

@@ -8,9 +8,16 @@ import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.j
 import { isLocalTarget } from '../db/local-target.js';
 import { embeddedDatabaseExists } from '../db/open.js';
 import { loadProfile } from '../seed/index.js';
+import { isFolder, type Target } from '../db/target.js';
+import { formatBytes } from '../cli/snapshot-render.js';
+import { SEEDED_SNAPSHOT } from '../snapshot/names.js';
+import type { SnapshotInfo } from '../snapshot/index.js';
+import { engineFlag } from '../cli/server-flags.js';
 import { setup, type SetupResult } from '../setup/setup.js';
 
-export default class Setup extends DevdbCommand<SetupResult> {
+type SetupOutcome = SetupResult & { snapshot: SnapshotInfo | null };
+
+export default class Setup extends DevdbCommand<SetupOutcome> {
   static override summary = 'Create the database if needed, migrate it to the latest version and seed it.';
   static override description =
     "The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project's own migrations (./sql/migrations, or the configured folder) or else devdb's bundled schema. An empty database with devdb's schema is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.";
@@ -22,6 +29,7 @@ export default class Setup extends DevdbCommand<SetupResult> {
   ];
   static override flags = {
     ...databaseFlags,
+    ...engineFlag,
     ...migrationsDirFlag,
     ...driftFlag,
     ...baselineFlag,
@@ -30,10 +38,15 @@ export default class Setup extends DevdbCommand<SetupResult> {
       default: true,
       allowNo: true,
     }),
+    snapshot: Flags.boolean({
+      description: `after seeding, save the data as snapshot "${SEEDED_SNAPSHOT}" (devdb reset --yes --to-snapshot ${SEEDED_SNAPSHOT} brings it back in milliseconds); --no-snapshot skips it`,
+      default: true,
+      allowNo: true,
+    }),
     ...yesFlag('also seed a database on another host'),
   };
 
-  async run(): Promise<SetupResult> {
+  async run(): Promise<SetupOutcome> {
     const { flags } = await this.parse(Setup);
     const target = this.target(flags);
     const migrations = this.migrationsDir(flags);
@@ -43,9 +56,10 @@ export default class Setup extends DevdbCommand<SetupResult> {
     // A bad profile file is refused before any database is created or migrated.
     if (flags.seed && migrations.bundledSchema) loadProfile(profile);
     const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
-    if (target.engine === 'pglite' && !embeddedDatabaseExists(target.dataDir)) progress.creating(target.dataDir);
+    if (isFolder(target) && !embeddedDatabaseExists(target)) progress.creating(`the ${this.where(target)}`);
+    let result: SetupResult;
     try {
-      return await this.withDatabase(flags, async (db) => {
+      result = await this.withDatabase(flags, async (db) => {
         progress.migrating(migrations.dir);
         const seed = flags.seed && !remote && migrations.bundledSchema ? { profile, ...secrets, onProgress: progress.onSeed } : false;
         const result = await setup(db, {
@@ -73,11 +87,23 @@ export default class Setup extends DevdbCommand<SetupResult> {
         } else if (flags.seed && remote) {
           this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
         }
-        this.log('\nNext: devdb migrate status  ·  devdb seed --help  ·  devdb --help');
         return result;
       });
     } finally {
       progress.stop();
     }
+    // Saved once the command's own connection is closed: PostgreSQL copies a database only while nobody is connected to it.
+    const snapshot = result.seeded && flags.snapshot ? await this.saveSeeded(target) : null;
+    this.log('\nNext: devdb migrate status  ·  devdb seed --help  ·  devdb --help');
+    return { ...result, snapshot };
+  }
+
+  private async saveSeeded(target: Target): Promise<SnapshotInfo> {
+    const { saveSnapshot } = await import('../snapshot/index.js');
+    const saved = await saveSnapshot(target, SEEDED_SNAPSHOT, { replace: true, command: this.commandName() });
+    this.log(
+      `Saved snapshot ${SEEDED_SNAPSHOT} (${formatBytes(saved.snapshot.sizeBytes)}): devdb reset --yes --to-snapshot ${SEEDED_SNAPSHOT} brings this data back in milliseconds.`,
+    );
+    return saved.snapshot;
   }
 }

@@ -3,14 +3,15 @@ import { dataDirFlag } from '../cli/server-flags.js';
 import { stopServer, type StopResult } from '../server/index.js';
 
 export default class Stop extends DevdbCommand<StopResult & { dataDir: string }> {
-  static override summary = 'Stop the server that devdb start runs for the embedded folder (clients ended, data checkpointed).';
+  static override summary = 'Stop the server that devdb start runs for the local folder (clients ended, data checkpointed).';
   static override examples = ['<%= config.bin %> stop', '<%= config.bin %> stop --data-dir ./other/.devdb'];
   static override flags = { ...dataDirFlag };
 
   async run(): Promise<StopResult & { dataDir: string }> {
     const { flags } = await this.parse(Stop);
-    const dataDir = this.localDataDir(flags['data-dir']);
-    const result = await stopServer(dataDir);
+    const target = this.localFolder(flags);
+    const dataDir = target.dataDir;
+    const result = await stopServer(target);
     if (!result.stopped) this.log(`No server was running for ${dataDir}.`);
     else if (result.warning)
       this.log(

@@ -14,6 +14,10 @@ export interface ProjectConfig {
   port?: number;
   /** Keep dbmate's schema_migrations beside devdb's history (default: on for a project's dbmate-format folder). */
   dbmateHistory?: boolean;
+  /** The engine of a new local folder: native PostgreSQL or PGlite. */
+  engine?: 'postgres' | 'pglite';
+  /** The checked-out git branch picks the database branch (made from the `seeded` snapshot on first use). */
+  branchFromGit?: boolean;
 }
 
 type Check = (value: unknown) => boolean;
@@ -24,6 +28,8 @@ const KEYS: Record<keyof ProjectConfig, { check: Check; expected: string }> = {
   dataDir: { check: isPath, expected: 'a folder path' },
   port: { check: (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65535, expected: 'a port number from 1 to 65535' },
   dbmateHistory: { check: (v) => typeof v === 'boolean', expected: 'true or false' },
+  engine: { check: (v) => v === 'postgres' || v === 'pglite', expected: '"postgres" or "pglite"' },
+  branchFromGit: { check: (v) => typeof v === 'boolean', expected: 'true or false' },
 };
 export const CONFIG_KEYS = Object.keys(KEYS) as (keyof ProjectConfig)[];
 
@@ -73,6 +79,8 @@ function validate(raw: unknown, where: string, dir: string): ProjectConfig {
       throw new DevdbError('E_CONFIG', `${where}: "${key}" must be ${rule.expected} (got ${quotable(JSON.stringify(value))}).`);
     if (key === 'port') config.port = value as number;
     else if (key === 'dbmateHistory') config.dbmateHistory = value as boolean;
+    else if (key === 'engine') config.engine = value as 'postgres' | 'pglite';
+    else if (key === 'branchFromGit') config.branchFromGit = value as boolean;
     else if (key === 'seedProfile')
       config.seedProfile = isProfilePath(value as string) ? path.resolve(dir, value as string) : (value as string);
     else config[key as 'migrationsDir' | 'dataDir'] = path.resolve(dir, value as string);

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { EngineChoice } from '../db/target.js';
 import { DevdbError } from '../errors.js';
-import { readProjectConfig, type ProjectConfig } from './config-file.js';
+import { CONFIG_FILE, readProjectConfig, type ProjectConfig } from './config-file.js';
 import { withEnvFile } from './env-file.js';
+import { currentGitBranch } from './git-branch.js';
 import { notBlank, resolveMigrationsDir, type MigrationsDir } from './migrations-dir.js';
 
 /**
@@ -76,7 +78,29 @@ export function seedPasswordOf(settings: ProjectSettings): string | undefined {
   return password === undefined ? undefined : notBlank(password, 'DEVDB_SEED_PASSWORD');
 }
 
+/** --engine, then DEVDB_ENGINE, then the config file: the engine of a new local folder; undefined leaves devdb's default. */
+export function engineOf(settings: ProjectSettings, flag: string | undefined): EngineChoice | undefined {
+  if (flag !== undefined) return { engine: engineName(flag, '--engine'), from: '--engine' };
+  const fromEnv = settings.env.DEVDB_ENGINE;
+  if (fromEnv !== undefined) return { engine: engineName(notBlank(fromEnv, 'DEVDB_ENGINE'), 'DEVDB_ENGINE'), from: 'DEVDB_ENGINE' };
+  if (settings.config.engine) return { engine: settings.config.engine, from: `"engine" in ${settings.configFile ?? CONFIG_FILE}` };
+  return undefined;
+}
+
+function engineName(value: string, from: string): EngineChoice['engine'] {
+  if (value === 'postgres' || value === 'pglite') return value;
+  throw new DevdbError('E_CONFIG', `${from} must be postgres (a native PostgreSQL server) or pglite (got ${value}).`);
+}
+
 /** The config file's data dir, already absolute (relative paths are read from the file's folder). */
 export function configuredDataDir(settings: ProjectSettings): string | undefined {
   return settings.config.dataDir === undefined ? undefined : path.resolve(settings.cwd, settings.config.dataDir);
+}
+
+/**
+ * With "branchFromGit": true, the git branch checked out in the project (null on a detached HEAD or
+ * outside a repository: the branch recorded last stays); undefined when the setting is off.
+ */
+export function gitBranchOf(settings: ProjectSettings): string | null | undefined {
+  return settings.config.branchFromGit ? currentGitBranch(settings.cwd) : undefined;
 }

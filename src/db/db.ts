@@ -34,10 +34,29 @@ export interface DbCapabilities {
   indexBuildMemory: string;
 }
 
-/** A lock held by this connection alone until unlocked or closed, where session advisory locks cannot be (a shared session). */
+/** The server session holding an advisory lock, as pg_stat_activity shows it. */
+export interface LockSession {
+  pid: number;
+  state: string | null;
+  application: string | null;
+  user: string | null;
+  client: string | null;
+  /** When its current state began (e.g. since when it has been idle in transaction). */
+  since: string | null;
+  query: string | null;
+}
+
+/**
+ * Session-level advisory locks that belong to this connection alone and end with it. Every Db has
+ * them: a server's pg_try_advisory_lock, or, where clients share one session and that function
+ * cannot tell them apart (served PGlite), a lock service beside it.
+ */
 export interface SessionLocks {
+  /** Takes `key` for this connection when nobody else holds it; false when somebody does. */
   tryLock(key: bigint): Promise<boolean>;
   unlock(key: bigint): Promise<void>;
+  /** Who holds `key`, for a message; undefined when it is free or the engine cannot name a session. */
+  holder(key: bigint): Promise<LockSession | undefined>;
 }
 
 /** What one statement of `Db.run` did: its command tag as the server sent it, and its rows. */
@@ -55,8 +74,7 @@ export interface Db extends Queryable {
   /** The engine under the connection: PGlite (in this process or served) or a PostgreSQL server. */
   readonly engine: Engine;
   readonly capabilities: DbCapabilities;
-  /** Present when pg_try_advisory_lock cannot tell this connection from others (sharedSession). */
-  readonly sessionLocks?: SessionLocks;
+  readonly locks: SessionLocks;
   /** Where the database lives, safe to print: a data directory or a URL without its password. */
   readonly location: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */

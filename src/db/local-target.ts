@@ -1,5 +1,5 @@
 import { BlockList, isIP } from 'node:net';
-import type { Target } from './target.js';
+import { isFolder, type Target } from './target.js';
 
 /** Where postgres.js will connect for a URL: a Unix socket, or one or more TCP hosts (tried in order). */
 export type DriverHosts = { socket: string } | { hosts: string[] };
@@ -37,12 +37,12 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * True for the embedded engine and for servers on this machine: a Unix socket, or TCP hosts that
+ * True for a local folder and for servers on this machine: a Unix socket, or TCP hosts that
  * are all loopback. Destructive commands ask before touching anything else. A URL the rule cannot
  * read counts as remote, so doubt leads to a question rather than to a silent reset.
  */
 export function isLocalTarget(target: Target, env?: NodeJS.ProcessEnv): boolean {
-  if (target.engine === 'pglite') return true;
+  if (isFolder(target)) return true;
   env ??= target.pgEnv ?? {};
   let where: DriverHosts;
   try {

@@ -1,13 +1,14 @@
 import { DevdbError } from '../errors.js';
-import { SESSION_COLUMNS, sessionAdvice, sessionOf, type LockHolder, type SessionRow } from './advisory-lock.js';
+import { sessionAdvice } from './advisory-lock.js';
 import { sqlState, type DbError } from './db-error.js';
-import type { Db, Queryable, Row } from './db.js';
+import type { Db, LockSession, Queryable, Row } from './db.js';
+import { SESSION_COLUMNS, sessionOf, type SessionRow } from './session-locks.js';
 
 /** How long devdb waits for a lock another session holds, on a server (lock_timeout) and for its migration lock. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /** The session most likely to hold the lock a statement gave up on, with what it holds. */
-interface Blocker extends LockHolder {
+interface Blocker extends LockSession {
   holds: string;
 }
 

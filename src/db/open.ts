@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { DevdbError } from '../errors.js';
 import { lockHolder } from './data-dir-lock.js';
 import type { Db } from './db.js';
-import type { Target } from './target.js';
+import { folderDatabaseExists } from './folder-engine.js';
+import type { FolderTarget, Target } from './target.js';
 
 /** How long a command waits for another devdb process that holds the embedded folder (not a server) to finish. */
 export const HELD_FOLDER_WAIT_MS = 3_000;
@@ -22,11 +21,14 @@ export interface OpenOptions {
    * which it fails naming that session (src/db/lock-wait.ts). Unset, the server's own setting.
    */
   lockTimeoutMs?: number | undefined;
+  /** The devdb command opening it (`devdb seed`), named to whoever finds a local folder busy. */
+  command?: string | undefined;
 }
 
 /**
- * Opens the target's engine; each adapter (and its heavy module) loads only when used. An
- * embedded folder that `devdb start` serves is reached through the server, never opened twice.
+ * Opens the target's engine; each adapter (and its heavy module) loads only when used. A native
+ * folder is reached through its server (started for the command when none runs). A PGlite folder
+ * that `devdb start` serves is reached through the server, never opened twice.
  */
 export async function openDb(target: Target, options: OpenOptions = {}): Promise<Db> {
   if (target.engine === 'postgres') {
@@ -42,17 +44,25 @@ export async function openDb(target: Target, options: OpenOptions = {}): Promise
     const { reportingLockWaits } = await import('./lock-wait.js');
     return reportingLockWaits(db, options.lockTimeoutMs, () => openPostgres(target.url, { pgEnv }));
   }
-  if (options.create === false && !embeddedDatabaseExists(target.dataDir)) {
+  if (options.create === false && !embeddedDatabaseExists(target)) {
     throw new DevdbError(
       'E_NO_DATABASE',
       `No database here (${target.dataDir}): run devdb setup (or devdb start) first, or point --data-dir or --url at one.`,
     );
   }
+  if (target.engine === 'native') {
+    const { openNative } = await import('./native/native-db.js');
+    const open = { command: options.command, database: target.database };
+    const db = await openNative(target.dataDir, { ...open, lockTimeoutMs: options.lockTimeoutMs });
+    if (options.lockTimeoutMs === undefined) return db;
+    const { reportingLockWaits } = await import('./lock-wait.js');
+    return reportingLockWaits(db, options.lockTimeoutMs, () => openNative(target.dataDir, open));
+  }
   const served = (await lockHolder(target.dataDir))?.servedUrl;
   if (served) return openServedFolder(target.dataDir, served);
   const { openPglite } = await import('./pglite-adapter.js');
   try {
-    return await openPglite({ dataDir: target.dataDir, lockWaitMs: HELD_FOLDER_WAIT_MS });
+    return await openPglite({ dataDir: target.dataDir, lockWaitMs: HELD_FOLDER_WAIT_MS, command: options.command });
   } catch (error) {
     // A server that started while we waited: use it.
     const url = (error as { details?: { servedUrl?: unknown } }).details?.servedUrl;
@@ -90,7 +100,7 @@ export async function withDb<T>(target: Target, fn: (db: Db) => Promise<T>, opti
   }
 }
 
-/** PostgreSQL writes PG_VERSION when it initializes a cluster: without it the folder holds no database. */
-export function embeddedDatabaseExists(dataDir: string): boolean {
-  return fs.existsSync(path.join(dataDir, 'pgdata', 'PG_VERSION'));
+/** Whether the local folder holds a database yet (a new one is made by the first command that may create). */
+export function embeddedDatabaseExists(target: FolderTarget): boolean {
+  return folderDatabaseExists(target.engine, target.dataDir);
 }

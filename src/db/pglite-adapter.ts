@@ -7,6 +7,7 @@ import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
+import { advisoryLocks } from './session-locks.js';
 import { removeOrphanedFiles } from './pglite-orphans.js';
 import { compileOnFirstUse, PGLITE_EXTENSIONS } from './pglite-extensions.js';
 
@@ -20,16 +21,21 @@ export interface PgliteOptions {
   lockWaitMs?: number;
   /** The folder's lock when the caller already holds it (the server): used, and not released on close. */
   heldLock?: DataDirLock;
+  /** What this process is doing, for whoever finds the folder locked (`devdb seed`). */
+  command?: string | undefined;
+  /** In memory only: start from this data folder image (a tar, src/db/pglite-image.ts) instead of an empty database. */
+  image?: Blob | undefined;
 }
+
+/** PGlite's own handle, for callers that hand it to people (devdb/testing's in-memory database). */
+export type { PGlite };
 
 export async function openPglite(options: PgliteOptions = {}): Promise<Db> {
   return (await openPgliteEngine(options)).db;
 }
 
 /** The Db and the PGlite instance under it: the local server serves that instance over the wire. */
-export async function openPgliteEngine(
-  options: PgliteOptions & { command?: string } = {},
-): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
+export async function openPgliteEngine(options: PgliteOptions = {}): Promise<{ db: Db; pg: PGlite; lock: DataDirLock | undefined }> {
   const lock =
     options.dataDir === undefined || options.heldLock
       ? undefined
@@ -39,7 +45,7 @@ export async function openPgliteEngine(
         });
   let pg: PGlite;
   try {
-    pg = await createPglite(options.dataDir);
+    pg = await createPglite(options.dataDir, options.image);
   } catch (error) {
     await lock?.release();
     throw new DevdbError(
@@ -51,11 +57,18 @@ export async function openPgliteEngine(
   return { db: new PgliteDb(pg, options.dataDir ?? 'memory', lock), pg, lock: lock ?? options.heldLock };
 }
 
-/** PGlite on devdb's folder (its `pgdata`), with the extensions devdb uses, cleared of a crash's orphaned files. */
-export async function createPglite(dataDir: string | undefined): Promise<PGlite> {
+/**
+ * PGlite on devdb's folder (its `pgdata`), with the extensions devdb uses, cleared of a crash's
+ * orphaned files; in memory without a folder, started from `image` when one is given.
+ */
+export async function createPglite(dataDir: string | undefined, image?: Blob): Promise<PGlite> {
   const pgdata = dataDir === undefined ? undefined : path.join(dataDir, 'pgdata');
   if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
-  const pg = await PGlite.create({ ...(pgdata ? { dataDir: pgdata } : {}), extensions: { ...PGLITE_EXTENSIONS, compileOnFirstUse } });
+  const pg = await PGlite.create({
+    ...(pgdata ? { dataDir: pgdata } : {}),
+    ...(image && !pgdata ? { loadDataDir: image } : {}),
+    extensions: { ...PGLITE_EXTENSIONS, compileOnFirstUse },
+  });
   if (pgdata) await removeOrphanedFiles(pg, pgdata);
   return pg;
 }
@@ -94,6 +107,7 @@ function queryable(runner: PgliteRunner): Queryable {
 class PgliteDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: true, sharedSession: false, indexBuildMemory: '64MB' };
+  readonly locks = advisoryLocks(this);
 
   constructor(
     private readonly pg: PGlite,

@@ -5,6 +5,7 @@ import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
 import { lostConnectionFault } from './driver-faults.js';
+import { advisoryLocks } from './session-locks.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import type { PgEnv } from './target.js';
@@ -23,6 +24,10 @@ export interface PostgresOptions {
    * it fails with SQLSTATE 55P03 (src/db/lock-wait.ts then names that session). Unset, the server's own.
    */
   lockTimeoutMs?: number | undefined;
+  /** A Unix socket file to connect through instead of the URL's host and port (a native folder's server). */
+  socket?: string;
+  /** What `location` says instead of the redacted URL. */
+  location?: string;
 }
 
 /**
@@ -33,6 +38,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
   const sql = postgres(url, {
     ...libpqDefaults(url, options.pgEnv),
     ...ipv6HostOptions(url),
+    ...(options.socket ? { path: options.socket } : {}),
     max: 1,
     connect_timeout: 10,
     onnotice: () => {},
@@ -58,9 +64,9 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     await sql`SELECT 1`;
   } catch (error) {
     await sql.end({ timeout: 0 });
-    throw connectionError(error, url);
+    throw connectionError(error, url, options.location);
   }
-  return new PostgresDb(sql, redactUrl(url));
+  return new PostgresDb(sql, options.location ?? redactUrl(url));
 }
 
 /**
@@ -120,6 +126,7 @@ function statementResult(result: postgres.RowList<postgres.Row[]>): StatementRes
 class PostgresDb extends QueryableDb implements Db {
   readonly engine = 'postgres' as const;
   readonly capabilities = { inProcess: false, sharedSession: false, indexBuildMemory: '256MB' };
+  readonly locks = advisoryLocks(this);
 
   constructor(
     private readonly sql: postgres.Sql,
@@ -179,8 +186,8 @@ function rethrow(error: unknown): never {
 }
 
 /** Turns a failed first contact into one line that names the server (never its password). */
-export function connectionError(error: unknown, url: string): DevdbError | DbError {
-  const where = redactUrl(url);
+export function connectionError(error: unknown, url: string, location?: string): DevdbError | DbError {
+  const where = location ?? redactUrl(url);
   const code = error instanceof postgres.PostgresError ? error.code : (error as NodeJS.ErrnoException).code;
   const reason = (error as Error).message;
   const make = (errorCode: 'E_CONNECT' | 'E_AUTH', message: string) =>

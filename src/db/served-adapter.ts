@@ -1,6 +1,6 @@
 import { DevdbError } from '../errors.js';
 import { sqlState } from './db-error.js';
-import type { CopySource, Db, Queryable, Row, SessionLocks, StatementResult } from './db.js';
+import type { CopySource, CopyTarget, Db, Queryable, Row, SessionLocks, StatementResult } from './db.js';
 import { LockChannel } from './lock-channel.js';
 import { QueryableDb } from './queryable-db.js';
 import { openPostgres } from './postgres-adapter.js';
@@ -34,7 +34,8 @@ function busyAware(inner: Queryable): Queryable {
   return {
     query: <T extends Row = Row>(text: string, params?: readonly unknown[]) => inner.query<T>(text, params).catch(rethrowBusy),
     exec: (text: string) => inner.exec(text).catch(rethrowBusy),
-    copyFrom: (table: string, columns: readonly string[], source: CopySource) => inner.copyFrom(table, columns, source).catch(rethrowBusy),
+    copyFrom: (table: CopyTarget, columns: readonly string[], source: CopySource) =>
+      inner.copyFrom(table, columns, source).catch(rethrowBusy),
   };
 }
 
@@ -46,7 +47,7 @@ export function wrapServed(inner: Db, dataDir: string, url: string): Db {
 class ServedDb extends QueryableDb implements Db {
   readonly engine = 'pglite' as const;
   readonly capabilities = { inProcess: false, sharedSession: true, indexBuildMemory: '64MB' };
-  readonly sessionLocks: SessionLocks;
+  readonly locks: SessionLocks;
   private channel: LockChannel | undefined;
 
   constructor(
@@ -55,7 +56,7 @@ class ServedDb extends QueryableDb implements Db {
     dataDir: string,
   ) {
     super(busyAware(inner));
-    this.sessionLocks = {
+    this.locks = {
       tryLock: async (key) => {
         this.channel ??= (await LockChannel.open(dataDir)).channel;
         return (await this.channel.request<{ locked: boolean }>({ op: 'lock', key: key.toString() })).locked;
@@ -63,6 +64,8 @@ class ServedDb extends QueryableDb implements Db {
       unlock: async (key) => {
         await this.channel?.request({ op: 'unlock', key: key.toString() });
       },
+      // The lock service knows the holding socket, not a server session to name.
+      holder: () => Promise.resolve(undefined),
     };
   }
 

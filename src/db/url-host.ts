@@ -17,3 +17,16 @@ export function ipv6HostOptions(url: string): { host?: string; port?: number } {
   const port = [parsed.port === '' ? 5432 : Number(parsed.port)] as unknown as number;
   return { host, port };
 }
+
+/** The database a URL names, as postgres.js picks it: the path, else the user's name. */
+export function databaseOf(url: string): string {
+  const parsed = new URL(url);
+  return decodeURIComponent(parsed.pathname.slice(1)) || decodeURIComponent(parsed.username) || 'postgres';
+}
+
+/** The same URL (credentials, host, options) naming another database on that server. */
+export function withDatabaseName(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}

@@ -1,7 +1,7 @@
 import dns from 'node:dns/promises';
 import net from 'node:net';
 import { isLoopbackHost } from '../db/local-target.js';
-import { usageError } from '../errors.js';
+import { DevdbError, usageError } from '../errors.js';
 
 export function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
@@ -21,11 +21,13 @@ export async function listenAddress(host: string): Promise<string> {
   }
 }
 
-/** Said whenever the server listens beyond loopback (127.0.0.0/8, ::1): it has no password. */
-export function exposureWarning(address: string): string | undefined {
+/** Said whenever the server listens beyond loopback (127.0.0.0/8, ::1): a native server asks for its password; PGlite's has none. */
+export function exposureWarning(address: string, hasPassword = false): string | undefined {
   if (isLoopbackHost(address)) return undefined;
   const where = isWildcard(address) ? `every interface (${address || '0.0.0.0'})` : address;
-  return `Warning: serving on ${where}, reachable from other machines, with no password. Use it only on a network you trust.`;
+  return hasPassword
+    ? `Warning: serving on ${where}, reachable from other machines (with the folder's password).`
+    : `Warning: serving on ${where}, reachable from other machines, with no password. Use it only on a network you trust.`;
 }
 
 /** The URL clients use: a wildcard listen address is reached through loopback. */
@@ -55,4 +57,16 @@ export async function freePortNear(start: number, host: string): Promise<number>
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A taken port, said with one that is free right now. */
+export async function portInUse(port: number, host: string): Promise<DevdbError> {
+  const free = await freePortNear(port + 1, host);
+  return new DevdbError(
+    'E_PORT_IN_USE',
+    `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`,
+    {
+      details: { port, freePort: free },
+    },
+  );
 }

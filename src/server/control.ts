@@ -1,235 +1,72 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
-import { LockChannel } from '../db/lock-channel.js';
-import { DevdbError } from '../errors.js';
-import { pause } from '../util/pause.js';
-import { isPortFree } from './address.js';
-import { LOG_FILE, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './defaults.js';
-import { lastLogLine, startFailure } from './faults.js';
-import type { EngineState } from './wire-server.js';
-import { portInUse, type ServerInfo, type StopOutcome } from './serve.js';
-
-export interface StartOptions {
-  dataDir: string;
-  port: number;
-  host: string;
-  sessionWaitMs?: number | undefined;
-  idleInTransactionMs?: number | undefined;
-}
-
-export interface StartResult extends ServerInfo {
-  /** True when a server was already running for this folder (nothing was started). */
-  alreadyRunning: boolean;
-  logFile: string;
-}
-
-export interface ServerStatus {
-  running: boolean;
-  dataDir: string;
-  url: string | null;
-  pid: number | null;
-  startedAt: string | null;
-  uptimeMs: number | null;
-  connections: number | null;
-  /** The served engine's state: serving, restarting (after a crash or to end a statement), or failed (see `failure`). */
-  engine: EngineState | null;
-  failure: string | null;
-  /** Bytes the folder takes on disk. */
-  sizeBytes: number;
-  /** A devdb process that holds the folder without serving it (a long seed, say). */
-  heldBy: LockHolder | null;
-  /** devdb.lock left behind by a process that is gone (a crash): reported, and removed by this check. */
-  staleLockFile: LockHolder | null;
-}
-
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+import type { FolderTarget } from '../db/target.js';
+import { nativeStatus, nativeUrl, startNative, stopNative } from './native-control.js';
+import { pgliteStatus, pgliteUrl, startPglite, stopPglite } from './pglite-control.js';
+import { stoppedStatus, type ServerInfo, type ServerStatus, type StartOptions, type StartResult, type StopResult } from './server-info.js';
 
 /**
- * Starts `devdb start --foreground` as a detached process that logs to DIR/server.log, and
- * returns once it serves (its lock hello carries the URL), or fails with what it logged.
+ * devdb start, stop, status and url for a local folder, whichever engine it holds. Nothing here
+ * loads PGlite: `devdb url` prints a string, and the served PGlite (src/server/serve.ts) is
+ * imported only by the process that serves it.
  */
-export async function startServer(options: StartOptions): Promise<StartResult> {
-  const logFile = path.join(options.dataDir, LOG_FILE);
-  const holder = await lockHolder(options.dataDir);
-  if (holder?.servedUrl) return { ...infoOf(holder, options.dataDir), alreadyRunning: true, logFile };
-  if (holder) throw notServing(options.dataDir, holder);
-  if (!(await isPortFree(options.port, options.host))) throw await portInUse(options.port, options.host);
+export type { ServerInfo, ServerStatus, StartOptions, StartResult, StopResult } from './server-info.js';
 
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  const log = fs.openSync(logFile, 'a');
-  const args = [bin, 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port), '--host', options.host];
-  if (options.sessionWaitMs !== undefined) args.push('--session-wait-timeout', String(options.sessionWaitMs / 1000));
-  if (options.idleInTransactionMs !== undefined) args.push('--idle-in-transaction-timeout', String(options.idleInTransactionMs / 1000));
-  // The served folder is named by --data-dir; a DATABASE_URL (perhaps this very server's) must not redirect the child.
-  const { DATABASE_URL: _ignored, ...env } = process.env;
-  const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', log, log], env });
-  fs.closeSync(log);
-  let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
-  child.unref();
+/** Starts the folder's server in the background and returns once it accepts connections. */
+export async function startServer(target: FolderTarget, options: Omit<StartOptions, 'dataDir'>): Promise<StartResult> {
+  const full = { ...options, dataDir: target.dataDir };
+  if (target.engine === 'pglite') return startPglite(full);
+  return (await startNative({ ...full, detached: true, command: 'devdb start', database: target.database })).result;
+}
 
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const now = await lockHolder(options.dataDir);
-    // Another devdb start that won the race serves it: that is where it is served (our child gives up on its own).
-    if (now?.servedUrl) return { ...infoOf(now, options.dataDir), alreadyRunning: now.pid !== child.pid, logFile };
-    // Ours gave up because another devdb start took the folder first: wait for that one to serve.
-    const racing = now && now.pid !== child.pid && now.command === 'devdb start';
-    if (exited !== undefined && !racing) throw startFailure(options.dataDir, logFile, exited);
-    await pause(100);
+/** A server attached to this process until SIGINT or SIGTERM (devdb start --foreground). */
+export interface ForegroundServer {
+  info: ServerInfo;
+  /** Resolves once the server has shut down, with why (FOLDER_GONE: its folder was moved or deleted). */
+  stopped: Promise<{ reason: string }>;
+}
+
+export async function runInForeground(
+  target: FolderTarget,
+  options: Omit<StartOptions, 'dataDir'>,
+  log: (line: string) => void,
+): Promise<ForegroundServer> {
+  const full = { ...options, dataDir: target.dataDir };
+  if (target.engine === 'pglite') {
+    const { serve } = await import('./serve.js');
+    const server = await serve({ ...full, log });
+    return { info: server.info, stopped: server.stopped };
   }
-  child.kill('SIGTERM');
-  throw new DevdbError('E_CONNECT', `The server for ${options.dataDir} did not start within ${START_TIMEOUT_MS / 1000} s: see ${logFile}.`);
-}
-
-export interface StopResult {
-  stopped: boolean;
-  pid: number | null;
-  /** A statement was still running and was abandoned with the engine (the next start recovers the folder). */
-  abandoned?: boolean;
-  /** What went wrong while it stopped cleanly otherwise (a failed final checkpoint). */
-  warning?: string;
-}
-
-/**
- * Asks the server to stop (over its lock socket) and waits for its word on how it ended, then
- * for the folder's lock to be free. A server that dies on the way, or that had died before, is
- * reported as the crash it is (with the last line of its log), never as "Stopped".
- */
-export async function stopServer(dataDir: string): Promise<StopResult> {
-  const holder = await lockHolder(dataDir);
-  if (!holder) {
-    const stale = readLockFile(dataDir);
-    if (!stale?.servedUrl) return { stopped: false, pid: null };
-    await (await DataDirLock.acquire(dataDir, { command: 'devdb stop' }).catch(() => undefined))?.release();
-    throw crashed(dataDir, stale.pid, 'was not running: it had crashed, leaving its lock behind');
-  }
-  if (!holder.servedUrl) throw notServing(dataDir, holder);
-  const { channel } = await LockChannel.open(dataDir);
-  let answer: { stopped: StopOutcome } | 'closed' | 'timeout';
-  try {
-    await channel.request({ op: 'stop' });
-    answer = await channel.receive<{ stopped: StopOutcome }>(STOP_TIMEOUT_MS);
-  } finally {
-    channel.close();
-  }
-  if (answer === 'timeout') throw stopTimeout(dataDir, holder.pid);
-  if (answer === 'closed') throw crashed(dataDir, holder.pid, 'crashed while stopping');
-  const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while ((await lockHolder(dataDir))?.pid === holder.pid) {
-    if (Date.now() >= deadline) throw stopTimeout(dataDir, holder.pid);
-    await pause(50);
-  }
-  const { abandoned, error } = answer.stopped;
-  return { stopped: true, pid: holder.pid, abandoned, ...(error ? { warning: error } : {}) };
-}
-
-function stopTimeout(dataDir: string, pid: number): DevdbError {
-  return new DevdbError(
-    'E_CONNECT',
-    `The server for ${dataDir} (pid ${pid}) did not stop within ${STOP_TIMEOUT_MS / 1000} s: end it with kill ${pid}.`,
-  );
-}
-
-function crashed(dataDir: string, pid: number, what: string): DevdbError {
-  const last = lastLogLine(path.join(dataDir, LOG_FILE));
-  return new DevdbError(
-    'E_SERVER_CRASHED',
-    `The server for ${dataDir} (pid ${pid}) ${what}${last ? ` (last line of ${LOG_FILE}: ${last})` : ''}; the next devdb start recovers the folder.`,
-    { details: { pid } },
-  );
-}
-
-export async function serverStatus(dataDir: string): Promise<ServerStatus> {
-  const holder = await lockHolder(dataDir);
-  const base: ServerStatus = {
-    running: false,
-    dataDir,
-    url: null,
-    pid: null,
-    startedAt: null,
-    uptimeMs: null,
-    connections: null,
-    engine: null,
-    failure: null,
-    sizeBytes: folderBytes(dataDir),
-    heldBy: null,
-    staleLockFile: null,
+  const { result, server } = await startNative({
+    ...full,
+    detached: false,
+    command: 'devdb start --foreground',
+    database: target.database,
+  });
+  const spawned = server.spawned!;
+  // Ctrl-C reaches the attached postmaster too (same process group); SIGTERM is passed on as a fast shutdown.
+  const stop = () => {
+    log('Stopping: ending the clients, checkpointing.');
+    spawned.child.kill('SIGINT');
   };
-  if (!holder) {
-    const stale = readLockFile(dataDir);
-    // Left by a crash: cleaned up by taking the lock for a moment (its release removes the file), never by deleting it blindly.
-    if (stale) await (await DataDirLock.acquire(dataDir).catch(() => undefined))?.release();
-    return { ...base, staleLockFile: stale };
-  }
-  if (!holder.servedUrl) return { ...base, heldBy: holder };
-  let live: { connections: number; engine: EngineState; failure?: string } | undefined;
-  try {
-    const { channel } = await LockChannel.open(dataDir);
-    try {
-      live = await channel.request<{ connections: number; engine: EngineState; failure?: string }>({ op: 'status' });
-    } finally {
-      channel.close();
-    }
-  } catch {
-    // It stopped between the two looks: report what the hello said.
-  }
-  return {
-    ...base,
-    running: true,
-    url: holder.servedUrl,
-    pid: holder.pid,
-    startedAt: holder.startedAt,
-    uptimeMs: Date.now() - Date.parse(holder.startedAt),
-    connections: live?.connections ?? null,
-    engine: live?.engine ?? null,
-    failure: live?.failure ?? null,
-  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const stopped = spawned.exited.then(() => {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    log('Stopped.');
+    return { reason: 'the server exited' };
+  });
+  return { info: result, stopped };
 }
 
-/** The URL the folder is served at, or E_NOT_RUNNING with the command that starts it. */
-export async function serverUrl(dataDir: string): Promise<string> {
-  const holder = await lockHolder(dataDir);
-  if (holder?.servedUrl) return holder.servedUrl;
-  throw new DevdbError(
-    'E_NOT_RUNNING',
-    `No server is running for ${dataDir}: start one with devdb start${dataDir.endsWith(`${path.sep}.devdb`) ? '' : ` --data-dir ${dataDir}`}.`,
-  );
+export async function stopServer(target: FolderTarget): Promise<StopResult> {
+  return target.engine === 'pglite' ? stopPglite(target.dataDir) : stopNative(target.dataDir);
 }
 
-function infoOf(holder: LockHolder, dataDir: string): ServerInfo {
-  const url = new URL(holder.servedUrl!);
-  return { url: holder.servedUrl!, pid: holder.pid, port: Number(url.port), host: url.hostname, dataDir };
+export async function serverStatus(target: FolderTarget): Promise<ServerStatus> {
+  return target.engine === 'pglite' ? pgliteStatus(target) : nativeStatus(target.dataDir, stoppedStatus(target), target.database);
 }
 
-function notServing(dataDir: string, holder: LockHolder): DevdbError {
-  return new DevdbError(
-    'E_DATA_DIR_IN_USE',
-    `The embedded database in ${dataDir} is held by ${holder.command} (pid ${holder.pid}, since ${holder.startedAt}), which does not serve it: wait for it to finish, then try again.`,
-    { details: { ...holder } },
-  );
-}
-
-function readLockFile(dataDir: string): LockHolder | null {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as LockHolder;
-  } catch {
-    return null;
-  }
-}
-
-function folderBytes(folder: string): number {
-  let total = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) total += fs.statSync(full).size;
-    }
-  };
-  if (fs.existsSync(folder)) walk(folder);
-  return total;
+/** The URL of the running server (a native server's with its password, naming the current branch's database), or E_NOT_RUNNING. */
+export async function serverUrl(target: FolderTarget): Promise<string> {
+  return target.engine === 'pglite' ? pgliteUrl(target.dataDir) : nativeUrl(target.dataDir, target.database);
 }

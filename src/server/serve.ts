@@ -2,11 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataDirLock } from '../db/data-dir-lock.js';
 import { SERVED_FOLDER_SETTING } from '../db/open.js';
-import { openPgliteEngine } from '../db/pglite-adapter.js';
 import { PgliteThread } from '../db/pglite-thread.js';
-import { DevdbError } from '../errors.js';
-import { setup } from '../setup/setup.js';
-import { exposureWarning, freePortNear, servedUrl } from './address.js';
+import { exposureWarning, portInUse, servedUrl } from './address.js';
 import {
   AUTHENTICATION_TIMEOUT_MS,
   DEFAULT_IDLE_IN_TRANSACTION_MS,
@@ -17,10 +14,8 @@ import {
   MEMORY_BUDGET_BYTES,
 } from './defaults.js';
 import { serveLockRequests } from './lock-service.js';
+import { FOLDER_GONE, type ServerInfo, type StopOutcome } from './server-info.js';
 import { WireServer } from './wire-server.js';
-
-/** Why a server stops on its own when its folder is moved or deleted. */
-export const FOLDER_GONE = 'the folder was moved or deleted while it was served';
 
 export interface ServeOptions {
   dataDir: string;
@@ -28,8 +23,6 @@ export interface ServeOptions {
   host: string;
   sessionWaitMs?: number;
   idleInTransactionMs?: number;
-  /** The seeded users' password and the API key pepper, for a new folder's seed (src/config reads them). */
-  seedSecrets?: { password?: string | undefined; pepper?: string | undefined };
   /** SIGINT and SIGTERM stop the server (default); false for a server that lives inside another command (devdb psql). */
   stopOnSignals?: boolean;
   authenticationTimeoutMs?: number;
@@ -41,21 +34,6 @@ export interface ServeOptions {
   log?: (line: string) => void;
 }
 
-export interface ServerInfo {
-  url: string;
-  pid: number;
-  port: number;
-  host: string;
-  dataDir: string;
-}
-
-/** How the server ended: `abandoned` when a statement was still running (the next start recovers the folder). */
-export interface StopOutcome {
-  reason: string;
-  abandoned: boolean;
-  error?: string | undefined;
-}
-
 export interface RunningServer {
   info: ServerInfo;
   /** Resolves once the server has shut down (devdb stop, SIGTERM, SIGINT, the folder gone, or stop()). */
@@ -64,8 +42,8 @@ export interface RunningServer {
 }
 
 /**
- * Serves the embedded database in `dataDir` from this process until stopped: takes the folder's
- * lock, creates, migrates and seeds a new folder as `devdb setup` would, starts PGlite on its own
+ * Serves the PGlite database in `dataDir` from this process until stopped: takes the folder's
+ * lock (devdb start has created, migrated and seeded a new folder first), starts PGlite on its own
  * thread (src/db/pglite-thread.ts), listens on host:port, and announces the URL in the lock's
  * hello. Stopping ends the clients, checkpoints, closes PGlite and releases the lock; so does a
  * folder that is moved or deleted while it is served.
@@ -77,15 +55,6 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   let wire: WireServer;
   let port: number;
   try {
-    if (!fs.existsSync(path.join(options.dataDir, 'pgdata', 'PG_VERSION'))) {
-      log(`New data folder ${options.dataDir}: migrating and seeding it, as devdb setup does.`);
-      const { db } = await openPgliteEngine({ dataDir: options.dataDir, heldLock: lock });
-      try {
-        await setup(db, { seed: options.seedSecrets ?? {} });
-      } finally {
-        await db.close();
-      }
-    }
     engine = await PgliteThread.start(options.dataDir);
     wire = new WireServer(engine, {
       sessionWaitMs: options.sessionWaitMs ?? DEFAULT_SESSION_WAIT_MS,
@@ -161,15 +130,4 @@ function watchFolder(dataDir: string, gone: () => void): NodeJS.Timeout {
   }, FOLDER_CHECK_MS);
   timer.unref();
   return timer;
-}
-
-export async function portInUse(port: number, host: string): Promise<DevdbError> {
-  const free = await freePortNear(port + 1, host);
-  return new DevdbError(
-    'E_PORT_IN_USE',
-    `Port ${port} on ${host} is already in use by another program: choose another one, e.g. --port ${free} (free right now).`,
-    {
-      details: { port, freePort: free },
-    },
-  );
 }

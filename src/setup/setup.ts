@@ -46,10 +46,26 @@ export interface ResetResult {
   reverted: MigrationStep[];
   applied: MigrationStep[];
   skipped: string[];
+  /** The seed run after the reset because the database had data before it, or null. */
+  reseeded: SeedResult | null;
 }
 
-/** Back to the files' state, data dropped (see resetSchema for how, and what a failure leaves). */
-export async function reset(db: Db, options: ResetOptions = {}): Promise<ResetResult> {
-  const result = await resetSchema(db, options);
-  return { engine: db.engine, location: db.location, ...result };
+export interface ResetAndSeedOptions extends ResetOptions {
+  /** Seeds the database again after the reset when it had seedable data before (devdb's schema only); false to leave it empty. */
+  reseed?: false | Pick<SeedOptions, 'seed' | 'scale' | 'profile' | 'password' | 'pepper' | 'onProgress'> | undefined;
+}
+
+/**
+ * Back to the files' state (see resetSchema for how, and what a failure leaves), and, when the
+ * database held seeded data before, seeded again with the default profile: a reset should not
+ * leave an empty database without saying so.
+ */
+export async function reset(db: Db, options: ResetAndSeedOptions = {}): Promise<ResetResult> {
+  const { reseed, ...resetOptions } = options;
+  const { hasSeedableData, seed } = await import('../seed/seed.js');
+  // A schema that is not devdb's (or not there yet) has nothing devdb's seed would put back.
+  const hadData = reseed !== false && reseed !== undefined && (await hasSeedableData(db).catch(() => false));
+  const result = await resetSchema(db, resetOptions);
+  const reseeded = hadData && reseed ? await seed(db, { scale: DEFAULT_SCALE, ...reseed }) : null;
+  return { engine: db.engine, location: db.location, ...result, reseeded };
 }

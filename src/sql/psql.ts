@@ -13,11 +13,12 @@ const SECRET_PARAMETERS = ['password', 'sslpassword'] as const;
  * is on psql's command line, where `ps` shows it to every user: the URL's password (userinfo or
  * `?password=`) goes in PGPASSWORD, which only this user can read, and an `sslpassword` parameter,
  * which has no variable, in a temporary libpq service file (mode 0600, removed when psql exits).
- * An embedded folder is served for the length of the session when no `devdb start` serves it
- * already. `env` is the environment psql gets (devdb's settings: .env's PG* variables included).
+ * A local folder is served for the length of the session when no `devdb start` serves it already
+ * (a native folder's server is started for it, stopped after it when it was the last user). `env` is the environment psql gets (devdb's settings: .env's PG* variables included).
  */
 export async function runPsql(target: Target, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (target.engine === 'postgres') return exec(target.url, args, env);
+  if (target.engine === 'native') return nativePsql(target.dataDir, args, env);
   const { lockHolder } = await import('../db/data-dir-lock.js');
   const served = (await lockHolder(target.dataDir))?.servedUrl;
   if (served) return exec(served, args, env);
@@ -28,6 +29,21 @@ export async function runPsql(target: Target, args: readonly string[], env: Node
     return await exec(server.info.url, args, env);
   } finally {
     await server.stop();
+  }
+}
+
+/** A native folder: its server, started for the session (and stopped after it, if it was the last user) when none runs. */
+async function nativePsql(dataDir: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { openDb } = await import('../db/open.js');
+  const { nativeServerState, socketUrl } = await import('../db/native/index.js');
+  const lease = await openDb({ engine: 'native', dataDir }, { command: 'devdb psql' });
+  try {
+    const state = nativeServerState(dataDir);
+    if (!state?.postmaster)
+      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} stopped before psql could connect: try again.`);
+    return await exec(socketUrl(state.folder, state.postmaster), args, env);
+  } finally {
+    await lease.close();
   }
 }
 

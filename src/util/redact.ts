@@ -49,7 +49,7 @@ const SQL_PASSWORD = /\b(PASSWORD\s+)'(?:[^']|'')*'/gi;
 
 export const REDACTED = '***';
 
-/** The tokens this process prints on purpose (keys create and rotate register theirs); no other passes. */
+/** The secrets this process prints on purpose (keys create and rotate register their token, devdb url its password); no other passes. */
 const shownTokens = new Set<string>();
 
 export function showSecret(token: string): string {
@@ -110,14 +110,22 @@ export function forgetRegisteredSecrets(): void {
 /** `text` with every secret devdb recognizes replaced, but the tokens registered with showSecret. */
 export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTokens): string {
   let out = text;
-  if (registered) out = out.replace(registered, (_match, colon?: string, key?: string) => `${colon ?? key ?? ''}${REDACTED}`);
+  if (registered) {
+    out = out.replace(registered, (match: string, colon?: string, key?: string) => {
+      const prefix = colon ?? key ?? '';
+      // A secret this command prints on purpose (devdb url's password) stays, as URL_USERINFO leaves it below.
+      const secret = match.slice(prefix.length);
+      return shown.has(secret) || shown.has(safeDecode(secret)) ? match : `${prefix}${REDACTED}`;
+    });
+  }
   // Each rule runs only where its anchor is: output of megabytes (an ERD as JSON) holds few of them.
   if (out.includes('devdb_'))
     out = out.replace(TOKEN, (token, prefix: string) => (shown.has(token) ? token : `devdb_${prefix}${REDACTED}`));
   if (out.includes('://')) {
     out = out.replace(URL_USERINFO, (match: string, scheme: string, userinfo: string) => {
       const colon = userinfo.indexOf(':');
-      return colon === -1 ? match : `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
+      if (colon === -1 || shown.has(safeDecode(userinfo.slice(colon + 1)))) return match;
+      return `${scheme}${userinfo.slice(0, colon)}:${REDACTED}@`;
     });
   }
   if (!SECRET_WORD.test(out)) return out;
@@ -125,6 +133,14 @@ export function redactSecrets(text: string, shown: ReadonlySet<string> = shownTo
     .replace(JSON_MEMBER, (_match, key: string) => `${key}"${REDACTED}"`)
     .replace(ASSIGNMENT, (_match, key: string) => `${key}${REDACTED}`)
     .replace(SQL_PASSWORD, (_match, keyword: string) => `${keyword}'${REDACTED}'`);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The URL with its password (and any `password=` parameter) replaced, for messages and logs. */

@@ -35,4 +35,19 @@ describe('capability boundaries', () => {
       .filter(({ from }) => /^(erd|doctor|catalog)\//.test(from) && !from.endsWith('/index.js'));
     expect(deep).toEqual([]);
   });
+
+  it('snapshots, branches and devdb/testing never import oclif or the CLI, and reach engines through src/db only', () => {
+    const wrong = ['snapshot', 'branch', 'testing'].flatMap((folder) =>
+      fs
+        .readdirSync(path.join(SRC, folder))
+        .filter((f) => f.endsWith('.ts'))
+        .flatMap((f) =>
+          [...fs.readFileSync(path.join(SRC, folder, f), 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)/g)]
+            .map((m) => m[1] ?? m[2]!)
+            .filter((from) => /^(@oclif|postgres$|@electric-sql)|\/(cli|commands)\//.test(from))
+            .map((from) => `${folder}/${f}: ${from}`),
+        ),
+    );
+    expect(wrong).toEqual([]);
+  });
 });

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { generateToken } from '../../src/keys/token.js';
-import { serve, type RunningServer } from '../../src/server/index.js';
+import { serve, type RunningServer } from '../../src/server/serve.js';
 import { outputOf, parseJson, runCli, type CliResult } from '../support/cli.js';
-import { freePort } from '../support/postgres-server.js';
+import { freePort } from '../support/free-port.js';
 import { engines, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
 

@@ -48,7 +48,11 @@ describe('a project with its own migrations', () => {
   it('the first setup says it is creating the embedded database, then migrating (progress on stderr)', async () => {
     fs.mkdirSync(path.join(project, 'db'), { recursive: true });
     fs.writeFileSync(path.join(project, 'db/20260101000000_widgets.sql'), WIDGETS);
-    fs.writeFileSync(path.join(project, 'devdb.config.json'), JSON.stringify({ migrationsDir: 'db', dataDir: 'var/devdb' }));
+    // PGlite, chosen in the config file; a new native folder's first setup is test/native/server.test.ts's.
+    fs.writeFileSync(
+      path.join(project, 'devdb.config.json'),
+      JSON.stringify({ migrationsDir: 'db', dataDir: 'var/devdb', engine: 'pglite' }),
+    );
     const setup = await runCli(['setup'], { cwd: project });
     expect(setup.code).toBe(0);
     expect(setup.stderr).toMatch(

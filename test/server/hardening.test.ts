@@ -1,7 +1,7 @@
 import net from 'node:net';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningServer } from '../../src/server/index.js';
+import { serve, type RunningServer } from '../../src/server/serve.js';
 import { querySimple, startupMessage, syncMessage } from '../../src/server/protocol.js';
 import { scratch, type Scratch } from '../support/engines.js';
 import { RawClient, read, typed } from './raw-client.js';

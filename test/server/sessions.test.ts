@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/db/open.js';
-import { serve, type RunningServer } from '../../src/server/index.js';
+import { serve, type RunningServer } from '../../src/server/serve.js';
 import { startupMessage } from '../../src/server/protocol.js';
 import { scratch, type Scratch } from '../support/engines.js';
 import { RawClient } from './raw-client.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withAdvisoryLock } from '../../src/db/advisory-lock.js';
 import { openDb } from '../../src/db/open.js';
 import { migrateUp } from '../../src/migrate/migrator.js';
-import { serve, type RunningServer } from '../../src/server/index.js';
+import { serve, type RunningServer } from '../../src/server/serve.js';
 import { querySimple, startupMessage } from '../../src/server/protocol.js';
 import { scratch, type Scratch } from '../support/engines.js';
 

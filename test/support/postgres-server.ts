@@ -1,8 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway PostgreSQL server for the test run: initdb into a temp folder, loopback only,
@@ -28,19 +28,12 @@ export function findPostgresBin(): string | undefined {
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl')));
 }
 
-/** A port nothing listens on right now, on loopback. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startPostgres(bin: string): Promise<PostgresServer> {
+/**
+ * `durable`: PostgreSQL's own defaults (fsync, synchronous commit, full-page writes on), for
+ * benchmarks that compare it with devdb's native server, which keeps them on; the test server
+ * turns them off, since nothing in it must survive a crash.
+ */
+export async function startPostgres(bin: string, options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const asRoot = process.getuid?.() === 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-pg-'));
   const data = path.join(dir, 'data');
@@ -54,9 +47,21 @@ export async function startPostgres(bin: string): Promise<PostgresServer> {
     execFileSync(file as string, argv as string[], { stdio: 'pipe' });
   };
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'devdb', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--locale=C', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+  run('initdb', [
+    '-D',
+    data,
+    '-U',
+    'devdb',
+    '--auth=scram-sha-256',
+    `--pwfile=${pwfile}`,
+    '-E',
+    'UTF8',
+    '--locale=C',
+    ...(options.durable ? [] : ['--no-sync']),
+  ]);
+  const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=200`;
+  run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
   return {
     url: `postgres://devdb:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`,
     stop() {

@@ -1,0 +1,188 @@
+import { DevdbError } from '../../errors.js';
+import type { Db, Queryable, StatementResult } from '../db.js';
+import { DbError } from '../db-error.js';
+import { openPostgres } from '../postgres-adapter.js';
+import { QueryableDb } from '../queryable-db.js';
+import { withDatabaseName } from '../url-host.js';
+import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
+import { withFolderLock } from './folder-lock.js';
+import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilStopping, type Postmaster } from './postmaster.js';
+
+/**
+ * A devdb command on a native folder. When `devdb start` runs the folder's server, the command
+ * connects to it (through the Unix socket). When nothing runs, the command starts a server for
+ * itself, on the socket only (listen_addresses empty, so no port can clash), and the last command
+ * out stops it. The protocol, for commands running at the same time on one folder:
+ *
+ * - every command holds LEASE_KEY as a *shared* advisory lock on its connection for its lifetime;
+ * - connecting (with taking the share), starting a server and stopping one all happen under the
+ *   folder's start/stop lock (DataDirLock, the kernel-held lock PGlite folders use), held for
+ *   milliseconds: no connection is ever being set up while a server is told to stop, and two
+ *   commands never start two postmasters;
+ * - on close, a command on a command-started server releases its share, then, under the lock, asks
+ *   for the key *exclusively* with pg_try_advisory_lock: granted only when no other command holds a
+ *   share, so that command is the last one. It sends SIGINT (fast shutdown) and releases the lock
+ *   once postmaster.pid says `stopping`, without waiting for the exit: the next start waits for the
+ *   old postmaster instead;
+ * - a command finding the server starting or stopping waits for it to be ready or gone, and one
+ *   whose connection is nevertheless refused or cut starts over.
+ * A server listening on TCP was started by `devdb start` and is never stopped by a command.
+ */
+export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
+const ATTEMPTS = 5;
+
+export interface NativeOpenOptions {
+  /** The devdb command, for whoever finds the start/stop lock taken. */
+  command?: string | undefined;
+  /**
+   * The database to work in (a branch's); the main database when absent. The lease is always held
+   * in the main database, on a connection of its own when they differ: advisory locks belong to a
+   * database, and the last command out must see the commands on every branch.
+   */
+  database?: string | undefined;
+  /** lock_timeout for the command's statements (src/db/lock-wait.ts); the lease itself is taken without it. */
+  lockTimeoutMs?: number | undefined;
+}
+
+/** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
+export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<Db> {
+  for (let attempt = 1; ; attempt++) {
+    const db = await withFolderLock(dataDir, options.command, async () => {
+      const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
+      const running = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
+      return lease(folder, running, options);
+    });
+    if (db) return db;
+    if (attempt === ATTEMPTS) {
+      throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see its server.log.`);
+    }
+  }
+}
+
+/** The socket-only server a command starts when none runs. */
+async function startForCommands(folder: NativeFolder): Promise<Postmaster> {
+  await startPostmaster(folder, { detached: true });
+  const running = readPostmaster(folder.cluster);
+  if (!running) throw new DevdbError('E_CONNECT', `PostgreSQL stopped right after it started: see ${folder.logFile}.`);
+  return running;
+}
+
+/** The unix socket file of a running postmaster. */
+export function socketOf(running: Postmaster): string {
+  return `${running.socketDir}/.s.PGSQL.${running.port}`;
+}
+
+/** The URL of the folder's superuser; the socket (or host) is given beside it. */
+export function superuserUrl(folder: NativeFolder, host = 'localhost', port = 5432): string {
+  const where = host.includes(':') ? `[${host}]` : host;
+  return `postgres://${SUPERUSER}:${encodeURIComponent(folder.password)}@${where}:${port}/${DATABASE}`;
+}
+
+/** A libpq URL (psql) that reaches the running server through its Unix socket folder, password included. */
+export function socketUrl(folder: NativeFolder, running: Postmaster): string {
+  return `${superuserUrl(folder, 'localhost', running.port)}?host=${encodeURIComponent(running.socketDir)}`;
+}
+
+/** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
+async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
+  const { command, database = DATABASE, lockTimeoutMs } = options;
+  let inner: Db;
+  try {
+    inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
+  } catch (error) {
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+  let work = inner;
+  try {
+    await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
+    if (database !== DATABASE) {
+      const url = withDatabaseName(superuserUrl(folder), database);
+      work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})`, lockTimeoutMs });
+    } else if (lockTimeoutMs !== undefined) {
+      // Set after the lease: a shared lease waits for nobody's lock_timeout (the last command out holds it only for a moment).
+      await inner.query(`SELECT set_config('lock_timeout', $1, false)`, [`${Math.max(1, lockTimeoutMs)}ms`]);
+    }
+  } catch (error) {
+    await inner.close().catch(() => {});
+    if (isGoneError(error)) return undefined;
+    throw error;
+  }
+  return new NativeDb(work, inner, folder, running.listen === '' ? running.pid : undefined, command);
+}
+
+const GONE = [
+  'ENOENT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+];
+
+/** The server stopped or is stopping: the socket is gone or refuses, or the connection was ended by a shutdown. */
+function isGoneError(error: unknown): boolean {
+  if (error instanceof DbError) return ['57P01', '57P02', '57P03'].includes(error.code);
+  const reason = (error as DevdbError).details?.reason ?? (error as NodeJS.ErrnoException).code;
+  return GONE.includes(String(reason));
+}
+
+class NativeDb extends QueryableDb implements Db {
+  readonly engine = 'postgres' as const;
+  readonly capabilities: Db['capabilities'];
+  readonly locks: Db['locks'];
+  readonly location: string;
+
+  constructor(
+    private readonly inner: Db,
+    /** The connection holding the lease: `inner` itself, or one to the main database when `inner` works in a branch's. */
+    private readonly leaseHolder: Db,
+    private readonly folder: NativeFolder,
+    /** The postmaster a command started (socket only), which the last command out stops; undefined for devdb start's. */
+    private readonly commandServer: number | undefined,
+    private readonly command: string | undefined,
+  ) {
+    super(inner);
+    this.capabilities = inner.capabilities;
+    this.locks = inner.locks;
+    this.location = inner.location;
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.inner.transaction(fn);
+  }
+
+  run(text: string): Promise<StatementResult[]> {
+    return this.inner.run(text);
+  }
+
+  cancel(): Promise<boolean> {
+    return this.inner.cancel();
+  }
+
+  async close(): Promise<void> {
+    const pid = this.commandServer;
+    if (pid !== undefined) {
+      try {
+        // The share goes first: a devdb start waiting for it (holding the lock) must not wait for this command.
+        await this.leaseHolder.query('SELECT pg_advisory_unlock_shared($1::bigint)', [LEASE_KEY.toString()]);
+        await withFolderLock(this.folder.dataDir, this.command, async () => {
+          const [row] = await this.leaseHolder.query<{ last: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS last', [
+            LEASE_KEY.toString(),
+          ]);
+          if (!row?.last) return;
+          requestStop(pid);
+          await untilStopping(this.folder.cluster, pid);
+        });
+      } catch {
+        // The server is stopping already (another command was last, or devdb start took it over).
+      }
+    }
+    if (this.leaseHolder !== this.inner) await this.leaseHolder.close().catch(() => {});
+    await this.inner.close().catch(() => {});
+  }
+}

@@ -1,0 +1,104 @@
+import type { Db } from './db.js';
+import { DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
+import { openPostgres } from './postgres-adapter.js';
+import type { Target } from './target.js';
+import { databaseOf, withDatabaseName } from './url-host.js';
+import { DevdbError } from '../errors.js';
+
+/** A target whose databases live on a PostgreSQL server: a native folder's, or a server's by URL. */
+export type ServerTarget = Extract<Target, { engine: 'native' | 'postgres' }>;
+
+/**
+ * A connection for work on a server's databases as wholes (copy, rename, drop: src/db/databases.ts).
+ * It is never connected to a database devdb copies or renames: on a native folder, and beside a
+ * server's `postgres` database, it uses `template1`; otherwise `postgres`.
+ */
+export interface ServerAdmin {
+  db: Db;
+  /** The project's main database on that server (the native engine's `postgres`, or the URL's). */
+  main: string;
+  /** The database `target` names (its branch's). */
+  database: string;
+  /** devdb's own connections to the main database (the native lease): ended without a word when in the way. */
+  own: number[];
+  /** A connection of this process to another database on that server, as the same user. */
+  connect(database: string): Promise<Db>;
+  close(): Promise<void>;
+}
+
+export async function openServerAdmin(target: ServerTarget, command = 'devdb'): Promise<ServerAdmin> {
+  if (target.engine === 'postgres') return openUrlAdmin(target);
+  // The lease keeps a server the commands started from stopping under this work (src/db/native/native-db.ts).
+  const lease = await openNative(target.dataDir, { command });
+  try {
+    const [{ pid }] = (await lease.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    const admin = await nativeAdmin(target);
+    return {
+      ...admin,
+      own: [pid],
+      async close() {
+        await admin.close();
+        const alive = await lease.query('SELECT 1').then(
+          () => true,
+          () => false,
+        );
+        await lease.close();
+        // The work ended the lease's own connection (it was in the way): a lease taken and given back now runs
+        // the last-out rule, so a server started for this command stops when nobody else uses it.
+        if (!alive) await (await openNative(target.dataDir, { command })).close();
+      },
+    };
+  } catch (error) {
+    await lease.close();
+    throw error;
+  }
+}
+
+/**
+ * An admin connection to the server of a native folder only if it runs, holding no lease (so it
+ * never counts as a client in anybody's way); undefined when no server runs. For background
+ * cleanup, which can wait for the next time a server runs.
+ */
+export async function openRunningServerAdmin(target: ServerTarget): Promise<ServerAdmin | undefined> {
+  if (target.engine === 'postgres') return openUrlAdmin(target);
+  const running = readPostmaster(nativeFolder(target.dataDir).cluster);
+  return running?.status === 'ready' ? nativeAdmin(target).catch(() => undefined) : undefined;
+}
+
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>): Promise<ServerAdmin> {
+  const folder = nativeFolder(target.dataDir);
+  const running = readPostmaster(folder.cluster);
+  if (!running) throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
+  const connect = (database: string) =>
+    openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
+  const admin = await connect('template1');
+  return { db: admin, main: DATABASE, database: target.database ?? DATABASE, own: [], connect, close: () => admin.close().catch(() => {}) };
+}
+
+async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Promise<ServerAdmin> {
+  const mainUrl = target.branch?.main ?? target.url;
+  const main = databaseOf(mainUrl);
+  const candidates = main === 'postgres' ? ['template1'] : ['postgres', 'template1'];
+  let admin: Db | undefined;
+  let lastError: unknown;
+  for (const name of candidates) {
+    try {
+      admin = await openPostgres(withDatabaseName(mainUrl, name));
+      break;
+    } catch (error) {
+      lastError = error;
+      // Not allowed into that database (or it is gone): try the next; anything else (the server is down) is final.
+      const reason = (error as DevdbError).details?.reason;
+      if (!(error instanceof DevdbError) || !['3D000', '28000', '42501'].includes(String(reason))) throw error;
+    }
+  }
+  if (!admin) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  return {
+    db: admin,
+    main,
+    database: databaseOf(target.url),
+    own: [],
+    connect: (database) => openPostgres(withDatabaseName(mainUrl, database)),
+    close: () => admin.close(),
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Snapshots: a database saved whole under a name and put back in milliseconds (`devdb snapshot`,
+ * `devdb setup`'s `seeded`, `devdb reset --to-snapshot`, branches made from them). On the native
+ * engine and servers a snapshot is a database (server-snapshots.ts); on PGlite a copy of the
+ * folder (folder-snapshots.ts).
+ */
+import { checkName } from '../db/devdb-names.js';
+import type { Target } from '../db/target.js';
+import { listFolderSnapshots, removeFolderSnapshot, restoreFolderSnapshot, saveFolderSnapshot } from './folder-snapshots.js';
+import { filesVersion } from './migration-version.js';
+import { listServerSnapshots, removeServerSnapshot, restoreServerSnapshot, saveServerSnapshot } from './server-snapshots.js';
+import type { RestoreOptions, RestoreResult, SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
+
+export type { Disconnections, RestoreOptions, RestoreResult, SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
+export { snapshotPgdata, SNAPSHOTS_DIR } from './folder-snapshots.js';
+
+export { SEEDED_SNAPSHOT } from './names.js';
+
+/** Saves the target's database (its current branch's) as snapshot `name`. */
+export async function saveSnapshot(target: Target, name: string, options: SaveOptions = {}): Promise<SaveResult> {
+  checkName('snapshot', name);
+  return target.engine === 'pglite' ? saveFolderSnapshot(target, name, options) : saveServerSnapshot(target, name, options);
+}
+
+/**
+ * Puts snapshot `name` back in place of the target's database, whole or not at all. Clients
+ * connected to that database are disconnected (PostgreSQL requires it) and named in the result; a
+ * snapshot taken at another migration version than the project's newest file is flagged.
+ */
+export async function restoreSnapshot(target: Target, name: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  checkName('snapshot', name);
+  const done =
+    target.engine === 'pglite'
+      ? await restoreFolderSnapshot(target, name, options)
+      : { ...(await restoreServerSnapshot(target, name, options)), restartedServer: null };
+  const files = await filesVersion(options.migrationsDir);
+  const migrationMismatch =
+    files !== undefined && files !== done.snapshot.migrationVersion ? { snapshot: done.snapshot.migrationVersion, files } : null;
+  return { ...done, migrationMismatch };
+}
+
+export async function listSnapshots(target: Target, options: SnapshotOptions = {}): Promise<SnapshotInfo[]> {
+  return target.engine === 'pglite' ? listFolderSnapshots(target) : listServerSnapshots(target, options);
+}
+
+export async function removeSnapshot(target: Target, name: string, options: SnapshotOptions = {}): Promise<SnapshotInfo> {
+  checkName('snapshot', name);
+  return target.engine === 'pglite' ? removeFolderSnapshot(target, name) : removeServerSnapshot(target, name, options);
+}
+
+/** Whether the project has a snapshot of that name. */
+export async function hasSnapshot(target: Target, name: string, options: SnapshotOptions = {}): Promise<boolean> {
+  return (await listSnapshots(target, options)).some((s) => s.name === name);
+}

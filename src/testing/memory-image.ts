@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { quoteIdent } from '../catalog/quote-ident.js';
+import { copyDatabase, dropDatabase } from '../db/databases.js';
+import type { Db, Queryable } from '../db/db.js';
+import { scratchDatabaseName } from '../db/devdb-names.js';
+import { copyFolder, pendingFolder } from '../db/folder-swap.js';
+import { PGDATA } from '../db/pglite-folder.js';
+import { folderImage } from '../db/pglite-image.js';
+import { openServerAdmin, type ServerTarget } from '../db/server-admin.js';
+import { mainOf } from '../db/target.js';
+import { listSnapshots, snapshotPgdata } from '../snapshot/index.js';
+import { notFound } from '../snapshot/server-snapshots.js';
+import { migratedTemplate } from './pglite-templates.js';
+import type { Project } from './project.js';
+
+/**
+ * The data folder image (a tar) an in-memory PGlite starts from. A PGlite snapshot's folder is
+ * archived as it is. A snapshot on the native engine or a server cannot be: its files are a
+ * 64-bit PostgreSQL's, PGlite's are WebAssembly's (32-bit), so it is copied logically into a PGlite
+ * migrated to the snapshot's version (every table's rows in COPY text, then every sequence), once
+ * per snapshot, and the image kept in the project's local folder (`images/`).
+ */
+const IMAGES_DIR = 'images';
+
+export async function memoryImage(project: Project, snapshot: string | undefined): Promise<Buffer> {
+  const target = project.target;
+  if (target.engine === 'pglite') {
+    return folderImage(
+      snapshot === undefined ? await migratedTemplate(project.stateDir, project.migrationsDir) : snapshotPgdata(target, snapshot),
+    );
+  }
+  if (snapshot === undefined) return folderImage(await migratedTemplate(project.stateDir, project.migrationsDir));
+  const info = (await listSnapshots(target)).find((s) => s.name === snapshot);
+  if (!info)
+    throw notFound(
+      snapshot,
+      (await listSnapshots(target)).map((s) => s.name),
+    );
+  const key = createHash('sha256').update(`${info.storedAs}\n${info.createdAt}`).digest('hex').slice(0, 16);
+  const file = path.join(project.stateDir, IMAGES_DIR, `${snapshot}-${key}.tar`);
+  if (fs.existsSync(file)) return fs.readFileSync(file);
+  const folder = pendingFolder(path.join(project.stateDir, IMAGES_DIR, `${snapshot}-${key}`));
+  try {
+    await copyFolder(await migratedTemplate(project.stateDir, project.migrationsDir, info.migrationVersion), path.join(folder, PGDATA));
+    await copyRowsInto(mainOf(target) as ServerTarget, info.storedAs, folder);
+    const image = folderImage(path.join(folder, PGDATA));
+    const temp = `${file}.${process.pid}`;
+    fs.writeFileSync(temp, image);
+    fs.renameSync(temp, file);
+    return image;
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/** Copies every table's rows and every sequence's position from the snapshot database into the PGlite folder. */
+async function copyRowsInto(target: ServerTarget, snapshotDatabase: string, folder: string): Promise<void> {
+  const admin = await openServerAdmin(target, 'devdb/testing');
+  // A snapshot accepts no connections: its rows are read from a copy.
+  const copy = scratchDatabaseName('tmp');
+  try {
+    await copyDatabase(admin.db, snapshotDatabase, copy, { endSessions: false });
+    const source = await admin.connect(copy);
+    const { openPglite } = await import('../db/pglite-adapter.js');
+    const pglite = await openPglite({ dataDir: folder, command: 'devdb/testing' });
+    try {
+      await copyRows(source, pglite);
+    } finally {
+      await pglite.close();
+      await source.close();
+    }
+  } finally {
+    await dropDatabase(admin.db, copy).catch(() => {});
+    await admin.close();
+  }
+}
+
+/** COPY's text format: each value's text output with backslash, newline, carriage return and tab escaped, `\N` for NULL. */
+const COPY_TEXT = (column: string) =>
+  `coalesce(replace(replace(replace(replace(${column}::text, '\\', '\\\\'), chr(10), '\\n'), chr(13), '\\r'), chr(9), '\\t'), '\\N')`;
+
+async function copyRows(source: Queryable, target: Db): Promise<void> {
+  const tables = await source.query<{ schema: string; name: string; columns: string[] }>(
+    `SELECT n.nspname AS schema, c.relname AS name,
+            array_agg(a.attname::text ORDER BY a.attnum) AS columns
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+      WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+        AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+      GROUP BY n.nspname, c.relname ORDER BY 1, 2`,
+  );
+  await target.transaction(async (tx) => {
+    // Rows go in as they are: no trigger (the search lexicons are copied too), no foreign-key check.
+    await tx.exec('SET LOCAL session_replication_role = replica');
+    for (const table of tables) {
+      const qualified = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+      await tx.exec(`DELETE FROM ${qualified}`);
+      const line = table.columns.map((c) => COPY_TEXT(quoteIdent(c))).join(` || chr(9) || `);
+      const rows = await source.query<{ line: string }>(`SELECT ${line} AS line FROM ${qualified}`);
+      if (rows.length > 0) await tx.copyFrom(`${table.schema}.${table.name}`, table.columns, [rows.map((r) => `${r.line}\n`).join('')]);
+    }
+    const sequences = await source.query<{ name: string; value: string | null; called: boolean }>(
+      `SELECT format('%I.%I', schemaname, sequencename) AS name, last_value::text AS value, last_value IS NOT NULL AS called
+         FROM pg_sequences WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    for (const s of sequences) {
+      if (s.value !== null) await tx.query('SELECT setval($1::regclass, $2::bigint, $3)', [s.name, s.value, s.called]);
+    }
+  });
+}
