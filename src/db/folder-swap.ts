@@ -71,8 +71,8 @@ export function replaceFolder(target: string, replacement: string, options: { ba
 
 /** Removes a folder in a detached process; should it die, recoverFolders removes the rest later (the name holds a pid that is gone). */
 function removeInBackground(folder: string): void {
-  const script = 'require("node:fs").rmSync(process.argv[1], { recursive: true, force: true })';
-  spawn(process.execPath, ['-e', script, folder], { detached: true, stdio: 'ignore' }).unref();
+  const script = `require("node:fs").rmSync(${JSON.stringify(folder)}, { recursive: true, force: true })`;
+  spawn(process.execPath, ['-e', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** The name of a folder being made for `target` by this process (a restore's copy): recoverFolders removes it if the process dies. */

@@ -15,10 +15,11 @@ const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 /** Starts `devdb snapshot gc` for `names`, detached: the caller returns at once. */
 export function dropInBackground(target: ServerTarget, names: string[]): void {
-  const { DATABASE_URL: _url, DEVDB_DATA_DIR: _dir, ...env } = process.env;
   const args = [bin, 'snapshot', 'gc', ...names];
-  // The URL goes in the environment, never in the arguments (ps shows those).
-  if (target.engine === 'postgres') env.DATABASE_URL = target.branch?.main ?? target.url;
+  // The child gets only what names the database: the URL (in the environment, never in the
+  // arguments, which ps shows) with the libpq variables the target was resolved with, or the folder.
+  const env: NodeJS.ProcessEnv = {};
+  if (target.engine === 'postgres') Object.assign(env, target.pgEnv, { DATABASE_URL: target.branch?.main ?? target.url });
   else args.push('--data-dir', target.dataDir);
   spawn(process.execPath, args, { detached: true, stdio: 'ignore', env }).unref();
 }

@@ -26,7 +26,7 @@ export interface Project {
 /** The project's database as devdb's commands would resolve it (DATABASE_URL, .env, devdb.config.json, ./.devdb). */
 export function resolveProject(options: ProjectOptions): Project {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const settings = loadProjectSettings(process.env, cwd);
+  const settings = loadProjectSettings(undefined, cwd);
   const choice = { url: options.url, dataDir: options.dataDir };
   return {
     target: projectTarget(choice, settings),
