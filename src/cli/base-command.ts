@@ -181,7 +181,8 @@ export abstract class DevdbCommand<T> extends Command {
     options: OpenOptions & { needs?: RequiredTables } = {},
   ): Promise<R> {
     if (isFolder(target)) checkDataDir(target.dataDir);
-    if (target.engine === 'pglite' && target.notice && options.create !== false) this.logToStderr(target.notice);
+    // Said on stderr even with --json (stdout stays the JSON), as a notice, not output.
+    if (target.engine === 'pglite' && target.notice && options.create !== false) process.stderr.write(`${target.notice}\n`);
     const { needs, ...rest } = options;
     const open = { command: this.commandName(), ...rest };
     const run = (db: Db) => (needs ? requireTables(db, needs) : Promise.resolve()).then(() => fn(db, target));
@@ -214,8 +215,9 @@ export abstract class DevdbCommand<T> extends Command {
     const { ensureGitBranch } = await import('../branch/index.js');
     const made = await ensureGitBranch(target, { command: this.commandName() });
     if (made) {
-      this.logToStderr(
-        `Made branch ${made.branch.name} for git branch ${target.branch?.gitBranch}, from snapshot ${made.branch.from} (devdb branch list shows it).`,
+      // A notice on stderr, with --json too: the JSON on stdout is the command's result alone.
+      process.stderr.write(
+        `Made branch ${made.branch.name} for git branch ${target.branch?.gitBranch}, from snapshot ${made.branch.from} (devdb branch list shows it).\n`,
       );
     }
     return made !== undefined;

@@ -214,12 +214,19 @@ export class PgliteThread {
   }
 }
 
+/**
+ * Node flags a worker would inherit but refuses (`node --input-type=module -e …`, a test runner's
+ * way of running a script that imports devdb/testing): "can only be used with string input".
+ */
+const MAIN_SCRIPT_ONLY = /^--(input-type|eval|print)\b|^-[ep]$/;
+
 function spawnWorker(workerData: WorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData });
+  const execArgv = process.execArgv.filter((arg) => !MAIN_SCRIPT_ONLY.test(arg));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData, execArgv });
   // Run from the TypeScript sources (vitest, bin/dev.js): the worker is TypeScript too, so it loads through tsx.
   const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
   const source = new URL('./pglite-worker.ts', import.meta.url).href;
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(source)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData, execArgv });
 }

@@ -24,6 +24,8 @@ export interface CopyIn {
   writes: Promise<void>;
   pendingBytes: number;
   failure: { code: string; message: string } | undefined;
+  /** CopyDone or CopyFail arrived: the client has left COPY mode, though the engine may still be finishing the statement. */
+  done: boolean;
 }
 
 /** Bytes a client may have queued (or unsent to the engine's COPY) before its socket is paused. */

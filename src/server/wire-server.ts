@@ -276,7 +276,7 @@ export class WireServer {
   private typed(client: Client, type: string, bytes: Buffer): void {
     const budget = client.receivingBudget;
     client.receivingBudget = 0;
-    const admission = admit(client.state.name, type);
+    const admission = client.copy?.done ? admitAfterCopy(type) : admit(client.state.name, type);
     if (admission === 'queue') {
       client.enqueue({ type, bytes, budget });
       clearTimeout(client.timers.idle);
@@ -746,7 +746,10 @@ export class WireServer {
 
   private async runCopy(owner: Client, request: Extract<Request, { kind: 'copy' }>): Promise<void> {
     owner.state.to('copy');
-    owner.copy = { writes: Promise.resolve(), pendingBytes: 0, failure: undefined };
+    owner.copy = { writes: Promise.resolve(), pendingBytes: 0, failure: undefined, done: false };
+    // PostgreSQL reads what follows an Execute of COPY in COPY mode, where Sync and Flush are
+    // ignored: the Sync that ends this request is the one sent after CopyDone or CopyFail.
+    if (!request.simple) while (owner.queue[0]?.type === 'S' || owner.queue[0]?.type === 'H') this.budget.give(owner.dequeue()!.budget);
     this.engine.copyBegin();
     owner.write(copyInResponse(request.binary));
     this.armIdle(owner);
@@ -764,11 +767,13 @@ export class WireServer {
     if (!copy || copy.failure) return;
     this.armIdle(client);
     if (type === 'f') {
+      copy.done = true;
       this.failCopy(client, '57014', `COPY from stdin failed: ${messageStrings(bytes, 1)[0] ?? ''}`);
       return;
     }
     const engine = this.engine;
     if (type === 'c') {
+      copy.done = true;
       copy.writes = copy.writes.then(() => engine.copyEnd());
       return;
     }
@@ -1120,4 +1125,15 @@ function dataRows(output: Buffer): (string | null)[][] {
     at += length;
   }
   return rows;
+}
+
+/**
+ * After CopyDone or CopyFail the client has left COPY mode while the engine finishes the statement:
+ * what it sends next is read as PostgreSQL's main loop reads it. A request is queued (a Sync
+ * included: it ends an extended-protocol COPY), not taken for a violation inside the COPY; CopyData,
+ * CopyDone and CopyFail are dropped (postgres.js sends a CopyFail right after CopyDone when its
+ * stream closes, and its next query in the same write).
+ */
+function admitAfterCopy(type: string): ReturnType<typeof admit> {
+  return type === 'd' || type === 'c' || type === 'f' ? 'ignore' : admit('batch', type);
 }

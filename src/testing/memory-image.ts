@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { quoteIdent } from '../catalog/quote-ident.js';
+import { qualifiedName, quoteIdent } from '../util/sql-text.js';
 import { copyDatabase, dropDatabase } from '../db/databases.js';
 import type { Db, Queryable } from '../db/db.js';
 import { scratchDatabaseName } from '../db/devdb-names.js';
@@ -95,11 +95,12 @@ async function copyRows(source: Queryable, target: Db): Promise<void> {
     // Rows go in as they are: no trigger (the search lexicons are copied too), no foreign-key check.
     await tx.exec('SET LOCAL session_replication_role = replica');
     for (const table of tables) {
-      const qualified = `${quoteIdent(table.schema)}.${quoteIdent(table.name)}`;
+      const qualified = qualifiedName({ schema: table.schema, name: table.name });
       await tx.exec(`DELETE FROM ${qualified}`);
       const line = table.columns.map((c) => COPY_TEXT(quoteIdent(c))).join(` || chr(9) || `);
       const rows = await source.query<{ line: string }>(`SELECT ${line} AS line FROM ${qualified}`);
-      if (rows.length > 0) await tx.copyFrom(`${table.schema}.${table.name}`, table.columns, [rows.map((r) => `${r.line}\n`).join('')]);
+      if (rows.length > 0)
+        await tx.copyFrom({ schema: table.schema, name: table.name }, table.columns, [rows.map((r) => `${r.line}\n`).join('')]);
     }
     const sequences = await source.query<{ name: string; value: string | null; called: boolean }>(
       `SELECT format('%I.%I', schemaname, sequencename) AS name, last_value::text AS value, last_value IS NOT NULL AS called

@@ -98,7 +98,8 @@ describe('help, in-process', () => {
   it('shows the examples of the root and of each topic', async () => {
     const root = await runInProcess(['--help']);
     expect(root.stdout).toMatch(/\$ devdb setup\s+# create \.\/\.devdb, migrate and seed it/);
-    expect(root.stdout).toMatch(/TOPICS\n\s+keys\s+Create, list/);
+    expect(root.stdout).toMatch(/TOPICS\n(?:.*\n)*?\s+keys\s+Create, list/);
+    expect(root.stdout).toMatch(/\n\s+snapshot\s+Save the database under a name/);
     expect(root.stdout).toMatch(/\n\s+autocomplete\s+Display autocomplete installation instructions\./);
     const keys = await runInProcess(['keys', '--help']);
     expect(keys.stdout).toMatch(/\$ devdb keys list --state active/);

@@ -59,14 +59,19 @@ describe('projectTarget', () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-target-'));
     try {
       fs.writeFileSync(path.join(folder, 'devdb.config.json'), JSON.stringify({ dataDir: 'from-config' }));
-      expect(projectTarget({}, loadProjectSettings({}, folder))).toEqual({ engine: 'pglite', dataDir: path.join(folder, 'from-config') });
+      // The engine of a new folder is whichever runs here (native PostgreSQL, else PGlite); DEVDB_ENGINE picks one.
+      expect(projectTarget({}, loadProjectSettings({}, folder))).toMatchObject({ dataDir: path.join(folder, 'from-config') });
+      expect(projectTarget({}, loadProjectSettings({ DEVDB_ENGINE: 'pglite' }, folder))).toEqual({
+        engine: 'pglite',
+        dataDir: path.join(folder, 'from-config'),
+      });
       fs.writeFileSync(path.join(folder, '.env'), `DATABASE_URL=${url}\nPGPASSWORD=from-env-file\n`);
       expect(projectTarget({}, loadProjectSettings({}, folder))).toEqual({
         engine: 'postgres',
         url,
         pgEnv: { PGPASSWORD: 'from-env-file' },
       });
-      expect(projectTarget({ dataDir: 'flag-dir' }, loadProjectSettings({}, folder))).toEqual({
+      expect(projectTarget({ dataDir: 'flag-dir', engine: 'pglite' }, loadProjectSettings({}, folder))).toEqual({
         engine: 'pglite',
         dataDir: path.join(folder, 'flag-dir'),
       });

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { outputOf, runCli, type CliResult } from '../support/cli.js';
+import { defaultMigrationsDir } from '../../src/paths.js';
 import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -80,8 +81,11 @@ for (const engine of engines) {
       );
       const migrate = await runCli(['migrate', ...s.args], { cwd: dir });
       expect(migrate.code).toBe(1);
+      const bundled = fs.readdirSync(defaultMigrationsDir).filter((f) => f.endsWith('.sql')).length;
       expect(migrate.stderr).toMatch(
-        /^Error: This database holds devdb's bundled schema \(9 migrations from devdb's own files, 20261124100000_foundations first\), but this project now has migrations of its own in .*sql\/migrations\. To switch to yours, run devdb reset --yes: /,
+        new RegExp(
+          `^Error: This database holds devdb's bundled schema \\(${bundled} migrations from devdb's own files, 20261124100000_foundations first\\), but this project now has migrations of its own in .*sql/migrations\\. To switch to yours, run devdb reset --yes: `,
+        ),
       );
       expect(migrate.stderr).not.toContain('Restore them');
       const reset = await runCli(['reset', '--yes', ...s.args], { cwd: dir });

@@ -102,7 +102,7 @@ describe(`a seeded protocol storm against devdb start (seed ${SEED})`, () => {
     expect(parseJson(await runCli(['status', '--data-dir', s.dataDir!, '--json']))).toMatchObject({
       running: true,
       pid,
-      engine: 'serving',
+      engineState: 'serving',
     });
   });
 });

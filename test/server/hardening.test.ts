@@ -172,6 +172,23 @@ describe('the served PGlite against what clients send', () => {
     client.close();
   });
 
+  // postgres.js closes its COPY stream with CopyFail right after CopyDone, and its next query follows in the same write.
+  it('takes a query sent right after CopyDone as the next request, and drops a CopyFail that follows CopyDone', async () => {
+    const client = await RawClient.connect(url, {});
+    for (const round of [1, 2, 3]) {
+      client.send(querySimple('COPY t (a) FROM STDIN'));
+      await client.until('G');
+      client.send(
+        Buffer.concat([typed('d', Buffer.from(`${round}\n`)), typed('c'), typed('f', 'null'), querySimple('SELECT count(*) FROM t')]),
+      );
+      expect(read(await client.until('Z'))).toMatchObject({ error: undefined, status: 'I' });
+      expect(read(await client.until('Z'))).toMatchObject({ rows: [[String(round)]], error: undefined, status: 'I' });
+    }
+    await client.query('TRUNCATE t');
+    client.close();
+    await stillServes();
+  });
+
   it('ends a COPY with ERROR 08P01 when a non-COPY message arrives in it, and goes on', async () => {
     const client = await RawClient.connect(url, {});
     client.send(querySimple('COPY t (a) FROM STDIN'));

@@ -62,13 +62,15 @@ describe('the served database (wire server over PGlite)', () => {
     await s.dispose();
   });
 
-  it('answers postgres.js with parameters and psql', async () => {
+  it('answers postgres.js with parameters', async () => {
     const sql = client({ max: 1 });
     expect(await sql`SELECT ${41}::int + 1 AS answer, ${'x'}::text AS label`).toEqual([{ answer: 42, label: 'x' }]);
-    if (fs.existsSync('/usr/bin/psql')) {
-      const { stdout } = await promisify(execFile)('psql', [url, '-At', '-c', 'SELECT 6 * 7']);
-      expect(stdout.trim()).toBe('42');
-    }
+  });
+
+  // A missing psql shows as skipped, never as a pass.
+  it.runIf(fs.existsSync('/usr/bin/psql'))('answers psql', async () => {
+    const { stdout } = await promisify(execFile)('psql', [url, '-At', '-c', 'SELECT 6 * 7']);
+    expect(stdout.trim()).toBe('42');
   });
 
   it('serves 10 concurrent clients, each seeing all committed rows', async () => {

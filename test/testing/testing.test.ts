@@ -35,11 +35,13 @@ function child(script: string, cwd: string, env: NodeJS.ProcessEnv = {}) {
 function firstLine(proc: ReturnType<typeof child>['proc']): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
+    let errors = '';
     proc.stdout.on('data', (d: Buffer) => {
       text += d.toString();
       if (text.includes('\n')) resolve(text.split('\n')[0]!);
     });
-    proc.on('close', (code) => reject(new Error(`the child exited (${code}) before printing`)));
+    proc.stderr.on('data', (d: Buffer) => (errors += d.toString()));
+    proc.on('close', (code) => reject(new Error(`the child exited (${code}) before printing: ${errors.trim()}`)));
   });
 }
 
