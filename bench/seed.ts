@@ -1,6 +1,7 @@
 /**
- * npm run bench:seed: `devdb seed` at each scale on both engines, and `--scale large` on the
- * server against the server-side ceiling of the very same rows, all in one run. Prints JSON.
+ * npm run bench:seed: `devdb seed` at each scale on each engine (the PostgreSQL 15 server, devdb's
+ * native PostgreSQL 18, PGlite), and `--scale large` on the server against the server-side ceiling
+ * of the very same rows, all in one run. Prints JSON.
  *
  * - tiny, small, medium: a fresh, migrated database per run (PGlite in a temp folder, as the
  *   CLI uses it; a new database on the server); wall time of `seed()`, as the CLI reports it.
@@ -15,8 +16,11 @@
  *   22-table schema at medium scale ($BENCH_FOREIGN=0 leaves it out).
  *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
- * else a throwaway server started like the test suite's. $BENCH_SCALES picks scales
- * (default tiny,small,medium,large); $BENCH_RUNS repeats the small scales (default 1).
+ * else a throwaway server started like the test suite's but with PostgreSQL's own durability
+ * (fsync on), as devdb's native server keeps it. The native engine is a native folder served by
+ * devdb, a new database per run. $BENCH_SCALES picks scales (default tiny,small,medium,large);
+ * $BENCH_ENGINES the engines (default postgres,native,pglite); $BENCH_RUNS repeats the small
+ * scales (default 1).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -32,9 +36,12 @@ import { GENERATORS, SEEDED_TABLES } from '../src/seed/tables.js';
 import { quoteIdent } from '../src/util/sql-text.js';
 import { foreignSchemaCase } from './foreign-schema.js';
 import { withDatabase } from '../test/support/global-setup.js';
+import { serveNative } from '../test/support/native.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 
 const scales = (process.env.BENCH_SCALES ?? SCALES.join(',')).split(',') as Scale[];
+type BenchEngine = 'postgres' | 'native' | 'pglite';
+const engines = (process.env.BENCH_ENGINES ?? 'postgres,native,pglite').split(',') as BenchEngine[];
 const runs = Number(process.env.BENCH_RUNS ?? 1);
 const seconds = (ms: number) => Number((ms / 1000).toFixed(2));
 
@@ -59,20 +66,29 @@ async function main() {
   if (!url) {
     const bin = findPostgresBin();
     if (!bin) throw new Error('bench:seed needs PostgreSQL: install it or set BENCH_DATABASE_URL');
-    server = await startPostgres(bin);
+    server = await startPostgres(bin, { durable: true });
     url = server.url;
   }
   const admin = await openPostgres(url);
+  const nativeRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-bench-native-'));
+  // As root the native server runs as devdb's server user, which must reach the folder.
+  fs.chmodSync(nativeRoot, 0o755);
+  const native = engines.includes('native') ? await serveNative(path.join(nativeRoot, '.devdb')) : undefined;
+  const nativeAdmin = native ? await openPostgres(native.url) : undefined;
   const [{ version } = { version: '' }] = await admin.query<{ version: string }>("SELECT current_setting('server_version') AS version");
   const made: string[] = [];
   const folders: string[] = [];
 
-  async function fresh(engine: 'pglite' | 'postgres'): Promise<Db> {
+  async function fresh(engine: BenchEngine): Promise<Db> {
     let db: Db;
     if (engine === 'pglite') {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-bench-'));
       folders.push(dir);
       db = await openPglite({ dataDir: dir });
+    } else if (engine === 'native') {
+      const name = `devdb_bench_${randomBytes(4).toString('hex')}`;
+      await nativeAdmin!.exec(`CREATE DATABASE ${name}`);
+      db = await openPostgres(withDatabase(native!.url, name));
     } else {
       const name = `devdb_bench_${randomBytes(4).toString('hex')}`;
       await admin.exec(`CREATE DATABASE ${name}`);
@@ -92,7 +108,7 @@ async function main() {
     const byScale: Record<string, unknown> = {};
     for (const scale of scales.filter((s) => s !== 'large')) {
       const row: Record<string, unknown> = {};
-      for (const engine of ['postgres', 'pglite'] as const) {
+      for (const engine of engines) {
         const times: number[] = [];
         let last: Awaited<ReturnType<typeof timed>> | undefined;
         for (let r = 0; r < runs; r++) {
@@ -113,9 +129,13 @@ async function main() {
           ...Object.fromEntries(Object.entries(last!.steps).map(([k, v]) => [k, seconds(v)])),
         };
       }
-      const pg = row.postgres as { seconds: number };
-      const lite = row.pglite as { seconds: number };
-      row.pgliteOverServer = Number((lite.seconds / pg.seconds).toFixed(2));
+      const pg = row.postgres as { seconds: number } | undefined;
+      const over = (engine: BenchEngine) => {
+        const other = row[engine] as { seconds: number } | undefined;
+        return pg && other ? Number((other.seconds / pg.seconds).toFixed(2)) : null;
+      };
+      row.pgliteOverServer = over('pglite');
+      row.nativeOverServer = over('native');
       byScale[scale] = row;
       if (scale === 'medium') report.trigram = await trigramComparison(await fresh('postgres'));
     }
@@ -128,6 +148,9 @@ async function main() {
     for (const name of made) await admin.exec(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.close();
     for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
+    await nativeAdmin?.close();
+    await native?.stop();
+    fs.rmSync(nativeRoot, { recursive: true, force: true });
     server?.stop();
   }
 }
