@@ -43,7 +43,7 @@ export default class Start extends DevdbCommand<StartResult> {
       max: 65_535,
     }),
     host: Flags.string({
-      description: 'address to listen on; anything but loopback is reachable from other machines (PGlite has no password!)',
+      description: "address to listen on; anything but loopback is reachable from other machines (with the folder's password)",
       default: DEFAULT_HOST,
     }),
     foreground: Flags.boolean({ description: 'run attached to this terminal until Ctrl-C (or SIGTERM)', default: false }),
@@ -70,7 +70,7 @@ export default class Start extends DevdbCommand<StartResult> {
       idleInTransactionMs: flags['idle-in-transaction-timeout'] * 1000,
       env: this.settings().env,
     };
-    const warning = exposureWarning(host, target.engine === 'native');
+    const warning = exposureWarning(host, true);
     if (warning) this.logToStderr(warning);
     const prepared = embeddedDatabaseExists(target) ? undefined : await this.prepare(target, flags['migrations-dir']);
     // On a git branch ("branchFromGit") the branch's database is made the first time it is served.
@@ -90,7 +90,7 @@ export default class Start extends DevdbCommand<StartResult> {
           ? `Already serving ${target.dataDir} (pid ${result.pid}).`
           : `Serving ${what} in ${target.dataDir} (pid ${result.pid}); log: ${result.logFile}. Stop it with devdb stop.`,
       );
-      if (target.engine === 'native') this.logToStderr('devdb url prints the URL with its password: export DATABASE_URL=$(devdb url)');
+      this.logToStderr('devdb url prints the URL with its password: export DATABASE_URL=$(devdb url)');
       if (prepared?.seeded) {
         this.logToStderr(`Development login: ${prepared.seeded.sampleLogin} (or any seeded user), password from the README.`);
       }

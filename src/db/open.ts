@@ -2,6 +2,7 @@ import { DevdbError } from '../errors.js';
 import { lockHolder } from './data-dir-lock.js';
 import type { Db } from './db.js';
 import { folderDatabaseExists } from './folder-engine.js';
+import { readFolderPassword, withPassword } from './folder-password.js';
 import type { FolderTarget, Target } from './target.js';
 
 /** How long a command waits for another devdb process that holds the embedded folder (not a server) to finish. */
@@ -87,7 +88,7 @@ async function servedFolderBehind(db: Db, url: string): Promise<Db | undefined> 
 
 async function openServedFolder(dataDir: string, url: string): Promise<Db> {
   const { openServed } = await import('./served-adapter.js');
-  return openServed(dataDir, url);
+  return openServed(dataDir, withPassword(url, readFolderPassword(dataDir)));
 }
 
 /** Opens, runs `fn`, and always closes: the embedded engine must close to release its lock. */

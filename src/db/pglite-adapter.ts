@@ -62,8 +62,7 @@ export async function openPgliteEngine(options: PgliteOptions = {}): Promise<{ d
  * orphaned files; in memory without a folder, started from `image` when one is given.
  */
 export async function createPglite(dataDir: string | undefined, image?: Blob): Promise<PGlite> {
-  const pgdata = dataDir === undefined ? undefined : path.join(dataDir, 'pgdata');
-  if (pgdata) fs.mkdirSync(pgdata, { recursive: true });
+  const pgdata = dataDir === undefined ? undefined : preparePgdata(dataDir);
   const pg = await PGlite.create({
     ...(pgdata ? { dataDir: pgdata } : {}),
     ...(image && !pgdata ? { loadDataDir: image } : {}),
@@ -71,6 +70,24 @@ export async function createPglite(dataDir: string | undefined, image?: Blob): P
   });
   if (pgdata) await removeOrphanedFiles(pg, pgdata);
   return pg;
+}
+
+/**
+ * The folder's `pgdata`, made on first use with a `.gitignore` of `*` beside it (the folder never
+ * lands in git), and kept private (0700) like a native cluster: the files are the data, and
+ * another local user must not read them. Folders made before are closed up on their next open.
+ */
+function preparePgdata(dataDir: string): string {
+  const pgdata = path.join(dataDir, 'pgdata');
+  if (!fs.existsSync(pgdata)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const ignore = path.join(dataDir, '.gitignore');
+    if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
+    fs.mkdirSync(pgdata, { mode: 0o700 });
+  } else if ((fs.statSync(pgdata).mode & 0o077) !== 0) {
+    fs.chmodSync(pgdata, 0o700);
+  }
+  return pgdata;
 }
 
 type PgliteRunner = Pick<PGlite, 'query' | 'exec'> | Transaction;

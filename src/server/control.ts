@@ -1,4 +1,5 @@
 import type { FolderTarget } from '../db/target.js';
+import { folderPassword } from '../db/folder-password.js';
 import { nativeStatus, nativeUrl, startNative, stopNative } from './native-control.js';
 import { pgliteStatus, pgliteUrl, startPglite, stopPglite } from './pglite-control.js';
 import { stoppedStatus, type ServerInfo, type ServerStatus, type StartOptions, type StartResult, type StopResult } from './server-info.js';
@@ -32,7 +33,8 @@ export async function runInForeground(
   const full = { ...options, dataDir: target.dataDir };
   if (target.engine === 'pglite') {
     const { serve } = await import('./serve.js');
-    const server = await serve({ ...full, log });
+    // Clients prove the folder's password, which only its owner can read: other local users reach the port, not the data.
+    const server = await serve({ ...full, password: folderPassword(target.dataDir), log });
     return { info: server.info, stopped: server.stopped };
   }
   const { result, server } = await startNative({

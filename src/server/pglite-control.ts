@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
+import { readFolderPassword, withPassword } from '../db/folder-password.js';
 import type { FolderTarget } from '../db/target.js';
 import { LockChannel } from '../db/lock-channel.js';
 import { DevdbError } from '../errors.js';
@@ -151,10 +152,10 @@ export async function pgliteStatus(target: FolderTarget): Promise<ServerStatus> 
   };
 }
 
-/** The URL the folder is served at, or E_NOT_RUNNING with the command that starts it. */
+/** The URL the folder is served at, with its password, or E_NOT_RUNNING with the command that starts it. */
 export async function pgliteUrl(dataDir: string): Promise<string> {
   const holder = await lockHolder(dataDir);
-  if (holder?.servedUrl) return holder.servedUrl;
+  if (holder?.servedUrl) return withPassword(holder.servedUrl, readFolderPassword(dataDir));
   throw notRunning(dataDir);
 }
 

@@ -77,7 +77,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     throw error;
   }
   const info: ServerInfo = { url: servedUrl(options.host, port), pid: process.pid, port, host: options.host, dataDir: options.dataDir };
-  const warning = exposureWarning(options.host);
+  const warning = exposureWarning(options.host, options.password !== undefined);
   if (warning) log(warning);
 
   let stopping: Promise<StopOutcome> | undefined;

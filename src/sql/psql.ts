@@ -20,13 +20,15 @@ export async function runPsql(target: Target, args: readonly string[], env: Node
   if (target.engine === 'postgres') return exec(target.url, args, env);
   if (target.engine === 'native') return nativePsql(target.dataDir, args, env);
   const { lockHolder } = await import('../db/data-dir-lock.js');
+  const { folderPassword, readFolderPassword, withPassword } = await import('../db/folder-password.js');
   const served = (await lockHolder(target.dataDir))?.servedUrl;
-  if (served) return exec(served, args, env);
+  if (served) return exec(withPassword(served, readFolderPassword(target.dataDir)), args, env);
   const { serve } = await import('../server/serve.js');
-  // Ctrl-C in psql cancels psql's query: it must not stop this session's server.
-  const server = await serve({ dataDir: target.dataDir, port: 0, host: '127.0.0.1', stopOnSignals: false });
+  // Ctrl-C in psql cancels psql's query: it must not stop this session's server. Its port asks for the folder's password, as devdb start's does.
+  const password = folderPassword(target.dataDir);
+  const server = await serve({ dataDir: target.dataDir, port: 0, host: '127.0.0.1', stopOnSignals: false, password });
   try {
-    return await exec(server.info.url, args, env);
+    return await exec(withPassword(server.info.url, password), args, env);
   } finally {
     await server.stop();
   }

@@ -19,7 +19,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServed(): Promise<{ s: Scratch; url: string; pid: number; port: number }> {
+/** A started folder: `shown` is the URL start and status print (no password), `url` what devdb url prints (with it). */
+async function startServed(): Promise<{ s: Scratch; url: string; shown: string; pid: number; port: number }> {
   const s = await scratch('pglite');
   started.push(s);
   const port = await freePort();
@@ -27,7 +28,14 @@ async function startServed(): Promise<{ s: Scratch; url: string; pid: number; po
   expect(result.code, result.stderr).toBe(0);
   const info = parseJson<{ url: string; pid: number; port: number; dataDir: string; alreadyRunning: boolean }>(result);
   expect(info).toMatchObject({ url: `postgres://postgres@127.0.0.1:${port}/postgres`, port, dataDir: s.dataDir, alreadyRunning: false });
-  return { s, url: info.url, pid: info.pid, port };
+  return { s, url: await urlOf(s.dataDir!), shown: info.url, pid: info.pid, port };
+}
+
+/** `devdb url`: the served URL with the folder's password. */
+async function urlOf(dataDir: string): Promise<string> {
+  const result = await runCli(['url', '--data-dir', dataDir]);
+  expect(result.code, result.stderr).toBe(0);
+  return result.stdout.trim();
 }
 
 async function query<T extends Record<string, unknown>>(url: string, text: string): Promise<T[]> {
@@ -48,11 +56,12 @@ afterEach(async () => {
 
 describe('devdb start, status, url, stop', () => {
   it('serves the folder to postgres.js and to devdb commands at once, and keeps committed rows across stop and start', async () => {
-    const { s, url, pid } = await startServed();
+    const { s, url, shown, pid, port } = await startServed();
     const args = ['--data-dir', s.dataDir!];
-    expect((await runCli(['url', ...args])).stdout.trim()).toBe(url);
-    expect(parseJson(await runCli(['status', ...args, '--json']))).toMatchObject({ running: true, url, pid, connections: 0 });
-    expect(parseJson(await runCli(['start', ...args, '--json']))).toMatchObject({ url, pid, alreadyRunning: true });
+    const password = fs.readFileSync(path.join(s.dataDir!, 'password'), 'utf8').trim();
+    expect(url).toBe(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`);
+    expect(parseJson(await runCli(['status', ...args, '--json']))).toMatchObject({ running: true, url: shown, pid, connections: 0 });
+    expect(parseJson(await runCli(['start', ...args, '--json']))).toMatchObject({ url: shown, pid, alreadyRunning: true });
 
     await query(
       url,
@@ -82,19 +91,35 @@ describe('devdb start, status, url, stop', () => {
     expect(noUrl.code).toBe(1);
     expect(noUrl.stderr.trim()).toBe(`Error: No server is running for ${s.dataDir}: start one with devdb start --data-dir ${s.dataDir}.`);
 
-    const again = parseJson<{ url: string }>(await runCli(['start', ...args, '--port', String(await freePort()), '--json']));
-    expect(await query(again.url, 'SELECT count(*)::int AS n FROM api_keys')).toEqual([{ n: 1 }]);
+    expect((await runCli(['start', ...args, '--port', String(await freePort()), '--json'])).code).toBe(0);
+    expect(await query(await urlOf(s.dataDir!), 'SELECT count(*)::int AS n FROM api_keys')).toEqual([{ n: 1 }]);
+  });
+
+  it("asks every client for the folder's password, which only its owner can read, and keeps the data private", async () => {
+    const { s, url, shown } = await startServed();
+    const mode = (file: string) => fs.statSync(path.join(s.dataDir!, file)).mode & 0o777;
+    expect([mode('password'), mode('pgdata')]).toEqual([0o600, 0o700]);
+    expect(fs.readFileSync(path.join(s.dataDir!, '.gitignore'), 'utf8')).toBe('*\n');
+    // What another local user can reach: the port, without the password.
+    await expect(query(shown, 'SELECT 1')).rejects.toThrow(/password/);
+    await expect(query(url.replace(/:[^:@/]+@/, ':not-it@'), 'SELECT 1')).rejects.toMatchObject({ code: '28P01' });
+    expect(await query(url, 'SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    // The password never shows where start and status print the URL.
+    const password = decodeURIComponent(new URL(url).password);
+    for (const command of [['status'], ['start']]) {
+      expect((await runCli([...command, '--data-dir', s.dataDir!])).stdout).not.toContain(password);
+    }
   });
 
   it('recovers after kill -9: the crash leaves a lock file that is reported as stale, never trusted, and committed rows survive', async () => {
-    const { s, url, pid } = await startServed();
+    const { s, url, shown, pid } = await startServed();
     const args = ['--data-dir', s.dataDir!];
     await query(url, 'CREATE TABLE survivor (id int); INSERT INTO survivor VALUES (1), (2)');
     process.kill(pid, 'SIGKILL');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(fs.existsSync(path.join(s.dataDir!, LOCK_FILE))).toBe(true);
     const status = parseJson(await runCli(['status', ...args, '--json']));
-    expect(status).toMatchObject({ running: false, staleLockFile: { pid, servedUrl: url } });
+    expect(status).toMatchObject({ running: false, staleLockFile: { pid, servedUrl: shown } });
     expect(fs.existsSync(path.join(s.dataDir!, LOCK_FILE))).toBe(false); // status cleaned it up, holding the lock while it did
     expect((await runCli(['url', ...args])).code).toBe(1);
     // The port the dead server used is free again, and the folder opens without the server too.
@@ -102,7 +127,7 @@ describe('devdb start, status, url, stop', () => {
     expect(direct.code, direct.stderr).toBe(0);
     const again = parseJson<{ url: string; pid: number }>(await runCli(['start', ...args, '--port', String(await freePort()), '--json']));
     expect(again.pid).not.toBe(pid);
-    expect(await query(again.url, 'SELECT id FROM survivor ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(await query(await urlOf(s.dataDir!), 'SELECT id FROM survivor ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }]);
   });
 
   it('says when the port is taken and names a free one; nothing is left running', async () => {

@@ -24,10 +24,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Starts the folder's server: `url` is what devdb url prints (with the folder's password). */
 async function startIn(dataDir: string): Promise<{ url: string; pid: number }> {
   const result = await runCli(['start', '--data-dir', dataDir, '--port', String(await freePort()), '--json']);
   expect(result.code, result.stderr).toBe(0);
-  return parseJson<{ url: string; pid: number }>(result);
+  const url = await runCli(['url', '--data-dir', dataDir]);
+  expect(url.code, url.stderr).toBe(0);
+  return { url: url.stdout.trim(), pid: parseJson<{ pid: number }>(result).pid };
 }
 
 async function startServed(): Promise<{ s: Scratch; url: string; pid: number }> {

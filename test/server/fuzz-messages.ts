@@ -63,32 +63,48 @@ const STATEMENTS = [
 
 type Part = Buffer;
 
-/** One connection's worth of bytes: a login (or a broken one), then messages, valid, hostile and mutated. */
-export function connectionBytes(random: () => number, pick: <T>(items: readonly T[]) => T): Part[] {
-  const parts: Part[] = [];
+/**
+ * One connection's worth of bytes: `before` is sent blind (SSLRequests, a broken startup, random
+ * bytes, a CancelRequest); `login` (when there is one) is the startup packet's parameters, which
+ * the storm answers with the password as a real client does; `after` follows the login (or is
+ * sent blind in its place, to fuzz the password exchange itself, when `login` is undefined).
+ */
+export interface ConnectionPlan {
+  before: Part[];
+  login: Record<string, string> | undefined;
+  after: Part[];
+}
+
+export function connectionBytes(random: () => number, pick: <T>(items: readonly T[]) => T): ConnectionPlan {
   const roll = random();
+  const blind = (before: Part[]): ConnectionPlan => ({ before, login: undefined, after: [] });
   if (roll < 0.08)
-    return [pick([startupOfLength(0), startupOfLength(-1), startupOfLength(4), startupOfLength(2 ** 31 - 1), startupOfLength(10_001)])];
-  if (roll < 0.12) return [randomBytes(random, 1 + Math.floor(random() * 64))];
+    return blind([
+      pick([startupOfLength(0), startupOfLength(-1), startupOfLength(4), startupOfLength(2 ** 31 - 1), startupOfLength(10_001)]),
+    ]);
+  if (roll < 0.12) return blind([randomBytes(random, 1 + Math.floor(random() * 64))]);
   if (roll < 0.16) {
     const cancel = Buffer.alloc(16);
     cancel.writeInt32BE(16, 0);
     cancel.writeInt32BE(80_877_102, 4);
     cancel.writeInt32BE(Math.floor(random() * 2 ** 31), 8);
     cancel.writeInt32BE(Math.floor(random() * 2 ** 31), 12);
-    return [cancel];
+    return blind([cancel]);
   }
-  for (let i = Math.floor(random() * 3); i > 0; i--) parts.push(sslRequest);
+  const before: Part[] = [];
+  for (let i = Math.floor(random() * 3); i > 0; i--) before.push(sslRequest);
   const params: Record<string, string> = { user: 'postgres', database: 'postgres' };
   if (random() < 0.2) params.options = pick(['-c search_path=fuzz', '-c statement_timeout=300', '-c work_mem=8MB', '-c nosuch=1', '-c']);
   if (random() < 0.2) params.application_name = pick(['fuzz', 'psql', '']);
   if (random() < 0.1) params.database = pick(['nosuch', 'template1']);
   if (random() < 0.05) params.user = pick(['nobody', 'app']);
-  parts.push(startupMessage(params));
+  const after: Part[] = [];
   const count = 1 + Math.floor(random() * 12);
-  for (let i = 0; i < count; i++) parts.push(message(random, pick));
-  if (random() < 0.5) parts.push(typed('X'));
-  return parts;
+  for (let i = 0; i < count; i++) after.push(message(random, pick));
+  if (random() < 0.5) after.push(typed('X'));
+  // One in five never proves the password: its messages land in the login exchange.
+  if (random() < 0.2) return blind([...before, startupMessage(params), ...after]);
+  return { before, login: params, after };
 }
 
 function message(random: () => number, pick: <T>(items: readonly T[]) => T): Buffer {

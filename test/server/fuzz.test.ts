@@ -3,6 +3,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson, runCli } from '../support/cli.js';
 import { scratch, type Scratch } from '../support/engines.js';
+import { startupMessage } from '../../src/server/protocol.js';
 import { chunked, connectionBytes, seeded } from './fuzz-messages.js';
 import { RawClient } from './raw-client.js';
 
@@ -29,6 +30,7 @@ function peakMemory(pid: number): number {
 describe(`a seeded protocol storm against devdb start (seed ${SEED})`, () => {
   let s: Scratch;
   let url: string;
+  let password: string;
   let pid: number;
 
   beforeAll(async () => {
@@ -52,7 +54,10 @@ describe(`a seeded protocol storm against devdb start (seed ${SEED})`, () => {
       '5',
     ]);
     expect(started.code, started.stderr).toBe(0);
-    ({ url, pid } = parseJson<{ url: string; pid: number }>(started));
+    pid = parseJson<{ pid: number }>(started).pid;
+    url = (await runCli(['url', '--data-dir', s.dataDir!])).stdout.trim();
+    password = decodeURIComponent(new URL(url).password);
+    expect(password).not.toBe('');
     const setup = await RawClient.connect(url, {});
     await setup.query('CREATE TABLE fuzz_rows (x int)');
     setup.close();
@@ -67,29 +72,46 @@ describe(`a seeded protocol storm against devdb start (seed ${SEED})`, () => {
     const random = seeded(SEED);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const plans = Array.from({ length: CONNECTIONS }, () => {
-      const parts = connectionBytes(random, pick);
-      const chunks = parts.flatMap((part) => (random() < 0.3 ? chunked(random, part) : [part]));
+      const { before, login, after } = connectionBytes(random, pick);
+      const chunks = (parts: Buffer[]) => parts.flatMap((part) => (random() < 0.3 ? chunked(random, part) : [part]));
       // Leave at once (mid-anything), or after the server had a moment to answer.
       const stayMs = random() < 0.7 ? 200 + Math.floor(random() * 300) : 0;
-      return { messages: parts.length, chunks, stayMs };
+      return {
+        messages: before.length + (login ? 1 : 0) + after.length,
+        answers: before.length,
+        before: chunks(before),
+        login,
+        after: chunks(after),
+        stayMs,
+      };
     });
     const sent = plans.reduce((sum, plan) => sum + plan.messages, 0);
     expect(sent).toBeGreaterThan(3_000);
+    // Most connections get past the password, so the storm reaches the sessions and the engine.
+    expect(plans.filter((plan) => plan.login).length).toBeGreaterThan(CONNECTIONS / 2);
 
-    const port = Number(new URL(url).port);
-    const run = (plan: (typeof plans)[number]) =>
-      new Promise<void>((resolve) => {
-        const socket = net.createConnection(port, '127.0.0.1');
-        socket.on('error', () => {});
-        socket.resume();
-        socket.once('close', () => resolve());
-        socket.once('connect', () => {
-          for (const chunk of plan.chunks) socket.write(chunk);
-          if (plan.stayMs === 0) socket.destroy();
-          else setTimeout(() => socket.destroy(), plan.stayMs);
-        });
-      });
+    let loggedIn = 0;
+    const run = async (plan: (typeof plans)[number]): Promise<void> => {
+      const client = await RawClient.connect(url);
+      try {
+        if (plan.login) {
+          // The SSLRequests before a login are answered with one byte each ('N'), before any message.
+          client.expectRaw(plan.answers);
+          for (const chunk of plan.before) client.send(chunk);
+          client.send(startupMessage(plan.login));
+          await client.login(password);
+          if ((await client.until('Z')).at(-1)?.type === 'Z') loggedIn++;
+        } else {
+          for (const chunk of plan.before) client.send(chunk);
+        }
+        for (const chunk of plan.after) client.send(chunk);
+        if (plan.stayMs > 0) await Promise.race([client.closed, new Promise((resolve) => setTimeout(resolve, plan.stayMs))]);
+      } finally {
+        client.close();
+      }
+    };
     for (let at = 0; at < plans.length; at += AT_ONCE) await Promise.all(plans.slice(at, at + AT_ONCE).map(run));
+    expect(loggedIn).toBeGreaterThan(CONNECTIONS / 3);
 
     const fresh = await RawClient.connect(url, {});
     const answer = await fresh.query('SELECT 1');

@@ -1,3 +1,4 @@
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { errorFields } from '../../src/server/engine-output.js';
 import { querySimple, startupMessage } from '../../src/server/protocol.js';
@@ -53,6 +54,7 @@ export class RawClient {
     const client = new RawClient(socket);
     if (params) {
       client.send(startupMessage({ user: 'postgres', database: 'postgres', ...params }));
+      await client.login(decodeURIComponent(new URL(url).password));
       const key = (await client.until('Z')).find((m) => m.type === 'K');
       if (key) client.backendKey = { processId: key.body.readInt32BE(0), secretKey: key.body.readInt32BE(4) };
     }
@@ -60,6 +62,43 @@ export class RawClient {
   }
 
   backendKey: { processId: number; secretKey: number } | undefined;
+
+  /**
+   * After the startup packet: answers an AuthenticationSASL with SCRAM-SHA-256 and `password`, as
+   * libpq does. Leaves AuthenticationOk, an error and everything after them to be read.
+   */
+  async login(password: string): Promise<void> {
+    const request = await this.next((m) => m.type === 'E' || (m.type === 'R' && m.body.readInt32BE(0) !== 0));
+    if (request?.type !== 'R' || request.body.readInt32BE(0) !== 10) return;
+    const clientFirstBare = `n=,r=${randomBytes(18).toString('base64')}`;
+    const first = Buffer.from(`n,,${clientFirstBare}`);
+    const length = Buffer.alloc(4);
+    length.writeInt32BE(first.length);
+    this.send(typed('p', 'SCRAM-SHA-256', length, first));
+    const challenge = await this.next((m) => m.type === 'E' || m.type === 'R');
+    if (challenge?.type !== 'R') return;
+    const serverFirst = challenge.body.subarray(4).toString();
+    const { r, s, i } = Object.fromEntries(serverFirst.split(',').map((part) => [part[0], part.slice(2)])) as Record<string, string>;
+    const salted = pbkdf2Sync(password.normalize('NFKC'), Buffer.from(s!, 'base64'), Number(i), 32, 'sha256');
+    const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+    const withoutProof = `c=biws,r=${r}`;
+    const signature = createHmac('sha256', createHash('sha256').update(clientKey).digest())
+      .update(`${clientFirstBare},${serverFirst},${withoutProof}`)
+      .digest();
+    const proof = Buffer.from(clientKey.map((byte, at) => byte ^ signature[at]!)).toString('base64');
+    this.send(typed('p', Buffer.from(`${withoutProof},p=${proof}`)));
+    await this.next((m) => m.type === 'E' || (m.type === 'R' && m.body.readInt32BE(0) === 12));
+  }
+
+  /** Waits for the first message `pick` takes and removes it alone (an error is left in place); undefined once closed. */
+  private async next(pick: (message: BackendMessage) => boolean): Promise<BackendMessage | undefined> {
+    for (;;) {
+      const at = this.messages.findIndex(pick);
+      if (at >= 0) return this.messages[at]!.type === 'E' ? this.messages[at] : this.messages.splice(at, 1)[0];
+      if (this.ended) return undefined;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
 
   /** Sends a CancelRequest for this connection on a new one, as libpq's PQcancel does. */
   async cancel(url: string): Promise<void> {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DevdbError } from '../../errors.js';
+import { newFolderPassword, PASSWORD_FILE } from '../folder-password.js';
 import { binary, prepareBinaries, SYSTEM_DIR, type Binaries } from './binaries.js';
 import { canReach, serverUser, type ServerUser } from './server-user.js';
 
@@ -23,7 +24,6 @@ import { canReach, serverUser, type ServerUser } from './server-user.js';
  */
 export const CLUSTER_DIR = 'cluster';
 export const META_FILE = 'postgres.json';
-export const PASSWORD_FILE = 'password';
 export const LOG_FILE = 'server.log';
 /** The superuser and database every native folder has. */
 export const SUPERUSER = 'postgres';
@@ -103,10 +103,7 @@ export function createNativeFolder(dataDir: string): NativeFolder {
   if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '*\n');
   const cluster = prepareClusterDir(dataDir, user);
 
-  const password = randomBytes(24).toString('base64url');
-  const passwordFile = path.join(dataDir, PASSWORD_FILE);
-  fs.rmSync(passwordFile, { force: true });
-  fs.writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+  const password = newFolderPassword(dataDir);
 
   // initdb reads the password from a file, which the server user must be able to open: a private folder of its own.
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-initdb-'));

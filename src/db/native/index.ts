@@ -10,7 +10,6 @@ export {
   DATABASE,
   LOG_FILE,
   META_FILE,
-  PASSWORD_FILE,
   SUPERUSER,
   createNativeFolder,
   nativeDatabaseExists,
