@@ -150,13 +150,15 @@ function renderPlan(plan: SeedPlan): string {
   ];
   for (const t of plan.tables) {
     lines.push(
-      `\n${t.table}  ~${formatCount(t.rows)} rows${t.parent ? ` (per ${t.parent} row)` : ''}${t.by === 'hand-written' ? ", devdb's generator" : ''}`,
+      '',
+      `${t.table}  ~${formatCount(t.rows)} rows${t.parent ? ` (per ${t.parent} row)` : ''}${t.by === 'hand-written' ? ", devdb's generator" : ''}`,
     );
     for (const c of t.columns) lines.push(`  ${c.column.padEnd(24)} ${c.generator}`);
   }
-  for (const e of plan.emptied) lines.push(`\nleft empty: ${e.table} (${e.reason})`);
-  for (const [table, reason] of Object.entries(plan.notSeeded)) lines.push(`\nnot seeded: ${table} (${reason})`);
-  return escapeControlChars(lines.join('\n'));
+  for (const e of plan.emptied) lines.push('', `left empty: ${e.table} (${e.reason})`);
+  for (const [table, reason] of Object.entries(plan.notSeeded)) lines.push('', `not seeded: ${table} (${reason})`);
+  // Names come from the database: each line is escaped on its own, so the line breaks between them stay.
+  return lines.map(escapeControlChars).join('\n');
 }
 
 function renderSummary(result: SeedResult): string {

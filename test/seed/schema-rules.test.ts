@@ -4,7 +4,7 @@ import { parseChecks } from '../../src/seed/schema/checks.js';
 import { sampleRegex } from '../../src/seed/schema/regex.js';
 
 describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', () => {
-  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price'];
+  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price', 'opens_at', 'closes_at'];
   const rules = parseChecks(
     [
       { name: 'a', definition: 'CHECK (priority >= 1 AND priority <= 5)' },
@@ -16,7 +16,9 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
       { name: 'g', definition: "CHECK (jsonb_typeof(meta) = 'object'::text)" },
       { name: 'h', definition: 'CHECK (email = lower(email))' },
       { name: 'i', definition: "CHECK (price > 0::numeric AND price < '1000.5'::numeric)" },
-      { name: 'j', definition: 'CHECK (priority IS NULL OR priority > 2)' },
+      { name: 'j', definition: "CHECK (priority > 2 OR region = 'eu'::text)" },
+      { name: 'k', definition: 'CHECK (((price IS NULL) OR (price >= (1)::numeric)))' },
+      { name: 'l', definition: 'CHECK (((closes_at IS NULL) OR (opens_at IS NULL) OR (closes_at >= opens_at)))' },
     ],
     columns,
   );
@@ -26,15 +28,20 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
     expect(rules.columns.get('region')?.oneOf).toEqual(['eu', 'us']);
     expect(rules.columns.get('code')?.patterns).toEqual([{ source: '^[A-Z]{3}$', flags: '' }]);
     expect(rules.columns.get('name')).toMatchObject({ minLength: 1, maxLength: 200 });
-    expect(rules.relations).toEqual([{ column: 'ends_at', op: '>', other: 'starts_at', constraint: 'e' }]);
+    expect(rules.relations).toEqual([
+      { column: 'ends_at', op: '>', other: 'starts_at', constraint: 'e' },
+      { column: 'closes_at', op: '>=', other: 'opens_at', constraint: 'l' },
+    ]);
     expect(rules.columns.get('tags')?.nonEmptyArray).toBe(true);
     expect(rules.columns.get('meta')?.jsonObject).toBe(true);
     expect(rules.columns.get('email')?.lowerCase).toBe(true);
-    expect(rules.columns.get('price')).toMatchObject({ min: { value: 0, inclusive: false }, max: { value: 1000.5, inclusive: false } });
+    expect(rules.columns.get('price')).toMatchObject({ min: { value: 1, inclusive: true }, max: { value: 1000.5, inclusive: false } });
   });
 
   it('keeps what it cannot read for the server to judge, with the columns it mentions', () => {
-    expect(rules.unparsed).toEqual([{ constraint: 'j', expression: 'priority IS NULL OR priority > 2', columns: ['priority'] }]);
+    expect(rules.unparsed).toEqual([
+      { constraint: 'j', expression: "priority > 2 OR region = 'eu'::text", columns: ['priority', 'region'] },
+    ]);
   });
 
   it('reads a domain CHECK written against VALUE as a rule on the column', () => {

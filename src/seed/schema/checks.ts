@@ -2,7 +2,7 @@
  * The CHECK constraints people write most, read from `pg_get_constraintdef` (which spells
  * `BETWEEN` as `>= AND <=` and `IN (...)` as `= ANY (ARRAY[...])`): ranges, value lists,
  * length bounds, regular expressions, lower case, non-empty arrays, JSON objects, and one
- * column ordered after another. Anything else is kept as `unparsed`: the load still tries it,
+ * column ordered after another, each also when written `x IS NULL OR …`. Anything else is kept as `unparsed`: the load still tries it,
  * and a violation names the constraint with a hint.
  */
 export type Bound = { value: number | string; inclusive: boolean };
@@ -57,7 +57,7 @@ export function parseChecks(
     const body = /^CHECK \((.*)\)( NOT VALID)?$/s.exec(check.definition.trim())?.[1];
     if (body === undefined) continue;
     for (const part of splitAnd(body)) {
-      if (!readPart(stripParens(part), check.name)) {
+      if (!readPart(stripParens(part), check.name) && !readOrNull(part, check.name)) {
         rules.unparsed.push({
           constraint: check.name,
           expression: part,
@@ -72,6 +72,17 @@ export function parseChecks(
     const name = unquote(text.trim());
     if (subject !== undefined && /^VALUE(::[a-z ]+)?$/i.test(text.trim())) return subject;
     return known.has(name) ? name : undefined;
+  }
+
+  /**
+   * `x IS NULL OR <rule>` (`ends_at IS NULL OR ends_at > starts_at`, the way optional columns are
+   * checked): values that meet the rule meet the CHECK, whether or not x is left NULL.
+   */
+  function readOrNull(part: string, name: string): boolean {
+    const disjuncts = splitTop(stripParens(part), ' OR ').map(stripParens);
+    const isNull = new RegExp(`^(${IDENT}|VALUE) IS NULL$`);
+    const rest = disjuncts.filter((d) => !(isNull.test(d) && column(isNull.exec(d)![1]!)));
+    return disjuncts.length > 1 && rest.length === 1 && readPart(rest[0]!, name);
   }
 
   function readPart(part: string, name: string): boolean {
@@ -146,10 +157,10 @@ function tighter(old: Bound | undefined, next: Bound, side: 'min' | 'max'): Boun
   return (side === 'min') === cmp < 0 ? next : old;
 }
 
-/** A SQL literal as written by pg_get_constraintdef: 5, (-1), 2.5, 'text'::text, '2020-01-01'::date. */
+/** A SQL literal as written by pg_get_constraintdef: 5, (-1), 2.5, (1)::numeric, 'text'::text, '2020-01-01'::date. */
 function literal(text: string): string | number | undefined {
   const t = stripParens(text.trim());
-  const number = /^(-?\d+(?:\.\d+)?)(?:::[a-z ]+)?$/.exec(t);
+  const number = /^\(?(-?\d+(?:\.\d+)?)\)?(?:::[a-z ]+)?$/.exec(t);
   if (number) return Number(number[1]);
   const m = /^'((?:[^']|'')*)'(?:::[a-z ]+(?:\(\d+(?:,\d+)?\))?)?$/s.exec(t);
   if (!m) return undefined;
