@@ -4,7 +4,7 @@ import type { MigrationsDir } from '../config/index.js';
 export const migrationsDirFlag = {
   'migrations-dir': Flags.string({
     description:
-      'folder of <version>_<name>.sql files (default: $DEVDB_MIGRATIONS_DIR, "migrationsDir" in devdb.config.json, ./sql/migrations, else devdb\'s bundled schema)',
+      'folder of <version>_<name>.sql files (default: $DEVDB_MIGRATIONS_DIR, "migrationsDir" in devdb.config.json, $DBMATE_MIGRATIONS_DIR, ./sql/migrations, ./db/migrations or ./migrations, else devdb\'s bundled schema)',
   }),
 };
 

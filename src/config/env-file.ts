@@ -5,11 +5,12 @@ import { readInputFile } from '../util/input-file.js';
 export const ENV_FILE = '.env';
 
 /**
- * The variables of `.env` that devdb reads: DATABASE_URL, DEVDB_* and libpq's PG* (PGPASSWORD, PGHOST...).
+ * The variables of `.env` that devdb reads: DATABASE_URL, DEVDB_*, libpq's PG* (PGPASSWORD, PGHOST...)
+ * and dbmate's DBMATE_MIGRATIONS_DIR (a dbmate project's folder).
  * An app's other variables (NODE_ENV and the like) are its own business and stay out of devdb's process.
  */
 export function isDevdbVariable(name: string): boolean {
-  return name === 'DATABASE_URL' || name.startsWith('DEVDB_') || /^PG[A-Z]+$/.test(name);
+  return name === 'DATABASE_URL' || name === 'DBMATE_MIGRATIONS_DIR' || name.startsWith('DEVDB_') || /^PG[A-Z]+$/.test(name);
 }
 
 /** devdb's variables from `.env` in `cwd` (none when there is no such file), parsed as dotenv does. */

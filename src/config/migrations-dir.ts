@@ -3,8 +3,15 @@ import path from 'node:path';
 import { DevdbError } from '../errors.js';
 import { defaultMigrationsDir, packageRoot } from '../paths.js';
 
-/** Where a project's migrations live when nothing says otherwise. */
+/** Where a project's migrations live when nothing says otherwise (and where `migrate new` suggests to make them). */
 export const PROJECT_MIGRATIONS_DIR = path.join('sql', 'migrations');
+
+/**
+ * Other folders projects keep their SQL migrations in, by convention: dbmate's default
+ * (`db/migrations`) and the usual folder of golang-migrate and most tools (`migrations`). Taken
+ * only when they hold `.sql` files, so a folder of JavaScript migrations is not mistaken for one.
+ */
+export const CONVENTIONAL_MIGRATIONS_DIRS = [path.join('db', 'migrations'), 'migrations'] as const;
 
 export type MigrationsDirSource = 'flag' | 'environment' | 'config' | 'project' | 'bundled';
 
@@ -18,8 +25,10 @@ export interface MigrationsDir {
 }
 
 /**
- * The first of: --migrations-dir, DEVDB_MIGRATIONS_DIR, the config file's migrationsDir, the project's
- * own ./sql/migrations, and devdb's bundled schema for a project that has none.
+ * The first of: --migrations-dir, DEVDB_MIGRATIONS_DIR, the config file's migrationsDir,
+ * DBMATE_MIGRATIONS_DIR (dbmate's own variable, often in the project's .env), the project's own
+ * ./sql/migrations, ./db/migrations or ./migrations holding .sql files, and devdb's bundled schema
+ * for a project that has none.
  */
 export function resolveMigrationsDir(
   flag: string | undefined,
@@ -35,8 +44,12 @@ export function resolveMigrationsDir(
   const fromEnv = env.DEVDB_MIGRATIONS_DIR;
   if (fromEnv !== undefined) return pick(notBlank(fromEnv, 'DEVDB_MIGRATIONS_DIR'), 'environment');
   if (configured !== undefined) return pick(configured, 'config');
+  const fromDbmate = env.DBMATE_MIGRATIONS_DIR;
+  if (fromDbmate !== undefined) return pick(notBlank(fromDbmate, 'DBMATE_MIGRATIONS_DIR'), 'environment');
   const own = path.join(cwd, PROJECT_MIGRATIONS_DIR);
   if (isDirectory(own)) return pick(own, 'project');
+  const conventional = CONVENTIONAL_MIGRATIONS_DIRS.map((dir) => path.join(cwd, dir)).find(holdsSql);
+  if (conventional) return pick(conventional, 'project');
   return pick(defaultMigrationsDir, 'bundled');
 }
 
@@ -61,6 +74,14 @@ export function notBlank(value: string, name: string): string {
   if (value.trim() === '')
     throw new DevdbError('E_USAGE', `${name} is set but blank: give it a value, or leave it out to use the default.`);
   return value;
+}
+
+function holdsSql(dir: string): boolean {
+  try {
+    return fs.readdirSync(dir).some((name) => name.endsWith('.sql'));
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(dir: string): boolean {

@@ -8,7 +8,7 @@ import type { MigrationSource } from './migration-source.js';
 import type { Direction } from './run-section.js';
 
 export interface MigrationOptions {
-  /** Default: the project's folder as the CLI resolves it (DEVDB_MIGRATIONS_DIR, devdb.config.json, ./sql/migrations, else devdb's own). */
+  /** Default: the project's folder as the CLI resolves it (DEVDB_MIGRATIONS_DIR, devdb.config.json, DBMATE_MIGRATIONS_DIR, ./sql/migrations, ./db/migrations, ./migrations, else devdb's own). */
   migrationsDir?: string | undefined;
   allowDrift?: boolean | undefined;
   /** How long to wait for another session that is migrating the same database. */

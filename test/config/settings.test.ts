@@ -197,12 +197,33 @@ describe('lookup order: flags, environment, .env, config file, defaults', () => 
       source: 'bundled',
       bundledSchema: true,
     });
+    // The folders dbmate and golang-migrate projects use by convention, once they hold SQL (not a folder of JS migrations).
+    write('migrations/001_init.js', '');
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ source: 'bundled' });
+    write('migrations/000001_init.up.sql', 'CREATE TABLE a (id int);');
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'migrations'),
+      source: 'project',
+    });
+    write('db/migrations/20260101000000_init.sql', '-- migrate:up\n');
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'db/migrations'),
+      source: 'project',
+    });
     write('sql/migrations/.keep', '');
     expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({
       dir: path.join(dir, 'sql/migrations'),
       source: 'project',
       bundledSchema: false,
     });
+    // dbmate's own variable, from the environment or the project's .env, before the conventions.
+    expect(migrationsDirOf(loadProjectSettings({ DBMATE_MIGRATIONS_DIR: 'db/dbmate' }, dir), undefined)).toMatchObject({
+      dir: path.join(dir, 'db/dbmate'),
+      source: 'environment',
+    });
+    write('.env', 'DBMATE_MIGRATIONS_DIR=db/dbmate-dotenv\n');
+    expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dir: path.join(dir, 'db/dbmate-dotenv') });
+    fs.rmSync(path.join(dir, '.env'));
     write('devdb.config.json', JSON.stringify({ migrationsDir: 'db/config' }));
     expect(migrationsDirOf(loadProjectSettings({}, dir), undefined)).toMatchObject({ dir: path.join(dir, 'db/config'), source: 'config' });
     write('.env', 'DEVDB_MIGRATIONS_DIR=db/dotenv\n');
