@@ -14,10 +14,7 @@ const RESET = '\u001B[0m';
 export function renderResult(result: SearchResult, color: boolean): string[] {
   const lines = result.hits.map((hit) => renderHit(hit, color));
   const counts = result.entities.map(summarize);
-  lines.push(
-    '',
-    `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for "${escapeControlChars(result.term)}" (${counts.join('; ')})`,
-  );
+  lines.push('', `${result.hits.length} result${result.hits.length === 1 ? '' : 's'} for ${quoted(result.term)} (${counts.join('; ')})`);
   return lines;
 }
 
@@ -31,12 +28,21 @@ function summarize(e: EntitySummary): string {
  * row says so plainly, and names the corrections its typo pass searched for instead.
  */
 function describeDrive(e: EntitySummary, drive: NonNullable<EntitySummary['drive']>): string {
-  const word = `"${escapeControlChars(drive.word)}"`;
+  const word = quoted(drive.word);
   if (drive.rows > 0) return `${word} in ≤${rows(drive.rows)}`;
   const fixes = e.words.find((w) => w.word === drive.word)?.corrections ?? [];
   if (fixes.length === 0) return `${word} in no row`;
-  return `${word} in no row, read as ${fixes.map((c) => `"${escapeControlChars(c.word)}" (≤${rows(c.rows)})`).join(', ')}`;
+  return `${word} in no row, read as ${fixes.map((c) => `${quoted(c.word)} (≤${rows(c.rows)})`).join(', ')}`;
 }
+
+/** Text the user typed, quoted for the summary: escaped, and cut to 60 characters (a pasted page is not echoed four times). */
+function quoted(text: string): string {
+  const chars = [...text];
+  const shown = chars.length > QUOTED_CHARS ? `${chars.slice(0, QUOTED_CHARS).join('')}…` : text;
+  return `"${escapeControlChars(shown)}"`;
+}
+
+const QUOTED_CHARS = 60;
 
 const rows = (n: number) => `${n.toLocaleString('en-US')} row${n === 1 ? '' : 's'}`;
 

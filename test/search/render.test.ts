@@ -59,6 +59,13 @@ describe('renderResult', () => {
     );
   });
 
+  it('cuts a pasted page to its first 60 characters where the summary quotes it, once per place', () => {
+    const long = `${'é'.repeat(59)}xyz${'q'.repeat(3000)}`;
+    const pasted: SearchResult = { ...result, term: long, entities: [{ ...result.entities[0]!, drive: { word: long, rows: 0 } }] };
+    const summary = renderResult(pasted, false).at(-1)!;
+    expect(summary).toBe(`1 result for "${'é'.repeat(59)}x…" (tasks: newest first, "${'é'.repeat(59)}x…" in no row)`);
+  });
+
   it('escapes control characters of stored text before colouring it, keeping the highlight on the right letters', () => {
     const evil: SearchResult = {
       ...result,
