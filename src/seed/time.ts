@@ -30,14 +30,19 @@ export function iso(ms: number): string {
   return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
 }
 
-/** `YYYY-MM-DDT` of a day (days since the epoch), cached. */
+let lastDay = NaN;
+let lastPrefix = '';
+
+/** `YYYY-MM-DDT` of a day (days since the epoch), cached; consecutive values often share a day, so the last one is kept at hand. */
 function dayPrefix(day: number): string {
+  if (day === lastDay) return lastPrefix;
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
     prefix = new Date(day * DAY).toISOString().slice(0, 11);
     dayPrefixes.set(day, prefix);
   }
-  return prefix;
+  lastDay = day;
+  return (lastPrefix = prefix);
 }
 
 const dates = new Map<number, string>();
