@@ -279,7 +279,10 @@ export default defineConfig({ adapter: () => new SeedPostgres(postgres(process.e
 const firstLine = (error: unknown) => {
   const e = error as Error & { stderr?: Buffer };
   const text = e.stderr?.toString().trim() || e.message;
-  return text.split('\n').find((l) => l.trim() !== '')!.slice(0, 200);
+  return text
+    .split('\n')
+    .find((l) => l.trim() !== '')!
+    .slice(0, 200);
 };
 
 /** The child process: one plan per table, timed from the client's creation to the last insert. */
