@@ -4,8 +4,12 @@
  * PostgreSQL server, seeded by devdb at medium scale and, in the same run on a fresh copy of the
  * same schema, by drizzle-seed (its Drizzle schema generated from the database by `drizzle-kit
  * pull`, as a user of it would). Rows/s is rows loaded over wall time, each run's own count; every
- * table's row count is reported, so an empty table shows. @snaplet/seed is not run: see
- * docs/decisions.md (Seeding someone else's schema).
+ * table's row count is reported, so an empty table shows. @snaplet/seed runs too when
+ * $BENCH_SNAPLET_DIR names a folder outside the repository where it is installed
+ * (`npm install @snaplet/seed@0.98.0 postgres`): its `sync` introspects each fresh database and
+ * writes its client into that folder's node_modules, then a child process seeds every table in
+ * devdb's load order with devdb's count for it (`connect: true`, so keys point at rows already
+ * made). Why it is not a devDependency: docs/decisions.md (Seeding someone else's schema).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +46,8 @@ const DRIZZLE_SUBSET =
        EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', c.t, c.conname);
      END LOOP;
    END $$;`;
+/** The subset with the two-letter country codes as text: the peers draw unique values without a length to respect. */
+const PEER_SUBSET = DRIZZLE_SUBSET.replaceAll('char(2)', 'text');
 /** drizzle-seed's rows per table: devdb's medium count for a table without a parent. */
 const DRIZZLE_COUNT = 4000;
 
@@ -65,6 +71,26 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
     out[`${s}.${t}`] = row!.n;
   }
   return out;
+}
+
+/**
+ * CPU the seed cost, which a busy machine stretches less than wall time: the devdb process's (all
+ * its threads: scrypt for a password column runs on the thread pool) and the server backend's that
+ * loaded the rows (from /proc; null when the server is not on this machine).
+ */
+interface CpuSeconds {
+  devdbProcess: number;
+  serverBackend: number | null;
+}
+
+function backendCpuMs(pid: number): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 function outcome(tables: Record<string, number>, ms: number): Outcome {
@@ -91,11 +117,23 @@ export async function foreignSchemaCase(admin: Db, url: string): Promise<Record<
     await db.exec(sql);
     return { db, url: dbUrl };
   };
-  const devdbSeed = async (sql: string): Promise<Outcome> => {
+  const devdbSeed = async (sql: string): Promise<{ outcome: Outcome & { cpuSeconds: CpuSeconds }; loadOrder: Record<string, number> }> => {
     const target = await fresh(sql);
     try {
+      const [{ pid }] = (await target.db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      const server = backendCpuMs(pid);
+      const client = process.cpuUsage();
       const result = await seed(target.db, { scale: 'medium', schemas: SCHEMAS });
-      return outcome(await tableCounts(target.db), result.elapsedMs);
+      const used = process.cpuUsage(client);
+      const serverAfter = backendCpuMs(pid);
+      const cpuSeconds = {
+        devdbProcess: Number(((used.user + used.system) / 1e6).toFixed(2)),
+        serverBackend: server === null || serverAfter === null ? null : Number(((serverAfter - server) / 1000).toFixed(2)),
+      };
+      return {
+        outcome: { ...outcome(await tableCounts(target.db), result.elapsedMs), cpuSeconds },
+        loadOrder: Object.fromEntries(result.tables.map((t) => [t.table, t.rows])),
+      };
     } finally {
       await target.db.close();
     }
@@ -106,15 +144,28 @@ export async function foreignSchemaCase(admin: Db, url: string): Promise<Record<
       ['as written', SHOP],
       ['domains, the range and inet written as base types', PLAIN],
       ['the same without the cycle, the CHECKs and the partitions (what drizzle-seed needs)', DRIZZLE_SUBSET],
+      ['the same with country codes as text instead of char(2)', PEER_SUBSET],
     ] as const) {
-      const devdb = await devdbSeed(sql);
+      if (process.env.BENCH_FOREIGN_VARIANTS && !process.env.BENCH_FOREIGN_VARIANTS.split(',').some((v) => variant.startsWith(v))) continue;
+      const { outcome: devdb, loadOrder } = await devdbSeed(sql);
       const drizzle = await drizzleSeed(fresh, sql);
-      const peer = typeof drizzle.rowsPerSecond === 'number' && !drizzle.failed ? drizzle.rowsPerSecond : null;
+      const snaplet = await snapletSeed(fresh, sql, loadOrder);
+      const peers = [drizzle, snaplet]
+        .filter((p) => typeof p.rowsPerSecond === 'number' && !p.failed && (p.emptyTables as string[]).length === 0)
+        .map((p) => p.rowsPerSecond as number);
+      const peer = peers.length > 0 ? Math.max(...peers) : null;
       report[variant] = {
         devdb,
         'drizzle-seed': drizzle,
-        '@snaplet/seed': { ran: false, why: "not installed: see docs/decisions.md (Seeding someone else's schema)" },
+        '@snaplet/seed': snaplet,
+        // Against a peer that filled every table without failing; null when none did.
         devdbOverFastestPeer: peer ? Number((devdb.rowsPerSecond / peer).toFixed(2)) : null,
+        // Against each peer's rate on the rows it did load before it stopped (not the goal's ratio: a partial fill).
+        devdbOverPeerUntilItStopped: Object.fromEntries(
+          Object.entries({ 'drizzle-seed': drizzle, '@snaplet/seed': snaplet })
+            .filter(([, p]) => typeof p.rowsPerSecond === 'number' && p.rowsPerSecond > 0)
+            .map(([name, p]) => [name, Number((devdb.rowsPerSecond / (p.rowsPerSecond as number)).toFixed(1))]),
+        ),
       };
     }
     return report;
@@ -176,6 +227,81 @@ async function drizzleSeed(fresh: (sql: string) => Promise<{ db: Db; url: string
     fs.rmSync(out, { recursive: true, force: true });
   }
 }
+
+/**
+ * @snaplet/seed 0.98 as its users run it: `sync` (introspection into .snaplet/dataModel.json and a
+ * client generated into node_modules; no AI key, so no AI-made examples), then one plan per table in
+ * devdb's load order with devdb's count for it, in a child process of the folder it is installed in.
+ */
+async function snapletSeed(
+  fresh: (sql: string) => Promise<{ db: Db; url: string }>,
+  sql: string,
+  counts: Record<string, number>,
+): Promise<Record<string, unknown>> {
+  const dir = process.env.BENCH_SNAPLET_DIR;
+  const cli = dir ? path.join(dir, 'node_modules/@snaplet/seed/bin/cli.js') : '';
+  if (!dir || !fs.existsSync(cli))
+    return { ran: false, why: "not installed: set BENCH_SNAPLET_DIR (see docs/decisions.md, Seeding someone else's schema)" };
+  const target = await fresh(sql);
+  try {
+    fs.mkdirSync(path.join(dir, '.snaplet'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.snaplet/config.json'), JSON.stringify({ adapter: 'postgres' }));
+    fs.writeFileSync(
+      path.join(dir, 'seed.config.ts'),
+      `import { SeedPostgres } from '@snaplet/seed/adapter-postgres';
+import { defineConfig } from '@snaplet/seed/config';
+import postgres from 'postgres';
+export default defineConfig({ adapter: () => new SeedPostgres(postgres(process.env.SNAPLET_URL!, { onnotice: () => {} })) });\n`,
+    );
+    fs.writeFileSync(path.join(dir, 'devdb-bench-seed.mjs'), SNAPLET_RUNNER);
+    const env = { ...process.env, SNAPLET_URL: target.url };
+    try {
+      execFileSync(process.execPath, [cli, 'sync'], { cwd: dir, env, stdio: 'pipe' });
+    } catch (error) {
+      return { ran: false, why: `sync failed: ${firstLine(error)}` };
+    }
+    // devdb's tables by their unqualified names (snaplet's model names), in devdb's load order.
+    const plan = Object.entries(counts).map(([table, rows]) => [table.replace(/^\w+\./, ''), rows]);
+    let result: { ms: number; error?: string };
+    try {
+      const out = execFileSync(process.execPath, ['devdb-bench-seed.mjs', JSON.stringify(plan)], { cwd: dir, env, stdio: 'pipe' });
+      result = JSON.parse(out.toString()) as { ms: number; error?: string };
+    } catch (error) {
+      result = { ms: NaN, error: firstLine(error) };
+    }
+    const tables = await tableCounts(target.db);
+    return { ran: true, ...(result.error ? { failed: result.error } : {}), ...outcome(tables, result.ms) };
+  } finally {
+    await target.db.close();
+  }
+}
+
+const firstLine = (error: unknown) => {
+  const e = error as Error & { stderr?: Buffer };
+  const text = e.stderr?.toString().trim() || e.message;
+  return text
+    .split('\n')
+    .find((l) => l.trim() !== '')!
+    .slice(0, 200);
+};
+
+/** The child process: one plan per table, timed from the client's creation to the last insert. */
+const SNAPLET_RUNNER = `import { createSeedClient } from '@snaplet/seed';
+import { SeedPostgres } from '@snaplet/seed/adapter-postgres';
+import postgres from 'postgres';
+const plan = JSON.parse(process.argv[2]);
+const sql = postgres(process.env.SNAPLET_URL, { onnotice: () => {}, max: 1 });
+const started = performance.now();
+let error;
+try {
+  const seed = await createSeedClient({ adapter: new SeedPostgres(sql), connect: true });
+  for (const [table, rows] of plan) await seed[table]((x) => x(rows));
+} catch (e) {
+  error = String(e.message).split('\\n')[0].slice(0, 200);
+}
+console.log(JSON.stringify({ ms: performance.now() - started, error }));
+await sql.end();
+`;
 
 /**
  * drizzle-seed reads a column's `isUnique` (set by `.unique()`), while `drizzle-kit pull` writes

@@ -12,8 +12,9 @@
  * - trigram: on the medium rows, loading comments and tasks with their trigram GIN indexes kept
  *   (fastupdate on, a large pending list) against dropping them and building them after.
  *
- * - foreign schema (server): bench/foreign-schema.ts, devdb against drizzle-seed on someone else's
- *   22-table schema at medium scale ($BENCH_FOREIGN=0 leaves it out).
+ * - foreign schema (server): bench/foreign-schema.ts, devdb against drizzle-seed (and @snaplet/seed
+ *   when $BENCH_SNAPLET_DIR names a folder it is installed in) on someone else's 22-table schema at
+ *   medium scale ($BENCH_FOREIGN=0 leaves it out; $BENCH_FOREIGN_VARIANTS picks variants by prefix).
  *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
  * else a throwaway server started like the test suite's but with PostgreSQL's own durability

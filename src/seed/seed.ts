@@ -248,6 +248,9 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
   const scale = options.scale ?? DEFAULT_SCALE;
   validateOptions(seedValue, scale, options);
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
+  // faker's module is parsed while the catalog queries are on the server (the first is CPU, the second a wait).
+  const fakerLoaded = loadFaker();
+  fakerLoaded.catch(() => {});
   const schemas = options.schemas?.length
     ? [...options.schemas]
     : await seedSchemas(db, options.migrationsDir ?? (await projectMigrations()));
@@ -261,7 +264,7 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
       `There are no tables to seed in ${schemas.join(', ')}: run devdb migrate first (or name the schema with --schema).`,
     );
   }
-  const faker = await loadFaker();
+  const faker = await fakerLoaded;
   const world: SchemaWorld = {
     seed: seedValue,
     rootRows: profile.scales[scale].rows,

@@ -14,19 +14,26 @@ const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
 const dayPrefixes = new Map<number, string>();
 
 /**
+ * Days since the epoch as a small integer. Math.floor returns a double, and a Map looks a double
+ * key up several times slower than a small integer one (per timestamp, millions of times).
+ */
+const dayOf = (ms: number): number => Math.floor(ms / DAY) | 0;
+
+/**
  * ISO 8601 in UTC, exactly as Date#toISOString writes it, as COPY reads it for timestamptz.
  * Millions of timestamps fall on a few hundred days, so the date part is cached per day and
  * the time part assembled from lookup tables: several times faster than a Date per value.
  */
 export function iso(ms: number): string {
-  const day = Math.floor(ms / DAY);
+  const day = dayOf(ms);
   const prefix = dayPrefix(day);
-  let rest = ms - day * DAY;
-  const h = Math.floor(rest / HOUR);
+  // Milliseconds into the day, below 2^31: integer arithmetic and integer indexes from here.
+  let rest = (ms - day * DAY) | 0;
+  const h = (rest / HOUR) | 0;
   rest -= h * HOUR;
-  const m = Math.floor(rest / MINUTE);
+  const m = (rest / MINUTE) | 0;
   rest -= m * MINUTE;
-  const s = Math.floor(rest / 1000);
+  const s = (rest / 1000) | 0;
   return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
 }
 
@@ -44,7 +51,7 @@ const dates = new Map<number, string>();
 
 /** YYYY-MM-DD for date columns, cached per day like iso's date part. */
 export function isoDate(ms: number): string {
-  const day = Math.floor(ms / DAY);
+  const day = dayOf(ms);
   let date = dates.get(day);
   if (date === undefined) dates.set(day, (date = dayPrefix(day).slice(0, 10)));
   return date;

@@ -155,6 +155,7 @@ export function* schemaRows(
     self: fk.target === t.key,
   }));
   const uniques = t.uniqueSets.map((set) => ({ at: set.map(pos), seen: new Set<string>() }));
+  const uniqueKeys = new Array<string>(uniques.length);
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
   const parentAt = t.parent ? t.parent.columns.map(pos) : [];
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
@@ -213,11 +214,7 @@ export function* schemaRows(
         if (owner.user !== undefined && owners) for (const c of tierColumns) row[c] = owners.tierOf(owner.user);
         cohereTimes(row, times, after, rnd);
         orderRelated(row, relations, rnd);
-        if (uniques.length > 0) {
-          const found = uniques.map((u) => u.at.map((c) => String(row[c])).join('\u0001'));
-          if (found.some((key, i) => uniques[i]!.seen.has(key))) continue;
-          found.forEach((key, i) => uniques[i]!.seen.add(key));
-        }
+        if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
         if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
         let line = copyValue(row[0]);
@@ -227,6 +224,28 @@ export function* schemaRows(
       }
     }
   }
+}
+
+/** A unique set of columns, by position, with the keys its rows took. */
+interface UniqueSlot {
+  at: number[];
+  seen: Set<string>;
+}
+
+/**
+ * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
+ * Runs once per row: keys are built into `keys` (reused) without an array per set.
+ */
+function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: string[]): boolean {
+  for (let i = 0; i < uniques.length; i++) {
+    const { at, seen } = uniques[i]!;
+    let key = String(row[at[0]!]);
+    for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
+    if (seen.has(key)) return false;
+    keys[i] = key;
+  }
+  for (let i = 0; i < uniques.length; i++) uniques[i]!.seen.add(keys[i]!);
+  return true;
 }
 
 /** A time column of the row, by position, with what it means and how it is written. */

@@ -66,9 +66,13 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
   const valid = validator(spec);
   const seen = spec.unique ? new Set<string>() : undefined;
   const suffixed = !spec.values && !spec.rules.oneOf && !spec.facts.labels;
+  // Most columns have no rule and no UNIQUE: the loop below would keep their first draw (a NULL
+  // is returned as drawn), so it is skipped, validator call and all, with the same draws.
+  const free = !seen && hasNoRules(spec);
   return {
     label: describeColumn(spec),
     next() {
+      if (free) return draw(0);
       let collided = false;
       for (let attempt = 0; attempt < RETRIES; attempt++) {
         let value = draw(attempt);
@@ -176,6 +180,22 @@ export function validator(spec: ColumnSpec): (value: Value) => boolean {
     for (const check of checks) if (!check(value)) return false;
     return true;
   };
+}
+
+/** True when `validator(spec)` has no check to run: it accepts every value that is not NULL. */
+function hasNoRules(spec: ColumnSpec): boolean {
+  const r = spec.rules;
+  const maxLength = Math.min(r.maxLength ?? Infinity, spec.facts.length ?? Infinity);
+  return (
+    !r.oneOf &&
+    !r.min &&
+    !r.max &&
+    !r.lowerCase &&
+    r.patterns.length === 0 &&
+    r.nonEmptyArray !== true &&
+    !((r.minLength ?? 0) > 0) &&
+    maxLength === Infinity
+  );
 }
 
 function above(a: number | string, b: number | string, inclusive: boolean): boolean {
