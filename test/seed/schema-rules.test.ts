@@ -4,7 +4,7 @@ import { parseChecks } from '../../src/seed/schema/checks.js';
 import { sampleRegex } from '../../src/seed/schema/regex.js';
 
 describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', () => {
-  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price', 'opens_at', 'closes_at'];
+  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price', 'opens_at', 'closes_at', 'follower_id', 'followed_id'];
   const rules = parseChecks(
     [
       { name: 'a', definition: 'CHECK (priority >= 1 AND priority <= 5)' },
@@ -19,6 +19,7 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
       { name: 'j', definition: "CHECK (priority > 2 OR region = 'eu'::text)" },
       { name: 'k', definition: 'CHECK (((price IS NULL) OR (price >= (1)::numeric)))' },
       { name: 'l', definition: 'CHECK (((closes_at IS NULL) OR (opens_at IS NULL) OR (closes_at >= opens_at)))' },
+      { name: 'm', definition: 'CHECK ((follower_id <> followed_id))' },
     ],
     columns,
   );
@@ -32,6 +33,7 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
       { column: 'ends_at', op: '>', other: 'starts_at', constraint: 'e' },
       { column: 'closes_at', op: '>=', other: 'opens_at', constraint: 'l' },
     ]);
+    expect(rules.distinct).toEqual([{ column: 'follower_id', other: 'followed_id', constraint: 'm' }]);
     expect(rules.columns.get('tags')?.nonEmptyArray).toBe(true);
     expect(rules.columns.get('meta')?.jsonObject).toBe(true);
     expect(rules.columns.get('email')?.lowerCase).toBe(true);

@@ -2,7 +2,7 @@
  * The CHECK constraints people write most, read from `pg_get_constraintdef` (which spells
  * `BETWEEN` as `>= AND <=` and `IN (...)` as `= ANY (ARRAY[...])`): ranges, value lists,
  * length bounds, regular expressions, lower case, non-empty arrays, JSON objects, and one
- * column ordered after another, each also when written `x IS NULL OR …`. Anything else is kept as `unparsed`: the load still tries it,
+ * column ordered after another or different from it, each also when written `x IS NULL OR …`. Anything else is kept as `unparsed`: the load still tries it,
  * and a violation names the constraint with a hint.
  */
 export type Bound = { value: number | string; inclusive: boolean };
@@ -30,9 +30,17 @@ export interface Relation {
   constraint: string;
 }
 
+/** `column <> other`: two columns of a row must differ (`follower_id <> followed_id`). */
+export interface Distinct {
+  column: string;
+  other: string;
+  constraint: string;
+}
+
 export interface TableRules {
   columns: Map<string, ColumnRules>;
   relations: Relation[];
+  distinct: Distinct[];
   /** CHECKs (or parts of them) this reader does not understand, by constraint name. */
   unparsed: { constraint: string; expression: string; columns: string[] }[];
 }
@@ -45,7 +53,7 @@ export function parseChecks(
   columns: readonly string[],
   subject?: string,
 ): TableRules {
-  const rules: TableRules = { columns: new Map(), relations: [], unparsed: [] };
+  const rules: TableRules = { columns: new Map(), relations: [], distinct: [], unparsed: [] };
   const known = new Set(columns);
   const ruleOf = (column: string, constraint: string) => {
     let r = rules.columns.get(column);
@@ -131,6 +139,10 @@ export function parseChecks(
       }
       const lc = column(left.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
       const rc = column(right.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
+      if (lc && rc && op === '<>') {
+        rules.distinct.push({ column: lc, other: rc, constraint: name });
+        return true;
+      }
       if (lc && rc && op !== '=' && op !== '<>') {
         rules.relations.push({ column: lc, op, other: rc, constraint: name });
         return true;

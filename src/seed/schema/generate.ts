@@ -155,13 +155,14 @@ export function* schemaRows(
     self: fk.target === t.key,
   }));
   const uniques = t.uniqueSets.map((set) => ({ at: set.map(pos), seen: new Set<string>() }));
-  const uniqueKeys = new Array<string>(uniques.length);
+  const uniqueKeys = new Array<string | undefined>(uniques.length);
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
   const parentAt = t.parent ? t.parent.columns.map(pos) : [];
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
   const idAt = t.idColumn ? pos(t.idColumn) : -1;
   const times = timeSlots(t, at);
   const relations = relationSlots(t.rules.relations, t.values, at);
+  const distinct = t.rules.distinct.filter((d) => at.has(d.column) && at.has(d.other)).map((d) => [at.get(d.column)!, at.get(d.other)!]);
   const placementAt = t.placement ? pos(t.placement.column) : -1;
   const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
   const row: Value[] = new Array<Value>(width).fill(null);
@@ -214,6 +215,8 @@ export function* schemaRows(
         if (owner.user !== undefined && owners) for (const c of tierColumns) row[c] = owners.tierOf(owner.user);
         cohereTimes(row, times, after, rnd);
         orderRelated(row, relations, rnd);
+        // CHECK (a <> b): a row whose two columns drew the same value (a self-follow) is drawn again.
+        if (distinct.some(([a, b]) => row[a!] !== null && String(row[a!]) === String(row[b!]))) continue;
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
         if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
@@ -236,15 +239,18 @@ interface UniqueSlot {
  * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
  * Runs once per row: keys are built into `keys` (reused) without an array per set.
  */
-function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: string[]): boolean {
+function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: (string | undefined)[]): boolean {
   for (let i = 0; i < uniques.length; i++) {
     const { at, seen } = uniques[i]!;
+    keys[i] = undefined;
+    // A key with a NULL in it is distinct from every other, as PostgreSQL's UNIQUE holds it.
+    if (at.some((c) => row[c] === null)) continue;
     let key = String(row[at[0]!]);
     for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
     if (seen.has(key)) return false;
     keys[i] = key;
   }
-  for (let i = 0; i < uniques.length; i++) uniques[i]!.seen.add(keys[i]!);
+  for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]!);
   return true;
 }
 

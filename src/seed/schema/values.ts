@@ -37,7 +37,7 @@ export interface ValueContext {
 
 /**
  * One column's values: `next()` draws one valid value per call, or undefined when a unique
- * column has run out of new values (the row is then left out, as a colliding composite key is);
+ * NOT NULL column has run out of new values (the row is then left out, as a colliding composite key is);
  * `label` says how, for `seed --dry-run`.
  */
 export interface ColumnGenerator {
@@ -87,8 +87,9 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
         seen?.add(key(value));
         return value;
       }
-      // Every new value was taken (two-letter codes, a short list): fewer rows, not a failed seed.
-      if (collided) return undefined;
+      // Every new value was taken (two-letter codes, a short list): NULL where the column allows it (UNIQUE
+      // lets NULLs repeat), else fewer rows, not a failed seed.
+      if (collided) return spec.nullable ? null : undefined;
       throw unsatisfiable(spec);
     },
   };
