@@ -10,7 +10,7 @@ import { mainOf } from '../db/target.js';
 import { withDatabaseName } from '../db/url-host.js';
 import { migrateUp } from '../migrate/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serverUrl, startServer } from '../server/index.js';
-import { dropInBackground } from '../snapshot/cleanup.js';
+import { dropInBackground } from '../snapshot/background.js';
 import { findSnapshot } from '../snapshot/server-snapshots.js';
 import type { Project } from './project.js';
 import { schemaHash } from './schema-version.js';
