@@ -209,6 +209,15 @@ newline'), ('second@example.com', 'x');`),
       } finally {
         await again.close();
       }
+      // The snapshot saved again: this process loads the new save, not the image it kept of the old one.
+      await withScratch(s, (db) => db.exec("INSERT INTO users (email, password_hash) VALUES ('resaved@example.com', 'x')"));
+      await saveSnapshot(targetOf(s), 'memory', { replace: true });
+      const resaved = await createMemoryDatabase(options);
+      try {
+        expect((await resaved.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n).toBe(3);
+      } finally {
+        await resaved.close();
+      }
     });
   }
 });
