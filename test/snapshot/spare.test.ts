@@ -85,6 +85,26 @@ for (const engine of engines) {
       }
     });
 
+    it("a restore's background process makes the next restore's spare", async () => {
+      await saveSnapshot(targetOf(s), 'background');
+      await restoreSnapshot(targetOf(s), 'background');
+      const spareExists = async (): Promise<boolean> => {
+        if (!isServer(engine)) {
+          const dir = path.dirname(snapshotPgdata(targetOf(s) as Extract<ReturnType<typeof targetOf>, { engine: 'pglite' }>, 'background'));
+          return fs.readdirSync(dir).some((entry) => /^spare-\d+$/.test(entry));
+        }
+        const admin = await openPostgres(s.url!);
+        try {
+          return (await admin.query("SELECT 1 FROM pg_database WHERE datname LIKE 'devdb\\_spare\\_%background'")).length === 1;
+        } finally {
+          await admin.close();
+        }
+      };
+      // A process of its own (the built CLI's `devdb snapshot gc --spare`): waited for, up to a minute on a busy machine.
+      for (let i = 0; i < 600 && !(await spareExists()); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await spareExists()).toBe(true);
+    });
+
     it('a spare of an older save of that name is never restored', async () => {
       await spareNow('spared');
       // The snapshot is saved again over the spare's save, with other rows.
