@@ -173,7 +173,7 @@ try {
     const resetSeed =
       devdb(['reset', '--yes', '--no-seed', ...target.args]) + devdb(['seed', '--truncate', '--scale', 'medium', ...target.args]);
     devdb(['snapshot', 'restore', 'seeded', '--yes', ...target.args]);
-    devdb(['snapshot', 'remove', 'medium', ...target.args]);
+    devdb(['snapshot', 'rm', 'medium', ...target.args]);
     mediumRestores.push({
       engine: target.name,
       restoreMs: restore,
