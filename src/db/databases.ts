@@ -158,6 +158,16 @@ export async function databasesLike(q: Queryable, prefix: string): Promise<Datab
   return rows.map((row) => ({ name: row.name, record: parseRecord(row.comment), sizeBytes: Number(row.size) }));
 }
 
+/** The database of that name with devdb's record of it, or undefined when there is none. */
+export async function databaseEntry(q: Queryable, name: string): Promise<DatabaseEntry | undefined> {
+  const rows = await q.query<{ name: string; comment: string | null; size: number }>(
+    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment, pg_database_size(oid)::bigint AS size
+       FROM pg_database WHERE datname = $1`,
+    [name],
+  );
+  return rows.map((row) => ({ name: row.name, record: parseRecord(row.comment), sizeBytes: Number(row.size) }))[0];
+}
+
 /** Whether a database of that name exists on the server. */
 export async function databaseExists(q: Queryable, name: string): Promise<boolean> {
   const rows = await q.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);

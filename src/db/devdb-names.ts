@@ -47,9 +47,10 @@ const MAX_IDENTIFIER = 63;
  * the project's main database: on the native engine (and a server's `postgres` database) that is
  * `devdb_<kind>_<name>`; beside another database, `devdb_<kind>_<main>__<name>`, so two projects on
  * one server never share a snapshot. A main name too long for that is shortened and hashed.
- * `tmpl` is a template of the migrated schema that test databases are copied from (src/testing).
+ * `tmpl` is a template of the migrated schema that test databases are copied from (src/testing);
+ * `spare` a copy of a snapshot made ahead for its next restore (src/snapshot/server-spares.ts).
  */
-export function serverDatabaseName(kind: 'snap' | 'branch' | 'tmpl', main: string, name: string): string {
+export function serverDatabaseName(kind: 'snap' | 'branch' | 'tmpl' | 'spare', main: string, name: string): string {
   const prefix = `devdb_${kind}_`;
   if (main === 'postgres') return `${prefix}${name}`;
   const whole = `${prefix}${main}__${name}`;

@@ -12,8 +12,9 @@ import { scratchDatabaseName, serverDatabaseName } from '../db/devdb-names.js';
 import { openServerAdmin, type ServerAdmin, type ServerTarget } from '../db/server-admin.js';
 import { branchOf } from '../db/target.js';
 import { DevdbError } from '../errors.js';
-import { dropInBackground } from './cleanup.js';
+import { dropInBackground } from './background.js';
 import { appliedVersion } from './migration-version.js';
+import { claimSpare, retireSpareOf } from './server-spares.js';
 import type { SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
 
 /**
@@ -21,7 +22,8 @@ import type { SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './t
  * database of its own, `devdb_snap_<name>` (beside another main database than `postgres`,
  * `devdb_snap_<main>__<name>`), copied with CREATE DATABASE … TEMPLATE, closed to connections so
  * it stays as saved, with devdb's record as its COMMENT (JSON). Restoring copies it under a
- * temporary name and swaps the copy in by two renames in one transaction.
+ * temporary name (or takes the copy made ahead, its spare: server-spares.ts) and swaps the copy in
+ * by two renames in one transaction.
  */
 interface SnapshotRecord {
   devdb: 'snapshot';
@@ -57,6 +59,9 @@ export async function saveServerSnapshot(target: ServerTarget, name: string, opt
       await setDatabaseRecord(admin.db, building, record);
       await closeToConnections(admin.db, building);
       if (existing) {
+        // A spare of the older save must not be restored: renamed aside, dropped with it.
+        const staleSpare = await retireSpareOf(admin, name);
+        if (staleSpare) await dropDatabase(admin.db, staleSpare);
         const old = scratchDatabaseName('old');
         await admin.db.transaction(async (tx) => {
           await tx.exec(`ALTER DATABASE ${quoteIdent(stored)} RENAME TO ${quoteIdent(old)}`);
@@ -81,18 +86,19 @@ export async function restoreServerSnapshot(
 ): Promise<{ snapshot: SnapshotInfo; sessions: SaveResult['sessions'] }> {
   return withAdmin(target, options, async (admin) => {
     const entry = await findSnapshot(admin, name);
-    const copy = scratchDatabaseName('tmp');
+    const spare = await claimSpare(admin, entry);
+    const copy = spare ?? scratchDatabaseName('tmp');
     const old = scratchDatabaseName('old');
     let sessions;
     try {
-      await copyDatabase(admin.db, entry.name, copy, { endSessions: false });
+      if (!spare) await copyDatabase(admin.db, entry.name, copy, { endSessions: false });
       sessions = await replaceDatabase(admin.db, admin.database, copy, old, { endSessions: true, own: admin.own });
     } catch (error) {
       await dropDatabase(admin.db, copy).catch(() => {});
       throw error;
     }
-    // The swap is done: the database set aside is dropped by a process of its own (src/snapshot/cleanup.ts).
-    dropInBackground(target, [old]);
+    // The swap is done: the database set aside is dropped, and the next restore's spare made, by a process of its own (src/snapshot/cleanup.ts).
+    dropInBackground(target, [old], entry.name);
     return { snapshot: infoOf(entry), sessions };
   });
 }
@@ -104,7 +110,9 @@ export async function listServerSnapshots(target: ServerTarget, options: Snapsho
 export async function removeServerSnapshot(target: ServerTarget, name: string, options: SnapshotOptions = {}): Promise<SnapshotInfo> {
   return withAdmin(target, options, async (admin) => {
     const entry = await findSnapshot(admin, name);
+    const spare = await retireSpareOf(admin, name);
     await dropDatabase(admin.db, entry.name);
+    if (spare) dropInBackground(target, [spare]);
     return infoOf(entry);
   });
 }

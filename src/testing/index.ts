@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { dropDatabase } from '../db/databases.js';
+import { DbError } from '../db/db-error.js';
 import type { PGlite } from '../db/pglite-adapter.js';
 import { copyFolder, processAlive } from '../db/folder-swap.js';
 import { PGDATA } from '../db/pglite-folder.js';
@@ -22,7 +23,7 @@ import { snapshotPgdata } from '../snapshot/index.js';
 import { memoryImage } from './memory-image.js';
 import { migratedTemplate } from './pglite-templates.js';
 import { resolveProject, type Project, type ProjectOptions } from './project.js';
-import { createServerTestDatabase, dropOrphans, templateDatabase, withTestAdmin } from './server-databases.js';
+import { createServerTestDatabase, dropOrphans, forgetTemplate, templateDatabase, withTestAdmin } from './server-databases.js';
 
 export type { ProjectOptions } from './project.js';
 
@@ -46,7 +47,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   if (project.target.engine === 'pglite') return createPgliteTestDatabase(project, options.snapshot);
   return withTestAdmin(project, async (admin) => {
     await cleanUpOnce(project, () => dropOrphans(admin.db, project));
-    const name = await createServerTestDatabase(admin.db, await templateDatabase(admin, project, options.snapshot));
+    const template = await templateDatabase(admin, project, options.snapshot);
+    const name = await createServerTestDatabase(admin.db, template).catch(async (error: unknown) => {
+      // The template this process knew was dropped (another process made one of newer migration files): looked up again, once.
+      if (!(error instanceof DbError && error.code === '3D000')) throw error;
+      forgetTemplate(admin, template);
+      return createServerTestDatabase(admin.db, await templateDatabase(admin, project, options.snapshot));
+    });
     let dropped = false;
     return {
       url: admin.urlOf(name),

@@ -27,11 +27,11 @@ const IMAGES_DIR = 'images';
 export async function memoryImage(project: Project, snapshot: string | undefined): Promise<Buffer> {
   const target = project.target;
   if (target.engine === 'pglite') {
-    return folderImage(
+    return cachedFolderImage(
       snapshot === undefined ? await migratedTemplate(project.stateDir, project.migrationsDir) : snapshotPgdata(target, snapshot),
     );
   }
-  if (snapshot === undefined) return folderImage(await migratedTemplate(project.stateDir, project.migrationsDir));
+  if (snapshot === undefined) return cachedFolderImage(await migratedTemplate(project.stateDir, project.migrationsDir));
   const info = (await listSnapshots(target)).find((s) => s.name === snapshot);
   if (!info)
     throw notFound(
@@ -40,7 +40,9 @@ export async function memoryImage(project: Project, snapshot: string | undefined
     );
   const key = createHash('sha256').update(`${info.storedAs}\n${info.createdAt}`).digest('hex').slice(0, 16);
   const file = path.join(project.stateDir, IMAGES_DIR, `${snapshot}-${key}.tar`);
-  if (fs.existsSync(file)) return fs.readFileSync(file);
+  const kept = images.get(file);
+  if (kept) return kept;
+  if (fs.existsSync(file)) return keep(file, fs.readFileSync(file));
   const folder = pendingFolder(path.join(project.stateDir, IMAGES_DIR, `${snapshot}-${key}`));
   try {
     await copyFolder(await migratedTemplate(project.stateDir, project.migrationsDir, info.migrationVersion), path.join(folder, PGDATA));
@@ -49,10 +51,30 @@ export async function memoryImage(project: Project, snapshot: string | undefined
     const temp = `${file}.${process.pid}`;
     fs.writeFileSync(temp, image);
     fs.renameSync(temp, file);
-    return image;
+    return keep(file, image);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * The images this process made or read, by folder (with the folder's inode and change time, which a
+ * snapshot saved again or a template made again changes) or image file (named for its snapshot's
+ * save): a test suite asks for one per test, and reading and archiving the small seed's 69 MiB
+ * folder each time cost more than PGlite's load of it. Only the newest image of a folder is kept.
+ */
+const images = new Map<string, Buffer>();
+
+function keep(key: string, image: Buffer): Buffer {
+  images.set(key, image);
+  return image;
+}
+
+function cachedFolderImage(folder: string): Buffer {
+  const stat = fs.statSync(folder);
+  const key = `${folder}\n${stat.ino}\n${stat.mtimeMs}`;
+  for (const old of images.keys()) if (old.startsWith(`${folder}\n`) && old !== key) images.delete(old);
+  return images.get(key) ?? keep(key, folderImage(folder));
 }
 
 /** Copies every table's rows and every sequence's position from the snapshot database into the PGlite folder. */

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { quoteIdent } from '../catalog/quote-ident.js';
 import { closeToConnections, copyDatabase, databaseExists, databasesLike, dropDatabase, setDatabaseRecord } from '../db/databases.js';
+import { DbError } from '../db/db-error.js';
 import type { Db } from '../db/db.js';
 import { scratchDatabaseName, scratchDatabasePid, serverDatabaseName } from '../db/devdb-names.js';
 import { processAlive } from '../db/folder-swap.js';
@@ -10,7 +11,7 @@ import { mainOf } from '../db/target.js';
 import { withDatabaseName } from '../db/url-host.js';
 import { migrateUp } from '../migrate/index.js';
 import { DEFAULT_HOST, DEFAULT_PORT, serverUrl, startServer } from '../server/index.js';
-import { dropInBackground } from '../snapshot/cleanup.js';
+import { dropInBackground } from '../snapshot/background.js';
 import { findSnapshot } from '../snapshot/server-snapshots.js';
 import type { Project } from './project.js';
 import { schemaHash } from './schema-version.js';
@@ -82,18 +83,36 @@ async function openTestAdmin(project: Project, target: ServerTarget): Promise<Te
 /** Templates being made by this process: its calls share one admin session, where an advisory lock does not exclude. */
 const making = new Map<string, Promise<string>>();
 
+/**
+ * Templates this process found or made, by admin session: not looked up again for every test
+ * database. One dropped meanwhile (by a process with newer migration files) fails the copy with
+ * 3D000, and createTestDatabase forgets it and looks again.
+ */
+const known = new WeakMap<TestAdmin, Set<string>>();
+
+export function forgetTemplate(admin: TestAdmin, name: string): void {
+  known.get(admin)?.delete(name);
+}
+
 /** The database test databases are copied from: the snapshot's, or a template of the migrated schema (made once per set of migration files). */
 export async function templateDatabase(admin: TestAdmin, project: Project, snapshot: string | undefined): Promise<string> {
   if (snapshot !== undefined) return (await findSnapshot(admin, snapshot)).name;
   const hash = await schemaHash(project.migrationsDir);
   const name = serverDatabaseName('tmpl', admin.main, hash);
-  if (await databaseExists(admin.db, name)) return name;
+  const seen = known.get(admin) ?? new Set<string>();
+  known.set(admin, seen);
+  if (seen.has(name)) return name;
+  if (await databaseExists(admin.db, name)) {
+    seen.add(name);
+    return name;
+  }
   let made = making.get(name);
   if (!made) {
     made = makeTemplate(admin, project, name, hash).finally(() => making.delete(name));
     making.set(name, made);
   }
-  return made;
+  seen.add(await made);
+  return name;
 }
 
 async function makeTemplate(admin: TestAdmin, project: Project, name: string, hash: string): Promise<string> {
@@ -135,17 +154,28 @@ async function makeTemplate(admin: TestAdmin, project: Project, name: string, ha
   }
 }
 
-/** A new database copied from `template`, recorded as this process's; its name holds the pid that made it. */
+/**
+ * A new database copied from `template`, recorded as this process's; its name holds the pid that
+ * made it. The template (or snapshot) is closed to connections, so the copy is sent without a look
+ * at its sessions first, and the record right behind it, not after its answer (postgres.js
+ * pipelines them on the one connection; it fails with the copy, whose error is the one reported).
+ * Should somebody be on the template nonetheless, copyDatabase names them.
+ */
 export async function createServerTestDatabase(admin: Db, template: string): Promise<string> {
   const name = scratchDatabaseName('test');
-  await copyDatabase(admin, template, name, { endSessions: false });
-  await setDatabaseRecord(admin, name, {
-    devdb: 'test',
-    pid: process.pid,
-    host: os.hostname(),
-    from: template,
-    createdAt: new Date().toISOString(),
-  });
+  const record = { devdb: 'test', pid: process.pid, host: os.hostname(), from: template, createdAt: new Date().toISOString() };
+  const copied = admin.exec(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  const recorded = setDatabaseRecord(admin, name, record);
+  recorded.catch(() => {});
+  try {
+    await copied;
+  } catch (error) {
+    if (!(error instanceof DbError && error.code === '55006')) throw error;
+    await copyDatabase(admin, template, name, { endSessions: false });
+    await setDatabaseRecord(admin, name, record);
+    return name;
+  }
+  await recorded;
   return name;
 }
 

@@ -117,9 +117,11 @@ for (const engine of engines) {
       });
 
       it('a restore that fails (a client on the snapshot itself) leaves the database as it was, and no copy behind', async () => {
+        // A snapshot never restored has no spare (spare.test.ts): the restore must copy the snapshot itself.
+        await saveSnapshot(targetOf(s), 'intruded');
         await withScratch(s, (db) => db.exec(LATER_CHANGES));
         const before = await withScratch(s, stateOf);
-        const stored = (await listSnapshots(targetOf(s))).find((x) => x.name === 'before')!.storedAs;
+        const stored = (await listSnapshots(targetOf(s))).find((x) => x.name === 'intruded')!.storedAs;
         const admin = await openPostgres(s.url!);
         try {
           // Someone opened the snapshot's database itself (a GUI listing every database): PostgreSQL refuses to copy it.
@@ -130,7 +132,7 @@ for (const engine of engines) {
           });
           try {
             await intruder`SELECT 1`;
-            await expect(restoreSnapshot(targetOf(s), 'before')).rejects.toMatchObject({
+            await expect(restoreSnapshot(targetOf(s), 'intruded')).rejects.toMatchObject({
               code: 'E_CONFLICT',
               message: expect.stringContaining('gui-client'),
             });
@@ -146,12 +148,14 @@ for (const engine of engines) {
       });
     } else {
       it('a restore that fails (a file it cannot copy) leaves the database as it was', async () => {
+        // A snapshot never restored has no spare (spare.test.ts): the restore must copy the snapshot itself.
+        await saveSnapshot(targetOf(s), 'unreadable');
         await withScratch(s, (db) => db.exec(LATER_CHANGES));
         const before = await withScratch(s, stateOf);
-        const fifo = path.join(snapshotPgdata({ engine: 'pglite', dataDir: s.dataDir! }, 'before'), 'not-a-file');
+        const fifo = path.join(snapshotPgdata({ engine: 'pglite', dataDir: s.dataDir! }, 'unreadable'), 'not-a-file');
         makeFifo(fifo);
         try {
-          await expect(restoreSnapshot(targetOf(s), 'before')).rejects.toMatchObject({
+          await expect(restoreSnapshot(targetOf(s), 'unreadable')).rejects.toMatchObject({
             code: 'E_PATH',
             message: expect.stringContaining('not-a-file'),
           });

@@ -101,6 +101,42 @@ for (const engine of engines.filter((e) => e !== 'served')) {
       }
     });
 
+    it('follows the migration files as they change while the process runs, and a template dropped meanwhile is made again', async () => {
+      const migrations = fs.mkdtempSync(path.join(project, 'migrations-'));
+      for (const file of fs.readdirSync(path.join(root, 'sql/migrations'))) {
+        fs.copyFileSync(path.join(root, 'sql/migrations', file), path.join(migrations, file));
+      }
+      const tables = async (db: { url: string }) => {
+        const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+        try {
+          return (await sql<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE tablename = 'added_later'`).map(
+            (r) => r.name,
+          );
+        } finally {
+          await sql.end();
+        }
+      };
+      const first = await createTestDatabase({ ...options, migrationsDir: migrations });
+      expect(await tables(first)).toEqual([]);
+      fs.writeFileSync(path.join(migrations, '29990101000000_added_later.sql'), '-- migrate:up\nCREATE TABLE added_later (id int);\n');
+      const second = await createTestDatabase({ ...options, migrationsDir: migrations });
+      expect(await tables(second)).toEqual(['added_later']);
+      await Promise.all([first.drop(), second.drop()]);
+      if (isServer(engine)) {
+        // Another process dropped the template this process knew (as one with other migration files does).
+        const admin = await openPostgres(s.url!);
+        try {
+          for (const { name } of await databasesLike(admin, 'devdb_tmpl_'))
+            await admin.exec(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        } finally {
+          await admin.close();
+        }
+        const third = await createTestDatabase({ ...options, migrationsDir: migrations });
+        expect(await tables(third)).toEqual(['added_later']);
+        await third.drop();
+      }
+    });
+
     it('cleans up after a test process that was killed: the next one drops what it left', async () => {
       const dead = child(
         `const db = await t.createTestDatabase(${JSON.stringify(options)}); console.log(db.name); setInterval(() => {}, 1000);`,
@@ -172,6 +208,15 @@ newline'), ('second@example.com', 'x');`),
         expect((await again.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n).toBe(2);
       } finally {
         await again.close();
+      }
+      // The snapshot saved again: this process loads the new save, not the image it kept of the old one.
+      await withScratch(s, (db) => db.exec("INSERT INTO users (email, password_hash) VALUES ('resaved@example.com', 'x')"));
+      await saveSnapshot(targetOf(s), 'memory', { replace: true });
+      const resaved = await createMemoryDatabase(options);
+      try {
+        expect((await resaved.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n).toBe(3);
+      } finally {
+        await resaved.close();
       }
     });
   }

@@ -1,3 +1,4 @@
+import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 
 /** Run by a restore, detached, to drop the database it set aside (src/snapshot/cleanup.ts); by hand it cleans up after crashes. */
@@ -5,15 +6,24 @@ export default class SnapshotGc extends DevdbCommand<{ dropped: string[] }> {
   static override hidden = true;
   static override strict = false;
   static override summary = 'Drop the databases restores set aside, and the copies of devdb processes that died mid-work.';
-  static override flags = { ...databaseFlags };
+  static override flags = {
+    ...databaseFlags,
+    spare: Flags.string({
+      description: 'the snapshot (its database on a server) whose spare copy to make for its next restore, when it has none',
+    }),
+  };
 
   async run(): Promise<{ dropped: string[] }> {
     const { argv, flags } = await this.parse(SnapshotGc);
     const target = this.target(flags);
-    // A PGlite folder's leftovers are cleaned up whenever devdb looks at it (src/db/folder-swap.ts).
-    if (target.engine === 'pglite') return { dropped: [] };
+    if (target.engine === 'pglite') {
+      // A PGlite folder's leftovers are cleaned up whenever devdb looks at it (src/db/folder-swap.ts); only a spare is made here.
+      const { makeFolderSpare } = await import('../../snapshot/folder-snapshots.js');
+      if (flags.spare) await makeFolderSpare(target, flags.spare);
+      return { dropped: [] };
+    }
     const { collectGarbage } = await import('../../snapshot/cleanup.js');
-    const dropped = await collectGarbage(target, argv as string[]);
+    const dropped = await collectGarbage(target, argv as string[], flags.spare);
     this.log(dropped.length === 0 ? 'Nothing to drop.' : `Dropped ${dropped.join(', ')}.`);
     return { dropped };
   }
