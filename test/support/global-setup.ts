@@ -22,6 +22,8 @@ declare module 'vitest' {
     testEngines: TestEngine[];
     /** Engines left out, with the reason, reported as skipped suites. */
     skippedEngines: { engine: TestEngine; reason: string }[];
+    /** The engines of the SQL suites (engines.ts, sqlEngines): one engine per PostgreSQL version among those running. */
+    sqlEngines: TestEngine[];
     /** Admin URL of the real server ('' when none could be had outside CI). */
     postgresUrl: string;
     /** Admin URL of the native PostgreSQL 18 server of this run ('' when the native engine does not run). */
@@ -104,15 +106,23 @@ export default async function globalSetup(project: TestProject) {
   project.provide('postgresUrl', url);
   project.provide('nativeUrl', native && !('skip' in native) ? native.url : '');
   project.provide('nativeTemplates', native && !('skip' in native) ? native.templates : null);
-  project.provide(
-    'testEngines',
-    requested.filter((engine) => !skipped.some((s) => s.engine === engine)),
-  );
+  const running = requested.filter((engine) => !skipped.some((s) => s.engine === engine));
+  project.provide('testEngines', running);
+  project.provide('sqlEngines', process.env.DEVDB_TEST_ALL_ENGINES === '1' ? running : sqlEnginesOf(running));
   project.provide('skippedEngines', skipped);
   project.provide('pgliteTemplates', templates);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
+}
+
+/**
+ * The SQL suites' engines: the newest PostgreSQL that runs (native 18, else PGlite in this process,
+ * else served PGlite) and PostgreSQL 15 for what older servers do differently.
+ */
+export function sqlEnginesOf(running: readonly TestEngine[]): TestEngine[] {
+  const newest = (['native', 'pglite', 'served'] as const).find((engine) => running.includes(engine));
+  return running.filter((engine) => engine === newest || engine === 'postgres');
 }
 
 function requestedEngines(list: string | undefined): TestEngine[] {
