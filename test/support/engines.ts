@@ -39,8 +39,8 @@ export const engines: TestEngine[] = inject('testEngines');
 export function sqlEngines(): TestEngine[] {
   const chosen = inject('sqlEngines');
   for (const engine of engines.filter((e) => !chosen.includes(e))) {
-    describe.skip(`${engine} engine (left out by design: plain SQL over Db, run on ${chosen.join(' and ')}; DEVDB_TEST_ALL_ENGINES=1 runs it)`, () => {
-      it(`runs this file's suites on ${engine}`, () => {});
+    describe.skip(`${engine} engine (left out by design: the plain-SQL suites of this file run on ${chosen.join(' and ')}; DEVDB_TEST_ALL_ENGINES=1 runs them everywhere)`, () => {
+      it(`runs the plain-SQL suites on ${engine}`, () => {});
     });
   }
   return chosen;
