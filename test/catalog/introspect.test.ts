@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { introspect } from '../../src/catalog/introspect.js';
 import { findTable } from '../../src/catalog/model.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 for (const engine of engines) {
   describe(`introspection of a hand-made schema on ${engine}`, () => {

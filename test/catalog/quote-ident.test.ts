@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../src/catalog/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const NAMES = [
   'users',

@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { doctor, type DoctorOptions } from '../../src/doctor/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { FIXED_IN_FIXTURE, FIXED_IN_PRODUCT } from './fix-kinds.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const BROKEN_SQL = fs.readFileSync(new URL('./fixtures/broken.sql', import.meta.url), 'utf8');
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { doctor, RULES } from '../../src/doctor/index.js';
 import { runCli } from '../support/cli.js';
-import { engines, scratch, openScratch, useDatabase } from '../support/engines.js';
+import { sqlEngines, scratch, openScratch, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** An app's own schema, well kept by the rules every schema shares, and with none of devdb's product conventions. */
 const APP = `

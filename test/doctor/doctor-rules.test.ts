@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { doctor, RULES, type DoctorResult } from '../../src/doctor/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** Exactly `id` fails, every other rule passes, and the failure names `object`. */
 function expectOnly(result: DoctorResult, id: string, object: string | RegExp): void {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { erd } from '../../src/erd/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { expectGolden } from './golden.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /**
  * The one integration golden: the product schema as text, read from a migrated database on

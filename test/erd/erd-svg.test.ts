@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { erd } from '../../src/erd/erd.js';
 import { introspect } from '../../src/catalog/introspect.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { xmlProblems } from './well-formed.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 for (const engine of engines) {
   describe(`erd svg on ${engine}`, () => {

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/db.js';
 import { erd } from '../../src/erd/erd.js';
 import { introspect } from '../../src/catalog/introspect.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const TABLES = 150;
 

@@ -2,10 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { displayName, introspect, type SchemaModel } from '../../src/catalog/index.js';
 import { doctor } from '../../src/doctor/index.js';
 import { erd, ERD_FORMATS, render } from '../../src/erd/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { declaredForeignKeys } from './fixtures/real-world.js';
 import { OTHER_TOOLS_SQL } from './fixtures/other-tools.js';
 import { parseDot, parseMermaid } from './parsers.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const HISTORY = ['_prisma_migrations', 'flyway_schema_history', 'knex_migrations', 'knex_migrations_lock', 'schema_migrations'];
 

@@ -3,10 +3,13 @@ import { displayName, introspect, isView, refOf, type SchemaModel } from '../../
 import { doctor } from '../../src/doctor/index.js';
 import { erd, render } from '../../src/erd/index.js';
 import { drawable } from '../../src/erd/subset.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { allForeignKeyRows, declaredForeignKeys, REAL_WORLD_SCHEMAS, REAL_WORLD_SQL } from './fixtures/real-world.js';
 import { parseDot, parseMermaid } from './parsers.js';
 import { xmlProblems } from './well-formed.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** Every `](#anchor)` link of a Markdown document, and every `<a id>` it defines. */
 function markdownLinks(markdown: string): { links: string[]; anchors: string[] } {

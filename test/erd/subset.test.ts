@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { erd } from '../../src/erd/erd.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 for (const engine of engines) {
   describe(`erd subsets on ${engine}`, () => {

@@ -5,11 +5,14 @@ import { render } from '../../src/erd/index.js';
 import { renderDot } from '../../src/erd/render-dot.js';
 import { CODE_POINTS, FONT_WIDTHS } from '../../src/erd/font-widths.js';
 import { DOT_FONT, SVG_FONT_FAMILY } from '../../src/erd/text-width.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { HAND_MODEL } from './fixtures/model.js';
 import { OTHER_TOOLS_SQL } from './fixtures/other-tools.js';
 import { REAL_WORLD_SCHEMAS, REAL_WORLD_SQL } from './fixtures/real-world.js';
 import { textOverflows } from './svg-layout.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** Graphviz's own layout of a DOT: what the SVG was before devdb measured its cells. */
 async function graphvizLayout(dot: string): Promise<string> {

@@ -7,8 +7,11 @@ import { revokeKey } from '../../src/keys/revoke-key.js';
 import { rotateKey } from '../../src/keys/rotate-key.js';
 import { checksumOf, randomPartOf, TOKEN_PATTERN } from '../../src/keys/token.js';
 import { verifyKey } from '../../src/keys/verify-key.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { addUser, auditRows, counts, DAY, dumpEverything, HOUR, later, rejection } from './fixtures.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const T0 = new Date('2026-03-01T12:00:00Z');
 

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { countActiveKeys } from '../../src/keys/insert-key.js';
 import { createKey, isLive, listKeys, revokeKey, rotateKey, verifyKey, type KeyState } from '../../src/keys/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { addUser, DAY, HOUR, later } from './fixtures.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const T0 = new Date('2026-05-01T08:00:00Z');
 

@@ -6,8 +6,11 @@ import { DevdbError } from '../../src/errors.js';
 import { createOtherHistory } from '../../src/migrate/history.js';
 import { migrateDown, migrateUp, migrationStatus, resetSchema, type ResetPlan } from '../../src/migrate/index.js';
 import { setup } from '../../src/setup/setup.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { copyFixture, FIXTURES, tablesIn, versionsIn, writeDir } from './folders.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 // Issue 22's cases 1-6 and 8: what dbmate applies, devdb applies, with dbmate's semantics. Each test writes the folder
 // it needs (or copies a fixture) and removes it; schemas other than public are dropped after each test, because the

@@ -3,8 +3,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DevdbError } from '../../src/errors.js';
 import { migrateDown, migrateUp, migrationStatus, newMigration, resetSchema } from '../../src/migrate/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { copyFixture, FIXTURES, tablesIn, versionsIn } from './folders.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 // Issue 22's case 7: golang-migrate folders (N_name.up.sql / N_name.down.sql) and golang-migrate's own history,
 // schema_migrations (version bigint, dirty boolean), which must not be read as dbmate's.

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { doctor } from '../../src/doctor/index.js';
 import { ENTITIES } from '../../src/search/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** The plan's tables and columns (C.3), as written there; `timestamp` is built as `recorded_at` (docs/schema.md). */
 const PLAN: Record<string, string[]> = {

@@ -1,6 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { search } from '../../src/search/search.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /**
  * Rows of varied words (md5 pieces, each in about one row) and one common word per table. The planner settings of each

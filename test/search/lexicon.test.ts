@@ -2,8 +2,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/db.js';
 import { copyRow } from '../../src/db/copy.js';
 import { ENTITIES, rebuildLexicons } from '../../src/search/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { insertFixture } from './fixture.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** Every lexicon as the triggers left it, and as a recount from the tables says it must be. */
 async function lexicons(db: Queryable): Promise<{ kept: unknown[]; recounted: unknown[] }> {

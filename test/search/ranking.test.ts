@@ -2,8 +2,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Queryable } from '../../src/db/db.js';
 import { ENTITIES, search } from '../../src/search/index.js';
 import { seed } from '../../src/seed/seed.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { exhaustive } from './exhaustive.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /**
  * devdb's page against the exhaustive order (exhaustive.ts). The default seed is small, so walks are cut short and windows made small to make

@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../src/search/index.js';
 import { seed } from '../../src/seed/seed.js';
 import { parseJson, runCli } from '../support/cli.js';
-import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { openScratch, scratch, sqlEngines, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 /** The `devdb search …` lines of README.md, split as a shell would (double quotes only, as the README writes them). */
 function readmeExamples(): string[][] {

@@ -5,8 +5,11 @@ import { describe, expect, it } from 'vitest';
 import type { Queryable } from '../../src/db/db.js';
 import { planSeed, seed, type SeedResult } from '../../src/seed/index.js';
 import { verifyPassword } from '../../src/seed/password.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { digests, expectSameBytesOnEveryEngine, rowCount } from './checks.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts); the comparison across engines runs on all.
+const engines = sqlEngines();
 
 // The reset between tests rebuilds public only: the fixture's other schema goes first.
 const SHOP = `DROP SCHEMA IF EXISTS sales CASCADE;\n${fs.readFileSync(path.join(import.meta.dirname, 'fixtures/shop.sql'), 'utf8')}`;

@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { migrateDown, migrateUp } from '../../src/migrate/index.js';
 import { defaultMigrationsDir } from '../../src/paths.js';
 import { seed } from '../../src/seed/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { rowCount, schemaShape } from './checks.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts).
+const engines = sqlEngines();
 
 const BUNDLED = fs.readdirSync(defaultMigrationsDir).filter((f) => /^\d+_.*\.sql$/.test(f)).length;
 

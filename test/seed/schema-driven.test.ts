@@ -3,8 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seed } from '../../src/seed/index.js';
-import { engines, useDatabase } from '../support/engines.js';
+import { sqlEngines, useDatabase } from '../support/engines.js';
 import { CONSISTENCY_VIOLATIONS, QUOTA_VIOLATIONS, digests, expectSameBytesOnEveryEngine, rowCount, schemaShape } from './checks.js';
+
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts); the comparison across engines runs on all.
+const engines = sqlEngines();
 
 const GROWTH = fs.readFileSync(path.join(import.meta.dirname, 'fixtures/growth.sql'), 'utf8');
 

@@ -8,10 +8,12 @@ import { DEFAULT_SEED_PASSWORD, verifyPassword } from '../../src/seed/password.j
 import { seed } from '../../src/seed/seed.js';
 import { SEEDED_TABLES } from '../../src/seed/tables.js';
 import { TOKEN_PATTERN } from '../../src/keys/token.js';
-import { engines, openScratch, useDatabase } from '../support/engines.js';
+import { engines, openScratch, sqlEngines, useDatabase } from '../support/engines.js';
 import { CONSISTENCY_VIOLATIONS, QUOTA_VIOLATIONS, digests, expectSameBytesOnEveryEngine, rowCount, schemaShape } from './checks.js';
 
-for (const engine of engines) {
+// Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts). Concurrent seeds (locks, sessions)
+// and the comparison of the bytes below run on all four.
+for (const engine of sqlEngines()) {
   describe(`seed on ${engine}`, () => {
     const t = useDatabase(engine);
 
@@ -151,6 +153,30 @@ for (const engine of engines) {
       expect(await schemaShape(t.db)).toEqual(shape);
     });
 
+    it('seeds only the tiers asked for, and refuses a profile above a tier limit before touching anything', async () => {
+      const result = await seed(t.db, { scale: 'tiny', users: 5, tiers: ['pro'] });
+      expect(result.users).toEqual({ free: 0, pro: 5, premium: 0 });
+      expect(await rowCount(t.db, "SELECT 1 FROM users WHERE tier <> 'pro'")).toBe(0);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
+      try {
+        const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
+        profile.tiers.free.projects = [1, 4];
+        fs.writeFileSync(path.join(dir, 'greedy.json'), JSON.stringify(profile));
+        const error = await seed(t.db, { profile: path.join(dir, 'greedy.json'), truncate: true }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: 'E_INVALID' });
+        expect((error as Error).message).toContain('tiers.free.projects goes up to 4 but tier_limits.max_projects for free is 3');
+        expect(await rowCount(t.db, 'SELECT 1 FROM users')).toBe(5);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+for (const engine of engines) {
+  describe(`concurrent seeds on ${engine}`, () => {
+    const t = useDatabase(engine);
+
     it('lets one of two concurrent seeds load an empty database and refuses the other in one clear line', async () => {
       let other: Db | undefined;
       try {
@@ -170,24 +196,6 @@ for (const engine of engines) {
         await other.close();
       }
       for (const [name, sql] of Object.entries(CONSISTENCY_VIOLATIONS)) expect(await rowCount(t.db, sql), name).toBe(0);
-    });
-
-    it('seeds only the tiers asked for, and refuses a profile above a tier limit before touching anything', async () => {
-      const result = await seed(t.db, { scale: 'tiny', users: 5, tiers: ['pro'] });
-      expect(result.users).toEqual({ free: 0, pro: 5, premium: 0 });
-      expect(await rowCount(t.db, "SELECT 1 FROM users WHERE tier <> 'pro'")).toBe(0);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-profile-'));
-      try {
-        const profile = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../seeds/default.json'), 'utf8'));
-        profile.tiers.free.projects = [1, 4];
-        fs.writeFileSync(path.join(dir, 'greedy.json'), JSON.stringify(profile));
-        const error = await seed(t.db, { profile: path.join(dir, 'greedy.json'), truncate: true }).catch((e: unknown) => e);
-        expect(error).toMatchObject({ code: 'E_INVALID' });
-        expect((error as Error).message).toContain('tiers.free.projects goes up to 4 but tier_limits.max_projects for free is 3');
-        expect(await rowCount(t.db, 'SELECT 1 FROM users')).toBe(5);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
     });
   });
 }

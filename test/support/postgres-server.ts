@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { freePort } from './free-port.js';
 
 /**
@@ -42,12 +43,12 @@ export async function startPostgres(bin: string, options: { durable?: boolean } 
   if (asRoot) execFileSync('chown', ['-R', 'postgres:', dir]);
   // runuser lives in /usr/sbin, which a minimal PATH (env -i, some CI images) leaves out.
   const runuser = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => fs.existsSync(p)) ?? 'runuser';
-  const run = (cmd: string, args: string[]) => {
-    const [file, argv] = asRoot ? [runuser, ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
-    execFileSync(file as string, argv as string[], { stdio: 'pipe' });
-  };
-  const port = await freePort();
-  run('initdb', [
+  const command = (cmd: string, args: string[]): [string, string[]] =>
+    asRoot ? [runuser, ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
+  const run = (cmd: string, args: string[]) => execFileSync(...command(cmd, args), { stdio: 'pipe' });
+  // Started without blocking this process, so that a test run's global setup prepares its other engines meanwhile.
+  const runAsync = (cmd: string, args: string[]) => promisify(execFile)(...command(cmd, args));
+  await runAsync('initdb', [
     '-D',
     data,
     '-U',
@@ -59,9 +60,10 @@ export async function startPostgres(bin: string, options: { durable?: boolean } 
     '--locale=C',
     ...(options.durable ? [] : ['--no-sync']),
   ]);
+  const port = await freePort();
   const durability = options.durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
   const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=200`;
-  run('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+  await runAsync('pg_ctl', ['-D', data, '-o', settings, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
   return {
     url: `postgres://devdb:${TEST_PASSWORD}@127.0.0.1:${port}/postgres`,
     stop() {
