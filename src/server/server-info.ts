@@ -107,12 +107,20 @@ export function notRunning(dataDir: string): DevdbError {
 export function folderBytes(folder: string): number {
   let total = 0;
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      // A folder removed while it is counted (a restore's pgdata.old-* deleted in the background) holds nothing.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.isFile()) total += fs.statSync(full, { throwIfNoEntry: false })?.size ?? 0;
     }
   };
-  if (fs.existsSync(folder)) walk(folder);
+  walk(folder);
   return total;
 }
