@@ -4,7 +4,22 @@ import { parseChecks } from '../../src/seed/schema/checks.js';
 import { sampleRegex } from '../../src/seed/schema/regex.js';
 
 describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', () => {
-  const columns = ['priority', 'region', 'code', 'name', 'starts_at', 'ends_at', 'tags', 'meta', 'email', 'price', 'opens_at', 'closes_at', 'follower_id', 'followed_id'];
+  const columns = [
+    'priority',
+    'region',
+    'code',
+    'name',
+    'starts_at',
+    'ends_at',
+    'tags',
+    'meta',
+    'email',
+    'price',
+    'opens_at',
+    'closes_at',
+    'follower_id',
+    'followed_id',
+  ];
   const rules = parseChecks(
     [
       { name: 'a', definition: 'CHECK (priority >= 1 AND priority <= 5)' },

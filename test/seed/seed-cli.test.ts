@@ -28,7 +28,9 @@ for (const engine of engines) {
       // --dry-run: the plan, a table a paragraph and a column a line (real line breaks, not escaped ones), nothing written.
       const plan = await runInProcess(['seed', '--dry-run', '--scale', 'tiny', ...s.args]);
       expect(plan.code, plan.stderr).toBe(0);
-      expect(plan.stdout).toMatch(/^Plan for public \(devdb's product schema; seed 42, scale tiny, .*nothing written\.\n\nusers {2}~12 rows/);
+      expect(plan.stdout).toMatch(
+        /^Plan for public \(devdb's product schema; seed 42, scale tiny, .*nothing written\.\n\nusers {2}~12 rows/,
+      );
       expect(plan.stdout).toMatch(/^ {2}email +\S/m);
       expect(plan.stdout).not.toContain('\\n');
       const first = await runInProcess(['seed', '--scale', 'tiny', '--seed', '5', '--json', ...s.args]);
