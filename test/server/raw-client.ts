@@ -68,14 +68,19 @@ export class RawClient {
    * libpq does. Leaves AuthenticationOk, an error and everything after them to be read.
    */
   async login(password: string): Promise<void> {
-    const request = await this.next((m) => m.type === 'E' || (m.type === 'R' && m.body.readInt32BE(0) !== 0));
-    if (request?.type !== 'R' || request.body.readInt32BE(0) !== 10) return;
+    // The server's first answer: AuthenticationSASL (10) to answer here, or AuthenticationOk, an error or ReadyForQuery, left to be read.
+    const sasl = (m: BackendMessage) => m.type === 'R' && m.body.readInt32BE(0) === 10;
+    const request = await this.next((m) => sasl(m) || m.type === 'E' || m.type === 'R' || m.type === 'Z', sasl);
+    if (!request || !sasl(request)) return;
     const clientFirstBare = `n=,r=${randomBytes(18).toString('base64')}`;
     const first = Buffer.from(`n,,${clientFirstBare}`);
     const length = Buffer.alloc(4);
     length.writeInt32BE(first.length);
     this.send(typed('p', 'SCRAM-SHA-256', length, first));
-    const challenge = await this.next((m) => m.type === 'E' || m.type === 'R');
+    const challenge = await this.next(
+      (m) => m.type === 'E' || m.type === 'R',
+      (m) => m.type === 'R',
+    );
     if (challenge?.type !== 'R') return;
     const serverFirst = challenge.body.subarray(4).toString();
     const { r, s, i } = Object.fromEntries(serverFirst.split(',').map((part) => [part[0], part.slice(2)])) as Record<string, string>;
@@ -87,14 +92,18 @@ export class RawClient {
       .digest();
     const proof = Buffer.from(clientKey.map((byte, at) => byte ^ signature[at]!)).toString('base64');
     this.send(typed('p', Buffer.from(`${withoutProof},p=${proof}`)));
-    await this.next((m) => m.type === 'E' || (m.type === 'R' && m.body.readInt32BE(0) === 12));
+    const final = (m: BackendMessage) => m.type === 'R' && m.body.readInt32BE(0) === 12;
+    await this.next((m) => m.type === 'E' || final(m), final);
   }
 
-  /** Waits for the first message `pick` takes and removes it alone (an error is left in place); undefined once closed. */
-  private async next(pick: (message: BackendMessage) => boolean): Promise<BackendMessage | undefined> {
+  /** Waits for the first message `pick` takes; removes it when `take` says so, else leaves it to be read; undefined once closed. */
+  private async next(
+    pick: (message: BackendMessage) => boolean,
+    take: (message: BackendMessage) => boolean,
+  ): Promise<BackendMessage | undefined> {
     for (;;) {
       const at = this.messages.findIndex(pick);
-      if (at >= 0) return this.messages[at]!.type === 'E' ? this.messages[at] : this.messages.splice(at, 1)[0];
+      if (at >= 0) return take(this.messages[at]!) ? this.messages.splice(at, 1)[0] : this.messages[at];
       if (this.ended) return undefined;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
