@@ -138,8 +138,10 @@ describe('README.md examples, run as written on the default seed', () => {
     } else {
       seeded = { dataDir: path.join(work, 'seeded') };
     }
-    // The examples' databases are copies of this one, which own no snapshot: none is saved here.
-    const setup = await runCli(['setup', '--no-snapshot', ...('url' in seeded ? ['--url', seeded.url] : ['--data-dir', seeded.dataDir])]);
+    // The examples' databases are copies of this one, which own no snapshot: none is saved here. Without the
+    // server, a PGlite folder: copying a native one as root would copy its link to one shared cluster.
+    const target = 'url' in seeded ? ['--url', seeded.url] : ['--engine', 'pglite', '--data-dir', seeded.dataDir];
+    const setup = await runCli(['setup', '--no-snapshot', ...target]);
     expect(setup.code, setup.stderr).toBe(0);
   });
 
