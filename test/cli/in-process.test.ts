@@ -71,7 +71,8 @@ describe('usage errors come before any database is opened, in-process', () => {
 });
 
 describe('colour, in-process', () => {
-  const args = ['search', 'login', '--data-dir', '/nonexistent/devdb-never-created'];
+  // A folder that is not there, in a parent any user may write to (as an ordinary user, /nonexistent's parent is not).
+  const args = ['search', 'login', '--data-dir', path.join(os.tmpdir(), `devdb-colour-${process.pid}`)];
   it('colours the error prefix only when allowed: FORCE_COLOR on, NO_COLOR and --no-color off', async () => {
     expect((await runInProcess(args, { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stderr).toMatch(
       /^\x1b\[31mError:\x1b\[39m No database here/,
