@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseJson, runCli } from '../support/cli.js';
 import { engines, scratch, type Scratch } from '../support/engines.js';
 import { runInProcess } from '../support/run-command.js';
@@ -106,7 +106,9 @@ for (const engine of engines) {
     }
 
     it('says how to get psql when it is not installed', async () => {
-      const missing = await runInProcess(['psql', ...s.args], { env: { PATH: fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-no-psql-')) } });
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-no-psql-'));
+      onTestFinished(() => fs.rmSync(empty, { recursive: true, force: true }));
+      const missing = await runInProcess(['psql', ...s.args], { env: { PATH: empty } });
       expect(missing.code).toBe(1);
       expect(missing.stderr.trim()).toMatch(/^Error: psql is not installed: install the PostgreSQL client/);
     });
