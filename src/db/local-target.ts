@@ -1,23 +1,29 @@
 import { BlockList, isIP } from 'node:net';
 import { isFolder, type Target } from './target.js';
+import { queryConnection } from './url-host.js';
 
 /** Where postgres.js will connect for a URL: a Unix socket, or one or more TCP hosts (tried in order). */
 export type DriverHosts = { socket: string } | { hosts: string[] };
 
 /**
- * The hosts postgres.js connects to for `url`, worked out as its parseOptions does (src/index.js
- * in postgres 3.4): the host list between the first `://` and the first `/` or `?`, after the first
- * `@`, when it holds a comma; else the URL's hostname; else $PGHOST; else localhost. A host string
- * with a `/` in it is a Unix socket folder. `?host=` is not read by postgres.js (it is sent to the
- * server as a setting), so it does not count here either. `env` is devdb's settings' (the target's pgEnv). Bracketed IPv6 literals are kept whole,
- * although postgres.js cuts them at the first `:` (and then fails to connect).
+ * The hosts devdb's postgres.js client connects to for `url`: libpq's `?host=`, which devdb hands
+ * to postgres.js as its option (url-host.ts, queryConnection); else as postgres.js's parseOptions
+ * works it out (src/index.js in postgres 3.4): the host list between the first `://` and the first
+ * `/` or `?`, after the first `@`, when it holds a comma; else the URL's hostname; else $PGHOST;
+ * else localhost. A host string with a `/` in it is a Unix socket folder. `env` is devdb's
+ * settings' (the target's pgEnv). Bracketed IPv6 literals are kept whole.
  */
 export function driverHosts(url: string, env: NodeJS.ProcessEnv): DriverHosts {
+  const fromQuery = queryConnection(url).options.host;
+  if (fromQuery !== undefined) return hostsOf(fromQuery);
   const authority = url.slice(url.indexOf('://') + 3).split(/[?/]/)[0] ?? '';
   const hostPart = decodeURIComponent(authority.slice(authority.indexOf('@') + 1));
   const multihost = hostPart.includes(',') ? hostPart : '';
   const hostname = new URL(url.replace(hostPart, hostPart.split(',')[0] ?? '')).hostname;
-  const host = multihost || hostname || env.PGHOST || 'localhost';
+  return hostsOf(multihost || hostname || env.PGHOST || 'localhost');
+}
+
+function hostsOf(host: string): DriverHosts {
   if (host.includes('/')) return { socket: host };
   return {
     hosts: host.split(',').map((entry) => (entry.startsWith('[') ? entry.slice(0, entry.indexOf(']') + 1) : (entry.split(':')[0] ?? ''))),

@@ -9,7 +9,7 @@ import { advisoryLocks } from './session-locks.js';
 import { copyIn, noDelaySocketOption } from './postgres-copy.js';
 import { redactUrl } from '../util/redact.js';
 import type { PgEnv } from './target.js';
-import { ipv6HostOptions } from './url-host.js';
+import { ipv6HostOptions, queryConnection } from './url-host.js';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -35,9 +35,11 @@ export interface PostgresOptions {
  * time, and session state (advisory locks) must stay on the connection that took it.
  */
 export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Db> {
-  const sql = postgres(url, {
-    ...libpqDefaults(url, options.pgEnv),
-    ...ipv6HostOptions(url),
+  const given = queryConnection(url);
+  const sql = postgres(given.url, {
+    ...libpqDefaults(given.url, options.pgEnv),
+    ...ipv6HostOptions(given.url),
+    ...given.options,
     ...(options.socket ? { path: options.socket } : {}),
     max: 1,
     connect_timeout: 10,

@@ -178,3 +178,49 @@ describe.runIf(postgresUrl)('IPv6 URLs', () => {
     expect(parseJson<{ counts: { pending: number } }>(result).counts.pending).toBe(0);
   });
 });
+
+describe.runIf(postgresUrl)("libpq's connection parameters in the URL's query", () => {
+  let s: Scratch;
+  let socketDir: string;
+  let proxy: net.Server;
+  const port = 6543;
+  beforeAll(async () => {
+    s = await scratch('postgres', { migrated: true });
+    const target = new URL(s.url!);
+    // A Unix socket in a folder of its own (as /var/run/postgresql holds a distribution's), piped to the test server.
+    socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-socket-'));
+    proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      client.pipe(upstream).pipe(client);
+      const end = () => (client.destroy(), upstream.destroy());
+      client.on('error', end);
+      upstream.on('error', end);
+    });
+    await new Promise<void>((resolve) => proxy.listen(path.join(socketDir, `.s.PGSQL.${port}`), resolve));
+  });
+  afterAll(async () => {
+    proxy.close();
+    fs.rmSync(socketDir, { recursive: true, force: true });
+    await s.dispose();
+  });
+
+  it("?host= names a socket folder and ?port= its port, over the URL's own host and port (a closed one here)", async () => {
+    const url = new URL(s.url!);
+    url.port = '1';
+    url.searchParams.set('host', socketDir);
+    url.searchParams.set('port', String(port));
+    const result = await runInProcess(['migrate', 'status', '--json', '--url', url.toString()]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(parseJson<{ counts: { pending: number } }>(result).counts.pending).toBe(0);
+  });
+
+  it('?dbname= names the database over the path, as libpq reads it', async () => {
+    const url = new URL(s.url!);
+    const database = url.pathname.slice(1);
+    url.pathname = '/no_such_database';
+    url.searchParams.set('dbname', database);
+    const result = await runInProcess(['sql', 'SELECT current_database() AS db', '--json', '--url', url.toString()]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(database);
+  });
+});

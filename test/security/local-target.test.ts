@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { driverHosts, isLocalTarget, isLoopbackHost } from '../../src/db/local-target.js';
+import { queryConnection } from '../../src/db/url-host.js';
 
 const server = (url: string) => ({ engine: 'postgres' as const, url });
 
@@ -19,7 +20,9 @@ describe('isLocalTarget', () => {
     ['postgres://me@127.0.0.1.nip.io/app', {}, false],
     ['postgres://me@127.0.0.1,db.example.com/app', {}, false],
     ['postgres://me@db.example.com,127.0.0.1/app', {}, false],
-    ['postgres://me@db.example.com/app?host=/tmp', {}, false],
+    // libpq's ?host= wins over the URL's host: a socket here, a remote host there.
+    ['postgres://me@db.example.com/app?host=/tmp', {}, true],
+    ['postgres://me@localhost/app?host=db.example.com', {}, false],
     ['postgres://me@10.0.0.5/app', {}, false],
     ['postgres://me@[2001:db8::1]/app', {}, false],
     ['postgres://me:p@ss@db.example.com/app', {}, false],
@@ -40,7 +43,7 @@ describe('isLocalTarget', () => {
   });
 });
 
-describe('driverHosts agrees with postgres.js', () => {
+describe("driverHosts agrees with devdb's postgres.js client", () => {
   const saved = process.env.PGHOST;
   afterEach(() => {
     if (saved === undefined) delete process.env.PGHOST;
@@ -55,12 +58,15 @@ describe('driverHosts agrees with postgres.js', () => {
     ['postgres://me@127.0.0.1,db.example.com:5433/app', undefined],
     ['postgres://leaky:Le@kyPw9Q@db.example.com/app', undefined],
     ['postgres://me@db.example.com/app?host=/tmp', 'localhost'],
+    ['postgres://me@localhost/app?host=db.example.com&port=5433', undefined],
+    ['postgres:///app?host=%2Fvar%2Frun%2Fpostgresql', undefined],
     ['postgres://me@%2Ftmp/app', undefined],
   ])('%s with PGHOST=%s', (url, pghost) => {
     if (pghost === undefined) delete process.env.PGHOST;
     else process.env.PGHOST = pghost;
     // Creating the client parses its options; it connects only on the first query.
-    const { options } = postgres(url) as unknown as { options: { host: string[]; path: string | false } };
+    const given = queryConnection(url);
+    const { options } = postgres(given.url, given.options) as unknown as { options: { host: string[]; path: string | false } };
     const ours = driverHosts(url, process.env);
     if (options.path) expect(ours).toEqual({ socket: options.path.replace(/\/\.s\.PGSQL\.\d+$/, '') });
     else expect(ours).toEqual({ hosts: options.host });
