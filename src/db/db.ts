@@ -59,6 +59,13 @@ export interface SessionLocks {
   holder(key: bigint): Promise<LockSession | undefined>;
 }
 
+/**
+ * The types `Db.run` returns as the server wrote them: date, timestamp, timestamptz. As JS Dates
+ * they lose what psql shows (a date became a UTC midnight timestamp; `infinity` an Invalid Date
+ * that failed the command), and a timestamp without time zone took this machine's zone.
+ */
+export const TEXT_TYPES: ReadonlySet<number> = new Set([1082, 1114, 1184]);
+
 /** What one statement of `Db.run` did: its command tag as the server sent it, and its rows. */
 export interface StatementResult {
   /** The command tag without its counts: `SELECT`, `INSERT`, `DROP TABLE`, `CREATE INDEX`. */
@@ -81,7 +88,8 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /**
    * Runs SQL text as a user typed it (the simple query protocol: one statement or several, no
-   * parameters) and returns each statement's command tag and rows: what `devdb sql` shows.
+   * parameters) and returns each statement's command tag and rows: what `devdb sql` shows. Dates
+   * and timestamps (TEXT_TYPES) come as the server's text, as psql shows them.
    */
   run(text: string): Promise<StatementResult[]>;
   /**

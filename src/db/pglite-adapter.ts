@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { messages, parse, PGlite, protocol, type Transaction } from '@electric-sql/pglite';
 import { DevdbError } from '../errors.js';
-import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from './db.js';
+import { TEXT_TYPES, type CopySource, type CopyTarget, type Db, type Queryable, type Row, type StatementResult } from './db.js';
 import { fromWire } from './db-error.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { copyStatement } from './copy.js';
@@ -147,7 +147,8 @@ class PgliteDb extends QueryableDb implements Db {
       ._runExclusiveQuery(async () => (await this.pg.execProtocol(protocol.serialize.query(text))).messages)
       .catch(rethrow);
     const tags = replies.filter((m): m is messages.CommandCompleteMessage => m.name === 'commandComplete').map((m) => m.text);
-    return parse.parseResults(replies, this.pg.parsers).flatMap((result, i) => {
+    const asText = Object.fromEntries([...TEXT_TYPES].map((type) => [type, (text: string) => text]));
+    return parse.parseResults(replies, { ...this.pg.parsers, ...asText }).flatMap((result, i) => {
       const tag = tags[i];
       if (tag === undefined) return [];
       // "INSERT 0 3", "UPDATE 2", "SELECT 5": the count is the tag's last number (INSERT's 0 is an oid, always 0).

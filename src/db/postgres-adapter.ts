@@ -1,7 +1,7 @@
 import postgres from 'postgres';
 import { DevdbError } from '../errors.js';
 import { fromWire, type DbError } from './db-error.js';
-import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from './db.js';
+import { TEXT_TYPES, type CopySource, type CopyTarget, type Db, type Queryable, type Row, type StatementResult } from './db.js';
 import { copyStatement } from './copy.js';
 import { QueryableDb } from './queryable-db.js';
 import { lostConnectionFault } from './driver-faults.js';
@@ -115,13 +115,26 @@ function tracked<T>(inFlight: InFlight, query: Promise<T> & { cancel(): unknown 
   return query.finally(() => inFlight.delete(query));
 }
 
-/** One result of the simple query protocol as devdb sql shows it. */
-function statementResult(result: postgres.RowList<postgres.Row[]>): StatementResult {
+/**
+ * One result of the simple query protocol as devdb sql shows it, from its raw rows (each value the
+ * server's text as bytes): TEXT_TYPES stay text, the rest is parsed as postgres.js parses it
+ * (an array's parser is handed the text after its opening brace, as postgres.js's DataRow does).
+ */
+function statementResult(result: postgres.RowList<Buffer[][]>): StatementResult {
+  const columns = (result.columns ?? []) as (postgres.ColumnList<string>[number] & {
+    parser?: ((text: string) => unknown) & { array?: boolean };
+  })[];
+  const cell = (value: Buffer | null, column: (typeof columns)[number]): unknown => {
+    if (value === null) return null;
+    const { parser } = column;
+    if (parser === undefined || TEXT_TYPES.has(column.type)) return value.toString('utf8');
+    return parser(value.toString('utf8', parser.array === true ? 1 : 0));
+  };
   return {
     command: result.command,
     rowCount: result.count ?? null,
-    columns: (result.columns ?? []).map((c) => c.name),
-    rows: [...result],
+    columns: columns.map((c) => c.name),
+    rows: [...result].map((values) => Object.fromEntries(columns.map((column, i) => [column.name, cell(values[i] ?? null, column)]))),
   };
 }
 
@@ -143,8 +156,8 @@ class PostgresDb extends QueryableDb implements Db {
   }
 
   async run(text: string): Promise<StatementResult[]> {
-    type Result = postgres.RowList<postgres.Row[]>;
-    const result = (await tracked(this.inFlight, this.sql.unsafe(text).simple()).catch(rethrow)) as Result | Result[];
+    type Result = postgres.RowList<Buffer[][]>;
+    const result = (await tracked(this.inFlight, this.sql.unsafe(text).simple().raw()).catch(rethrow)) as unknown as Result | Result[];
     // Several statements give a list of results, without a command of its own; one statement gives its result alone.
     const results = (result as Partial<Result>).command === undefined ? (result as Result[]) : [result as Result];
     return results.filter((r) => r.command !== null).map(statementResult);

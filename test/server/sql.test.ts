@@ -30,6 +30,28 @@ for (const engine of engines) {
       expect(parseJson(json)).toMatchObject({ columns: ['version'], rowCount: 2 });
     });
 
+    it('prints dates and timestamps as the server writes them, infinity included, other types parsed', async () => {
+      // A fixed zone: timestamptz is written in the session's, which the server's configuration picks otherwise.
+      const statement =
+        "SET TIME ZONE 'UTC'; SELECT DATE '2026-05-15' AS d, DATE 'infinity' AS forever, TIMESTAMP '2026-05-15 10:00:00.5' AS ts," +
+        " TIMESTAMPTZ '-infinity' AS never, TIMESTAMPTZ '2026-05-15 10:00+02' AS tz, ARRAY[1, 2] AS list, 7::int8 AS big";
+      const table = await runInProcess(['sql', statement, ...s.args]);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout.split('\n')[2]).toBe('2026-05-15  infinity  2026-05-15 10:00:00.5  -infinity  2026-05-15 08:00:00+00  [1,2]  7');
+      const json = await runInProcess(['sql', '--json', statement, ...s.args]);
+      expect(parseJson<{ rows: unknown[] }>(json).rows).toEqual([
+        {
+          d: '2026-05-15',
+          forever: 'infinity',
+          ts: '2026-05-15 10:00:00.5',
+          never: '-infinity',
+          tz: '2026-05-15 08:00:00+00',
+          list: [1, 2],
+          big: 7,
+        },
+      ]);
+    });
+
     it('says what is wrong with no SQL (usage, exit 2) and with bad SQL (exit 1), changing nothing', async () => {
       const empty = await runInProcess(['sql', '  ', ...s.args]);
       expect([empty.code, empty.stderr.trim()]).toEqual([2, 'Error: No SQL given: pass one statement as the argument, or on stdin.']);
