@@ -26,7 +26,7 @@ import {
   type TriggerModel,
 } from './model.js';
 
-/** devdb's own tables live in `public`, so that is what a bare `devdb erd` or `devdb doctor` reads. */
+/** devdb's own tables live in `public`: what introspect reads when given no schema (the commands name the project's: src/migrate/schemas-created.ts). */
 export const DEFAULT_SCHEMA = 'public';
 
 export interface IntrospectOptions {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
+import { migrationsDirFlag } from '../cli/migration-flags.js';
 import { doctor, RULES, type DoctorResult } from '../doctor/index.js';
 import { escapeControlChars } from '../util/control-chars.js';
 
@@ -25,11 +26,13 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
     only: Flags.option({ description: 'run only this rule (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
     skip: Flags.option({ description: 'leave this rule out (repeatable)', multiple: true, options: RULES.map((r) => r.id) })(),
     schema: Flags.string({
-      description: 'PostgreSQL schema to check (repeatable; default public)',
+      description:
+        'PostgreSQL schema to check (repeatable; default: the first of the search path, public, and the schemas your migrations create)',
       multiple: true,
       exclusive: ['all-schemas'],
     }),
     'all-schemas': Flags.boolean({ description: "check every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
+    ...migrationsDirFlag,
     plan: Flags.boolean({ description: "also hold this schema to devdb's product plan (tags, domains, relationships, search indexes)" }),
   };
 
@@ -37,7 +40,15 @@ export default class Doctor extends DevdbCommand<DoctorResult> {
     const { flags } = await this.parse(Doctor);
     const result = await this.withDatabase(
       flags,
-      (db) => doctor(db, { only: flags.only, skip: flags.skip, schemas: flags.schema, allSchemas: flags['all-schemas'], plan: flags.plan }),
+      (db) =>
+        doctor(db, {
+          only: flags.only,
+          skip: flags.skip,
+          schemas: flags.schema,
+          allSchemas: flags['all-schemas'],
+          plan: flags.plan,
+          migrationsDir: this.migrationsDir(flags).dir,
+        }),
       { create: false },
     );
     const width = Math.max(...result.rules.map((r) => r.id.length));

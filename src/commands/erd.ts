@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { confirmUnless, refuseUnconfirmable, yesFlag } from '../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
+import { migrationsDirFlag } from '../cli/migration-flags.js';
 import { chooseFormat, ERD_FORMATS, erd, outputTarget, writeOutput, type ErdResult } from '../erd/index.js';
 
 export type ErdCommandResult = Omit<ErdResult, 'content'> & { out: string | null; content?: string };
@@ -31,11 +32,13 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
     depth: Flags.integer({ char: 'd', description: 'relationship hops to follow from --table (default 1)', min: 0, dependsOn: ['table'] }),
     domain: Flags.string({ description: 'show only the tables of this @domain (repeatable)', multiple: true }),
     schema: Flags.string({
-      description: 'PostgreSQL schema to read (repeatable; default public)',
+      description:
+        'PostgreSQL schema to read (repeatable; default: the first of the search path, public, and the schemas your migrations create)',
       multiple: true,
       exclusive: ['all-schemas'],
     }),
     'all-schemas': Flags.boolean({ description: "read every schema but PostgreSQL's own and extensions'", exclusive: ['schema'] }),
+    ...migrationsDirFlag,
     views: Flags.boolean({ description: 'draw views and materialized views (--no-views leaves them out)', default: true, allowNo: true }),
     out: Flags.string({
       char: 'o',
@@ -66,6 +69,7 @@ export default class Erd extends DevdbCommand<ErdCommandResult> {
           schemas: flags.schema,
           allSchemas: flags['all-schemas'],
           views: flags.views,
+          migrationsDir: this.migrationsDir(flags).dir,
         }),
       { create: false },
     );

@@ -1,6 +1,7 @@
 import type { Queryable } from '../db/db.js';
 import { holdsProductSchema, introspect, isView } from '../catalog/index.js';
 import { DevdbError, usageError } from '../errors.js';
+import { projectSchemas } from '../migrate/schemas-created.js';
 import type { RuleResult } from './rule.js';
 import { RULES } from './rules.js';
 
@@ -9,9 +10,11 @@ export interface DoctorOptions {
   only?: readonly string[] | undefined;
   /** Leave these rules out. */
   skip?: readonly string[] | undefined;
-  /** The schemas to check (default public). */
+  /** The schemas to check (default: the project's, projectSchemas). */
   schemas?: readonly string[] | undefined;
   allSchemas?: boolean | undefined;
+  /** The migrations folder whose CREATE SCHEMA statements name the project's schemas (default: the project's). */
+  migrationsDir?: string | undefined;
   /** Holds the schema to devdb's product plan too, whatever it is (default: only devdb's own product schema). */
   plan?: boolean | undefined;
 }
@@ -48,7 +51,8 @@ export async function doctor(db: Queryable, options: DoctorOptions = {}): Promis
     if (!ids.includes(id)) throw usageError(`Unknown rule "${id}"; the rules are ${ids.join(', ')}.`);
   }
   const selected = RULES.filter((r) => (!options.only?.length || options.only.includes(r.id)) && !options.skip?.includes(r.id));
-  const everything = await introspect(db, { schemas: options.schemas, allSchemas: options.allSchemas });
+  const schemas = options.schemas?.length || options.allSchemas ? options.schemas : await projectSchemas(db, options.migrationsDir);
+  const everything = await introspect(db, { schemas, allSchemas: options.allSchemas });
   const views = everything.tables.filter(isView).length;
   const model = { ...everything, tables: everything.tables.filter((t) => !isView(t)) };
   if (model.tables.length === 0) {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Queryable } from '../db/db.js';
 import { usageError } from '../errors.js';
+import { projectSchemas } from '../migrate/schemas-created.js';
 import { displayName, introspect } from '../catalog/index.js';
 import { ERD_EXTENSIONS, ERD_FORMATS, render, type ErdFormat } from './formats.js';
 import { subsetModel, type SubsetOptions } from './subset.js';
@@ -23,9 +24,11 @@ export function chooseFormat(format: ErdFormat | undefined, out: string | undefi
 
 export interface ErdOptions extends SubsetOptions {
   format: ErdFormat;
-  /** The schemas to draw (default public); several draw their cross-schema keys too. */
+  /** The schemas to draw (default: the project's, projectSchemas); several draw their cross-schema keys too. */
   schemas?: readonly string[] | undefined;
   allSchemas?: boolean | undefined;
+  /** The migrations folder whose CREATE SCHEMA statements name the project's schemas (default: the project's). */
+  migrationsDir?: string | undefined;
   /** Views and materialized views are drawn (dashed) unless this is false. */
   views?: boolean | undefined;
 }
@@ -44,7 +47,8 @@ export async function erd(db: Queryable, options: ErdOptions): Promise<ErdResult
     throw usageError(`--depth must be a whole number of hops, 0 or more (got ${options.depth}).`);
   if (options.depth !== undefined && !(options.tables && options.tables.length > 0))
     throw usageError('--depth needs --table: it counts relationship hops from that table.');
-  const full = await introspect(db, { schemas: options.schemas, allSchemas: options.allSchemas, views: options.views });
+  const schemas = options.schemas?.length || options.allSchemas ? options.schemas : await projectSchemas(db, options.migrationsDir);
+  const full = await introspect(db, { schemas, allSchemas: options.allSchemas, views: options.views });
   const model = subsetModel(full, options);
   return {
     format: options.format,

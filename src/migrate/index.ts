@@ -21,3 +21,4 @@ export { MIGRATION_STATES, planMigrations, type MigrationState, type MigrationSt
 export { parseFileName, parseGolangMigration, parseMigration, type MigrationFile } from './migration-file.js';
 export type { FolderFormat } from './migration-source.js';
 export { splitStatements, type SqlStatement } from './sql-statements.js';
+export { projectSchemas } from './schemas-created.js';

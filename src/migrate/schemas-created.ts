@@ -1,4 +1,7 @@
+import type { Queryable } from '../db/db.js';
 import type { MigrationFile } from './migration-file.js';
+import { dirOf } from './migration-options.js';
+import { loadMigrations } from './migration-source.js';
 
 /**
  * `CREATE SCHEMA [IF NOT EXISTS] name [AUTHORIZATION role]`, or `CREATE SCHEMA AUTHORIZATION role`
@@ -16,4 +19,21 @@ export function createdSchemas(files: MigrationFile[]): string[] {
     }),
   );
   return [...new Set(names)];
+}
+
+/**
+ * The project's schemas, what seed, doctor and erd work on when none are named: the first of the
+ * search path (where unqualified migrations create their tables), then every schema the project's
+ * migrations (`migrationsDir`, else the project's folder) create that the database has, by name. Schemas the migrations did not create
+ * (Supabase's `auth`, an extension's) are left alone.
+ */
+export async function projectSchemas(db: Queryable, migrationsDir?: string): Promise<string[]> {
+  const created = createdSchemas(await loadMigrations(dirOf({ migrationsDir })));
+  const [row] = await db.query<{ first: string | null; existing: string[] | null }>(
+    `SELECT current_schema() AS first,
+            (SELECT array_agg(nspname::text ORDER BY nspname) FROM pg_namespace WHERE nspname = ANY($1::text[])) AS existing`,
+    [created],
+  );
+  const first = row?.first ?? 'public';
+  return [first, ...(row?.existing ?? []).filter((s) => s !== first)];
 }

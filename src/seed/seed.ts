@@ -2,6 +2,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import type { Db, Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
+import { projectSchemas } from '../migrate/schemas-created.js';
 import { qualifiedName, quoteIdent, quoteLiteral, type QualifiedName } from '../util/sql-text.js';
 import type { GenContext, TableGenerator } from './context.js';
 import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
@@ -21,7 +22,6 @@ import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
 import { runPools } from './schema/pools.js';
 import { describeColumn, probeColumn, type ColumnSpec } from './schema/values.js';
-import { seedSchemas } from './schemas.js';
 import { GENERATORS, SEEDED_TABLES } from './tables.js';
 
 export type SeedStep = 'truncate' | 'password' | 'drop indexes' | 'later keys' | 'restore indexes' | 'sequences' | 'analyze';
@@ -251,9 +251,7 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
   // faker's module is parsed while the catalog queries are on the server (the first is CPU, the second a wait).
   const fakerLoaded = loadFaker();
   fakerLoaded.catch(() => {});
-  const schemas = options.schemas?.length
-    ? [...options.schemas]
-    : await seedSchemas(db, options.migrationsDir ?? (await projectMigrations()));
+  const schemas = options.schemas?.length ? [...options.schemas] : await projectSchemas(db, options.migrationsDir);
   const layout = await readLayout(db, profile, schemas);
   if (layout.mode === 'product') {
     await requireProductTables(db);
@@ -291,12 +289,6 @@ async function prepare(db: Db, options: SeedOptions): Promise<Run> {
   const loaders = layout.order.map((entry) => loaderOf(entry, estimates.get(entry.key)!, world));
   const needsPassword = layout.mode === 'product' || loaders.some((l) => l.needsPassword);
   return { seed: seedValue, scale, profile, layout, plan, world, loaders, needsPassword };
-}
-
-/** The project's migrations folder as the CLI resolves it (loaded only when the caller named none). */
-async function projectMigrations(): Promise<string> {
-  const { projectMigrationsDir } = await import('../config/index.js');
-  return projectMigrationsDir();
 }
 
 function probeColumns(layout: SeedLayout, world: SchemaWorld, seed: number): void {

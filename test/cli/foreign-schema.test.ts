@@ -1,6 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from '../support/run-command.js';
-import { engines, openScratch, scratch, type Scratch } from '../support/engines.js';
+import { engines, openScratch, scratch, sqlEngines, type Scratch } from '../support/engines.js';
 
 /** An app with tables named like devdb's (users, projects, tasks, comments, api_keys) and its own columns. */
 const LOOKALIKE = `
@@ -51,6 +54,73 @@ for (const engine of engines) {
       } finally {
         await db.close();
       }
+    });
+  });
+}
+
+const BILLING = `-- migrate:up
+CREATE TABLE customers (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE SCHEMA billing;
+CREATE TABLE billing.invoices (
+  id bigint PRIMARY KEY,
+  customer_id bigint NOT NULL REFERENCES customers (id),
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ON billing.invoices (customer_id);
+
+-- migrate:down
+DROP SCHEMA billing CASCADE;
+DROP TABLE customers;
+`;
+
+for (const engine of sqlEngines()) {
+  describe(`doctor and erd read the project's schemas by default (${engine})`, () => {
+    let s: Scratch;
+    let dir: string;
+    beforeAll(async () => {
+      s = await scratch(engine, { migrated: false });
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-schemas-'));
+      fs.writeFileSync(path.join(dir, '20260101000000_billing.sql'), BILLING);
+      const up = await runInProcess(['migrate', '--migrations-dir', dir, ...s.args]);
+      expect(up.code, up.stderr).toBe(0);
+      // A schema the project's migrations did not create (a platform's, as Supabase's auth is) stays out unless asked for.
+      const db = await openScratch(s);
+      try {
+        await db.exec('CREATE SCHEMA auth; CREATE TABLE auth.accounts (id bigint PRIMARY KEY)');
+      } finally {
+        await db.close();
+      }
+    });
+    afterAll(async () => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      await s.dispose();
+    });
+
+    it('public and the schemas the migrations create, and the key between them; --all-schemas and --schema still choose', async () => {
+      const doctor = await runInProcess<{ ok: boolean; schemas: string[]; tables: number }>([
+        'doctor',
+        '--json',
+        '--migrations-dir',
+        dir,
+        ...s.args,
+      ]);
+      expect(doctor.code, doctor.stderr).toBe(0);
+      expect(doctor.result).toMatchObject({ ok: true, schemas: ['public', 'billing'], tables: 2 });
+      const erd = await runInProcess<{ schemas: string[]; tables: string[]; relations: number }>([
+        'erd',
+        '--format',
+        'json',
+        '--json',
+        '--migrations-dir',
+        dir,
+        ...s.args,
+      ]);
+      expect(erd.code, erd.stderr).toBe(0);
+      expect(erd.result).toMatchObject({ schemas: ['public', 'billing'], tables: ['public.customers', 'billing.invoices'], relations: 1 });
+      const all = await runInProcess<{ schemas: string[] }>(['erd', '--format', 'json', '--json', '--all-schemas', ...s.args]);
+      expect(all.result?.schemas).toEqual(['auth', 'billing', 'public']);
+      const one = await runInProcess<{ schemas: string[] }>(['doctor', '--json', '--schema', 'billing', ...s.args]);
+      expect(one.result?.schemas).toEqual(['billing']);
     });
   });
 }
