@@ -294,3 +294,32 @@ for (const engine of engines) {
     });
   });
 }
+
+/** Columns of a few values with a constant default, beside constant defaults of other kinds. */
+const DEFAULTS = `
+  CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
+  CREATE TABLE orders (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    status order_status NOT NULL DEFAULT 'pending',
+    gift boolean NOT NULL DEFAULT false,
+    plan text NOT NULL DEFAULT 'free' CHECK (plan IN ('free', 'pro', 'premium')),
+    retries int NOT NULL DEFAULT 0,
+    notes jsonb NOT NULL DEFAULT '{}'
+  );
+`;
+
+for (const engine of engines) {
+  describe(`seeding columns of a few values that have a default (${engine})`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it('fills enums, booleans and CHECK lists with all their values, and leaves other constant defaults to the database', async () => {
+      await t.db.exec(DEFAULTS);
+      await seed(t.db, { scale: 'small' });
+      const [row] = await t.db.query<{ statuses: number; gifts: number; plans: number; retries: number; notes: number }>(
+        `SELECT count(DISTINCT status)::int AS statuses, count(DISTINCT gift)::int AS gifts, count(DISTINCT plan)::int AS plans,
+                count(DISTINCT retries)::int AS retries, count(DISTINCT notes)::int AS notes FROM orders`,
+      );
+      expect(row).toEqual({ statuses: 4, gifts: 2, plans: 3, retries: 1, notes: 1 });
+    });
+  });
+}

@@ -231,7 +231,7 @@ function schemaTable(c: TableContext): SchemaTable {
     if (!table.columns.some((x) => x.name === column))
       problems.push(`the seed file's tables.${label} names column ${column}, which ${label} does not have.`);
   const idColumn = idColumnOf(table, c.facts);
-  const written = table.columns.filter((x) => x.name === idColumn || wanted(x, profile));
+  const written = table.columns.filter((x) => x.name === idColumn || wanted(x, profile) || categoricalDefault(c, rules, x));
   const fixed = (name: string) => profile?.values[name] !== undefined || profile?.generators[name] !== undefined;
   // A key the seed file gives values to is filled like any column.
   const ownKeys = c.keys.filter((k) => k.columns.every((x) => written.some((w) => w.name === x)) && !k.columns.some(fixed));
@@ -358,6 +358,18 @@ function wanted(column: Column, profile: TableProfile | undefined): boolean {
       profile?.values[column.name] !== undefined ||
       profile?.generators[column.name] !== undefined)
   );
+}
+
+/**
+ * A column of a few values with a constant default (`status order_status DEFAULT 'pending'`,
+ * `is_active boolean DEFAULT true`, `plan text DEFAULT 'free' CHECK (plan IN (...))`) is filled
+ * all the same: left to its default, every row would hold the one value, which no real table
+ * does. Other constant defaults (0, '{}', '') stay the database's, as the migrations meant.
+ */
+function categoricalDefault(c: Pick<TableContext, 'table' | 'facts'>, rules: TableRules, column: Column): boolean {
+  if (column.default === null || column.generated !== null || column.identity !== null || /^nextval\(/.test(column.default)) return false;
+  const facts = c.facts.get(factKey(c.table, column.name));
+  return facts?.kind === 'e' || facts?.base === 'bool' || rules.columns.get(column.name)?.oneOf !== undefined;
 }
 
 const VOLATILE_DEFAULT =
