@@ -306,13 +306,14 @@ const DEFAULTS = `
     retries int NOT NULL DEFAULT 0,
     notes jsonb NOT NULL DEFAULT '{}'
   );
+  CREATE TABLE auth_user (id serial PRIMARY KEY, username varchar(150) NOT NULL UNIQUE, password varchar(128) NOT NULL);
 `;
 
 for (const engine of engines) {
-  describe(`seeding columns of a few values that have a default (${engine})`, () => {
+  describe(`seeding columns of a few values that have a default, and a password column (${engine})`, () => {
     const t = useDatabase(engine, { migrated: false });
 
-    it('fills enums, booleans and CHECK lists with all their values, and leaves other constant defaults to the database', async () => {
+    it('fills enums, booleans and CHECK lists with all their values, leaves other constant defaults to the database, hashes password', async () => {
       await t.db.exec(DEFAULTS);
       await seed(t.db, { scale: 'small' });
       const [row] = await t.db.query<{ statuses: number; gifts: number; plans: number; retries: number; notes: number }>(
@@ -320,6 +321,9 @@ for (const engine of engines) {
                 count(DISTINCT retries)::int AS retries, count(DISTINCT notes)::int AS notes FROM orders`,
       );
       expect(row).toEqual({ statuses: 4, gifts: 2, plans: 3, retries: 1, notes: 1 });
+      // A column named just password holds a hash in Django's and Laravel's users: the development password's.
+      const [user] = await t.db.query<{ password: string }>('SELECT password FROM auth_user LIMIT 1');
+      expect(await verifyPassword('devdb-dev-password', user!.password)).toBe(true);
     });
   });
 }

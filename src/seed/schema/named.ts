@@ -40,7 +40,7 @@ const PRODUCTS = /product|item|article|good|sku|menu|dish/;
 const LIST: NamedGenerator[] = [
   {
     name: 'passwordHash',
-    columns: /^(password_hash|password_digest|hashed_password|encrypted_password|passwd_hash|pw_hash)$/,
+    columns: /^(password|passwd|password_hash|password_digest|hashed_password|encrypted_password|passwd_hash|pw_hash)$/,
     // The development password (README), so a seeded account can sign in to the application.
     make: (_rnd, ctx) => () => ctx.passwordHash,
   },
