@@ -101,6 +101,52 @@ const LIST: NamedGenerator[] = [
   fake('userAgent', /user_agent/, 'userAgent'),
   fake('slug', /slug/, 'slug'),
   { name: 'sku', columns: /sku|code|(^|_)ref$|reference/, make: (rnd) => () => `${letters(rnd, 3)}-${rnd.int(1000, 9999)}` },
+  {
+    name: 'serialNumber',
+    columns: /^serial(_?(no|num|number))?$/,
+    make: (rnd) => () => `SN-${rnd.hex(5).toUpperCase()}`,
+  },
+  {
+    // Tokens, checksums and fingerprints are hex in most schemas; as long as the column takes, 64 characters at most.
+    name: 'hex',
+    columns: /(^|_)(token|secret|checksum|hash|digest|fingerprint|nonce|etag|api_key|access_key|license_key)$/,
+    make: (rnd, _ctx, length) => {
+      const size = Math.ceil(Math.min(length ?? 64, 64) / 2);
+      return () => rnd.hex(size).slice(0, length ?? 64);
+    },
+  },
+  {
+    name: 'mimeType',
+    columns: /^(mime_?type|content_type|media_type)$/,
+    make: (rnd) => () => rnd.pick(['image/png', 'image/jpeg', 'application/pdf', 'text/plain', 'text/csv', 'application/json']),
+  },
+  {
+    name: 'fileName',
+    columns: /^(file_?name|original_?name|attachment_name)$/,
+    make: (rnd, { pools }) => {
+      const word = pooled(rnd, pools('word'));
+      return () => `${word()}-${rnd.int(1, 999)}.${rnd.pick(['pdf', 'png', 'jpg', 'csv', 'txt', 'docx'])}`;
+    },
+  },
+  {
+    // On the reserved example domains (RFC 2606), as emails are.
+    name: 'domain',
+    columns: /^(domain|host_?name|host|subdomain)$/,
+    make: (rnd, { pools }) => {
+      const word = pooled(rnd, pools('word'));
+      return () =>
+        `${
+          word()
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '') || 'site'
+        }.${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
+    },
+  },
+  {
+    name: 'imageUrl',
+    columns: /^(avatar|image|photo|picture|logo|thumbnail|icon)$/,
+    make: (rnd) => () => `https://images.example.com/${rnd.hex(8)}.${rnd.pick(['png', 'jpg', 'webp'])}`,
+  },
   fake('title', /title|subject|headline|summary|caption/, 'title'),
   {
     name: 'paragraph',
