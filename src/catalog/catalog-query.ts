@@ -131,11 +131,11 @@ SELECT json_build_object(
       ),
       'onDelete', con.confdeltype::text,
       'onUpdate', con.confupdtype::text,
-      'definition', CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END
+      'definition', CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid, true) END
     )), '[]'::json)
     FROM rel t
     JOIN pg_constraint con ON con.conrelid = t.oid AND con.conparentid = 0
-      AND (con.contype = 'f' OR (NOT t.partition AND con.contype IN ('p', 'u', 'c')))
+      AND (con.contype = 'f' OR (NOT t.partition AND con.contype IN ('p', 'u', 'c', 'x')))
     LEFT JOIN named f ON f.oid = con.confrelid
     -- A key that names one partition of a partitioned table is drawn to that table.
     LEFT JOIN named fr ON fr.oid = f.root
@@ -242,7 +242,7 @@ export interface CatalogConstraint {
   /** True when `table` is a partition: the constraint was declared on that partition only. */
   partition: boolean;
   name: string;
-  type: 'p' | 'u' | 'f' | 'c';
+  type: 'p' | 'u' | 'f' | 'c' | 'x';
   columns: string[] | null;
   refSchema: string | null;
   refTable: string | null;

@@ -83,6 +83,7 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
       uniqueKeys: [],
       foreignKeys: [],
       checks: [],
+      exclusions: [],
       indexes: [],
       triggers: [],
     });
@@ -141,6 +142,7 @@ function buildModel(schemas: string[], catalog: Catalog, views: boolean): Schema
     if (con.type === 'p') table.primaryKey = { name: con.name, columns: con.columns ?? [] };
     if (con.type === 'u') table.uniqueKeys.push({ name: con.name, columns: con.columns ?? [] });
     if (con.type === 'c') table.checks.push({ name: con.name, definition: con.definition ?? '' });
+    if (con.type === 'x') table.exclusions.push({ name: con.name, definition: con.definition ?? '' });
     if (con.type === 'f') {
       table.foreignKeys.push({ name: con.name, columns: con.columns ?? [], partition: owner ? owner.partition.name : null });
       relations.push(foreignKey(con, table, owner?.partition.name ?? null));

@@ -103,6 +103,8 @@ export interface TableModel {
    */
   foreignKeys: ForeignKeyModel[];
   checks: CheckModel[];
+  /** EXCLUDE constraints, as pg_get_constraintdef writes them (`EXCLUDE USING gist (room WITH =, during WITH &&)`). */
+  exclusions: CheckModel[];
   indexes: IndexModel[];
   triggers: TriggerModel[];
 }

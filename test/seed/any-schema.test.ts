@@ -309,8 +309,23 @@ const DEFAULTS = `
   CREATE TABLE auth_user (id serial PRIMARY KEY, username varchar(150) NOT NULL UNIQUE, password varchar(128) NOT NULL);
 `;
 
+/** Uniqueness and exclusion that are not UNIQUE constraints: a partial and an expression index, an EXCLUDE on a range. */
+const INDEXED = `
+  CREATE TABLE sites (id int PRIMARY KEY, domain text NOT NULL, handle text NOT NULL, deleted_at timestamptz);
+  CREATE UNIQUE INDEX sites_domain_lower ON sites (lower(domain));
+  CREATE UNIQUE INDEX sites_handle_live ON sites (handle) WHERE deleted_at IS NULL;
+  CREATE TABLE maintenance (
+    id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    site_id int NOT NULL REFERENCES sites (id),
+    during tstzrange NOT NULL,
+    slots int4range,
+    EXCLUDE USING gist (during WITH &&),
+    EXCLUDE USING gist (slots WITH &&)
+  );
+`;
+
 for (const engine of engines) {
-  describe(`seeding columns of a few values that have a default, and a password column (${engine})`, () => {
+  describe(`seeding defaults of a few values, password columns, unique indexes and EXCLUDE constraints (${engine})`, () => {
     const t = useDatabase(engine, { migrated: false });
 
     it('fills enums, booleans and CHECK lists with all their values, leaves other constant defaults to the database, hashes password', async () => {
@@ -324,6 +339,19 @@ for (const engine of engines) {
       // A column named just password holds a hash in Django's and Laravel's users: the development password's.
       const [user] = await t.db.query<{ password: string }>('SELECT password FROM auth_user LIMIT 1');
       expect(await verifyPassword('devdb-dev-password', user!.password)).toBe(true);
+    });
+
+    it('meets unique partial and expression indexes, and EXCLUDE ... WITH && on ranges, at medium scale', async () => {
+      await t.db.exec(INDEXED);
+      const result = await seed(t.db, { scale: 'medium' });
+      expect(rows(result).sites).toBe(4000);
+      expect(rows(result).maintenance).toBeGreaterThan(4000);
+      const plan = await planSeed(t.db, { scale: 'tiny' });
+      expect(plan.tables.find((x) => x.table === 'maintenance')?.columns).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ column: 'during', generator: 'tstzrange (ordered bounds, no two overlapping)' }),
+        ]),
+      );
     });
   });
 }

@@ -26,7 +26,7 @@ describe('the generator a text column gets by its name', () => {
   it('draws values of the right shape, within the column length', async () => {
     const pools = runPools(await loadFaker(), 1);
     const draw = (column: string, length?: number) =>
-      namedFor(column, 't', length)!.make(new Random(7), { pools, passwordHash: '$scrypt$x' }, length)();
+      namedFor(column, 't', length)!.make(new Random(7, column), { pools, passwordHash: '$scrypt$x' }, length)();
     expect(draw('serial_number')).toMatch(/^SN-[0-9A-F]{10}$/);
     expect(draw('checksum')).toMatch(/^[0-9a-f]{64}$/);
     expect(draw('api_key', 40)).toMatch(/^[0-9a-f]{40}$/);

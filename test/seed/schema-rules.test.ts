@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/seed/random.js';
-import { parseChecks } from '../../src/seed/schema/checks.js';
+import { parseChecks, readExclusions } from '../../src/seed/schema/checks.js';
 import { sampleRegex } from '../../src/seed/schema/regex.js';
 
 describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', () => {
@@ -90,5 +90,24 @@ describe('sampleRegex', () => {
 
   it('declines what it does not support rather than guessing', () => {
     for (const source of ['^(?=a)b$', '^[^a]$', '^(a)\\1$']) expect(sampleRegex(source, new Random(1, 'x')), source).toBeUndefined();
+  });
+});
+
+describe('readExclusions (EXCLUDE constraints as pg_get_constraintdef writes them)', () => {
+  it('marks a column compared WITH && as disjoint, and keeps any other form for the server', () => {
+    const columns = ['room', 'during', 'area', 'Slot Range'];
+    const rules = readExclusions(
+      parseChecks([], columns),
+      [
+        { name: 'no_double_booking', definition: 'EXCLUDE USING gist (room WITH =, during WITH &&) WHERE ((room IS NOT NULL))' },
+        { name: 'quoted', definition: 'EXCLUDE USING gist ("Slot Range" WITH &&) DEFERRABLE' },
+        { name: 'shapes', definition: 'EXCLUDE USING gist (area WITH ~=)' },
+      ],
+      columns,
+    );
+    expect(rules.columns.get('during')).toMatchObject({ disjoint: true, constraints: ['no_double_booking'] });
+    expect(rules.columns.get('Slot Range')?.disjoint).toBe(true);
+    expect(rules.columns.get('room')?.disjoint).toBeUndefined();
+    expect(rules.unparsed).toEqual([{ constraint: 'shapes', expression: 'EXCLUDE USING gist (area WITH ~=)', columns: ['area'] }]);
   });
 });

@@ -18,6 +18,8 @@ export interface ColumnRules {
   lowerCase?: boolean;
   nonEmptyArray?: boolean;
   jsonObject?: boolean;
+  /** A range no two rows may overlap (an EXCLUDE constraint's `WITH &&`): readExclusions. */
+  disjoint?: boolean;
   /** Constraint names that shaped these rules, for error messages. */
   constraints: string[];
 }
@@ -178,6 +180,44 @@ function literal(text: string): string | number | undefined {
   if (!m) return undefined;
   const value = m[1]!.replaceAll("''", "'");
   return /::(integer|bigint|smallint|numeric|real|double precision)/.test(t) && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * EXCLUDE constraints: a column compared `WITH &&` (`EXCLUDE USING gist (room WITH =, during WITH &&)`,
+ * no room booked twice at once) is marked `disjoint`, and its ranges then overlap no other row's,
+ * which meets the constraint whatever its other elements say. An EXCLUDE without one is kept as
+ * `unparsed`, for the server to judge, as an unread CHECK is.
+ */
+export function readExclusions(
+  rules: TableRules,
+  exclusions: readonly { name: string; definition: string }[],
+  columns: readonly string[],
+): TableRules {
+  const known = new Set(columns);
+  for (const exclusion of exclusions) {
+    const definition = exclusion.definition.trim();
+    const open = definition.indexOf('(');
+    const inner = open < 0 ? '' : definition.slice(open + 1, open + closes(definition.slice(open)));
+    const overlaps = splitTop(inner, ',')
+      .map((element) => new RegExp(`^(${IDENT})(?: [a-z_.]+)? WITH &&$`).exec(element)?.[1])
+      .map((name) => (name === undefined ? undefined : unquote(name)))
+      .filter((name): name is string => name !== undefined && known.has(name));
+    if (overlaps.length === 0) {
+      rules.unparsed.push({
+        constraint: exclusion.name,
+        expression: definition,
+        columns: columns.filter((c) => new RegExp(`\\b${escape(c)}\\b`).test(inner)),
+      });
+      continue;
+    }
+    for (const name of overlaps) {
+      const r = rules.columns.get(name) ?? { patterns: [], constraints: [] };
+      r.disjoint = true;
+      if (!r.constraints.includes(exclusion.name)) r.constraints.push(exclusion.name);
+      rules.columns.set(name, r);
+    }
+  }
+  return rules;
 }
 
 function unquote(name: string): string {

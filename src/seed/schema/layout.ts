@@ -3,7 +3,7 @@ import { tableKey, type SchemaModel, type TableModel } from '../../catalog/index
 import { qualifiedName, quoteLiteral, type QualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import type { Profile, TableProfile } from '../profile.js';
-import { parseChecks, type TableRules } from './checks.js';
+import { parseChecks, readExclusions, type TableRules } from './checks.js';
 import { loadOrder } from './order.js';
 import { placement, type Placement } from './partitions.js';
 import { generatesType, timeRole, type ColumnSpec, type TimeRole } from './values.js';
@@ -338,10 +338,8 @@ export function specOf(
 }
 
 function rulesOf(table: TableModel): TableRules {
-  return parseChecks(
-    table.checks,
-    table.columns.map((x) => x.name),
-  );
+  const columns = table.columns.map((x) => x.name);
+  return readExclusions(parseChecks(table.checks, columns), table.exclusions, columns);
 }
 
 /**
@@ -425,12 +423,22 @@ export function uniqueSets(table: TableModel): string[][] {
   const sets = new Map<string, string[]>();
   for (const k of table.uniqueKeys) sets.set(k.columns.join(','), k.columns);
   for (const i of table.indexes) {
-    if (!i.unique || i.primary || i.predicate !== null || i.columns.some((c) => c.column === null)) continue;
-    const cols = i.columns.map((c) => c.column!);
-    sets.set(cols.join(','), cols);
+    if (!i.unique || i.primary) continue;
+    // A partial index (`WHERE deleted_at IS NULL`) is kept on every row, which meets it; `lower(email)` on
+    // its column (the values devdb draws do not differ by case alone); other expressions stay the server's.
+    const cols = i.columns.map((c) => c.column ?? foldedColumn(c.expression));
+    if (cols.some((c) => c === undefined || !table.columns.some((x) => x.name === c))) continue;
+    sets.set(cols.join(','), cols as string[]);
   }
   if (table.primaryKey) sets.set(table.primaryKey.columns.join(','), table.primaryKey.columns);
   return [...sets.values()];
+}
+
+/** The column of `lower(col)` or `upper(col)` (casts included, as pg_get_indexdef writes them). */
+function foldedColumn(expression: string | null): string | undefined {
+  const m = /^(?:lower|upper)\(\(?("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\)?(?:::[a-z ]+)?\)$/i.exec(expression?.trim() ?? '');
+  if (!m) return undefined;
+  return m[1]!.startsWith('"') ? m[1]!.slice(1, -1).replaceAll('""', '"') : m[1]!;
 }
 
 /** The single integer column the seed numbers itself: an identity, or an integer primary key (serial included). */

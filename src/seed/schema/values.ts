@@ -2,7 +2,7 @@ import type { ColumnFacts } from '../../catalog/column-facts.js';
 import { DevdbError } from '../../errors.js';
 import type { ProfileValue } from '../profile.js';
 import type { Random } from '../random.js';
-import { DAY, REF, iso, isoDate } from '../time.js';
+import { DAY, HOUR, MINUTE, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
 import { NAMED, namedFor, type NamedGenerator } from './named.js';
 import type { Pools } from './pools.js';
@@ -301,21 +301,49 @@ const texts: TypeGenerator = {
   make: (spec, rnd, ctx) => text(spec, rnd, ctx),
 };
 
-/** A range of the element's values: `[lo,hi)`, lower end first, sometimes empty of an upper bound. */
+/**
+ * A range of the element's values: `[lo,hi)`, lower end first. A `disjoint` column (an EXCLUDE
+ * constraint's `WITH &&`) takes row after row one slot each, its range inside it, so no two rows
+ * overlap: an hour each for times and a day for dates (back from the reference instant, so all
+ * in the past), 100 for numbers.
+ */
 function range(element: 'int' | 'numeric' | 'date' | 'timestamp' | 'timestamptz'): TypeGenerator {
   return {
-    label: (spec) => `${spec.facts.base} (ordered bounds)`,
-    make: (_spec, rnd) => () => {
-      if (element === 'int' || element === 'numeric') {
-        const lo = rnd.int(0, 900);
-        const hi = lo + rnd.int(1, 100);
-        return element === 'int' ? `[${lo},${hi})` : `[${lo}.${rnd.int(0, 99)},${hi}.${rnd.int(0, 99)})`;
-      }
-      const from = REF - rnd.int(2, 365) * DAY;
-      const to = from + rnd.int(1, 30) * DAY;
-      const format = timeFormat(element);
-      return `[${JSON.stringify(format(from))},${JSON.stringify(format(to))})`;
-    },
+    label: (spec) => `${spec.facts.base} (ordered bounds${spec.rules.disjoint ? ', no two overlapping' : ''})`,
+    make: (spec, rnd) => (spec.rules.disjoint ? disjointRanges(element, rnd) : overlappingRanges(element, rnd)),
+  };
+}
+
+function disjointRanges(element: 'int' | 'numeric' | 'date' | 'timestamp' | 'timestamptz', rnd: Random): Draw {
+  let slot = 0;
+  return () => {
+    const n = slot++;
+    if (element === 'int' || element === 'numeric') {
+      const lo = n * 100 + rnd.int(0, 40);
+      return `[${lo},${lo + rnd.int(1, 59)})`;
+    }
+    if (element === 'date') {
+      const day = REF - (n + 1) * DAY;
+      return `[${JSON.stringify(timeFormat(element)(day))},${JSON.stringify(timeFormat(element)(day + DAY))})`;
+    }
+    const from = REF - (n + 1) * HOUR + rnd.int(0, 1) * 15 * MINUTE;
+    const to = from + rnd.int(1, 3) * 15 * MINUTE;
+    const format = timeFormat(element);
+    return `[${JSON.stringify(format(from))},${JSON.stringify(format(to))})`;
+  };
+}
+
+function overlappingRanges(element: 'int' | 'numeric' | 'date' | 'timestamp' | 'timestamptz', rnd: Random): Draw {
+  return () => {
+    if (element === 'int' || element === 'numeric') {
+      const lo = rnd.int(0, 900);
+      const hi = lo + rnd.int(1, 100);
+      return element === 'int' ? `[${lo},${hi})` : `[${lo}.${rnd.int(0, 99)},${hi}.${rnd.int(0, 99)})`;
+    }
+    const from = REF - rnd.int(2, 365) * DAY;
+    const to = from + rnd.int(1, 30) * DAY;
+    const format = timeFormat(element);
+    return `[${JSON.stringify(format(from))},${JSON.stringify(format(to))})`;
   };
 }
 
