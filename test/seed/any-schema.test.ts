@@ -304,7 +304,8 @@ const DEFAULTS = `
     gift boolean NOT NULL DEFAULT false,
     plan text NOT NULL DEFAULT 'free' CHECK (plan IN ('free', 'pro', 'premium')),
     retries int NOT NULL DEFAULT 0,
-    notes jsonb NOT NULL DEFAULT '{}'
+    notes jsonb NOT NULL DEFAULT '{}',
+    cancelled_at timestamptz
   );
   CREATE TABLE auth_user (id serial PRIMARY KEY, username varchar(150) NOT NULL UNIQUE, password varchar(128) NOT NULL);
 `;
@@ -336,6 +337,9 @@ for (const engine of engines) {
                 count(DISTINCT retries)::int AS retries, count(DISTINCT notes)::int AS notes FROM orders`,
       );
       expect(row).toEqual({ statuses: 4, gifts: 2, plans: 3, retries: 1, notes: 1 });
+      // Most orders are never cancelled.
+      const [cancelled] = await t.db.query<{ share: number }>('SELECT avg((cancelled_at IS NOT NULL)::int)::float8 AS share FROM orders');
+      expect(cancelled!.share).toBeLessThan(0.3);
       // A column named just password holds a hash in Django's and Laravel's users: the development password's.
       const [user] = await t.db.query<{ password: string }>('SELECT password FROM auth_user LIMIT 1');
       expect(await verifyPassword('devdb-dev-password', user!.password)).toBe(true);

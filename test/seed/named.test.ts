@@ -19,6 +19,9 @@ describe('the generator a text column gets by its name', () => {
     ['avatar_url', 'profiles', undefined, 'url'],
     ['body', 'posts', undefined, 'paragraph'],
     ['status', 'orders', undefined, 'status'],
+    ['role', 'memberships', undefined, 'role'],
+    ['billing_plan', 'accounts', undefined, 'plan'],
+    ['event_type', 'events', undefined, 'kind'],
   ])('%s in %s (length %s): %s', (column, table, length, name) => {
     expect(namedFor(column, table, length)?.name).toBe(name);
   });
@@ -34,6 +37,12 @@ describe('the generator a text column gets by its name', () => {
     expect(draw('content_type')).toMatch(/^[a-z]+\/[a-z.+-]+$/);
     expect(draw('file_name')).toMatch(/^\S+-\d+\.[a-z]+$/);
     expect(draw('domain')).toMatch(/^[a-z0-9]+\.example\.(com|org|net)$/);
+    const few = (column: string) => {
+      const next = namedFor(column, 't', undefined)!.make(new Random(3, column), { pools, passwordHash: '' }, undefined);
+      return new Set(Array.from({ length: 500 }, next)).size;
+    };
+    // Columns of a few values stay few however many rows there are.
+    for (const column of ['status', 'role', 'plan', 'payment_method', 'kind']) expect(few(column), column).toBeLessThanOrEqual(6);
     expect(draw('avatar')).toMatch(/^https:\/\/images\.example\.com\/[0-9a-f]{16}\.(png|jpg|webp)$/);
   });
 });

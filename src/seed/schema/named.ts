@@ -26,6 +26,13 @@ const fake = (name: string, columns: RegExp | null, pool: PoolName, more: Partia
   make: (rnd, { pools }) => pooled(rnd, pools(pool)),
 });
 
+/** A generator that picks one of a few fixed values. */
+const few = (name: string, columns: RegExp, values: readonly string[]): NamedGenerator => ({
+  name,
+  columns,
+  make: (rnd) => () => rnd.pick(values),
+});
+
 function letters(rnd: Random, n: number): string {
   let out = '';
   for (let i = 0; i < n; i++) out += String.fromCharCode(65 + rnd.int(0, 25));
@@ -157,7 +164,21 @@ const LIST: NamedGenerator[] = [
       return () => `${phrase()} ${catchPhrase()}.`;
     },
   },
-  fake('status', /status|state|kind|type|category|plan|role|tier|stage|action|method/, 'status'),
+  // Columns of a few values: a real table holds a handful of states, roles or kinds, not a new word per row.
+  few('status', /status|state|stage/, ['active', 'pending', 'inactive', 'archived', 'draft', 'completed']),
+  few('role', /role/, ['member', 'admin', 'owner', 'viewer', 'editor']),
+  few('plan', /plan|tier/, ['free', 'pro', 'premium', 'enterprise']),
+  few('method', /method/, ['card', 'bank_transfer', 'paypal', 'invoice']),
+  {
+    name: 'kind',
+    columns: /kind|type|category|action/,
+    // Six of the tag pool's nouns, the same for every row of the column.
+    make: (rnd, { pools }) => {
+      const noun = pooled(rnd, pools('tag'));
+      const kinds = [...new Set(Array.from({ length: 6 }, noun))];
+      return () => rnd.pick(kinds);
+    },
+  },
   fake('tag', /(^|_)(tag|label|keyword|topic)s?$/, 'tag'),
   fake('label', /name$/, 'label'),
   {

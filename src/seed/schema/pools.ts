@@ -31,7 +31,6 @@ const MAKERS = {
   slug: (f) => f.helpers.slugify(f.word.words({ count: { min: 1, max: 3 } })).toLowerCase(),
   title: (f) => f.company.catchPhrase(),
   phrase: (f) => f.hacker.phrase(),
-  status: (f) => f.word.adjective(),
   tag: (f) => f.word.noun(),
   label: (f) => `${f.commerce.department()} ${f.word.noun()}`,
   word: (f) => f.word.sample(),

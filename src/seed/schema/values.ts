@@ -214,9 +214,12 @@ export function describeColumn(spec: ColumnSpec): string {
   return TYPES[spec.facts.base]?.label(spec) ?? spec.facts.base;
 }
 
+/** When a row was deleted, archived, cancelled...: most rows never are, so such a column is mostly NULL. */
+const RARE_EVENT = /^(deleted|archived|cancell?ed|revoked|banned|suspended|disabled|closed|removed|blocked|locked|failed)_(at|on|date)$/;
+
 function drawer(spec: ColumnSpec, rnd: Random, ctx: ValueContext): Draw {
   const { facts, rules } = spec;
-  const nullChance = spec.nullable ? 0.1 : 0;
+  const nullChance = spec.nullable ? (RARE_EVENT.test(spec.name.toLowerCase()) ? 0.85 : 0.1) : 0;
   const orNull =
     (fn: Draw): Draw =>
     (attempt) =>
