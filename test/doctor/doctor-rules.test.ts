@@ -53,6 +53,19 @@ for (const engine of engines) {
       expectOnly(await doctor(t.db), 'foreign-key-indexes', 'tasks.assignee_id');
     });
 
+    it("counts an EXCLUDE constraint's GiST index and a hash index, which answer the key's equalities", async () => {
+      await t.db.exec(`
+        CREATE EXTENSION IF NOT EXISTS btree_gist;
+        DROP INDEX task_attachments_task_id_idx;
+        ALTER TABLE task_attachments ADD COLUMN kept tstzrange,
+          ADD CONSTRAINT one_version_at_a_time EXCLUDE USING gist (task_id WITH =, kept WITH &&);
+        DROP INDEX tasks_assignee_id_idx;
+        CREATE INDEX tasks_assignee_hash ON tasks USING hash (assignee_id);
+      `);
+      const result = await doctor(t.db, { only: ['foreign-key-indexes'] });
+      expect(result.rules[0]!.violations).toEqual([]);
+    });
+
     it('fails cascade-depth when a cascade reaches two levels down', async () => {
       await t.db.exec(`
         ALTER TABLE tasks DROP CONSTRAINT tasks_project_id_fkey,

@@ -12,11 +12,14 @@ import type { Rule, Violation } from '../rule.js';
 
 /**
  * An index serves a foreign key when its leading key columns are exactly the key's columns
- * (in any order: the lookups are equalities). A partial index counts only when its WHERE is
+ * (in any order: the lookups are equalities): a btree, a GiST (the index of an EXCLUDE
+ * constraint such as `(room_id WITH =, during WITH &&)`, whose btree_gist columns answer
+ * equalities), or a hash index on that one column. A partial index counts only when its WHERE is
  * `<fk column> IS NOT NULL`, which every referencing row satisfies.
  */
 export function servesForeignKey(index: IndexModel, columns: readonly string[]): boolean {
-  if (!index.valid || index.method !== 'btree' || index.columns.length < columns.length) return false;
+  const method = index.method === 'btree' || index.method === 'gist' || (index.method === 'hash' && index.columns.length === 1);
+  if (!index.valid || !method || index.columns.length < columns.length) return false;
   const leading = index.columns.slice(0, columns.length).map((k) => k.column);
   if (!columns.every((c) => leading.includes(c))) return false;
   if (index.predicate === null) return true;
