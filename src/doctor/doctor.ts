@@ -2,6 +2,7 @@ import type { Queryable } from '../db/db.js';
 import { holdsProductSchema, introspect, isView } from '../catalog/index.js';
 import { DevdbError, usageError } from '../errors.js';
 import { projectSchemas } from '../migrate/schemas-created.js';
+import { hashedColumns } from './hashed-values.js';
 import type { RuleResult } from './rule.js';
 import { RULES } from './rules.js';
 
@@ -65,10 +66,11 @@ export async function doctor(db: Queryable, options: DoctorOptions = {}): Promis
     );
   }
   const planRules = options.plan || holdsProductSchema(model) ? 'applied' : 'skipped';
+  const data = { hashed: await hashedColumns(db, model) };
   const rules = selected.map((rule): RuleResult => {
     // A rule named with --only runs: asking for it by name is asking for it here.
     const applies = rule.scope === 'any' || planRules === 'applied' || options.only?.includes(rule.id) === true;
-    const violations = applies ? rule.check(model) : [];
+    const violations = applies ? rule.check(model, data) : [];
     return {
       id: rule.id,
       title: rule.title,

@@ -13,6 +13,12 @@ export interface Violation {
   step?: string;
 }
 
+/** What the doctor read from the rows themselves, beside the catalog. */
+export interface RuleData {
+  /** `schema.table.column` of the columns named like a secret whose values are all algorithm-named hashes (hashed-values.ts). */
+  hashed: ReadonlySet<string>;
+}
+
 export interface Rule {
   id: string;
   title: string;
@@ -26,7 +32,7 @@ export interface Rule {
   scope: 'any' | 'product';
   hint: string;
   /** Reads tables only: views have no keys, defaults or triggers of their own to hold to the plan. */
-  check(model: SchemaModel): Violation[];
+  check(model: SchemaModel, data: RuleData): Violation[];
 }
 
 export interface RuleResult {

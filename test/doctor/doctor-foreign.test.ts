@@ -63,6 +63,28 @@ for (const engine of engines) {
     });
   });
 
+  describe(`plaintext-secrets reads a password column's values (${engine})`, () => {
+    const t = useDatabase(engine, { migrated: false });
+
+    it("passes Django's and Laravel's password columns when every value names its hash algorithm, and flags plaintext and hex", async () => {
+      await t.db.exec(`
+        CREATE TABLE auth_user (id int PRIMARY KEY, password varchar(128) NOT NULL);
+        INSERT INTO auth_user VALUES (1, 'pbkdf2_sha256$600000$c2FsdA$aGFzaA='), (2, '$2y$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW');
+        CREATE TABLE legacy_users (id int PRIMARY KEY, password text);
+        INSERT INTO legacy_users VALUES (1, 'pbkdf2_sha256$600000$c2FsdA$aGFzaA='), (2, 'hunter2');
+        CREATE TABLE integrations (id int PRIMARY KEY, api_token text);
+        INSERT INTO integrations VALUES (1, 'af48648623028c9f58ae04f31418f6acc8c14ab77240bace8cd50c4f8ffcc5cc');
+        CREATE TABLE fresh (id int PRIMARY KEY, password text);
+      `);
+      const result = await doctor(t.db, { only: ['plaintext-secrets'] });
+      expect(result.rules[0]!.violations.map((v) => v.object).sort()).toEqual([
+        'fresh.password',
+        'integrations.api_token',
+        'legacy_users.password',
+      ]);
+    });
+  });
+
   describe(`devdb doctor's exit code on someone else's schema (${engine})`, () => {
     it('exits 0 when the rules that apply pass, and says the plan was not applied', async () => {
       const s = await scratch(engine, { migrated: false });

@@ -1,9 +1,11 @@
-import { displayName, type ColumnModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
-import type { Rule, Violation } from '../rule.js';
+import { displayName, tableKey, type ColumnModel, type SchemaModel, type TableModel } from '../../catalog/index.js';
+import type { Rule, RuleData, Violation } from '../rule.js';
 import { looksProtected, looksSecret, mark } from './secrets.js';
 
-function check(model: SchemaModel, table: TableModel, column: ColumnModel): Violation[] {
+function check(model: SchemaModel, data: RuleData, table: TableModel, column: ColumnModel): Violation[] {
   if (!looksSecret(column) || looksProtected(column.name) || column.sensitive === 'hashed' || column.sensitive === 'encrypted') return [];
+  // Django's and Laravel's `password` holds `pbkdf2_sha256$…` or `$2y$…`: a hash, whatever its name says.
+  if (data.hashed.has(`${tableKey(table)}.${column.name}`)) return [];
   const hashed = { ...column, name: `${column.name}_hash`, comment: null };
   return [
     {
@@ -20,5 +22,5 @@ export const plaintextSecrets: Rule = {
   plan: 'C.2 Security',
   scope: 'any',
   hint: 'Passwords and API keys are stored as hashes, secrets that must be read back (webhook signing) as ciphertext: a leaked backup or a stray SELECT then gives nothing away.',
-  check: (model) => model.tables.flatMap((table) => table.columns.flatMap((column) => check(model, table, column))),
+  check: (model, data) => model.tables.flatMap((table) => table.columns.flatMap((column) => check(model, data, table, column))),
 };
