@@ -150,12 +150,19 @@ export async function ensureHistory(q: Queryable, tables: HistoryTables): Promis
   return { ...tables, devdb: true };
 }
 
-/** Creates dbmate's table beside devdb's, holding what devdb has applied, so dbmate reads the same state. */
-export async function ensureDbmateHistory(q: Queryable, tables: HistoryTables): Promise<HistoryTables> {
+/**
+ * Creates dbmate's or golang-migrate's table beside devdb's, holding what devdb has applied (every
+ * version for dbmate, the newest, clean, for golang-migrate), so that tool reads the same state.
+ */
+export async function ensureToolHistory(q: Queryable, tables: HistoryTables, tool: 'dbmate' | 'golang-migrate'): Promise<HistoryTables> {
   if (tables.schemaMigrations !== 'none') return tables;
-  await createOtherHistory(q, tables, 'dbmate');
-  await q.exec(`INSERT INTO ${otherTable(tables)} (version) SELECT version FROM ${devdbTable(tables)}`);
-  return { ...tables, schemaMigrations: 'dbmate' };
+  await createOtherHistory(q, tables, tool);
+  await q.exec(
+    tool === 'dbmate'
+      ? `INSERT INTO ${otherTable(tables)} (version) SELECT version FROM ${devdbTable(tables)}`
+      : `INSERT INTO ${otherTable(tables)} (version, dirty) SELECT max(version::bigint), false FROM ${devdbTable(tables)} HAVING count(*) > 0`,
+  );
+  return { ...tables, schemaMigrations: tool };
 }
 
 /** dbmate's or golang-migrate's table, created as that tool creates it (reset's rebuild puts back the one it dropped). */

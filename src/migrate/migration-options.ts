@@ -16,7 +16,8 @@ export interface MigrationOptions {
   /**
    * Keep dbmate's `schema_migrations` beside devdb's history (created when missing), so dbmate
    * reads the same state. Default: on for a project's dbmate-format folder, off for devdb's
-   * bundled schema and golang-migrate folders. An existing dbmate table is kept in step either way.
+   * bundled schema and golang-migrate folders (whose own table devdb creates instead: keptHistory).
+   * An existing dbmate table is kept in step either way.
    */
   dbmateHistory?: boolean | undefined;
   /** Called before and after each migration runs. */
@@ -62,7 +63,12 @@ export function dirOf(options: Pick<MigrationOptions, 'migrationsDir'>): string 
   return options.migrationsDir ?? projectMigrationsDir();
 }
 
-/** Whether this run creates dbmate's table where there is none (see MigrationOptions.dbmateHistory). */
-export function keepsDbmateHistory(options: MigrationOptions, source: MigrationSource): boolean {
-  return options.dbmateHistory ?? (source.format === 'dbmate' && path.resolve(dirOf(options)) !== path.resolve(defaultMigrationsDir));
+/**
+ * The other tool's table this run creates where there is none, so that tool reads the same state:
+ * dbmate's (MigrationOptions.dbmateHistory), or golang-migrate's for a project's golang-migrate folder.
+ */
+export function keptHistory(options: MigrationOptions, source: MigrationSource): 'dbmate' | 'golang-migrate' | undefined {
+  const project = path.resolve(dirOf(options)) !== path.resolve(defaultMigrationsDir);
+  if (options.dbmateHistory ?? (source.format === 'dbmate' && project)) return 'dbmate';
+  return source.format === 'golang-migrate' && project ? 'golang-migrate' : undefined;
 }

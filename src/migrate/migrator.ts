@@ -12,7 +12,7 @@ import {
   type HistorySource,
 } from './history.js';
 import type { MigrationFile } from './migration-file.js';
-import { dirOf, keepsDbmateHistory, locked, type MigrateOptions, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { dirOf, keptHistory, locked, type MigrateOptions, type MigrationOptions, type MigrationStep } from './migration-options.js';
 import { readMigrationSource, type FolderFormat, type MigrationSource } from './migration-source.js';
 import { prepareHistory } from './prepare-history.js';
 import { assertNoDrift, choose, refuseDirty, refuseForeign, refuseLateBaseline } from './refusals.js';
@@ -76,7 +76,8 @@ export async function migrationStatus(
     migrations: plan.entries,
     counts,
     history: from,
-    dbmateHistory: tables.schemaMigrations === 'dbmate' || (tables.schemaMigrations === 'none' && keepsDbmateHistory(options, source)),
+    dbmateHistory:
+      tables.schemaMigrations === 'dbmate' || (tables.schemaMigrations === 'none' && keptHistory(options, source) === 'dbmate'),
     golang: history.golang ?? null,
     revertedElsewhere: history.revertedElsewhere,
     foreign: hasHistory(tables) ? [] : await foreignRelations(db, tables),
@@ -144,7 +145,7 @@ export async function migrateUp(db: Db, options: MigrateOptions = {}): Promise<M
     let prepared = false;
     const prepare = async (q: Queryable) => {
       context.tables = await prepareHistory(q, plan.history.tables, {
-        keepDbmate: keepsDbmateHistory(options, source),
+        keep: keptHistory(options, source),
         forget: plan.history.revertedElsewhere,
         record: [...plan.adopt, ...plan.baseline],
       });

@@ -14,7 +14,7 @@ import {
   type HistoryTables,
 } from './history.js';
 import { isEmptyMigration } from './migration-file.js';
-import { dirOf, keepsDbmateHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { dirOf, keptHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
 import { readMigrationSource } from './migration-source.js';
 import { prepareHistory } from './prepare-history.js';
 import { foreignDatabaseError, refuseDirty, skippedNotice } from './refusals.js';
@@ -100,7 +100,7 @@ export async function resetSchema(db: Db, options: ResetOptions = {}): Promise<R
     const prepare = async (q: Queryable) => {
       if (mode === 'rebuild') await rebuildSchemas(q, plan, found);
       context.tables = await prepareHistory(q, found, {
-        keepDbmate: keepsDbmateHistory(options, source),
+        keep: keptHistory(options, source),
         forget: mode === 'rebuild' ? [] : history.revertedElsewhere,
         record: [],
       });

@@ -4,7 +4,7 @@ import { DevdbError, usageError } from '../errors.js';
 import { apply } from './apply.js';
 import { historyTables, readHistory, type AppliedMigration } from './history.js';
 import type { MigrationFile, MigrationSection } from './migration-file.js';
-import { dirOf, keepsDbmateHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
+import { dirOf, keptHistory, locked, type MigrationOptions, type MigrationStep } from './migration-options.js';
 import { compareMigrations, readMigrationSource, type FolderFormat } from './migration-source.js';
 import { prepareHistory } from './prepare-history.js';
 import { refuseDirty } from './refusals.js';
@@ -56,7 +56,7 @@ export async function migrateDown(db: Db, options: DownOptions = {}): Promise<Re
     const byOthers = new Set(history.applied.filter((a) => a.source !== 'devdb').map((a) => a.version));
     const prepare = async (q: Queryable) => {
       context.tables = await prepareHistory(q, tables, {
-        keepDbmate: keepsDbmateHistory(options, source),
+        keep: keptHistory(options, source),
         forget: history.revertedElsewhere,
         record: source.files.filter((f) => byOthers.has(f.version)),
       });

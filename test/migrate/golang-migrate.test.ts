@@ -38,7 +38,7 @@ for (const engine of engines) {
     };
     const golangState = () => t.db.query<{ version: number; dirty: boolean }>('SELECT version, dirty FROM schema_migrations');
 
-    it('reads .up.sql/.down.sql pairs as one migration each, in version order, each run as golang-migrate sends it', async () => {
+    it('reads .up.sql/.down.sql pairs as one migration each, in version order, each run as golang-migrate sends it, its history kept', async () => {
       const status = await migrationStatus(t.db, { migrationsDir: FIXTURES.golang });
       expect(status.format).toBe('golang-migrate');
       expect(status.migrations.map((m) => [m.version, m.name, m.state])).toEqual([
@@ -49,7 +49,17 @@ for (const engine of engines) {
       ]);
       const result = await migrateUp(t.db, { migrationsDir: FIXTURES.golang });
       expect(result.applied.map((a) => a.version)).toEqual(['1', '2', '3', '10']);
-      expect(await tablesIn(t.db, 'public')).toEqual(['audit', 'devdb_migrations', 'sessions', 'tags', 'user_tags', 'users']);
+      // golang-migrate's own table is made beside devdb's, so `migrate version` on a teammate's machine agrees.
+      expect(await tablesIn(t.db, 'public')).toEqual([
+        'audit',
+        'devdb_migrations',
+        'schema_migrations',
+        'sessions',
+        'tags',
+        'user_tags',
+        'users',
+      ]);
+      expect(await golangState()).toEqual([{ version: 10, dirty: false }]);
       // One statement ran outside a transaction, as CREATE INDEX CONCURRENTLY needs; BEGIN ... COMMIT in a file is the file's.
       const indexes = await t.db.query<{ name: string }>(
         "SELECT indexname AS name FROM pg_indexes WHERE indexname IN ('users_email_idx', 'audit_at_idx') ORDER BY 1",
@@ -63,7 +73,8 @@ for (const engine of engines) {
         ['2', '000002_index_users_email.down.sql'],
         ['1', '000001_create_users.down.sql'],
       ]);
-      expect(await tablesIn(t.db, 'public')).toEqual(['devdb_migrations']);
+      expect(await tablesIn(t.db, 'public')).toEqual(['devdb_migrations', 'schema_migrations']);
+      expect(await golangState()).toEqual([]);
     });
 
     it("recognises golang-migrate's schema_migrations, adopts every version up to its own, and keeps it in step both ways", async () => {
