@@ -212,6 +212,10 @@ function validateUrl(url: string): string {
       `The database URL must start with postgres:// or postgresql:// (got ${parsed.protocol}//): use postgres://USER@HOST:5432/DATABASE (with the password after USER:).`,
     );
   }
+  const port = parsed.searchParams.get('port');
+  if (port !== null && port !== '' && !/^\d{1,5}$/.test(port)) {
+    throw new DevdbError('E_URL_INVALID', `The database URL's ?port= must be a port number, such as 5432 (got ${JSON.stringify(port)}).`);
+  }
   return url;
 }
 

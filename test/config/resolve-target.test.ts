@@ -43,6 +43,9 @@ describe('resolveTarget', () => {
     expect(() => resolveTarget({ url, dataDir: 'x' }, {}, cwd)).toThrow(/either --url or --data-dir/);
     expect(() => resolveTarget({ url: 'mysql://me@localhost/app' }, {}, cwd)).toThrow(expect.objectContaining({ code: 'E_URL_INVALID' }));
     expect(() => resolveTarget({ url: 'not a url' }, {}, cwd)).toThrow(expect.objectContaining({ code: 'E_URL_INVALID' }));
+    expect(() => resolveTarget({ url: 'postgres://me@localhost/app?host=/run/postgresql&port=abc' }, {}, cwd)).toThrow(
+      expect.objectContaining({ code: 'E_URL_INVALID', message: expect.stringContaining('?port= must be a port number') }),
+    );
   });
 
   it('accepts IPv6 literals', () => {
