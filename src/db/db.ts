@@ -74,7 +74,8 @@ export interface StatementResult {
   rowCount: number | null;
   /** The result's columns in order, also when it has no rows; empty for a statement that returns none. */
   columns: string[];
-  rows: Row[];
+  /** Each row's values in column order: a join's two `id` columns are two values. */
+  rows: unknown[][];
 }
 
 export interface Db extends Queryable {

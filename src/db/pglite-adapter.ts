@@ -148,7 +148,7 @@ class PgliteDb extends QueryableDb implements Db {
       .catch(rethrow);
     const tags = replies.filter((m): m is messages.CommandCompleteMessage => m.name === 'commandComplete').map((m) => m.text);
     const asText = Object.fromEntries([...TEXT_TYPES].map((type) => [type, (text: string) => text]));
-    return parse.parseResults(replies, { ...this.pg.parsers, ...asText }).flatMap((result, i) => {
+    return parse.parseResults(replies, { ...this.pg.parsers, ...asText }, { rowMode: 'array' }).flatMap((result, i) => {
       const tag = tags[i];
       if (tag === undefined) return [];
       // "INSERT 0 3", "UPDATE 2", "SELECT 5": the count is the tag's last number (INSERT's 0 is an oid, always 0).
@@ -160,7 +160,7 @@ class PgliteDb extends QueryableDb implements Db {
           command,
           rowCount: counted ? Number(words.at(-1)) : null,
           columns: result.fields.map((f) => f.name),
-          rows: result.rows as Row[],
+          rows: result.rows as unknown[][],
         },
       ];
     });

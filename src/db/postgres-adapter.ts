@@ -134,7 +134,7 @@ function statementResult(result: postgres.RowList<Buffer[][]>): StatementResult 
     command: result.command,
     rowCount: result.count ?? null,
     columns: columns.map((c) => c.name),
-    rows: [...result].map((values) => Object.fromEntries(columns.map((column, i) => [column.name, cell(values[i] ?? null, column)]))),
+    rows: [...result].map((values) => columns.map((column, i) => cell(values[i] ?? null, column))),
   };
 }
 

@@ -7,8 +7,12 @@ export const MAX_SQL_BYTES = 1024 * 1024;
 export interface SqlResult {
   /** The command tag without its count, as the server sent it: `SELECT`, `INSERT`, `DROP TABLE`. */
   command: string;
-  /** The result's columns, also when it has no rows; empty when the statement returns none (DDL, INSERT without RETURNING). */
+  /**
+   * The result's columns, also when it has no rows; empty when the statement returns none (DDL,
+   * INSERT without RETURNING). A name the result repeats (a join's two `id`) is told apart: `id`, `id (2)`.
+   */
   columns: string[];
+  /** Each row by those names. */
   rows: Record<string, unknown>[];
   /** Rows returned, or rows the command affected; null when its tag has no count (DDL). */
   rowCount: number | null;
@@ -35,7 +39,24 @@ export async function runSql(db: Db, text: string): Promise<SqlResult> {
   const results = await db.run(checkStatement(text));
   const last = results.at(-1);
   if (!last) return { command: '', columns: [], rows: [], rowCount: null };
-  return { command: last.command, columns: last.columns, rows: last.rows, rowCount: last.rowCount };
+  const columns = distinctNames(last.columns);
+  const rows = last.rows.map((values) => Object.fromEntries(columns.map((name, i) => [name, values[i]])));
+  return { command: last.command, columns, rows, rowCount: last.rowCount };
+}
+
+/** The names as given, a repeated one numbered from its second appearance on (`id`, `id (2)`). */
+function distinctNames(names: readonly string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    if (n === 1) return name;
+    let other = `${name} (${n})`;
+    while (taken.has(other)) other = `${other}'`;
+    taken.add(other);
+    return other;
+  });
 }
 
 /** The line psql prints after a statement that returns no rows: `DROP TABLE`, `INSERT 0 3`, `UPDATE 2`. */

@@ -52,6 +52,14 @@ for (const engine of engines) {
       ]);
     });
 
+    it("shows both columns of a name a result repeats, as a join's two ids", async () => {
+      const table = await runInProcess(['sql', "SELECT 1 AS id, 'a' AS name, 2 AS id", ...s.args]);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).toBe('id  name  id (2)\n--  ----  ------\n1   a     2\n(1 row)\n');
+      const json = await runInProcess(['sql', '--json', 'SELECT 1 AS id, 2 AS id', ...s.args]);
+      expect(parseJson(json)).toMatchObject({ columns: ['id', 'id (2)'], rows: [{ id: 1, 'id (2)': 2 }] });
+    });
+
     it('says what is wrong with no SQL (usage, exit 2) and with bad SQL (exit 1), changing nothing', async () => {
       const empty = await runInProcess(['sql', '  ', ...s.args]);
       expect([empty.code, empty.stderr.trim()]).toEqual([2, 'Error: No SQL given: pass one statement as the argument, or on stdin.']);
