@@ -8,7 +8,7 @@ import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, ty
 import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
 import { loadError } from './load-error.js';
 import { loadFaker } from './faker.js';
-import { DEFAULT_SEED_PASSWORD, hashPassword } from './password.js';
+import { DEFAULT_SEED_PASSWORD, PASSWORD_COST, hashPassword } from './password.js';
 import { makePeople } from './people.js';
 import { makePlan, type Plan } from './plan.js';
 import { checkProfileAgainstLimits, loadProfile, readTierLimits, type Profile } from './profile.js';
@@ -130,8 +130,9 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const nonEmpty = await nonEmptyTables(db, targets);
   if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
   // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
+  const cost = run.layout.mode === 'product' ? PASSWORD_COST.product : PASSWORD_COST.seedData;
   const hashing = run.needsPassword
-    ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed))
+    ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed, cost))
     : Promise.resolve('');
   hashing.catch(() => {});
   const ctx = run.plan ? await productContext(run.plan, options.pepper) : null;
