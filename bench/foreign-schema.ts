@@ -48,6 +48,24 @@ const DRIZZLE_SUBSET =
    END $$;`;
 /** The subset with the two-letter country codes as text: the peers draw unique values without a length to respect. */
 const PEER_SUBSET = DRIZZLE_SUBSET.replaceAll('char(2)', 'text');
+/**
+ * The subset without what stops a peer before the last table, so that the goal's ratio has a peer
+ * that fills every table (both do here). Dropped: the one-to-one keys (`customer_profiles.customer_id`
+ * as its primary key, now a serial `id` beside it; `sales.payments.order_id` UNIQUE) and the keys
+ * made of two foreign keys (`stock` and `wishlists` primary keys, `reviews` UNIQUE (product_id,
+ * customer_id)): drizzle-seed draws each key column at random from its parent, so it repeats them.
+ * Spelled otherwise: the identities of `sales` as bigserial (@snaplet/seed looks an identity's
+ * sequence up under a name it never lists outside the search path, and numbers the rows NaN).
+ */
+const PEERS_FILL = PEER_SUBSET.replace(
+  'customer_id bigint PRIMARY KEY REFERENCES customers (id)',
+  'id serial PRIMARY KEY, customer_id bigint REFERENCES customers (id)',
+)
+  .replace('order_id bigint NOT NULL UNIQUE REFERENCES sales.orders (id)', 'order_id bigint NOT NULL REFERENCES sales.orders (id)')
+  .replace(/(CREATE TABLE sales\.\w+ \(\n {2}id) bigint GENERATED ALWAYS AS IDENTITY/g, '$1 bigserial')
+  .replace(',\n  PRIMARY KEY (warehouse_id, product_id)', '')
+  .replace(',\n  UNIQUE (product_id, customer_id)', '')
+  .replace(', PRIMARY KEY (customer_id, product_id)', '');
 /** drizzle-seed's rows per table: devdb's medium count for a table without a parent. */
 const DRIZZLE_COUNT = 4000;
 
@@ -145,6 +163,7 @@ export async function foreignSchemaCase(admin: Db, url: string): Promise<Record<
       ['domains, the range and inet written as base types', PLAIN],
       ['the same without the cycle, the CHECKs and the partitions (what drizzle-seed needs)', DRIZZLE_SUBSET],
       ['the same with country codes as text instead of char(2)', PEER_SUBSET],
+      ['the same without one-to-one keys, identities in sales as bigserial (what both peers fill)', PEERS_FILL],
     ] as const) {
       if (process.env.BENCH_FOREIGN_VARIANTS && !process.env.BENCH_FOREIGN_VARIANTS.split(',').some((v) => variant.startsWith(v))) continue;
       const { outcome: devdb, loadOrder } = await devdbSeed(sql);
