@@ -3,8 +3,9 @@ import v8 from 'node:v8';
 import type { Db, Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import { qualifiedName, quoteIdent, quoteLiteral, type QualifiedName } from '../util/sql-text.js';
-import type { GenContext, TableGenerator } from './context.js';
+import type { GenContext } from './context.js';
 import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
+import { inBatches, type RowBatch } from './batches.js';
 import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
 import { loadError } from './load-error.js';
 import { loadFaker } from './faker.js';
@@ -107,9 +108,6 @@ export interface SeedPlan {
   notSeeded: Record<string, string>;
   totalRows: number;
 }
-
-/** COPY chunks of about this many characters: small enough to sit in the socket buffer, so the server parses one while the next is generated. */
-const CHUNK_CHARS = 64 * 1024;
 
 /**
  * Fills every table of the schema with realistic data, deterministically, in ONE transaction:
@@ -228,7 +226,14 @@ interface Loader {
   /** Some column holds the development password's hash (hashed while the tables before it load). */
   needsPassword: boolean;
   /** Its rows, generated once the tables its keys point at are loaded. */
-  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<{ generator: TableGenerator; births: number[] | null }>;
+  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<Prepared>;
+}
+
+/** A table's columns and its rows in COPY batches, with the births of its rows when the tables after it need them. */
+interface Prepared {
+  columns: readonly string[];
+  batches: Iterable<RowBatch>;
+  births: number[] | null;
 }
 
 /** Everything decided before the transaction opens. */
@@ -332,10 +337,11 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
       needsPassword,
       idColumn: generator.columns.includes('id') ? 'id' : null,
       birthColumn: generator.columns.includes('created_at') ? 'created_at' : null,
-      async prepare(tx, loaded) {
-        if (!extras) return { generator, births: null };
-        const sources = await keySources(tx, extras.foreignKeys, loaded);
-        return { generator: withExtras(generator, extras, entry.rules.relations, sources, world), births: null };
+      async prepare(tx, loaded, ctx) {
+        const whole = extras
+          ? withExtras(generator, extras, entry.rules.relations, await keySources(tx, extras.foreignKeys, loaded), world)
+          : generator;
+        return { columns: whole.columns, batches: inBatches(whole.rows(ctx!)), births: null };
       },
     };
   }
@@ -349,15 +355,7 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
     async prepare(tx, loaded) {
       const sources = await keySources(tx, entry.foreignKeys, loaded);
       const births = entry.idColumn && birthColumn ? [] : null;
-      return {
-        generator: {
-          table: entry.label,
-          columns: entry.columns,
-          estimate: () => estimate,
-          rows: () => schemaRows(entry, world, sources, births),
-        },
-        births,
-      };
+      return { columns: entry.columns, batches: schemaRows(entry, world, sources, births), births };
     },
   };
 }
@@ -374,8 +372,8 @@ async function load(
   const loaded: Loaded = new Map();
   for (const loader of run.loaders) {
     if (loader.needsPassword) run.world.values.passwordHash = await hashing;
-    const { generator, births } = await loader.prepare(tx, loaded, ctx);
-    const result = await loadTable(tx, loader, generator, ctx, emit);
+    const { columns, batches, births } = await loader.prepare(tx, loaded, ctx);
+    const result = await loadTable(tx, loader, columns, batches, emit);
     loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
     tables.push(result);
   }
@@ -506,8 +504,8 @@ async function nonEmptyTables(db: Queryable, tables: readonly (string | Qualifie
 async function loadTable(
   tx: Queryable,
   loader: Loader,
-  generator: TableGenerator,
-  ctx: GenContext | null,
+  columns: readonly string[],
+  batches: Iterable<RowBatch>,
   emit: (e: SeedEvent) => void,
 ): Promise<SeededTable> {
   const started = performance.now();
@@ -517,27 +515,14 @@ async function loadTable(
   // The bar's clock starts with the table, not with its first chunk (rates were too high).
   emit({ kind: 'rows', table: label, rows: 0, estimate });
   async function* chunks(): AsyncGenerator<string> {
-    let buffer = '';
-    let pending = 0;
-    for (const line of generator.rows(ctx!)) {
-      buffer += line;
-      pending++;
-      if (buffer.length >= CHUNK_CHARS) {
-        yield buffer;
-        rows += pending;
-        emit({ kind: 'rows', table: label, rows, estimate });
-        buffer = '';
-        pending = 0;
-      }
-    }
-    if (pending > 0) {
-      yield buffer;
-      rows += pending;
+    for (const batch of batches) {
+      yield batch.text;
+      rows += batch.rows;
       emit({ kind: 'rows', table: label, rows, estimate });
     }
   }
   try {
-    await tx.copyFrom(ref, generator.columns, chunks());
+    await tx.copyFrom(ref, columns, chunks());
   } catch (error) {
     throw loadError(error, loader.entry);
   }

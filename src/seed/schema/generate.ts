@@ -1,4 +1,5 @@
 import { copyValue } from '../../db/copy.js';
+import { CHUNK_CHARS, type RowBatch } from '../batches.js';
 import type { Queryable } from '../../db/db.js';
 import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
@@ -121,16 +122,17 @@ export function schemaEstimate(t: SchemaTable, world: Pick<SchemaWorld, 'rootRow
 }
 
 /**
- * The rows of a table the schema layer fills entirely, as COPY text; `births` collects each
- * row's created_at. Everything a row needs is resolved to column positions once (rowPlan), so a
- * row is one array rewritten in place and one line built from it.
+ * The rows of a table the schema layer fills entirely, as COPY text in batches of about
+ * CHUNK_CHARS (one step of this generator per batch, not per row); `births` collects each row's
+ * created_at. Everything a row needs is resolved to column positions once (rowPlan), so a row is
+ * one array rewritten in place and one line appended to the batch.
  */
 export function* schemaRows(
   t: SchemaTable,
   world: SchemaWorld,
   sources: Map<string, KeySource>,
   births: number[] | null,
-): Generator<string> {
+): Generator<RowBatch> {
   const plan = rowPlan(t, world, sources);
   const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
   const { rowsPerParent, rootRows, idAt, times, relations, distinct, placement, placementAt, birthAt, row, owner } = plan;
@@ -146,6 +148,8 @@ export function* schemaRows(
     if (owners) owners.learn(owner, fk, index === null ? null : source!.at(index));
   };
   let id = 0;
+  let text = '';
+  let batched = 0;
   rows: for (let p = 0; p < parents; p++) {
     const n = parent ? rnd.int(rowsPerParent[0], rowsPerParent[1]) : rootRows;
     for (let k = 0; k < n; k++) {
@@ -193,13 +197,20 @@ export function* schemaRows(
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
         if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
-        let line = copyValue(row[0]);
-        for (let c = 1; c < width; c++) line += `\t${copyValue(row[c])}`;
-        yield `${line}\n`;
+        text += copyValue(row[0]);
+        for (let c = 1; c < width; c++) text += `\t${copyValue(row[c])}`;
+        text += '\n';
+        batched++;
+        if (text.length >= CHUNK_CHARS) {
+          yield { text, rows: batched };
+          text = '';
+          batched = 0;
+        }
         break;
       }
     }
   }
+  if (batched > 0) yield { text, rows: batched };
 }
 
 /**
