@@ -6,7 +6,7 @@ import { qualifiedName, quoteIdent, quoteLiteral, type QualifiedName } from '../
 import type { GenContext } from './context.js';
 import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
 import { inBatches, type RowBatch } from './batches.js';
-import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
+import { dropDeferrable, restoreDeferred, type DeferredObject } from './deferred-indexes.js';
 import { loadError } from './load-error.js';
 import { loadFaker } from './faker.js';
 import { DEFAULT_SEED_PASSWORD, PASSWORD_COST, hashPassword } from './password.js';
@@ -147,11 +147,16 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     const deferred = (options.indexes ?? 'defer') === 'defer' ? await timed(emit, 'drop indexes', () => dropDeferrable(tx, targets)) : [];
     // The product's users come first and need the hash; another schema waits for it only at the table that does.
     if (ctx) ctx.passwordHash = run.world.values.passwordHash = await hashing;
-    const done = await load(tx, run, ctx, hashing, emit);
+    const along = db.capabilities.inProcess ? new Set<string>() : analyzedAlong(run.loaders, deferred);
+    const done = await load(tx, run, ctx, hashing, emit, along);
     await timed(emit, 'later keys', () => fillAllLaterKeys(tx, run, done.loaded));
     await timed(emit, 'restore indexes', () => restoreDeferred(tx, deferred));
     await timed(emit, 'sequences', () => resetSequences(tx, run.loaders));
-    await timed(emit, 'analyze', () => tx.exec(`ANALYZE ${targets.map(qualifiedName).join(', ')};`));
+    const rest = targets.filter((t) => !along.has(qualifiedName(t)));
+    await timed(emit, 'analyze', async () => {
+      await done.analyzing;
+      if (rest.length > 0) await tx.exec(`ANALYZE ${rest.map(qualifiedName).join(', ')};`);
+    });
     return done.tables;
   });
 
@@ -360,24 +365,51 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
   };
 }
 
-/** Step 2, load: every table by COPY, in order, each generated once the tables it points at are in. */
+/**
+ * On a server, the tables ANALYZE may read as soon as they are loaded (qualified names): not those
+ * whose rows change after (cycles' later keys), nor those with an index on expressions rebuilt
+ * after the load (ANALYZE gathers the expressions' statistics only while the index exists).
+ */
+function analyzedAlong(loaders: readonly Loader[], deferred: readonly DeferredObject[]): Set<string> {
+  const later = new Set(deferred.filter((d) => d.expressions).map((d) => qualifiedName(d.table)));
+  return new Set(
+    loaders
+      .filter(({ entry }) => !(entry.kind === 'schema' && entry.laterKeys.length > 0) && !later.has(qualifiedName(entry.ref)))
+      .map(({ entry }) => qualifiedName(entry.ref)),
+  );
+}
+
+/**
+ * Step 2, load: every table by COPY, in order, each generated once the tables it points at are in.
+ * A table in `along` is analyzed right after its load, on the server while the next table is
+ * generated (see loadTable), instead of in the last step while the seed waits.
+ */
 async function load(
   tx: Queryable,
   run: Run,
   ctx: GenContext | null,
   hashing: Promise<string>,
   emit: (e: SeedEvent) => void,
-): Promise<{ tables: SeededTable[]; loaded: Loaded }> {
+  along: ReadonlySet<string>,
+): Promise<{ tables: SeededTable[]; loaded: Loaded; analyzing: Promise<unknown> }> {
   const tables: SeededTable[] = [];
   const loaded: Loaded = new Map();
+  const analyses: Promise<unknown>[] = [];
   for (const loader of run.loaders) {
     if (loader.needsPassword) run.world.values.passwordHash = await hashing;
     const { columns, batches, births } = await loader.prepare(tx, loaded, ctx);
-    const result = await loadTable(tx, loader, columns, batches, emit);
+    const result = await loadTable(tx, loader, columns, batches, emit, along.size > 0);
     loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
     tables.push(result);
+    const name = qualifiedName(loader.entry.ref);
+    if (along.has(name)) {
+      // Not awaited here: the next table's rows are generated meanwhile. A failure surfaces in the analyze step.
+      const analysis = tx.exec(`ANALYZE ${name};`);
+      analysis.catch(() => {});
+      analyses.push(analysis);
+    }
   }
-  return { tables, loaded };
+  return { tables, loaded, analyzing: Promise.all(analyses) };
 }
 
 /** Step 3 begins: the keys of cycles, now that every table is loaded. */
@@ -501,12 +533,22 @@ async function nonEmptyTables(db: Queryable, tables: readonly (string | Qualifie
   return (await db.query<{ table: string }>(sql)).map((r) => r.table);
 }
 
+/** Batches generated before the server takes the COPY (about 1 MiB). */
+const AHEAD = 16;
+
+/**
+ * One table's COPY. With `ahead` (a server), its first batches are generated while the server
+ * still works on what was sent before the COPY (the previous table's ANALYZE), up to AHEAD of
+ * them, then streamed once the server takes the COPY; a generator's error reaches the COPY in
+ * the same order it would have.
+ */
 async function loadTable(
   tx: Queryable,
   loader: Loader,
   columns: readonly string[],
   batches: Iterable<RowBatch>,
   emit: (e: SeedEvent) => void,
+  ahead: boolean,
 ): Promise<SeededTable> {
   const started = performance.now();
   const { label, ref } = loader.entry;
@@ -514,15 +556,48 @@ async function loadTable(
   let rows = 0;
   // The bar's clock starts with the table, not with its first chunk (rates were too high).
   emit({ kind: 'rows', table: label, rows: 0, estimate });
+  const source = batches[Symbol.iterator]();
+  const early: RowBatch[] = [];
+  let failure: { error: unknown } | undefined;
+  let streaming = false;
   async function* chunks(): AsyncGenerator<string> {
-    for (const batch of batches) {
+    streaming = true;
+    for (;;) {
+      let batch = early.shift();
+      if (!batch) {
+        if (failure) throw failure.error;
+        const next = source.next();
+        if (next.done) return;
+        batch = next.value;
+      }
       yield batch.text;
       rows += batch.rows;
       emit({ kind: 'rows', table: label, rows, estimate });
     }
   }
+  const copying = tx.copyFrom(ref, columns, chunks());
+  if (ahead) {
+    let settled = false;
+    copying.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!streaming && !settled && early.length < AHEAD) {
+      let next: IteratorResult<RowBatch>;
+      try {
+        next = source.next();
+      } catch (error) {
+        failure = { error };
+        break;
+      }
+      if (next.done) break;
+      early.push(next.value);
+      // Lets the server's answer in: once the COPY is taken, chunks() streams the rest.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   try {
-    await tx.copyFrom(ref, columns, chunks());
+    await copying;
   } catch (error) {
     throw loadError(error, loader.entry);
   }
