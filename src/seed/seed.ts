@@ -16,7 +16,7 @@ import { checkProfileAgainstLimits, loadProfile, readTierLimits, type Profile } 
 import { Random } from './random.js';
 import { checkedLayout, readLayout } from './read-layout.js';
 import { NOT_SEEDED } from './registry.js';
-import { keySources, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
+import { keySources, rehearse, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
 import type { LayoutEntry, SeedLayout, SeedMode } from './schema/layout.js';
 import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
@@ -125,7 +125,16 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const run = await prepare(db, options);
   emit({ kind: 'plan', tables: run.loaders.map((l) => ({ table: l.entry.label, estimate: l.estimate })) });
   const targets: QualifiedName[] = [...run.loaders.map((l) => l.entry.ref), ...run.layout.emptied.map((e) => e.ref)];
-  const nonEmpty = await nonEmptyTables(db, targets);
+  const looking = nonEmptyTables(db, targets);
+  looking.catch(() => {});
+  // While the server looks: the row loop sees every table's paths before V8 compiles it (rehearse).
+  if (run.layout.mode === 'schema')
+    rehearse(
+      run.loaders.flatMap((l) => (l.entry.kind === 'schema' ? [l.entry] : [])),
+      run.world,
+      new Map(run.loaders.map((l) => [l.entry.key, l.idColumn])),
+    );
+  const nonEmpty = await looking;
   if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
   // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
   const cost = run.layout.mode === 'product' ? PASSWORD_COST.product : PASSWORD_COST.seedData;
