@@ -10,6 +10,9 @@
  * writes its client into that folder's node_modules, then a child process seeds every table in
  * devdb's load order with devdb's count for it (`connect: true`, so keys point at rows already
  * made). Why it is not a devDependency: docs/decisions.md (Seeding someone else's schema).
+ * The last variant drops what stops both peers, so the goal's ratio (devdbOverFastestPeer) is scored
+ * there. Before the variants, `devdb seed` runs as a user runs it: the built CLI in fresh processes
+ * ($BENCH_PROCESS_RUNS, default 5; 0 leaves them out), rows over each process's wall time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

@@ -14,12 +14,13 @@
  *
  * - foreign schema (server): bench/foreign-schema.ts, devdb against drizzle-seed (and @snaplet/seed
  *   when $BENCH_SNAPLET_DIR names a folder it is installed in) on someone else's 22-table schema at
- *   medium scale ($BENCH_FOREIGN=0 leaves it out; $BENCH_FOREIGN_VARIANTS picks variants by prefix).
+ *   medium scale, and `devdb seed` in fresh processes ($BENCH_FOREIGN=0 leaves it out;
+ *   $BENCH_FOREIGN_VARIANTS picks variants by prefix; $BENCH_PROCESS_RUNS the processes).
  *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
  * else a throwaway server started like the test suite's but with PostgreSQL's own durability
  * (fsync on), as devdb's native server keeps it. The native engine is a native folder served by
- * devdb, a new database per run. $BENCH_SCALES picks scales (default tiny,small,medium,large);
+ * devdb, a new database per run. $BENCH_SCALES picks scales (default tiny,small,medium,large; none: the foreign schema alone);
  * $BENCH_ENGINES the engines (default postgres,native,pglite); $BENCH_RUNS repeats the small
  * scales (default 1).
  */
