@@ -14,12 +14,13 @@
  *
  * - foreign schema (server): bench/foreign-schema.ts, devdb against drizzle-seed (and @snaplet/seed
  *   when $BENCH_SNAPLET_DIR names a folder it is installed in) on someone else's 22-table schema at
- *   medium scale ($BENCH_FOREIGN=0 leaves it out; $BENCH_FOREIGN_VARIANTS picks variants by prefix).
+ *   medium scale, and `devdb seed` in fresh processes ($BENCH_FOREIGN=0 leaves it out;
+ *   $BENCH_FOREIGN_VARIANTS picks variants by prefix; $BENCH_PROCESS_RUNS the processes).
  *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
  * else a throwaway server started like the test suite's but with PostgreSQL's own durability
  * (fsync on), as devdb's native server keeps it. The native engine is a native folder served by
- * devdb, a new database per run. $BENCH_SCALES picks scales (default tiny,small,medium,large);
+ * devdb, a new database per run. $BENCH_SCALES picks scales (default tiny,small,medium,large; none: the foreign schema alone);
  * $BENCH_ENGINES the engines (default postgres,native,pglite); $BENCH_RUNS repeats the small
  * scales (default 1).
  */
@@ -40,7 +41,10 @@ import { withDatabase } from '../test/support/global-setup.js';
 import { serveNative } from '../test/support/native.js';
 import { findPostgresBin, startPostgres, type PostgresServer } from '../test/support/postgres-server.js';
 
-const scales = (process.env.BENCH_SCALES ?? SCALES.join(',')).split(',') as Scale[];
+// BENCH_SCALES=none runs no scale (the foreign-schema case alone).
+const scales = (process.env.BENCH_SCALES ?? SCALES.join(','))
+  .split(',')
+  .filter((s): s is Scale => (SCALES as readonly string[]).includes(s));
 type BenchEngine = 'postgres' | 'native' | 'pglite';
 const engines = (process.env.BENCH_ENGINES ?? 'postgres,native,pglite').split(',') as BenchEngine[];
 const runs = Number(process.env.BENCH_RUNS ?? 1);

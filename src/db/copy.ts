@@ -14,6 +14,7 @@ export function copyValue(value: unknown): string {
   // The common cases first, without a replace: bulk loads call this once per value.
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return SPECIAL.test(value) ? escapeText(value) : value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   const text =
     value instanceof Date
       ? value.toISOString()

@@ -7,6 +7,8 @@ export interface DeferredObject {
   table: QualifiedName;
   name: string;
   restore: string;
+  /** An index on expressions: ANALYZE gathers their statistics only while it exists. */
+  expressions: boolean;
 }
 
 /**
@@ -21,8 +23,9 @@ export async function dropDeferrable(tx: Queryable, tables: readonly QualifiedNa
   if (tables.length === 0) return [];
   const oids = tables.map(qualifiedName);
   // Keys and indexes declared on the tables themselves: a partitioned table's clones on its partitions go and come back with them.
-  const indexes = await tx.query<{ schema: string; table: string; name: string; def: string }>(
-    `SELECT n.nspname::text AS schema, c.relname::text AS "table", ic.relname::text AS name, pg_get_indexdef(i.indexrelid) AS def
+  const indexes = await tx.query<{ schema: string; table: string; name: string; def: string; expressions: boolean }>(
+    `SELECT n.nspname::text AS schema, c.relname::text AS "table", ic.relname::text AS name, pg_get_indexdef(i.indexrelid) AS def,
+            i.indexprs IS NOT NULL AS expressions
        FROM pg_index i
        JOIN pg_class c ON c.oid = i.indrelid
        JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -43,12 +46,19 @@ export async function dropDeferrable(tx: Queryable, tables: readonly QualifiedNa
     [oids],
   );
   const deferred: DeferredObject[] = [
-    ...indexes.map((i) => ({ kind: 'index' as const, table: { schema: i.schema, name: i.table }, name: i.name, restore: `${i.def};` })),
+    ...indexes.map((i) => ({
+      kind: 'index' as const,
+      table: { schema: i.schema, name: i.table },
+      name: i.name,
+      restore: `${i.def};`,
+      expressions: i.expressions,
+    })),
     ...keys.map((k) => ({
       kind: 'foreign key' as const,
       table: { schema: k.schema, name: k.table },
       name: k.name,
       restore: `ALTER TABLE ${qualifiedName({ schema: k.schema, name: k.table })} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.def};`,
+      expressions: false,
     })),
   ];
   const drops = [

@@ -7,8 +7,14 @@ import { Random } from './random.js';
  */
 export const DEFAULT_SEED_PASSWORD = 'devdb-dev-password';
 
-/** OWASP's scrypt parameters: N = 2^17, r = 8, p = 1. */
-const LOG_N = 17;
+/**
+ * scrypt's cost as log2(N), with r = 8 and p = 1. devdb's product keeps OWASP's N = 2^17 (its app's
+ * parameters). Someone else's schema gets N = 2^14, Node's own default and the scrypt paper's
+ * interactive-login cost: the hash is of a published development password, so a higher cost guards
+ * nothing, and at 2^17 (128 MiB, 0.3-0.7 s of CPU) it was a third of a foreign seed's CPU. The cost
+ * is written in the PHC string, so any scrypt verifier (verifyPassword too) reads it back.
+ */
+export const PASSWORD_COST = { product: 17, seedData: 14 } as const;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -23,14 +29,14 @@ function derive(password: string, salt: Buffer, logN: number, r: number, p: numb
 const b64 = (buf: Buffer) => buf.toString('base64').replace(/=+$/, '');
 
 /**
- * A PHC string ($scrypt$ln=17,r=8,p=1$salt$hash), as an application verifies it. Hashing
- * costs ~0.3 s and 128 MiB, so a run hashes once, with a salt drawn from the seed (the same
- * seed gives the same bytes), and every user shares the result.
+ * A PHC string ($scrypt$ln=17,r=8,p=1$salt$hash), as an application verifies it. Hashing at
+ * the product's cost takes ~0.3 s and 128 MiB, so a run hashes once, with a salt drawn from the
+ * seed (the same seed gives the same bytes), and every user shares the result.
  */
-export async function hashPassword(password: string, seed: number): Promise<string> {
+export async function hashPassword(password: string, seed: number, logN: number = PASSWORD_COST.product): Promise<string> {
   const salt = Buffer.from(new Random(seed, 'password-salt').bytes(16));
-  const key = await derive(password, salt, LOG_N, R, P, KEY_LENGTH);
-  return `$scrypt$ln=${LOG_N},r=${R},p=${P}$${b64(salt)}$${b64(key)}`;
+  const key = await derive(password, salt, logN, R, P, KEY_LENGTH);
+  return `$scrypt$ln=${logN},r=${R},p=${P}$${b64(salt)}$${b64(key)}`;
 }
 
 /** Checks a password against a PHC scrypt string, as the application's login would. */

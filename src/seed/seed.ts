@@ -4,19 +4,20 @@ import type { Db, Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import { projectSchemas } from '../migrate/schemas-created.js';
 import { qualifiedName, quoteIdent, quoteLiteral, type QualifiedName } from '../util/sql-text.js';
-import type { GenContext, TableGenerator } from './context.js';
+import type { GenContext } from './context.js';
 import { DEFAULT_PROFILE, DEFAULT_SCALE, DEFAULT_SEED, LIMITS, SCALES, TIERS, type Scale, type Tier } from './defaults.js';
-import { dropDeferrable, restoreDeferred } from './deferred-indexes.js';
+import { inBatches, type RowBatch } from './batches.js';
+import { dropDeferrable, restoreDeferred, type DeferredObject } from './deferred-indexes.js';
 import { loadError } from './load-error.js';
 import { loadFaker } from './faker.js';
-import { DEFAULT_SEED_PASSWORD, hashPassword } from './password.js';
+import { DEFAULT_SEED_PASSWORD, PASSWORD_COST, hashPassword } from './password.js';
 import { makePeople } from './people.js';
 import { makePlan, type Plan } from './plan.js';
 import { checkProfileAgainstLimits, loadProfile, readTierLimits, type Profile } from './profile.js';
 import { Random } from './random.js';
 import { checkedLayout, readLayout } from './read-layout.js';
 import { NOT_SEEDED } from './registry.js';
-import { keySources, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
+import { keySources, rehearse, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
 import type { LayoutEntry, SeedLayout, SeedMode } from './schema/layout.js';
 import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
@@ -108,9 +109,6 @@ export interface SeedPlan {
   totalRows: number;
 }
 
-/** COPY chunks of about this many characters: small enough to sit in the socket buffer, so the server parses one while the next is generated. */
-const CHUNK_CHARS = 64 * 1024;
-
 /**
  * Fills every table of the schema with realistic data, deterministically, in ONE transaction:
  * on any failure (or Ctrl-C) the database is left exactly as it was. On devdb's own product
@@ -127,11 +125,21 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const run = await prepare(db, options);
   emit({ kind: 'plan', tables: run.loaders.map((l) => ({ table: l.entry.label, estimate: l.estimate })) });
   const targets: QualifiedName[] = [...run.loaders.map((l) => l.entry.ref), ...run.layout.emptied.map((e) => e.ref)];
-  const nonEmpty = await nonEmptyTables(db, targets);
+  const looking = nonEmptyTables(db, targets);
+  looking.catch(() => {});
+  // While the server looks: the row loop sees every table's paths before V8 compiles it (rehearse).
+  if (run.layout.mode === 'schema')
+    rehearse(
+      run.loaders.flatMap((l) => (l.entry.kind === 'schema' ? [l.entry] : [])),
+      run.world,
+      new Map(run.loaders.map((l) => [l.entry.key, l.idColumn])),
+    );
+  const nonEmpty = await looking;
   if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
   // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
+  const cost = run.layout.mode === 'product' ? PASSWORD_COST.product : PASSWORD_COST.seedData;
   const hashing = run.needsPassword
-    ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed))
+    ? timed(emit, 'password', () => hashPassword(options.password ?? DEFAULT_SEED_PASSWORD, run.seed, cost))
     : Promise.resolve('');
   hashing.catch(() => {});
   const ctx = run.plan ? await productContext(run.plan, options.pepper) : null;
@@ -148,11 +156,16 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     const deferred = (options.indexes ?? 'defer') === 'defer' ? await timed(emit, 'drop indexes', () => dropDeferrable(tx, targets)) : [];
     // The product's users come first and need the hash; another schema waits for it only at the table that does.
     if (ctx) ctx.passwordHash = run.world.values.passwordHash = await hashing;
-    const done = await load(tx, run, ctx, hashing, emit);
+    const along = db.capabilities.inProcess ? new Set<string>() : analyzedAlong(run.loaders, deferred);
+    const done = await load(tx, run, ctx, hashing, emit, along);
     await timed(emit, 'later keys', () => fillAllLaterKeys(tx, run, done.loaded));
     await timed(emit, 'restore indexes', () => restoreDeferred(tx, deferred));
     await timed(emit, 'sequences', () => resetSequences(tx, run.loaders));
-    await timed(emit, 'analyze', () => tx.exec(`ANALYZE ${targets.map(qualifiedName).join(', ')};`));
+    const rest = targets.filter((t) => !along.has(qualifiedName(t)));
+    await timed(emit, 'analyze', async () => {
+      await done.analyzing;
+      if (rest.length > 0) await tx.exec(`ANALYZE ${rest.map(qualifiedName).join(', ')};`);
+    });
     return done.tables;
   });
 
@@ -227,7 +240,14 @@ interface Loader {
   /** Some column holds the development password's hash (hashed while the tables before it load). */
   needsPassword: boolean;
   /** Its rows, generated once the tables its keys point at are loaded. */
-  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<{ generator: TableGenerator; births: number[] | null }>;
+  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<Prepared>;
+}
+
+/** A table's columns and its rows in COPY batches, with the births of its rows when the tables after it need them. */
+interface Prepared {
+  columns: readonly string[];
+  batches: Iterable<RowBatch>;
+  births: number[] | null;
 }
 
 /** Everything decided before the transaction opens. */
@@ -323,10 +343,11 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
       needsPassword,
       idColumn: generator.columns.includes('id') ? 'id' : null,
       birthColumn: generator.columns.includes('created_at') ? 'created_at' : null,
-      async prepare(tx, loaded) {
-        if (!extras) return { generator, births: null };
-        const sources = await keySources(tx, extras.foreignKeys, loaded);
-        return { generator: withExtras(generator, extras, entry.rules.relations, sources, world), births: null };
+      async prepare(tx, loaded, ctx) {
+        const whole = extras
+          ? withExtras(generator, extras, entry.rules.relations, await keySources(tx, extras.foreignKeys, loaded), world)
+          : generator;
+        return { columns: whole.columns, batches: inBatches(whole.rows(ctx!)), births: null };
       },
     };
   }
@@ -340,37 +361,56 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
     async prepare(tx, loaded) {
       const sources = await keySources(tx, entry.foreignKeys, loaded);
       const births = entry.idColumn && birthColumn ? [] : null;
-      return {
-        generator: {
-          table: entry.label,
-          columns: entry.columns,
-          estimate: () => estimate,
-          rows: () => schemaRows(entry, world, sources, births),
-        },
-        births,
-      };
+      return { columns: entry.columns, batches: schemaRows(entry, world, sources, births), births };
     },
   };
 }
 
-/** Step 2, load: every table by COPY, in order, each generated once the tables it points at are in. */
+/**
+ * On a server, the tables ANALYZE may read as soon as they are loaded (qualified names): not those
+ * whose rows change after (cycles' later keys), nor those with an index on expressions rebuilt
+ * after the load (ANALYZE gathers the expressions' statistics only while the index exists).
+ */
+function analyzedAlong(loaders: readonly Loader[], deferred: readonly DeferredObject[]): Set<string> {
+  const later = new Set(deferred.filter((d) => d.expressions).map((d) => qualifiedName(d.table)));
+  return new Set(
+    loaders
+      .filter(({ entry }) => !(entry.kind === 'schema' && entry.laterKeys.length > 0) && !later.has(qualifiedName(entry.ref)))
+      .map(({ entry }) => qualifiedName(entry.ref)),
+  );
+}
+
+/**
+ * Step 2, load: every table by COPY, in order, each generated once the tables it points at are in.
+ * A table in `along` is analyzed right after its load, on the server while the next table is
+ * generated (see loadTable), instead of in the last step while the seed waits.
+ */
 async function load(
   tx: Queryable,
   run: Run,
   ctx: GenContext | null,
   hashing: Promise<string>,
   emit: (e: SeedEvent) => void,
-): Promise<{ tables: SeededTable[]; loaded: Loaded }> {
+  along: ReadonlySet<string>,
+): Promise<{ tables: SeededTable[]; loaded: Loaded; analyzing: Promise<unknown> }> {
   const tables: SeededTable[] = [];
   const loaded: Loaded = new Map();
+  const analyses: Promise<unknown>[] = [];
   for (const loader of run.loaders) {
     if (loader.needsPassword) run.world.values.passwordHash = await hashing;
-    const { generator, births } = await loader.prepare(tx, loaded, ctx);
-    const result = await loadTable(tx, loader, generator, ctx, emit);
+    const { columns, batches, births } = await loader.prepare(tx, loaded, ctx);
+    const result = await loadTable(tx, loader, columns, batches, emit, along.size > 0);
     loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
     tables.push(result);
+    const name = qualifiedName(loader.entry.ref);
+    if (along.has(name)) {
+      // Not awaited here: the next table's rows are generated meanwhile. A failure surfaces in the analyze step.
+      const analysis = tx.exec(`ANALYZE ${name};`);
+      analysis.catch(() => {});
+      analyses.push(analysis);
+    }
   }
-  return { tables, loaded };
+  return { tables, loaded, analyzing: Promise.all(analyses) };
 }
 
 /** Step 3 begins: the keys of cycles, now that every table is loaded. */
@@ -494,12 +534,22 @@ async function nonEmptyTables(db: Queryable, tables: readonly (string | Qualifie
   return (await db.query<{ table: string }>(sql)).map((r) => r.table);
 }
 
+/** Batches generated before the server takes the COPY (about 1 MiB). */
+const AHEAD = 16;
+
+/**
+ * One table's COPY. With `ahead` (a server), its first batches are generated while the server
+ * still works on what was sent before the COPY (the previous table's ANALYZE), up to AHEAD of
+ * them, then streamed once the server takes the COPY; a generator's error reaches the COPY in
+ * the same order it would have.
+ */
 async function loadTable(
   tx: Queryable,
   loader: Loader,
-  generator: TableGenerator,
-  ctx: GenContext | null,
+  columns: readonly string[],
+  batches: Iterable<RowBatch>,
   emit: (e: SeedEvent) => void,
+  ahead: boolean,
 ): Promise<SeededTable> {
   const started = performance.now();
   const { label, ref } = loader.entry;
@@ -507,28 +557,48 @@ async function loadTable(
   let rows = 0;
   // The bar's clock starts with the table, not with its first chunk (rates were too high).
   emit({ kind: 'rows', table: label, rows: 0, estimate });
+  const source = batches[Symbol.iterator]();
+  const early: RowBatch[] = [];
+  let failure: { error: unknown } | undefined;
+  let streaming = false;
   async function* chunks(): AsyncGenerator<string> {
-    let buffer = '';
-    let pending = 0;
-    for (const line of generator.rows(ctx!)) {
-      buffer += line;
-      pending++;
-      if (buffer.length >= CHUNK_CHARS) {
-        yield buffer;
-        rows += pending;
-        emit({ kind: 'rows', table: label, rows, estimate });
-        buffer = '';
-        pending = 0;
+    streaming = true;
+    for (;;) {
+      let batch = early.shift();
+      if (!batch) {
+        if (failure) throw failure.error;
+        const next = source.next();
+        if (next.done) return;
+        batch = next.value;
       }
-    }
-    if (pending > 0) {
-      yield buffer;
-      rows += pending;
+      yield batch.text;
+      rows += batch.rows;
       emit({ kind: 'rows', table: label, rows, estimate });
     }
   }
+  const copying = tx.copyFrom(ref, columns, chunks());
+  if (ahead) {
+    let settled = false;
+    copying.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    while (!streaming && !settled && early.length < AHEAD) {
+      let next: IteratorResult<RowBatch>;
+      try {
+        next = source.next();
+      } catch (error) {
+        failure = { error };
+        break;
+      }
+      if (next.done) break;
+      early.push(next.value);
+      // Lets the server's answer in: once the COPY is taken, chunks() streams the rest.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
   try {
-    await tx.copyFrom(ref, generator.columns, chunks());
+    await copying;
   } catch (error) {
     throw loadError(error, loader.entry);
   }

@@ -1,4 +1,5 @@
 import { copyValue } from '../../db/copy.js';
+import { CHUNK_CHARS, type RowBatch } from '../batches.js';
 import type { Queryable } from '../../db/db.js';
 import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
@@ -60,8 +61,7 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
   for (const k of keys) {
     const target = loaded.get(k.target);
     if (target && k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
-      const births = target.births;
-      out.set(k.name, { count: target.rows, at: (i) => [i + 1], part: (i) => i + 1, birth: (i) => births?.[i] });
+      out.set(k.name, idSource(target.rows, target.births));
       continue;
     }
     // Any other key (reference data, a composite or text key): read it back, in an order both engines
@@ -74,14 +74,60 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
         ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
     );
     const values = rows.map((r) => (typeof r.k === 'string' ? (JSON.parse(r.k) as Value[]) : r.k));
-    out.set(k.name, {
-      count: values.length,
-      at: (i) => values[i]!,
-      part: (i, column) => values[i]![column] ?? null,
-      birth: (i) => rows[i]!.b ?? undefined,
-    });
+    out.set(
+      k.name,
+      listSource(
+        values,
+        rows.map((r) => r.b),
+      ),
+    );
   }
   return out;
+}
+
+/** Keys 1..count, numbered by the target's id column. */
+function idSource(count: number, births: number[] | null): KeySource {
+  return { count, at: (i) => [i + 1], part: (i) => i + 1, birth: (i) => births?.[i] };
+}
+
+/** Keys read back, with their rows' births (null when unknown). */
+function listSource(values: Value[][], births: (number | null)[]): KeySource {
+  return {
+    count: values.length,
+    at: (i) => values[i]!,
+    part: (i, column) => values[i]![column] ?? null,
+    birth: (i) => births[i] ?? undefined,
+  };
+}
+
+/** Rows each table runs through schemaRows in rehearsal. */
+const REHEARSAL_ROWS = 8;
+
+/**
+ * Runs a few rows of every table through schemaRows before the load, with keys into stand-in rows
+ * and the tables' own streams made afresh (nothing drawn here is kept, and no stream, pool or
+ * unique set of the real run is touched). V8 compiles the row loop once it is hot, from what it
+ * has seen it do; each later table that took a path not seen yet (a parent, a key read back, a
+ * later key, a partition, a birth) threw that code away and had it compiled again, ten times in a
+ * seed of the fixture at 40-70 ms of CPU each. Rehearsed, the loop has seen every table's paths
+ * before it is first compiled. `idColumns`: each table's 1..n id column, as the load will know it.
+ */
+export function rehearse(tables: readonly SchemaTable[], world: SchemaWorld, idColumns: ReadonlyMap<string, string | null>): void {
+  const stand = { ...world, rootRows: REHEARSAL_ROWS };
+  for (const t of tables) {
+    const sources = new Map<string, KeySource>();
+    for (const k of t.foreignKeys) {
+      const byId = k.refColumns.length === 1 && k.refColumns[0] === idColumns.get(k.target);
+      const births = [REF - 30 * DAY, REF - 20 * DAY];
+      sources.set(
+        k.name,
+        byId
+          ? idSource(2, births)
+          : listSource([k.refColumns.map((_, i) => `stand-in ${i}`), k.refColumns.map((_, i) => `stand-in ${i + 1}`)], births),
+      );
+    }
+    for (const batch of schemaRows({ ...t, rows: REHEARSAL_ROWS }, stand, sources, t.idColumn ? [] : null)) void batch;
+  }
 }
 
 /** Draws which target row a key points at: any, or each at most once when the key is unique. */
@@ -121,56 +167,24 @@ export function schemaEstimate(t: SchemaTable, world: Pick<SchemaWorld, 'rootRow
 }
 
 /**
- * The rows of a table the schema layer fills entirely, as COPY text; `births` collects each
- * row's created_at. Everything a row needs is resolved to column positions once, so a row is
- * one array rewritten in place and one line built from it.
+ * The rows of a table the schema layer fills entirely, as COPY text in batches of about
+ * CHUNK_CHARS (one step of this generator per batch, not per row); `births` collects each row's
+ * created_at. Everything a row needs is resolved to column positions once (rowPlan), so a row is
+ * one array rewritten in place and one line appended to the batch.
  */
 export function* schemaRows(
   t: SchemaTable,
   world: SchemaWorld,
   sources: Map<string, KeySource>,
   births: number[] | null,
-): Generator<string> {
-  const rnd = new Random(world.seed, `schema:${t.label}`);
-  const stream = (name: string) => new Random(world.seed, `schema:${t.label}.${name}`);
-  const at = new Map(t.columns.map((c, i) => [c, i]));
-  const pos = (column: string) => at.get(column)!;
-  const width = t.columns.length;
-  const values = t.values.map((spec) => ({ at: pos(spec.name), generator: columnGenerator(spec, stream(spec.name), world.values) }));
-  const placeholders = new Map(
-    t.placeholders.map((spec) => [spec.name, columnGenerator({ ...spec, unique: false }, stream(spec.name), world.values)]),
-  );
-  const later = t.laterKeys.flatMap((fk) =>
-    fk.columns.map((c) => ({ at: pos(c), placeholder: fk.nullable ? null : placeholders.get(c)! })),
-  );
-  const owners = world.owners;
-  const tierColumns = owners ? t.values.filter((v) => owners.isTierColumn(v) && !v.values).map((v) => pos(v.name)) : [];
-  const others = t.foreignKeys.filter((k) => k !== t.parent);
-  if (owners) others.sort(owners.byOwnership);
-  const keys = others.map((fk) => ({
-    fk,
-    at: fk.columns.map(pos),
-    source: sources.get(fk.name),
-    picker: new KeyPicker(fk, sources.get(fk.name), rnd),
-    self: fk.target === t.key,
-  }));
-  const uniques = t.uniqueSets.map((set) => ({ at: set.map(pos), seen: new Set<string>() }));
-  const uniqueKeys = new Array<string | undefined>(uniques.length);
-  const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
-  const parentAt = t.parent ? t.parent.columns.map(pos) : [];
-  const parents = t.parent ? (parentSource?.count ?? 0) : 1;
-  const idAt = t.idColumn ? pos(t.idColumn) : -1;
-  const times = timeSlots(t, at);
-  const relations = relationSlots(t.rules.relations, t.values, at);
-  const distinct = t.rules.distinct.filter((d) => at.has(d.column) && at.has(d.other)).map((d) => [at.get(d.column)!, at.get(d.other)!]);
-  const placementAt = t.placement ? pos(t.placement.column) : -1;
-  const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
-  const row: Value[] = new Array<Value>(width).fill(null);
-  const owner: Owner = {};
+): Generator<RowBatch> {
+  const plan = rowPlan(t, world, sources);
+  const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
+  const { rowsPerParent, rootRows, idAt, times, relations, distinct, placement, placementAt, birthAt, row, owner } = plan;
   // The latest birth among the rows this row points at: it is born after them.
   let after = -Infinity;
   const setKey = (fk: ForeignKey, columns: number[], source: KeySource | undefined, index: number | null) => {
-    if (index === null) for (const c of columns) row[c] = null;
+    if (index === null) for (let j = 0; j < columns.length; j++) row[columns[j]!] = null;
     else {
       for (let j = 0; j < columns.length; j++) row[columns[j]!] = source!.part(index, j);
       const born = source!.birth(index);
@@ -179,16 +193,19 @@ export function* schemaRows(
     if (owners) owners.learn(owner, fk, index === null ? null : source!.at(index));
   };
   let id = 0;
+  let text = '';
+  let batched = 0;
   rows: for (let p = 0; p < parents; p++) {
-    const n = t.parent ? rnd.int(t.rowsPerParent[0], t.rowsPerParent[1]) : (t.rows ?? world.rootRows);
+    const n = parent ? rnd.int(rowsPerParent[0], rowsPerParent[1]) : rootRows;
     for (let k = 0; k < n; k++) {
       for (let attempt = 0; attempt < 10; attempt++) {
         after = -Infinity;
         if (owners) owner.project = owner.user = undefined;
         if (idAt >= 0) row[idAt] = id + 1;
-        if (t.parent) setKey(t.parent, parentAt, parentSource, p);
+        if (parent) setKey(parent, parentAt, parentSource, p);
         let missing = false;
-        for (const key of keys) {
+        for (let i = 0; i < keys.length; i++) {
+          const key = keys[i]!;
           const { fk } = key;
           if (key.self) {
             // Into its own table, by the id it numbers: an earlier row, or (NOT NULL) the row itself.
@@ -201,9 +218,13 @@ export function* schemaRows(
         }
         // A required key with nothing to point at: the row cannot exist.
         if (missing) break;
-        for (const c of later) row[c.at] = c.placeholder ? (c.placeholder.next() ?? null) : null;
+        for (let i = 0; i < later.length; i++) {
+          const c = later[i]!;
+          row[c.at] = c.placeholder ? (c.placeholder.next() ?? null) : null;
+        }
         let exhausted = false;
-        for (const v of values) {
+        for (let i = 0; i < values.length; i++) {
+          const v = values[i]!;
           const value = v.generator.next();
           if (value === undefined) exhausted = true;
           row[v.at] = value ?? null;
@@ -211,22 +232,128 @@ export function* schemaRows(
         // A unique column with no new value left: the table has all the rows it can hold (the
         // rows after would each spend every retry of that column on taken values).
         if (exhausted) break rows;
-        if (placementAt >= 0) row[placementAt] = placedValue(t.placement!, rnd);
-        if (owner.user !== undefined && owners) for (const c of tierColumns) row[c] = owners.tierOf(owner.user);
+        if (placementAt >= 0) row[placementAt] = placedValue(placement!, rnd);
+        if (owner.user !== undefined && owners)
+          for (let i = 0; i < tierColumns.length; i++) row[tierColumns[i]!] = owners.tierOf(owner.user);
         cohereTimes(row, times, after, rnd);
         orderRelated(row, relations, rnd);
         // CHECK (a <> b): a row whose two columns drew the same value (a self-follow) is drawn again.
-        if (distinct.some(([a, b]) => row[a!] !== null && String(row[a!]) === String(row[b!]))) continue;
+        if (distinct.length > 0 && sameValues(row, distinct)) continue;
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
         if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
-        let line = copyValue(row[0]);
-        for (let c = 1; c < width; c++) line += `\t${copyValue(row[c])}`;
-        yield `${line}\n`;
+        text += copyValue(row[0]);
+        for (let c = 1; c < width; c++) text += `\t${copyValue(row[c])}`;
+        text += '\n';
+        batched++;
+        if (text.length >= CHUNK_CHARS) {
+          yield { text, rows: batched };
+          text = '';
+          batched = 0;
+        }
         break;
       }
     }
   }
+  if (batched > 0) yield { text, rows: batched };
+}
+
+/**
+ * Everything schemaRows needs for a table, resolved once, in one object of one shape. It is a
+ * function of its own so that the per-table setup (maps, filters, the table's own objects) never
+ * runs in the row loop's optimised code: each table's differences deoptimised it there.
+ */
+function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySource>) {
+  const rnd = new Random(world.seed, `schema:${t.label}`);
+  const stream = (name: string) => new Random(world.seed, `schema:${t.label}.${name}`);
+  const at = new Map(t.columns.map((c, i) => [c, i]));
+  const pos = (column: string) => at.get(column)!;
+  const width = t.columns.length;
+  const values = slots(t.values, (spec) => ({ at: pos(spec.name), generator: columnGenerator(spec, stream(spec.name), world.values) }));
+  const placeholders = new Map(
+    t.placeholders.map((spec) => [spec.name, columnGenerator({ ...spec, unique: false }, stream(spec.name), world.values)]),
+  );
+  const later = slots(
+    t.laterKeys.flatMap((fk) => fk.columns.map((c) => [c, fk.nullable] as const)),
+    ([c, nullable]) => ({ at: pos(c), placeholder: nullable ? null : placeholders.get(c)! }),
+  );
+  const owners = world.owners;
+  const tierColumns = owners ? t.values.filter((v) => owners.isTierColumn(v) && !v.values).map((v) => pos(v.name)) : [];
+  const others = t.foreignKeys.filter((k) => k !== t.parent);
+  if (owners) others.sort(owners.byOwnership);
+  const keys = slots(others, (fk) => ({
+    fk,
+    at: fk.columns.map(pos),
+    source: sources.get(fk.name),
+    picker: new KeyPicker(fk, sources.get(fk.name), rnd),
+    self: fk.target === t.key,
+  }));
+  const uniques = slots(t.uniqueSets, (set) => ({ at: set.map(pos), seen: new Set<string>() }));
+  const uniqueKeys = new Array<string | undefined>(uniques.length);
+  const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
+  const parentAt = t.parent ? t.parent.columns.map(pos) : [];
+  const parents = t.parent ? (parentSource?.count ?? 0) : 1;
+  const idAt = t.idColumn ? pos(t.idColumn) : -1;
+  const times = timeSlots(t, at);
+  const relations = relationSlots(t.rules.relations, t.values, at);
+  const distinct = slots(t.rules.distinct, (d) =>
+    at.has(d.column) && at.has(d.other) ? { a: pos(d.column), b: pos(d.other) } : undefined,
+  );
+  const placementAt = t.placement ? pos(t.placement.column) : -1;
+  const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
+  const row: Value[] = new Array<Value>(width).fill(null);
+  return {
+    rnd,
+    width,
+    values,
+    later,
+    owners,
+    tierColumns,
+    keys,
+    uniques,
+    uniqueKeys,
+    parent: t.parent,
+    parentAt,
+    parentSource,
+    parents,
+    rowsPerParent: t.rowsPerParent,
+    rootRows: t.rows ?? world.rootRows,
+    idAt,
+    times,
+    relations,
+    distinct,
+    placement: t.placement,
+    placementAt,
+    birthAt,
+    row,
+    owner: {} as Owner,
+  };
+}
+
+/**
+ * The per-table lists the row loop walks (keys, columns, unique sets, time slots), every one made
+ * here: V8 gives an array a map by the kind of its elements, and an empty list from map() or
+ * filter() has another map than a list of objects, so each table that brought a new one deoptimised
+ * the whole row loop, which was then compiled again (ten times in a seed of the fixture, 35-65 ms
+ * of CPU each). Arrays from this one literal take the kind it has seen, so the lists of every table
+ * share one map. `make` returns undefined for an item to leave out.
+ */
+function slots<T, U>(items: readonly T[], make: (item: T) => U | undefined): U[] {
+  const out: U[] = [];
+  for (let i = 0; i < items.length; i++) {
+    const slot = make(items[i]!);
+    if (slot !== undefined) out.push(slot);
+  }
+  return out;
+}
+
+/** CHECK (a <> b) broken: two columns of the row that must differ drew the same value. */
+function sameValues(row: readonly Value[], pairs: readonly { a: number; b: number }[]): boolean {
+  for (let i = 0; i < pairs.length; i++) {
+    const { a, b } = pairs[i]!;
+    if (row[a] !== null && String(row[a]) === String(row[b])) return true;
+  }
+  return false;
 }
 
 /** A unique set of columns, by position, with the keys its rows took. */
@@ -244,7 +371,7 @@ function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys
     const { at, seen } = uniques[i]!;
     keys[i] = undefined;
     // A key with a NULL in it is distinct from every other, as PostgreSQL's UNIQUE holds it.
-    if (at.some((c) => row[c] === null)) continue;
+    if (hasNull(row, at)) continue;
     let key = String(row[at[0]!]);
     for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
     if (seen.has(key)) return false;
@@ -252,6 +379,11 @@ function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys
   }
   for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]!);
   return true;
+}
+
+function hasNull(row: readonly Value[], at: readonly number[]): boolean {
+  for (let j = 0; j < at.length; j++) if (row[at[j]!] === null) return true;
+  return false;
 }
 
 /** A time column of the row, by position, with what it means and how it is written. */
@@ -263,7 +395,7 @@ interface TimeSlot {
 }
 
 function timeSlots(t: SchemaTable, at: Map<string, number>): TimeSlot[] {
-  return t.times.map((time) => ({
+  return slots(t.times, (time) => ({
     at: at.get(time.column)!,
     role: time.role,
     format: timeFormat(time.base),
@@ -278,10 +410,6 @@ function timeSlots(t: SchemaTable, at: Map<string, number>): TimeSlot[] {
  */
 function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rnd: Random): void {
   if (times.length === 0) return;
-  const move = (slot: TimeSlot, ms: number) => {
-    const value = slot.format(ms);
-    if (slot.valid(value)) row[slot.at] = value;
-  };
   let anchor = after;
   const first = times[0]!;
   if (first.role === 'birth') {
@@ -289,18 +417,25 @@ function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rn
     let born = value === null || value === undefined ? NaN : Date.parse(String(value));
     if (!Number.isNaN(born) && born < after) {
       born = Math.max(after, Math.min(REF - DAY, after + rnd.int(0, 30) * DAY + rnd.int(0, DAY)));
-      move(first, born);
+      moveTime(row, first, born);
     }
     if (!Number.isNaN(born)) anchor = born;
   }
   if (anchor === -Infinity) return;
-  for (const slot of times) {
+  for (let i = 0; i < times.length; i++) {
+    const slot = times[i]!;
     if (slot.role === 'birth' || slot.role === 'date of birth') continue;
     const value = row[slot.at];
     if (value === null || value === undefined || Date.parse(String(value)) >= anchor) continue;
     const ms = slot.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
-    move(slot, ms);
+    moveTime(row, slot, ms);
   }
+}
+
+/** Writes a moved moment into its column, unless the move would break the column's CHECK. */
+function moveTime(row: Value[], slot: TimeSlot, ms: number): void {
+  const value = slot.format(ms);
+  if (slot.valid(value)) row[slot.at] = value;
 }
 
 /**
@@ -376,26 +511,25 @@ function relationSlots(
   at: Map<string, number>,
   fixed: ReadonlySet<string> = new Set(),
 ): RelationSlot[] {
-  return relations.flatMap((r) => {
+  return slots(relations, (r) => {
     const [move, anchor, after] = fixed.has(r.column)
       ? [r.other, r.column, r.op === '<' || r.op === '<=']
       : [r.column, r.other, r.op === '>' || r.op === '>='];
-    if (fixed.has(move) || !at.has(move) || !at.has(anchor)) return [];
-    return [
-      {
-        move: at.get(move)!,
-        anchor: at.get(anchor)!,
-        after,
-        strict: r.op === '>' || r.op === '<',
-        base: specs.find((s) => s.name === move)?.facts.base,
-      },
-    ];
+    if (fixed.has(move) || !at.has(move) || !at.has(anchor)) return undefined;
+    return {
+      move: at.get(move)!,
+      anchor: at.get(anchor)!,
+      after,
+      strict: r.op === '>' || r.op === '<',
+      base: specs.find((s) => s.name === move)?.facts.base,
+    };
   });
 }
 
 /** Makes `a >= b` (and >, <, <=) hold between two columns of one row by moving one a little past the other. */
 function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Random): void {
-  for (const { move, anchor, after, strict, base } of relations) {
+  for (let i = 0; i < relations.length; i++) {
+    const { move, anchor, after, strict, base } = relations[i]!;
     const a = row[move];
     const b = row[anchor];
     if (a === null || a === undefined || b === null || b === undefined) continue;
