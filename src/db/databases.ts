@@ -42,7 +42,7 @@ export function describeSession(session: DatabaseSession): string {
 }
 
 /** Ends the sessions and waits (up to 5 s) until they are gone: pg_terminate_backend only asks. */
-export async function endSessions(q: Queryable, sessions: readonly DatabaseSession[]): Promise<void> {
+export async function endSessions(q: Queryable, sessions: readonly Pick<DatabaseSession, 'pid'>[]): Promise<void> {
   if (sessions.length === 0) return;
   const pids = sessions.map((s) => s.pid);
   await q.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);

@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
+import { BACKGROUND_DATABASE, DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
 import { openPostgres } from './postgres-adapter.js';
 import type { Target } from './target.js';
 import { databaseOf, withDatabaseName } from './url-host.js';
@@ -55,23 +55,27 @@ export async function openServerAdmin(target: ServerTarget, command = 'devdb'): 
 }
 
 /**
- * An admin connection to the server of a native folder only if it runs, holding no lease (so it
- * never counts as a client in anybody's way); undefined when no server runs. For background
- * cleanup, which can wait for the next time a server runs.
+ * An admin connection for background work (`devdb snapshot gc`). On a native folder it is a lease
+ * of its own (src/db/native/native-db.ts): held in `template1`, so no restore ends it, starting
+ * the socket-only server when none runs, and stopping it on close when it is the last one out.
  */
-export async function openRunningServerAdmin(target: ServerTarget): Promise<ServerAdmin | undefined> {
+export async function openBackgroundServerAdmin(target: ServerTarget, command = 'devdb snapshot gc'): Promise<ServerAdmin> {
   if (target.engine === 'postgres') return openUrlAdmin(target);
-  const running = readPostmaster(nativeFolder(target.dataDir).cluster);
-  return running?.status === 'ready' ? nativeAdmin(target).catch(() => undefined) : undefined;
+  const lease = await openNative(target.dataDir, { command, background: true });
+  return nativeAdmin(target, lease);
 }
 
-async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>): Promise<ServerAdmin> {
+/** An admin connection to template1 of the folder's running server (`db`, when given, is one already). */
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, db?: Db): Promise<ServerAdmin> {
   const folder = nativeFolder(target.dataDir);
   const running = readPostmaster(folder.cluster);
-  if (!running) throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
+  if (!running) {
+    await db?.close();
+    throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
+  }
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
-  const admin = await connect('template1');
+  const admin = db ?? (await connect(BACKGROUND_DATABASE));
   return { db: admin, main: DATABASE, database: target.database ?? DATABASE, own: [], connect, close: () => admin.close().catch(() => {}) };
 }
 

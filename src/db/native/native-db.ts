@@ -27,8 +27,25 @@ import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilS
  * - a command finding the server starting or stopping waits for it to be ready or gone, and one
  *   whose connection is nevertheless refused or cut starts over.
  * A server listening on TCP was started by `devdb start` and is never stopped by a command.
+ *
+ * Background work (`devdb snapshot gc`: a restore's spare, the replaced database's drop) takes a
+ * lease like a command, but in `template1`, on its work connection: the lease of a command lives in
+ * the main database, which a restore renames after ending every session on it. The last-out rule
+ * counts the shares held in every database (pg_locks); `devdb start` and `devdb stop` end
+ * background work instead of waiting for it (it is done again by the next restore's).
  */
 export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
+/** The database background work holds its lease in (and works from). */
+export const BACKGROUND_DATABASE = 'template1';
+/** pg_locks shows a bigint advisory key as two halves, with objsubid 1. */
+const LEASE_HOLDERS = `SELECT l.pid, d.datname::text AS database FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+  WHERE l.locktype = 'advisory' AND l.classid = ${LEASE_KEY >> 32n} AND l.objid = ${LEASE_KEY & 0xffffffffn} AND l.objsubid = 1
+    AND l.pid <> pg_backend_pid()`;
+
+/** The sessions other than this one holding a share of the lease, in any database, with where they hold it. */
+export async function leaseHolders(q: Queryable): Promise<{ pid: number; database: string }[]> {
+  return q.query<{ pid: number; database: string }>(LEASE_HOLDERS);
+}
 const ATTEMPTS = 5;
 
 export interface NativeOpenOptions {
@@ -42,6 +59,8 @@ export interface NativeOpenOptions {
   database?: string | undefined;
   /** lock_timeout for the command's statements (src/db/lock-wait.ts); the lease itself is taken without it. */
   lockTimeoutMs?: number | undefined;
+  /** Background work: connected to BACKGROUND_DATABASE, which holds its lease (`database` is not used). */
+  background?: boolean | undefined;
 }
 
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
@@ -85,10 +104,11 @@ export function socketUrl(folder: NativeFolder, running: Postmaster): string {
 
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
 async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
-  const { command, database = DATABASE, lockTimeoutMs } = options;
+  const { command, database = DATABASE, lockTimeoutMs, background } = options;
+  const leaseIn = background ? BACKGROUND_DATABASE : DATABASE;
   let inner: Db;
   try {
-    inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
+    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), { socket: socketOf(running), location: folder.dataDir });
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;
@@ -96,7 +116,7 @@ async function lease(folder: NativeFolder, running: Postmaster, options: NativeO
   let work = inner;
   try {
     await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
-    if (database !== DATABASE) {
+    if (!background && database !== DATABASE) {
       const url = withDatabaseName(superuserUrl(folder), database);
       work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})`, lockTimeoutMs });
     } else if (lockTimeoutMs !== undefined) {
@@ -169,12 +189,10 @@ class NativeDb extends QueryableDb implements Db {
     if (pid !== undefined) {
       try {
         // The share goes first: a devdb start waiting for it (holding the lock) must not wait for this command.
+        // Then, under the lock (no share is taken meanwhile), the last one finds no other share in any database.
         await this.leaseHolder.query('SELECT pg_advisory_unlock_shared($1::bigint)', [LEASE_KEY.toString()]);
         await withFolderLock(this.folder.dataDir, this.command, async () => {
-          const [row] = await this.leaseHolder.query<{ last: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS last', [
-            LEASE_KEY.toString(),
-          ]);
-          if (!row?.last) return;
+          if ((await leaseHolders(this.leaseHolder)).length > 0) return;
           requestStop(pid);
           await untilStopping(this.folder.cluster, pid);
         });
