@@ -32,7 +32,7 @@ export interface SnapshotRef {
  * finds no spare waits for one being made, which is done sooner than a copy of its own would be
  * (and two copies at once would slow both).
  */
-const MAKING_KEY = 0x64657673; // "devs"
+export const MAKING_KEY = 0x64657673; // "devs"
 /** How long a restore waits for a spare being made before it copies for itself. */
 const WAIT_FOR_SPARE = '10s';
 

@@ -116,6 +116,8 @@ async function lease(folder: NativeFolder, running: Postmaster, options: NativeO
   let work = inner;
   try {
     await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
+    // A killed background process's statement ends within this instead of running (holding its share) to its end.
+    if (background) await inner.query(`SELECT set_config('client_connection_check_interval', '500ms', false)`);
     if (!background && database !== DATABASE) {
       const url = withDatabaseName(superuserUrl(folder), database);
       work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})`, lockTimeoutMs });

@@ -145,24 +145,31 @@ export async function stopNativeServer(dataDir: string, command?: string): Promi
 /**
  * Stops the folder's server when a command started it and nobody holds a share of the lease: what
  * the last one out would have done, for background work that died before it could (background.ts
- * runs it then). Returns whether it asked for a stop.
+ * runs it then). A dead process's session may hold its share a moment longer (its statement ends
+ * within client_connection_check_interval), so shares are waited on for up to `waitMs`: one of a
+ * live process ends with it being the last one out. Returns whether it asked for a stop.
  */
-export async function stopUnusedCommandServer(dataDir: string, command?: string): Promise<boolean> {
+export async function stopUnusedCommandServer(dataDir: string, command?: string, waitMs = 30_000): Promise<boolean> {
   if (!nativeDatabaseExists(dataDir)) return false;
-  return withFolderLock(dataDir, command, async () => {
-    const folder = nativeFolder(dataDir);
-    const running = await settledPostmaster(folder.cluster);
-    if (!running || !startedByCommand(running)) return false;
-    const db = await superuserConnection(folder, running);
-    try {
-      if ((await leaseHolders(db)).length > 0) return false;
-      requestStop(running.pid);
-    } finally {
-      await db.close().catch(() => {});
-    }
-    await untilStopping(folder.cluster, running.pid);
-    return true;
-  });
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const outcome = await withFolderLock(dataDir, command, async () => {
+      const folder = nativeFolder(dataDir);
+      const running = await settledPostmaster(folder.cluster);
+      if (!running || !startedByCommand(running)) return 'none';
+      const db = await superuserConnection(folder, running);
+      try {
+        if ((await leaseHolders(db)).length > 0) return 'in use';
+        requestStop(running.pid);
+      } finally {
+        await db.close().catch(() => {});
+      }
+      await untilStopping(folder.cluster, running.pid);
+      return 'stopped';
+    });
+    if (outcome !== 'in use' || Date.now() >= deadline) return outcome === 'stopped';
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /**
