@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { BACKGROUND_DATABASE, DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
+import { DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
 import { openPostgres } from './postgres-adapter.js';
 import type { Target } from './target.js';
 import { databaseOf, withDatabaseName } from './url-host.js';
@@ -19,8 +19,6 @@ export interface ServerAdmin {
   main: string;
   /** The database `target` names (its branch's). */
   database: string;
-  /** devdb's own connections to the main database (the native lease): ended without a word when in the way. */
-  own: number[];
   /** A connection of this process to another database on that server, as the same user. */
   connect(database: string): Promise<Db>;
   close(): Promise<void>;
@@ -28,55 +26,32 @@ export interface ServerAdmin {
 
 export async function openServerAdmin(target: ServerTarget, command = 'devdb'): Promise<ServerAdmin> {
   if (target.engine === 'postgres') return openUrlAdmin(target);
-  // The lease keeps a server the commands started from stopping under this work (src/db/native/native-db.ts).
-  const lease = await openNative(target.dataDir, { command });
-  try {
-    const [{ pid }] = (await lease.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
-    const admin = await nativeAdmin(target);
-    return {
-      ...admin,
-      own: [pid],
-      async close() {
-        await admin.close();
-        const alive = await lease.query('SELECT 1').then(
-          () => true,
-          () => false,
-        );
-        await lease.close();
-        // The work ended the lease's own connection (it was in the way): a lease taken and given back now runs
-        // the last-out rule, so a server started for this command stops when nobody else uses it.
-        if (!alive) await (await openNative(target.dataDir, { command })).close();
-      },
-    };
-  } catch (error) {
-    await lease.close();
-    throw error;
-  }
+  // The lease keeps a server the commands started from stopping under this work (src/db/native/native-db.ts); an admin
+  // lease is held on the admin connection itself, in template1, so no copy or rename of the main database is in its way.
+  return nativeAdmin(target, await openNative(target.dataDir, { command, admin: 'command' }));
 }
 
 /**
  * An admin connection for background work (`devdb snapshot gc`). On a native folder it is a lease
- * of its own (src/db/native/native-db.ts): held in `template1`, so no restore ends it, starting
- * the socket-only server when none runs, and stopping it on close when it is the last one out.
+ * like a command's, marked as background work (devdb start and stop end it rather than wait),
+ * starting the socket-only server when none runs and stopping it on close when it is the last one out.
  */
 export async function openBackgroundServerAdmin(target: ServerTarget, command = 'devdb snapshot gc'): Promise<ServerAdmin> {
   if (target.engine === 'postgres') return openUrlAdmin(target);
-  const lease = await openNative(target.dataDir, { command, background: true });
-  return nativeAdmin(target, lease);
+  return nativeAdmin(target, await openNative(target.dataDir, { command, admin: 'background' }));
 }
 
-/** An admin connection to template1 of the folder's running server (`db`, when given, is one already). */
-async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, db?: Db): Promise<ServerAdmin> {
+/** The admin of a native folder's server, on `lease`: an admin lease (in template1) whose close is the last-out rule. */
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: Db): Promise<ServerAdmin> {
   const folder = nativeFolder(target.dataDir);
   const running = readPostmaster(folder.cluster);
   if (!running) {
-    await db?.close();
+    await lease.close();
     throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
   }
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
-  const admin = db ?? (await connect(BACKGROUND_DATABASE));
-  return { db: admin, main: DATABASE, database: target.database ?? DATABASE, own: [], connect, close: () => admin.close().catch(() => {}) };
+  return { db: lease, main: DATABASE, database: target.database ?? DATABASE, connect, close: () => lease.close().catch(() => {}) };
 }
 
 async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Promise<ServerAdmin> {
@@ -101,7 +76,6 @@ async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Pr
     db: admin,
     main,
     database: databaseOf(target.url),
-    own: [],
     connect: (database) => openPostgres(withDatabaseName(mainUrl, database)),
     close: () => admin.close(),
   };

@@ -17,7 +17,7 @@ export {
   type NativeFolder,
   type NativeMeta,
 } from './folder.js';
-export { BACKGROUND_DATABASE, LEASE_KEY, openNative, socketOf, socketUrl, superuserUrl } from './native-db.js';
+export { ADMIN_DATABASE, openNative, socketOf, socketUrl, superuserUrl } from './native-db.js';
 export {
   readPostmaster,
   requestStop,

@@ -19,32 +19,34 @@ import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilS
  *   folder's start/stop lock (DataDirLock, the kernel-held lock PGlite folders use), held for
  *   milliseconds: no connection is ever being set up while a server is told to stop, and two
  *   commands never start two postmasters;
- * - on close, a command on a command-started server releases its share, then, under the lock, asks
- *   for the key *exclusively* with pg_try_advisory_lock: granted only when no other command holds a
- *   share, so that command is the last one. It sends SIGINT (fast shutdown) and releases the lock
- *   once postmaster.pid says `stopping`, without waiting for the exit: the next start waits for the
- *   old postmaster instead;
+ * - on close, a command on a command-started server releases its share, then, under the lock, looks
+ *   for shares held by any other session (pg_locks, every database): finding none, that command is
+ *   the last one. It sends SIGINT (fast shutdown) and releases the lock once postmaster.pid says
+ *   `stopping`, without waiting for the exit: the next start waits for the old postmaster instead;
  * - a command finding the server starting or stopping waits for it to be ready or gone, and one
  *   whose connection is nevertheless refused or cut starts over.
  * A server listening on TCP was started by `devdb start` and is never stopped by a command.
  *
- * Background work (`devdb snapshot gc`: a restore's spare, the replaced database's drop) takes a
- * lease like a command, but in `template1`, on its work connection: the lease of a command lives in
- * the main database, which a restore renames after ending every session on it. The last-out rule
- * counts the shares held in every database (pg_locks); `devdb start` and `devdb stop` end
- * background work instead of waiting for it (it is done again by the next restore's).
+ * An admin connection (work on databases as wholes: src/db/server-admin.ts) holds its share in
+ * ADMIN_DATABASE, on its one connection: a command's share lives in the main database, which a
+ * restore renames after ending every session on it. Background work (`devdb snapshot gc`: a
+ * restore's spare, the replaced database's drop) is such a lease too, named as background work:
+ * `devdb start` and `devdb stop` end it instead of waiting for it (the next restore's does it again).
  */
 export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
-/** The database background work holds its lease in (and works from). */
-export const BACKGROUND_DATABASE = 'template1';
+/** The database admin connections use and hold their lease in: never copied, renamed or dropped by devdb. */
+export const ADMIN_DATABASE = 'template1';
+/** The application_name of a background lease's session. */
+const BACKGROUND_APPLICATION = 'devdb background';
 /** pg_locks shows a bigint advisory key as two halves, with objsubid 1. */
-const LEASE_HOLDERS = `SELECT l.pid, d.datname::text AS database FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+const LEASE_HOLDERS = `SELECT l.pid, coalesce(a.application_name = '${BACKGROUND_APPLICATION}', false) AS background
+  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
   WHERE l.locktype = 'advisory' AND l.classid = ${LEASE_KEY >> 32n} AND l.objid = ${LEASE_KEY & 0xffffffffn} AND l.objsubid = 1
     AND l.pid <> pg_backend_pid()`;
 
-/** The sessions other than this one holding a share of the lease, in any database, with where they hold it. */
-export async function leaseHolders(q: Queryable): Promise<{ pid: number; database: string }[]> {
-  return q.query<{ pid: number; database: string }>(LEASE_HOLDERS);
+/** The sessions other than this one holding (or waiting for) a share of the lease, in any database; which are background work. */
+export async function leaseHolders(q: Queryable): Promise<{ pid: number; background: boolean }[]> {
+  return q.query<{ pid: number; background: boolean }>(LEASE_HOLDERS);
 }
 const ATTEMPTS = 5;
 
@@ -59,8 +61,11 @@ export interface NativeOpenOptions {
   database?: string | undefined;
   /** lock_timeout for the command's statements (src/db/lock-wait.ts); the lease itself is taken without it. */
   lockTimeoutMs?: number | undefined;
-  /** Background work: connected to BACKGROUND_DATABASE, which holds its lease (`database` is not used). */
-  background?: boolean | undefined;
+  /**
+   * An admin lease: connected to ADMIN_DATABASE, where the share is held (`database` is not used);
+   * `background` for background work, which devdb start and stop end instead of waiting for.
+   */
+  admin?: 'command' | 'background' | undefined;
 }
 
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
@@ -104,8 +109,8 @@ export function socketUrl(folder: NativeFolder, running: Postmaster): string {
 
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
 async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
-  const { command, database = DATABASE, lockTimeoutMs, background } = options;
-  const leaseIn = background ? BACKGROUND_DATABASE : DATABASE;
+  const { command, database = DATABASE, lockTimeoutMs, admin } = options;
+  const leaseIn = admin ? ADMIN_DATABASE : DATABASE;
   let inner: Db;
   try {
     inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), { socket: socketOf(running), location: folder.dataDir });
@@ -116,9 +121,14 @@ async function lease(folder: NativeFolder, running: Postmaster, options: NativeO
   let work = inner;
   try {
     await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
-    // A killed background process's statement ends within this instead of running (holding its share) to its end.
-    if (background) await inner.query(`SELECT set_config('client_connection_check_interval', '500ms', false)`);
-    if (!background && database !== DATABASE) {
+    if (admin === 'background') {
+      // A killed background process's statement ends within the interval instead of running (holding its share) to its end.
+      await inner.query(
+        `SELECT set_config('application_name', $1, false), set_config('client_connection_check_interval', '500ms', false)`,
+        [BACKGROUND_APPLICATION],
+      );
+    }
+    if (!admin && database !== DATABASE) {
       const url = withDatabaseName(superuserUrl(folder), database);
       work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})`, lockTimeoutMs });
     } else if (lockTimeoutMs !== undefined) {

@@ -4,7 +4,7 @@ import type { Db } from '../db.js';
 import { openPostgres } from '../postgres-adapter.js';
 import { createNativeFolder, nativeDatabaseExists, nativeFolder, type NativeFolder } from './folder.js';
 import { withFolderLock } from './folder-lock.js';
-import { BACKGROUND_DATABASE, LEASE_KEY, leaseHolders, socketOf, superuserUrl } from './native-db.js';
+import { leaseHolders, socketOf, superuserUrl } from './native-db.js';
 import {
   readPostmaster,
   requestStop,
@@ -83,7 +83,7 @@ async function takeOver(folder: NativeFolder, running: Postmaster): Promise<void
     try {
       await endBackgroundWork(db);
       const deadline = Date.now() + TAKEOVER_TIMEOUT_MS;
-      while (!(await db.locks.tryLock(LEASE_KEY).catch(() => true))) {
+      while ((await leaseHolders(db).catch(() => [])).length > 0) {
         if (Date.now() >= deadline) {
           throw new DevdbError(
             'E_DATA_DIR_IN_USE',
@@ -121,7 +121,7 @@ export async function stopNativeServer(dataDir: string, command?: string): Promi
       const db = await superuserConnection(folder, running);
       try {
         await endBackgroundWork(db);
-        if (!(await db.locks.tryLock(LEASE_KEY))) {
+        if ((await leaseHolders(db)).length > 0) {
           throw new DevdbError(
             'E_DATA_DIR_IN_USE',
             `A devdb command is using ${dataDir} right now; the server it started stops when it is done.`,
@@ -180,7 +180,7 @@ export async function stopUnusedCommandServer(dataDir: string, command?: string,
 async function endBackgroundWork(db: Db): Promise<void> {
   await endSessions(
     db,
-    (await leaseHolders(db)).filter((holder) => holder.database === BACKGROUND_DATABASE),
+    (await leaseHolders(db)).filter((holder) => holder.background),
   );
 }
 
