@@ -8,8 +8,8 @@
  * and against the process start-up of `devdb --version` (the floor any command pays), all measured
  * in this run. Each restore is timed back to back (the previous one's background process may still be
  * making the spare, the copy made ahead that a restore renames into place) and settled (started
- * once that spare exists, as after a test run between two restores; only where a server keeps
- * running after the command, or on PGlite). The medium seed (~810k rows) on the native engine
+ * once that spare exists, as after a test run between two restores; on a stopped native folder,
+ * once the gc that makes it has stopped the server it started). The medium seed (~810k rows) on the native engine
  * (stopped folder) and PostgreSQL 15: restore (BENCH_MEDIUM_ROUNDS, default 3) against one reset +
  * seed --scale medium. Then createTestDatabase over 50 calls on the server and the native engine, and
  * createMemoryDatabase of the small seed. Also CREATE DATABASE … TEMPLATE's strategies on the native
@@ -70,12 +70,30 @@ async function freePort(): Promise<number> {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-/** Waits (up to 30 s) until the seeded snapshot's spare exists: a folder in a PGlite folder, a database on a server. */
-async function spareReady(target: { args: string[]; url?: string }, snapshot = 'seeded'): Promise<boolean> {
+/** The `devdb snapshot gc` processes (started by restores, detached) working on the folder `dataDir`. */
+function gcRunning(dataDir: string): boolean {
+  return fs.readdirSync('/proc').some((entry) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      return /^\d+$/.test(entry) && argv.includes('gc') && argv.includes(dataDir);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * Waits (up to 30 s) until the seeded snapshot's spare exists: a folder in a PGlite folder, a database on a server; on a stopped
+ * native folder, until its gc has finished (it made the spare, then stopped the server it started: the folder is settled).
+ */
+async function spareReady(target: { args: string[]; url?: string; stoppedFolder?: string }, snapshot = 'seeded'): Promise<boolean> {
   const admin = target.url ? await openPostgres(target.url) : undefined;
   try {
     for (let waited = 0; waited < 30_000; waited += 50) {
-      if (admin) {
+      if (target.stoppedFolder) {
+        const cluster = path.join(target.stoppedFolder, 'cluster');
+        if (!gcRunning(target.stoppedFolder) && !fs.existsSync(path.join(cluster, 'postmaster.pid'))) return true;
+      } else if (admin) {
         const [row] = await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_database WHERE datname LIKE $1', [
           `devdb\\_spare\\_%${snapshot}`,
         ]);
@@ -122,10 +140,19 @@ try {
   devdb(['--version']);
   const startup = stats(Array.from({ length: ROUNDS }, () => devdb(['--version'])));
 
-  // `spares`: whether a restore's background process can make the next one's copy (it needs a running server, and holds no lease).
-  const targets: { name: string; args: string[]; spares: boolean; url?: string; before?: () => void; after?: () => void }[] = [];
+  // `spares`: whether a restore's background process makes the next one's copy (everywhere now: on a stopped native folder it
+  // starts the server for itself and stops it when done, which is when that folder counts as settled).
+  const targets: {
+    name: string;
+    args: string[];
+    spares: boolean;
+    url?: string;
+    stoppedFolder?: string;
+    before?: () => void;
+    after?: () => void;
+  }[] = [];
   devdb(['setup', '--engine', 'postgres', '--data-dir', nativeDir]);
-  targets.push({ name: 'native (stopped folder)', args: ['--data-dir', nativeDir], spares: false });
+  targets.push({ name: 'native (stopped folder)', args: ['--data-dir', nativeDir], spares: true, stoppedFolder: nativeDir });
   const port = await freePort();
   const password = fs.readFileSync(path.join(nativeDir, 'password'), 'utf8').trim();
   targets.push({

@@ -40,7 +40,7 @@ export async function createServerBranch(
     // template0 accepts no connections, nor does a snapshot; the current branch's clients are ended and named.
     const from =
       source === 'current' ? admin.database : source === 'empty' ? 'template0' : (await findSnapshot(admin, source.snapshot)).name;
-    const sessions = await copyDatabase(admin.db, from, stored, { endSessions: source === 'current', own: admin.own });
+    const sessions = await copyDatabase(admin.db, from, stored, { endSessions: source === 'current' });
     try {
       const record: BranchRecord = {
         devdb: 'branch',

@@ -42,7 +42,7 @@ export function describeSession(session: DatabaseSession): string {
 }
 
 /** Ends the sessions and waits (up to 5 s) until they are gone: pg_terminate_backend only asks. */
-export async function endSessions(q: Queryable, sessions: readonly DatabaseSession[]): Promise<void> {
+export async function endSessions(q: Queryable, sessions: readonly Pick<DatabaseSession, 'pid'>[]): Promise<void> {
   if (sessions.length === 0) return;
   const pids = sessions.map((s) => s.pid);
   await q.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
@@ -56,8 +56,6 @@ export async function endSessions(q: Queryable, sessions: readonly DatabaseSessi
 export interface SessionPolicy {
   /** End the sessions in the way (true), or fail naming them (false). */
   endSessions: boolean;
-  /** devdb's own connections that may be ended without being reported (the native engine's lease). */
-  own?: readonly number[];
 }
 
 /** How often a step is tried again when a client connects between ending the sessions and the step (an app's pool reconnecting). */
@@ -67,7 +65,7 @@ const ATTEMPTS = 5;
  * CREATE DATABASE `to` TEMPLATE `from`, with PostgreSQL's default strategy (WAL_LOG since 15:
  * faster than FILE_COPY, which checkpoints twice, on a busy machine, and as fast on a quiet one;
  * docs/decisions.md). Returns the
- * sessions it ended (none of devdb's own).
+ * sessions it ended.
  */
 export async function copyDatabase(q: Queryable, from: string, to: string, policy: SessionPolicy): Promise<DatabaseSession[]> {
   return inTheWay(q, from, policy, () => q.exec(`CREATE DATABASE ${quoteIdent(to)} TEMPLATE ${quoteIdent(from)}`));
@@ -101,10 +99,9 @@ async function inTheWay(q: Queryable, database: string, policy: SessionPolicy, s
   const ended: DatabaseSession[] = [];
   for (let attempt = 1; ; attempt++) {
     const others = await sessionsOn(q, database);
-    const foreign = others.filter((s) => !policy.own?.includes(s.pid));
-    if (foreign.length > 0 && !policy.endSessions) throw inUse(database, foreign);
+    if (others.length > 0 && !policy.endSessions) throw inUse(database, others);
     await endSessions(q, others);
-    ended.push(...foreign.filter((s) => !ended.some((e) => e.pid === s.pid)));
+    ended.push(...others.filter((s) => !ended.some((e) => e.pid === s.pid)));
     try {
       await step();
       return ended;

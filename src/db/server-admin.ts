@@ -19,8 +19,6 @@ export interface ServerAdmin {
   main: string;
   /** The database `target` names (its branch's). */
   database: string;
-  /** devdb's own connections to the main database (the native lease): ended without a word when in the way. */
-  own: number[];
   /** A connection of this process to another database on that server, as the same user. */
   connect(database: string): Promise<Db>;
   close(): Promise<void>;
@@ -28,51 +26,32 @@ export interface ServerAdmin {
 
 export async function openServerAdmin(target: ServerTarget, command = 'devdb'): Promise<ServerAdmin> {
   if (target.engine === 'postgres') return openUrlAdmin(target);
-  // The lease keeps a server the commands started from stopping under this work (src/db/native/native-db.ts).
-  const lease = await openNative(target.dataDir, { command });
-  try {
-    const [{ pid }] = (await lease.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
-    const admin = await nativeAdmin(target);
-    return {
-      ...admin,
-      own: [pid],
-      async close() {
-        await admin.close();
-        const alive = await lease.query('SELECT 1').then(
-          () => true,
-          () => false,
-        );
-        await lease.close();
-        // The work ended the lease's own connection (it was in the way): a lease taken and given back now runs
-        // the last-out rule, so a server started for this command stops when nobody else uses it.
-        if (!alive) await (await openNative(target.dataDir, { command })).close();
-      },
-    };
-  } catch (error) {
-    await lease.close();
-    throw error;
-  }
+  // The lease keeps a server the commands started from stopping under this work (src/db/native/native-db.ts); an admin
+  // lease is held on the admin connection itself, in template1, so no copy or rename of the main database is in its way.
+  return nativeAdmin(target, await openNative(target.dataDir, { command, admin: 'command' }));
 }
 
 /**
- * An admin connection to the server of a native folder only if it runs, holding no lease (so it
- * never counts as a client in anybody's way); undefined when no server runs. For background
- * cleanup, which can wait for the next time a server runs.
+ * An admin connection for background work (`devdb snapshot gc`). On a native folder it is a lease
+ * like a command's, marked as background work (devdb start and stop end it rather than wait),
+ * starting the socket-only server when none runs and stopping it on close when it is the last one out.
  */
-export async function openRunningServerAdmin(target: ServerTarget): Promise<ServerAdmin | undefined> {
+export async function openBackgroundServerAdmin(target: ServerTarget, command = 'devdb snapshot gc'): Promise<ServerAdmin> {
   if (target.engine === 'postgres') return openUrlAdmin(target);
-  const running = readPostmaster(nativeFolder(target.dataDir).cluster);
-  return running?.status === 'ready' ? nativeAdmin(target).catch(() => undefined) : undefined;
+  return nativeAdmin(target, await openNative(target.dataDir, { command, admin: 'background' }));
 }
 
-async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>): Promise<ServerAdmin> {
+/** The admin of a native folder's server, on `lease`: an admin lease (in template1) whose close is the last-out rule. */
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: Db): Promise<ServerAdmin> {
   const folder = nativeFolder(target.dataDir);
   const running = readPostmaster(folder.cluster);
-  if (!running) throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
+  if (!running) {
+    await lease.close();
+    throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
+  }
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
-  const admin = await connect('template1');
-  return { db: admin, main: DATABASE, database: target.database ?? DATABASE, own: [], connect, close: () => admin.close().catch(() => {}) };
+  return { db: lease, main: DATABASE, database: target.database ?? DATABASE, connect, close: () => lease.close().catch(() => {}) };
 }
 
 async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Promise<ServerAdmin> {
@@ -97,7 +76,6 @@ async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Pr
     db: admin,
     main,
     database: databaseOf(target.url),
-    own: [],
     connect: (database) => openPostgres(withDatabaseName(mainUrl, database)),
     close: () => admin.close(),
   };

@@ -9,7 +9,7 @@ type PgliteTarget = Extract<Target, { engine: 'pglite' }>;
  * The databases devdb sets aside on a server (a restore's replaced database, `devdb_old_*`) and
  * the copies of processes that died mid-work (`devdb_tmp_*`) are dropped by a process of their
  * own: DROP DATABASE removes files and takes 0.5-3.5 s on the native engine (fsync on, measured
- * here), which a restore need not wait for once its swap is done. The same process then makes the
+ * here), which a restore need not wait for once its swap is done. The same process first makes the
  * restored snapshot's spare, the copy the next restore takes instead of copying (server-spares.ts;
  * on a PGlite folder, folder-snapshots.ts).
  */
@@ -26,5 +26,18 @@ export function dropInBackground(target: ServerTarget | PgliteTarget, names: str
   const env: NodeJS.ProcessEnv = {};
   if (target.engine === 'postgres') Object.assign(env, target.pgEnv, { DATABASE_URL: target.branch?.main ?? target.url });
   else args.push('--data-dir', target.dataDir);
-  spawn(process.execPath, args, { detached: true, stdio: 'ignore', env }).unref();
+  if (target.engine !== 'native') {
+    spawn(process.execPath, args, { detached: true, stdio: 'ignore', env }).unref();
+    return;
+  }
+  // On a native folder the gc may hold the server a command started (it is then the last one out):
+  // should it die first (killed, out of memory), a shell left behind stops that server unless
+  // somebody else uses it, so a dead gc never leaves a server running.
+  const after = [bin, 'snapshot', 'gc', '--stop-unused-server', '--data-dir', target.dataDir];
+  const line = `${[process.execPath, ...args].map(shellQuote).join(' ')} || exec ${[process.execPath, ...after].map(shellQuote).join(' ')}`;
+  spawn('/bin/sh', ['-c', line], { detached: true, stdio: 'ignore', env }).unref();
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
 }

@@ -46,7 +46,7 @@ export async function saveServerSnapshot(target: ServerTarget, name: string, opt
     const building = existing ? scratchDatabaseName('tmp') : stored;
     let sessions;
     try {
-      sessions = await copyDatabase(admin.db, admin.database, building, { endSessions: true, own: admin.own });
+      sessions = await copyDatabase(admin.db, admin.database, building, { endSessions: true });
       const record: SnapshotRecord = {
         devdb: 'snapshot',
         name,
@@ -92,7 +92,7 @@ export async function restoreServerSnapshot(
     let sessions;
     try {
       if (!spare) await copyDatabase(admin.db, entry.name, copy, { endSessions: false });
-      sessions = await replaceDatabase(admin.db, admin.database, copy, old, { endSessions: true, own: admin.own });
+      sessions = await replaceDatabase(admin.db, admin.database, copy, old, { endSessions: true });
     } catch (error) {
       await dropDatabase(admin.db, copy).catch(() => {});
       throw error;

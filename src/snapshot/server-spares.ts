@@ -1,7 +1,7 @@
 import { quoteIdent } from '../catalog/quote-ident.js';
 import { closeToConnections, copyDatabase, databaseEntry, dropDatabase, setDatabaseRecord } from '../db/databases.js';
 import { DbError } from '../db/db-error.js';
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { scratchDatabaseName, serverDatabaseName } from '../db/devdb-names.js';
 import type { ServerAdmin } from '../db/server-admin.js';
 
@@ -26,6 +26,16 @@ export interface SnapshotRef {
   record: Record<string, unknown>;
 }
 
+/**
+ * The advisory lock (two-key form: this and hashtext of the snapshot's database) the process making
+ * a spare holds from its copy to its rename, on the admin connection's database: a restore that
+ * finds no spare waits for one being made, which is done sooner than a copy of its own would be
+ * (and two copies at once would slow both).
+ */
+export const MAKING_KEY = 0x64657673; // "devs"
+/** How long a restore waits for a spare being made before it copies for itself. */
+const WAIT_FOR_SPARE = '10s';
+
 function spareName(admin: ServerAdmin, snapshot: SnapshotRef): string {
   return serverDatabaseName('spare', admin.main, String(snapshot.record.name));
 }
@@ -37,7 +47,8 @@ function spareName(admin: ServerAdmin, snapshot: SnapshotRef): string {
  */
 export async function claimSpare(admin: ServerAdmin, snapshot: SnapshotRef): Promise<string | undefined> {
   const spare = spareName(admin, snapshot);
-  const entry = await databaseEntry(admin.db, spare);
+  let entry = await databaseEntry(admin.db, spare);
+  if (!entry && (await waitForSpareBeingMade(admin.db, snapshot.name))) entry = await databaseEntry(admin.db, spare);
   if (!entry || !isSpareOf(entry.record, snapshot)) return undefined;
   const claimed = scratchDatabaseName('tmp');
   try {
@@ -60,6 +71,17 @@ export async function claimSpare(admin: ServerAdmin, snapshot: SnapshotRef): Pro
  * Returns whether it made one.
  */
 export async function makeSpare(admin: ServerAdmin, snapshotDatabase: string): Promise<boolean> {
+  // Blocking, not a try: a restore holds the lock shared for a moment when it looks for a spare being made,
+  // and another process making this spare is waited for (then this one finds it made).
+  await admin.db.query('SELECT pg_advisory_lock($1, hashtext($2))', [MAKING_KEY, snapshotDatabase]);
+  try {
+    return await makeSpareNow(admin, snapshotDatabase);
+  } finally {
+    await admin.db.query('SELECT pg_advisory_unlock($1, hashtext($2))', [MAKING_KEY, snapshotDatabase]).catch(() => {});
+  }
+}
+
+async function makeSpareNow(admin: ServerAdmin, snapshotDatabase: string): Promise<boolean> {
   const entry = await databaseEntry(admin.db, snapshotDatabase);
   if (entry?.record?.devdb !== 'snapshot' || entry.record.main !== admin.main) return false;
   const snapshot = { name: entry.name, record: entry.record };
@@ -80,6 +102,29 @@ export async function makeSpare(admin: ServerAdmin, snapshotDatabase: string): P
     await dropDatabase(admin.db, building).catch(() => {});
     // 42P04: another process made it meanwhile.
     if (error instanceof DbError && error.code === '42P04') return false;
+    throw error;
+  }
+}
+
+/**
+ * Whether another process was making the snapshot's spare and has finished (up to WAIT_FOR_SPARE):
+ * then the caller looks for the spare again. false at once when nobody is making one.
+ */
+async function waitForSpareBeingMade(db: Db, snapshotDatabase: string): Promise<boolean> {
+  const [row] = await db.query<{ free: boolean }>('SELECT pg_try_advisory_xact_lock_shared($1, hashtext($2)) AS free', [
+    MAKING_KEY,
+    snapshotDatabase,
+  ]);
+  if (row?.free) return false;
+  try {
+    await db.transaction(async (tx) => {
+      await tx.exec(`SET LOCAL lock_timeout = '${WAIT_FOR_SPARE}'`);
+      await tx.query('SELECT pg_advisory_xact_lock_shared($1, hashtext($2))', [MAKING_KEY, snapshotDatabase]);
+    });
+    return true;
+  } catch (error) {
+    // 55P03: still being made after the wait; the caller copies for itself.
+    if (error instanceof DbError && error.code === '55P03') return false;
     throw error;
   }
 }

@@ -73,7 +73,6 @@ async function openTestAdmin(project: Project, target: ServerTarget): Promise<Te
     db,
     main: 'postgres',
     database: 'postgres',
-    own: [],
     connect,
     urlOf: (database) => withDatabaseName(url, database),
     close: () => db.close(),

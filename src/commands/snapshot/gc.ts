@@ -11,6 +11,9 @@ export default class SnapshotGc extends DevdbCommand<{ dropped: string[] }> {
     spare: Flags.string({
       description: 'the snapshot (its database on a server) whose spare copy to make for its next restore, when it has none',
     }),
+    'stop-unused-server': Flags.boolean({
+      description: 'only stop the native folder server a command started, when nobody uses it (after a gc that died)',
+    }),
   };
 
   async run(): Promise<{ dropped: string[] }> {
@@ -22,7 +25,11 @@ export default class SnapshotGc extends DevdbCommand<{ dropped: string[] }> {
       if (flags.spare) await makeFolderSpare(target, flags.spare);
       return { dropped: [] };
     }
-    const { collectGarbage } = await import('../../snapshot/cleanup.js');
+    const { collectGarbage, stopServerLeftByGc } = await import('../../snapshot/cleanup.js');
+    if (flags['stop-unused-server']) {
+      this.log((await stopServerLeftByGc(target)) ? 'Stopped the unused server.' : 'No unused server to stop.');
+      return { dropped: [] };
+    }
     const dropped = await collectGarbage(target, argv as string[], flags.spare);
     this.log(dropped.length === 0 ? 'Nothing to drop.' : `Dropped ${dropped.join(', ')}.`);
     return { dropped };

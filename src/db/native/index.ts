@@ -17,7 +17,7 @@ export {
   type NativeFolder,
   type NativeMeta,
 } from './folder.js';
-export { LEASE_KEY, openNative, socketOf, socketUrl, superuserUrl } from './native-db.js';
+export { ADMIN_DATABASE, openNative, socketOf, socketUrl, superuserUrl } from './native-db.js';
 export {
   readPostmaster,
   requestStop,
@@ -33,6 +33,7 @@ export {
   startNativeServer,
   startedByCommand,
   stopNativeServer,
+  stopUnusedCommandServer,
   withServerConnection,
   STOP_TIMEOUT_MS,
   type NativeServer,

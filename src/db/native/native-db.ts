@@ -19,16 +19,35 @@ import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilS
  *   folder's start/stop lock (DataDirLock, the kernel-held lock PGlite folders use), held for
  *   milliseconds: no connection is ever being set up while a server is told to stop, and two
  *   commands never start two postmasters;
- * - on close, a command on a command-started server releases its share, then, under the lock, asks
- *   for the key *exclusively* with pg_try_advisory_lock: granted only when no other command holds a
- *   share, so that command is the last one. It sends SIGINT (fast shutdown) and releases the lock
- *   once postmaster.pid says `stopping`, without waiting for the exit: the next start waits for the
- *   old postmaster instead;
+ * - on close, a command on a command-started server releases its share, then, under the lock, looks
+ *   for shares held by any other session (pg_locks, every database): finding none, that command is
+ *   the last one. It sends SIGINT (fast shutdown) and releases the lock once postmaster.pid says
+ *   `stopping`, without waiting for the exit: the next start waits for the old postmaster instead;
  * - a command finding the server starting or stopping waits for it to be ready or gone, and one
  *   whose connection is nevertheless refused or cut starts over.
  * A server listening on TCP was started by `devdb start` and is never stopped by a command.
+ *
+ * An admin connection (work on databases as wholes: src/db/server-admin.ts) holds its share in
+ * ADMIN_DATABASE, on its one connection: a command's share lives in the main database, which a
+ * restore renames after ending every session on it. Background work (`devdb snapshot gc`: a
+ * restore's spare, the replaced database's drop) is such a lease too, named as background work:
+ * `devdb start` and `devdb stop` end it instead of waiting for it (the next restore's does it again).
  */
 export const LEASE_KEY = 0x6465766462757365n; // "devdbuse"
+/** The database admin connections use and hold their lease in: never copied, renamed or dropped by devdb. */
+export const ADMIN_DATABASE = 'template1';
+/** The application_name of a background lease's session. */
+const BACKGROUND_APPLICATION = 'devdb background';
+/** pg_locks shows a bigint advisory key as two halves, with objsubid 1. */
+const LEASE_HOLDERS = `SELECT l.pid, coalesce(a.application_name = '${BACKGROUND_APPLICATION}', false) AS background
+  FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'advisory' AND l.classid = ${LEASE_KEY >> 32n} AND l.objid = ${LEASE_KEY & 0xffffffffn} AND l.objsubid = 1
+    AND l.pid <> pg_backend_pid()`;
+
+/** The sessions other than this one holding (or waiting for) a share of the lease, in any database; which are background work. */
+export async function leaseHolders(q: Queryable): Promise<{ pid: number; background: boolean }[]> {
+  return q.query<{ pid: number; background: boolean }>(LEASE_HOLDERS);
+}
 const ATTEMPTS = 5;
 
 export interface NativeOpenOptions {
@@ -42,6 +61,11 @@ export interface NativeOpenOptions {
   database?: string | undefined;
   /** lock_timeout for the command's statements (src/db/lock-wait.ts); the lease itself is taken without it. */
   lockTimeoutMs?: number | undefined;
+  /**
+   * An admin lease: connected to ADMIN_DATABASE, where the share is held (`database` is not used);
+   * `background` for background work, which devdb start and stop end instead of waiting for.
+   */
+  admin?: 'command' | 'background' | undefined;
 }
 
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
@@ -85,10 +109,11 @@ export function socketUrl(folder: NativeFolder, running: Postmaster): string {
 
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
 async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
-  const { command, database = DATABASE, lockTimeoutMs } = options;
+  const { command, database = DATABASE, lockTimeoutMs, admin } = options;
+  const leaseIn = admin ? ADMIN_DATABASE : DATABASE;
   let inner: Db;
   try {
-    inner = await openPostgres(superuserUrl(folder), { socket: socketOf(running), location: folder.dataDir });
+    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), { socket: socketOf(running), location: folder.dataDir });
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;
@@ -96,7 +121,14 @@ async function lease(folder: NativeFolder, running: Postmaster, options: NativeO
   let work = inner;
   try {
     await inner.query('SELECT pg_advisory_lock_shared($1::bigint)', [LEASE_KEY.toString()]);
-    if (database !== DATABASE) {
+    if (admin === 'background') {
+      // A killed background process's statement ends within the interval instead of running (holding its share) to its end.
+      await inner.query(
+        `SELECT set_config('application_name', $1, false), set_config('client_connection_check_interval', '500ms', false)`,
+        [BACKGROUND_APPLICATION],
+      );
+    }
+    if (!admin && database !== DATABASE) {
       const url = withDatabaseName(superuserUrl(folder), database);
       work = await openPostgres(url, { socket: socketOf(running), location: `${folder.dataDir} (database ${database})`, lockTimeoutMs });
     } else if (lockTimeoutMs !== undefined) {
@@ -169,12 +201,10 @@ class NativeDb extends QueryableDb implements Db {
     if (pid !== undefined) {
       try {
         // The share goes first: a devdb start waiting for it (holding the lock) must not wait for this command.
+        // Then, under the lock (no share is taken meanwhile), the last one finds no other share in any database.
         await this.leaseHolder.query('SELECT pg_advisory_unlock_shared($1::bigint)', [LEASE_KEY.toString()]);
         await withFolderLock(this.folder.dataDir, this.command, async () => {
-          const [row] = await this.leaseHolder.query<{ last: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS last', [
-            LEASE_KEY.toString(),
-          ]);
-          if (!row?.last) return;
+          if ((await leaseHolders(this.leaseHolder)).length > 0) return;
           requestStop(pid);
           await untilStopping(this.folder.cluster, pid);
         });

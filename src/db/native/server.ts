@@ -1,14 +1,16 @@
 import { DevdbError } from '../../errors.js';
+import { endSessions } from '../databases.js';
 import type { Db } from '../db.js';
 import { openPostgres } from '../postgres-adapter.js';
 import { createNativeFolder, nativeDatabaseExists, nativeFolder, type NativeFolder } from './folder.js';
 import { withFolderLock } from './folder-lock.js';
-import { LEASE_KEY, socketOf, superuserUrl } from './native-db.js';
+import { leaseHolders, socketOf, superuserUrl } from './native-db.js';
 import {
   readPostmaster,
   requestStop,
   settledPostmaster,
   startPostmaster,
+  untilStopping,
   waitForExit,
   type Postmaster,
   type Spawned,
@@ -18,7 +20,7 @@ import {
  * The server `devdb start` runs for a native folder: listening on TCP as well as on its socket,
  * never stopped by a command, stopped by `devdb stop` (or Ctrl-C when attached). A server a
  * command started for itself (socket only) is taken over: `devdb start` waits until no command
- * uses it, stops it and starts its own.
+ * uses it (background work is ended instead: src/db/native/native-db.ts), stops it and starts its own.
  */
 export interface NativeServerOptions {
   host: string;
@@ -79,8 +81,9 @@ async function takeOver(folder: NativeFolder, running: Postmaster): Promise<void
   const db = await superuserConnection(folder, running).catch(() => undefined);
   if (db) {
     try {
+      await endBackgroundWork(db);
       const deadline = Date.now() + TAKEOVER_TIMEOUT_MS;
-      while (!(await db.locks.tryLock(LEASE_KEY).catch(() => true))) {
+      while ((await leaseHolders(db).catch(() => [])).length > 0) {
         if (Date.now() >= deadline) {
           throw new DevdbError(
             'E_DATA_DIR_IN_USE',
@@ -117,7 +120,8 @@ export async function stopNativeServer(dataDir: string, command?: string): Promi
     if (startedByCommand(running)) {
       const db = await superuserConnection(folder, running);
       try {
-        if (!(await db.locks.tryLock(LEASE_KEY))) {
+        await endBackgroundWork(db);
+        if ((await leaseHolders(db)).length > 0) {
           throw new DevdbError(
             'E_DATA_DIR_IN_USE',
             `A devdb command is using ${dataDir} right now; the server it started stops when it is done.`,
@@ -136,6 +140,48 @@ export async function stopNativeServer(dataDir: string, command?: string): Promi
     }
     return { stopped: true, pid: running.pid };
   });
+}
+
+/**
+ * Stops the folder's server when a command started it and nobody holds a share of the lease: what
+ * the last one out would have done, for background work that died before it could (background.ts
+ * runs it then). A dead process's session may hold its share a moment longer (its statement ends
+ * within client_connection_check_interval), so shares are waited on for up to `waitMs`: one of a
+ * live process ends with it being the last one out. Returns whether it asked for a stop.
+ */
+export async function stopUnusedCommandServer(dataDir: string, command?: string, waitMs = 30_000): Promise<boolean> {
+  if (!nativeDatabaseExists(dataDir)) return false;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const outcome = await withFolderLock(dataDir, command, async () => {
+      const folder = nativeFolder(dataDir);
+      const running = await settledPostmaster(folder.cluster);
+      if (!running || !startedByCommand(running)) return 'none';
+      const db = await superuserConnection(folder, running);
+      try {
+        if ((await leaseHolders(db)).length > 0) return 'in use';
+        requestStop(running.pid);
+      } finally {
+        await db.close().catch(() => {});
+      }
+      await untilStopping(folder.cluster, running.pid);
+      return 'stopped';
+    });
+    if (outcome !== 'in use' || Date.now() >= deadline) return outcome === 'stopped';
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Ends the sessions of background work (a spare being made, a replaced database being dropped):
+ * nobody waits for it, and the next restore starts it again. Waits (up to 5 s) until they are gone,
+ * so their shares no longer count. The caller holds the folder's lock.
+ */
+async function endBackgroundWork(db: Db): Promise<void> {
+  await endSessions(
+    db,
+    (await leaseHolders(db)).filter((holder) => holder.background),
+  );
 }
 
 /** The folder and its running postmaster (if any), without starting anything. */
