@@ -323,8 +323,8 @@ const DEFAULTS = `
 
 /** Uniqueness and exclusion that are not UNIQUE constraints: a partial and an expression index, an EXCLUDE on a range. */
 const INDEXED = `
-  CREATE TABLE sites (id int PRIMARY KEY, domain text NOT NULL, handle text NOT NULL, deleted_at timestamptz);
-  CREATE UNIQUE INDEX sites_domain_lower ON sites (lower(domain));
+  CREATE TABLE sites (id int PRIMARY KEY, hostname text NOT NULL, handle text NOT NULL, deleted_at timestamptz);
+  CREATE UNIQUE INDEX sites_hostname_lower ON sites (lower(hostname));
   CREATE UNIQUE INDEX sites_handle_live ON sites (handle) WHERE deleted_at IS NULL;
   CREATE TABLE maintenance (
     id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
