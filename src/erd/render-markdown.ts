@@ -138,6 +138,10 @@ function tableSection(model: SchemaModel, table: TableModel, link: (ref: TableRe
     lines.push('', '**Checks**', '', '| Name | Definition |', '| --- | --- |');
     for (const check of table.checks) lines.push(row([code(check.name), code(check.definition)]));
   }
+  if (table.exclusions.length > 0) {
+    lines.push('', '**Exclusion constraints**', '', '| Name | Definition |', '| --- | --- |');
+    for (const exclusion of table.exclusions) lines.push(row([code(exclusion.name), code(exclusion.definition)]));
+  }
   if (table.triggers.length > 0) {
     lines.push('', '**Triggers**', '', '| Name | When | Function |', '| --- | --- | --- |');
     for (const t of table.triggers)
