@@ -44,7 +44,9 @@ async function streamInto(query: CopyQuery, source: CopySource): Promise<void> {
     fail(error);
     reject(error);
   };
-  const writable = await query.writable();
+  // The COPY may fail before the server takes it: sent behind another statement of the same
+  // transaction (a seed's ANALYZE) that was cancelled, it gets 25P02 and never becomes writable.
+  const writable = await Promise.race([query.writable(), failed]);
   const readable = Readable.from(source, { objectMode: false });
   const load = pipeline(readable, writable);
   try {
