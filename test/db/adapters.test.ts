@@ -87,19 +87,21 @@ for (const engine of engines) {
       expect(await t.db.query('SELECT count(*) AS n, sum(id) AS s FROM many')).toEqual([{ n: 10000, s: (9999 * 10000) / 2 }]);
     });
 
-    // In-process PGlite runs one statement at a time and cannot cancel one: nothing is ever sent behind another there.
-    it.runIf(engine !== 'pglite')('fails a COPY sent behind a statement that is cancelled, instead of waiting for ever', async () => {
-      await t.db.exec('CREATE TABLE late (id int)');
-      const outcome = t.db.transaction(async (tx) => {
-        const sleeping = tx.exec('SELECT pg_sleep(30)');
-        sleeping.catch(() => {});
-        const copying = tx.copyFrom('late', ['id'], ['1\n']);
-        setTimeout(() => void t.db.cancel(), 300);
-        await copying;
+    // In-process PGlite runs one statement at a time and cannot cancel one: nothing is ever sent behind another there,
+    // so the case does not exist on it (left out, not reported as a skipped test).
+    if (engine !== 'pglite')
+      it('fails a COPY sent behind a statement that is cancelled, instead of waiting for ever', async () => {
+        await t.db.exec('CREATE TABLE late (id int)');
+        const outcome = t.db.transaction(async (tx) => {
+          const sleeping = tx.exec('SELECT pg_sleep(30)');
+          sleeping.catch(() => {});
+          const copying = tx.copyFrom('late', ['id'], ['1\n']);
+          setTimeout(() => void t.db.cancel(), 300);
+          await copying;
+        });
+        await expect(outcome).rejects.toMatchObject({ code: '25P02' });
+        expect(await t.db.query('SELECT count(*)::int AS n FROM late')).toEqual([{ n: 0 }]);
       });
-      await expect(outcome).rejects.toMatchObject({ code: '25P02' });
-      expect(await t.db.query('SELECT count(*)::int AS n FROM late')).toEqual([{ n: 0 }]);
-    });
   });
 }
 
