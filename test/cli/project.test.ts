@@ -148,6 +148,17 @@ for (const engine of engines) {
   });
 }
 
+/** A server that pipes every connection to the test server at `target` (listened on by the caller). */
+function proxyTo(target: URL): net.Server {
+  return net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    client.pipe(upstream).pipe(client);
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on('error', end);
+    upstream.on('error', end);
+  });
+}
+
 describe.runIf(postgresUrl)('IPv6 URLs', () => {
   let s: Scratch;
   let proxy: net.Server;
@@ -155,13 +166,7 @@ describe.runIf(postgresUrl)('IPv6 URLs', () => {
     s = await scratch('postgres', { migrated: true });
     const target = new URL(s.url!);
     // The test server listens on 127.0.0.1 only: a loopback proxy on [::1] puts it behind an IPv6 address.
-    proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      client.pipe(upstream).pipe(client);
-      const end = () => (client.destroy(), upstream.destroy());
-      client.on('error', end);
-      upstream.on('error', end);
-    });
+    proxy = proxyTo(target);
     await new Promise<void>((resolve) => proxy.listen(0, '::1', resolve));
   });
   afterAll(async () => {
@@ -189,13 +194,7 @@ describe.runIf(postgresUrl)("libpq's connection parameters in the URL's query", 
     const target = new URL(s.url!);
     // A Unix socket in a folder of its own (as /var/run/postgresql holds a distribution's), piped to the test server.
     socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-socket-'));
-    proxy = net.createServer((client) => {
-      const upstream = net.connect(Number(target.port), target.hostname);
-      client.pipe(upstream).pipe(client);
-      const end = () => (client.destroy(), upstream.destroy());
-      client.on('error', end);
-      upstream.on('error', end);
-    });
+    proxy = proxyTo(target);
     await new Promise<void>((resolve) => proxy.listen(path.join(socketDir, `.s.PGSQL.${port}`), resolve));
   });
   afterAll(async () => {
