@@ -28,6 +28,8 @@ export async function copyIn(
   inFlight?: Set<{ cancel(): unknown }>,
 ): Promise<void> {
   const pending = sql.unsafe(statement);
+  // Its failure reaches the load through `reject` (streamInto); the query's own promise is not awaited.
+  pending.catch(() => {});
   inFlight?.add(pending);
   try {
     await streamInto(pending as unknown as CopyQuery, source);
