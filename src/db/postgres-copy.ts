@@ -1,11 +1,12 @@
 import net from 'node:net';
-import { Readable, type Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type postgres from 'postgres';
 import type { CopySource } from './db.js';
 
-/** The part of a postgres.js query this file relies on (see copyIn for why `reject`). */
+/** The part of a postgres.js query this file relies on (see copyIn for why `reject`, streamInto for `resolve`). */
 interface CopyQuery {
+  resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   writable(): Promise<Writable>;
 }
@@ -45,6 +46,14 @@ async function streamInto(query: CopyQuery, source: CopySource): Promise<void> {
   query.reject = (error) => {
     fail(error);
     reject(error);
+  };
+  // The server may fail the COPY in the very read that opened it (a cancel, 25P02): postgres.js then
+  // destroys the stream before the pipeline below is attached, and an 'error' event nobody listens
+  // to would end the process. That failure reaches the load through `reject` above.
+  const resolve = query.resolve;
+  query.resolve = (value) => {
+    if (value instanceof Writable) value.on('error', () => {});
+    resolve(value);
   };
   // The COPY may fail before the server takes it: sent behind another statement of the same
   // transaction (a seed's ANALYZE) that was cancelled, it gets 25P02 and never becomes writable.

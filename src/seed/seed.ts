@@ -410,7 +410,10 @@ async function load(
       analyses.push(analysis);
     }
   }
-  return { tables, loaded, analyzing: Promise.all(analyses) };
+  const analyzing = Promise.all(analyses);
+  // Observed now: a later step may fail (or be interrupted) before the analyze step awaits it.
+  analyzing.catch(() => {});
+  return { tables, loaded, analyzing };
 }
 
 /** Step 3 begins: the keys of cycles, now that every table is loaded. */
