@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadFaker } from '../../src/seed/faker.js';
 import { Random } from '../../src/seed/random.js';
-import { namedFor } from '../../src/seed/schema/named.js';
+import { nameKey, namedFor } from '../../src/seed/schema/named.js';
+import { timeRole } from '../../src/seed/schema/values.js';
 import { runPools } from '../../src/seed/schema/pools.js';
 
 describe('the generator a text column gets by its name', () => {
@@ -26,6 +27,32 @@ describe('the generator a text column gets by its name', () => {
     expect(namedFor(column, table, length)?.name).toBe(name);
   });
 
+  // Prisma, TypeORM and Sequelize name columns in camelCase: they get what snake_case names get.
+  it.each([
+    ['passwordHash', 'User', 'passwordHash'],
+    ['firstName', 'Customer', 'firstName'],
+    ['avatarURL', 'Profile', 'url'],
+    ['contentType', 'Attachment', 'mimeType'],
+    ['id', 'User', 'textId'],
+    ['stripeCustomerId', 'Account', 'textId'],
+    ['name', 'OrderItem', 'productName'],
+    ['name', 'Team', 'label'],
+    ['name', 'Customer', 'fullName'],
+  ])('%s in %s: %s', (column, table, name) => {
+    expect(namedFor(nameKey(column), nameKey(table), undefined)?.name).toBe(name);
+  });
+
+  it('reads every naming convention as lower-case words joined by _', () => {
+    expect(['passwordHash', 'PasswordHash', 'password_hash', 'PASSWORD_HASH'].map(nameKey)).toEqual(Array(4).fill('password_hash'));
+    expect(['userID', 'HTTPStatus', 'Invoice Lines', 'is-active'].map(nameKey)).toEqual([
+      'user_id',
+      'http_status',
+      'invoice_lines',
+      'is_active',
+    ]);
+    expect(['createdAt', 'updatedAt', 'expiresAt', 'dateOfBirth'].map(timeRole)).toEqual(['birth', 'later', 'ahead', 'date of birth']);
+  });
+
   it('draws values of the right shape, within the column length', async () => {
     const pools = runPools(await loadFaker(), 1);
     const draw = (column: string, length?: number) =>
@@ -36,6 +63,8 @@ describe('the generator a text column gets by its name', () => {
     expect(draw('nonce', 7)).toMatch(/^[0-9a-f]{7}$/);
     expect(draw('content_type')).toMatch(/^[a-z]+\/[a-z.+-]+$/);
     expect(draw('file_name')).toMatch(/^\S+-\d+\.[a-z]+$/);
+    expect(draw('id')).toMatch(/^c[0-9a-z]{24}$/);
+    expect(draw('external_id', 12)).toMatch(/^c[0-9a-z]{11}$/);
     expect(draw('domain')).toMatch(/^[a-z0-9]+\.example\.(com|org|net)$/);
     const few = (column: string) => {
       const next = namedFor(column, 't', undefined)!.make(new Random(3, column), { pools, passwordHash: '' }, undefined);

@@ -9,13 +9,27 @@ import type { ValueContext } from './values.js';
  */
 export interface NamedGenerator {
   name: string;
-  /** Column names that get it without being told (lower-cased); null: only when named. */
+  /** Column names that get it without being told (as nameKey spells them); null: only when named. */
   columns: RegExp | null;
   /** For a column called just `name`: the tables whose rows it names (people, companies, products). */
   tables?: RegExp;
   /** Where it fits only a short column (country codes, state abbreviations). */
   fits?: (length: number | undefined) => boolean;
   make(rnd: Random, ctx: ValueContext, length: number | undefined): () => string;
+}
+
+/**
+ * A column's or table's name as the name patterns read it: lower-case words joined by `_`,
+ * whatever the schema's convention (`passwordHash`, `PasswordHash` and `password_hash` alike;
+ * `userID` and `HTTPStatus` as `user_id` and `http_status`), so a camelCase schema (Prisma,
+ * TypeORM, Sequelize) gets the generators a snake_case one does.
+ */
+export function nameKey(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/[\s-]+/g, '_')
+    .toLowerCase();
 }
 
 /** A generator whose every value is one pool's. */
@@ -38,6 +52,8 @@ function letters(rnd: Random, n: number): string {
   for (let i = 0; i < n; i++) out += String.fromCharCode(65 + rnd.int(0, 25));
   return out;
 }
+
+const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 const PEOPLE =
   /user|customer|person|people|staff|employee|member|author|contact|patient|student|teacher|driver|owner|client|player|guest|account_holder/;
@@ -107,6 +123,20 @@ const LIST: NamedGenerator[] = [
   fake('ip', /(^|_)(ip|ip_address|remote_addr)$/, 'ip'),
   fake('userAgent', /user_agent/, 'userAgent'),
   fake('slug', /slug/, 'slug'),
+  {
+    // A text key with no default (Prisma's `String @id @default(cuid())` is filled by the client):
+    // a cuid's shape, 'c' and 24 base-36 characters, cut to a shorter column.
+    name: 'textId',
+    columns: /^(id|cuid)$|(^|_)(id|uid)$/,
+    make: (rnd, _ctx, length) => {
+      const size = Math.min(length ?? 25, 25);
+      return () => {
+        let out = 'c';
+        while (out.length < size) out += BASE36[rnd.int(0, 35)];
+        return out.slice(0, size);
+      };
+    },
+  },
   { name: 'sku', columns: /sku|code|(^|_)ref$|reference/, make: (rnd) => () => `${letters(rnd, 3)}-${rnd.int(1000, 9999)}` },
   {
     name: 'serialNumber',

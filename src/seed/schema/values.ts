@@ -4,7 +4,7 @@ import type { ProfileValue } from '../profile.js';
 import type { Random } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
-import { NAMED, namedFor, type NamedGenerator } from './named.js';
+import { NAMED, nameKey, namedFor, type NamedGenerator } from './named.js';
 import type { Pools } from './pools.js';
 import { sampleRegex } from './regex.js';
 
@@ -219,7 +219,7 @@ const RARE_EVENT = /^(deleted|archived|cancell?ed|revoked|banned|suspended|disab
 
 function drawer(spec: ColumnSpec, rnd: Random, ctx: ValueContext): Draw {
   const { facts, rules } = spec;
-  const nullChance = spec.nullable ? (RARE_EVENT.test(spec.name.toLowerCase()) ? 0.85 : 0.1) : 0;
+  const nullChance = spec.nullable ? (RARE_EVENT.test(nameKey(spec.name)) ? 0.85 : 0.1) : 0;
   const orNull =
     (fn: Draw): Draw =>
     (attempt) =>
@@ -270,11 +270,11 @@ const INT_RANGE: Record<string, [number, number]> = { int2: [-32768, 32767], int
 
 const integers: TypeGenerator = {
   label: (spec) => {
-    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(spec.name.toLowerCase()));
+    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(nameKey(spec.name)));
     return `${spec.facts.base} in [${lo}, ${hi}]`;
   },
   make: (spec, rnd) => {
-    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(spec.name.toLowerCase()));
+    const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(nameKey(spec.name)));
     return () => rnd.int(lo, hi);
   },
 };
@@ -299,8 +299,7 @@ const moments: TypeGenerator = {
 };
 
 const texts: TypeGenerator = {
-  label: (spec) =>
-    namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), textLength(spec).fixed ?? textLength(spec).max)?.name ?? 'words',
+  label: (spec) => namedFor(nameKey(spec.name), nameKey(spec.table), textLength(spec).fixed ?? textLength(spec).max)?.name ?? 'words',
   make: (spec, rnd, ctx) => text(spec, rnd, ctx),
 };
 
@@ -354,7 +353,7 @@ const fixed = (label: string, make: TypeGenerator['make']): TypeGenerator => ({ 
 
 /** Every base type the schema layer generates, and how: the one list (generatesType reads it too). */
 const TYPES: Record<string, TypeGenerator> = {
-  bool: fixed('boolean', (spec, rnd) => () => rnd.chance(/^(is|has)_/.test(spec.name.toLowerCase()) ? 0.3 : 0.5)),
+  bool: fixed('boolean', (spec, rnd) => () => rnd.chance(/^(is|has)_/.test(nameKey(spec.name)) ? 0.3 : 0.5)),
   int2: integers,
   int4: integers,
   int8: integers,
@@ -399,11 +398,9 @@ const TYPES: Record<string, TypeGenerator> = {
 export type TimeRole = 'birth' | 'later' | 'ahead' | 'date of birth';
 
 export function timeRole(column: string): TimeRole | null {
-  const name = column.toLowerCase();
+  const name = nameKey(column);
   if (/birth|(^|_)dob$/.test(name)) return 'date of birth';
-  if (
-    /^(created|inserted|registered|signed_up|joined|opened)(_at|_on|_date|_time)?$|^(creation|created)_(date|time)$|^createdat$/.test(name)
-  )
+  if (/^(created|inserted|registered|signed_up|joined|opened)(_at|_on|_date|_time)?$|^(creation|created)_(date|time)$/.test(name))
     return 'birth';
   if (/expir|(^|_)due(_|$)|deadline|scheduled|valid_(until|to)|(^|_)ends?_(at|on)$|renew/.test(name)) return 'ahead';
   if (/(_at|_on|_date|_time)$|^(updated|modified|changed|last_)/.test(name)) return 'later';
@@ -429,7 +426,7 @@ function decimalBounds(spec: ColumnSpec): [number, number] {
   const { facts } = spec;
   const scale = facts.scale ?? 2;
   const cap = facts.precision !== null ? 10 ** (facts.precision - scale) - 10 ** -scale : 1e9;
-  const name = spec.name.toLowerCase();
+  const name = nameKey(spec.name);
   const typical: [number, number] = /amount|price|total|cost|balance|fee|salary|revenue/.test(name)
     ? [1, 500]
     : /^(lat|latitude)$/.test(name)
@@ -490,7 +487,7 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const { rules } = spec;
   const { fixed: fixedLength, max, min } = textLength(spec);
   const maxLength = max ?? Infinity;
-  const chosen = named ?? namedFor(spec.name.toLowerCase(), spec.table.toLowerCase(), fixedLength ?? max) ?? NAMED.words!;
+  const chosen = named ?? namedFor(nameKey(spec.name), nameKey(spec.table), fixedLength ?? max) ?? NAMED.words!;
   const base = chosen.make(rnd, ctx, fixedLength ?? max);
   const nouns = ctx.pools('tag');
   const pad = (value: string) => {
