@@ -239,8 +239,8 @@ interface Loader {
   birthColumn: string | null;
   /** Some column holds the development password's hash (hashed while the tables before it load). */
   needsPassword: boolean;
-  /** Its rows, generated once the tables its keys point at are loaded. */
-  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null): Promise<Prepared>;
+  /** Its rows, generated once the tables its keys point at are loaded; ids from `firstId` (schema tables). */
+  prepare(tx: Queryable, loaded: Loaded, ctx: GenContext | null, firstId: number): Promise<Prepared>;
 }
 
 /** A table's columns and its rows in COPY batches, with the births of its rows when the tables after it need them. */
@@ -358,10 +358,10 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
     needsPassword,
     idColumn: entry.idColumn,
     birthColumn,
-    async prepare(tx, loaded) {
+    async prepare(tx, loaded, _ctx, firstId) {
       const sources = await keySources(tx, entry.foreignKeys, loaded);
       const births = entry.idColumn && birthColumn ? [] : null;
-      return { columns: entry.columns, batches: schemaRows(entry, world, sources, births), births };
+      return { columns: entry.columns, batches: schemaRows(entry, world, sources, births, firstId), births };
     },
   };
 }
@@ -396,11 +396,16 @@ async function load(
   const tables: SeededTable[] = [];
   const loaded: Loaded = new Map();
   const analyses: Promise<unknown>[] = [];
+  const triggered = run.loaders.some(({ entry }) => entry.kind === 'schema' && entry.firesOnInsert);
   for (const loader of run.loaders) {
     if (loader.needsPassword) run.world.values.passwordHash = await hashing;
-    const { columns, batches, births } = await loader.prepare(tx, loaded, ctx);
+    const firstId = triggered ? await nextFreeId(tx, loader) : 1;
+    const { columns, batches, births } = await loader.prepare(tx, loaded, ctx, firstId);
     const result = await loadTable(tx, loader, columns, batches, emit, along.size > 0);
-    loaded.set(loader.entry.key, { rows: result.rows, idColumn: loader.idColumn, births, birthColumn: loader.birthColumn });
+    const { idColumn, birthColumn } = loader;
+    loaded.set(loader.entry.key, { rows: result.rows, idColumn, firstId, births, birthColumn });
+    // The rows a trigger adds here later (fired by a table loaded after) take ids past these.
+    if (triggered) await resetSequences(tx, [loader]);
     tables.push(result);
     const name = qualifiedName(loader.entry.ref);
     if (along.has(name)) {
@@ -414,6 +419,18 @@ async function load(
   // Observed now: a later step may fail (or be interrupted) before the analyze step awaits it.
   analyzing.catch(() => {});
   return { tables, loaded, analyzing };
+}
+
+/**
+ * Where a schema table's numbered ids start: past the rows an insert trigger of a table loaded
+ * before it wrote there (a status history a trigger on orders fills), 1 when there are none.
+ */
+async function nextFreeId(tx: Queryable, loader: Loader): Promise<number> {
+  if (loader.entry.kind !== 'schema' || !loader.idColumn) return 1;
+  const [row] = await tx.query<{ next: number }>(
+    `SELECT (coalesce(max(${quoteIdent(loader.idColumn)}), 0) + 1)::float8 AS next FROM ${qualifiedName(loader.entry.ref)}`,
+  );
+  return Number(row!.next);
 }
 
 /** Step 3 begins: the keys of cycles, now that every table is loaded. */

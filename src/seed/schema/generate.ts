@@ -33,8 +33,10 @@ export interface KeySource {
 /** What a loaded table hands to the tables after it. */
 export interface LoadedTable {
   rows: number;
-  /** The integer column numbered 1..n, when there is one: keys to it need no query. */
+  /** The integer column numbered firstId..firstId+rows-1, when there is one: keys to it need no query. */
   idColumn: string | null;
+  /** 1, or past the rows a trigger wrote into the table before its load. */
+  firstId: number;
   /** The birth of row i (by id - 1) when the table has an id and a created_at-like column. */
   births: number[] | null;
   /** The column read back with keys as a row's birth. */
@@ -61,7 +63,7 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
   for (const k of keys) {
     const target = loaded.get(k.target);
     if (target && k.refColumns.length === 1 && k.refColumns[0] === target.idColumn) {
-      out.set(k.name, idSource(target.rows, target.births));
+      out.set(k.name, idSource(target.rows, target.births, target.firstId));
       continue;
     }
     // Any other key (reference data, a composite or text key): read it back, in an order both engines
@@ -85,9 +87,9 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
   return out;
 }
 
-/** Keys 1..count, numbered by the target's id column. */
-function idSource(count: number, births: number[] | null): KeySource {
-  return { count, at: (i) => [i + 1], part: (i) => i + 1, birth: (i) => births?.[i] };
+/** Keys firstId..firstId+count-1, numbered by the target's id column. */
+function idSource(count: number, births: number[] | null, firstId = 1): KeySource {
+  return { count, at: (i) => [i + firstId], part: (i) => i + firstId, birth: (i) => births?.[i] };
 }
 
 /** Keys read back, with their rows' births (null when unknown). */
@@ -177,6 +179,8 @@ export function* schemaRows(
   world: SchemaWorld,
   sources: Map<string, KeySource>,
   births: number[] | null,
+  /** The id the first row gets (see LoadedTable.firstId). */
+  firstId = 1,
 ): Generator<RowBatch> {
   const plan = rowPlan(t, world, sources);
   const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
@@ -201,7 +205,7 @@ export function* schemaRows(
       for (let attempt = 0; attempt < 10; attempt++) {
         after = -Infinity;
         if (owners) owner.project = owner.user = undefined;
-        if (idAt >= 0) row[idAt] = id + 1;
+        if (idAt >= 0) row[idAt] = id + firstId;
         if (parent) setKey(parent, parentAt, parentSource, p);
         let missing = false;
         for (let i = 0; i < keys.length; i++) {
@@ -209,7 +213,7 @@ export function* schemaRows(
           const { fk } = key;
           if (key.self) {
             // Into its own table, by the id it numbers: an earlier row, or (NOT NULL) the row itself.
-            row[key.at[0]!] = fk.nullable ? (id > 0 && rnd.chance(0.5) ? rnd.int(1, id) : null) : id + 1;
+            row[key.at[0]!] = fk.nullable ? (id > 0 && rnd.chance(0.5) ? rnd.int(firstId, id + firstId - 1) : null) : id + firstId;
             continue;
           }
           const index = fk.nullable && rnd.chance(0.1) ? null : (owners?.pick(fk, key.source, owner, rnd) ?? key.picker.pick());

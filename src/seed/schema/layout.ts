@@ -62,6 +62,11 @@ export interface SchemaTable extends Seeded {
   rowKey: string[] | null;
   /** Enabled triggers that run on UPDATE, held off while later keys are set (so no clock reaches the rows). */
   updateTriggers: string[];
+  /**
+   * Enabled row triggers run on its INSERT (COPY fires them): they may write other tables, the
+   * seeded ones included (an audit log, a status history), with ids from their sequences.
+   */
+  firesOnInsert: boolean;
 }
 
 /** A table with a hand-written generator (devdb's product), and the columns added since. */
@@ -286,6 +291,7 @@ function schemaTable(c: TableContext): SchemaTable {
     placement: null,
     rowKey: table.primaryKey?.columns ?? null,
     updateTriggers: table.triggers.filter((x) => x.enabled && x.events.includes('update')).map((x) => x.name),
+    firesOnInsert: table.triggers.some((x) => x.enabled && x.level === 'row' && x.events.includes('insert')),
   };
   entry.placement = placement(table, entry, problems);
   // The partition decides a partition key's moment, not the row's other times.
