@@ -401,9 +401,42 @@ CREATE TABLE "User" ("id" TEXT NOT NULL PRIMARY KEY, "email" TEXT NOT NULL UNIQU
 CREATE TABLE "Post" ("id" TEXT NOT NULL PRIMARY KEY, "authorId" TEXT NOT NULL REFERENCES "User"("id"), "title" TEXT NOT NULL,
   "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP);`;
 
+/** CHECKs past a constant, multiples and an exclusive arc, and a span of time no CHECK orders. */
+const ARCS = `
+CREATE TABLE accounts (
+  id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  price_cents int NOT NULL CHECK (price_cents % 5 = 0 AND price_cents >= 0),
+  fee numeric(6,2) NOT NULL CHECK (fee % 0.25 = 0),
+  starts_at timestamptz NOT NULL,
+  ends_at timestamptz NOT NULL,
+  CHECK (ends_at > starts_at + interval '1 hour'),
+  start_date date NOT NULL,
+  end_date date NOT NULL
+);
+CREATE TABLE devices (id serial PRIMARY KEY);
+CREATE TABLE attachments (
+  id serial PRIMARY KEY,
+  account_id int REFERENCES accounts(id),
+  device_id int REFERENCES devices(id),
+  CHECK (num_nonnulls(account_id, device_id) = 1)
+);`;
+
 for (const engine of engines) {
-  describe(`seeding schemas with insert triggers and Prisma's names (${engine})`, () => {
+  describe(`seeding schemas with insert triggers, Prisma's names and arcs (${engine})`, () => {
     const t = useDatabase(engine, { migrated: false });
+
+    it('meets CHECKs past a constant, multiples and exclusive arcs, and ends a span after its start', async () => {
+      await t.db.exec(ARCS);
+      const result = await seed(t.db, { scale: 'small' });
+      expect(rows(result).attachments).toBeGreaterThan(0);
+      const [row] = await t.db.query<{ spans: number; accounts: boolean; devices: boolean }>(
+        `SELECT (SELECT count(*) FROM accounts WHERE end_date <= start_date)::int AS spans,
+                (SELECT bool_or(account_id IS NOT NULL) FROM attachments) AS accounts,
+                (SELECT bool_or(device_id IS NOT NULL) FROM attachments) AS devices`,
+      );
+      // Both keys of the arc are used, one per row (the CHECK holds, or the seed would have failed).
+      expect(row).toEqual({ spans: 0, accounts: true, devices: true });
+    });
 
     it('keeps the rows insert triggers write, numbers its own past them, and moves every sequence past both', async () => {
       await t.db.exec(TRIGGERS);

@@ -61,6 +61,33 @@ describe('parseChecks (CHECK definitions as pg_get_constraintdef writes them)', 
     ]);
   });
 
+  it('reads a column past another by a constant, multiples, and how many of a set of columns are filled', () => {
+    const more = parseChecks(
+      [
+        { name: 'n', definition: "CHECK ((ends_at > (starts_at + '01:00:00'::interval)))" },
+        { name: 'o', definition: "CHECK (((opens_at + '1 mon 2 days'::interval) <= closes_at))" },
+        { name: 'p', definition: 'CHECK ((priority >= (price - (5)::numeric)))' },
+        { name: 'q', definition: 'CHECK ((((price % (5)::numeric) = (0)::numeric) AND ((priority % 10) = 0)))' },
+        { name: 'r', definition: 'CHECK ((num_nonnulls(follower_id, followed_id) = 1))' },
+        { name: 's', definition: 'CHECK ((num_nulls(tags, meta, email) = 1))' },
+      ],
+      columns,
+    );
+    const hour = 3_600_000;
+    const day = 24 * hour;
+    expect(more.relations).toEqual([
+      { column: 'ends_at', op: '>', other: 'starts_at', constraint: 'n', offset: { low: hour, high: hour } },
+      { column: 'closes_at', op: '>=', other: 'opens_at', constraint: 'o', offset: { low: 30 * day, high: 33 * day } },
+      { column: 'priority', op: '>=', other: 'price', constraint: 'p', offset: { low: -5, high: -5 } },
+    ]);
+    expect([more.columns.get('priority')?.multipleOf, more.columns.get('price')?.multipleOf]).toEqual([10, 5]);
+    expect(more.nonNulls).toEqual([
+      { columns: ['follower_id', 'followed_id'], op: '=', count: 1, constraint: 'r' },
+      { columns: ['tags', 'meta', 'email'], op: '=', count: 2, constraint: 's' },
+    ]);
+    expect(more.unparsed).toEqual([]);
+  });
+
   it('reads a domain CHECK written against VALUE as a rule on the column', () => {
     const domain = parseChecks([{ name: 'positive', definition: 'CHECK (VALUE > 0::numeric)' }], ['amount'], 'amount');
     expect(domain.columns.get('amount')?.min).toEqual({ value: 0, inclusive: false });

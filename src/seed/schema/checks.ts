@@ -1,8 +1,8 @@
 /**
  * The CHECK constraints people write most, read from `pg_get_constraintdef` (which spells
  * `BETWEEN` as `>= AND <=` and `IN (...)` as `= ANY (ARRAY[...])`): ranges, value lists,
- * length bounds, regular expressions, lower case, non-empty arrays, JSON objects, and one
- * column ordered after another or different from it, each also when written `x IS NULL OR …`. Anything else is kept as `unparsed`: the load still tries it,
+ * length bounds, regular expressions, lower case, multiples, non-empty arrays, JSON objects, and one
+ * column ordered after another (or past it by a constant) or different from it, each also when written `x IS NULL OR …`. Anything else is kept as `unparsed`: the load still tries it,
  * and a violation names the constraint with a hint.
  */
 export type Bound = { value: number | string; inclusive: boolean };
@@ -16,6 +16,8 @@ export interface ColumnRules {
   oneOf?: (string | number)[];
   patterns: { source: string; flags: string }[];
   lowerCase?: boolean;
+  /** `(col % n) = 0`: a whole multiple of n (prices in steps of 5 cents). */
+  multipleOf?: number;
   nonEmptyArray?: boolean;
   jsonObject?: boolean;
   /** A range no two rows may overlap (an EXCLUDE constraint's `WITH &&`): readExclusions. */
@@ -24,13 +26,27 @@ export interface ColumnRules {
   constraints: string[];
 }
 
-/** `column op other`: the column must sort after (or before) another of the same row. */
+/** `column op other (+ offset)`: the column must sort after (or before) another of the same row. */
 export interface Relation {
   column: string;
   op: '>' | '>=' | '<' | '<=';
   other: string;
   constraint: string;
+  /** `ends_at > starts_at + '01:00:00'::interval`: how far past `other`, see Offset. */
+  offset?: Offset;
 }
+
+/**
+ * A constant added to a column, in the column's unit: a number, or milliseconds for an interval,
+ * which may span a range (a month is 28 to 31 days): `low` is its least, `high` its most.
+ */
+export interface Offset {
+  low: number;
+  high: number;
+}
+
+type Op = Relation['op'];
+const FLIPPED: Record<Op, Op> = { '>': '<', '>=': '<=', '<': '>', '<=': '>=' };
 
 /** `column <> other`: two columns of a row must differ (`follower_id <> followed_id`). */
 export interface Distinct {
@@ -39,10 +55,19 @@ export interface Distinct {
   constraint: string;
 }
 
+/** `num_nonnulls(a, b) = 1` (or num_nulls, or <=): how many of these columns a row fills (an exclusive arc). */
+export interface NonNullCount {
+  columns: string[];
+  op: '=' | '<=';
+  count: number;
+  constraint: string;
+}
+
 export interface TableRules {
   columns: Map<string, ColumnRules>;
   relations: Relation[];
   distinct: Distinct[];
+  nonNulls: NonNullCount[];
   /** CHECKs (or parts of them) this reader does not understand, by constraint name. */
   unparsed: { constraint: string; expression: string; columns: string[] }[];
 }
@@ -55,7 +80,7 @@ export function parseChecks(
   columns: readonly string[],
   subject?: string,
 ): TableRules {
-  const rules: TableRules = { columns: new Map(), relations: [], distinct: [], unparsed: [] };
+  const rules: TableRules = { columns: new Map(), relations: [], distinct: [], nonNulls: [], unparsed: [] };
   const known = new Set(columns);
   const ruleOf = (column: string, constraint: string) => {
     let r = rules.columns.get(column);
@@ -95,6 +120,15 @@ export function parseChecks(
     return disjuncts.length > 1 && rest.length === 1 && readPart(rest[0]!, name);
   }
 
+  /** `col + 5`, `col - '1 day'::interval`: the column and the constant added to it. */
+  function shifted(text: string): { column: string; by: Offset } | undefined {
+    const m = new RegExp(`^(${IDENT})(?:::[a-z ]+)? ([+-]) (.+)$`, 's').exec(text);
+    const col = m ? column(m[1]!) : undefined;
+    const by = col ? offsetOf(m![3]!) : undefined;
+    if (!col || !by) return undefined;
+    return { column: col, by: m![2] === '-' ? { low: -by.high, high: -by.low } : by };
+  }
+
   function readPart(part: string, name: string): boolean {
     // col = ANY (ARRAY['a'::text, 'b'::text])
     let m = new RegExp(`^\\(?(${IDENT}|VALUE)(?:::[a-z ]+)?\\)? = ANY \\(ARRAY\\[(.*)\\]\\)$`, 's').exec(part);
@@ -110,6 +144,17 @@ export function parseChecks(
     if (m && column(m[1]!)) {
       ruleOf(column(m[1]!)!, name).patterns.push({ source: m[3]!.replaceAll("''", "'"), flags: m[2] === '~*' ? 'i' : '' });
       return true;
+    }
+    // num_nonnulls(a, b) = 1, num_nulls(a, b, c) = 2, num_nonnulls(a, b) <= 1
+    m = /^num_(nonnulls|nulls)\((.*)\) (=|<=|<) (\d+)$/s.exec(part);
+    if (m) {
+      const listed = splitTop(m[2]!, ',').map((c) => column(c));
+      if (listed.some((c) => c === undefined)) return false;
+      const [nulls, op, n] = [m[1] === 'nulls', m[3]!, Number(m[4])];
+      if (nulls && op !== '=') return false;
+      const count = nulls ? listed.length - n : op === '<' ? n - 1 : n;
+      rules.nonNulls.push({ columns: listed as string[], op: op === '=' ? '=' : '<=', count, constraint: name });
+      return count >= 0;
     }
     // jsonb_typeof(col) = 'object'::text
     m = new RegExp(`^jsonb?_typeof\\((${IDENT}|VALUE)\\) = 'object'::text$`).exec(part);
@@ -139,6 +184,13 @@ export function parseChecks(
         else return false;
         return true;
       }
+      // (col % n) = 0
+      const modulo = new RegExp(`^(${IDENT}|VALUE) % (.+)$`).exec(left);
+      const step = modulo ? literal(modulo[2]!) : undefined;
+      if (modulo && column(modulo[1]!) && op === '=' && literal(right) === 0 && typeof step === 'number' && step > 0) {
+        ruleOf(column(modulo[1]!)!, name).multipleOf = step;
+        return true;
+      }
       const lc = column(left.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
       const rc = column(right.replace(/::[a-z ]+(\(\d+(,\d+)?\))?$/, ''));
       if (lc && rc && op === '<>') {
@@ -147,6 +199,16 @@ export function parseChecks(
       }
       if (lc && rc && op !== '=' && op !== '<>') {
         rules.relations.push({ column: lc, op, other: rc, constraint: name });
+        return true;
+      }
+      // ends_at > (starts_at + '01:00:00'::interval), or the same written the other way round
+      const [right1, left1] = [shifted(right), shifted(left)];
+      if (lc && right1 && op !== '=' && op !== '<>') {
+        rules.relations.push({ column: lc, op, other: right1.column, constraint: name, offset: right1.by });
+        return true;
+      }
+      if (rc && left1 && op !== '=' && op !== '<>') {
+        rules.relations.push({ column: rc, op: FLIPPED[op], other: left1.column, constraint: name, offset: left1.by });
         return true;
       }
       const value = literal(right);
@@ -169,6 +231,38 @@ function tighter(old: Bound | undefined, next: Bound, side: 'min' | 'max'): Boun
   const cmp = old.value < next.value ? -1 : old.value > next.value ? 1 : 0;
   if (cmp === 0) return old.inclusive && !next.inclusive ? next : old;
   return (side === 'min') === cmp < 0 ? next : old;
+}
+
+const DAY_MS = 86_400_000;
+/** Days in a unit of an interval's text, least and most. */
+const UNIT_DAYS: Record<string, [number, number]> = { year: [365, 366], mon: [28, 31], day: [1, 1] };
+
+/** A number, or an interval as PostgreSQL prints it ('1 day 02:00:00', '1 mon', '-00:30:00'), as an Offset. */
+function offsetOf(text: string): Offset | undefined {
+  const t = stripParens(text.trim());
+  const interval = /^'([^']*)'::interval$/.exec(t)?.[1];
+  if (interval === undefined) {
+    const n = literal(t);
+    return typeof n === 'number' ? { low: n, high: n } : undefined;
+  }
+  let low = 0;
+  let high = 0;
+  let rest = interval.trim();
+  for (const m of rest.matchAll(/(-?\d+) (year|mon|day)s?/g)) {
+    const [least, most] = UNIT_DAYS[m[2]!]!;
+    const n = Number(m[1]);
+    low += n * (n < 0 ? most : least) * DAY_MS;
+    high += n * (n < 0 ? least : most) * DAY_MS;
+    rest = rest.replace(m[0], '');
+  }
+  rest = rest.trim();
+  const clock = /^(-?)(\d+):(\d\d):(\d\d(?:\.\d+)?)$/.exec(rest);
+  if (clock) {
+    const ms = ((Number(clock[2]) * 60 + Number(clock[3])) * 60 + Number(clock[4])) * 1000 * (clock[1] ? -1 : 1);
+    low += ms;
+    high += ms;
+  } else if (rest !== '') return undefined;
+  return { low, high };
 }
 
 /** A SQL literal as written by pg_get_constraintdef: 5, (-1), 2.5, (1)::numeric, 'text'::text, '2020-01-01'::date. */

@@ -5,7 +5,7 @@ import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import { Random } from '../random.js';
 import { DAY, REF, iso, isoDate } from '../time.js';
-import type { Relation } from './checks.js';
+import type { Offset, Relation } from './checks.js';
 import type { Extras, ForeignKey, SchemaTable } from './layout.js';
 import type { Owners, Owner } from './owners.js';
 import { placedValue } from './partitions.js';
@@ -184,7 +184,7 @@ export function* schemaRows(
 ): Generator<RowBatch> {
   const plan = rowPlan(t, world, sources);
   const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
-  const { rowsPerParent, rootRows, idAt, times, relations, distinct, placement, placementAt, birthAt, row, owner } = plan;
+  const { rowsPerParent, rootRows, idAt, times, relations, distinct, nonNulls, placement, placementAt, birthAt, row, owner } = plan;
   // The latest birth among the rows this row points at: it is born after them.
   let after = -Infinity;
   const setKey = (fk: ForeignKey, columns: number[], source: KeySource | undefined, index: number | null) => {
@@ -243,6 +243,8 @@ export function* schemaRows(
         orderRelated(row, relations, rnd);
         // CHECK (a <> b): a row whose two columns drew the same value (a self-follow) is drawn again.
         if (distinct.length > 0 && sameValues(row, distinct)) continue;
+        // num_nonnulls(a, b) = 1: one of the keys kept, the others NULL; too few filled, drawn again.
+        if (nonNulls.length > 0 && !keepNonNulls(row, nonNulls, rnd)) continue;
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
         if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
@@ -300,6 +302,9 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
   const idAt = t.idColumn ? pos(t.idColumn) : -1;
   const times = timeSlots(t, at);
   const relations = relationSlots(t.rules.relations, t.values, at);
+  const nonNulls = slots(t.rules.nonNulls, (n) =>
+    n.columns.every((c) => at.has(c)) ? { at: n.columns.map(pos), op: n.op, count: n.count } : undefined,
+  );
   const distinct = slots(t.rules.distinct, (d) =>
     at.has(d.column) && at.has(d.other) ? { a: pos(d.column), b: pos(d.other) } : undefined,
   );
@@ -326,6 +331,7 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
     times,
     relations,
     distinct,
+    nonNulls,
     placement: t.placement,
     placementAt,
     birthAt,
@@ -358,6 +364,20 @@ function sameValues(row: readonly Value[], pairs: readonly { a: number; b: numbe
     if (row[a] !== null && String(row[a]) === String(row[b])) return true;
   }
   return false;
+}
+
+/**
+ * Leaves `count` of each set's columns filled (exactly, or at most), the rest NULL, which ones
+ * drawn at random; false when fewer are filled than exactly `count` (the row is drawn again).
+ */
+function keepNonNulls(row: Value[], sets: readonly { at: number[]; op: '=' | '<='; count: number }[], rnd: Random): boolean {
+  for (let i = 0; i < sets.length; i++) {
+    const { at, op, count } = sets[i]!;
+    const filled = at.filter((p) => row[p] !== null);
+    if (filled.length < count && op === '=') return false;
+    for (let drop = filled.length - count; drop > 0; drop--) row[filled.splice(rnd.int(0, filled.length - 1), 1)[0]!] = null;
+  }
+  return true;
 }
 
 /** A unique set of columns, by position, with the keys its rows took. */
@@ -506,6 +526,8 @@ interface RelationSlot {
   strict: boolean;
   /** The moving column's base type, for how a moved moment is written. */
   base: string | undefined;
+  /** Added to the anchor before comparing (`ends_at > starts_at + '1 hour'`): a number, or milliseconds. */
+  offset: Offset | undefined;
 }
 
 /** Resolves each relation once: the column that may move (never one a hand-written generator wrote) and its anchor. */
@@ -520,12 +542,15 @@ function relationSlots(
       ? [r.other, r.column, r.op === '<' || r.op === '<=']
       : [r.column, r.other, r.op === '>' || r.op === '>='];
     if (fixed.has(move) || !at.has(move) || !at.has(anchor)) return undefined;
+    // `a op b + x` read from a's side is `b op' a - x`.
+    const offset = r.offset && move === r.other ? { low: -r.offset.high, high: -r.offset.low } : r.offset;
     return {
       move: at.get(move)!,
       anchor: at.get(anchor)!,
       after,
       strict: r.op === '>' || r.op === '<',
       base: specs.find((s) => s.name === move)?.facts.base,
+      offset,
     };
   });
 }
@@ -533,18 +558,22 @@ function relationSlots(
 /** Makes `a >= b` (and >, <, <=) hold between two columns of one row by moving one a little past the other. */
 function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Random): void {
   for (let i = 0; i < relations.length; i++) {
-    const { move, anchor, after, strict, base } = relations[i]!;
+    const { move, anchor, after, strict, base, offset } = relations[i]!;
     const a = row[move];
     const b = row[anchor];
     if (a === null || a === undefined || b === null || b === undefined) continue;
-    const ok = compare(a, b);
-    if (ok === undefined || (after ? (strict ? ok > 0 : ok >= 0) : strict ? ok < 0 : ok <= 0)) continue;
+    // The offset's most when the column must come after the anchor, its least when before: then it holds for any month.
+    const shift = offset ? (after ? offset.high : offset.low) : 0;
+    const numeric = NUMBER.test(String(a)) && NUMBER.test(String(b));
+    const target = (numeric ? Number(b) : Date.parse(String(b))) + shift;
+    const ok = (numeric ? Number(a) : Date.parse(String(a))) - target;
+    if (Number.isNaN(ok) || (after ? (strict ? ok > 0 : ok >= 0) : strict ? ok < 0 : ok <= 0)) continue;
     const sign = after ? 1 : -1;
-    if (NUMBER.test(String(b))) {
-      row[move] = Number(b) + sign * ((strict ? 1 : 0) + rnd.int(0, 10));
+    if (numeric) {
+      row[move] = target + sign * ((strict ? 1 : 0) + rnd.int(0, 10));
       continue;
     }
-    const anchorMs = Date.parse(String(b));
+    const anchorMs = target;
     const step = (strict ? 1000 : 0) + (base === 'date' ? DAY : 0);
     let ms = anchorMs + sign * (step + rnd.int(0, 30) * DAY);
     // Moved later, a moment stays in the seeded past when its anchor is there.
@@ -554,11 +583,3 @@ function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Ran
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
-
-function compare(a: Value, b: Value): number | undefined {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (NUMBER.test(String(a)) && NUMBER.test(String(b))) return Number(a) - Number(b);
-  const [x, y] = [Date.parse(String(a)), Date.parse(String(b))];
-  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
-  return undefined;
-}

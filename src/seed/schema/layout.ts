@@ -3,7 +3,8 @@ import { tableKey, type SchemaModel, type TableModel } from '../../catalog/index
 import { qualifiedName, quoteLiteral, type QualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import type { Profile, TableProfile } from '../profile.js';
-import { parseChecks, readExclusions, type TableRules } from './checks.js';
+import { parseChecks, readExclusions, type Relation, type TableRules } from './checks.js';
+import { nameKey } from './named.js';
 import { loadOrder } from './order.js';
 import { placement, type Placement } from './partitions.js';
 import { generatesType, timeRole, type ColumnSpec, type TimeRole } from './values.js';
@@ -345,7 +346,45 @@ export function specOf(
 
 function rulesOf(table: TableModel): TableRules {
   const columns = table.columns.map((x) => x.name);
-  return readExclusions(parseChecks(table.checks, columns), table.exclusions, columns);
+  const rules = readExclusions(parseChecks(table.checks, columns), table.exclusions, columns);
+  rules.relations.push(...spans(table, rules));
+  return rules;
+}
+
+/** A span's first word and the words its other end goes by, as nameKey spells names. */
+const SPAN_WORDS: readonly [string, readonly string[]][] = [
+  ['start', ['end', 'finish']],
+  ['starts', ['ends']],
+  ['started', ['ended', 'finished', 'completed']],
+  ['begin', ['end']],
+  ['begins', ['ends']],
+  ['from', ['to', 'until', 'thru']],
+  ['opens', ['closes']],
+  ['check_in', ['check_out']],
+  ['departure', ['arrival']],
+];
+const TIME_TYPE = /^(date|timestamp( \(\d\))?( with(out)? time zone)?)$/;
+
+/**
+ * The two ends of a span of time that no CHECK orders (`starts_at` and `ends_at`, `start_date`
+ * and `end_date`, `valid_from` and `valid_until`, `check_in` and `check_out`): the end comes
+ * after the start, as in any real row.
+ */
+function spans(table: TableModel, rules: TableRules): Relation[] {
+  const times = new Map(table.columns.filter((c) => TIME_TYPE.test(c.type)).map((c) => [nameKey(c.name), c.name]));
+  const out: Relation[] = [];
+  for (const [key, start] of times) {
+    for (const [first, others] of SPAN_WORDS) {
+      const word = new RegExp(`(^|_)${first}(_|$)`);
+      if (!word.test(key)) continue;
+      for (const other of others) {
+        const end = times.get(key.replace(word, `$1${other}$2`));
+        const ordered = rules.relations.some((r) => [r.column, r.other].includes(start) && [r.column, r.other].includes(end ?? ''));
+        if (end && !ordered) out.push({ column: end, op: '>', other: start, constraint: `${start} before ${end}` });
+      }
+    }
+  }
+  return out;
 }
 
 /**

@@ -271,11 +271,15 @@ const INT_RANGE: Record<string, [number, number]> = { int2: [-32768, 32767], int
 const integers: TypeGenerator = {
   label: (spec) => {
     const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(nameKey(spec.name)));
-    return `${spec.facts.base} in [${lo}, ${hi}]`;
+    const step = spec.rules.multipleOf;
+    return `${spec.facts.base} in [${lo}, ${hi}]${step ? `, multiples of ${step}` : ''}`;
   },
   make: (spec, rnd) => {
     const [lo, hi] = numericBounds(spec, INT_RANGE[spec.facts.base]!, 1, typicalInt(nameKey(spec.name)));
-    return () => rnd.int(lo, hi);
+    const step = spec.rules.multipleOf;
+    if (!step || Math.ceil(lo / step) > Math.floor(hi / step)) return () => rnd.int(lo, hi);
+    const [from, to] = [Math.ceil(lo / step), Math.floor(hi / step)];
+    return () => rnd.int(from, to) * step;
   },
 };
 
@@ -284,6 +288,11 @@ const decimals: TypeGenerator = {
   make: (spec, rnd) => {
     const scale = spec.facts.scale ?? 2;
     const [lo, hi] = decimalBounds(spec);
+    const step = spec.rules.multipleOf;
+    if (step && Math.ceil(lo / step) <= Math.floor(hi / step)) {
+      const [from, to] = [Math.ceil(lo / step), Math.floor(hi / step)];
+      return () => Number((rnd.int(from, to) * step).toFixed(scale));
+    }
     return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
   },
 };
