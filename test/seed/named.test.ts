@@ -12,6 +12,7 @@ describe('the generator a text column gets by its name', () => {
     ['serial_no', 'device', 20, 'serialNumber'],
     ['api_token', 'integrations', undefined, 'hex'],
     ['checksum', 'files', 64, 'hex'],
+    ['session_key', 'django_session', 40, 'hex'],
     ['license_key', 'licenses', 40, 'hex'],
     ['content_type', 'attachments', undefined, 'mimeType'],
     ['file_name', 'attachments', undefined, 'fileName'],
@@ -51,6 +52,8 @@ describe('the generator a text column gets by its name', () => {
       'is_active',
     ]);
     expect(['createdAt', 'updatedAt', 'expiresAt', 'dateOfBirth'].map(timeRole)).toEqual(['birth', 'later', 'ahead', 'date of birth']);
+    // Django's users: joined first, logged in later.
+    expect(['date_joined', 'last_login', 'signup_date'].map(timeRole)).toEqual(['birth', 'later', 'birth']);
   });
 
   it('draws values of the right shape, within the column length', async () => {

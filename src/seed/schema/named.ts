@@ -146,7 +146,7 @@ const LIST: NamedGenerator[] = [
   {
     // Tokens, checksums and fingerprints are hex in most schemas; as long as the column takes, 64 characters at most.
     name: 'hex',
-    columns: /(^|_)(token|secret|checksum|hash|digest|fingerprint|nonce|etag|api_key|access_key|license_key)$/,
+    columns: /(^|_)(token|secret|checksum|hash|digest|fingerprint|nonce|etag|api_key|access_key|license_key|session_key|idempotency_key)$/,
     make: (rnd, _ctx, length) => {
       const size = Math.ceil(Math.min(length ?? 64, 64) / 2);
       return () => rnd.hex(size).slice(0, length ?? 64);

@@ -409,7 +409,11 @@ export type TimeRole = 'birth' | 'later' | 'ahead' | 'date of birth';
 export function timeRole(column: string): TimeRole | null {
   const name = nameKey(column);
   if (/birth|(^|_)dob$/.test(name)) return 'date of birth';
-  if (/^(created|inserted|registered|signed_up|joined|opened)(_at|_on|_date|_time)?$|^(creation|created)_(date|time)$/.test(name))
+  if (
+    /^(created|inserted|registered|signed_up|joined|opened)(_at|_on|_date|_time)?$|^(creation|created|join|signup|registration)_(date|time)$|^date_(created|joined|registered|added)$/.test(
+      name,
+    )
+  )
     return 'birth';
   if (/expir|(^|_)due(_|$)|deadline|scheduled|valid_(until|to)|(^|_)ends?_(at|on)$|renew/.test(name)) return 'ahead';
   if (/(_at|_on|_date|_time)$|^(updated|modified|changed|last_)/.test(name)) return 'later';
