@@ -144,7 +144,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   hashing.catch(() => {});
   const ctx = run.plan ? await productContext(run.plan, options.pepper) : null;
 
-  const tables = await db.transaction(async (tx) => {
+  const { tables, starved } = await db.transaction(async (tx) => {
     await takeSeedLock(tx);
     // Checked again under the lock: another seed may have committed since the first look.
     const present = await nonEmptyTables(tx, targets);
@@ -166,7 +166,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
       await done.analyzing;
       if (rest.length > 0) await tx.exec(`ANALYZE ${rest.map(qualifiedName).join(', ')};`);
     });
-    return done.tables;
+    return { tables: done.tables, starved: done.starved };
   });
 
   const elapsedMs = performance.now() - started;
@@ -182,7 +182,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
     users: run.plan?.usersByTier ?? null,
     truncated: options.truncate === true,
     tables,
-    emptied: run.layout.emptied.map((e) => ({ table: e.label, reason: e.reason })),
+    emptied: [...run.layout.emptied.map((e) => ({ table: e.label, reason: e.reason })), ...starved],
     totalRows,
     elapsedMs,
     rowsPerSecond: Math.round(totalRows / (elapsedMs / 1000)),
@@ -392,10 +392,11 @@ async function load(
   hashing: Promise<string>,
   emit: (e: SeedEvent) => void,
   along: ReadonlySet<string>,
-): Promise<{ tables: SeededTable[]; loaded: Loaded; analyzing: Promise<unknown> }> {
+): Promise<{ tables: SeededTable[]; loaded: Loaded; analyzing: Promise<unknown>; starved: { table: string; reason: string }[] }> {
   const tables: SeededTable[] = [];
   const loaded: Loaded = new Map();
   const analyses: Promise<unknown>[] = [];
+  const starved: { table: string; reason: string }[] = [];
   const triggered = run.loaders.some(({ entry }) => entry.kind === 'schema' && entry.firesOnInsert);
   for (const loader of run.loaders) {
     if (loader.needsPassword) run.world.values.passwordHash = await hashing;
@@ -407,6 +408,8 @@ async function load(
     // The rows a trigger adds here later (fired by a table loaded after) take ids past these.
     if (triggered) await resetSequences(tx, [loader]);
     tables.push(result);
+    const reason = result.rows === 0 ? await whyEmpty(tx, loader.entry, loaded) : undefined;
+    if (reason) starved.push({ table: loader.entry.label, reason });
     const name = qualifiedName(loader.entry.ref);
     if (along.has(name)) {
       // Not awaited here: the next table's rows are generated meanwhile. A failure surfaces in the analyze step.
@@ -418,7 +421,27 @@ async function load(
   const analyzing = Promise.all(analyses);
   // Observed now: a later step may fail (or be interrupted) before the analyze step awaits it.
   analyzing.catch(() => {});
-  return { tables, loaded, analyzing };
+  return { tables, loaded, analyzing, starved };
+}
+
+/**
+ * Why a schema table got no rows, when a key it cannot leave NULL points at a table with none:
+ * one of the seed's that got none itself, or one the seed does not fill (Supabase's auth.users).
+ */
+async function whyEmpty(tx: Queryable, entry: LayoutEntry, loaded: Loaded): Promise<string | undefined> {
+  if (entry.kind !== 'schema') return undefined;
+  for (const fk of [entry.parent, ...entry.foreignKeys]) {
+    if (!fk || fk.nullable) continue;
+    const target = loaded.get(fk.target);
+    if (target) {
+      if (target.rows === 0) return `its key ${fk.name} needs a row of ${fk.targetLabel}, which got none`;
+      continue;
+    }
+    const [row] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${qualifiedName(fk.targetRef)}) AS any`);
+    if (!row?.any)
+      return `its key ${fk.name} needs a row of ${fk.targetLabel}, which has none and is not seeded: add rows there, or seed its schema too (--schema)`;
+  }
+  return undefined;
 }
 
 /**

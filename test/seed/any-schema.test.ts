@@ -438,6 +438,25 @@ for (const engine of engines) {
       expect(row).toEqual({ spans: 0, accounts: true, devices: true });
     });
 
+    it('says why a table got no rows when its required key points at an empty table the seed does not fill', async () => {
+      await t.db.exec(`DROP SCHEMA IF EXISTS auth CASCADE; CREATE SCHEMA auth; CREATE TABLE auth.users (id uuid PRIMARY KEY);
+        CREATE TABLE profiles (id uuid PRIMARY KEY REFERENCES auth.users (id), username text);
+        CREATE TABLE notes (id serial PRIMARY KEY, profile_id uuid NOT NULL REFERENCES profiles (id), body text NOT NULL);`);
+      try {
+        const result = await seed(t.db, { scale: 'tiny' });
+        expect(result.totalRows).toBe(0);
+        expect(result.emptied).toEqual([
+          { table: 'profiles', reason: expect.stringMatching(/needs a row of auth\.users, which has none and is not seeded/) },
+          { table: 'notes', reason: expect.stringMatching(/needs a row of profiles, which got none/) },
+        ]);
+        await t.db.exec(`INSERT INTO auth.users SELECT gen_random_uuid() FROM generate_series(1, 5)`);
+        const again = await seed(t.db, { scale: 'tiny', truncate: true });
+        expect([rows(again).profiles, again.emptied]).toEqual([5, []]);
+      } finally {
+        await t.db.exec('DROP SCHEMA auth CASCADE');
+      }
+    });
+
     it('keeps the rows insert triggers write, numbers its own past them, and moves every sequence past both', async () => {
       await t.db.exec(TRIGGERS);
       const result = await seed(t.db, { scale: 'tiny' });
