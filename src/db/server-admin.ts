@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
-import { DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
-import { openPostgres } from './postgres-adapter.js';
+import { DATABASE, nativeFolder } from './native/folder.js';
+import { openNative, socketOf, superuserUrl } from './native/native-db.js';
+import { readPostmaster } from './native/postmaster.js';
 import type { Target } from './target.js';
 import { databaseOf, withDatabaseName } from './url-host.js';
 import { DevdbError } from '../errors.js';
@@ -49,6 +50,7 @@ async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, 
     await lease.close();
     throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
   }
+  const { openPostgres } = await import('./postgres-adapter.js');
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
   return { db: lease, main: DATABASE, database: target.database ?? DATABASE, connect, close: () => lease.close().catch(() => {}) };
@@ -58,11 +60,12 @@ async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Pr
   const mainUrl = target.branch?.main ?? target.url;
   const main = databaseOf(mainUrl);
   const candidates = main === 'postgres' ? ['template1'] : ['postgres', 'template1'];
+  const { openPostgres } = await import('./postgres-adapter.js');
   let admin: Db | undefined;
   let lastError: unknown;
   for (const name of candidates) {
     try {
-      admin = await openPostgres(withDatabaseName(mainUrl, name));
+      admin = await openPostgres(withDatabaseName(mainUrl, name), { arrayTypes: false });
       break;
     } catch (error) {
       lastError = error;

@@ -1,7 +1,6 @@
 import { DevdbError } from '../../errors.js';
 import type { Db, Queryable, StatementResult } from '../db.js';
 import { DbError } from '../db-error.js';
-import { openPostgres } from '../postgres-adapter.js';
 import { QueryableDb } from '../queryable-db.js';
 import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
@@ -111,9 +110,17 @@ export function socketUrl(folder: NativeFolder, running: Postmaster): string {
 async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
   const { command, database = DATABASE, lockTimeoutMs, admin } = options;
   const leaseIn = admin ? ADMIN_DATABASE : DATABASE;
+  // Loaded once the server is starting (or runs): a restore's own modules load while it starts.
+  const { openPostgres } = await import('../postgres-adapter.js');
+  // The command's work runs on this connection too unless it is an admin's or the work is in a branch's database.
+  const arrayTypes = !admin && database === DATABASE;
   let inner: Db;
   try {
-    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), { socket: socketOf(running), location: folder.dataDir });
+    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), {
+      socket: socketOf(running),
+      location: folder.dataDir,
+      arrayTypes,
+    });
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;
