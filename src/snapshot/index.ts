@@ -6,20 +6,23 @@
  */
 import { checkName } from '../db/devdb-names.js';
 import type { Target } from '../db/target.js';
-import { listFolderSnapshots, removeFolderSnapshot, restoreFolderSnapshot, saveFolderSnapshot } from './folder-snapshots.js';
 import { filesVersion } from './migration-version.js';
-import { listServerSnapshots, removeServerSnapshot, restoreServerSnapshot, saveServerSnapshot } from './server-snapshots.js';
 import type { RestoreOptions, RestoreResult, SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
 
 export type { Disconnections, RestoreOptions, RestoreResult, SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
-export { snapshotPgdata, SNAPSHOTS_DIR } from './folder-snapshots.js';
+
+// Each engine's module (and what it brings: PGlite's folder and server code, or the server admin) loads only when used.
+const folders = () => import('./folder-snapshots.js');
+const servers = () => import('./server-snapshots.js');
 
 export { SEEDED_SNAPSHOT } from './names.js';
 
 /** Saves the target's database (its current branch's) as snapshot `name`. */
 export async function saveSnapshot(target: Target, name: string, options: SaveOptions = {}): Promise<SaveResult> {
   checkName('snapshot', name);
-  return target.engine === 'pglite' ? saveFolderSnapshot(target, name, options) : saveServerSnapshot(target, name, options);
+  return target.engine === 'pglite'
+    ? (await folders()).saveFolderSnapshot(target, name, options)
+    : (await servers()).saveServerSnapshot(target, name, options);
 }
 
 /**
@@ -31,8 +34,8 @@ export async function restoreSnapshot(target: Target, name: string, options: Res
   checkName('snapshot', name);
   const done =
     target.engine === 'pglite'
-      ? await restoreFolderSnapshot(target, name, options)
-      : { ...(await restoreServerSnapshot(target, name, options)), restartedServer: null };
+      ? await (await folders()).restoreFolderSnapshot(target, name, options)
+      : { ...(await (await servers()).restoreServerSnapshot(target, name, options)), restartedServer: null };
   const files = await filesVersion(options.migrationsDir);
   const migrationMismatch =
     files !== undefined && files !== done.snapshot.migrationVersion ? { snapshot: done.snapshot.migrationVersion, files } : null;
@@ -40,12 +43,16 @@ export async function restoreSnapshot(target: Target, name: string, options: Res
 }
 
 export async function listSnapshots(target: Target, options: SnapshotOptions = {}): Promise<SnapshotInfo[]> {
-  return target.engine === 'pglite' ? listFolderSnapshots(target) : listServerSnapshots(target, options);
+  return target.engine === 'pglite'
+    ? (await folders()).listFolderSnapshots(target)
+    : (await servers()).listServerSnapshots(target, options);
 }
 
 export async function removeSnapshot(target: Target, name: string, options: SnapshotOptions = {}): Promise<SnapshotInfo> {
   checkName('snapshot', name);
-  return target.engine === 'pglite' ? removeFolderSnapshot(target, name) : removeServerSnapshot(target, name, options);
+  return target.engine === 'pglite'
+    ? (await folders()).removeFolderSnapshot(target, name)
+    : (await servers()).removeServerSnapshot(target, name, options);
 }
 
 /** Whether the project has a snapshot of that name. */

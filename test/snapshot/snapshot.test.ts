@@ -4,7 +4,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databasesLike } from '../../src/db/databases.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { listSnapshots, removeSnapshot, restoreSnapshot, saveSnapshot, snapshotPgdata } from '../../src/snapshot/index.js';
+import { snapshotPgdata } from '../../src/snapshot/folder-snapshots.js';
+import { listSnapshots, removeSnapshot, restoreSnapshot, saveSnapshot } from '../../src/snapshot/index.js';
 import { engines, isServer, scratch, type Scratch } from '../support/engines.js';
 import { LATER_CHANGES, makeFifo, SAVED_CHANGES, stateOf, stopServed, targetOf, withScratch } from './fixtures.js';
 
