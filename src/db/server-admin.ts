@@ -1,6 +1,6 @@
 import type { Db } from './db.js';
 import { DATABASE, nativeFolder } from './native/folder.js';
-import { openNative, socketOf, superuserUrl } from './native/native-db.js';
+import { openNative, socketOf, superuserUrl, type NativeLease } from './native/native-db.js';
 import { readPostmaster } from './native/postmaster.js';
 import type { Target } from './target.js';
 import { databaseOf, withDatabaseName } from './url-host.js';
@@ -22,6 +22,8 @@ export interface ServerAdmin {
   database: string;
   /** A connection of this process to another database on that server, as the same user. */
   connect(database: string): Promise<Db>;
+  /** On a native folder: leave the server this command started running at close (src/db/native/native-db.ts, NativeLease). */
+  leaveServerRunning?(): void;
   close(): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function openBackgroundServerAdmin(target: ServerTarget, command = 
 }
 
 /** The admin of a native folder's server, on `lease`: an admin lease (in template1) whose close is the last-out rule. */
-async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: Db): Promise<ServerAdmin> {
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: NativeLease): Promise<ServerAdmin> {
   const folder = nativeFolder(target.dataDir);
   const running = readPostmaster(folder.cluster);
   if (!running) {
@@ -53,7 +55,14 @@ async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, 
   const { openPostgres } = await import('./postgres-adapter.js');
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
-  return { db: lease, main: DATABASE, database: target.database ?? DATABASE, connect, close: () => lease.close().catch(() => {}) };
+  return {
+    db: lease,
+    main: DATABASE,
+    database: target.database ?? DATABASE,
+    connect,
+    leaveServerRunning: () => lease.leaveServerRunning(),
+    close: () => lease.close().catch(() => {}),
+  };
 }
 
 async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Promise<ServerAdmin> {

@@ -38,7 +38,7 @@ interface SnapshotRecord {
 }
 
 export async function saveServerSnapshot(target: ServerTarget, name: string, options: SaveOptions): Promise<SaveResult> {
-  return withAdmin(target, options, async (admin) => {
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => {
     const stored = serverDatabaseName('snap', admin.main, name);
     const existing = (await snapshotEntries(admin)).find((entry) => entry.name === stored);
     if (existing && !options.replace) {
@@ -81,15 +81,16 @@ export async function saveServerSnapshot(target: ServerTarget, name: string, opt
 
 /**
  * Replaces the target's database with a copy of the snapshot; a failure at any step leaves it as
- * it was. With the snapshot's spare, one look-up and one transaction (opening the spare, giving it
+ * it was. `opening`: the admin connection, when the caller started opening it (closed here). With the snapshot's spare, one look-up and one transaction (opening the spare, giving it
  * the database's properties, the two renames); without, a copy first.
  */
 export async function restoreServerSnapshot(
   target: ServerTarget,
   name: string,
   options: SnapshotOptions,
+  opening = openServerAdmin(target, options.command),
 ): Promise<{ snapshot: SnapshotInfo; sessions: SaveResult['sessions'] }> {
-  return withAdmin(target, options, async (admin) => {
+  return withAdmin(opening, async (admin) => {
     const stored = serverDatabaseName('snap', admin.main, name);
     const spareStored = serverDatabaseName('spare', admin.main, name);
     // The snapshots (sized: pg_database_size reads the folder of each, so only the one restored) and its spare, in one query.
@@ -118,8 +119,10 @@ export async function restoreServerSnapshot(
         throw error;
       }
     }
-    // The swap is done: the database set aside is dropped, and the next restore's spare made, by a process of its own (src/snapshot/cleanup.ts).
-    dropInBackground(target, [old], entry.name);
+    // The swap is done: the database set aside is dropped, and the next restore's spare made, by a process of its own
+    // (src/snapshot/cleanup.ts), which on a native folder takes the server over: it stays up for it instead of stopping
+    // now and starting again for it.
+    if (dropInBackground(target, [old], entry.name)) admin.leaveServerRunning?.();
     return { snapshot: infoOf(entry), sessions };
   });
 }
@@ -138,11 +141,11 @@ async function swapInSpare(admin: ServerAdmin, spare: string, old: string): Prom
 }
 
 export async function listServerSnapshots(target: ServerTarget, options: SnapshotOptions = {}): Promise<SnapshotInfo[]> {
-  return withAdmin(target, options, async (admin) => (await snapshotEntries(admin)).map(infoOf));
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => (await snapshotEntries(admin)).map(infoOf));
 }
 
 export async function removeServerSnapshot(target: ServerTarget, name: string, options: SnapshotOptions = {}): Promise<SnapshotInfo> {
-  return withAdmin(target, options, async (admin) => {
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => {
     const entry = await findSnapshot(admin, name);
     const spare = await retireSpareOf(admin, name);
     await dropDatabase(admin.db, entry.name);
@@ -203,8 +206,8 @@ async function versionOf(admin: ServerAdmin, database: string): Promise<string |
   }
 }
 
-async function withAdmin<T>(target: ServerTarget, options: SnapshotOptions, fn: (admin: ServerAdmin) => Promise<T>): Promise<T> {
-  const admin = await openServerAdmin(target, options.command);
+async function withAdmin<T>(opening: Promise<ServerAdmin>, fn: (admin: ServerAdmin) => Promise<T>): Promise<T> {
+  const admin = await opening;
   try {
     return await fn(admin);
   } finally {
