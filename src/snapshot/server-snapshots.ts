@@ -81,8 +81,9 @@ export async function saveServerSnapshot(target: ServerTarget, name: string, opt
 
 /**
  * Replaces the target's database with a copy of the snapshot; a failure at any step leaves it as
- * it was. `opening`: the admin connection, when the caller started opening it (closed here). With the snapshot's spare, one look-up and one transaction (opening the spare, giving it
- * the database's properties, the two renames); without, a copy first.
+ * it was. With the snapshot's spare: one look-up and one transaction (the spare opened, given the
+ * database's properties, the two renames); without, a copy first. `opening`: the admin
+ * connection, when the caller started opening it (closed here all the same).
  */
 export async function restoreServerSnapshot(
   target: ServerTarget,
@@ -129,7 +130,8 @@ export async function restoreServerSnapshot(
 
 /**
  * The spare swapped in; undefined when a database was missing (3D000: another restore took the
- * spare first), and nothing changed: the caller copies instead, which fails again if the missing one was the target.
+ * spare first) and nothing changed: the caller copies instead (which fails again if the target
+ * was the one missing).
  */
 async function swapInSpare(admin: ServerAdmin, spare: string, old: string): Promise<SaveResult['sessions'] | undefined> {
   try {

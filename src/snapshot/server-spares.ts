@@ -36,7 +36,7 @@ export const MAKING_KEY = 0x64657673; // "devs"
 /** How long a restore waits for a spare being made before it copies for itself. */
 const WAIT_FOR_SPARE = '10s';
 
-export function spareName(admin: ServerAdmin, snapshot: SnapshotRef): string {
+function spareName(admin: ServerAdmin, snapshot: SnapshotRef): string {
   return serverDatabaseName('spare', admin.main, String(snapshot.record.name));
 }
 
