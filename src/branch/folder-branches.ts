@@ -5,7 +5,7 @@ import { copyFolder, folderSize, pendingFolder, recoverFolders, replaceFolder } 
 import { PGDATA, withIdleFolder, withStillFolder } from '../db/pglite-folder.js';
 import { BRANCHES_DIR, branchOf, mainOf, type Target } from '../db/target.js';
 import { DevdbError } from '../errors.js';
-import { snapshotPgdata } from '../snapshot/index.js';
+import { snapshotPgdata } from '../snapshot/folder-snapshots.js';
 import { branchNotFound } from './not-found.js';
 import { describeSource, type BranchInfo, type BranchSource, type CreateBranchResult, type RemoveBranchResult } from './types.js';
 

@@ -26,7 +26,7 @@ export async function sessionsOn(q: Queryable, database: string, skip: readonly 
        FROM pg_stat_activity
       WHERE datname = $1 AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND NOT (pid = ANY($2::int[]))
       ORDER BY pid`,
-    [database, [...skip]],
+    [database, intArray(skip)],
   );
 }
 
@@ -41,13 +41,23 @@ export function describeSession(session: DatabaseSession): string {
   return `pid ${session.pid} (${parts.join(', ')})`;
 }
 
+/**
+ * An int[] parameter in its text form: admin connections skip postgres.js's fetch of the server's
+ * array types (src/db/server-admin.ts), without which it cannot bind a JS array.
+ */
+function intArray(values: readonly number[]): string {
+  return `{${values.map((value) => Math.trunc(value)).join(',')}}`;
+}
+
 /** Ends the sessions and waits (up to 5 s) until they are gone: pg_terminate_backend only asks. */
 export async function endSessions(q: Queryable, sessions: readonly Pick<DatabaseSession, 'pid'>[]): Promise<void> {
   if (sessions.length === 0) return;
   const pids = sessions.map((s) => s.pid);
-  await q.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+  await q.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [intArray(pids)]);
   for (let waited = 0; waited < 5_000; waited += 10) {
-    const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [pids]);
+    const [row] = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ANY($1::int[])', [
+      intArray(pids),
+    ]);
     if (row?.n === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -72,26 +82,34 @@ export async function copyDatabase(q: Queryable, from: string, to: string, polic
 }
 
 /**
- * Puts `replacement` in `target`'s place: `target`'s sessions are ended, then, in one transaction,
- * `target` becomes `old` and `replacement` becomes `target`, so a database of that name exists at
- * every moment and a failure changes nothing. `target`'s owner, privileges, settings and comment
- * are given to `replacement` first (they belong to the database, not to what it holds). The caller
- * drops `old`.
+ * Puts `replacement` in `target`'s place: `target`'s sessions are ended, then, in one transaction
+ * (one multi-statement query: PostgreSQL runs it whole or not at all), `target`'s owner, privileges,
+ * settings and comment (they belong to the database, not to what it holds) are given to
+ * `replacement`, `target` becomes `old` and `replacement` becomes `target`, so a database of that
+ * name exists at every moment and a failure changes nothing. `opening`: `replacement` is a spare,
+ * closed to connections, opened in the same transaction. The caller drops `old`.
  */
 export async function replaceDatabase(
   db: Db,
   target: string,
   replacement: string,
   old: string,
-  policy: SessionPolicy,
+  policy: SessionPolicy & { opening?: boolean },
 ): Promise<DatabaseSession[]> {
-  await copyProperties(db, target, replacement);
-  return inTheWay(db, target, policy, () =>
-    db.transaction(async (tx) => {
-      await tx.exec(`ALTER DATABASE ${quoteIdent(target)} RENAME TO ${quoteIdent(old)}`);
-      await tx.exec(`ALTER DATABASE ${quoteIdent(replacement)} RENAME TO ${quoteIdent(target)}`);
-    }),
-  );
+  return inTheWay(db, target, policy, async () => {
+    const statements = [
+      ...(policy.opening
+        ? [
+            `ALTER DATABASE ${quoteIdent(replacement)} WITH ALLOW_CONNECTIONS true`,
+            `COMMENT ON DATABASE ${quoteIdent(replacement)} IS NULL`,
+          ]
+        : []),
+      ...(await propertiesOf(db, target, replacement)),
+      `ALTER DATABASE ${quoteIdent(target)} RENAME TO ${quoteIdent(old)}`,
+      `ALTER DATABASE ${quoteIdent(replacement)} RENAME TO ${quoteIdent(target)}`,
+    ];
+    await db.exec(statements.join(';\n'));
+  });
 }
 
 /** Runs `step`, which needs nobody on `database`; on "being accessed by other users" ends (or names) them and tries again. */
@@ -145,12 +163,17 @@ export interface DatabaseEntry {
   sizeBytes: number;
 }
 
-/** The server's databases whose names start with `prefix`, with devdb's record of each. */
-export async function databasesLike(q: Queryable, prefix: string): Promise<DatabaseEntry[]> {
+/**
+ * The server's databases whose names start with `prefix` (and the one named `also`), with devdb's
+ * record of each, sized (pg_database_size reads the database's folder) unless `sizeOf` names the
+ * only one to size: the others' sizes are then 0.
+ */
+export async function databasesLike(q: Queryable, prefix: string, only: { also?: string; sizeOf?: string } = {}): Promise<DatabaseEntry[]> {
   const rows = await q.query<{ name: string; comment: string | null; size: number }>(
-    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment, pg_database_size(oid)::bigint AS size
-       FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
-    [prefix],
+    `SELECT datname AS name, shobj_description(oid, 'pg_database') AS comment,
+            CASE WHEN $3::text IS NULL OR datname = $3 THEN pg_database_size(oid)::bigint ELSE 0 END AS size
+       FROM pg_database WHERE starts_with(datname, $1) OR datname = $2 ORDER BY datname`,
+    [prefix, only.also ?? null, only.sizeOf ?? null],
   );
   return rows.map((row) => ({ name: row.name, record: parseRecord(row.comment), sizeBytes: Number(row.size) }));
 }
@@ -181,8 +204,8 @@ function parseRecord(comment: string | null): Record<string, unknown> | null {
   }
 }
 
-/** The owner, privileges, per-database settings and comment of `from`, given to `to`. */
-async function copyProperties(q: Queryable, from: string, to: string): Promise<void> {
+/** The statements that give `from`'s owner, privileges, per-database settings and comment to `to`. */
+async function propertiesOf(q: Queryable, from: string, to: string): Promise<string[]> {
   const statements = await q.query<{ sql: string }>(
     `WITH src AS (SELECT oid, datdba, datacl, datconnlimit FROM pg_database WHERE datname = $1)
      SELECT format('ALTER DATABASE %I OWNER TO %I', $2::text, pg_get_userbyid(datdba)) AS sql FROM src WHERE datdba <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
@@ -205,7 +228,7 @@ async function copyProperties(q: Queryable, from: string, to: string): Promise<v
        FROM src JOIN pg_shdescription d ON d.objoid = src.oid AND d.classoid = 'pg_database'::regclass`,
     [from, to],
   );
-  for (const { sql } of statements) await q.exec(sql);
+  return statements.map(({ sql }) => sql);
 }
 
 /** The size of a database on disk, in bytes (0 when there is none of that name). */

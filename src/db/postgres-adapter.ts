@@ -28,6 +28,12 @@ export interface PostgresOptions {
   socket?: string;
   /** What `location` says instead of the redacted URL. */
   location?: string;
+  /**
+   * false: skip the query postgres.js runs on every new connection to learn the server's array
+   * types (5–30 ms on a server just started, measured). Such a connection binds no JS array
+   * parameter and returns arrays as text: for admin connections (src/db/server-admin.ts).
+   */
+  arrayTypes?: boolean;
 }
 
 /**
@@ -43,6 +49,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     ...(options.socket ? { path: options.socket } : {}),
     max: 1,
     connect_timeout: 10,
+    fetch_types: options.arrayTypes ?? true,
     onnotice: () => {},
     ...noDelaySocketOption(),
     connection: {

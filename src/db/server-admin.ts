@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
-import { DATABASE, nativeFolder, openNative, readPostmaster, socketOf, superuserUrl } from './native/index.js';
-import { openPostgres } from './postgres-adapter.js';
+import { DATABASE, nativeFolder } from './native/folder.js';
+import { openNative, socketOf, superuserUrl, type NativeLease } from './native/native-db.js';
+import { readPostmaster } from './native/postmaster.js';
 import type { Target } from './target.js';
 import { databaseOf, withDatabaseName } from './url-host.js';
 import { DevdbError } from '../errors.js';
@@ -21,6 +22,8 @@ export interface ServerAdmin {
   database: string;
   /** A connection of this process to another database on that server, as the same user. */
   connect(database: string): Promise<Db>;
+  /** On a native folder: leave the server this command started running at close (src/db/native/native-db.ts, NativeLease). */
+  leaveServerRunning?(): void;
   close(): Promise<void>;
 }
 
@@ -42,27 +45,36 @@ export async function openBackgroundServerAdmin(target: ServerTarget, command = 
 }
 
 /** The admin of a native folder's server, on `lease`: an admin lease (in template1) whose close is the last-out rule. */
-async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: Db): Promise<ServerAdmin> {
+async function nativeAdmin(target: Extract<ServerTarget, { engine: 'native' }>, lease: NativeLease): Promise<ServerAdmin> {
   const folder = nativeFolder(target.dataDir);
   const running = readPostmaster(folder.cluster);
   if (!running) {
     await lease.close();
     throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${target.dataDir} stopped: run the command again.`);
   }
+  const { openPostgres } = await import('./postgres-adapter.js');
   const connect = (database: string) =>
     openPostgres(withDatabaseName(superuserUrl(folder), database), { socket: socketOf(running), location: target.dataDir });
-  return { db: lease, main: DATABASE, database: target.database ?? DATABASE, connect, close: () => lease.close().catch(() => {}) };
+  return {
+    db: lease,
+    main: DATABASE,
+    database: target.database ?? DATABASE,
+    connect,
+    leaveServerRunning: () => lease.leaveServerRunning(),
+    close: () => lease.close().catch(() => {}),
+  };
 }
 
 async function openUrlAdmin(target: Extract<Target, { engine: 'postgres' }>): Promise<ServerAdmin> {
   const mainUrl = target.branch?.main ?? target.url;
   const main = databaseOf(mainUrl);
   const candidates = main === 'postgres' ? ['template1'] : ['postgres', 'template1'];
+  const { openPostgres } = await import('./postgres-adapter.js');
   let admin: Db | undefined;
   let lastError: unknown;
   for (const name of candidates) {
     try {
-      admin = await openPostgres(withDatabaseName(mainUrl, name));
+      admin = await openPostgres(withDatabaseName(mainUrl, name), { arrayTypes: false });
       break;
     } catch (error) {
       lastError = error;

@@ -17,9 +17,10 @@ const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 /**
  * Starts `devdb snapshot gc` for `names` (and the spare of snapshot `spareOf`: its database on a
- * server, its name in a PGlite folder), detached: the caller returns at once.
+ * server, its name in a PGlite folder), detached: the caller returns at once. Whether it started:
+ * on a native folder it then takes the server over (the caller may leave it running).
  */
-export function dropInBackground(target: ServerTarget | PgliteTarget, names: string[], spareOf?: string): void {
+export function dropInBackground(target: ServerTarget | PgliteTarget, names: string[], spareOf?: string): boolean {
   const args = [bin, 'snapshot', 'gc', ...names, ...(spareOf ? ['--spare', spareOf] : [])];
   // The child gets only what names the database: the URL (in the environment, never in the
   // arguments, which ps shows) with the libpq variables the target was resolved with, or the folder.
@@ -28,14 +29,18 @@ export function dropInBackground(target: ServerTarget | PgliteTarget, names: str
   else args.push('--data-dir', target.dataDir);
   if (target.engine !== 'native') {
     spawn(process.execPath, args, { detached: true, stdio: 'ignore', env }).unref();
-    return;
+    return true;
   }
   // On a native folder the gc may hold the server a command started (it is then the last one out):
   // should it die first (killed, out of memory), a shell left behind stops that server unless
   // somebody else uses it, so a dead gc never leaves a server running.
   const after = [bin, 'snapshot', 'gc', '--stop-unused-server', '--data-dir', target.dataDir];
   const line = `${[process.execPath, ...args].map(shellQuote).join(' ')} || exec ${[process.execPath, ...after].map(shellQuote).join(' ')}`;
-  spawn('/bin/sh', ['-c', line], { detached: true, stdio: 'ignore', env }).unref();
+  const shell = spawn('/bin/sh', ['-c', line], { detached: true, stdio: 'ignore', env });
+  // A failed spawn has no pid (libuv reports the exec's failure before spawn returns) and emits 'error' later, which must not throw.
+  shell.on('error', () => {});
+  shell.unref();
+  return shell.pid !== undefined;
 }
 
 function shellQuote(word: string): string {

@@ -1,7 +1,7 @@
 import { databasesLike, dropDatabase } from '../db/databases.js';
 import { scratchDatabasePid } from '../db/devdb-names.js';
 import { processAlive } from '../db/folder-swap.js';
-import { stopUnusedCommandServer } from '../db/native/index.js';
+import { nativeFolder, readPostmaster, startedByCommand, stopUnusedCommandServer } from '../db/native/index.js';
 import { openBackgroundServerAdmin, type ServerTarget } from '../db/server-admin.js';
 import { makeSpare } from './server-spares.js';
 
@@ -28,12 +28,20 @@ export async function collectGarbage(target: ServerTarget, names: string[], spar
     for (const name of doomed) await dropDatabase(admin.db, name);
     // The spare's copy leaves its pages dirty (22 MB for the small seed): written now, while the server runs for whoever
     // comes, instead of by the shutdown checkpoint of the server gc stops last out, which a restore arriving meanwhile
-    // waits for (0.5-1.2 s measured at load 5-9). A server of a URL is not devdb's to checkpoint.
-    if (made && target.engine === 'native') await admin.db.exec('CHECKPOINT');
+    // waits for (0.5-1.2 s measured at load 5-9). devdb start's server is not stopped by gc: its checkpoints come on their
+    // own schedule, by when the spare may have been restored and replaced (its pages dropped unwritten). A server of a URL
+    // is not devdb's to checkpoint.
+    if (made && target.engine === 'native' && commandStarted(target.dataDir)) await admin.db.exec('CHECKPOINT');
     return doomed;
   } finally {
     await admin.close();
   }
+}
+
+/** Whether the folder's server is one a command started (socket only), which the last one out stops. */
+function commandStarted(dataDir: string): boolean {
+  const running = readPostmaster(nativeFolder(dataDir).cluster);
+  return running !== undefined && startedByCommand(running);
 }
 
 /** After a `devdb snapshot gc` that died: stops the native folder's server if that gc would have been the last one out. */

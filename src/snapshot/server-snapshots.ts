@@ -11,10 +11,11 @@ import {
 import { scratchDatabaseName, serverDatabaseName } from '../db/devdb-names.js';
 import { openServerAdmin, type ServerAdmin, type ServerTarget } from '../db/server-admin.js';
 import { branchOf } from '../db/target.js';
+import { DbError } from '../db/db-error.js';
 import { DevdbError } from '../errors.js';
 import { dropInBackground } from './background.js';
 import { appliedVersion } from './migration-version.js';
-import { claimSpare, retireSpareOf } from './server-spares.js';
+import { retireSpareOf, spareFor } from './server-spares.js';
 import type { SaveOptions, SaveResult, SnapshotInfo, SnapshotOptions } from './types.js';
 
 /**
@@ -37,7 +38,7 @@ interface SnapshotRecord {
 }
 
 export async function saveServerSnapshot(target: ServerTarget, name: string, options: SaveOptions): Promise<SaveResult> {
-  return withAdmin(target, options, async (admin) => {
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => {
     const stored = serverDatabaseName('snap', admin.main, name);
     const existing = (await snapshotEntries(admin)).find((entry) => entry.name === stored);
     if (existing && !options.replace) {
@@ -78,37 +79,75 @@ export async function saveServerSnapshot(target: ServerTarget, name: string, opt
   });
 }
 
-/** Replaces the target's database with a copy of the snapshot; a failure at any step leaves it as it was. */
+/**
+ * Replaces the target's database with a copy of the snapshot; a failure at any step leaves it as
+ * it was. With the snapshot's spare: one look-up and one transaction (the spare opened, given the
+ * database's properties, the two renames); without, a copy first. `opening`: the admin
+ * connection, when the caller started opening it (closed here all the same).
+ */
 export async function restoreServerSnapshot(
   target: ServerTarget,
   name: string,
   options: SnapshotOptions,
+  opening = openServerAdmin(target, options.command),
 ): Promise<{ snapshot: SnapshotInfo; sessions: SaveResult['sessions'] }> {
-  return withAdmin(target, options, async (admin) => {
-    const entry = await findSnapshot(admin, name);
-    const spare = await claimSpare(admin, entry);
-    const copy = spare ?? scratchDatabaseName('tmp');
+  return withAdmin(opening, async (admin) => {
+    const stored = serverDatabaseName('snap', admin.main, name);
+    const spareStored = serverDatabaseName('spare', admin.main, name);
+    // The snapshots (sized: pg_database_size reads the folder of each, so only the one restored) and its spare, in one query.
+    const found = await databasesLike(admin.db, serverDatabaseName('snap', admin.main, ''), { also: spareStored, sizeOf: stored });
+    const entries = found.filter(isSnapshotOf(admin));
+    const entry = entries.find((e) => e.name === stored);
+    if (!entry)
+      throw notFound(
+        name,
+        entries.map((e) => String(e.record.name)),
+      );
+    const spare = await spareFor(
+      admin,
+      entry,
+      found.find((e) => e.name === spareStored),
+    );
     const old = scratchDatabaseName('old');
-    let sessions;
-    try {
-      if (!spare) await copyDatabase(admin.db, entry.name, copy, { endSessions: false });
-      sessions = await replaceDatabase(admin.db, admin.database, copy, old, { endSessions: true });
-    } catch (error) {
-      await dropDatabase(admin.db, copy).catch(() => {});
-      throw error;
+    let sessions = spare ? await swapInSpare(admin, spare, old) : undefined;
+    if (!sessions) {
+      const copy = scratchDatabaseName('tmp');
+      try {
+        await copyDatabase(admin.db, entry.name, copy, { endSessions: false });
+        sessions = await replaceDatabase(admin.db, admin.database, copy, old, { endSessions: true });
+      } catch (error) {
+        await dropDatabase(admin.db, copy).catch(() => {});
+        throw error;
+      }
     }
-    // The swap is done: the database set aside is dropped, and the next restore's spare made, by a process of its own (src/snapshot/cleanup.ts).
-    dropInBackground(target, [old], entry.name);
+    // The swap is done: the database set aside is dropped, and the next restore's spare made, by a process of its own
+    // (src/snapshot/cleanup.ts), which on a native folder takes the server over: it stays up for it instead of stopping
+    // now and starting again for it.
+    if (dropInBackground(target, [old], entry.name)) admin.leaveServerRunning?.();
     return { snapshot: infoOf(entry), sessions };
   });
 }
 
+/**
+ * The spare swapped in; undefined when a database was missing (3D000: another restore took the
+ * spare first) and nothing changed: the caller copies instead (which fails again if the target
+ * was the one missing).
+ */
+async function swapInSpare(admin: ServerAdmin, spare: string, old: string): Promise<SaveResult['sessions'] | undefined> {
+  try {
+    return await replaceDatabase(admin.db, admin.database, spare, old, { endSessions: true, opening: true });
+  } catch (error) {
+    if (error instanceof DbError && error.code === '3D000') return undefined;
+    throw error;
+  }
+}
+
 export async function listServerSnapshots(target: ServerTarget, options: SnapshotOptions = {}): Promise<SnapshotInfo[]> {
-  return withAdmin(target, options, async (admin) => (await snapshotEntries(admin)).map(infoOf));
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => (await snapshotEntries(admin)).map(infoOf));
 }
 
 export async function removeServerSnapshot(target: ServerTarget, name: string, options: SnapshotOptions = {}): Promise<SnapshotInfo> {
-  return withAdmin(target, options, async (admin) => {
+  return withAdmin(openServerAdmin(target, options.command), async (admin) => {
     const entry = await findSnapshot(admin, name);
     const spare = await retireSpareOf(admin, name);
     await dropDatabase(admin.db, entry.name);
@@ -138,10 +177,13 @@ export function notFound(name: string, names: string[]): DevdbError {
 
 async function snapshotEntries(admin: ServerAdmin): Promise<(DatabaseEntry & { record: Record<string, unknown> })[]> {
   const prefix = serverDatabaseName('snap', admin.main, '');
-  return (await databasesLike(admin.db, prefix)).filter(
-    (entry): entry is DatabaseEntry & { record: Record<string, unknown> } =>
-      entry.record?.devdb === 'snapshot' && entry.record.main === admin.main,
-  );
+  return (await databasesLike(admin.db, prefix)).filter(isSnapshotOf(admin));
+}
+
+/** Whether the entry is a snapshot (by devdb's record) of the admin's main database. */
+function isSnapshotOf(admin: ServerAdmin) {
+  return (entry: DatabaseEntry): entry is DatabaseEntry & { record: Record<string, unknown> } =>
+    entry.record?.devdb === 'snapshot' && entry.record.main === admin.main;
 }
 
 function infoOf(entry: DatabaseEntry & { record: Record<string, unknown> }): SnapshotInfo {
@@ -166,8 +208,8 @@ async function versionOf(admin: ServerAdmin, database: string): Promise<string |
   }
 }
 
-async function withAdmin<T>(target: ServerTarget, options: SnapshotOptions, fn: (admin: ServerAdmin) => Promise<T>): Promise<T> {
-  const admin = await openServerAdmin(target, options.command);
+async function withAdmin<T>(opening: Promise<ServerAdmin>, fn: (admin: ServerAdmin) => Promise<T>): Promise<T> {
+  const admin = await opening;
   try {
     return await fn(admin);
   } finally {

@@ -1,5 +1,5 @@
 import { quoteIdent } from '../catalog/quote-ident.js';
-import { closeToConnections, copyDatabase, databaseEntry, dropDatabase, setDatabaseRecord } from '../db/databases.js';
+import { closeToConnections, copyDatabase, databaseEntry, dropDatabase, setDatabaseRecord, type DatabaseEntry } from '../db/databases.js';
 import { DbError } from '../db/db-error.js';
 import type { Db, Queryable } from '../db/db.js';
 import { scratchDatabaseName, serverDatabaseName } from '../db/devdb-names.js';
@@ -41,28 +41,16 @@ function spareName(admin: ServerAdmin, snapshot: SnapshotRef): string {
 }
 
 /**
- * Takes the snapshot's spare for this process: renamed to a `devdb_tmp_` name of this pid (so it
- * is dropped should the process die before using it) and opened to connections, in one
- * transaction. undefined when there is no spare of this save, or another process took it first.
+ * The spare of this save of the snapshot, when there is one: `found` is its entry as the caller
+ * looked it up (with the snapshot's); when there is none, a spare being made is waited for and
+ * looked up again. The restore opens it to connections in the transaction that swaps it in
+ * (src/db/databases.ts, replaceDatabase), so a restore that dies first leaves it a spare.
  */
-export async function claimSpare(admin: ServerAdmin, snapshot: SnapshotRef): Promise<string | undefined> {
+export async function spareFor(admin: ServerAdmin, snapshot: SnapshotRef, found: DatabaseEntry | undefined): Promise<string | undefined> {
   const spare = spareName(admin, snapshot);
-  let entry = await databaseEntry(admin.db, spare);
+  let entry = found;
   if (!entry && (await waitForSpareBeingMade(admin.db, snapshot.name))) entry = await databaseEntry(admin.db, spare);
-  if (!entry || !isSpareOf(entry.record, snapshot)) return undefined;
-  const claimed = scratchDatabaseName('tmp');
-  try {
-    await admin.db.transaction(async (tx) => {
-      await tx.exec(`ALTER DATABASE ${quoteIdent(spare)} RENAME TO ${quoteIdent(claimed)}`);
-      await tx.exec(`ALTER DATABASE ${quoteIdent(claimed)} WITH ALLOW_CONNECTIONS true`);
-      await tx.exec(`COMMENT ON DATABASE ${quoteIdent(claimed)} IS NULL`);
-    });
-  } catch (error) {
-    // 3D000: another restore renamed it a moment ago.
-    if (error instanceof DbError && error.code === '3D000') return undefined;
-    throw error;
-  }
-  return claimed;
+  return entry && isSpareOf(entry.record, snapshot) ? spare : undefined;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { PGlite } from '../db/pglite-adapter.js';
 import { copyFolder, processAlive } from '../db/folder-swap.js';
 import { PGDATA } from '../db/pglite-folder.js';
 import { checkName } from '../db/devdb-names.js';
-import { snapshotPgdata } from '../snapshot/index.js';
+import { snapshotPgdata } from '../snapshot/folder-snapshots.js';
 import { memoryImage } from './memory-image.js';
 import { migratedTemplate } from './pglite-templates.js';
 import { resolveProject, type Project, type ProjectOptions } from './project.js';

@@ -123,6 +123,21 @@ describe.runIf(engines.includes('native'))('spares of snapshots on a stopped nat
     await untilSettled(s);
   });
 
+  it('a restore leaves the server it started to its gc, which is the last one out: one start for both', async () => {
+    const { s, saved } = await savedFolder();
+    const log = () => fs.readFileSync(nativeFolder(s.dataDir!).logFile, 'utf8');
+    const starts = () => log().split('database system is ready to accept connections').length - 1;
+    const before = starts();
+    await restoreSnapshot(targetOf(s), SNAPSHOT);
+    // The gc (a Node process still starting) has not joined yet: the restore's server runs, unheld, for it.
+    expect(postmasterOf(s)).toBeDefined();
+    await untilSettled(s);
+    expect(starts() - before).toBe(1);
+    expect(Object.keys(await databases(s))).toContain(`devdb_spare_${SNAPSHOT}`);
+    expect(await withScratch(s, stateOf)).toEqual(saved);
+    await untilSettled(s);
+  });
+
   it('a restore while gc makes the spare waits for it and takes it; the database is as saved', async () => {
     const { s, saved } = await savedFolder();
     const lease = await openScratch(s); // keeps the server up while the test sets the scene

@@ -2,9 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { quoteIdent, quoteLiteral } from '../../src/catalog/quote-ident.js';
 import { databasesLike } from '../../src/db/databases.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
-import { listSnapshots, removeSnapshot, restoreSnapshot, saveSnapshot, snapshotPgdata } from '../../src/snapshot/index.js';
+import { openServerAdmin, type ServerTarget } from '../../src/db/server-admin.js';
+import { snapshotPgdata } from '../../src/snapshot/folder-snapshots.js';
+import { listSnapshots, removeSnapshot, restoreSnapshot, saveSnapshot } from '../../src/snapshot/index.js';
+import { makeSpare } from '../../src/snapshot/server-spares.js';
 import { engines, isServer, scratch, type Scratch } from '../support/engines.js';
 import { LATER_CHANGES, makeFifo, SAVED_CHANGES, stateOf, stopServed, targetOf, withScratch } from './fixtures.js';
 
@@ -113,6 +117,60 @@ for (const engine of engines) {
           expect(await withScratch(s, stateOf)).toEqual(saved);
         } finally {
           await client.end({ timeout: 1 }).catch(() => {});
+        }
+      });
+
+      it('a restore keeps what belongs to the database itself (its settings and comment), with a copy and with a spare', async () => {
+        const database = new URL(s.url!).pathname.slice(1);
+        const onDatabase = async <T>(fn: (db: Awaited<ReturnType<typeof openPostgres>>) => Promise<T>): Promise<T> => {
+          const db = await openPostgres(s.url!);
+          try {
+            return await fn(db);
+          } finally {
+            await db.close();
+          }
+        };
+        const properties = () =>
+          onDatabase(async (db) =>
+            db.query<{ comment: string | null; settings: string | null }>(
+              `SELECT shobj_description(d.oid, 'pg_database') AS comment,
+                      (SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting WHERE setdatabase = d.oid AND setrole = 0) AS settings
+                 FROM pg_database d WHERE datname = $1`,
+              [database],
+            ),
+          );
+        // Made now (a gc of the restore may be making it too: then this waits for that one).
+        const spareOf = async (name: string) => {
+          const admin = await openServerAdmin(targetOf(s) as ServerTarget);
+          try {
+            const stored = (await listSnapshots(targetOf(s))).find((x) => x.name === name)!.storedAs;
+            await makeSpare(admin, stored);
+            expect(await databasesLike(admin.db, stored.replace(/^devdb_snap_/, 'devdb_spare_'))).toHaveLength(1);
+          } finally {
+            await admin.close();
+          }
+        };
+        const [original] = await properties();
+        await onDatabase(async (db) => {
+          await db.exec(`COMMENT ON DATABASE ${quoteIdent(database)} IS 'the app''s database'`);
+          await db.exec(`ALTER DATABASE ${quoteIdent(database)} SET work_mem = '7MB'`);
+        });
+        try {
+          // The first restore of a new snapshot copies it; the next takes the spare its gc made.
+          await saveSnapshot(targetOf(s), 'kept');
+          for (let i = 0; i < 2; i++) {
+            await withScratch(s, (db) => db.exec(LATER_CHANGES));
+            await restoreSnapshot(targetOf(s), 'kept');
+            expect(await properties()).toEqual([{ comment: "the app's database", settings: 'work_mem=7MB' }]);
+            expect(await withScratch(s, stateOf)).toEqual(saved);
+            if (i === 0) await spareOf('kept');
+          }
+        } finally {
+          await removeSnapshot(targetOf(s), 'kept');
+          await onDatabase(async (db) => {
+            await db.exec(`ALTER DATABASE ${quoteIdent(database)} RESET work_mem`);
+            await db.exec(`COMMENT ON DATABASE ${quoteIdent(database)} IS ${original?.comment ? quoteLiteral(original.comment) : 'NULL'}`);
+          });
         }
       });
 

@@ -1,7 +1,7 @@
 import { DevdbError } from '../../errors.js';
 import type { Db, Queryable, StatementResult } from '../db.js';
 import { DbError } from '../db-error.js';
-import { openPostgres } from '../postgres-adapter.js';
+import type * as PostgresAdapter from '../postgres-adapter.js';
 import { QueryableDb } from '../queryable-db.js';
 import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
@@ -68,13 +68,27 @@ export interface NativeOpenOptions {
   admin?: 'command' | 'background' | undefined;
 }
 
+/** A command's connection to the folder's server (with its lease). */
+export interface NativeLease extends Db {
+  /**
+   * At close, leave a server this command started running instead of stopping it last out: for a
+   * process this one has just started that takes a lease of its own and is then the last one out
+   * (a restore's `devdb snapshot gc`: src/snapshot/background.ts, whose shell stops the server
+   * should it die). It spares a stop and the next process's start.
+   */
+  leaveServerRunning(): void;
+}
+
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
-export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<Db> {
+export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<NativeLease> {
+  // The driver loads while the server starts, not before.
+  const driver = import('../postgres-adapter.js');
+  driver.catch(() => {});
   for (let attempt = 1; ; attempt++) {
     const db = await withFolderLock(dataDir, options.command, async () => {
       const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
       const running = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
-      return lease(folder, running, options);
+      return lease(folder, running, options, driver);
     });
     if (db) return db;
     if (attempt === ATTEMPTS) {
@@ -108,12 +122,24 @@ export function socketUrl(folder: NativeFolder, running: Postmaster): string {
 }
 
 /** Connects through the socket and takes a share of the lease; undefined when the server went away meanwhile. */
-async function lease(folder: NativeFolder, running: Postmaster, options: NativeOpenOptions): Promise<Db | undefined> {
+async function lease(
+  folder: NativeFolder,
+  running: Postmaster,
+  options: NativeOpenOptions,
+  driver: Promise<typeof PostgresAdapter>,
+): Promise<NativeLease | undefined> {
   const { command, database = DATABASE, lockTimeoutMs, admin } = options;
   const leaseIn = admin ? ADMIN_DATABASE : DATABASE;
+  const { openPostgres } = await driver;
+  // The command's work runs on this connection too unless it is an admin's or the work is in a branch's database.
+  const arrayTypes = !admin && database === DATABASE;
   let inner: Db;
   try {
-    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), { socket: socketOf(running), location: folder.dataDir });
+    inner = await openPostgres(withDatabaseName(superuserUrl(folder), leaseIn), {
+      socket: socketOf(running),
+      location: folder.dataDir,
+      arrayTypes,
+    });
   } catch (error) {
     if (isGoneError(error)) return undefined;
     throw error;
@@ -163,8 +189,9 @@ function isGoneError(error: unknown): boolean {
   return GONE.includes(String(reason));
 }
 
-class NativeDb extends QueryableDb implements Db {
+class NativeDb extends QueryableDb implements NativeLease {
   readonly engine = 'postgres' as const;
+  private leftRunning = false;
   readonly capabilities: Db['capabilities'];
   readonly locks: Db['locks'];
   readonly location: string;
@@ -196,9 +223,14 @@ class NativeDb extends QueryableDb implements Db {
     return this.inner.cancel();
   }
 
+  leaveServerRunning(): void {
+    this.leftRunning = true;
+  }
+
   async close(): Promise<void> {
     const pid = this.commandServer;
-    if (pid !== undefined) {
+    // Left running: the share goes with the connection.
+    if (pid !== undefined && !this.leftRunning) {
       try {
         // The share goes first: a devdb start waiting for it (holding the lock) must not wait for this command.
         // Then, under the lock (no share is taken meanwhile), the last one finds no other share in any database.
