@@ -1,4 +1,5 @@
-import { ENTITIES } from '../search/index.js';
+// The entities' registry alone: the search capability itself is not loaded by every seed.
+import { ENTITIES } from '../search/entities.js';
 
 /**
  * Tables of devdb's schema the seed leaves alone on purpose, each with its reason. Every
