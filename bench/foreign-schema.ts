@@ -12,7 +12,8 @@
  * made). Why it is not a devDependency: docs/decisions.md (Seeding someone else's schema).
  * The last variant drops what stops both peers, so the goal's ratio (devdbOverFastestPeer) is scored
  * there. Before the variants, `devdb seed` runs as a user runs it: the built CLI in fresh processes
- * ($BENCH_PROCESS_RUNS, default 5; 0 leaves them out), rows over each process's wall time.
+ * ($BENCH_PROCESS_RUNS, default 5; 0 leaves them out), rows over each process's wall time, interleaved
+ * with another build's ($BENCH_BASELINE_BIN: its bin/run.js) when one is named.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -208,6 +209,13 @@ let seedsInProcess = 0;
 const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 5);
 
 /**
+ * Another build's `bin/run.js` (`$BENCH_BASELINE_BIN`, e.g. main's checkout, built): its processes
+ * run interleaved with this build's, one of each per round, on the same database, so both see the
+ * same machine.
+ */
+const BASELINE_BIN = process.env.BENCH_BASELINE_BIN;
+
+/**
  * `devdb seed --truncate --scale medium` as a user runs it: the built CLI in a fresh process, in a
  * project folder whose one migration is the fixture (so the seed finds `sales` as a user's would),
  * DATABASE_URL at the fixture's database. Rows over the process's wall time, spawn to exit: Node's
@@ -216,43 +224,50 @@ const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 5);
 async function wholeProcess(target: { db: Db; url: string }): Promise<Record<string, unknown>> {
   await target.db.close();
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-bench-project-'));
-  const bin = path.join(import.meta.dirname, '../bin/run.js');
-  const args = [bin, 'seed', '--truncate', '--scale', 'medium', '--json'];
+  const builds: Record<string, string> = { 'this build': path.join(import.meta.dirname, '../bin/run.js') };
+  if (BASELINE_BIN) builds[`baseline (${BASELINE_BIN})`] = path.resolve(BASELINE_BIN);
   try {
     fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
     fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_shop.sql'), `-- migrate:up\n${SHOP}\n-- migrate:down\n`);
-    const runs: { wallMs: number; rows: number; seedMs: number; load1: number }[] = [];
+    const runs: Record<string, { wallMs: number; rows: number; seedMs: number; load1: number }[]> = {};
     for (let i = 0; i < PROCESS_RUNS; i++) {
-      const started = performance.now();
-      const child = spawnSync(process.execPath, args, {
-        cwd: project,
-        env: { ...process.env, DATABASE_URL: target.url },
-        encoding: 'utf8',
-      });
-      const wallMs = performance.now() - started;
-      if (child.status !== 0) throw new Error(`devdb seed exited ${child.status}: ${child.stderr.trim().split('\n')[0]}`);
-      const result = JSON.parse(child.stdout) as { totalRows: number; elapsedMs: number };
-      runs.push({ wallMs, rows: result.totalRows, seedMs: result.elapsedMs, load1: os.loadavg()[0]! });
+      for (const [build, bin] of Object.entries(builds)) {
+        const started = performance.now();
+        const child = spawnSync(process.execPath, [bin, 'seed', '--truncate', '--scale', 'medium', '--json'], {
+          cwd: project,
+          env: { ...process.env, DATABASE_URL: target.url },
+          encoding: 'utf8',
+        });
+        const wallMs = performance.now() - started;
+        if (child.status !== 0) throw new Error(`${build}: devdb seed exited ${child.status}: ${child.stderr.trim().split('\n')[0]}`);
+        const result = JSON.parse(child.stdout) as { totalRows: number; elapsedMs: number };
+        (runs[build] ??= []).push({ wallMs, rows: result.totalRows, seedMs: result.elapsedMs, load1: os.loadavg()[0]! });
+      }
     }
     const p = (values: number[], q: number) =>
       [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))]!;
-    const walls = runs.map((r) => r.wallMs);
-    const rows = runs[0]!.rows;
-    return {
-      command: `devdb seed --truncate --scale medium (${PROCESS_RUNS} processes, one after another)`,
-      rows,
-      wallSeconds: { p50: seconds(p(walls, 0.5)), p95: seconds(p(walls, 0.95)), max: seconds(Math.max(...walls)) },
-      // The goal's figure: rows over the median process's wall time.
-      rowsPerSecondOfWallP50: Math.round(rows / (p(walls, 0.5) / 1000)),
-      // What the CLI itself reports (seed() alone: no start-up, no connection).
-      seedReportedSecondsP50: seconds(
-        p(
-          runs.map((r) => r.seedMs),
-          0.5,
+    const report = (build: string) => {
+      const mine = runs[build]!;
+      const walls = mine.map((r) => r.wallMs);
+      const rows = mine[0]!.rows;
+      return {
+        rows,
+        wallSeconds: { p50: seconds(p(walls, 0.5)), p95: seconds(p(walls, 0.95)), max: seconds(Math.max(...walls)) },
+        // The goal's figure: rows over the median process's wall time.
+        rowsPerSecondOfWallP50: Math.round(rows / (p(walls, 0.5) / 1000)),
+        // What seed() reports in the JSON (no start-up, no connection; the text output's total line has the command's).
+        seedReportedSecondsP50: seconds(
+          p(
+            mine.map((r) => r.seedMs),
+            0.5,
+          ),
         ),
-      ),
-      loadAverage1m: runs.map((r) => Number(r.load1.toFixed(2))),
+        loadAverage1m: mine.map((r) => Number(r.load1.toFixed(2))),
+      };
     };
+    const command = `devdb seed --truncate --scale medium (${PROCESS_RUNS} processes${BASELINE_BIN ? ' per build, interleaved' : ', one after another'})`;
+    if (!BASELINE_BIN) return { command, ...report('this build') };
+    return { command, ...Object.fromEntries(Object.keys(builds).map((build) => [build, report(build)])) };
   } finally {
     fs.rmSync(project, { recursive: true, force: true });
   }

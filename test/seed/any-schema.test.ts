@@ -195,6 +195,22 @@ for (const engine of engines) {
       expect(await digests(t.db, SCHEMAS)).toEqual(Object.fromEntries(TABLES.map((x) => [x.includes('.') ? x : `public.${x}`, 'empty'])));
     });
 
+    it('reports a TRUNCATE the server refuses with its own error, not the COPY queued behind it, and changes nothing', async () => {
+      await t.db.exec(SHOP);
+      await seed(t.db, { scale: 'tiny', schemas: SCHEMAS });
+      const before = { rows: await digests(t.db, SCHEMAS), keys: await foreignKeys(t.db) };
+      // A table of a schema the seed does not fill keeps a key into one it does: TRUNCATE must refuse.
+      await t.db.exec('CREATE SCHEMA outside; CREATE TABLE outside.notes (customer_id bigint REFERENCES customers (id))');
+      try {
+        const error = await seed(t.db, { scale: 'tiny', schemas: SCHEMAS, truncate: true, seed: 7 }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ code: '0A000' });
+        expect((error as Error).message).toMatch(/cannot truncate a table referenced in a foreign key constraint/);
+      } finally {
+        await t.db.exec('DROP SCHEMA outside CASCADE');
+      }
+      expect({ rows: await digests(t.db, SCHEMAS), keys: await foreignKeys(t.db) }).toEqual(before);
+    });
+
     it('prints the plan with --dry-run: tables, counts, parents and generators, and writes nothing', async () => {
       await t.db.exec(SHOP);
       const plan = await planSeed(t.db, { scale: 'small', schemas: SCHEMAS });
