@@ -1,5 +1,6 @@
 import type { CopySource, CopyTarget, Db, Queryable, Row, StatementResult } from '../db/db.js';
 import { DevdbError, ExitCode } from '../errors.js';
+import { earlyExitPending, runEarlyExitCleanups } from '../util/early-exit.js';
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM while a command runs. Without a handler Node dies on the spot: the
@@ -21,12 +22,17 @@ import { DevdbError, ExitCode } from '../errors.js';
  * the folder back to its last commit when it is next opened: the database is as it was. Between
  * statements the handlers are on, and the steps above apply.
  *
- * With no database open there is nothing to unwind, so it exits at once. A command that does not
- * reach the database again within UNWIND_MS, or a second signal, exits without waiting: the
- * server drops the uncommitted transaction with the connection, PGlite on its next start, and the
- * lock goes with the process's exit handlers. Core code knows none of this.
+ * With no database open through it there is nothing to unwind, so it exits once what the command
+ * opened on its own is let go (a native server's lease: its holder, last out, stops the server it
+ * started; src/util/early-exit.ts). A command that does not reach the database again within
+ * UNWIND_MS exits the same way, and a second signal at once: the server drops the uncommitted
+ * transaction with the connection, PGlite on its next start, and the lock goes with the process's
+ * exit handlers. Core code knows none of this.
  */
 export const UNWIND_MS = 5000;
+
+/** How long an exit waits for what the command opened on its own to be let go (a server stopped last out). */
+const CLEANUP_MS = 3000;
 
 /**
  * PGlite answers in microtasks, so a command busy with it never lets the event loop reach the
@@ -63,6 +69,8 @@ export class InterruptGuard {
   private readonly guarded = new Set<Db>();
   /** In-process statements running now: while any does, the handlers are off (see above). */
   private inProcessCalls = 0;
+  /** Uninstalled: the command ended and says so itself. */
+  private done = false;
 
   /** `report` prints the interruption (as the command prints errors), `restore` puts the terminal back. */
   constructor(
@@ -82,6 +90,8 @@ export class InterruptGuard {
     this.detach();
     this.handlers.clear();
     clearTimeout(this.deadline);
+    // The command got to its end (and reports the interruption itself): no exit of ours follows.
+    this.done = true;
   }
 
   private detach(): void {
@@ -227,16 +237,28 @@ export class InterruptGuard {
   /** What a signal does (the installed handlers call it; so can tests, without sending one). */
   receive(signal: HandledSignal): void {
     this.restore();
-    if (this.received || this.open === 0) {
-      // A second signal, or nothing to unwind: stop now.
-      this.received ??= signal;
+    if (this.received) {
+      // A second signal: stop now.
       this.exitNow();
       return;
     }
     this.received = signal;
+    if (this.open === 0) {
+      // Nothing the command unwinds; what it opened on its own (a native server's lease) is let go first.
+      this.exitAfterCleanups();
+      return;
+    }
     // A statement running on a server is cancelled: it fails (57014) and the command unwinds.
     for (const db of this.guarded) void db.cancel().catch(() => false);
-    this.deadline = setTimeout(() => this.exitNow(), UNWIND_MS).unref();
+    this.deadline = setTimeout(() => this.exitAfterCleanups(), UNWIND_MS).unref();
+  }
+
+  /** Exits once the early-exit cleanups (src/util/early-exit.ts) are done, or CLEANUP_MS have passed. */
+  private exitAfterCleanups(): void {
+    if (!earlyExitPending()) this.exitNow();
+    void runEarlyExitCleanups(CLEANUP_MS).finally(() => {
+      if (!this.done) this.exitNow();
+    });
   }
 
   private exitNow(): never {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/db.js';
 import { nativeFolder, readPostmaster, socketOf, startNativeServer, stopNativeServer, superuserUrl } from '../../src/db/native/index.js';
@@ -30,6 +32,7 @@ afterEach(async () => {
 const targetOf = (s: Scratch) => ({ engine: 'native' as const, dataDir: s.dataDir! });
 const postmasterOf = (s: Scratch) => readPostmaster(nativeFolder(s.dataDir!).cluster);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 /** The pids of `devdb snapshot gc` node processes working on the folder (the shell that runs one is left out). */
 function gcProcesses(s: Scratch): number[] {
@@ -189,6 +192,32 @@ describe.runIf(engines.includes('native'))('spares of snapshots on a stopped nat
       await holder.close().catch(() => {});
     }
     await untilSettled(s);
+  });
+
+  // Ctrl-C once `devdb snapshot restore` has started the folder's server (as soon as its pid file
+  // shows, and a little later: while it starts, while the restore's lease is held). Each time the
+  // folder ends stopped and the database whole; the restore either finished or changed nothing.
+  it('Ctrl-C during a restore on a stopped folder leaves no server running and the database whole', async () => {
+    const { s, saved } = await savedFolder();
+    const changed = await withScratch(s, stateOf);
+    await untilSettled(s);
+    for (const afterStartMs of [0, 0, 10, 20, 40]) {
+      const child = spawn(process.execPath, [bin, 'snapshot', 'restore', SNAPSHOT, '--yes', '--data-dir', s.dataDir!], {
+        env: { ...process.env, DATABASE_URL: '', DEVDB_DATA_DIR: '', DEBUG: '' },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(String(code ?? signal))));
+      let gone = false;
+      void exited.then(() => (gone = true));
+      while (!gone && !postmasterOf(s)) await pause(2);
+      await pause(afterStartMs);
+      child.kill('SIGINT');
+      // Interrupted (130) or done (0) before the signal came.
+      expect(['0', '130']).toContain(await exited);
+      await untilSettled(s);
+      expect([saved, changed]).toContainEqual(await withScratch(s, stateOf));
+      await untilSettled(s);
+    }
   });
 
   it('a gc killed while it holds the server leaves it running no longer than it takes to notice', async () => {

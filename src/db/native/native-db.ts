@@ -1,4 +1,5 @@
 import { DevdbError } from '../../errors.js';
+import { onEarlyExit } from '../../util/early-exit.js';
 import type { Db, Queryable, StatementResult } from '../db.js';
 import { DbError } from '../db-error.js';
 import type * as PostgresAdapter from '../postgres-adapter.js';
@@ -87,8 +88,20 @@ export async function openNative(dataDir: string, options: NativeOpenOptions = {
   for (let attempt = 1; ; attempt++) {
     const db = await withFolderLock(dataDir, options.command, async () => {
       const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
-      const running = (await settledPostmaster(folder.cluster)) ?? (await startForCommands(folder));
-      return lease(folder, running, options, driver);
+      // Interrupted before its lease is taken, a process stops the server it started (once started): under the folder
+      // lock it holds, nobody else can have a lease on it yet. The lease, once taken, has its own cleanup.
+      let starting: Promise<Postmaster> | undefined;
+      const forget = onEarlyExit(async () => {
+        const started = await starting?.catch(() => undefined);
+        if (started) requestStop(started.pid);
+      });
+      try {
+        const settled = await settledPostmaster(folder.cluster);
+        const running = settled ?? (await (starting = startForCommands(folder)));
+        return await lease(folder, running, options, driver);
+      } finally {
+        forget();
+      }
     });
     if (db) return db;
     if (attempt === ATTEMPTS) {
@@ -192,6 +205,9 @@ function isGoneError(error: unknown): boolean {
 class NativeDb extends QueryableDb implements NativeLease {
   readonly engine = 'postgres' as const;
   private leftRunning = false;
+  private closing: Promise<void> | undefined;
+  /** Unregisters the early-exit cleanup: a process interrupted with this lease open still lets go of it. */
+  private readonly forget: () => void;
   readonly capabilities: Db['capabilities'];
   readonly locks: Db['locks'];
   readonly location: string;
@@ -209,6 +225,11 @@ class NativeDb extends QueryableDb implements NativeLease {
     this.capabilities = inner.capabilities;
     this.locks = inner.locks;
     this.location = inner.location;
+    // What runs there is cancelled first: an open transaction rolls back, and the unlock is not queued behind it.
+    this.forget = onEarlyExit(async () => {
+      await this.cancel().catch(() => false);
+      await this.close();
+    });
   }
 
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -227,7 +248,14 @@ class NativeDb extends QueryableDb implements NativeLease {
     this.leftRunning = true;
   }
 
-  async close(): Promise<void> {
+  /** Once: the command's own close and an interrupted process's cleanup may both ask. */
+  close(): Promise<void> {
+    this.closing ??= this.letGo();
+    return this.closing;
+  }
+
+  private async letGo(): Promise<void> {
+    this.forget();
     const pid = this.commandServer;
     // Left running: the share goes with the connection.
     if (pid !== undefined && !this.leftRunning) {

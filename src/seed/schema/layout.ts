@@ -356,7 +356,6 @@ const SPAN_WORDS: readonly [string, readonly string[]][] = [
   ['start', ['end', 'finish']],
   ['starts', ['ends']],
   ['started', ['ended', 'finished', 'completed']],
-  ['begin', ['end']],
   ['begins', ['ends']],
   ['from', ['to', 'until', 'thru']],
   ['opens', ['closes']],
