@@ -362,7 +362,10 @@ const fixed = (label: string, make: TypeGenerator['make']): TypeGenerator => ({ 
 
 /** Every base type the schema layer generates, and how: the one list (generatesType reads it too). */
 const TYPES: Record<string, TypeGenerator> = {
-  bool: fixed('boolean', (spec, rnd) => () => rnd.chance(/^(is|has)_/.test(nameKey(spec.name)) ? 0.3 : 0.5)),
+  bool: fixed('boolean', (spec, rnd) => {
+    const chance = /^(is|has)_/.test(nameKey(spec.name)) ? 0.3 : 0.5;
+    return () => rnd.chance(chance);
+  }),
   int2: integers,
   int4: integers,
   int8: integers,
