@@ -437,8 +437,7 @@ async function whyEmpty(tx: Queryable, entry: LayoutEntry, loaded: Loaded): Prom
       if (target.rows === 0) return `its key ${fk.name} needs a row of ${fk.targetLabel}, which got none`;
       continue;
     }
-    const [row] = await tx.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM ${qualifiedName(fk.targetRef)}) AS any`);
-    if (!row?.any)
+    if ((await nonEmptyTables(tx, [fk.targetRef])).length === 0)
       return `its key ${fk.name} needs a row of ${fk.targetLabel}, which has none and is not seeded: add rows there, or seed its schema too (--schema)`;
   }
   return undefined;
