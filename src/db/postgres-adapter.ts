@@ -170,10 +170,17 @@ class PostgresDb extends QueryableDb implements Db {
     return results.filter((r) => r.command !== null).map(statementResult);
   }
 
+  /**
+   * Cancels the statement the server runs now: the first in flight on the one connection. Those
+   * sent behind it are not cancelled one by one: each would send its own CancelRequest when its turn
+   * came, and one arriving late cancels whatever the session runs then (a later query, a ROLLBACK).
+   * In a transaction they fail with it (25P02).
+   */
   async cancel(): Promise<boolean> {
-    const queries = [...this.inFlight];
-    await Promise.all(queries.map((query) => query.cancel()));
-    return queries.length > 0;
+    const [running] = this.inFlight;
+    if (!running) return false;
+    await running.cancel();
+    return true;
   }
 
   async close(): Promise<void> {
