@@ -13,7 +13,7 @@ export interface SetupProgress {
   migrating(from: string): void;
   onStep(event: StepEvent): void;
   onSeed(event: SeedEvent): void;
-  /** Ends the phase still open; `seeded` says whether the run got to seeding. */
+  /** Ends the phase still open; `seeded` says whether the seed finished (one that started and failed wrote nothing). */
   done(seeded: boolean): void;
   /** Clears a live bar left by a failure. */
   stop(): void;
@@ -29,6 +29,7 @@ export function createSetupProgress(options: { tty: boolean; silent: boolean }):
   let opening = false;
   let applied = 0;
   let rows = 0;
+  let seeding = false;
   return {
     creating(what) {
       opening = true;
@@ -44,6 +45,7 @@ export function createSetupProgress(options: { tty: boolean; silent: boolean }):
     },
     onSeed(event) {
       if (event.kind === 'plan') {
+        seeding = true;
         phases.end(`${applied} applied`);
         phases.start('Seeding');
       } else if (event.kind === 'rows') bar.update(event.table, event.rows, event.estimate);
@@ -53,7 +55,7 @@ export function createSetupProgress(options: { tty: boolean; silent: boolean }):
       }
     },
     done(seeded) {
-      phases.end(seeded ? `${formatCount(rows)} rows` : `${applied} applied`);
+      phases.end(seeded ? `${formatCount(rows)} rows` : seeding ? 'not seeded' : `${applied} applied`);
     },
     stop: () => bar.stop(),
   };

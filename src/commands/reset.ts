@@ -6,7 +6,9 @@ import { formatCount, formatMs } from '../cli/progress.js';
 import { disconnectionLines, migrationWarning, snapshotSummary } from '../cli/snapshot-render.js';
 import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.js';
 import { checkName } from '../db/devdb-names.js';
+import { DevdbError } from '../errors.js';
 import type { ResetPlan } from '../migrate/index.js';
+import { loadProfile } from '../seed/index.js';
 import type { RestoreResult } from '../snapshot/index.js';
 import { reset, type ResetResult } from '../setup/setup.js';
 
@@ -15,7 +17,7 @@ type ResetOutcome = (ResetResult & { mode: 'migrations' }) | (RestoreResult & { 
 export default class Reset extends DevdbCommand<ResetOutcome> {
   static override summary = "Drop everything devdb created (data included) and migrate again: back to the files' state.";
   static override description =
-    'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, its down section is missing or empty, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) and every schema a migration creates are dropped with everything in them and migrated again (the question lists them). A database that held seeded data is seeded again afterwards (--no-seed leaves it empty). --to-snapshot NAME restores that snapshot instead, in milliseconds (devdb setup saves "seeded"). Asks first on a terminal; --yes answers for scripts.';
+    'Reverts every applied migration with its down section and applies every file again, in one transaction (a failure changes nothing; with a transaction:false file it goes step by step and a failure lists what was done). When an applied migration cannot be reverted (its file is gone, its down section is missing or empty, or it was edited), it rebuilds instead: the schema that holds devdb_migrations (public) and every schema a migration creates are dropped with everything in them and migrated again (the question lists them). A database that held data is seeded again afterwards, as devdb setup seeds (your own schema with your seed file too; --no-seed leaves it empty). --to-snapshot NAME restores that snapshot instead, in milliseconds (devdb setup saves "seeded"). Asks first on a terminal; --yes answers for scripts.';
   static override examples = [
     '<%= config.bin %> reset',
     '<%= config.bin %> reset --yes',
@@ -28,7 +30,7 @@ export default class Reset extends DevdbCommand<ResetOutcome> {
     ...driftFlag,
     'to-snapshot': Flags.string({ description: 'restore this snapshot instead of migrating again (devdb snapshot list)' }),
     seed: Flags.boolean({
-      description: 'seed again after the reset when the database held seeded data (--no-seed leaves it empty)',
+      description: 'seed again after the reset when the database held data (--no-seed leaves it empty)',
       default: true,
       allowNo: true,
     }),
@@ -44,19 +46,15 @@ export default class Reset extends DevdbCommand<ResetOutcome> {
     refuseUnconfirmable(confirmation);
     if (snapshot !== undefined) return this.toSnapshot(flags, snapshot, confirmation);
     const migrations = this.migrationsDir(flags);
+    const profile = seedProfileOf(this.settings(), undefined);
+    // A bad seed file is refused before anything is dropped, not after.
+    if (flags.seed) loadProfile(profile);
     return this.withDatabase(flags, async (db) => {
       const result = await reset(db, {
         ...migrationOptions(flags, migrations),
         confirm: (plan) => confirmUnless(question(plan, this.where(target)), confirmation),
         onNotice: (message) => this.log(message),
-        reseed:
-          flags.seed && migrations.bundledSchema
-            ? {
-                profile: seedProfileOf(this.settings(), undefined),
-                password: seedPasswordOf(this.settings()),
-                pepper: apiKeyPepperOf(this.settings()),
-              }
-            : false,
+        reseed: flags.seed ? { profile, password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) } : false,
       });
       const how =
         result.plan.mode === 'rebuild'
@@ -68,8 +66,15 @@ export default class Reset extends DevdbCommand<ResetOutcome> {
         this.log(
           `Seeded it again, as it held seeded data before: ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}; --no-seed leaves it empty, --to-snapshot seeded is faster).`,
         );
-      } else if (flags.seed && migrations.bundledSchema)
-        this.log('It held no seeded data before, so it is left empty (devdb seed fills it).');
+      } else if (result.reseedError) {
+        const error = result.reseedError;
+        // The reset is committed and stays; like setup, the command fails when the seed it owed could not run.
+        throw new DevdbError(
+          error.code,
+          `Not seeded again: ${error.message} The reset stays done, the database is empty: fix that and run devdb seed (--no-seed resets without seeding).`,
+          { cause: error, exitCode: error.exitCode, details: error.details },
+        );
+      } else if (flags.seed) this.log('It held no seeded data before, so it is left empty (devdb seed fills it).');
       return { ...result, mode: 'migrations' as const };
     });
   }

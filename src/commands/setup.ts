@@ -6,6 +6,7 @@ import { formatCount, formatMs } from '../cli/progress.js';
 import { createSetupProgress } from '../cli/setup-progress.js';
 import { apiKeyPepperOf, seedPasswordOf, seedProfileOf } from '../config/index.js';
 import { isLocalTarget } from '../db/local-target.js';
+import { DevdbError } from '../errors.js';
 import { embeddedDatabaseExists } from '../db/open.js';
 import { loadProfile } from '../seed/index.js';
 import { isFolder, type Target } from '../db/target.js';
@@ -20,7 +21,7 @@ type SetupOutcome = SetupResult & { snapshot: SnapshotInfo | null };
 export default class Setup extends DevdbCommand<SetupOutcome> {
   static override summary = 'Create the database if needed, migrate it to the latest version and seed it.';
   static override description =
-    "The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project's own migrations (./sql/migrations, or the configured folder) or else devdb's bundled schema. An empty database with devdb's schema is then seeded with the default profile at small scale (a few seconds); a database that has data is never reseeded, so running setup again changes nothing that is already in place. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.";
+    "The first command to run. Uses the embedded engine in ./.devdb unless --url or DATABASE_URL names a server, and the project's own migrations (./sql/migrations, or the configured folder) or else devdb's bundled schema. An empty database is then seeded as devdb seed seeds it at small scale (a few seconds): your own schema from its catalog and your seed file (./devdb.seed.json), devdb's with its tier-aware generators; the data is saved as snapshot \"seeded\". A database that has data is never reseeded, so running setup again changes nothing that is already in place. When the seed cannot fill your schema (a CHECK no value meets, a type devdb does not generate), nothing is seeded, the migrations stay applied and setup fails naming the table and column: give it values in the seed file and run setup again, or --no-seed. A database with tables but no migration history is refused untouched (see --baseline). A server on another host is not seeded unless --yes is given.";
   static override examples = [
     '<%= config.bin %> setup',
     '<%= config.bin %> setup --no-seed',
@@ -34,7 +35,7 @@ export default class Setup extends DevdbCommand<SetupOutcome> {
     ...driftFlag,
     ...baselineFlag,
     seed: Flags.boolean({
-      description: 'seed an empty database with the default profile (--no-seed to skip)',
+      description: 'seed an empty database as devdb seed does, with your seed file if there is one (--no-seed to skip)',
       default: true,
       allowNo: true,
     }),
@@ -53,15 +54,15 @@ export default class Setup extends DevdbCommand<SetupOutcome> {
     const remote = !isLocalTarget(target) && !flags.yes;
     const secrets = { password: seedPasswordOf(this.settings()), pepper: apiKeyPepperOf(this.settings()) };
     const profile = seedProfileOf(this.settings(), undefined);
-    // A bad profile file is refused before any database is created or migrated.
-    if (flags.seed && migrations.bundledSchema) loadProfile(profile);
+    // A bad seed file is refused before any database is created or migrated.
+    if (flags.seed && !remote) loadProfile(profile);
     const progress = createSetupProgress({ tty: Boolean(process.stderr.isTTY), silent: this.jsonEnabled() });
     if (isFolder(target) && !embeddedDatabaseExists(target)) progress.creating(`the ${this.where(target)}`);
     let result: SetupResult;
     try {
       result = await this.withDatabase(flags, async (db) => {
         progress.migrating(migrations.dir);
-        const seed = flags.seed && !remote && migrations.bundledSchema ? { profile, ...secrets, onProgress: progress.onSeed } : false;
+        const seed = flags.seed && !remote ? { profile, ...secrets, onProgress: progress.onSeed } : false;
         const result = await setup(db, {
           ...migrationOptions(flags, migrations),
           baseline: flags.baseline,
@@ -75,15 +76,15 @@ export default class Setup extends DevdbCommand<SetupOutcome> {
         );
         if (result.seeded) {
           const s = result.seeded;
-          this.log(
-            `Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}). Sign in as ${s.sampleLogin} with the development password from the README.`,
-          );
+          // The sign-in line is the product's: only devdb's schema has accounts the README's password opens.
+          const signIn = s.sampleLogin ? ` Sign in as ${s.sampleLogin} with the development password from the README.` : '';
+          this.log(`Seeded ${formatCount(s.totalRows)} rows in ${formatMs(s.elapsedMs)} (scale ${s.scale}, seed ${s.seed}).${signIn}`);
         } else if (result.seedSkipped === 'has data') {
           this.log('Data already present: not seeded again (devdb seed --truncate replaces it).');
-        } else if (flags.seed && !migrations.bundledSchema) {
-          this.log(
-            `Not seeded: the migrations in ${migrations.dir} are this project's own; devdb seed fills them (devdb seed --dry-run shows how).`,
-          );
+        } else if (result.seedSkipped === 'no tables') {
+          this.log(`Nothing to seed: the migrations in ${migrations.dir} create no tables yet.`);
+        } else if (result.seedError) {
+          throw notSeeded(result);
         } else if (flags.seed && remote) {
           this.log(`Not seeded: ${this.where(target)} is not on this machine (devdb seed --yes, or setup --yes, seeds it).`);
         }
@@ -106,4 +107,18 @@ export default class Setup extends DevdbCommand<SetupOutcome> {
     );
     return saved.snapshot;
   }
+}
+
+/**
+ * The seed could not run: the migrations are committed, nothing of the seed was written. Setup fails with the
+ * seed's own code (1 for a schema it cannot fill), as devdb seed would, so `devdb setup && npm test` stops here
+ * rather than on an unseeded database without its snapshot; run again, it seeds once the cause is fixed.
+ */
+function notSeeded(result: SetupResult): DevdbError {
+  const error = result.seedError!;
+  return new DevdbError(
+    error.code,
+    `Not seeded: ${error.message} The migrations stay applied: fix that and run devdb setup again (devdb seed --dry-run shows the plan; --no-seed skips seeding).`,
+    { cause: error, exitCode: error.exitCode, details: { ...error.details, applied: result.applied.map((a) => a.version) } },
+  );
 }

@@ -23,7 +23,7 @@ import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
 import { runPools } from './schema/pools.js';
 import { describeColumn, probeColumn, type ColumnSpec } from './schema/values.js';
-import { GENERATORS, SEEDED_TABLES } from './tables.js';
+import { SEEDED_TABLES } from './tables.js';
 
 export type SeedStep = 'truncate' | 'password' | 'drop indexes' | 'later keys' | 'restore indexes' | 'sequences' | 'analyze';
 
@@ -124,7 +124,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const emit = options.onProgress ?? (() => {});
   const run = await prepare(db, options);
   emit({ kind: 'plan', tables: run.loaders.map((l) => ({ table: l.entry.label, estimate: l.estimate })) });
-  const targets: QualifiedName[] = [...run.loaders.map((l) => l.entry.ref), ...run.layout.emptied.map((e) => e.ref)];
+  const targets = seedTargets(run.layout);
   const looking = nonEmptyTables(db, targets);
   looking.catch(() => {});
   // While the server looks: the row loop sees every table's paths before V8 compiles it (rehearse).
@@ -553,16 +553,23 @@ async function requireProductTables(db: Queryable): Promise<void> {
   }
 }
 
-/** True when any table devdb's generators seed holds a row (setup seeds only an empty database). */
-export async function hasSeedableData(db: Queryable): Promise<boolean> {
-  return (
-    (
-      await nonEmptyTables(
-        db,
-        GENERATORS.map((g) => g.table),
-      )
-    ).length > 0
-  );
+/**
+ * True when a table the seed writes (fills, or leaves empty) holds a row: what seed() refuses
+ * without --truncate, asked first by setup (which seeds only an empty database) and reset (which
+ * seeds again one that had data), on devdb's schema or any other.
+ */
+export async function hasSeedableData(
+  db: Queryable,
+  options: Pick<SeedOptions, 'schemas' | 'migrationsDir' | 'profile'> = {},
+): Promise<boolean> {
+  const schemas = options.schemas?.length ? [...options.schemas] : await projectSchemas(db, options.migrationsDir);
+  const layout = await readLayout(db, loadProfile(options.profile ?? DEFAULT_PROFILE), schemas);
+  return (await nonEmptyTables(db, seedTargets(layout))).length > 0;
+}
+
+/** Every table a seed writes: the ones it fills and the ones it empties. */
+function seedTargets(layout: SeedLayout): QualifiedName[] {
+  return [...layout.order.map((e) => e.ref), ...layout.emptied.map((e) => e.ref)];
 }
 
 async function nonEmptyTables(db: Queryable, tables: readonly (string | QualifiedName)[]): Promise<string[]> {

@@ -23,17 +23,22 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
 
 describe('a project with its own migrations', () => {
-  it("setup uses ./.devdb, applies the project's migrations (not devdb's), says what it does on stderr, and does not seed", async () => {
+  it("setup uses ./.devdb, applies the project's migrations (not devdb's), seeds them with ./devdb.seed.json, says what it does on stderr", async () => {
     // An empty embedded folder, copied: creating one from nothing (PGlite's initdb, seconds) is the next test's subject.
     fs.cpSync(inject('pgliteTemplates').empty, path.join(project, '.devdb'), { recursive: true });
     fs.mkdirSync(path.join(project, 'sql/migrations'), { recursive: true });
     fs.writeFileSync(path.join(project, 'sql/migrations/20260101000000_widgets.sql'), WIDGETS);
+    fs.writeFileSync(path.join(project, 'devdb.seed.json'), JSON.stringify({ tables: { widgets: { rows: 5 } } }));
     const setup = await runCli(['setup', '--json'], { cwd: project });
-    expect(setup.code).toBe(0);
-    expect(parseJson<{ applied: { name: string }[]; seeded: null }>(setup)).toMatchObject({ applied: [{ name: 'widgets' }], seeded: null });
+    expect(setup.code, setup.stderr).toBe(0);
+    expect(parseJson(setup)).toMatchObject({
+      applied: [{ name: 'widgets' }],
+      seeded: { mode: 'schema', totalRows: 5, profile: 'devdb.seed' },
+      snapshot: { name: 'seeded' },
+    });
     const text = await runCli(['setup'], { cwd: project });
     expect(text.stdout).toMatch(/Schema already up to date in the embedded database in .*\.devdb\./);
-    expect(text.stdout).toMatch(/Not seeded: the migrations in .*sql\/migrations are this project's own/);
+    expect(text.stdout).toContain('Data already present: not seeded again');
     expect(text.stderr).toMatch(/^Migrating from .*sql\/migrations: 0 applied \(.+\)$/m);
 
     const created = await runCli(['migrate', 'new', 'add gadgets', '--json'], { cwd: project });
@@ -45,7 +50,7 @@ describe('a project with its own migrations', () => {
     expect(status.migrations.map((m) => m.name)).toEqual(['widgets', 'add_gadgets']);
   });
 
-  it('the first setup says it is creating the embedded database, then migrating (progress on stderr)', async () => {
+  it('the first setup says it is creating the embedded database, then migrating, then seeding (progress on stderr)', async () => {
     fs.mkdirSync(path.join(project, 'db'), { recursive: true });
     fs.writeFileSync(path.join(project, 'db/20260101000000_widgets.sql'), WIDGETS);
     // PGlite, chosen in the config file; a new native folder's first setup is test/native/server.test.ts's.
@@ -56,7 +61,7 @@ describe('a project with its own migrations', () => {
     const setup = await runCli(['setup'], { cwd: project });
     expect(setup.code).toBe(0);
     expect(setup.stderr).toMatch(
-      /^Creating the embedded database in .*var\/devdb: created \(.+\)\nMigrating from .*\/db: 1 applied \(.+\)\n$/,
+      /^Creating the embedded database in .*var\/devdb: created \(.+\)\nMigrating from .*\/db: 1 applied \(.+\)\nSeeding: 100 rows \(.+\)\n$/,
     );
     expect(fs.existsSync(path.join(project, 'var/devdb/pgdata/PG_VERSION'))).toBe(true);
     expect(fs.existsSync(path.join(project, '.devdb'))).toBe(false);

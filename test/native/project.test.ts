@@ -6,7 +6,7 @@ import { parseJson, runCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { engines } from '../support/engines.js';
 
-/** The first `devdb start` in a project: a new native folder, the project's own migrations (or devdb's schema and seed). */
+/** The first `devdb start` in a project: a new native folder, the project's own migrations and seed (or devdb's schema and seed). */
 const projects: string[] = [];
 function project(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devdb-project-'));
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 describe.runIf(engines.includes('native'))('the first devdb start in a project', () => {
-  it("applies the project's own migrations, seeds nothing, and says so on stderr", async () => {
+  it("applies the project's own migrations, seeds them as setup does, and says so on stderr", async () => {
     const cwd = project();
     fs.mkdirSync(path.join(cwd, 'sql', 'migrations'), { recursive: true });
     fs.writeFileSync(
@@ -36,10 +36,17 @@ describe.runIf(engines.includes('native'))('the first devdb start in a project',
     const dataDir = path.join(cwd, '.devdb');
     expect(start.stderr).toContain(`Creating the PostgreSQL database in ${dataDir}`);
     expect(start.stderr).toContain(`Migrating from ${path.join(cwd, 'sql', 'migrations')}: 1 applied`);
-    expect(start.stderr).not.toContain('Seeding');
+    expect(start.stderr).toMatch(/^Seeding: 100 rows \(.+\)$/m);
+    // The sign-in line is the product's.
+    expect(start.stderr).not.toContain('Development login');
     expect(start.stdout).toBe(`postgres://postgres:***@127.0.0.1:${port}/postgres\n`);
     const history = await runCli(['sql', 'SELECT version, name FROM devdb_migrations', '--json'], { cwd });
     expect(parseJson(history)).toMatchObject({ rows: [{ version: '20260101000000', name: 'widgets' }] });
+    expect(parseJson(await runCli(['sql', 'SELECT count(*)::int AS n FROM widgets', '--json'], { cwd }))).toMatchObject({
+      rows: [{ n: 100 }],
+    });
+    const snapshots = parseJson<{ snapshots: { name: string }[] }>(await runCli(['snapshot', 'list', '--json'], { cwd }));
+    expect(snapshots.snapshots.map((x) => x.name)).toEqual(['seeded']);
     // The project's table and the histories (dbmate's kept beside devdb's for a dbmate-format folder): none of devdb's own schema.
     const tables = await runCli(
       ['sql', "SELECT string_agg(tablename, ',' ORDER BY tablename) AS t FROM pg_tables WHERE schemaname = 'public'", '--json'],
@@ -48,6 +55,24 @@ describe.runIf(engines.includes('native'))('the first devdb start in a project',
       },
     );
     expect(parseJson(tables)).toMatchObject({ rows: [{ t: 'devdb_migrations,schema_migrations,widgets' }] });
+  });
+
+  it('serves a schema the seed cannot fill unseeded, saying why in one line', async () => {
+    const cwd = project();
+    fs.mkdirSync(path.join(cwd, 'sql', 'migrations'), { recursive: true });
+    fs.writeFileSync(
+      path.join(cwd, 'sql', 'migrations', '20260101000000_odd.sql'),
+      '-- migrate:up\nCREATE TABLE odd (id int PRIMARY KEY, n int NOT NULL CHECK (n > 10 AND n < 5));\n',
+    );
+    const port = await freePort();
+    const start = await runCli(['start', '--port', String(port)], { cwd });
+    expect(start.code, start.stderr).toBe(0);
+    expect(start.stderr).toMatch(
+      /^Not seeded: The seed cannot fill this schema: Cannot seed odd\.n: .* devdb setup seeds it once that is fixed\.$/m,
+    );
+    expect(start.stdout).toBe(`postgres://postgres:***@127.0.0.1:${port}/postgres\n`);
+    expect(parseJson(await runCli(['sql', 'SELECT count(*)::int AS n FROM odd', '--json'], { cwd }))).toMatchObject({ rows: [{ n: 0 }] });
+    expect(parseJson<{ snapshots: unknown[] }>(await runCli(['snapshot', 'list', '--json'], { cwd })).snapshots).toEqual([]);
   });
 
   it('in an empty project, creates, migrates and seeds devdb schema, ends with the URL and the login, and search finds results', async () => {
