@@ -28,8 +28,11 @@ export function dropInBackground(target: ServerTarget | PgliteTarget, names: str
   if (target.engine === 'postgres') Object.assign(env, target.pgEnv, { DATABASE_URL: target.branch?.main ?? target.url });
   else args.push('--data-dir', target.dataDir);
   if (target.engine !== 'native') {
-    spawn(process.execPath, args, { detached: true, stdio: 'ignore', env }).unref();
-    return true;
+    const child = spawn(process.execPath, args, { detached: true, stdio: 'ignore', env });
+    // A failed spawn (no memory, no processes left) emits 'error' later, which must not throw: the next gc finds what is left.
+    child.on('error', () => {});
+    child.unref();
+    return child.pid !== undefined;
   }
   // On a native folder the gc may hold the server a command started (it is then the last one out):
   // should it die first (killed, out of memory), a shell left behind stops that server unless
