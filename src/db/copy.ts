@@ -28,6 +28,11 @@ export function copyValue(value: unknown): string {
 
 const SPECIAL = /[\\\t\n\r]/;
 
+/** True when copyValue(value) is String(value): a number, a boolean, or a text with nothing to escape. */
+export function isPlainCopyValue(value: unknown): boolean {
+  return typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && !SPECIAL.test(value));
+}
+
 function escapeText(text: string): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }

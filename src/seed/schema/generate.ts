@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/db.js';
 import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import { Random } from '../random.js';
-import { DAY, REF, iso, isoDate } from '../time.js';
+import { DAY, REF, iso, isoDate, parseMoment } from '../time.js';
 import type { Offset, Relation } from './checks.js';
 import type { Extras, ForeignKey, SchemaTable } from './layout.js';
 import type { Owners, Owner } from './owners.js';
@@ -23,6 +23,8 @@ import {
 /** Where the values of a foreign key come from: ids 1..n, or the target's keys read back; with each row's birth when known. */
 export interface KeySource {
   count: number;
+  /** Its keys are the target's numbered ids (numbers, written to COPY as they are). */
+  numbered: boolean;
   at(index: number): Value[];
   /** Column `column` of key `index`: what `at(index)[column]` is, without building the key. */
   part(index: number, column: number): Value;
@@ -89,13 +91,14 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
 
 /** Keys firstId..firstId+count-1, numbered by the target's id column. */
 function idSource(count: number, births: number[] | null, firstId = 1): KeySource {
-  return { count, at: (i) => [i + firstId], part: (i) => i + firstId, birth: (i) => births?.[i] };
+  return { count, numbered: true, at: (i) => [i + firstId], part: (i) => i + firstId, birth: (i) => births?.[i] };
 }
 
 /** Keys read back, with their rows' births (null when unknown). */
 function listSource(values: Value[][], births: (number | null)[]): KeySource {
   return {
     count: values.length,
+    numbered: false,
     at: (i) => values[i]!,
     part: (i, column) => values[i]![column] ?? null,
     birth: (i) => births[i] ?? undefined,
@@ -184,7 +187,7 @@ export function* schemaRows(
 ): Generator<RowBatch> {
   const plan = rowPlan(t, world, sources);
   const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
-  const { rowsPerParent, rootRows, idAt, times, relations, distinct, nonNulls, placement, placementAt, birthAt, row, owner } = plan;
+  const { rowsPerParent, rootRows, idAt, times, relations, distinct, nonNulls, placement, placementAt, birthAt, row, owner, plain } = plan;
   // The latest birth among the rows this row points at: it is born after them.
   let after = -Infinity;
   const setKey = (fk: ForeignKey, columns: number[], source: KeySource | undefined, index: number | null) => {
@@ -247,9 +250,12 @@ export function* schemaRows(
         if (nonNulls.length > 0 && !keepNonNulls(row, nonNulls, rnd)) continue;
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
-        if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
-        text += copyValue(row[0]);
-        for (let c = 1; c < width; c++) text += `\t${copyValue(row[c])}`;
+        if (births && birthAt >= 0) births.push(parseMoment(String(row[birthAt])));
+        text += plain[0] ? (row[0] ?? '\\N') : copyValue(row[0]);
+        for (let c = 1; c < width; c++) {
+          const value = row[c]!;
+          text += `\t${plain[c] ? (value ?? '\\N') : copyValue(value)}`;
+        }
         text += '\n';
         batched++;
         if (text.length >= CHUNK_CHARS) {
@@ -312,6 +318,7 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
   const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
   const row: Value[] = new Array<Value>(width).fill(null);
   return {
+    plain: plainColumns(width, idAt, values, keys, parentAt, parentSource, later, tierColumns),
     rnd,
     width,
     values,
@@ -338,6 +345,33 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
     row,
     owner: {} as Owner,
   };
+}
+
+/**
+ * Which of the row's columns go to COPY as they are (ColumnGenerator.plain): the numbered id, keys
+ * numbered the same way (into their own table, or by a parent's id), and the columns whose
+ * generator says so; the others (keys read back, which may be any text, a partition's or a
+ * tier's) through copyValue.
+ */
+function plainColumns(
+  width: number,
+  idAt: number,
+  values: readonly { at: number; generator: ColumnGenerator }[],
+  keys: readonly { at: number[]; source: KeySource | undefined; self: boolean }[],
+  parentAt: readonly number[],
+  parentSource: KeySource | undefined,
+  later: readonly { at: number; placeholder: ColumnGenerator | null }[],
+  tierColumns: readonly number[],
+): boolean[] {
+  const plain = new Array<boolean>(width).fill(false);
+  if (idAt >= 0) plain[idAt] = true;
+  const numbered = (source: KeySource | undefined) => source?.numbered === true;
+  for (const key of keys) if (key.self || numbered(key.source)) for (const at of key.at) plain[at] = true;
+  if (numbered(parentSource)) for (const at of parentAt) plain[at] = true;
+  for (const v of values) plain[v.at] = v.generator.plain;
+  for (const c of later) plain[c.at] = c.placeholder?.plain ?? true;
+  for (const at of tierColumns) plain[at] = false;
+  return plain;
 }
 
 /**
@@ -438,7 +472,7 @@ function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rn
   const first = times[0]!;
   if (first.role === 'birth') {
     const value = row[first.at];
-    let born = value === null || value === undefined ? NaN : Date.parse(String(value));
+    let born = value === null || value === undefined ? NaN : parseMoment(String(value));
     if (!Number.isNaN(born) && born < after) {
       born = Math.max(after, Math.min(REF - DAY, after + rnd.int(0, 30) * DAY + rnd.int(0, DAY)));
       moveTime(row, first, born);
@@ -450,7 +484,7 @@ function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rn
     const slot = times[i]!;
     if (slot.role === 'birth' || slot.role === 'date of birth') continue;
     const value = row[slot.at];
-    if (value === null || value === undefined || Date.parse(String(value)) >= anchor) continue;
+    if (value === null || value === undefined || parseMoment(String(value)) >= anchor) continue;
     const ms = slot.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
     moveTime(row, slot, ms);
   }
@@ -565,8 +599,8 @@ function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Ran
     // The offset's most when the column must come after the anchor, its least when before: then it holds for any month.
     const shift = offset ? (after ? offset.high : offset.low) : 0;
     const numeric = NUMBER.test(String(a)) && NUMBER.test(String(b));
-    const target = (numeric ? Number(b) : Date.parse(String(b))) + shift;
-    const ok = (numeric ? Number(a) : Date.parse(String(a))) - target;
+    const target = (numeric ? Number(b) : parseMoment(String(b))) + shift;
+    const ok = (numeric ? Number(a) : parseMoment(String(a))) - target;
     if (Number.isNaN(ok) || (after ? (strict ? ok > 0 : ok >= 0) : strict ? ok < 0 : ok <= 0)) continue;
     const sign = after ? 1 : -1;
     if (numeric) {

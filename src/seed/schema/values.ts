@@ -1,7 +1,8 @@
 import type { ColumnFacts } from '../../catalog/column-facts.js';
+import { isPlainCopyValue } from '../../db/copy.js';
 import { DevdbError } from '../../errors.js';
 import type { ProfileValue } from '../profile.js';
-import type { Random } from '../random.js';
+import { HEX_BYTE, type Random } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
 import { NAMED, nameKey, namedFor, type NamedGenerator } from './named.js';
@@ -43,6 +44,12 @@ export interface ValueContext {
 export interface ColumnGenerator {
   label: string;
   next(): Value | undefined;
+  /**
+   * Every value it draws is NULL, a number, a boolean or a text without a character COPY escapes
+   * (times, uuids, an enum's labels): the row loop writes it to COPY as it is, without copyValue's
+   * scan of each text.
+   */
+  plain: boolean;
 }
 
 const RETRIES = 25;
@@ -71,6 +78,7 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
   const free = !seen && hasNoRules(spec);
   return {
     label: describeColumn(spec),
+    plain: plainColumn(spec),
     next() {
       if (free) return draw(0);
       let collided = false;
@@ -93,6 +101,47 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
       throw unsatisfiable(spec);
     },
   };
+}
+
+/** Base types whose values (as the TYPES below draw them) never hold a backslash, tab, newline or carriage return. */
+const PLAIN_TYPES = new Set([
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'money',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'time',
+  'timetz',
+  'interval',
+  'uuid',
+  'inet',
+  'cidr',
+  'macaddr',
+  'int4range',
+  'int8range',
+  'numrange',
+  'daterange',
+  'tsrange',
+  'tstzrange',
+]);
+
+/**
+ * Whether the column's values are plain (ColumnGenerator.plain): a list's (the seed file's, the
+ * CHECK's, the enum's) when each of its values is, a type's when TYPES draws it from digits and
+ * punctuation only. Text of every other kind (names, words, a pattern's sample) and arrays are not.
+ */
+function plainColumn(spec: ColumnSpec): boolean {
+  if (spec.values) return spec.values.every(isPlainCopyValue);
+  if (spec.generator) return false;
+  const list = spec.rules.oneOf ?? spec.facts.labels;
+  if (list) return list.every(isPlainCopyValue);
+  return !spec.facts.element && PLAIN_TYPES.has(spec.facts.base);
 }
 
 /**
@@ -138,6 +187,18 @@ function length(s: string): number {
   return /[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length;
 }
 
+/**
+ * Whether `s` has from `min` to `max` characters as length() counts them. A code point is one or
+ * two UTF-16 units, so s.length and half of it bound the count: most values are decided by
+ * s.length alone, without the scan for surrogates.
+ */
+function lengthWithin(s: string, min: number, max: number): boolean {
+  const units = s.length;
+  if (units <= max && (units + 1) >> 1 >= min) return true;
+  const chars = length(s);
+  return chars >= min && chars <= max;
+}
+
 function uniqueSuffix(value: string, n: number, spec: ColumnSpec): string {
   const max = spec.rules.maxLength ?? spec.facts.length ?? Infinity;
   const suffix = `-${n}`;
@@ -162,11 +223,7 @@ export function validator(spec: ColumnSpec): (value: Value) => boolean {
   const maxLength = Math.min(r.maxLength ?? Infinity, spec.facts.length ?? Infinity);
   const minLength = r.minLength ?? 0;
   if (minLength > 0 || maxLength < Infinity) {
-    checks.push((v) => {
-      if (typeof v !== 'string') return true;
-      const chars = length(v);
-      return chars >= minLength && chars <= maxLength;
-    });
+    checks.push((v) => typeof v !== 'string' || lengthWithin(v, minLength, maxLength));
   }
   if (r.lowerCase) checks.push((v) => typeof v !== 'string' || v === v.toLowerCase());
   for (const p of r.patterns) {
@@ -474,15 +531,19 @@ function timeBounds(rules: ColumnRules): [number, number] {
   return to > from ? [from, to] : [from, from + 365 * DAY];
 }
 
-const HEX8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+/** The four hex digits of a number's low 16 bits, from a table (toString(16) and padStart cost more, per uuid four times). */
+const hex16 = (n: number) => HEX_BYTE[(n >>> 8) & 0xff]! + HEX_BYTE[n & 0xff]!;
 
-/** A version 4 UUID from four draws: version nibble 4, variant bits 10. */
+/**
+ * A version 4 UUID from four draws: version nibble 4, variant bits 10. The 32 hex digits are
+ * the four words' in order, the version digit replacing the second word's fifth.
+ */
 function uuid(rnd: Random): string {
-  const a = HEX8(rnd.nextUint32());
-  const b = HEX8(rnd.nextUint32());
-  const c = HEX8(((rnd.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0);
-  const d = HEX8(rnd.nextUint32());
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
+  const a = rnd.nextUint32();
+  const b = rnd.nextUint32();
+  const c = ((rnd.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0;
+  const d = rnd.nextUint32();
+  return `${hex16(a >>> 16)}${hex16(a)}-${hex16(b >>> 16)}-4${HEX_BYTE[(b >>> 8) & 0x0f]!.slice(1)}${HEX_BYTE[b & 0xff]!}-${hex16(c >>> 16)}-${hex16(c)}${hex16(d >>> 16)}${hex16(d)}`;
 }
 
 function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
@@ -515,7 +576,7 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   if (rules.patterns.length === 0 && !rules.lowerCase && maxLength === Infinity)
     return () => {
       const value = base();
-      return min === 0 || length(value) >= min ? value : pad(value);
+      return lengthWithin(value, min, Infinity) ? value : pad(value);
     };
   const patterns = rules.patterns.map(regex);
   return (attempt) => {
@@ -526,9 +587,9 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
     }
     if (rules.lowerCase) value = value.toLowerCase();
-    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
+    if (!lengthWithin(value, 0, maxLength)) value = [...value].slice(0, maxLength).join('').trimEnd();
     value = pad(value);
-    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('');
+    if (!lengthWithin(value, 0, maxLength)) value = [...value].slice(0, maxLength).join('');
     return value;
   };
 }
