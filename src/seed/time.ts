@@ -35,13 +35,17 @@ export function iso(ms: number): string {
   const day = dayOf(ms);
   const prefix = dayPrefix(day);
   // Milliseconds into the day, below 2^31: integer arithmetic and integer indexes from here.
-  let rest = (ms - day * DAY) | 0;
+  const inDay = (ms - day * DAY) | 0;
+  let rest = inDay;
   const h = (rest / HOUR) | 0;
   rest -= h * HOUR;
   const m = (rest / MINUTE) | 0;
   rest -= m * MINUTE;
   const s = (rest / 1000) | 0;
-  return `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
+  const text = `${prefix}${TWO[h]}:${TWO[m]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
+  // What parseMoment reads back from it: the instant to the millisecond (a 24-character text is years 0-9999).
+  if (text.length === 24) remember(text, day * DAY + inDay);
+  return text;
 }
 
 /** `YYYY-MM-DDT` of a day (days since the epoch), cached. */
@@ -69,17 +73,36 @@ export function isoDate(ms: number): string {
     if (listed) dateList[day] = date;
     else dates.set(day, date);
   }
+  if (date.length === 10) remember(date, day * DAY);
   return date;
 }
 
 /**
- * Date.parse, exactly, read by arithmetic for the two forms the seed writes (iso's
+ * The last moments iso and isoDate wrote, with the instants parseMoment reads back from them:
+ * the row loop writes a row's times, then reads them to order them (a child after its parent,
+ * updated_at after created_at), and finds them here without a parse. A text equal to one here
+ * parses to its instant, so a match is always right; any other text is parsed.
+ */
+const RECENT = 4;
+const recentText: (string | null)[] = new Array<string | null>(RECENT).fill(null);
+const recentMs = new Float64Array(RECENT);
+let recentNext = 0;
+
+function remember(text: string, ms: number): void {
+  recentText[recentNext] = text;
+  recentMs[recentNext] = ms;
+  recentNext = (recentNext + 1) & (RECENT - 1);
+}
+
+/**
+ * Date.parse, exactly: a moment iso or isoDate just wrote from memory, and otherwise by arithmetic for the two forms the seed writes (iso's
  * `YYYY-MM-DDTHH:MM:SS.mmmZ` and isoDate's `YYYY-MM-DD`, both UTC): the row loop reads its
  * own moments back to order them (a child after its parent, updated_at after created_at),
  * several per row, and Date.parse was most of that. Any other text (a seed file's value, a
  * timestamp without zone, which Date.parse reads as local time) goes to Date.parse.
  */
 export function parseMoment(text: string): number {
+  for (let i = 0; i < RECENT; i++) if (recentText[i] === text) return recentMs[i]!;
   const n = text.length;
   if ((n !== 24 && n !== 10) || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return Date.parse(text);
   const year = digits(text, 0, 4);

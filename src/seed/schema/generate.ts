@@ -72,17 +72,20 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
     // agree on. A seeded table not loaded yet is empty here, so its nullable keys stay NULL.
     const cols = k.refColumns.map(quoteIdent);
     const birth = target?.birthColumn ? `(extract(epoch FROM ${quoteIdent(target.birthColumn)}) * 1000)::float8` : 'NULL::float8';
-    const rows = await tx.query<{ k: Value[] | string; b: number | null }>(
-      `SELECT json_build_array(${cols.join(', ')}) AS k, ${birth} AS b FROM ${qualifiedName(k.targetRef)}
-        WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')}
-        ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
+    // One JSON document of [key, birth] pairs, not a row each: a row costs the driver a message
+    // and a parse of its own (thousands of keys per table), one document a single JSON.parse.
+    const order = cols.map((c) => `${c}::text COLLATE "C"`).join(', ');
+    const [row] = await tx.query<{ keys: [Value[], number | null][] | string }>(
+      `SELECT coalesce(json_agg(json_build_array(k, b) ORDER BY ${cols.map((_, i) => `o${i}`).join(', ')}), '[]') AS keys FROM (
+         SELECT json_build_array(${cols.join(', ')}) AS k, ${birth} AS b, ${cols.map((c, i) => `${c}::text COLLATE "C" AS o${i}`).join(', ')}
+           FROM ${qualifiedName(k.targetRef)} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} ORDER BY ${order} LIMIT ${KEY_SAMPLE}) s`,
     );
-    const values = rows.map((r) => (typeof r.k === 'string' ? (JSON.parse(r.k) as Value[]) : r.k));
+    const pairs = typeof row!.keys === 'string' ? (JSON.parse(row!.keys) as [Value[], number | null][]) : row!.keys;
     out.set(
       k.name,
       listSource(
-        values,
-        rows.map((r) => r.b),
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
       ),
     );
   }
