@@ -303,8 +303,6 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
     picker: new KeyPicker(fk, sources.get(fk.name), rnd),
     self: fk.target === t.key,
   }));
-  const uniques = slots(t.uniqueSets, (set) => ({ at: set.map(pos), seen: new Set<string>() }));
-  const uniqueKeys = new Array<string | undefined>(uniques.length);
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
   const parentAt = t.parent ? t.parent.columns.map(pos) : [];
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
@@ -320,8 +318,14 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
   const placementAt = t.placement ? pos(t.placement.column) : -1;
   const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
   const row: Value[] = new Array<Value>(width).fill(null);
+  const { plain, numeric } = columnKinds(width, idAt, values, keys, parentAt, parentSource, later, tierColumns);
+  const uniques = slots(t.uniqueSets, (set) => {
+    const at = set.map(pos);
+    return { at, seen: new Set<unknown>(), numeric: at.every((c) => numeric[c]) };
+  });
+  const uniqueKeys = new Array<unknown>(uniques.length);
   return {
-    plain: plainColumns(width, idAt, values, keys, parentAt, parentSource, later, tierColumns),
+    plain,
     rnd,
     width,
     values,
@@ -351,12 +355,13 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
 }
 
 /**
- * Which of the row's columns go to COPY as they are (ColumnGenerator.plain): the numbered id, keys
- * numbered the same way (into their own table, or by a parent's id), and the columns whose
- * generator says so; the others (keys read back, which may be any text, a partition's or a
- * tier's) through copyValue.
+ * What the row loop knows of each column's values. `plain`: they go to COPY as they are
+ * (ColumnGenerator.plain); `numeric`: they are numbers or NULL (ColumnGenerator.numeric), so a
+ * unique set of such columns is keyed by numbers. Both hold for the numbered id and keys numbered
+ * the same way (into their own table, or by a parent's id), and for the columns whose generator
+ * says so; not for keys read back (any text), a partition's or a tier's columns.
  */
-function plainColumns(
+function columnKinds(
   width: number,
   idAt: number,
   values: readonly { at: number; generator: ColumnGenerator }[],
@@ -365,16 +370,18 @@ function plainColumns(
   parentSource: KeySource | undefined,
   later: readonly { at: number; placeholder: ColumnGenerator | null }[],
   tierColumns: readonly number[],
-): boolean[] {
+): { plain: boolean[]; numeric: boolean[] } {
   const plain = new Array<boolean>(width).fill(false);
-  if (idAt >= 0) plain[idAt] = true;
+  const numeric = new Array<boolean>(width).fill(false);
+  const both = (at: number) => (plain[at] = numeric[at] = true);
+  if (idAt >= 0) both(idAt);
   const numbered = (source: KeySource | undefined) => source?.numbered === true;
-  for (const key of keys) if (key.self || numbered(key.source)) for (const at of key.at) plain[at] = true;
-  if (numbered(parentSource)) for (const at of parentAt) plain[at] = true;
-  for (const v of values) plain[v.at] = v.generator.plain;
-  for (const c of later) plain[c.at] = c.placeholder?.plain ?? true;
-  for (const at of tierColumns) plain[at] = false;
-  return plain;
+  for (const key of keys) if (key.self || numbered(key.source)) key.at.forEach(both);
+  if (numbered(parentSource)) parentAt.forEach(both);
+  for (const v of values) [plain[v.at], numeric[v.at]] = [v.generator.plain, v.generator.numeric];
+  for (const c of later) [plain[c.at], numeric[c.at]] = [c.placeholder?.plain ?? true, c.placeholder?.numeric ?? true];
+  for (const at of tierColumns) plain[at] = numeric[at] = false;
+  return { plain, numeric };
 }
 
 /**
@@ -420,26 +427,48 @@ function keepNonNulls(row: Value[], sets: readonly { at: number[]; op: '=' | '<=
 /** A unique set of columns, by position, with the keys its rows took. */
 interface UniqueSlot {
   at: number[];
-  seen: Set<string>;
+  /** Every column of the set holds numbers (see columnKinds). */
+  numeric: boolean;
+  seen: Set<unknown>;
 }
+
+/** Two ids under 2^26 as one number (exact below 2^52), so a pair of keys is looked up without text. */
+const PAIR = 2 ** 26;
 
 /**
  * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
- * Runs once per row: keys are built into `keys` (reused) without an array per set.
+ * Runs once per row: keys are built into `keys` (reused) without an array per set. A set of
+ * numbers keys one column by its number and two by a number made of both when they are whole
+ * and under 2^26; the rest by text, as a set of any other columns does (a key is always built
+ * the same way for the same values, so the two kinds never meet).
  */
-function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: (string | undefined)[]): boolean {
+function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: unknown[]): boolean {
   for (let i = 0; i < uniques.length; i++) {
-    const { at, seen } = uniques[i]!;
+    const { at, seen, numeric } = uniques[i]!;
     keys[i] = undefined;
     // A key with a NULL in it is distinct from every other, as PostgreSQL's UNIQUE holds it.
     if (hasNull(row, at)) continue;
-    let key = String(row[at[0]!]);
-    for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
-    if (seen.has(key)) return false;
-    keys[i] = key;
+    const key = numeric ? numberKey(row, at) : undefined;
+    const k = key ?? textKey(row, at);
+    if (seen.has(k)) return false;
+    keys[i] = k;
   }
-  for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]!);
+  for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]);
   return true;
+}
+
+function numberKey(row: readonly Value[], at: readonly number[]): number | undefined {
+  if (at.length === 1) return row[at[0]!] as number;
+  if (at.length !== 2) return undefined;
+  const a = row[at[0]!] as number;
+  const b = row[at[1]!] as number;
+  return Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < PAIR && b < PAIR ? a * PAIR + b : undefined;
+}
+
+function textKey(row: readonly Value[], at: readonly number[]): string {
+  let key = String(row[at[0]!]);
+  for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
+  return key;
 }
 
 function hasNull(row: readonly Value[], at: readonly number[]): boolean {

@@ -50,6 +50,8 @@ export interface ColumnGenerator {
    * scan of each text.
    */
   plain: boolean;
+  /** Every value it draws is NULL or a number (an integer or decimal type, not a list): a unique set keys it by the number. */
+  numeric: boolean;
 }
 
 const RETRIES = 25;
@@ -71,7 +73,10 @@ interface TypeGenerator {
 export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext): ColumnGenerator {
   const draw = drawer(spec, rnd, ctx);
   const valid = validator(spec);
-  const seen = spec.unique ? new Set<string>() : undefined;
+  const numeric = numericColumn(spec);
+  // Numbers by themselves (a Set tells them apart as String() does), anything else by its text.
+  const seen = spec.unique ? new Set<unknown>() : undefined;
+  const key = numeric ? (value: Value) => value : textKey;
   const suffixed = !spec.values && !spec.rules.oneOf && !spec.facts.labels;
   // Most columns have no rule and no UNIQUE: the loop below would keep their first draw (a NULL
   // is returned as drawn), so it is skipped, validator call and all, with the same draws.
@@ -79,6 +84,7 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
   return {
     label: describeColumn(spec),
     plain: plainColumn(spec),
+    numeric,
     next() {
       if (free) return draw(0);
       let collided = false;
@@ -131,6 +137,15 @@ const PLAIN_TYPES = new Set([
   'tstzrange',
 ]);
 
+const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money']);
+
+/** Whether the column's values are all numbers (ColumnGenerator.numeric): TYPES draws them, no list or named generator. */
+function numericColumn(spec: ColumnSpec): boolean {
+  return (
+    !spec.values && !spec.generator && !spec.rules.oneOf && !spec.facts.labels && !spec.facts.element && NUMERIC_TYPES.has(spec.facts.base)
+  );
+}
+
 /**
  * Whether the column's values are plain (ColumnGenerator.plain): a list's (the seed file's, the
  * CHECK's, the enum's) when each of its values is, a type's when TYPES draws it from digits and
@@ -171,7 +186,7 @@ export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError
   );
 }
 
-const key = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
+const textKey = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
 
 const compiled = new Map<string, RegExp>();
 /** A CHECK's pattern, compiled once per run rather than once per value. */
@@ -277,10 +292,8 @@ const RARE_EVENT = /^(deleted|archived|cancell?ed|revoked|banned|suspended|disab
 function drawer(spec: ColumnSpec, rnd: Random, ctx: ValueContext): Draw {
   const { facts, rules } = spec;
   const nullChance = spec.nullable ? (RARE_EVENT.test(nameKey(spec.name)) ? 0.85 : 0.1) : 0;
-  const orNull =
-    (fn: Draw): Draw =>
-    (attempt) =>
-      nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt);
+  // A column that is never NULL keeps its drawer as it is, without a wrapper per value.
+  const orNull = (fn: Draw): Draw => (nullChance > 0 ? (attempt) => (attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt)) : fn);
   if (spec.values) {
     const list = spec.values;
     return () => list[rnd.int(0, list.length - 1)] as Value;
@@ -348,11 +361,29 @@ const decimals: TypeGenerator = {
     const step = spec.rules.multipleOf;
     if (step && Math.ceil(lo / step) <= Math.floor(hi / step)) {
       const [from, to] = [Math.ceil(lo / step), Math.floor(hi / step)];
-      return () => Number((rnd.int(from, to) * step).toFixed(scale));
+      return () => toScale(rnd.int(from, to) * step, scale);
     }
-    return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
+    return () => toScale(lo + rnd.next() * (hi - lo), scale);
   },
 };
+
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * Number(x.toFixed(scale)), exactly, without the text between. toFixed rounds the exact value of
+ * x times 10^scale to an integer n (a tie upwards in magnitude) and the text reads back as the
+ * double nearest n / 10^scale, which is what the division gives. Below 2^40 the product's
+ * rounding error is under 10^-4, so Math.round finds the same n unless x lies within 10^-3 of a
+ * tie, which goes to toFixed, as do scales past 15.
+ */
+export function toScale(x: number, scale: number): number {
+  const factor = POW10[scale];
+  if (factor !== undefined) {
+    const scaled = x * factor;
+    if (Math.abs(scaled) < 2 ** 40 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3) return Math.round(scaled) / factor;
+  }
+  return Number(x.toFixed(scale));
+}
 
 const moments: TypeGenerator = {
   label: (spec) => `${spec.facts.base} (${timeRole(spec.name) ?? 'the seeded year'})`,
