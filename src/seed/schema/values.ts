@@ -378,6 +378,8 @@ const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
  */
 export function toScale(x: number, scale: number): number {
   const factor = POW10[scale];
+  // (-0).toFixed() is "0": the one value whose sign Math.round would keep and the text drops.
+  if (x === 0) return 0;
   if (factor !== undefined) {
     const scaled = x * factor;
     if (Math.abs(scaled) < 2 ** 40 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3) return Math.round(scaled) / factor;
