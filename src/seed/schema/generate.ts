@@ -432,8 +432,15 @@ interface UniqueSlot {
   seen: Set<unknown>;
 }
 
-/** Two ids under 2^26 as one number (exact below 2^52), so a pair of keys is looked up without text. */
+/**
+ * A pair of whole numbers as one number: below 2^14 and 2^16 a small integer under 2^30 (V8
+ * hashes and stores it without a heap number), else up to 2^26 each at 2^31 and above (exact
+ * below 2^53).
+ * The two ranges do not meet, so each pair has one key.
+ */
+const SMALL = 2 ** 16;
 const PAIR = 2 ** 26;
+const LARGE = 2 ** 31;
 
 /**
  * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
@@ -462,7 +469,8 @@ function numberKey(row: readonly Value[], at: readonly number[]): number | undef
   if (at.length !== 2) return undefined;
   const a = row[at[0]!] as number;
   const b = row[at[1]!] as number;
-  return Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < PAIR && b < PAIR ? a * PAIR + b : undefined;
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= PAIR || b >= PAIR) return undefined;
+  return a < SMALL / 4 && b < SMALL ? a * SMALL + b : LARGE + a * PAIR + b;
 }
 
 function textKey(row: readonly Value[], at: readonly number[]): string {

@@ -592,6 +592,11 @@ function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number 
   return { fixed: fixedLength, max: Number.isFinite(max) ? max : undefined, min: Math.max(rules.minLength ?? 0, fixedLength ?? 0, 1) };
 }
 
+function matchesAll(patterns: readonly RegExp[], value: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (!patterns[i]!.test(value)) return false;
+  return true;
+}
+
 /** Text by the column's name (faker) or the profile's named generator, then bent to its length and pattern rules. */
 function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGenerator): Draw {
   const { rules } = spec;
@@ -614,7 +619,7 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const patterns = rules.patterns.map(regex);
   return (attempt) => {
     let value = attempt < 3 || patterns.length === 0 ? base() : undefined;
-    if (value !== undefined && patterns.some((p) => !p.test(value!))) value = undefined;
+    if (value !== undefined && !matchesAll(patterns, value)) value = undefined;
     if (value === undefined) {
       const pattern = rules.patterns[0];
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
