@@ -581,8 +581,11 @@ function uuid(rnd: Random): string {
 
 function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
   const note = NAMED.title!.make(rnd, ctx, undefined);
+  // JSON.stringify({ source, note, version }) written out: the same text without an object per value.
   return () =>
-    rnd.chance(0.3) ? '{}' : JSON.stringify({ source: rnd.pick(['web', 'api', 'import', 'mobile']), note: note(), version: rnd.int(1, 5) });
+    rnd.chance(0.3)
+      ? '{}'
+      : `{"source":"${rnd.pick(['web', 'api', 'import', 'mobile'])}","note":${JSON.stringify(note())},"version":${rnd.int(1, 5)}}`;
 }
 
 function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number | undefined; min: number } {
@@ -606,7 +609,7 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const base = chosen.make(rnd, ctx, fixedLength ?? max);
   const nouns = ctx.pools('tag');
   const pad = (value: string) => {
-    while (length(value) < min)
+    while (!lengthWithin(value, min, Infinity))
       value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${nouns[rnd.int(0, nouns.length - 1)]!}`;
     return value;
   };
