@@ -13,7 +13,8 @@
  * The last variant drops what stops both peers, so the goal's ratio (devdbOverFastestPeer) is scored
  * there. Before the variants, `devdb seed` runs as a user runs it: the built CLI in fresh processes
  * ($BENCH_PROCESS_RUNS, default 5; 0 leaves them out), rows over each process's wall time, interleaved
- * with another build's ($BENCH_BASELINE_BIN: its bin/run.js) when one is named.
+ * with another build's ($BENCH_BASELINE_BIN: its bin/run.js) when one is named; then the process's
+ * own work with the server's left out (bench/seed-generation.ts, $BENCH_GENERATION_RUNS).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,7 @@ import { openPostgres } from '../src/db/postgres-adapter.js';
 import { seed } from '../src/seed/index.js';
 import { qualifiedName } from '../src/util/sql-text.js';
 import { withDatabase } from '../test/support/global-setup.js';
+import { generationCase } from './seed-generation.js';
 
 const SHOP = fs.readFileSync(path.join(import.meta.dirname, '../test/seed/fixtures/shop.sql'), 'utf8');
 const SCHEMAS = ['public', 'sales'];
@@ -167,6 +169,8 @@ export async function foreignSchemaCase(admin: Db, url: string): Promise<Record<
   try {
     const report: Record<string, unknown> = { schema: `test/seed/fixtures/shop.sql: 22 tables in ${SCHEMAS.join(', ')}` };
     if (PROCESS_RUNS > 0) report['devdb seed as a user runs it (whole process, as written)'] = await wholeProcess(await fresh(SHOP));
+    const generation = await generationCase(admin, url, BASELINE_BIN);
+    if (generation) report["the devdb process's work alone (generation case)"] = generation;
     for (const [variant, sql] of [
       ['as written', SHOP],
       ['domains, the range and inet written as base types', PLAIN],

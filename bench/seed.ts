@@ -16,7 +16,8 @@
  *   when $BENCH_SNAPLET_DIR names a folder it is installed in) on someone else's 22-table schema at
  *   medium scale, and `devdb seed` in fresh processes ($BENCH_FOREIGN=0 leaves it out;
  *   $BENCH_FOREIGN_VARIANTS picks variants by prefix; $BENCH_PROCESS_RUNS the processes;
- *   $BENCH_BASELINE_BIN another build's bin/run.js, its processes interleaved with this one's).
+ *   $BENCH_BASELINE_BIN another build's bin/run.js, its processes interleaved with this one's;
+ *   $BENCH_GENERATION_RUNS the processes of the generation case, bench/seed-generation.ts).
  *
  * Server: $BENCH_DATABASE_URL or $TEST_DATABASE_URL (a superuser, for server-side files),
  * else a throwaway server started like the test suite's but with PostgreSQL's own durability

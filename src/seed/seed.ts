@@ -17,7 +17,16 @@ import { checkProfileAgainstLimits, loadProfile, readTierLimits, type Profile } 
 import { Random } from './random.js';
 import { checkedLayout, readLayout } from './read-layout.js';
 import { NOT_SEEDED } from './registry.js';
-import { keySources, rehearse, schemaEstimate, schemaRows, withExtras, type Loaded, type SchemaWorld } from './schema/generate.js';
+import {
+  birthList,
+  keySources,
+  rehearse,
+  schemaEstimate,
+  schemaRows,
+  withExtras,
+  type Loaded,
+  type SchemaWorld,
+} from './schema/generate.js';
 import type { LayoutEntry, SeedLayout, SeedMode } from './schema/layout.js';
 import { fillLaterKeys } from './schema/later-keys.js';
 import { planOwners } from './schema/owners.js';
@@ -360,7 +369,7 @@ function loaderOf(entry: LayoutEntry, estimate: number, world: SchemaWorld): Loa
     birthColumn,
     async prepare(tx, loaded, _ctx, firstId) {
       const sources = await keySources(tx, entry.foreignKeys, loaded);
-      const births = entry.idColumn && birthColumn ? [] : null;
+      const births = entry.idColumn && birthColumn ? birthList() : null;
       return { columns: entry.columns, batches: schemaRows(entry, world, sources, births, firstId), births };
     },
   };

@@ -4,7 +4,7 @@ import type { Queryable } from '../../db/db.js';
 import { quoteIdent, qualifiedName } from '../../util/sql-text.js';
 import type { TableGenerator } from '../context.js';
 import { Random } from '../random.js';
-import { DAY, REF, iso, isoDate } from '../time.js';
+import { DAY, REF, iso, isoDate, parseMoment } from '../time.js';
 import type { Offset, Relation } from './checks.js';
 import type { Extras, ForeignKey, SchemaTable } from './layout.js';
 import type { Owners, Owner } from './owners.js';
@@ -23,6 +23,8 @@ import {
 /** Where the values of a foreign key come from: ids 1..n, or the target's keys read back; with each row's birth when known. */
 export interface KeySource {
   count: number;
+  /** Its keys are the target's numbered ids (numbers, written to COPY as they are). */
+  numbered: boolean;
   at(index: number): Value[];
   /** Column `column` of key `index`: what `at(index)[column]` is, without building the key. */
   part(index: number, column: number): Value;
@@ -70,17 +72,20 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
     // agree on. A seeded table not loaded yet is empty here, so its nullable keys stay NULL.
     const cols = k.refColumns.map(quoteIdent);
     const birth = target?.birthColumn ? `(extract(epoch FROM ${quoteIdent(target.birthColumn)}) * 1000)::float8` : 'NULL::float8';
-    const rows = await tx.query<{ k: Value[] | string; b: number | null }>(
-      `SELECT json_build_array(${cols.join(', ')}) AS k, ${birth} AS b FROM ${qualifiedName(k.targetRef)}
-        WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')}
-        ORDER BY ${cols.map((c) => `${c}::text COLLATE "C"`).join(', ')} LIMIT ${KEY_SAMPLE}`,
+    // One JSON document of [key, birth] pairs, not a row each: a row costs the driver a message
+    // and a parse of its own (thousands of keys per table), one document a single JSON.parse.
+    const order = cols.map((c) => `${c}::text COLLATE "C"`).join(', ');
+    const [row] = await tx.query<{ keys: [Value[], number | null][] | string }>(
+      `SELECT coalesce(json_agg(json_build_array(k, b) ORDER BY ${cols.map((_, i) => `o${i}`).join(', ')}), '[]') AS keys FROM (
+         SELECT json_build_array(${cols.join(', ')}) AS k, ${birth} AS b, ${cols.map((c, i) => `${c}::text COLLATE "C" AS o${i}`).join(', ')}
+           FROM ${qualifiedName(k.targetRef)} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(' AND ')} ORDER BY ${order} LIMIT ${KEY_SAMPLE}) s`,
     );
-    const values = rows.map((r) => (typeof r.k === 'string' ? (JSON.parse(r.k) as Value[]) : r.k));
+    const pairs = typeof row!.keys === 'string' ? (JSON.parse(row!.keys) as [Value[], number | null][]) : row!.keys;
     out.set(
       k.name,
       listSource(
-        values,
-        rows.map((r) => r.b),
+        pairs.map((p) => p[0]),
+        pairs.map((p) => p[1]),
       ),
     );
   }
@@ -89,17 +94,29 @@ export async function keySources(tx: Queryable, keys: readonly ForeignKey[], loa
 
 /** Keys firstId..firstId+count-1, numbered by the target's id column. */
 function idSource(count: number, births: number[] | null, firstId = 1): KeySource {
-  return { count, at: (i) => [i + firstId], part: (i) => i + firstId, birth: (i) => births?.[i] };
+  return { count, numbered: true, at: (i) => [i + firstId], part: (i) => i + firstId, birth: (i) => births?.[i] };
 }
 
 /** Keys read back, with their rows' births (null when unknown). */
 function listSource(values: Value[][], births: (number | null)[]): KeySource {
   return {
     count: values.length,
+    numbered: false,
     at: (i) => values[i]!,
     part: (i, column) => values[i]![column] ?? null,
     birth: (i) => births[i] ?? undefined,
   };
+}
+
+/**
+ * An empty list for a table's births that holds doubles from the start. An empty literal holds
+ * small integers; its first birth (milliseconds, a double) changed its kind under the row loop's
+ * optimised code, which V8 then threw away ("not a Smi") and compiled again, every seed.
+ */
+export function birthList(): number[] {
+  const list = [0.5];
+  list.pop();
+  return list;
 }
 
 /** Rows each table runs through schemaRows in rehearsal. */
@@ -128,7 +145,7 @@ export function rehearse(tables: readonly SchemaTable[], world: SchemaWorld, idC
           : listSource([k.refColumns.map((_, i) => `stand-in ${i}`), k.refColumns.map((_, i) => `stand-in ${i + 1}`)], births),
       );
     }
-    for (const batch of schemaRows({ ...t, rows: REHEARSAL_ROWS }, stand, sources, t.idColumn ? [] : null)) void batch;
+    for (const batch of schemaRows({ ...t, rows: REHEARSAL_ROWS }, stand, sources, t.idColumn ? birthList() : null)) void batch;
   }
 }
 
@@ -184,7 +201,7 @@ export function* schemaRows(
 ): Generator<RowBatch> {
   const plan = rowPlan(t, world, sources);
   const { rnd, width, values, later, owners, tierColumns, keys, uniques, uniqueKeys, parent, parentAt, parentSource, parents } = plan;
-  const { rowsPerParent, rootRows, idAt, times, relations, distinct, nonNulls, placement, placementAt, birthAt, row, owner } = plan;
+  const { rowsPerParent, rootRows, idAt, times, relations, distinct, nonNulls, placement, placementAt, birthAt, row, owner, plain } = plan;
   // The latest birth among the rows this row points at: it is born after them.
   let after = -Infinity;
   const setKey = (fk: ForeignKey, columns: number[], source: KeySource | undefined, index: number | null) => {
@@ -247,9 +264,12 @@ export function* schemaRows(
         if (nonNulls.length > 0 && !keepNonNulls(row, nonNulls, rnd)) continue;
         if (uniques.length > 0 && !claimUnique(row, uniques, uniqueKeys)) continue;
         id++;
-        if (births && birthAt >= 0) births.push(Date.parse(String(row[birthAt])));
-        text += copyValue(row[0]);
-        for (let c = 1; c < width; c++) text += `\t${copyValue(row[c])}`;
+        if (births && birthAt >= 0) births.push(parseMoment(String(row[birthAt])));
+        text += plain[0] ? (row[0] ?? '\\N') : copyValue(row[0]);
+        for (let c = 1; c < width; c++) {
+          const value = row[c]!;
+          text += `\t${plain[c] ? (value ?? '\\N') : copyValue(value)}`;
+        }
         text += '\n';
         batched++;
         if (text.length >= CHUNK_CHARS) {
@@ -294,8 +314,6 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
     picker: new KeyPicker(fk, sources.get(fk.name), rnd),
     self: fk.target === t.key,
   }));
-  const uniques = slots(t.uniqueSets, (set) => ({ at: set.map(pos), seen: new Set<string>() }));
-  const uniqueKeys = new Array<string | undefined>(uniques.length);
   const parentSource = t.parent ? sources.get(t.parent.name) : undefined;
   const parentAt = t.parent ? t.parent.columns.map(pos) : [];
   const parents = t.parent ? (parentSource?.count ?? 0) : 1;
@@ -311,7 +329,14 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
   const placementAt = t.placement ? pos(t.placement.column) : -1;
   const birthAt = t.times[0]?.role === 'birth' ? pos(t.times[0].column) : -1;
   const row: Value[] = new Array<Value>(width).fill(null);
+  const { plain, numeric } = columnKinds(width, idAt, values, keys, parentAt, parentSource, later, tierColumns);
+  const uniques = slots(t.uniqueSets, (set) => {
+    const at = set.map(pos);
+    return { at, seen: new Set<unknown>(), numeric: at.every((c) => numeric[c]) };
+  });
+  const uniqueKeys = new Array<unknown>(uniques.length);
   return {
+    plain,
     rnd,
     width,
     values,
@@ -338,6 +363,36 @@ function rowPlan(t: SchemaTable, world: SchemaWorld, sources: Map<string, KeySou
     row,
     owner: {} as Owner,
   };
+}
+
+/**
+ * What the row loop knows of each column's values. `plain`: they go to COPY as they are
+ * (ColumnGenerator.plain); `numeric`: they are numbers or NULL (ColumnGenerator.numeric), so a
+ * unique set of such columns is keyed by numbers. Both hold for the numbered id and keys numbered
+ * the same way (into their own table, or by a parent's id), and for the columns whose generator
+ * says so; not for keys read back (any text), a partition's or a tier's columns.
+ */
+function columnKinds(
+  width: number,
+  idAt: number,
+  values: readonly { at: number; generator: ColumnGenerator }[],
+  keys: readonly { at: number[]; source: KeySource | undefined; self: boolean }[],
+  parentAt: readonly number[],
+  parentSource: KeySource | undefined,
+  later: readonly { at: number; placeholder: ColumnGenerator | null }[],
+  tierColumns: readonly number[],
+): { plain: boolean[]; numeric: boolean[] } {
+  const plain = new Array<boolean>(width).fill(false);
+  const numeric = new Array<boolean>(width).fill(false);
+  const both = (at: number) => (plain[at] = numeric[at] = true);
+  if (idAt >= 0) both(idAt);
+  const numbered = (source: KeySource | undefined) => source?.numbered === true;
+  for (const key of keys) if (key.self || numbered(key.source)) key.at.forEach(both);
+  if (numbered(parentSource)) parentAt.forEach(both);
+  for (const v of values) [plain[v.at], numeric[v.at]] = [v.generator.plain, v.generator.numeric];
+  for (const c of later) [plain[c.at], numeric[c.at]] = [c.placeholder?.plain ?? true, c.placeholder?.numeric ?? true];
+  for (const at of tierColumns) plain[at] = numeric[at] = false;
+  return { plain, numeric };
 }
 
 /**
@@ -383,26 +438,56 @@ function keepNonNulls(row: Value[], sets: readonly { at: number[]; op: '=' | '<=
 /** A unique set of columns, by position, with the keys its rows took. */
 interface UniqueSlot {
   at: number[];
-  seen: Set<string>;
+  /** Every column of the set holds numbers (see columnKinds). */
+  numeric: boolean;
+  seen: Set<unknown>;
 }
 
 /**
- * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
- * Runs once per row: keys are built into `keys` (reused) without an array per set.
+ * A pair of whole numbers as one number: below 2^14 and 2^16 a small integer under 2^30 (V8
+ * hashes and stores it without a heap number), else up to 2^26 each at 2^31 and above (exact
+ * below 2^53).
+ * The two ranges do not meet, so each pair has one key.
  */
-function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: (string | undefined)[]): boolean {
+const SMALL = 2 ** 16;
+const PAIR = 2 ** 26;
+const LARGE = 2 ** 31;
+
+/**
+ * Takes the row's key in every unique set, or none when any is taken (the row is drawn again).
+ * Runs once per row: keys are built into `keys` (reused) without an array per set. A set of
+ * numbers keys one column by its number and two by a number made of both when they are whole
+ * and under 2^26; the rest by text, as a set of any other columns does (a key is always built
+ * the same way for the same values, so the two kinds never meet).
+ */
+function claimUnique(row: readonly Value[], uniques: readonly UniqueSlot[], keys: unknown[]): boolean {
   for (let i = 0; i < uniques.length; i++) {
-    const { at, seen } = uniques[i]!;
+    const { at, seen, numeric } = uniques[i]!;
     keys[i] = undefined;
     // A key with a NULL in it is distinct from every other, as PostgreSQL's UNIQUE holds it.
     if (hasNull(row, at)) continue;
-    let key = String(row[at[0]!]);
-    for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
-    if (seen.has(key)) return false;
-    keys[i] = key;
+    const key = numeric ? numberKey(row, at) : undefined;
+    const k = key ?? textKey(row, at);
+    if (seen.has(k)) return false;
+    keys[i] = k;
   }
-  for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]!);
+  for (let i = 0; i < uniques.length; i++) if (keys[i] !== undefined) uniques[i]!.seen.add(keys[i]);
   return true;
+}
+
+function numberKey(row: readonly Value[], at: readonly number[]): number | undefined {
+  if (at.length === 1) return row[at[0]!] as number;
+  if (at.length !== 2) return undefined;
+  const a = row[at[0]!] as number;
+  const b = row[at[1]!] as number;
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= PAIR || b >= PAIR) return undefined;
+  return a < SMALL / 4 && b < SMALL ? a * SMALL + b : LARGE + a * PAIR + b;
+}
+
+function textKey(row: readonly Value[], at: readonly number[]): string {
+  let key = String(row[at[0]!]);
+  for (let j = 1; j < at.length; j++) key += `\u0001${String(row[at[j]!])}`;
+  return key;
 }
 
 function hasNull(row: readonly Value[], at: readonly number[]): boolean {
@@ -438,7 +523,7 @@ function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rn
   const first = times[0]!;
   if (first.role === 'birth') {
     const value = row[first.at];
-    let born = value === null || value === undefined ? NaN : Date.parse(String(value));
+    let born = value === null || value === undefined ? NaN : parseMoment(String(value));
     if (!Number.isNaN(born) && born < after) {
       born = Math.max(after, Math.min(REF - DAY, after + rnd.int(0, 30) * DAY + rnd.int(0, DAY)));
       moveTime(row, first, born);
@@ -450,7 +535,7 @@ function cohereTimes(row: Value[], times: readonly TimeSlot[], after: number, rn
     const slot = times[i]!;
     if (slot.role === 'birth' || slot.role === 'date of birth') continue;
     const value = row[slot.at];
-    if (value === null || value === undefined || Date.parse(String(value)) >= anchor) continue;
+    if (value === null || value === undefined || parseMoment(String(value)) >= anchor) continue;
     const ms = slot.role === 'ahead' ? anchor + rnd.int(1, 180) * DAY : anchor + Math.floor(rnd.next() * Math.max(0, REF - anchor));
     moveTime(row, slot, ms);
   }
@@ -565,8 +650,8 @@ function orderRelated(row: Value[], relations: readonly RelationSlot[], rnd: Ran
     // The offset's most when the column must come after the anchor, its least when before: then it holds for any month.
     const shift = offset ? (after ? offset.high : offset.low) : 0;
     const numeric = NUMBER.test(String(a)) && NUMBER.test(String(b));
-    const target = (numeric ? Number(b) : Date.parse(String(b))) + shift;
-    const ok = (numeric ? Number(a) : Date.parse(String(a))) - target;
+    const target = (numeric ? Number(b) : parseMoment(String(b))) + shift;
+    const ok = (numeric ? Number(a) : parseMoment(String(a))) - target;
     if (Number.isNaN(ok) || (after ? (strict ? ok > 0 : ok >= 0) : strict ? ok < 0 : ok <= 0)) continue;
     const sign = after ? 1 : -1;
     if (numeric) {

@@ -54,6 +54,8 @@ function letters(rnd: Random, n: number): string {
 }
 
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+/** The reserved example domains (RFC 2606) emails and host names are on: a seeded database can never mail a real person. */
+const EXAMPLE_DOMAINS = ['example.com', 'example.org', 'example.net'] as const;
 
 const PEOPLE =
   /user|customer|person|people|staff|employee|member|author|contact|patient|student|teacher|driver|owner|client|player|guest|account_holder/;
@@ -74,7 +76,7 @@ const LIST: NamedGenerator[] = [
     make: (rnd, { pools }) => {
       const first = pooled(rnd, pools('asciiFirstName'));
       const last = pooled(rnd, pools('asciiLastName'));
-      return () => `${first()}.${last()}@${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
+      return () => `${first()}.${last()}@${rnd.pick(EXAMPLE_DOMAINS)}`;
     },
   },
   fake('firstName', /^(first_?name|given_name|forename)$/, 'firstName'),
@@ -176,7 +178,7 @@ const LIST: NamedGenerator[] = [
           word()
             .toLowerCase()
             .replace(/[^a-z0-9]+/g, '') || 'site'
-        }.${rnd.pick(['example.com', 'example.org', 'example.net'])}`;
+        }.${rnd.pick(EXAMPLE_DOMAINS)}`;
     },
   },
   {

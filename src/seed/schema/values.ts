@@ -1,7 +1,8 @@
 import type { ColumnFacts } from '../../catalog/column-facts.js';
+import { isPlainCopyValue } from '../../db/copy.js';
 import { DevdbError } from '../../errors.js';
 import type { ProfileValue } from '../profile.js';
-import type { Random } from '../random.js';
+import { HEX_BYTE, type Random } from '../random.js';
 import { DAY, HOUR, MINUTE, REF, iso, isoDate } from '../time.js';
 import type { ColumnRules } from './checks.js';
 import { NAMED, nameKey, namedFor, type NamedGenerator } from './named.js';
@@ -43,6 +44,14 @@ export interface ValueContext {
 export interface ColumnGenerator {
   label: string;
   next(): Value | undefined;
+  /**
+   * Every value it draws is NULL, a number, a boolean or a text without a character COPY escapes
+   * (times, uuids, an enum's labels): the row loop writes it to COPY as it is, without copyValue's
+   * scan of each text.
+   */
+  plain: boolean;
+  /** Every value it draws is NULL or a number (an integer or decimal type, not a list): a unique set keys it by the number. */
+  numeric: boolean;
 }
 
 const RETRIES = 25;
@@ -64,13 +73,18 @@ interface TypeGenerator {
 export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext): ColumnGenerator {
   const draw = drawer(spec, rnd, ctx);
   const valid = validator(spec);
-  const seen = spec.unique ? new Set<string>() : undefined;
+  const numeric = numericColumn(spec);
+  // Numbers by themselves (a Set tells them apart as String() does), anything else by its text.
+  const seen = spec.unique ? new Set<unknown>() : undefined;
+  const key = numeric ? (value: Value) => value : textKey;
   const suffixed = !spec.values && !spec.rules.oneOf && !spec.facts.labels;
   // Most columns have no rule and no UNIQUE: the loop below would keep their first draw (a NULL
   // is returned as drawn), so it is skipped, validator call and all, with the same draws.
   const free = !seen && hasNoRules(spec);
   return {
     label: describeColumn(spec),
+    plain: plainColumn(spec),
+    numeric,
     next() {
       if (free) return draw(0);
       let collided = false;
@@ -93,6 +107,56 @@ export function columnGenerator(spec: ColumnSpec, rnd: Random, ctx: ValueContext
       throw unsatisfiable(spec);
     },
   };
+}
+
+/** Base types whose values (as the TYPES below draw them) never hold a backslash, tab, newline or carriage return. */
+const PLAIN_TYPES = new Set([
+  'bool',
+  'int2',
+  'int4',
+  'int8',
+  'numeric',
+  'float4',
+  'float8',
+  'money',
+  'date',
+  'timestamp',
+  'timestamptz',
+  'time',
+  'timetz',
+  'interval',
+  'uuid',
+  'inet',
+  'cidr',
+  'macaddr',
+  'int4range',
+  'int8range',
+  'numrange',
+  'daterange',
+  'tsrange',
+  'tstzrange',
+]);
+
+const NUMERIC_TYPES = new Set(['int2', 'int4', 'int8', 'numeric', 'float4', 'float8', 'money']);
+
+/** Whether the column's values are all numbers (ColumnGenerator.numeric): TYPES draws them, no list or named generator. */
+function numericColumn(spec: ColumnSpec): boolean {
+  return (
+    !spec.values && !spec.generator && !spec.rules.oneOf && !spec.facts.labels && !spec.facts.element && NUMERIC_TYPES.has(spec.facts.base)
+  );
+}
+
+/**
+ * Whether the column's values are plain (ColumnGenerator.plain): a list's (the seed file's, the
+ * CHECK's, the enum's) when each of its values is, a type's when TYPES draws it from digits and
+ * punctuation only. Text of every other kind (names, words, a pattern's sample) and arrays are not.
+ */
+function plainColumn(spec: ColumnSpec): boolean {
+  if (spec.values) return spec.values.every(isPlainCopyValue);
+  if (spec.generator) return false;
+  const list = spec.rules.oneOf ?? spec.facts.labels;
+  if (list) return list.every(isPlainCopyValue);
+  return !spec.facts.element && PLAIN_TYPES.has(spec.facts.base);
 }
 
 /**
@@ -122,7 +186,7 @@ export function unsatisfiable(spec: ColumnSpec, constraint?: string): DevdbError
   );
 }
 
-const key = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
+const textKey = (v: Value) => (Array.isArray(v) ? JSON.stringify(v) : String(v));
 
 const compiled = new Map<string, RegExp>();
 /** A CHECK's pattern, compiled once per run rather than once per value. */
@@ -136,6 +200,18 @@ function regex(p: { source: string; flags: string }): RegExp {
 /** Length in characters as PostgreSQL counts them (code points), without copying an ASCII string. */
 function length(s: string): number {
   return /[\uD800-\uDFFF]/.test(s) ? [...s].length : s.length;
+}
+
+/**
+ * Whether `s` has from `min` to `max` characters as length() counts them. A code point is one or
+ * two UTF-16 units, so s.length and half of it bound the count: most values are decided by
+ * s.length alone, without the scan for surrogates.
+ */
+function lengthWithin(s: string, min: number, max: number): boolean {
+  const units = s.length;
+  if (units <= max && (units + 1) >> 1 >= min) return true;
+  const chars = length(s);
+  return chars >= min && chars <= max;
 }
 
 function uniqueSuffix(value: string, n: number, spec: ColumnSpec): string {
@@ -162,11 +238,7 @@ export function validator(spec: ColumnSpec): (value: Value) => boolean {
   const maxLength = Math.min(r.maxLength ?? Infinity, spec.facts.length ?? Infinity);
   const minLength = r.minLength ?? 0;
   if (minLength > 0 || maxLength < Infinity) {
-    checks.push((v) => {
-      if (typeof v !== 'string') return true;
-      const chars = length(v);
-      return chars >= minLength && chars <= maxLength;
-    });
+    checks.push((v) => typeof v !== 'string' || lengthWithin(v, minLength, maxLength));
   }
   if (r.lowerCase) checks.push((v) => typeof v !== 'string' || v === v.toLowerCase());
   for (const p of r.patterns) {
@@ -178,7 +250,9 @@ export function validator(spec: ColumnSpec): (value: Value) => boolean {
   return (value) => {
     if (value === null) return nullable;
     if (Array.isArray(value)) return !nonEmpty || value.length > 0;
-    for (const check of checks) if (!check(value)) return false;
+    // An index, not for-of: the iterator's property reads had no feedback from columns without
+    // checks, and optimised code meeting one deoptimised the row loop it was inlined into.
+    for (let i = 0; i < checks.length; i++) if (!checks[i]!(value)) return false;
     return true;
   };
 }
@@ -220,10 +294,8 @@ const RARE_EVENT = /^(deleted|archived|cancell?ed|revoked|banned|suspended|disab
 function drawer(spec: ColumnSpec, rnd: Random, ctx: ValueContext): Draw {
   const { facts, rules } = spec;
   const nullChance = spec.nullable ? (RARE_EVENT.test(nameKey(spec.name)) ? 0.85 : 0.1) : 0;
-  const orNull =
-    (fn: Draw): Draw =>
-    (attempt) =>
-      nullChance > 0 && attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt);
+  // A column that is never NULL keeps its drawer as it is, without a wrapper per value.
+  const orNull = (fn: Draw): Draw => (nullChance > 0 ? (attempt) => (attempt === 0 && rnd.chance(nullChance) ? null : fn(attempt)) : fn);
   if (spec.values) {
     const list = spec.values;
     return () => list[rnd.int(0, list.length - 1)] as Value;
@@ -291,11 +363,31 @@ const decimals: TypeGenerator = {
     const step = spec.rules.multipleOf;
     if (step && Math.ceil(lo / step) <= Math.floor(hi / step)) {
       const [from, to] = [Math.ceil(lo / step), Math.floor(hi / step)];
-      return () => Number((rnd.int(from, to) * step).toFixed(scale));
+      return () => toScale(rnd.int(from, to) * step, scale);
     }
-    return () => Number((lo + rnd.next() * (hi - lo)).toFixed(scale));
+    return () => toScale(lo + rnd.next() * (hi - lo), scale);
   },
 };
+
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/**
+ * Number(x.toFixed(scale)), exactly, without the text between. toFixed rounds the exact value of
+ * x times 10^scale to an integer n (a tie upwards in magnitude) and the text reads back as the
+ * double nearest n / 10^scale, which is what the division gives. Below 2^40 the product's
+ * rounding error is under 10^-4, so Math.round finds the same n unless x lies within 10^-3 of a
+ * tie, which goes to toFixed, as do scales past 15.
+ */
+export function toScale(x: number, scale: number): number {
+  const factor = POW10[scale];
+  // (-0).toFixed() is "0": the one value whose sign Math.round would keep and the text drops.
+  if (x === 0) return 0;
+  if (factor !== undefined) {
+    const scaled = x * factor;
+    if (Math.abs(scaled) < 2 ** 40 && Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-3) return Math.round(scaled) / factor;
+  }
+  return Number(x.toFixed(scale));
+}
 
 const moments: TypeGenerator = {
   label: (spec) => `${spec.facts.base} (${timeRole(spec.name) ?? 'the seeded year'})`,
@@ -474,21 +566,28 @@ function timeBounds(rules: ColumnRules): [number, number] {
   return to > from ? [from, to] : [from, from + 365 * DAY];
 }
 
-const HEX8 = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+/** The four hex digits of a number's low 16 bits, from a table (toString(16) and padStart cost more, per uuid four times). */
+const hex16 = (n: number) => HEX_BYTE[(n >>> 8) & 0xff]! + HEX_BYTE[n & 0xff]!;
 
-/** A version 4 UUID from four draws: version nibble 4, variant bits 10. */
+/**
+ * A version 4 UUID from four draws: version nibble 4, variant bits 10. The 32 hex digits are
+ * the four words' in order, the version digit replacing the second word's fifth.
+ */
 function uuid(rnd: Random): string {
-  const a = HEX8(rnd.nextUint32());
-  const b = HEX8(rnd.nextUint32());
-  const c = HEX8(((rnd.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0);
-  const d = HEX8(rnd.nextUint32());
-  return `${a}-${b.slice(0, 4)}-4${b.slice(5)}-${c.slice(0, 4)}-${c.slice(4)}${d}`;
+  const a = rnd.nextUint32();
+  const b = rnd.nextUint32();
+  const c = ((rnd.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0;
+  const d = rnd.nextUint32();
+  return `${hex16(a >>> 16)}${hex16(a)}-${hex16(b >>> 16)}-4${HEX_BYTE[(b >>> 8) & 0x0f]!.slice(1)}${HEX_BYTE[b & 0xff]!}-${hex16(c >>> 16)}-${hex16(c)}${hex16(d >>> 16)}${hex16(d)}`;
 }
 
 function jsonObjects(rnd: Random, ctx: ValueContext): () => string {
   const note = NAMED.title!.make(rnd, ctx, undefined);
+  // JSON.stringify({ source, note, version }) written out: the same text without an object per value.
   return () =>
-    rnd.chance(0.3) ? '{}' : JSON.stringify({ source: rnd.pick(['web', 'api', 'import', 'mobile']), note: note(), version: rnd.int(1, 5) });
+    rnd.chance(0.3)
+      ? '{}'
+      : `{"source":"${rnd.pick(['web', 'api', 'import', 'mobile'])}","note":${JSON.stringify(note())},"version":${rnd.int(1, 5)}}`;
 }
 
 function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number | undefined; min: number } {
@@ -496,6 +595,11 @@ function textLength(spec: ColumnSpec): { fixed: number | undefined; max: number 
   const fixedLength = facts.base === 'bpchar' ? (facts.length ?? 1) : undefined;
   const max = Math.min(rules.maxLength ?? Infinity, facts.length ?? Infinity);
   return { fixed: fixedLength, max: Number.isFinite(max) ? max : undefined, min: Math.max(rules.minLength ?? 0, fixedLength ?? 0, 1) };
+}
+
+function matchesAll(patterns: readonly RegExp[], value: string): boolean {
+  for (let i = 0; i < patterns.length; i++) if (!patterns[i]!.test(value)) return false;
+  return true;
 }
 
 /** Text by the column's name (faker) or the profile's named generator, then bent to its length and pattern rules. */
@@ -507,7 +611,7 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   const base = chosen.make(rnd, ctx, fixedLength ?? max);
   const nouns = ctx.pools('tag');
   const pad = (value: string) => {
-    while (length(value) < min)
+    while (!lengthWithin(value, min, Infinity))
       value += fixedLength ? String.fromCharCode(65 + rnd.int(0, 25)) : ` ${nouns[rnd.int(0, nouns.length - 1)]!}`;
     return value;
   };
@@ -515,20 +619,20 @@ function text(spec: ColumnSpec, rnd: Random, ctx: ValueContext, named?: NamedGen
   if (rules.patterns.length === 0 && !rules.lowerCase && maxLength === Infinity)
     return () => {
       const value = base();
-      return min === 0 || length(value) >= min ? value : pad(value);
+      return lengthWithin(value, min, Infinity) ? value : pad(value);
     };
   const patterns = rules.patterns.map(regex);
   return (attempt) => {
     let value = attempt < 3 || patterns.length === 0 ? base() : undefined;
-    if (value !== undefined && patterns.some((p) => !p.test(value!))) value = undefined;
+    if (value !== undefined && !matchesAll(patterns, value)) value = undefined;
     if (value === undefined) {
       const pattern = rules.patterns[0];
       value = pattern ? (sampleRegex(pattern.source, rnd) ?? base()) : base();
     }
     if (rules.lowerCase) value = value.toLowerCase();
-    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('').trimEnd();
+    if (!lengthWithin(value, 0, maxLength)) value = [...value].slice(0, maxLength).join('').trimEnd();
     value = pad(value);
-    if (length(value) > maxLength) value = [...value].slice(0, maxLength).join('');
+    if (!lengthWithin(value, 0, maxLength)) value = [...value].slice(0, maxLength).join('');
     return value;
   };
 }
