@@ -6,6 +6,7 @@ import type * as PostgresAdapter from '../postgres-adapter.js';
 import { QueryableDb } from '../queryable-db.js';
 import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
+import { adoptEarlyStart } from './early-start.js';
 import { withFolderLock } from './folder-lock.js';
 import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilStopping, type Postmaster } from './postmaster.js';
 
@@ -86,11 +87,13 @@ export async function openNative(dataDir: string, options: NativeOpenOptions = {
   const driver = import('../postgres-adapter.js');
   driver.catch(() => {});
   for (let attempt = 1; ; attempt++) {
-    const db = await withFolderLock(dataDir, options.command, async () => {
+    // The server this process started before the command's modules loaded, with the folder lock it holds (src/db/native/early-start.ts).
+    const early = attempt === 1 ? await adoptEarlyStart(dataDir) : undefined;
+    const open = async () => {
       const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
       // Interrupted before its lease is taken, a process stops the server it started (once started): under the folder
       // lock it holds, nobody else can have a lease on it yet. The lease, once taken, has its own cleanup.
-      let starting: Promise<Postmaster> | undefined;
+      let starting: Promise<Postmaster> | undefined = early && Promise.resolve(early.started);
       const forget = onEarlyExit(async () => {
         const started = await starting?.catch(() => undefined);
         if (started) requestStop(started.pid);
@@ -102,7 +105,8 @@ export async function openNative(dataDir: string, options: NativeOpenOptions = {
       } finally {
         forget();
       }
-    });
+    };
+    const db = early ? await open().finally(() => early.lock.release()) : await withFolderLock(dataDir, options.command, open);
     if (db) return db;
     if (attempt === ATTEMPTS) {
       throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see its server.log.`);
