@@ -10,7 +10,7 @@ import {
 } from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
-import { letGoOfEarlyStart } from '../db/native/early-start.js';
+import { letGoOfEarlyOpen } from '../db/native/native-db.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
@@ -99,8 +99,8 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   override async finally(error: Error | undefined): Promise<unknown> {
-    // A server bin/run.js started for this command which it never opened (a usage error, say) is stopped before the exit.
-    await letGoOfEarlyStart();
+    // A lease bin/run.js opened for this command which it never took (a usage error, say) is closed before the exit.
+    await letGoOfEarlyOpen();
     const interrupts = this.interrupts;
     interrupts?.uninstall();
     // Interrupted, yet the command got to its end: it still says so and exits as interrupted.

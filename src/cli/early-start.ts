@@ -1,44 +1,47 @@
 import { configuredDataDir, engineOf, loadProjectSettings } from '../config/index.js';
-import { letGoOfEarlyStart, startNativeEarly } from '../db/native/early-start.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
+import { letGoOfEarlyOpen, openNativeEarly } from '../db/native/native-db.js';
 import { resolveTarget } from '../db/target.js';
 
 /**
- * bin/run.js starts the server of a stopped native folder before it loads oclif, for the commands
- * that open the folder's database: the server's start (~35 ms) then overlaps the loading of oclif
- * and the command (~100 ms) instead of following it. Every command is in exactly one of the two
- * lists (test/cli/early-start.test.ts fails on a command in neither). A wrong guess (a usage
- * error, a flag read differently from oclif) costs a start and a stop, never a result: the server
- * is started under the folder's lock and stopped unless openNative adopts it (src/db/native/early-start.ts).
+ * bin/run.js opens the native lease a command will ask for before it loads oclif and the command:
+ * a stopped folder's server starts, and the connection is made, while they load (~100 ms) instead
+ * of after (src/db/native/native-db.ts, openNativeEarly). Every command is in exactly one of the
+ * two lists (test/cli/early-start.test.ts fails on a command in neither): `admin` for the commands
+ * that work on databases as wholes (src/db/server-admin.ts), `database` for those that open the
+ * project's database (DevdbCommand.withDatabase, with its --lock-timeout). A wrong guess (a usage
+ * error, a flag read differently from oclif, a lease of another kind) costs a connection, and on a
+ * stopped folder a start and a stop, never a result: the lease is closed unless the command takes it.
  */
-export const EARLY_START_COMMANDS: ReadonlySet<string> = new Set([
-  'branch:create',
-  'branch:list',
-  'branch:rm',
-  'branch:switch',
-  'doctor',
-  'erd',
-  'keys:create',
-  'keys:list',
-  'keys:revoke',
-  'keys:rotate',
-  'keys:verify',
-  'migrate',
-  'migrate:down',
-  'migrate:status',
-  'psql',
-  'reset',
-  'search',
-  'seed',
-  'snapshot:list',
-  'snapshot:restore',
-  'snapshot:rm',
-  'snapshot:save',
-  'sql',
-]);
+export const EARLY_START_COMMANDS: Readonly<Record<string, 'admin' | 'database'>> = {
+  'branch:create': 'admin',
+  'branch:list': 'admin',
+  'branch:rm': 'admin',
+  'branch:switch': 'admin',
+  doctor: 'database',
+  erd: 'database',
+  'keys:create': 'database',
+  'keys:list': 'database',
+  'keys:revoke': 'database',
+  'keys:rotate': 'database',
+  'keys:verify': 'database',
+  migrate: 'database',
+  'migrate:down': 'database',
+  'migrate:status': 'database',
+  reset: 'database',
+  search: 'database',
+  seed: 'database',
+  'snapshot:list': 'admin',
+  'snapshot:restore': 'admin',
+  'snapshot:rm': 'admin',
+  'snapshot:save': 'admin',
+  sql: 'database',
+};
 
 /** The commands that do not: each one's reason. */
 export const NO_EARLY_START: Readonly<Record<string, string>> = {
   setup: 'makes the folder, or finds it set up and may not open it',
+  psql: 'hands the server to psql, through a lease without a lock timeout: not worth a guess',
   start: 'starts the server itself, listening on TCP',
   stop: 'stops the server',
   status: 'reads the server, never starts it',
@@ -50,18 +53,25 @@ export const NO_EARLY_START: Readonly<Record<string, string>> = {
 /** Flags after which no command runs (help, version). */
 const NO_COMMAND = new Set(['-h', '--help', '-v', '--version']);
 
-/** Starts the folder's server if argv names a command of EARLY_START_COMMANDS on a stopped native folder. Never throws. */
+/** Opens the lease early if argv names a command of EARLY_START_COMMANDS on a native folder. Never throws. */
 export function startEarly(argv: readonly string[] = process.argv.slice(2)): void {
   try {
     const command = commandOf(argv);
     if (!command || argv.some((arg) => NO_COMMAND.has(arg))) return;
     const flags = { url: flagValue(argv, '--url'), dataDir: flagValue(argv, '--data-dir'), engine: flagValue(argv, '--engine') };
     const settings = loadProjectSettings();
-    // The branch does not matter (one server per folder): git is not asked.
+    // Git is not asked: with branchFromGit the branch's database is only known once the command asks git (then no `database` lease is guessed).
     const options = { ...flags, configDataDir: configuredDataDir(settings), engine: engineOf(settings, flags.engine) };
     const target = resolveTarget(options, settings.env, settings.cwd);
     if (target.engine !== 'native') return;
-    startNativeEarly(target.dataDir, ['devdb', ...command.split(':')].join(' '));
+    const name = ['devdb', ...command.split(':')].join(' ');
+    if (EARLY_START_COMMANDS[command] === 'admin') openNativeEarly(target.dataDir, { command: name, admin: 'command' });
+    else {
+      if (settings.config.branchFromGit) return;
+      const seconds = flagValue(argv, '--lock-timeout');
+      const lockTimeoutMs = seconds === undefined ? DEFAULT_LOCK_TIMEOUT_MS : Number(seconds) * 1000;
+      openNativeEarly(target.dataDir, { command: name, database: target.database, lockTimeoutMs });
+    }
     untilGuarded();
   } catch {
     // The command reads its flags and settings again and reports what is wrong with them.
@@ -77,7 +87,7 @@ function commandOf(argv: readonly string[]): string | undefined {
   }
   for (let n = words.length; n > 0; n--) {
     const id = words.slice(0, n).join(':');
-    if (EARLY_START_COMMANDS.has(id)) return id;
+    if (Object.hasOwn(EARLY_START_COMMANDS, id)) return id;
   }
   return undefined;
 }
@@ -95,14 +105,15 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 
 /**
  * Until the command installs its own handlers (src/cli/interrupt.ts, which runs the early-exit
- * cleanups), a signal stops the server started early, then ends the process as it would have.
+ * cleanups), a signal closes the lease opened early (last out, its server stops), then ends the
+ * process as it would have.
  */
 function untilGuarded(): void {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const handler = () => {
       // The command's guard is listening: it lets go of the server itself.
       if (process.listenerCount(signal) > 0) return;
-      void letGoOfEarlyStart().finally(() => {
+      void letGoOfEarlyOpen().finally(() => {
         for (const other of ['SIGINT', 'SIGTERM'] as const) process.removeListener(other, handlers[other]);
         process.kill(process.pid, signal);
       });

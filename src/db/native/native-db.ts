@@ -6,7 +6,6 @@ import type * as PostgresAdapter from '../postgres-adapter.js';
 import { QueryableDb } from '../queryable-db.js';
 import { withDatabaseName } from '../url-host.js';
 import { createNativeFolder, DATABASE, nativeDatabaseExists, nativeFolder, SUPERUSER, type NativeFolder } from './folder.js';
-import { adoptEarlyStart } from './early-start.js';
 import { withFolderLock } from './folder-lock.js';
 import { readPostmaster, requestStop, settledPostmaster, startPostmaster, untilStopping, type Postmaster } from './postmaster.js';
 
@@ -81,19 +80,74 @@ export interface NativeLease extends Db {
   leaveServerRunning(): void;
 }
 
+/**
+ * The lease a process opened before its command's modules loaded (openNativeEarly): once the
+ * command asks for it, or it is let go.
+ */
+interface EarlyOpen {
+  dataDir: string;
+  options: NativeOpenOptions;
+  lease: Promise<NativeLease | undefined>;
+  taken: boolean;
+}
+let early: EarlyOpen | undefined;
+/** How long a command has to take the lease opened early before it is closed (a prompt must not hold a server up). */
+const TAKE_WITHIN_MS = 5_000;
+
+/**
+ * Opens the lease the command is expected to ask for, now, in the background: bin/run.js calls it
+ * (src/cli/early-start.ts) before oclif and the command load, so a stopped folder's server starts,
+ * and the connection is made, meanwhile (~50 ms on a stopped folder, ~25 on a running server)
+ * instead of after. openNative hands it to the command when asked with the same options; a
+ * process that does not take it closes it (letGoOfEarlyOpen: last out, the server it started
+ * stops), as does an interruption (NativeDb's early-exit cleanup). A failure is left to the
+ * command's own openNative, which reports it. Once per process, on a folder that has a database.
+ */
+export function openNativeEarly(dataDir: string, options: NativeOpenOptions): void {
+  if (early || !nativeDatabaseExists(dataDir)) return;
+  const lease = openNative(dataDir, options).catch(() => undefined);
+  early = { dataDir, options, lease, taken: false };
+  setTimeout(() => void letGoOfEarlyOpen(), TAKE_WITHIN_MS).unref();
+}
+
+/** Closes the lease opened early unless the command took it; once the command ends, nothing opened for it is left. */
+export async function letGoOfEarlyOpen(): Promise<void> {
+  if (!early || early.taken) return;
+  early.taken = true;
+  await (await early.lease)?.close();
+}
+
+/** The same lease: what it connects to, and the command named to whoever waits for it. */
+function sameOpen(a: NativeOpenOptions, b: NativeOpenOptions): boolean {
+  return (
+    a.command === b.command &&
+    a.admin === b.admin &&
+    (a.admin !== undefined || (a.database ?? DATABASE) === (b.database ?? DATABASE)) &&
+    a.lockTimeoutMs === b.lockTimeoutMs
+  );
+}
+
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
 export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<NativeLease> {
+  const opened = early;
+  if (opened && !opened.taken && opened.dataDir === dataDir) {
+    opened.taken = true;
+    const lease = await opened.lease;
+    if (lease && sameOpen(opened.options, options)) return lease;
+    // Another lease than the one guessed: this one is taken first, so that a server the early one started stays up for it.
+    const own = await openNative(dataDir, options);
+    await lease?.close();
+    return own;
+  }
   // The driver loads while the server starts, not before.
   const driver = import('../postgres-adapter.js');
   driver.catch(() => {});
   for (let attempt = 1; ; attempt++) {
-    // The server this process started before the command's modules loaded, with the folder lock it holds (src/db/native/early-start.ts).
-    const early = attempt === 1 ? await adoptEarlyStart(dataDir) : undefined;
-    const open = async () => {
+    const db = await withFolderLock(dataDir, options.command, async () => {
       const folder = nativeDatabaseExists(dataDir) ? nativeFolder(dataDir) : createNativeFolder(dataDir);
       // Interrupted before its lease is taken, a process stops the server it started (once started): under the folder
       // lock it holds, nobody else can have a lease on it yet. The lease, once taken, has its own cleanup.
-      let starting: Promise<Postmaster> | undefined = early && Promise.resolve(early.started);
+      let starting: Promise<Postmaster> | undefined;
       const forget = onEarlyExit(async () => {
         const started = await starting?.catch(() => undefined);
         if (started) requestStop(started.pid);
@@ -105,8 +159,7 @@ export async function openNative(dataDir: string, options: NativeOpenOptions = {
       } finally {
         forget();
       }
-    };
-    const db = early ? await open().finally(() => early.lock.release()) : await withFolderLock(dataDir, options.command, open);
+    });
     if (db) return db;
     if (attempt === ATTEMPTS) {
       throw new DevdbError('E_CONNECT', `The PostgreSQL server of ${dataDir} kept stopping while devdb connected: see its server.log.`);

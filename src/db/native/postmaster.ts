@@ -125,8 +125,6 @@ export interface SpawnOptions {
   detached: boolean;
   /** More server settings (`-c name=value`), e.g. fsync=off for a throwaway test server. */
   settings?: Record<string, string> | undefined;
-  /** Told the pid as soon as it is spawned, before it is ready (src/db/native/early-start.ts stops it should the process exit first). */
-  onSpawned?: ((pid: number) => void) | undefined;
 }
 
 export interface Spawned {
@@ -175,7 +173,6 @@ export async function startPostmaster(folder: NativeFolder, options: SpawnOption
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   if (options.detached) child.unref();
-  if (child.pid !== undefined) options.onSpawned?.(child.pid);
 
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
