@@ -19,6 +19,7 @@ import type { DevdbError } from '../errors.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
+import { endEarlyGuard } from './early-start.js';
 import { InterruptGuard } from './interrupt.js';
 import { registerSecretsOf } from './process-guard.js';
 import { installOutputRedaction } from './redact-output.js';
@@ -92,6 +93,8 @@ export abstract class DevdbCommand<T> extends Command {
   override async init(): Promise<void> {
     installOutputRedaction();
     await super.init();
+    // The guard bin/run.js installed for what it opened early (src/cli/early-start.ts) hands over to the command's.
+    endEarlyGuard();
     if ((this.constructor as typeof DevdbCommand).handlesSignals) {
       this.interrupts = new InterruptGuard((error) => this.report(describeError(error)));
       this.interrupts.install();

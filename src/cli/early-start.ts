@@ -1,7 +1,9 @@
 import { configuredDataDir, engineOf, loadProjectSettings } from '../config/index.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
-import { letGoOfEarlyOpen, openNativeEarly } from '../db/native/native-db.js';
+import { openNativeEarly } from '../db/native/native-db.js';
 import { resolveTarget } from '../db/target.js';
+import { describeError } from './describe-error.js';
+import { InterruptGuard } from './interrupt.js';
 
 /**
  * bin/run.js opens the native lease a command will ask for before it loads oclif and the command:
@@ -47,7 +49,8 @@ export const NO_EARLY_START: Readonly<Record<string, string>> = {
   status: 'reads the server, never starts it',
   url: 'reads the server, never starts it',
   'migrate:new': 'writes a file, opens no database',
-  'snapshot:gc': "background work, started by a command that leaves it the server running; its shell's --stop-unused-server must find what runs",
+  'snapshot:gc':
+    "background work, started by a command that leaves it the server running; its shell's --stop-unused-server must find what runs",
 };
 
 /** Flags after which no command runs (help, version). */
@@ -69,10 +72,12 @@ export function startEarly(argv: readonly string[] = process.argv.slice(2)): voi
     else {
       if (settings.config.branchFromGit) return;
       const seconds = flagValue(argv, '--lock-timeout');
+      // Left to oclif to reject: only what it takes (an integer >= 0) is guessed.
+      if (seconds !== undefined && !/^\d+$/.test(seconds)) return;
       const lockTimeoutMs = seconds === undefined ? DEFAULT_LOCK_TIMEOUT_MS : Number(seconds) * 1000;
       openNativeEarly(target.dataDir, { command: name, database: target.database, lockTimeoutMs });
     }
-    untilGuarded();
+    guardUntilCommand(argv);
   } catch {
     // The command reads its flags and settings again and reports what is wrong with them.
   }
@@ -104,22 +109,25 @@ function flagValue(argv: readonly string[], name: string): string | undefined {
 }
 
 /**
- * Until the command installs its own handlers (src/cli/interrupt.ts, which runs the early-exit
- * cleanups), a signal closes the lease opened early (last out, its server stops), then ends the
- * process as it would have.
+ * Until the command installs its own handlers (DevdbCommand.init calls endEarlyGuard), a signal is
+ * handled as the command's guard would handle one that came before any database was opened: what
+ * was opened early is let go (the early-exit cleanups: a lease closed last out, a server being
+ * started stopped), then one line and exit 130 or 143.
  */
-function untilGuarded(): void {
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    const handler = () => {
-      // The command's guard is listening: it lets go of the server itself.
-      if (process.listenerCount(signal) > 0) return;
-      void letGoOfEarlyOpen().finally(() => {
-        for (const other of ['SIGINT', 'SIGTERM'] as const) process.removeListener(other, handlers[other]);
-        process.kill(process.pid, signal);
-      });
-    };
-    handlers[signal] = handler;
-    process.once(signal, handler);
-  }
+let guard: InterruptGuard | undefined;
+
+function guardUntilCommand(argv: readonly string[]): void {
+  guard = new InterruptGuard((error) => {
+    const report = describeError(error);
+    if (argv.includes('--json'))
+      process.stdout.write(`${JSON.stringify({ error: { code: report.code, message: report.message } }, null, 2)}\n`);
+    else process.stderr.write(`${report.message}\n`);
+  });
+  guard.install();
 }
-const handlers: Record<'SIGINT' | 'SIGTERM', () => void> = { SIGINT: () => {}, SIGTERM: () => {} };
+
+/** The command's own guard takes over. */
+export function endEarlyGuard(): void {
+  guard?.uninstall();
+  guard = undefined;
+}
