@@ -1,5 +1,6 @@
 import type { Interfaces } from '@oclif/core';
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import {
   loadProjectSettings,
   migrationsDirOf,
