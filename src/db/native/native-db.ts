@@ -97,8 +97,7 @@ const TAKE_WITHIN_MS = 5_000;
 /**
  * Opens the lease the command is expected to ask for, now, in the background: bin/run.js calls it
  * (src/cli/early-start.ts) before oclif and the command load, so a stopped folder's server starts,
- * and the connection is made, meanwhile (~50 ms on a stopped folder, ~25 on a running server)
- * instead of after. openNative hands it to the command when asked with the same options; a
+ * and the connection is made, meanwhile instead of after (docs/performance.md, issue 19). openNative hands it to the command when asked with the same options; a
  * process that does not take it closes it (letGoOfEarlyOpen: last out, the server it started
  * stops), as does an interruption (NativeDb's early-exit cleanup). A failure is left to the
  * command's own openNative, which reports it. Once per process, on a folder that has a database.
