@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EARLY_START_COMMANDS, NO_EARLY_START } from '../../src/cli/early-start.js';
+import { EARLY_START_COMMANDS, NO_EARLY_START } from '../../src/cli/early-commands.js';
 import { nativeFolder, readPostmaster, startNativeServer, stopNativeServer } from '../../src/db/native/index.js';
 import { letGoOfEarlyOpen, openNative, openNativeEarly } from '../../src/db/native/native-db.js';
 import { runCli } from '../support/cli.js';
