@@ -8,8 +8,8 @@ import { InterruptGuard } from './interrupt.js';
 
 /**
  * bin/run.js opens the native lease a command will ask for before it loads oclif and the command
- * (for the commands src/cli/early-commands.ts lists): a stopped folder's server starts, and the
- * connection is made, while they load instead of after (src/db/native/native-db.ts,
+ * (for the commands src/cli/early-commands.ts lists, on a stopped folder): its server starts, and the
+ * first connection is made, while they load instead of after (src/db/native/native-db.ts,
  * openNativeEarly). A wrong guess (a usage error, a flag read differently from oclif, a lease of
  * another kind) costs a connection, and on a stopped folder a start and a stop, never a result: the
  * lease is closed unless the command takes it.

@@ -66,7 +66,7 @@ describe.runIf(engines.includes('native'))('a lease opened early on a native fol
     }
   });
 
-  it('leaves a server devdb start runs running, whatever the command does', async () => {
+  it('on a server devdb start runs, the command works and the server stays running whatever the command does', async () => {
     const s = folder();
     const port = await freePort();
     await startNativeServer(s.dataDir!, { host: '127.0.0.1', port, detached: true });
