@@ -26,16 +26,17 @@ export function startEarly(argv: readonly string[] = process.argv.slice(2)): voi
     const target = resolveTarget(options, settings.env, settings.cwd);
     if (target.engine !== 'native') return;
     const name = ['devdb', ...command.split(':')].join(' ');
-    if (EARLY_START_COMMANDS[command] === 'admin') openNativeEarly(target.dataDir, { command: name, admin: 'command' });
+    let opened: boolean;
+    if (EARLY_START_COMMANDS[command] === 'admin') opened = openNativeEarly(target.dataDir, { command: name, admin: 'command' });
     else {
       if (settings.config.branchFromGit) return;
       const seconds = flagValue(argv, '--lock-timeout');
       // Left to oclif to reject: only what it takes (an integer >= 0) is guessed.
       if (seconds !== undefined && !/^\d+$/.test(seconds)) return;
       const lockTimeoutMs = seconds === undefined ? DEFAULT_LOCK_TIMEOUT_MS : Number(seconds) * 1000;
-      openNativeEarly(target.dataDir, { command: name, database: target.database, lockTimeoutMs });
+      opened = openNativeEarly(target.dataDir, { command: name, database: target.database, lockTimeoutMs });
     }
-    guardUntilCommand(argv);
+    if (opened) guardUntilCommand(argv);
   } catch {
     // The command reads its flags and settings again and reports what is wrong with them.
   }

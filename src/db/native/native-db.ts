@@ -100,15 +100,17 @@ const TAKE_WITHIN_MS = 5_000;
  * and the first connection to it is made, meanwhile instead of after (docs/performance.md, issue 19). openNative hands it to the command when asked with the same options; a
  * process that does not take it closes it (letGoOfEarlyOpen: last out, the server it started
  * stops), as does an interruption (NativeDb's early-exit cleanup). A failure is left to the
- * command's own openNative, which reports it. Once per process, on a folder that has a database and no running server.
+ * command's own openNative, which reports it. Once per process, on a folder that has a database and no running server;
+ * whether it opened.
  */
-export function openNativeEarly(dataDir: string, options: NativeOpenOptions): void {
+export function openNativeEarly(dataDir: string, options: NativeOpenOptions): boolean {
   // Only a stopped folder gains: on a running server the connection's own work is a few ms, and opening it early moved
   // postgres.js's load and the connection's JavaScript ahead of the command's modules on the same thread (measured: no gain).
-  if (early || !nativeDatabaseExists(dataDir) || readPostmaster(nativeFolder(dataDir).cluster)) return;
+  if (early || !nativeDatabaseExists(dataDir) || readPostmaster(nativeFolder(dataDir).cluster)) return false;
   const lease = openNative(dataDir, options).catch(() => undefined);
   early = { dataDir, options, lease, taken: false };
   setTimeout(() => void letGoOfEarlyOpen(), TAKE_WITHIN_MS).unref();
+  return true;
 }
 
 /** Closes the lease opened early unless the command took it; once the command ends, nothing opened for it is left. */
