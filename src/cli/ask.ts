@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevdbError, usageError } from '../errors.js';
 import type * as Inquirer from '@inquirer/prompts';
 

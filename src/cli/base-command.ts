@@ -1,5 +1,6 @@
 import type { Interfaces } from '@oclif/core';
-import { Command, Flags } from '@oclif/core';
+import { Command } from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import {
   loadProjectSettings,
   migrationsDirOf,
@@ -10,6 +11,7 @@ import {
 } from '../config/index.js';
 import type { Db } from '../db/db.js';
 import { checkDataDir } from '../db/data-dir-check.js';
+import { letGoOfEarlyOpen } from '../db/native/native-db.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { withDb, type OpenOptions } from '../db/open.js';
 import { requireTables, type RequiredTables } from '../db/required-tables.js';
@@ -18,6 +20,7 @@ import type { DevdbError } from '../errors.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
 import { describeError, type ErrorReport } from './describe-error.js';
+import { endEarlyGuard } from './early-start.js';
 import { InterruptGuard } from './interrupt.js';
 import { registerSecretsOf } from './process-guard.js';
 import { installOutputRedaction } from './redact-output.js';
@@ -91,6 +94,8 @@ export abstract class DevdbCommand<T> extends Command {
   override async init(): Promise<void> {
     installOutputRedaction();
     await super.init();
+    // The guard bin/run.js installed for what it opened early (src/cli/early-start.ts) hands over to the command's.
+    endEarlyGuard();
     if ((this.constructor as typeof DevdbCommand).handlesSignals) {
       this.interrupts = new InterruptGuard((error) => this.report(describeError(error)));
       this.interrupts.install();
@@ -98,6 +103,8 @@ export abstract class DevdbCommand<T> extends Command {
   }
 
   override async finally(error: Error | undefined): Promise<unknown> {
+    // A lease bin/run.js opened for this command which it never took (a usage error, say) is closed before the exit.
+    await letGoOfEarlyOpen();
     const interrupts = this.interrupts;
     interrupts?.uninstall();
     // Interrupted, yet the command got to its end: it still says so and exits as interrupted.

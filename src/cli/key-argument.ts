@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import type { Queryable } from '../db/db.js';
 import { describeKey, selectKeys, type KeyRecord, type KeyState } from '../keys/index.js';
 import { refuseUnanswerable, valueOrAsk } from './ask.js';

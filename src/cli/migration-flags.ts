@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import type { MigrationsDir } from '../config/index.js';
 
 export const migrationsDirFlag = {

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 
 /** The engine of a new local folder (setup and start); a folder that exists keeps its own. */
 export const engineFlag = {

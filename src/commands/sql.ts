@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { DevdbCommand, databaseFlags } from '../cli/base-command.js';
 import { readStdin } from '../cli/read-stdin.js';
 import { renderTable } from '../cli/table.js';

@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevdbCommand } from '../cli/base-command.js';
 import { migrationsDirFlag } from '../cli/migration-flags.js';
 import { dataDirFlag, engineFlag } from '../cli/server-flags.js';

@@ -1,4 +1,5 @@
-import { Args, Flags } from '@oclif/core';
+import * as Args from '@oclif/core/args';
+import * as Flags from '@oclif/core/flags';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { formatBytes, disconnectionLines } from '../../cli/snapshot-render.js';
 import { checkName } from '../../db/devdb-names.js';

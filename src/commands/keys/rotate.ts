@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { keyArgument, keyOrPick, refuseMissingKey } from '../../cli/key-argument.js';
 import { apiKeyPepperOf } from '../../config/index.js';

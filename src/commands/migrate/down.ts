@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { confirmUnless, refuseUnconfirmable, yesFlag } from '../../cli/ask.js';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { driftFlag, migrationOptions, migrationsDirFlag } from '../../cli/migration-flags.js';

@@ -1,4 +1,4 @@
-import { Args } from '@oclif/core';
+import * as Args from '@oclif/core/args';
 import { DevdbCommand } from '../../cli/base-command.js';
 import { migrationsDirFlag } from '../../cli/migration-flags.js';
 import { writableMigrationsDir } from '../../config/index.js';

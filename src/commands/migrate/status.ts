@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 import { migrationsDirFlag } from '../../cli/migration-flags.js';
 import { renderTable } from '../../cli/table.js';

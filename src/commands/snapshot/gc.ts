@@ -1,4 +1,4 @@
-import { Flags } from '@oclif/core';
+import * as Flags from '@oclif/core/flags';
 import { DevdbCommand, databaseFlags } from '../../cli/base-command.js';
 
 /** Run by a restore, detached, to drop the database it set aside (src/snapshot/cleanup.ts); by hand it cleans up after crashes. */

@@ -80,8 +80,68 @@ export interface NativeLease extends Db {
   leaveServerRunning(): void;
 }
 
+/**
+ * The lease a process opened before its command's modules loaded (openNativeEarly): once the
+ * command asks for it, or it is let go.
+ */
+interface EarlyOpen {
+  dataDir: string;
+  options: NativeOpenOptions;
+  lease: Promise<NativeLease | undefined>;
+  taken: boolean;
+}
+let early: EarlyOpen | undefined;
+/** How long a command has to take the lease opened early before it is closed (a prompt must not hold a server up). */
+const TAKE_WITHIN_MS = 5_000;
+
+/**
+ * Opens the lease the command is expected to ask for, now, in the background: bin/run.js calls it
+ * (src/cli/early-start.ts) before oclif and the command load, so a stopped folder's server starts,
+ * and the first connection to it is made, meanwhile instead of after (docs/performance.md, issue 19). openNative hands it to the command when asked with the same options; a
+ * process that does not take it closes it (letGoOfEarlyOpen: last out, the server it started
+ * stops), as does an interruption (NativeDb's early-exit cleanup). A failure is left to the
+ * command's own openNative, which reports it. Once per process, on a folder that has a database and no running server;
+ * whether it opened.
+ */
+export function openNativeEarly(dataDir: string, options: NativeOpenOptions): boolean {
+  // Only a stopped folder gains: on a running server the connection's own work is a few ms, and opening it early moved
+  // postgres.js's load and the connection's JavaScript ahead of the command's modules on the same thread (measured: no gain).
+  if (early || !nativeDatabaseExists(dataDir) || readPostmaster(nativeFolder(dataDir).cluster)) return false;
+  const lease = openNative(dataDir, options).catch(() => undefined);
+  early = { dataDir, options, lease, taken: false };
+  setTimeout(() => void letGoOfEarlyOpen(), TAKE_WITHIN_MS).unref();
+  return true;
+}
+
+/** Closes the lease opened early unless the command took it; once the command ends, nothing opened for it is left. */
+export async function letGoOfEarlyOpen(): Promise<void> {
+  if (!early || early.taken) return;
+  early.taken = true;
+  await (await early.lease)?.close();
+}
+
+/** The same lease: what it connects to, and the command named to whoever waits for it. */
+function sameOpen(a: NativeOpenOptions, b: NativeOpenOptions): boolean {
+  return (
+    a.command === b.command &&
+    a.admin === b.admin &&
+    (a.admin !== undefined || (a.database ?? DATABASE) === (b.database ?? DATABASE)) &&
+    a.lockTimeoutMs === b.lockTimeoutMs
+  );
+}
+
 /** Connects to the folder's server, starting one for this command when none runs, and making the folder first when it is new. */
 export async function openNative(dataDir: string, options: NativeOpenOptions = {}): Promise<NativeLease> {
+  const opened = early;
+  if (opened && !opened.taken && opened.dataDir === dataDir) {
+    opened.taken = true;
+    const lease = await opened.lease;
+    if (lease && sameOpen(opened.options, options)) return lease;
+    // Another lease than the one guessed: this one is taken first, so that a server the early one started stays up for it.
+    const own = await openNative(dataDir, options);
+    await lease?.close();
+    return own;
+  }
   // The driver loads while the server starts, not before.
   const driver = import('../postgres-adapter.js');
   driver.catch(() => {});
