@@ -19,7 +19,7 @@ import { describeTarget, isFolder, type BranchPointer, type FolderTarget, type T
 import type { DevdbError } from '../errors.js';
 import { forgetShownSecrets, showSecret } from '../util/redact.js';
 import { colorEnabled, paint } from './color.js';
-import { describeError, type ErrorReport } from './describe-error.js';
+import { describeError, errorDocument, type ErrorReport } from './describe-error.js';
 import { endEarlyGuard } from './early-start.js';
 import { InterruptGuard } from './interrupt.js';
 import { registerSecretsOf } from './process-guard.js';
@@ -253,7 +253,7 @@ export abstract class DevdbCommand<T> extends Command {
   /** One line on stderr (an interruption is said as is, other failures start with "Error:"), or the JSON error. */
   private report(report: ErrorReport): void {
     if (this.jsonEnabled()) {
-      this.logJson({ error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } });
+      this.logJson(errorDocument(report));
     } else {
       process.stderr.write(
         `${report.code === 'E_INTERRUPTED' ? report.message : `${paint(this.color(process.stderr), 'red', 'Error:')} ${report.message}`}\n`,

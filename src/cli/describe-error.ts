@@ -11,6 +11,11 @@ export interface ErrorReport {
   details?: Record<string, unknown>;
 }
 
+/** The `--json` document of a failure: `{ error: { code, message, details? } }`. */
+export function errorDocument(report: ErrorReport): { error: Pick<ErrorReport, 'code' | 'message' | 'details'> } {
+  return { error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } };
+}
+
 /** An error message keeps this many of its first lines and of its last (what to do comes last)... */
 const HEAD_LINES = 12;
 const TAIL_LINES = 3;

@@ -2,7 +2,7 @@ import { configuredDataDir, engineOf, loadProjectSettings } from '../config/inde
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../db/lock-wait.js';
 import { openNativeEarly } from '../db/native/native-db.js';
 import { resolveTarget } from '../db/target.js';
-import { describeError } from './describe-error.js';
+import { describeError, errorDocument } from './describe-error.js';
 import { EARLY_START_COMMANDS, earlyCommand, flagValue } from './early-commands.js';
 import { InterruptGuard } from './interrupt.js';
 
@@ -13,8 +13,9 @@ import { InterruptGuard } from './interrupt.js';
  * openNativeEarly). A wrong guess (a usage error, a flag read differently from oclif, a lease of
  * another kind) costs a connection, and on a stopped folder a start and a stop, never a result: the
  * lease is closed unless the command takes it.
+ *
+ * Opens the lease early if argv names a command of EARLY_START_COMMANDS on a native folder. Never throws.
  */
-/** Opens the lease early if argv names a command of EARLY_START_COMMANDS on a native folder. Never throws. */
 export function startEarly(argv: readonly string[] = process.argv.slice(2)): void {
   try {
     const command = earlyCommand(argv);
@@ -53,8 +54,7 @@ let guard: InterruptGuard | undefined;
 function guardUntilCommand(argv: readonly string[]): void {
   guard = new InterruptGuard((error) => {
     const report = describeError(error);
-    if (argv.includes('--json'))
-      process.stdout.write(`${JSON.stringify({ error: { code: report.code, message: report.message } }, null, 2)}\n`);
+    if (argv.includes('--json')) process.stdout.write(`${JSON.stringify(errorDocument(report), null, 2)}\n`);
     else process.stderr.write(`${report.message}\n`);
   });
   guard.install();
