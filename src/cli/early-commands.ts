@@ -53,7 +53,11 @@ export function earlyCommand(argv: readonly string[]): string | undefined {
   return command && !argv.some((arg) => NO_COMMAND.has(arg)) ? command : undefined;
 }
 
-/** The command id argv starts with (words before the first flag, `snapshot restore` or `snapshot:restore`), when it is in the list. */
+/**
+ * The command id argv starts with (words before the first flag, `snapshot restore` or `snapshot:restore`), when it is in
+ * the list. As oclif reads it: a word after a command that is also a topic names a subcommand, not an argument, so
+ * `migrate stauts` is no command (oclif says so and exits before any command runs), not `migrate`.
+ */
 function commandOf(argv: readonly string[]): string | undefined {
   const words: string[] = [];
   for (const arg of argv) {
@@ -62,9 +66,14 @@ function commandOf(argv: readonly string[]): string | undefined {
   }
   for (let n = words.length; n > 0; n--) {
     const id = words.slice(0, n).join(':');
-    if (Object.hasOwn(EARLY_START_COMMANDS, id)) return id;
+    if (Object.hasOwn(EARLY_START_COMMANDS, id)) return n < words.length && isTopic(id) ? undefined : id;
   }
   return undefined;
+}
+
+/** Whether commands live under `id` (`migrate` for `migrate status`). */
+function isTopic(id: string): boolean {
+  return [...Object.keys(EARLY_START_COMMANDS), ...Object.keys(NO_EARLY_START)].some((command) => command.startsWith(`${id}:`));
 }
 
 /** `--name value` or `--name=value`, before any `--`. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EARLY_START_COMMANDS, NO_EARLY_START } from '../../src/cli/early-commands.js';
+import { EARLY_START_COMMANDS, NO_EARLY_START, earlyCommand } from '../../src/cli/early-commands.js';
 import { nativeFolder, readPostmaster, startNativeServer, stopNativeServer } from '../../src/db/native/index.js';
 import { letGoOfEarlyOpen, openNative, openNativeEarly } from '../../src/db/native/native-db.js';
 import { runCli } from '../support/cli.js';
@@ -21,6 +21,19 @@ describe('which commands open their native lease early', () => {
   it('every command is in exactly one list, and every entry is a command', () => {
     const listed = [...Object.keys(EARLY_START_COMMANDS), ...Object.keys(NO_EARLY_START)].sort();
     expect(listed).toEqual(commands);
+  });
+
+  it('reads the command from argv as oclif does: arguments after a command, subcommands after a topic', () => {
+    expect(earlyCommand(['search', 'login bug', '--json'])).toBe('search');
+    expect(earlyCommand(['snapshot', 'restore', 'seeded', '--yes'])).toBe('snapshot:restore');
+    expect(earlyCommand(['snapshot:restore', 'seeded'])).toBe('snapshot:restore');
+    expect(earlyCommand(['migrate', '--steps', '1'])).toBe('migrate');
+    expect(earlyCommand(['migrate', 'down'])).toBe('migrate:down');
+    // Not commands oclif runs: an unknown subcommand of a topic that is also a command, one not listed, help, version.
+    expect(earlyCommand(['migrate', 'stauts'])).toBeUndefined();
+    expect(earlyCommand(['migrate', 'new', 'add invoices'])).toBeUndefined();
+    expect(earlyCommand(['search', 'login', '--help'])).toBeUndefined();
+    expect(earlyCommand(['--version'])).toBeUndefined();
   });
 });
 
@@ -57,6 +70,8 @@ describe.runIf(engines.includes('native'))('a lease opened early on a native fol
       { args: ['snapshot', 'restore', 'seeded', ...s.args], code: 2 },
       // A lock timeout oclif rejects, which the early start read as a number it is not.
       { args: ['sql', 'SELECT 1', '--lock-timeout', 'soon', ...s.args], code: 2 },
+      // No command at all: oclif's not-found answer exits before any command's end could close a lease.
+      { args: ['migrate', 'stauts', ...s.args], code: 2 },
     ];
     for (const { args, code } of cases) {
       const result = await runCli(args);
