@@ -12,7 +12,9 @@ export interface ErrorReport {
 }
 
 /** The `--json` document of a failure: `{ error: { code, message, details? } }`. */
-export function errorDocument(report: ErrorReport): { error: Pick<ErrorReport, 'code' | 'message' | 'details'> } {
+export function errorDocument(report: Pick<ErrorReport, 'code' | 'message' | 'details'>): {
+  error: Pick<ErrorReport, 'code' | 'message' | 'details'>;
+} {
   return { error: { code: report.code, message: report.message, ...(report.details ? { details: report.details } : {}) } };
 }
 

@@ -15,6 +15,17 @@ function project(): string {
   projects.push(dir);
   return dir;
 }
+/** A project whose sql/migrations holds one file, and its first `devdb start` on a free port. */
+async function startWithMigration(
+  file: string,
+  sql: string,
+): Promise<{ cwd: string; port: number; start: Awaited<ReturnType<typeof runCli>> }> {
+  const cwd = project();
+  fs.mkdirSync(path.join(cwd, 'sql', 'migrations'), { recursive: true });
+  fs.writeFileSync(path.join(cwd, 'sql', 'migrations', file), sql);
+  const port = await freePort();
+  return { cwd, port, start: await runCli(['start', '--port', String(port)], { cwd }) };
+}
 afterEach(async () => {
   for (const dir of projects.splice(0)) {
     await runCli(['stop'], { cwd: dir });
@@ -24,14 +35,10 @@ afterEach(async () => {
 
 describe.runIf(engines.includes('native'))('the first devdb start in a project', () => {
   it("applies the project's own migrations, seeds them as setup does, and says so on stderr", async () => {
-    const cwd = project();
-    fs.mkdirSync(path.join(cwd, 'sql', 'migrations'), { recursive: true });
-    fs.writeFileSync(
-      path.join(cwd, 'sql', 'migrations', '20260101000000_widgets.sql'),
+    const { cwd, port, start } = await startWithMigration(
+      '20260101000000_widgets.sql',
       '-- migrate:up\nCREATE TABLE widgets (id int PRIMARY KEY, name text NOT NULL);\n\n-- migrate:down\nDROP TABLE widgets;\n',
     );
-    const port = await freePort();
-    const start = await runCli(['start', '--port', String(port)], { cwd });
     expect(start.code, start.stderr).toBe(0);
     const dataDir = path.join(cwd, '.devdb');
     expect(start.stderr).toContain(`Creating the PostgreSQL database in ${dataDir}`);
@@ -58,14 +65,10 @@ describe.runIf(engines.includes('native'))('the first devdb start in a project',
   });
 
   it('serves a schema the seed cannot fill unseeded, saying why in one line', async () => {
-    const cwd = project();
-    fs.mkdirSync(path.join(cwd, 'sql', 'migrations'), { recursive: true });
-    fs.writeFileSync(
-      path.join(cwd, 'sql', 'migrations', '20260101000000_odd.sql'),
+    const { cwd, port, start } = await startWithMigration(
+      '20260101000000_odd.sql',
       '-- migrate:up\nCREATE TABLE odd (id int PRIMARY KEY, n int NOT NULL CHECK (n > 10 AND n < 5));\n',
     );
-    const port = await freePort();
-    const start = await runCli(['start', '--port', String(port)], { cwd });
     expect(start.code, start.stderr).toBe(0);
     expect(start.stderr).toMatch(
       /^Not seeded: The seed cannot fill this schema: Cannot seed odd\.n: .* devdb setup seeds it once that is fixed\.$/m,

@@ -1,5 +1,6 @@
 import { toConfiguredId, type Hook } from '@oclif/core';
 import { ExitCode } from '../../errors.js';
+import { errorDocument } from '../describe-error.js';
 import { quotable } from '../../util/control-chars.js';
 import { editDistance } from '../../util/edit-distance.js';
 
@@ -25,7 +26,7 @@ const hook: Hook<'command_not_found'> = async function (options) {
   const hint = nearest ? ` Did you mean ${toConfiguredId(nearest, this.config)}?` : '';
   const message = `"${quotable(typed)}" is not a ${this.config.bin} command.${hint} Run ${this.config.bin} help for the list of commands.`;
   // With --json, the error every command gives under --json: { error: { code, message } } on stdout.
-  if (options.argv?.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'E_USAGE', message } }, null, 2)}\n`);
+  if (options.argv?.includes('--json')) process.stdout.write(`${JSON.stringify(errorDocument({ code: 'E_USAGE', message }), null, 2)}\n`);
   else process.stderr.write(`Error: ${message}\n`);
   return this.exit(ExitCode.usage);
 };
