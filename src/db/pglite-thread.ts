@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageRoot } from '../paths.js';
 import { DevdbError } from '../errors.js';
 import { COPY_STATE, CTL, CTL_SLOTS, type WorkerData, type WorkerReply } from './pglite-thread-protocol.js';
 
@@ -222,7 +223,9 @@ const MAIN_SCRIPT_ONLY = /^--(input-type|eval|print)\b|^-[ep]$/;
 
 function spawnWorker(workerData: WorkerData): Worker {
   const execArgv = process.execArgv.filter((arg) => !MAIN_SCRIPT_ONLY.test(arg));
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData, execArgv });
+  // Built: the worker is dist/db/pglite-worker.js, found from the package's root and not from this module, which may be a chunk of the CLI's bundle.
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(path.join(packageRoot, 'dist', 'db', 'pglite-worker.js'), { workerData, execArgv });
   // Run from the TypeScript sources (vitest, bin/dev.js): the worker is TypeScript too, so it loads through tsx.
   const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
   const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;

@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DataDirLock, LOCK_FILE, lockHolder, type LockHolder } from '../db/data-dir-lock.js';
 import { readFolderPassword, withPassword } from '../db/folder-password.js';
 import type { FolderTarget } from '../db/target.js';
 import { LockChannel } from '../db/lock-channel.js';
 import { DevdbError } from '../errors.js';
+import { cliEntry } from '../paths.js';
 import { pause } from '../util/pause.js';
 import { isPortFree, portInUse } from './address.js';
 import { LOG_FILE, START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './defaults.js';
@@ -22,8 +22,6 @@ import {
   type StopResult,
 } from './server-info.js';
 import type { EngineState } from './wire-server.js';
-
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 /**
  * PGlite folders: `devdb start --foreground` runs as a detached process that logs to
@@ -42,7 +40,7 @@ export async function startPglite(options: StartOptions): Promise<StartResult> {
 
   fs.mkdirSync(options.dataDir, { recursive: true });
   const log = fs.openSync(logFile, 'a');
-  const args = [bin, 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port), '--host', options.host];
+  const args = [cliEntry, 'start', '--foreground', '--data-dir', options.dataDir, '--port', String(options.port), '--host', options.host];
   if (options.sessionWaitMs !== undefined) args.push('--session-wait-timeout', String(options.sessionWaitMs / 1000));
   if (options.idleInTransactionMs !== undefined) args.push('--idle-in-transaction-timeout', String(options.idleInTransactionMs / 1000));
   // The served folder is named by --data-dir; a DATABASE_URL (perhaps this very server's) must not redirect the child.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ServerTarget } from '../db/server-admin.js';
 import type { Target } from '../db/target.js';
+import { cliEntry } from '../paths.js';
 
 type PgliteTarget = Extract<Target, { engine: 'pglite' }>;
 
@@ -13,15 +13,13 @@ type PgliteTarget = Extract<Target, { engine: 'pglite' }>;
  * restored snapshot's spare, the copy the next restore takes instead of copying (server-spares.ts;
  * on a PGlite folder, folder-snapshots.ts).
  */
-const bin = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
-
 /**
  * Starts `devdb snapshot gc` for `names` (and the spare of snapshot `spareOf`: its database on a
  * server, its name in a PGlite folder), detached: the caller returns at once. Whether it started:
  * on a native folder it then takes the server over (the caller may leave it running).
  */
 export function dropInBackground(target: ServerTarget | PgliteTarget, names: string[], spareOf?: string): boolean {
-  const args = [bin, 'snapshot', 'gc', ...names, ...(spareOf ? ['--spare', spareOf] : [])];
+  const args = [cliEntry, 'snapshot', 'gc', ...names, ...(spareOf ? ['--spare', spareOf] : [])];
   // The child gets only what names the database: the URL (in the environment, never in the
   // arguments, which ps shows) with the libpq variables the target was resolved with, or the folder.
   const env: NodeJS.ProcessEnv = {};
@@ -37,7 +35,7 @@ export function dropInBackground(target: ServerTarget | PgliteTarget, names: str
   // On a native folder the gc may hold the server a command started (it is then the last one out):
   // should it die first (killed, out of memory), a shell left behind stops that server unless
   // somebody else uses it, so a dead gc never leaves a server running.
-  const after = [bin, 'snapshot', 'gc', '--stop-unused-server', '--data-dir', target.dataDir];
+  const after = [cliEntry, 'snapshot', 'gc', '--stop-unused-server', '--data-dir', target.dataDir];
   const line = `${[process.execPath, ...args].map(shellQuote).join(' ')} || exec ${[process.execPath, ...after].map(shellQuote).join(' ')}`;
   const shell = spawn('/bin/sh', ['-c', line], { detached: true, stdio: 'ignore', env });
   // A failed spawn has no pid (libuv reports the exec's failure before spawn returns) and emits 'error' later, which must not throw.

@@ -26,7 +26,8 @@ describe('npm pack', () => {
       'README.md',
       'package.json',
       'dist/index.js',
-      'dist/commands/setup.js',
+      'dist/cli-bundle/cli/main.js',
+      'dist/cli-bundle/commands/setup.js',
       'seeds/default.json',
     ]) {
       expect(files, needed).toContain(needed);

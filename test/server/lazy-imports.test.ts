@@ -27,7 +27,7 @@ async function modulesLoadedBy(args: string[]): Promise<{ heavy: string[]; code:
   const urls = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   expect(
-    urls.some((url) => url.includes('/dist/commands/') || url.includes('@oclif/core')),
+    urls.some((url) => url.includes('/dist/cli-bundle/')),
     'the trace recorded the run',
   ).toBe(true);
   return { heavy: HEAVY.filter((name) => urls.some((url) => url.includes(`/node_modules/${name}/`))), code, stderr };
@@ -37,7 +37,8 @@ describe('commands that only look at a server load no heavy module', () => {
   it('--help, and every server command module imported on its own', async () => {
     expect((await modulesLoadedBy([bin, '--help'])).heavy).toEqual([]);
     for (const command of ['start', 'stop', 'status', 'url']) {
-      const module = fileURLToPath(new URL(`../../dist/commands/${command}.js`, import.meta.url));
+      // The command's file as the CLI loads it: its entry in the bundle (scripts/bundle.js).
+      const module = fileURLToPath(new URL(`../../dist/cli-bundle/commands/${command}.js`, import.meta.url));
       expect({
         command,
         heavy: (await modulesLoadedBy(['--input-type=module', '-e', `await import(${JSON.stringify(module)})`])).heavy,
