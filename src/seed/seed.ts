@@ -1,5 +1,6 @@
 import os from 'node:os';
 import v8 from 'node:v8';
+import { DbError } from '../db/db-error.js';
 import type { Db, Queryable } from '../db/db.js';
 import { DevdbError } from '../errors.js';
 import { projectSchemas } from '../migrate/schemas-created.js';
@@ -134,7 +135,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
   const run = await prepare(db, options);
   emit({ kind: 'plan', tables: run.loaders.map((l) => ({ table: l.entry.label, estimate: l.estimate })) });
   const targets = seedTargets(run.layout);
-  const looking = nonEmptyTables(db, targets);
+  const looking = firstLook(db, targets);
   looking.catch(() => {});
   // While the server looks: the row loop sees every table's paths before V8 compiles it (rehearse).
   if (run.layout.mode === 'schema')
@@ -144,7 +145,7 @@ export async function seed(db: Db, options: SeedOptions = {}): Promise<SeedResul
       new Map(run.loaders.map((l) => [l.entry.key, l.idColumn])),
     );
   const nonEmpty = await looking;
-  if (nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
+  if (nonEmpty && nonEmpty.length > 0 && !options.truncate) throw hasData(nonEmpty);
   // scrypt runs on libuv's thread pool: it overlaps with faker and the DDL below.
   const cost = run.layout.mode === 'product' ? PASSWORD_COST.product : PASSWORD_COST.seedData;
   const hashing = run.needsPassword
@@ -491,7 +492,7 @@ async function timed<T>(emit: (e: SeedEvent) => void, step: SeedStep, fn: () => 
 }
 
 /** 'devdbsed' in ASCII: one seed at a time per database. */
-const SEED_LOCK_KEY = 0x6465766462736564n;
+export const SEED_LOCK_KEY = 0x6465766462736564n;
 
 /**
  * Two seeds at once on one database would drop and rebuild the same indexes under each
@@ -579,6 +580,28 @@ export async function hasSeedableData(
 /** Every table a seed writes: the ones it fills and the ones it empties. */
 function seedTargets(layout: SeedLayout): QualifiedName[] {
   return [...layout.order.map((e) => e.ref), ...layout.emptied.map((e) => e.ref)];
+}
+
+/**
+ * How long the first look at the tables (before the seed lock) waits for a lock: well under
+ * PostgreSQL's deadlock_timeout (1 s). That statement locks the tables one by one; while it waits
+ * for one that another seed has taken (dropping its indexes, truncating), it holds others that seed
+ * will ask for, and PostgreSQL ends the deadlock by cancelling one of the two (40P01), where the
+ * second seed is meant to be refused in one line.
+ */
+const FIRST_LOOK_LOCK_TIMEOUT = '100ms';
+
+/** The tables with rows, or null when they are locked: then the look under the seed lock decides. */
+async function firstLook(db: Db, tables: readonly (string | QualifiedName)[]): Promise<string[] | null> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.exec(`SET LOCAL lock_timeout = '${FIRST_LOOK_LOCK_TIMEOUT}'`);
+      return nonEmptyTables(tx, tables);
+    });
+  } catch (error) {
+    if (error instanceof DbError && error.code === '55P03') return null;
+    throw error;
+  }
 }
 
 async function nonEmptyTables(db: Queryable, tables: readonly (string | QualifiedName)[]): Promise<string[]> {

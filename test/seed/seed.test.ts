@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/db.js';
+import type { Db, Queryable } from '../../src/db/db.js';
 import { DevdbError } from '../../src/errors.js';
 import { DEFAULT_SEED_PASSWORD, verifyPassword } from '../../src/seed/password.js';
-import { seed } from '../../src/seed/seed.js';
+import { SEED_LOCK_KEY, seed } from '../../src/seed/seed.js';
 import { SEEDED_TABLES } from '../../src/seed/tables.js';
 import { TOKEN_PATTERN } from '../../src/keys/token.js';
-import { engines, openScratch, sqlEngines, useDatabase } from '../support/engines.js';
+import { engines, openScratch, scratch, sqlEngines, useDatabase } from '../support/engines.js';
 import { CONSISTENCY_VIOLATIONS, QUOTA_VIOLATIONS, digests, expectSameBytesOnEveryEngine, rowCount, schemaShape } from './checks.js';
 
 // Plain SQL over Db: one engine per PostgreSQL version (support/engines.ts). Concurrent seeds (locks, sessions)
@@ -171,6 +171,59 @@ for (const engine of sqlEngines()) {
       }
     });
   });
+}
+
+// Two connections to one database, each with its own locks: a server's (a PGlite folder admits one process, a served one shares one session).
+for (const engine of engines.filter((e) => e === 'postgres' || e === 'native')) {
+  describe(`a seed meeting another seed's locks on ${engine}`, () => {
+    it('is refused in one line, never cancelled as a deadlock, whichever table the other seed took first', async () => {
+      const s = await scratch(engine, { migrated: false });
+      const db = await openScratch(s);
+      const other = await openScratch(s);
+      try {
+        await db.exec('CREATE TABLE alpha (id int PRIMARY KEY, note text); CREATE TABLE beta (id int PRIMARY KEY, note text);');
+        for (const [first, second] of [
+          ['alpha', 'beta'],
+          ['beta', 'alpha'],
+        ] as const) {
+          // What a seed that holds the seed lock does: it takes the tables one by one (dropping their indexes, truncating).
+          const outcome = await other.transaction(async (tx) => {
+            await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [SEED_LOCK_KEY.toString()]);
+            await tx.exec(`LOCK TABLE ${first} IN ACCESS EXCLUSIVE MODE`);
+            const seeding = seed(db, { scale: 'tiny' }).then(
+              () => 'seeded',
+              (error: unknown) => error,
+            );
+            await waitForLookAtTables(tx);
+            await tx.exec(`LOCK TABLE ${second} IN ACCESS EXCLUSIVE MODE`);
+            // The other seed commits only once this one has answered: a seed still waiting here would wait forever.
+            const waited = new Promise((resolve) => setTimeout(() => resolve(new Error('the seed waited for the locks')), 10_000).unref());
+            return Promise.race([seeding, waited]);
+          });
+          expect(outcome, `${first} taken first`).toMatchObject({ code: 'E_CONFLICT' });
+          expect((outcome as Error).message).toMatch(/^Another devdb seed is loading this database \(server process \d+\)/);
+        }
+        expect(await rowCount(db, 'SELECT 1 FROM alpha UNION ALL SELECT 1 FROM beta')).toBe(0);
+      } finally {
+        await other.close();
+        await db.close();
+        await s.dispose();
+      }
+    });
+  });
+}
+
+/** Until another backend waits for a lock in the seed's look at its tables (up to 10 s, then it fails and the caller's locks go). */
+async function waitForLookAtTables(tx: Queryable): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    await tx.exec('SELECT pg_stat_clear_snapshot()');
+    const [row] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND query LIKE '%WHERE EXISTS (SELECT 1 FROM%'`,
+    );
+    if (row!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the seed never waited for the tables');
 }
 
 for (const engine of engines) {
