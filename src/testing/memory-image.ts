@@ -24,6 +24,8 @@ import type { Project } from './project.js';
  * per snapshot, and the image kept in the project's local folder (`images/`).
  */
 const IMAGES_DIR = 'images';
+/** Changed when folderImage writes an image differently (2: only the WAL segments a start needs). */
+const IMAGE_FORM = 2;
 
 export async function memoryImage(project: Project, snapshot: string | undefined): Promise<Buffer> {
   const target = project.target;
@@ -39,7 +41,8 @@ export async function memoryImage(project: Project, snapshot: string | undefined
       snapshot,
       (await listSnapshots(target)).map((s) => s.name),
     );
-  const key = createHash('sha256').update(`${info.storedAs}\n${info.createdAt}`).digest('hex').slice(0, 16);
+  // The image's form is part of its name: an image an older devdb made (with every WAL segment) is made again.
+  const key = createHash('sha256').update(`${IMAGE_FORM}\n${info.storedAs}\n${info.createdAt}`).digest('hex').slice(0, 16);
   const file = path.join(project.stateDir, IMAGES_DIR, `${snapshot}-${key}.tar`);
   const kept = images.get(file);
   if (kept) return kept;
@@ -52,6 +55,10 @@ export async function memoryImage(project: Project, snapshot: string | undefined
     const temp = `${file}.${process.pid}`;
     fs.writeFileSync(temp, image);
     fs.renameSync(temp, file);
+    // The images of this snapshot's earlier saves (or of an older form) are never read again.
+    for (const name of fs.readdirSync(path.dirname(file)))
+      if (name.startsWith(`${snapshot}-`) && /^[0-9a-f]{16}\.tar$/.test(name.slice(snapshot.length + 1)) && name !== path.basename(file))
+        fs.rmSync(path.join(path.dirname(file), name), { force: true });
     return keep(file, image);
   } finally {
     fs.rmSync(folder, { recursive: true, force: true });

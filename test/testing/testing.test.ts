@@ -9,6 +9,7 @@ import { databasesLike } from '../../src/db/databases.js';
 import { openPostgres } from '../../src/db/postgres-adapter.js';
 import { saveSnapshot } from '../../src/snapshot/index.js';
 import { createMemoryDatabase, createTestDatabase, type TestDatabaseOptions } from '../../src/testing/index.js';
+import { resolveProject } from '../../src/testing/project.js';
 import { outputOf } from '../support/cli.js';
 import { engines, isServer, scratch, type Scratch } from '../support/engines.js';
 import { stopServed, targetOf, withScratch } from '../snapshot/fixtures.js';
@@ -217,6 +218,11 @@ newline'), ('second@example.com', 'x');`),
         expect((await resaved.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n).toBe(3);
       } finally {
         await resaved.close();
+      }
+      // A server snapshot's image is kept in the project's folder: only the newest save's.
+      if (engine !== 'pglite') {
+        const images = path.join(resolveProject(options).stateDir, 'images');
+        expect(fs.readdirSync(images).filter((f) => f.startsWith('memory-'))).toHaveLength(1);
       }
     });
   }
