@@ -44,12 +44,14 @@ const EXIT_CODES = { SIGINT: ExitCode.interrupted, SIGTERM: ExitCode.terminated 
 export type HandledSignal = keyof typeof EXIT_CODES;
 
 /**
- * Whether a statement run outside a transaction may have changed data: any statement but a read,
- * and a WITH only when one of its parts writes. In doubt it counts as a write, so the line never
- * claims "nothing was changed" wrongly.
+ * Whether a statement may have changed data once committed: any statement but a read (a SELECT that
+ * moves a sequence is a write), a WITH only when one of its parts writes, and a SET LOCAL (gone at
+ * the transaction's end). In doubt it counts as a write, so the line never claims "nothing was
+ * changed" wrongly.
  */
 export function mayWrite(text: string): boolean {
-  if (/^\s*(SELECT|SHOW|EXPLAIN|VALUES|TABLE)\b/i.test(text)) return false;
+  if (/^\s*SET\s+LOCAL\b/i.test(text)) return false;
+  if (/^\s*(SELECT|SHOW|EXPLAIN|VALUES|TABLE)\b/i.test(text)) return /\b(setval|nextval)\s*\(/i.test(text);
   if (/^\s*WITH\b/i.test(text)) return /\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(text);
   return true;
 }
@@ -152,15 +154,17 @@ export class InterruptGuard {
     const transaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       await this.checkpoint();
       let committing = false;
+      // Whether a statement of this transaction may write: one that only read (the seed's first look) commits no change.
+      const wrote = { value: false };
       try {
         const result = await db.transaction(async (tx) => {
-          const value = await fn(this.queryable(tx, false, inProcess));
+          const value = await fn(this.queryable(tx, false, inProcess, wrote));
           this.check();
           committing = true;
           this.committing++;
           return value;
         });
-        this.committed = true;
+        if (wrote.value) this.committed = true;
         this.check();
         return result;
       } finally {
@@ -177,7 +181,7 @@ export class InterruptGuard {
     });
   }
 
-  private queryable(q: Queryable, autocommit: boolean, inProcess: boolean): Queryable {
+  private queryable(q: Queryable, autocommit: boolean, inProcess: boolean, wrote?: { value: boolean }): Queryable {
     const call = <T>(statement: () => Promise<T>): Promise<T> => (inProcess ? this.defaultSignals(statement) : statement());
     return {
       query: async <T extends Row = Row>(text: string, params?: readonly unknown[]) => {
@@ -186,6 +190,7 @@ export class InterruptGuard {
           text,
           autocommit,
           call(() => q.query<T>(text, params)),
+          wrote,
         );
       },
       exec: async (text: string) => {
@@ -194,18 +199,23 @@ export class InterruptGuard {
           text,
           autocommit,
           call(() => q.exec(text)),
+          wrote,
         );
       },
       copyFrom: async (table: CopyTarget, columns: readonly string[], source: CopySource) => {
         await this.checkpoint();
         // Not with the handlers off: the COPY's source is devdb's own code, stopped between chunks (checked).
-        return this.settle('COPY', autocommit, q.copyFrom(table, columns, this.checked(source)));
+        return this.settle('COPY', autocommit, q.copyFrom(table, columns, this.checked(source)), wrote);
       },
     };
   }
 
-  /** A statement's outcome: a write outside a transaction counts as committed; a pending signal throws. */
-  private settle<T>(text: string, autocommit: boolean, promise: Promise<T>): Promise<T> {
+  /**
+   * A statement's outcome: a write outside a transaction counts as committed, one inside marks its
+   * transaction (`wrote`); a pending signal throws.
+   */
+  private settle<T>(text: string, autocommit: boolean, promise: Promise<T>, wrote?: { value: boolean }): Promise<T> {
+    if (wrote && mayWrite(text)) wrote.value = true;
     return promise.then((value) => {
       if (autocommit && mayWrite(text)) this.committed = true;
       this.check();

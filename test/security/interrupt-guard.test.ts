@@ -15,6 +15,10 @@ describe('mayWrite', () => {
     ['INSERT INTO audit_logs DEFAULT VALUES', true],
     ['CREATE INDEX CONCURRENTLY i ON t (c)', true],
     ['-- a comment first\nSELECT 1', true],
+    ["SET LOCAL lock_timeout = '100ms'", false],
+    ["SET lock_timeout = '100ms'", true],
+    ["SELECT setval('users_id_seq', 10)", true],
+    ["SELECT nextval('users_id_seq')", true],
   ])('%s: %s', (text, expected) => {
     expect(mayWrite(text)).toBe(expected);
   });
@@ -58,6 +62,23 @@ for (const engine of engines) {
       });
       expect(await t.db.query('SELECT n FROM guard_probe')).toEqual([]);
       expect(reported).toEqual([]);
+    });
+
+    it('still says nothing was changed after a transaction that only read (the seed looks at its tables in one)', async () => {
+      await t.db.exec('TRUNCATE guard_probe');
+      const g = fresh();
+      const outcome = await g
+        .around(async () => {
+          const db = g.wrap(t.db);
+          await db.transaction(async (tx) => {
+            await tx.exec("SET LOCAL lock_timeout = '100ms'");
+            await tx.query('SELECT n FROM guard_probe');
+          });
+          g.receive('SIGINT');
+          await db.query('SELECT 1');
+        })
+        .catch((error: DevdbError) => error);
+      expect(outcome).toMatchObject({ code: 'E_INTERRUPTED', exitCode: 130, message: 'interrupted: nothing was changed' });
     });
 
     it('says what was kept once a write had been committed', async () => {
