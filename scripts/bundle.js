@@ -1,7 +1,7 @@
 // Bundles the CLI after `tsc` (npm run build): bin/run.js runs dist/cli-bundle/cli/main.js, and oclif
 // loads each command from dist/cli-bundle/commands/ (package.json "oclif"). esbuild splits what the
 // entry points share into chunks, and every dynamic import stays lazy, so a command loads its own code
-// and oclif's in a few files instead of some 300 modules (docs/decisions.md, "The CLI is bundled").
+// and oclif's in a few files instead of some 300 modules (docs/decisions.md, "The CLI runs from a bundle").
 // The library (dist/index.js, dist/testing/) is tsc's output, unbundled.
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';

@@ -34,8 +34,9 @@ export function folderImage(folder: string): Buffer {
 /**
  * The WAL segments a folder shut down cleanly does not need, as `pg_wal/<name>`: all but those from
  * its last checkpoint's redo point to the checkpoint record, which is where PostgreSQL starts. The
- * rest are old segments and ones recycled ahead under future names (a seeded folder keeps 7 of
- * 16 MiB: two thirds of its image, and a third of the image's load time). Nothing is skipped for
+ * rest are old segments and ones recycled ahead under future names (a native snapshot's small seed
+ * copied into a PGlite left 8 segments of 16 MiB, 7 of them unneeded: two thirds of its image, and
+ * a third of the image's load time). Nothing is skipped for
  * a folder that was not shut down cleanly (it replays from the redo point on), nor for a control
  * file of another layout than the one read here.
  */

@@ -12,8 +12,7 @@ type PgliteTarget = Extract<Target, { engine: 'pglite' }>;
  * here), which a restore need not wait for once its swap is done. The same process first makes the
  * restored snapshot's spare, the copy the next restore takes instead of copying (server-spares.ts;
  * on a PGlite folder, folder-snapshots.ts).
- */
-/**
+ *
  * Starts `devdb snapshot gc` for `names` (and the spare of snapshot `spareOf`: its database on a
  * server, its name in a PGlite folder), detached: the caller returns at once. Whether it started:
  * on a native folder it then takes the server over (the caller may leave it running).
